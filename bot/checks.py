@@ -1,0 +1,101 @@
+"""The one permission model.
+
+- manager: Manage Server. Configures the bot.
+- moderator: the server's configured moderator role, or Manage Messages, or a manager.
+  Handles alerts, anonymous-post moderation and posting resources.
+- member: everyone else.
+Decorated commands also carry `default_permissions`, so Discord hides them from members, and the
+bot checks again on its side: an unknown level or a missing guild is refused (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.errors import NotPermitted
+from bot.storage.guilds import get_settings
+
+T = TypeVar("T")
+
+
+class Level(IntEnum):
+    MEMBER = 0
+    MODERATOR = 1
+    MANAGER = 2
+    OWNER = 3
+
+
+DEFAULT_PERMISSIONS: dict[Level, discord.Permissions] = {
+    Level.MODERATOR: discord.Permissions(manage_messages=True),
+    Level.MANAGER: discord.Permissions(manage_guild=True),
+}
+
+REFUSALS: dict[Level, str] = {
+    Level.MODERATOR: "This is for moderators (the server's moderator role or Manage Messages).",
+    Level.MANAGER: "This is for server managers (Manage Server).",
+    Level.OWNER: "This is for the bot's owner only.",
+}
+
+
+async def guild_level(interaction: discord.Interaction) -> Level:
+    """This member's Bridgeline level in this guild; MEMBER when anything is unknown."""
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        return Level.MEMBER
+    perms = interaction.permissions
+    if perms.manage_guild or perms.administrator or interaction.guild.owner_id == member.id:
+        return Level.MANAGER
+    if perms.manage_messages:
+        return Level.MODERATOR
+    db = getattr(interaction.client, "db", None)
+    if db is not None:
+        settings = await get_settings(db, interaction.guild.id)
+        if settings.moderator_role_id and any(
+            role.id == settings.moderator_role_id for role in member.roles
+        ):
+            return Level.MODERATOR
+    return Level.MEMBER
+
+
+async def is_bot_owner(interaction: discord.Interaction) -> bool:
+    checker = getattr(interaction.client, "is_owner", None)
+    return False if checker is None else bool(await checker(interaction.user))
+
+
+async def has_level(interaction: discord.Interaction, needed: Level) -> bool:
+    """Owning the bot grants no powers inside a server, and vice versa."""
+    if needed is Level.OWNER:
+        return await is_bot_owner(interaction)
+    if interaction.guild is None:
+        return False
+    return await guild_level(interaction) >= needed
+
+
+def require(needed: Level) -> Callable[[T], T]:
+    """Server-side check plus `default_permissions` (Discord ignores the latter on subcommands,
+    which is why the check is what really guards them)."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        if await has_level(interaction, needed):
+            return True
+        raise NotPermitted(REFUSALS.get(needed, "You can't use this command."))
+
+    def decorator(func: T) -> T:
+        checked: Any = app_commands.check(predicate)(func)
+        if needed in DEFAULT_PERMISSIONS:
+            perms = DEFAULT_PERMISSIONS[needed]
+            checked = app_commands.default_permissions(perms)(checked)
+            checked = app_commands.guild_only()(checked)
+        return checked  # type: ignore[no-any-return]
+
+    return decorator
+
+
+moderator_only: Callable[[T], T] = require(Level.MODERATOR)
+manager_only: Callable[[T], T] = require(Level.MANAGER)
+owner_only: Callable[[T], T] = require(Level.OWNER)

@@ -1,0 +1,200 @@
+"""`bridgeline run | sandbox | scan | check-content | sync | backup`.
+
+Every failure a person can fix ends in one clear line and exit code 2 (1 for content problems,
+which `check-content` reports one per line); tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.log import setup_logging
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+NO_TOKEN_HELP = """\
+Bridgeline needs a Discord bot token to connect to Discord, and none is set.
+
+To get one (about five minutes):
+  1. Open https://discord.com/developers/applications and choose "New Application".
+  2. In the "Bot" tab choose "Reset Token" and copy the token.
+  3. On the same tab, under "Privileged Gateway Intents", turn on MESSAGE CONTENT INTENT
+     (the safety listener cannot read messages without it).
+  4. Put the token in a file named .env here:   DISCORD_TOKEN=your-token
+     (copy .env.example to start), then run `bridgeline run` again.
+  5. Invite the bot with the scopes `bot` and `applications.commands` (README, "Creating the
+     Discord application", lists the permissions), then run `bridgeline sync` once.
+
+No token yet? Try everything offline, no network needed:   bridgeline sandbox
+"""
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"bridgeline: {message}", file=sys.stderr)
+    return code
+
+
+def _settings(require_token: bool) -> Settings:
+    settings = load_settings(require_token=require_token)
+    setup_logging(settings.log_level, secrets=[settings.token or "", settings.secret.decode()])
+    return settings
+
+
+def cmd_check_content(args: argparse.Namespace) -> int:
+    from bot.content import check_content, summarize
+
+    directory = (
+        Path(args.directory)
+        if args.directory
+        else load_settings(require_token=False, env_file=Path(".env")).content_dir
+    )
+    content, problems = check_content(directory)
+    for problem in problems:
+        print(problem)
+    if problems or content is None:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(summarize(content))
+    return EXIT_OK
+
+
+def _load_content_or_report(settings: Settings) -> object | None:
+    from bot.content import check_content
+
+    content, problems = check_content(settings.content_dir)
+    if problems or content is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"bridgeline: the content in {settings.content_dir} has {len(problems)} problem(s); "
+            "fix them (see `bridgeline check-content`) and start again.",
+            file=sys.stderr,
+        )
+        return None
+    return content
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(require_token=False)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    if settings.token is None:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return EXIT_USAGE
+    content = _load_content_or_report(settings)
+    if content is None:
+        return EXIT_CONTENT
+    from bot.runner import run_bot
+
+    return asyncio.run(run_bot(settings, content))  # type: ignore[arg-type]
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    try:
+        settings = _settings(require_token=True)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    content = _load_content_or_report(settings)
+    if content is None:
+        return EXIT_CONTENT
+    from bot.runner import sync_commands
+
+    guild = args.guild if args.guild is not None else None
+    return asyncio.run(sync_commands(settings, content, guild))  # type: ignore[arg-type]
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.storage.backup import backup_database
+
+    try:
+        settings = load_settings(require_token=False)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    destination = Path(args.path)
+    try:
+        pages = backup_database(settings.database_path, destination)
+    except FileNotFoundError:
+        return _fail(
+            f"no database at {settings.database_path}: has the bot run with this BRIDGELINE_DATA_DIR?"
+        )
+    except OSError as exc:
+        return _fail(f"could not write {destination}: {exc.strerror or exc}")
+    print(f"Backed up {pages} pages to {destination}")
+    return EXIT_OK
+
+
+def cmd_scan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.content import ContentError, load_content
+    from bot.safety.detector import Detector
+    from bot.safety.scan_cli import run_scan
+
+    try:
+        settings = load_settings(require_token=False)
+        content = load_content(settings.content_dir)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except ContentError as exc:
+        return _fail(str(exc), EXIT_CONTENT)
+    argv = ["--eval", args.eval] if args.eval else []
+    return run_scan(argv, stdin, stdout, Detector(content.safety))
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox import run
+
+    return run(data_dir=Path(args.data_dir) if args.data_dir else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bridgeline",
+        description="Bridgeline: a calm, private Discord bot for people whose partner goes silent.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
+    sandbox = sub.add_parser("sandbox", help="try the bot offline against a local fake Discord")
+    sandbox.add_argument("--data-dir", help="keep the sandbox's data here (default: a temp dir)")
+    scan = sub.add_parser("scan", help="run the safety detector over JSON lines on stdin")
+    scan.add_argument("--eval", metavar="FILE", help="score the detector on a labelled file")
+    check = sub.add_parser("check-content", help="validate the content TOML files")
+    check.add_argument("directory", nargs="?", help="content folder (default: CONTENT_DIR)")
+    sync = sub.add_parser("sync", help="register slash commands with Discord (run after updates)")
+    sync.add_argument("--guild", type=int, help="sync to one server only (instant, for testing)")
+    backup = sub.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument("path", help="where to write the copy")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            parser.print_help()
+            return EXIT_OK
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "scan":
+            return cmd_scan(args, sys.stdin, sys.stdout)
+        handlers = {
+            "sandbox": cmd_sandbox,
+            "check-content": cmd_check_content,
+            "sync": cmd_sync,
+            "backup": cmd_backup,
+        }
+        return handlers[args.command](args)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return EXIT_OK

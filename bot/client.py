@@ -1,0 +1,97 @@
+"""The Bridgeline bot: owns settings, storage, content and the clock; cogs use these."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from collections.abc import Iterable
+
+import discord
+from discord.ext import commands
+
+import cogs
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content import Content
+from bot.safety.detector import Detector
+from bot.storage.db import Database
+from bot.storage.migrate import migrate
+from bot.tree import BridgelineTree
+
+log = logging.getLogger(__name__)
+
+
+def bot_intents() -> discord.Intents:
+    """Guilds, guild messages with content, DMs; deliberately not members or presences."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = True
+    intents.dm_messages = True
+    return intents
+
+
+def discover_extensions() -> list[str]:
+    """Every module in cogs/ that defines `setup`, in name order."""
+    found = []
+    for info in sorted(pkgutil.iter_modules(cogs.__path__), key=lambda m: m.name):
+        name = f"{cogs.__name__}.{info.name}"
+        if hasattr(importlib.import_module(name), "setup"):
+            found.append(name)
+    return found
+
+
+class Bridgeline(commands.Bot):
+    db: Database
+
+    def __init__(
+        self,
+        settings: Settings,
+        content: Content,
+        *,
+        clock: Clock | None = None,
+        extensions: Iterable[str] | None = None,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(),
+            tree_cls=BridgelineTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
+            max_messages=None,
+        )
+        self.settings = settings
+        self.content = content
+        self.detector = Detector(content.safety)
+        self.clock: Clock = clock or SystemClock()
+        self._extensions = list(extensions) if extensions is not None else None
+
+    async def setup_hook(self) -> None:
+        """Storage first, then cogs (which may read it in cog_load and register views)."""
+        self.db = await Database.open(self.settings.database_path)
+        version = await migrate(self.db)
+        log.info("Database ready at schema version %d", version)
+        for name in self._extensions if self._extensions is not None else discover_extensions():
+            await self.load_extension(name)
+        log.info("Loaded %d feature modules", len(self.extensions))
+
+    def reload_content(self, content: Content) -> None:
+        """Swaps content and the detector together, so they never disagree."""
+        detector = Detector(content.safety)
+        self.content, self.detector = content, detector
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            db = getattr(self, "db", None)
+            if db is not None:
+                await db.close()
+                log.info("Database closed")
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("Connected as %s to %d servers", user.name if user else "?", len(self.guilds))

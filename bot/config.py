@@ -1,0 +1,179 @@
+"""Settings: the one place that reads the environment.
+
+Everything is read inside `load_settings()` (never at import time) so tests and the sandbox can
+pass their own environment, and every bad value becomes one clear `ConfigError` line.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+SECRET_FILE_NAME = "secret.key"
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    data_dir: Path
+    secret: bytes
+    content_dir: Path
+    log_level: str
+    dev_guild_id: int | None
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "bridgeline.sqlite3"
+
+    def __repr__(self) -> str:  # never show the token or secret, even in a debugger dump
+        return (
+            f"Settings(token={'<set>' if self.token else None}, data_dir={self.data_dir!s}, "
+            f"content_dir={self.content_dir!s}, log_level={self.log_level}, "
+            f"dev_guild_id={self.dev_guild_id})"
+        )
+
+
+def default_content_dir() -> Path:
+    """The shipped content/ folder, found from this file rather than the working directory."""
+    return Path(__file__).resolve().parent.parent / "content"
+
+
+def _merged_environment(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
+    """Real environment wins over `.env`, as python-dotenv does by default."""
+    merged: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    merged.update(os.environ if environ is None else environ)
+    return merged
+
+
+def _clean(values: Mapping[str, str], name: str) -> str | None:
+    raw = values.get(name)
+    if raw is None:
+        return None
+    raw = raw.strip()
+    return raw or None
+
+
+def _parse_token(raw: str | None, require_token: bool) -> str | None:
+    if raw is None:
+        if require_token:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set: put your bot token in .env or the environment "
+                "(see README, 'Creating the Discord application')."
+            )
+        return None
+    if any(ch.isspace() for ch in raw) or raw.count(".") != 2:
+        raise ConfigError(
+            "DISCORD_TOKEN does not look like a bot token (three dot-separated parts, no "
+            "spaces): copy it again from the Developer Portal, Bot tab, 'Reset Token'."
+        )
+    return raw
+
+
+def _parse_log_level(raw: str | None) -> str:
+    level = (raw or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(
+            f"LOG_LEVEL={raw!r} is not a log level: use one of {', '.join(LOG_LEVELS)}."
+        )
+    return level
+
+
+def _parse_guild_id(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 15 <= len(raw) <= 21:
+        raise ConfigError(
+            "DEV_GUILD_ID must be a server id (a 17-20 digit number; right-click the server "
+            "with Developer Mode on, 'Copy Server ID'), or left unset."
+        )
+    return int(raw)
+
+
+def _parse_dir(raw: str | None, name: str, default: Path, base: Path) -> Path:
+    path = Path(raw).expanduser() if raw else default
+    if not path.is_absolute():
+        path = base / path
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{name}={raw} is a file, not a directory: point it at a folder.")
+    return path
+
+
+def _load_or_create_secret(raw: str | None, data_dir: Path) -> bytes:
+    """Pseudonyms depend on this secret, so it is generated once and then kept (mode 0600)."""
+    if raw is not None:
+        if len(raw) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"BRIDGELINE_SECRET is too short ({len(raw)} characters): use at least "
+                f"{MIN_SECRET_LENGTH} random characters, or unset it to have one generated."
+            )
+        return raw.encode()
+    secret_file = data_dir / SECRET_FILE_NAME
+    try:
+        if secret_file.exists():
+            value = secret_file.read_text(encoding="ascii").strip()
+            if len(value) < MIN_SECRET_LENGTH:
+                raise ConfigError(
+                    f"The secret file {secret_file} is damaged (too short): restore it from a "
+                    "backup; deleting it changes every anonymous pseudonym."
+                )
+            return value.encode()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_hex(32)
+        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(value + "\n")
+        logging.getLogger(__name__).info("Generated a new secret in the data directory")
+        return value.encode()
+    except OSError as exc:
+        raise ConfigError(
+            f"BRIDGELINE_DATA_DIR={data_dir} is not writable ({exc.strerror}): choose a folder "
+            "the bot may write to."
+        ) from None
+
+
+def load_settings(
+    *,
+    environ: Mapping[str, str] | None = None,
+    env_file: Path | None = Path(".env"),
+    require_token: bool = True,
+    base_dir: Path | None = None,
+) -> Settings:
+    """Read and validate every setting; raises ConfigError with one clear line."""
+    values = _merged_environment(environ, env_file)
+    base = base_dir or Path.cwd()
+    token = _parse_token(_clean(values, "DISCORD_TOKEN"), require_token)
+    log_level = _parse_log_level(_clean(values, "LOG_LEVEL"))
+    dev_guild_id = _parse_guild_id(_clean(values, "DEV_GUILD_ID"))
+    data_dir = _parse_dir(
+        _clean(values, "BRIDGELINE_DATA_DIR"), "BRIDGELINE_DATA_DIR", Path("data"), base
+    )
+    content_dir = _parse_dir(
+        _clean(values, "CONTENT_DIR"), "CONTENT_DIR", default_content_dir(), base
+    )
+    if not content_dir.is_dir():
+        raise ConfigError(
+            f"CONTENT_DIR={content_dir} does not exist: point it at a content folder."
+        )
+    secret = _load_or_create_secret(_clean(values, "BRIDGELINE_SECRET"), data_dir)
+    return Settings(
+        token=token,
+        data_dir=data_dir,
+        secret=secret,
+        content_dir=content_dir,
+        log_level=log_level,
+        dev_guild_id=dev_guild_id,
+    )

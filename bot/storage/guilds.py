@@ -1,0 +1,62 @@
+"""Per-server settings: the one repository every feature reads its server configuration from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Literal
+
+from bot.storage.db import Database, Row
+
+SafetyMode = Literal["dm", "nudge", "mods"]
+SAFETY_MODES: tuple[SafetyMode, ...] = ("dm", "nudge", "mods")
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    alerts_channel_id: int | None = None
+    checkin_channel_id: int | None = None
+    moderator_role_id: int | None = None
+    region: str = "INTL"
+    timezone: str = "UTC"
+    safety_mode: SafetyMode = "nudge"
+    anon_delay_max_s: int = 60
+    anon_rate_per_hour: int = 3
+    anon_daily_tag: bool = True
+    approval_queue: bool = False
+    retention_days: int | None = None
+    left_at: str | None = None
+
+
+EDITABLE = frozenset(f.name for f in fields(GuildSettings)) - {"guild_id"}
+
+
+def _from_row(row: Row) -> GuildSettings:
+    values = {f.name: row[f.name] for f in fields(GuildSettings)}
+    values["anon_daily_tag"] = bool(values["anon_daily_tag"])
+    values["approval_queue"] = bool(values["approval_queue"])
+    return GuildSettings(**values)
+
+
+async def get_settings(db: Database, guild_id: int) -> GuildSettings:
+    """Defaults for a server that never ran /setup; nothing is written until something is set."""
+    row = await db.fetchone("SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,))
+    return GuildSettings(guild_id=guild_id) if row is None else _from_row(row)
+
+
+async def update_settings(db: Database, guild_id: int, **changes: Any) -> GuildSettings:
+    """Upserts the named columns; unknown names are a programming error, not silently dropped."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValueError(f"unknown guild settings: {sorted(unknown)}")
+    if changes:
+        columns = ", ".join(changes)
+        placeholders = ", ".join("?" for _ in changes)
+        updates = ", ".join(f"{name} = excluded.{name}" for name in changes)
+        await db.execute(
+            f"INSERT INTO guild_settings (guild_id, {columns}) VALUES (?, {placeholders}) "
+            f"ON CONFLICT(guild_id) DO UPDATE SET {updates}, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            (guild_id, *changes.values()),
+        )
+    return await get_settings(db, guild_id)

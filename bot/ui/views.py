@@ -1,0 +1,117 @@
+"""Shared views: error handling, invoker-only views, confirmation and paging."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+
+from bot.errors import report_interaction_error, send_private
+
+NOT_YOURS = (
+    "These buttons belong to someone else's reply. Run the command yourself to get your own."
+)
+
+
+class BaseView(discord.ui.View):
+    """Routes component errors through the one error handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await report_interaction_error(interaction, error)
+
+
+class BaseModal(discord.ui.Modal):
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await report_interaction_error(interaction, error)
+
+
+class InvokerOnlyView(BaseView):
+    """Only the member the reply was made for may press its buttons."""
+
+    def __init__(self, owner_id: int, *, timeout: float | None = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await send_private(interaction, NOT_YOURS)
+        return False
+
+
+class ConfirmView(InvokerOnlyView):
+    """Two buttons; `wait()` then read `confirmed` (None on timeout)."""
+
+    def __init__(
+        self, owner_id: int, *, confirm_label: str = "Confirm", danger: bool = False
+    ) -> None:
+        super().__init__(owner_id, timeout=120)
+        self.confirmed: bool | None = None
+        self.confirm.label = confirm_label
+        if danger:
+            self.confirm.style = discord.ButtonStyle.danger
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.primary)
+    async def confirm(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        self.confirmed = True
+        self.interaction = interaction
+        self.stop()
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        self.confirmed = False
+        self.interaction = interaction
+        await interaction.response.edit_message(
+            content="Cancelled. Nothing was changed.", view=None, embeds=[]
+        )
+        self.stop()
+
+
+class Paginator(InvokerOnlyView):
+    """Pages of embeds with Previous/Next; the page number lives in the footer-free label."""
+
+    def __init__(self, owner_id: int, pages: Sequence[discord.Embed]) -> None:
+        if not pages:
+            raise ValueError("a paginator needs at least one page")
+        super().__init__(owner_id)
+        self.pages = list(pages)
+        self.index = 0
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+        self.position.label = f"{self.index + 1} / {len(self.pages)}"
+
+    @property
+    def current(self) -> discord.Embed:
+        return self.pages[self.index]
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.current, view=self)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        self.index = max(0, self.index - 1)
+        await self._show(interaction)
+
+    @discord.ui.button(label="1 / 1", style=discord.ButtonStyle.secondary, disabled=True)
+    async def position(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.defer()
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        self.index = min(len(self.pages) - 1, self.index + 1)
+        await self._show(interaction)

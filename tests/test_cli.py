@@ -1,0 +1,92 @@
+"""The command line as a person meets it: real processes, real exit codes, no tracebacks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+def bridgeline(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "CONTENT_DIR"}}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_run_without_token_explains_and_offers_the_sandbox(tmp_path: Path) -> None:
+    result = bridgeline(tmp_path, "run")
+    assert result.returncode == 2
+    assert "MESSAGE CONTENT INTENT" in result.stderr
+    assert "bridgeline sandbox" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"DISCORD_TOKEN": TOKEN, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"DISCORD_TOKEN": "abc def"}, "DISCORD_TOKEN"),
+        ({"DISCORD_TOKEN": TOKEN, "DEV_GUILD_ID": "x"}, "DEV_GUILD_ID"),
+    ],
+)
+def test_malformed_setting_is_one_line_exit_2(
+    tmp_path: Path, env: dict[str, str], needle: str
+) -> None:
+    result = bridgeline(tmp_path, "run", **env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0]
+    assert "Traceback" not in result.stderr
+    assert TOKEN not in result.stderr + result.stdout
+
+
+def test_help_lists_every_command(tmp_path: Path) -> None:
+    result = bridgeline(tmp_path, "--help")
+    assert result.returncode == 0
+    for command in ("run", "sandbox", "scan", "check-content", "sync", "backup"):
+        assert command in result.stdout
+
+
+def test_check_content_clean_and_broken(tmp_path: Path) -> None:
+    clean = bridgeline(tmp_path, "check-content", str(REPO / "content"))
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert len(clean.stdout.strip().splitlines()) == 1
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for source in (REPO / "content").glob("*.toml"):
+        (broken / source.name).write_text(source.read_text())
+    (broken / "strategies.toml").write_text("this is = = not toml")
+    result = bridgeline(tmp_path, "check-content", str(broken))
+    assert result.returncode == 1
+    assert result.stdout.startswith("strategies.toml: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_run_refuses_broken_content_at_start(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for source in (REPO / "content").glob("*.toml"):
+        (broken / source.name).write_text(source.read_text())
+    (broken / "faq.toml").write_text("[[entries]]\nid = 3\n")
+    result = bridgeline(tmp_path, "run", DISCORD_TOKEN=TOKEN, CONTENT_DIR=str(broken))
+    assert result.returncode == 1
+    assert "faq.toml: " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_backup_without_database_is_a_clear_error(tmp_path: Path) -> None:
+    result = bridgeline(tmp_path, "backup", str(tmp_path / "copy.sqlite3"))
+    assert result.returncode == 2
+    assert "no database" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,97 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage.backup import backup_database
+from bot.storage.db import Database
+from bot.storage.migrate import Migration, MigrationError, current_version, discover, migrate
+
+
+async def test_fresh_database_gets_every_migration(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    try:
+        version = await migrate(db)
+        assert version == len(discover()) >= 1
+        assert await current_version(db) == version
+        assert await db.fetchval("PRAGMA journal_mode") == "wal"
+        assert await db.fetchval("PRAGMA foreign_keys") == 1
+        tables = {
+            r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        assert "guild_settings" in tables
+    finally:
+        await db.close()
+
+
+async def test_applying_twice_changes_nothing(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    try:
+        first = await migrate(db)
+        schema = await db.fetchall("SELECT sql FROM sqlite_master ORDER BY name")
+        assert await migrate(db) == first
+        assert await db.fetchall("SELECT sql FROM sqlite_master ORDER BY name") == schema
+    finally:
+        await db.close()
+
+
+async def test_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite3"
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA user_version = 999")
+    raw.close()
+    db = await Database.open(path)
+    try:
+        with pytest.raises(MigrationError, match="newer than this Bridgeline knows"):
+            await migrate(db)
+    finally:
+        await db.close()
+
+
+async def test_failed_migration_leaves_no_half_step(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    steps = [
+        Migration(1, "0001_ok.sql", "CREATE TABLE a (x INTEGER);"),
+        Migration(2, "0002_bad.sql", "CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);"),
+    ]
+    try:
+        with pytest.raises(MigrationError, match=r"0002_bad\.sql failed"):
+            await migrate(db, steps)
+        assert await current_version(db) == 1
+        names = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
+        assert "a" in names and "b" not in names
+    finally:
+        await db.close()
+
+
+async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "a.sqlite3")
+    try:
+        await migrate(db)
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO guild_settings (guild_id) VALUES (1)")
+                raise RuntimeError("boom")
+        assert await db.fetchval("SELECT COUNT(*) FROM guild_settings") == 0
+    finally:
+        await db.close()
+
+
+async def test_backup_of_a_live_database(tmp_path: Path) -> None:
+    source = tmp_path / "live.sqlite3"
+    db = await Database.open(source)
+    try:
+        await migrate(db)
+        await db.executemany(
+            "INSERT INTO guild_settings (guild_id) VALUES (?)", [(i,) for i in range(1, 501)]
+        )
+        # the bot keeps its connection open (WAL, uncheckpointed writes) while we copy
+        target = tmp_path / "copy" / "backup.sqlite3"
+        pages = backup_database(source, target)
+        assert pages > 0
+        copy = sqlite3.connect(target)
+        assert copy.execute("SELECT COUNT(*) FROM guild_settings").fetchone()[0] == 500
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        copy.close()
+    finally:
+        await db.close()
