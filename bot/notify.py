@@ -1,0 +1,66 @@
+"""Telling a server's moderators something: the alerts channel, else the owner by DM.
+
+One place for it, so every feature fails the same way: a missing channel or permission is
+logged once per guild and reason, never raised into a loop.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.storage.db import Database
+from bot.storage.guilds import get_settings
+
+log = logging.getLogger(__name__)
+_already_logged: set[tuple[int, str]] = set()
+
+
+def _log_once(guild_id: int, reason: str) -> None:
+    if (guild_id, reason) not in _already_logged:
+        _already_logged.add((guild_id, reason))
+        log.warning("Cannot reach moderators of guild %s: %s", guild_id, reason)
+
+
+async def notify_moderators(
+    db: Database,
+    guild: discord.Guild,
+    *,
+    embed: discord.Embed,
+    view: discord.ui.View | None = None,
+    owner_fallback: bool = True,
+) -> discord.Message | None:
+    """Returns the message sent, or None when nobody could be reached (logged once)."""
+    settings = await get_settings(db, guild.id)
+    channel = guild.get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
+    if isinstance(channel, discord.TextChannel | discord.Thread):
+        try:
+            if view is not None:
+                return await channel.send(embed=embed, view=view)
+            return await channel.send(embed=embed)
+        except discord.Forbidden:
+            _log_once(guild.id, "missing permission in the alerts channel")
+        except discord.NotFound:
+            _log_once(guild.id, "the alerts channel was deleted")
+        except discord.HTTPException as exc:
+            log.warning("Alerts channel send failed in guild %s (HTTP %s)", guild.id, exc.status)
+    elif settings.alerts_channel_id:
+        _log_once(guild.id, "the alerts channel no longer exists")
+    if not owner_fallback or guild.owner_id is None:
+        return None
+    return await _dm_owner(guild, embed)
+
+
+async def _dm_owner(guild: discord.Guild, embed: discord.Embed) -> discord.Message | None:
+    client_user = guild.me
+    try:
+        owner = guild.owner or await guild.fetch_member(guild.owner_id)  # type: ignore[arg-type]
+        if owner is None or client_user is None:
+            return None
+        return await owner.send(embed=embed)
+    except discord.Forbidden:
+        _log_once(guild.id, "the owner does not accept DMs from the bot")
+    except discord.HTTPException as exc:
+        log.warning("Owner DM failed in guild %s (HTTP %s)", guild.id, exc.status)
+    return None

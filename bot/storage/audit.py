@@ -1,0 +1,42 @@
+"""The audit trail: who changed what and when, for managers to review with /setup audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    guild_id: int
+    actor_id: int
+    action: str
+    target: str | None
+    detail: str | None
+    created_at: str
+
+
+async def record(
+    db: Database,
+    guild_id: int,
+    actor_id: int,
+    action: str,
+    *,
+    target: str | None = None,
+    detail: str | None = None,
+) -> int:
+    """`action` is a short dotted verb such as "setup.region" or "alert.resolved". Never pass a
+    member's user id as `target` for anything anonymous: use the pseudonym label."""
+    return await db.execute(
+        "INSERT INTO audit_log (guild_id, actor_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+        (guild_id, actor_id, action, target, detail),
+    )
+
+
+async def recent(db: Database, guild_id: int, limit: int = 20) -> list[AuditEntry]:
+    rows = await db.fetchall(
+        "SELECT * FROM audit_log WHERE guild_id = ? ORDER BY id DESC LIMIT ?", (guild_id, limit)
+    )
+    return [AuditEntry(**dict(row)) for row in rows]
