@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -40,3 +41,29 @@ class FakeClock:
 
     def set(self, moment: datetime) -> datetime:
         return self.advance(moment.astimezone(UTC) - self._now)
+
+
+class OffsetClock:
+    """Real time plus a movable offset: the sandbox's clock, so `:tick 1h` jumps ahead while
+    time still passes normally in between."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        if delta < timedelta(0):
+            raise ValueError("time only moves forward")
+        self._offset += delta
+        return self.now()
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90s', '15m', '2h', '1d', '1h30m' -> timedelta; ValueError with a readable message."""
+    parts = re.findall(r"(\d+)\s*([smhd])", text.strip().lower())
+    if not parts or "".join(f"{n}{u}" for n, u in parts) != re.sub(r"\s+", "", text.lower()):
+        raise ValueError(f"not a duration: {text!r} (try 30m, 2h, 1d or 1h30m)")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    return timedelta(seconds=sum(int(n) * seconds[u] for n, u in parts))

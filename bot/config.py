@@ -15,6 +15,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.content import default_content_dir
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SECRET_FILE_NAME = "secret.key"
 MIN_SECRET_LENGTH = 32
@@ -43,11 +45,6 @@ class Settings:
             f"content_dir={self.content_dir!s}, log_level={self.log_level}, "
             f"dev_guild_id={self.dev_guild_id})"
         )
-
-
-def default_content_dir() -> Path:
-    """The shipped content/ folder, found from this file rather than the working directory."""
-    return Path(__file__).resolve().parent.parent / "content"
 
 
 def _merged_environment(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
