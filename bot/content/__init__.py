@@ -10,7 +10,7 @@ import logging
 import re
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.content.models import (
     Contact,
@@ -34,6 +34,7 @@ from bot.content.models import (
 from bot.content.read_guidance import Refs, read_faq, read_psychoeducation, read_strategies
 from bot.content.read_other import read_prompts, read_regions, read_resources
 from bot.content.schema import FileContext, Table
+from bot.safety.rules import SafetyRules, parse_safety_rules
 
 __all__ = [
     "CONTENT_FILES",
@@ -59,9 +60,6 @@ __all__ = [
     "load_content",
     "summarize",
 ]
-
-if TYPE_CHECKING:
-    from bot.safety.rules import SafetyRules
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +173,6 @@ def check_content(directory: Path) -> tuple[Content | None, list[ContentProblem]
 
 def _read_safety(data: dict[str, Any] | None, ctx: FileContext) -> SafetyRules | None:
     """safety.toml belongs to bot.safety; map its problems into ours."""
-    from bot.safety.rules import parse_safety_rules
-
     if data is None:
         return None
     rules, problems = parse_safety_rules(data)
@@ -206,4 +202,4 @@ def summarize(content: Content) -> str:
 
 
 def _safety_categories(content: Content) -> int:
-    return len(content.safety.categories)
+    return len({p.category for p in content.safety.patterns})

@@ -133,7 +133,7 @@ def read_resources(root: Table, regions: tuple[Region, ...]) -> tuple[Resource, 
                     limit=EMBED_FIELD_VALUE,
                     what="URL",
                     min_items=1,
-                    check=t.check_url,
+                    check=t.check_source_url,
                 ),
                 verified=t.iso_date("verified"),
             )

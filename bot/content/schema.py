@@ -49,15 +49,17 @@ def valid_id(value: str) -> bool:
     return len(value) <= ID_MAX and _ID_RE.match(value) is not None
 
 
-def valid_https_url(value: str) -> bool:
+def valid_url(value: str, *, allow_http: bool = False) -> bool:
+    """An absolute https URL with a real-looking host (http only for cited sources)."""
     if any(c.isspace() for c in value):
         return False
     try:
         parts = urlsplit(value)
     except ValueError:
         return False
+    schemes = ("https", "http") if allow_http else ("https",)
     host = (parts.hostname or "").lower()
-    return parts.scheme == "https" and _HOST_RE.match(host) is not None
+    return parts.scheme in schemes and _HOST_RE.match(host) is not None
 
 
 def valid_phone(value: str) -> bool:
@@ -149,8 +151,13 @@ class Table:
         return value
 
     def check_url(self, path: str, value: str) -> None:
-        if not valid_https_url(value):
+        if not valid_url(value):
             self.ctx.add(path, f"not a well-formed https URL: '{value}'")
+
+    def check_source_url(self, path: str, value: str) -> None:
+        """Citations keep the address they were checked at, which may be plain http."""
+        if not valid_url(value, allow_http=True):
+            self.ctx.add(path, f"not a well-formed URL: '{value}'")
 
     def flag(self, key: str, *, default: bool = False) -> bool:
         value = self._get(key, required=False)
