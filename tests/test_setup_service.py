@@ -1,0 +1,189 @@
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot import setup_service as svc
+from bot.storage import audit
+from bot.storage.db import Database
+from bot.storage.guilds import GuildSettings, get_settings, update_settings
+from bot.storage.migrate import migrate
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+G1, G2 = 111, 222
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "t.sqlite3")
+    await migrate(database)
+    yield database
+    await database.close()
+
+
+# --- permission report -----------------------------------------------------------------------
+
+
+def test_every_missing_permission_is_named_in_order() -> None:
+    granted = discord.Permissions(view_channel=True, send_messages=True)
+    assert svc.missing_permissions(granted, svc.CHECKINS.required) == (
+        "Embed Links",
+        "Read Message History",
+        "Create Public Threads",
+        "Send Messages in Threads",
+        "Manage Messages",
+    )
+
+
+def test_administrator_needs_nothing_else() -> None:
+    assert svc.missing_permissions(discord.Permissions(administrator=True), svc.POSTING) == ()
+
+
+def test_alerts_channel_does_not_need_moderation_permissions() -> None:
+    granted = discord.Permissions(
+        view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+    )
+    assert svc.missing_permissions(granted, svc.ALERTS.required) == ()
+    assert "Manage Messages" in svc.missing_permissions(granted, svc.CHECKINS.required)
+
+
+def test_check_channels_reports_each_state() -> None:
+    settings = GuildSettings(guild_id=G1, alerts_channel_id=5, checkin_channel_id=None)
+    assert [(c.purpose, c.status) for c in svc.check_channels(settings, lambda _: None)] == [
+        (svc.CHECKINS, "not_set"),
+        (svc.ALERTS, "not_found"),
+    ]
+    full = discord.Permissions.all()
+    settings = GuildSettings(guild_id=G1, alerts_channel_id=5, checkin_channel_id=6)
+    checks = svc.check_channels(settings, lambda cid: full if cid == 5 else discord.Permissions())
+    assert [c.status for c in checks] == ["missing", "ok"]
+    assert checks[0].missing[0] == "View Channel" and checks[0].channel_id == 6
+    assert checks[1].ok
+
+
+# --- describing changes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "text"),
+    [
+        ("alerts_channel_id", 42, "<#42>"),
+        ("moderator_role_id", 7, "<@&7>"),
+        ("moderator_role_id", None, "not set"),
+        ("retention_days", None, "kept until deleted"),
+        ("retention_days", 90, "90 days"),
+        ("approval_queue", True, "on"),
+        ("safety_mode", "mods", "mods (moderators only, no reply to the member)"),
+        ("anon_delay_max_s", 30, "up to 30 s"),
+        ("region", "GB", "GB"),
+    ],
+)
+def test_format_value(setting: str, value: object, text: str) -> None:
+    assert svc.format_value(setting, value) == text
+
+
+async def test_apply_changes_writes_and_audits_only_what_differs(db: Database) -> None:
+    await update_settings(db, G1, region="GB")
+    settings, changes = await svc.apply_changes(
+        db, G1, 99, region="GB", alerts_channel_id=5, safety_mode="dm"
+    )
+    assert settings.alerts_channel_id == 5 and settings.safety_mode == "dm"
+    assert [c.setting for c in changes] == ["alerts_channel_id", "safety_mode"]
+    entries = await audit.recent(db, G1)
+    assert [(e.action, e.actor_id, e.detail) for e in reversed(entries)] == [
+        ("setup.alerts_channel", 99, "not set → <#5>"),
+        (
+            "setup.safety_mode",
+            99,
+            "nudge (gentle public nudge with a private button) → dm (private DM to the member)",
+        ),
+    ]
+    _, again = await svc.apply_changes(db, G1, 99, region="GB")
+    assert again == [] and len(await audit.recent(db, G1)) == 2
+
+
+# --- timezones -------------------------------------------------------------------------------
+
+
+def test_timezones() -> None:
+    assert svc.canonical_timezone("europe/london") == "Europe/London"
+    assert svc.canonical_timezone("new york") is None
+    assert svc.canonical_timezone("america/new york") == "America/New_York"
+    assert svc.canonical_timezone("Mars/Olympus") is None
+    assert svc.timezone_suggestions("")[0] == "UTC"
+    assert "America/New_York" in svc.timezone_suggestions("new_y")
+    assert svc.timezone_suggestions("berl")[0] == "Europe/Berlin"
+    assert len(svc.timezone_suggestions("a")) == 25
+    assert all(svc.canonical_timezone(tz) == tz for tz in svc.COMMON_TIMEZONES)
+
+
+# --- removal and purge -----------------------------------------------------------------------
+
+
+async def _extra_feature_tables(db: Database) -> None:
+    """Tables as a later feature might add them: one with guild_id, one child without it."""
+    await db.execute(
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, guild_id INTEGER NOT NULL, body TEXT)"
+    )
+    await db.execute(
+        "CREATE TABLE post_flags (id INTEGER PRIMARY KEY, "
+        "post_id INTEGER NOT NULL REFERENCES posts(id), flag TEXT)"
+    )
+    await db.execute(  # references the primary key implicitly, with a cascade of its own
+        "CREATE TABLE flag_notes (flag_id INTEGER REFERENCES post_flags ON DELETE CASCADE)"
+    )
+    for guild in (G1, G2):
+        post = await db.execute("INSERT INTO posts (guild_id, body) VALUES (?, 'x')", (guild,))
+        flag = await db.execute("INSERT INTO post_flags (post_id, flag) VALUES (?, 'f')", (post,))
+        await db.execute("INSERT INTO flag_notes (flag_id) VALUES (?)", (flag,))
+        await update_settings(db, guild, region="US")
+        await audit.record(db, guild, 1, "setup.region")
+
+
+async def test_purge_removes_every_guild_table_and_dependants(db: Database) -> None:
+    await _extra_feature_tables(db)
+    assert {"guild_settings", "audit_log", "posts"} <= set(await svc.guild_tables(db))
+    counts = await svc.purge_guild(db, G1)
+    assert counts == {
+        "guild_settings": 1,
+        "audit_log": 1,
+        "posts": 1,
+        "post_flags": 1,
+        "flag_notes": 1,
+    }
+    for table in await svc.guild_tables(db):
+        assert await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE guild_id = ?", (G1,)) == 0
+    assert await db.fetchval("SELECT COUNT(*) FROM posts WHERE guild_id = ?", (G2,)) == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM post_flags") == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM flag_notes") == 1
+    assert (await get_settings(db, G2)).region == "US"
+
+
+async def test_purge_waits_thirty_days_and_rejoining_cancels_it(db: Database) -> None:
+    await _extra_feature_tables(db)
+    await svc.mark_left(db, G1, NOW)
+    await svc.mark_left(db, G2, NOW)
+    await svc.mark_left(db, G1, NOW + timedelta(days=3))  # a second removal keeps the first date
+    assert (await get_settings(db, G1)).left_at == "2026-03-01T12:00:00Z"
+    assert await svc.purge_due(db, NOW + timedelta(days=29, hours=23)) == []
+    assert await svc.mark_rejoined(db, G2) is True
+    assert await svc.mark_rejoined(db, G2) is False
+    assert await svc.purge_due(db, NOW + timedelta(days=30)) == [G1]
+    assert await db.fetchval("SELECT COUNT(*) FROM posts WHERE guild_id = ?", (G1,)) == 0
+    assert await db.fetchval("SELECT COUNT(*) FROM posts WHERE guild_id = ?", (G2,)) == 1
+    assert await svc.purge_due(db, NOW + timedelta(days=60)) == []
+
+
+async def test_failed_purge_rolls_back_and_others_continue(db: Database) -> None:
+    await _extra_feature_tables(db)
+    await db.execute(
+        "CREATE TRIGGER no_delete BEFORE DELETE ON posts WHEN old.guild_id = 111 "
+        "BEGIN SELECT RAISE(ABORT, 'blocked'); END"
+    )
+    await svc.mark_left(db, G1, NOW)
+    await svc.mark_left(db, G2, NOW)
+    assert await svc.purge_due(db, NOW + timedelta(days=31)) == [G2]
+    assert (await get_settings(db, G1)).left_at is not None
+    assert await db.fetchval("SELECT COUNT(*) FROM audit_log WHERE guild_id = ?", (G1,)) == 1
