@@ -1,0 +1,175 @@
+"""REST plumbing: route registry, body parsing, auth, validation, faults, error replies."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from aiohttp.web_request import FileField
+from multidict import MultiMapping
+
+from .core import RequestRecord
+from .faults import error_body
+from .limits import check_choices, check_commands, check_message, check_modal
+from .spec import Violation, validate
+
+if TYPE_CHECKING:
+    from .fake import FakeDiscord
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v10"
+
+
+@dataclass
+class Req:
+    route: str
+    params: dict[str, str]
+    body: Any
+    query: MultiMapping[str]
+    files: list[dict[str, Any]] = field(default_factory=list)
+
+    def id(self, name: str) -> int:
+        return int(self.params[name])
+
+
+class HTTPError(Exception):
+    """Raised by a handler to answer with Discord's error shape."""
+
+    def __init__(self, status: int, code: int, message: str | None = None) -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+Reply = tuple[int, Any]
+Handler = Callable[["FakeDiscord", Req], Awaitable[Reply]]
+ROUTES: list[tuple[str, str, Handler]] = []
+NO_AUTH_PREFIXES = (
+    "POST /interactions/",
+    "POST /webhooks/",
+    "PATCH /webhooks/",
+    "DELETE /webhooks/",
+    "GET /webhooks/",
+)
+
+
+def route(method: str, path: str) -> Callable[[Handler], Handler]:
+    """Register a handler for ``METHOD path`` (path as in the OpenAPI spec)."""
+
+    def register(fn: Handler) -> Handler:
+        ROUTES.append((method, path, fn))
+        return fn
+
+    return register
+
+
+def json_response(status: int, data: Any, headers: dict[str, str] | None = None) -> web.Response:
+    """Content-Type must be exactly application/json, or discord.py reads the body as text."""
+    if status == 204:
+        return web.Response(status=204, headers=headers)
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    return web.Response(status=status, body=json.dumps(data).encode(), headers=all_headers)
+
+
+def limit_violations(route_key: str, body: Any) -> list[Violation]:
+    """Documented limits, checked on top of the (looser) schemas."""
+    found: list[tuple[str, str]] = []
+    if not isinstance(body, dict | list):
+        return []
+    if route_key.endswith("/callback") and isinstance(body, dict):
+        kind = body.get("type")
+        if kind in (4, 7):
+            found = check_message(body.get("data"), "$.data")
+        elif kind == 9:
+            found = check_modal(body.get("data"))
+        elif kind == 8:
+            found = check_choices((body.get("data") or {}).get("choices"), "$.data.choices")
+    elif "/commands" in route_key:
+        found = check_commands(body if isinstance(body, list) else [body])
+    elif "/messages" in route_key or route_key.startswith("POST /webhooks/"):
+        found = check_message(body)
+    return [Violation(route_key, "documented limit", path, msg) for path, msg in found]
+
+
+def _errors_tree(violations: list[Violation]) -> dict[str, Any]:
+    """Nest violations like Discord's 50035 ``errors`` object."""
+    tree: dict[str, Any] = {}
+    for v in violations:
+        node = tree
+        for part in v.path.lstrip("$").replace("[", ".").replace("]", "").split("."):
+            if part:
+                node = node.setdefault(part, {})
+        node.setdefault("_errors", []).append({"code": "INVALID", "message": v.message})
+    return tree
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
+    if not request.can_read_body:
+        return None, []
+    if request.content_type.startswith("multipart/"):
+        form = await request.post()
+        files = []
+        for key, value in form.items():
+            if key.startswith("files[") and isinstance(value, FileField):
+                files.append({"filename": value.filename, "size": len(value.file.read())})
+        payload = form.get("payload_json")
+        return (json.loads(str(payload)) if payload else {}), files
+    text = await request.text()
+    return (json.loads(text) if text else None), []
+
+
+async def _serve(
+    fake: FakeDiscord, method: str, path: str, fn: Handler, request: web.Request
+) -> web.Response:
+    route_key = f"{method} {path}"
+    body, files = await _read_body(request)
+    params = dict(request.match_info)
+    record = RequestRecord(method, route_key, params, body)
+    fake.requests.append(record)
+    authorized = request.headers.get("Authorization") == f"Bot {fake.token}"
+    if not authorized and not route_key.startswith(NO_AUTH_PREFIXES):
+        record.status = 401
+        return json_response(401, {"message": "401: Unauthorized", "code": 0})
+    violations = validate(route_key, body) + limit_violations(route_key, body)
+    if violations:
+        fake.record_violations(violations)
+        record.status = 400
+        log.warning("fakediscord: invalid body for %s: %s", route_key, violations[0])
+        return json_response(400, error_body(50035, errors=_errors_tree(violations)))
+    fault = fake.faults.take(route_key, params, body)
+    if fault is not None:
+        status, data, headers = fault.response()
+        record.status = status
+        return json_response(status, data, headers)
+    try:
+        status, data = await fn(fake, Req(route_key, params, body, request.query, files))
+    except HTTPError as exc:
+        status, data = exc.status, error_body(exc.code, exc.message)
+    record.status = status
+    return json_response(status, data)
+
+
+async def _unknown(fake: FakeDiscord, request: web.Request) -> web.Response:
+    route_key = f"{request.method} {request.path.removeprefix(API_PREFIX)}"
+    fake.record_violations([Violation(route_key, "fakediscord", "$", "route not implemented")])
+    return json_response(404, {"message": "404: Not Found", "code": 0})
+
+
+def build_app(fake: FakeDiscord) -> web.Application:
+    from . import rest_channels, rest_interactions  # noqa: F401  (registers the routes)
+
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app.router.add_get("/", fake.gateway.handle)
+    # Literal segments (@original, @me) must be registered before {placeholders}.
+    ordered = sorted(ROUTES, key=lambda r: "{" in r[1].rsplit("/", 1)[-1])
+    for method, path, fn in ordered:
+        handler = functools.partial(_serve, fake, method, path, fn)
+        app.router.add_route(method, API_PREFIX + path, handler)
+    app.router.add_route("*", API_PREFIX + "/{tail:.*}", functools.partial(_unknown, fake))
+    return app

@@ -1,0 +1,137 @@
+"""A minimal discord.py bot and fixtures for testing the fake itself."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import discord
+import pytest
+from discord import app_commands
+from discord.ext import commands
+
+from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+
+STRATEGIES = ["boundaries", "breathing", "time-out", "two words"]
+
+
+class ConfirmView(discord.ui.View):
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(timeout=60)
+        self.owner_id = owner_id
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message("Not your button.", ephemeral=True)
+            return False
+        return True
+
+    @discord.ui.button(label="Yes", style=discord.ButtonStyle.success, custom_id="confirm:yes")
+    async def yes(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.edit_message(content="Confirmed.", view=None)
+
+    @discord.ui.button(label="No", style=discord.ButtonStyle.secondary, custom_id="confirm:no")
+    async def no(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await interaction.response.send_modal(FeedbackModal())
+
+    @discord.ui.select(
+        custom_id="confirm:mood",
+        options=[discord.SelectOption(label=x, value=x) for x in ("calm", "tense")],
+    )
+    async def mood(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
+        await interaction.response.send_message(f"Mood: {select.values[0]}", ephemeral=True)
+
+
+class FeedbackModal(discord.ui.Modal, title="Tell us more"):
+    what = discord.ui.TextInput(label="What happened", custom_id="what", max_length=200)
+    extra = discord.ui.TextInput(label="Anything else", required=False)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(f"Thanks: {self.what.value}", ephemeral=True)
+
+
+class Strategy(app_commands.Group):
+    @app_commands.command(description="Show one strategy")
+    @app_commands.describe(name="Which strategy")
+    async def show(self, interaction: discord.Interaction, name: str) -> None:
+        embed = discord.Embed(title=name.title(), description=f"About {name}.")
+        embed.add_field(name="Try", value="Breathe out slowly.")
+        embed.set_footer(text="strategy")
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @show.autocomplete("name")
+    async def show_name(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=s, value=s) for s in STRATEGIES if current in s]
+
+
+def make_bot() -> commands.Bot:
+    intents = discord.Intents.default()
+    intents.message_content = True
+    intents.members = True
+    bot = commands.Bot(command_prefix="!", intents=intents, guild_ready_timeout=0.02)
+    bot.tree.add_command(Strategy(name="strategy", description="Coping strategies"))
+
+    @bot.tree.command(description="Answer pong")
+    async def ping(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("pong")
+
+    @bot.tree.command(description="Ask for confirmation")
+    async def confirm(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            "Are you sure?", view=ConfirmView(interaction.user.id), ephemeral=True
+        )
+
+    @bot.tree.command(description="Open the feedback form")
+    async def feedback(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(FeedbackModal())
+
+    @bot.tree.command(description="Who is this")
+    async def whois(interaction: discord.Interaction, member: discord.Member) -> None:
+        mod = member.guild_permissions.manage_messages
+        await interaction.response.send_message(f"{member.display_name} mod={mod}", ephemeral=True)
+
+    @bot.tree.command(description="Work slowly")
+    async def slow(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await interaction.followup.send("done", ephemeral=True)
+
+    @bot.tree.command(description="DM me")
+    async def dm(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True)
+        try:
+            await interaction.user.send("Hello in private.")
+            await interaction.followup.send("Sent you a DM.", ephemeral=True)
+        except discord.Forbidden as exc:
+            await interaction.followup.send(f"Could not DM you ({exc.code}).", ephemeral=True)
+
+    @bot.tree.context_menu(name="Report message")
+    async def report(interaction: discord.Interaction, message: discord.Message) -> None:
+        await interaction.response.send_message(f"Reported: {message.content}", ephemeral=True)
+
+    @bot.event
+    async def on_message(message: discord.Message) -> None:
+        if message.author.bot:
+            return
+        if message.content == "!hello":
+            await message.channel.send(f"hello {message.author.display_name}")
+
+    return bot
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as fake:
+        yield fake
+        fake.assert_no_violations()
+
+
+@pytest.fixture
+async def world(fake: FakeDiscord) -> StandardGuild:
+    return await fake.standard_guild()
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, world: StandardGuild) -> AsyncIterator[commands.Bot]:
+    async with run_bot(make_bot(), fake) as running:
+        yield running
