@@ -111,6 +111,19 @@ def check_channels(
     return checks
 
 
+def bot_permissions_in(guild: discord.Guild) -> Callable[[int], discord.Permissions | None]:
+    """The lookup `check_channels` needs, from the bot's cached view of the guild."""
+
+    def lookup(channel_id: int) -> discord.Permissions | None:
+        channel = guild.get_channel(channel_id)
+        me = guild.me
+        if not isinstance(channel, discord.TextChannel) or me is None:
+            return None
+        return channel.permissions_for(me)
+
+    return lookup
+
+
 # --- describing and auditing changes -------------------------------------------------------
 
 SETTING_LABELS: dict[str, str] = {

@@ -1,0 +1,201 @@
+"""The guided /setup start: two steps of select menus, saved only when the manager finishes.
+
+Nothing is written before "Finish", so an abandoned wizard changes nothing; the manager level
+is checked again on Finish (permissions may have changed in between: fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import discord
+
+from bot.checks import REFUSALS, Level, has_level
+from bot.content import Region
+from bot.errors import NotPermitted, UserFacingError
+from bot.setup_service import COMMON_TIMEZONES, SAFETY_MODE_LABELS
+from bot.storage.guilds import SAFETY_MODES, GuildSettings
+from bot.ui.setup_embeds import wizard_embed
+from bot.ui.views import InvokerOnlyView
+
+MAX_OPTIONS = 25
+Finish = Callable[[discord.Interaction, dict[str, Any]], Awaitable[None]]
+
+
+def _default(kind: discord.SelectDefaultValueType, value: int | None) -> list[Any]:
+    return [] if value is None else [discord.SelectDefaultValue(id=value, type=kind)]
+
+
+class _ChannelChoice(discord.ui.ChannelSelect["SetupWizard"]):
+    def __init__(self, setting: str, placeholder: str, current: int | None, row: int) -> None:
+        super().__init__(
+            custom_id=f"setup:{setting}",
+            channel_types=[discord.ChannelType.text],
+            placeholder=placeholder,
+            min_values=0,
+            max_values=1,
+            default_values=_default(discord.SelectDefaultValueType.channel, current),
+            row=row,
+        )
+        self.setting = setting
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        self.view.choices[self.setting] = self.values[0].id if self.values else None
+        await interaction.response.defer()
+
+
+class _RoleChoice(discord.ui.RoleSelect["SetupWizard"]):
+    def __init__(self, current: int | None) -> None:
+        super().__init__(
+            custom_id="setup:moderator_role_id",
+            placeholder="Moderator role (optional: Manage Messages counts too)",
+            min_values=0,
+            max_values=1,
+            default_values=_default(discord.SelectDefaultValueType.role, current),
+            row=2,
+        )
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        role = self.values[0] if self.values else None
+        if role is not None and role.is_default():
+            raise UserFacingError(
+                "@everyone can't be the moderator role: everyone would see moderator alerts. "
+                "Choose a role only your moderators have."
+            )
+        self.view.choices["moderator_role_id"] = None if role is None else role.id
+        await interaction.response.defer()
+
+
+class _StringChoice(discord.ui.Select["SetupWizard"]):
+    def __init__(self, setting: str, placeholder: str, options: list[discord.SelectOption]) -> None:
+        super().__init__(
+            custom_id=f"setup:{setting}",
+            placeholder=placeholder,
+            options=options[:MAX_OPTIONS],
+            min_values=1,
+            max_values=1,
+        )
+        self.setting = setting
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert self.view is not None
+        self.view.choices[self.setting] = self.values[0]
+        await interaction.response.defer()
+
+
+class _Button(discord.ui.Button["SetupWizard"]):
+    def __init__(
+        self,
+        label: str,
+        style: discord.ButtonStyle,
+        action: Callable[[discord.Interaction], Awaitable[None]],
+    ) -> None:
+        super().__init__(label=label, style=style, custom_id=f"setup:{label.lower()}", row=4)
+        self.action = action
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await self.action(interaction)
+
+
+def region_options(regions: Sequence[Region], current: str) -> list[discord.SelectOption]:
+    options = [
+        discord.SelectOption(label=f"{r.name} ({r.code})", value=r.code, default=r.code == current)
+        for r in regions
+    ]
+    if current not in {r.code for r in regions}:
+        options.insert(0, discord.SelectOption(label=current, value=current, default=True))
+    return options
+
+
+def timezone_options(current: str) -> list[discord.SelectOption]:
+    zones = list(COMMON_TIMEZONES)
+    if current not in zones:
+        zones.insert(0, current)
+    return [discord.SelectOption(label=z, value=z, default=z == current) for z in zones]
+
+
+def safety_options(current: str) -> list[discord.SelectOption]:
+    return [
+        discord.SelectOption(
+            label=mode, value=mode, description=SAFETY_MODE_LABELS[mode], default=mode == current
+        )
+        for mode in SAFETY_MODES
+    ]
+
+
+class SetupWizard(InvokerOnlyView):
+    def __init__(
+        self,
+        owner_id: int,
+        guild_name: str,
+        settings: GuildSettings,
+        regions: Sequence[Region],
+        on_finish: Finish,
+    ) -> None:
+        super().__init__(owner_id, timeout=900)
+        self.guild_name = guild_name
+        self.regions = regions
+        self.on_finish = on_finish
+        self.choices: dict[str, Any] = {
+            "checkin_channel_id": settings.checkin_channel_id,
+            "alerts_channel_id": settings.alerts_channel_id,
+            "moderator_role_id": settings.moderator_role_id,
+            "region": settings.region,
+            "timezone": settings.timezone,
+            "safety_mode": settings.safety_mode,
+        }
+        self.show_step(1)
+
+    def show_step(self, step: int) -> None:
+        """Rebuilt from `choices`, so going back shows what was picked."""
+        self.step = step
+        self.clear_items()
+        c = self.choices
+        if step == 1:
+            self.add_item(
+                _ChannelChoice("checkin_channel_id", "Check-in channel", c["checkin_channel_id"], 0)
+            )
+            self.add_item(
+                _ChannelChoice(
+                    "alerts_channel_id", "Alerts channel (moderators)", c["alerts_channel_id"], 1
+                )
+            )
+            self.add_item(_RoleChoice(c["moderator_role_id"]))
+            self.add_item(
+                _StringChoice("region", "Region", region_options(self.regions, c["region"]))
+            )
+            self.add_item(_Button("Next", discord.ButtonStyle.primary, self._next))
+        else:
+            self.add_item(_StringChoice("timezone", "Timezone", timezone_options(c["timezone"])))
+            self.add_item(
+                _StringChoice("safety_mode", "Safety replies", safety_options(c["safety_mode"]))
+            )
+            self.add_item(_Button("Back", discord.ButtonStyle.secondary, self._back))
+            self.add_item(_Button("Finish", discord.ButtonStyle.success, self._finish))
+        self.add_item(_Button("Cancel", discord.ButtonStyle.secondary, self._cancel))
+
+    def embed(self) -> discord.Embed:
+        return wizard_embed(self.step, self.guild_name)
+
+    async def _next(self, interaction: discord.Interaction) -> None:
+        self.show_step(2)
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    async def _back(self, interaction: discord.Interaction) -> None:
+        self.show_step(1)
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    async def _cancel(self, interaction: discord.Interaction) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Setup cancelled. Nothing was changed.", embed=None, view=None
+        )
+
+    async def _finish(self, interaction: discord.Interaction) -> None:
+        if not await has_level(interaction, Level.MANAGER):
+            raise NotPermitted(REFUSALS[Level.MANAGER])
+        self.stop()
+        await self.on_finish(interaction, dict(self.choices))

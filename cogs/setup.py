@@ -1,0 +1,257 @@
+"""/setup: the guided setup, the current configuration with a permission report, one direct
+command per setting, and the audit trail. Managers only (Manage Server), checked server-side."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import manager_only
+from bot.client import Bridgeline
+from bot.errors import UserFacingError
+from bot.setup_service import (
+    SAFETY_MODE_LABELS,
+    ChannelCheck,
+    apply_changes,
+    bot_permissions_in,
+    canonical_timezone,
+    check_channels,
+    timezone_suggestions,
+)
+from bot.storage import audit
+from bot.storage.guilds import SAFETY_MODES, GuildSettings, get_settings
+from bot.ui.setup_embeds import audit_pages, changes_embed, summary_embed
+from bot.ui.setup_wizard import SetupWizard
+from bot.ui.views import Paginator
+
+log = logging.getLogger(__name__)
+
+AUDIT_LIMIT = 50
+SAFETY_CHOICES = [
+    app_commands.Choice(name=f"{mode}: {SAFETY_MODE_LABELS[mode]}", value=mode)
+    for mode in SAFETY_MODES
+]
+
+
+def _guild(interaction: discord.Interaction) -> discord.Guild:
+    if interaction.guild is None:
+        raise UserFacingError("This command works inside a server, not in DMs.")
+    return interaction.guild
+
+
+class Setup(commands.Cog):
+    group = app_commands.Group(
+        name="setup",
+        description="Set Bridgeline up for this server (server managers)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: Bridgeline) -> None:
+        self.bot = bot
+
+    # --- shared helpers ---------------------------------------------------------------------
+
+    def _checks(self, guild: discord.Guild, settings: GuildSettings) -> list[ChannelCheck]:
+        return check_channels(settings, bot_permissions_in(guild))
+
+    def _region_name(self, code: str) -> str:
+        region = self.bot.content.region(code)
+        return region.name if region else code
+
+    async def _save(self, interaction: discord.Interaction, **changes: Any) -> None:
+        """Write, audit, and answer with what changed plus the permission report."""
+        guild = _guild(interaction)
+        settings, changed = await apply_changes(
+            self.bot.db, guild.id, interaction.user.id, **changes
+        )
+        embed = changes_embed(changed, self._checks(guild, settings))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    async def _finish_wizard(
+        self, interaction: discord.Interaction, choices: dict[str, Any]
+    ) -> None:
+        guild = _guild(interaction)
+        settings, changed = await apply_changes(
+            self.bot.db, guild.id, interaction.user.id, **choices
+        )
+        await audit.record(
+            self.bot.db,
+            guild.id,
+            interaction.user.id,
+            "setup.completed",
+            detail=f"guided setup, {len(changed)} change(s)",
+        )
+        embed = summary_embed(
+            guild.name,
+            settings,
+            self._checks(guild, settings),
+            self._region_name(settings.region),
+            title="Bridgeline is set up" if changed else "Setup finished: nothing changed",
+        )
+        await interaction.response.edit_message(content=None, embed=embed, view=None)
+
+    # --- commands -------------------------------------------------------------------------------
+
+    @group.command(name="start", description="Guided setup: channels, roles, region, timezone")
+    @manager_only
+    async def start(self, interaction: discord.Interaction) -> None:
+        guild = _guild(interaction)
+        settings = await get_settings(self.bot.db, guild.id)
+        wizard = SetupWizard(
+            interaction.user.id, guild.name, settings, self.bot.content.regions, self._finish_wizard
+        )
+        await interaction.response.send_message(embed=wizard.embed(), view=wizard, ephemeral=True)
+
+    @group.command(name="show", description="Current settings and any permission I'm missing")
+    @manager_only
+    async def show(self, interaction: discord.Interaction) -> None:
+        guild = _guild(interaction)
+        settings = await get_settings(self.bot.db, guild.id)
+        embed = summary_embed(
+            guild.name,
+            settings,
+            self._checks(guild, settings),
+            self._region_name(settings.region),
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @group.command(name="alerts-channel", description="Where moderators get safety alerts")
+    @app_commands.describe(channel="A channel only moderators can see is best")
+    @manager_only
+    async def alerts_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        await self._save(interaction, alerts_channel_id=channel.id)
+
+    @group.command(name="checkin-channel", description="Where anonymous check-ins are posted")
+    @manager_only
+    async def checkin_channel(
+        self, interaction: discord.Interaction, channel: discord.TextChannel
+    ) -> None:
+        await self._save(interaction, checkin_channel_id=channel.id)
+
+    @group.command(name="moderator-role", description="The role whose members are moderators")
+    @app_commands.describe(
+        role="Leave empty to clear: then Manage Messages alone makes a moderator"
+    )
+    @manager_only
+    async def moderator_role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        if role is not None and role.is_default():
+            raise UserFacingError(
+                "@everyone can't be the moderator role: everyone would see moderator alerts. "
+                "Choose a role only your moderators have."
+            )
+        await self._save(interaction, moderator_role_id=None if role is None else role.id)
+
+    @group.command(name="region", description="The server's region, for helpline numbers")
+    @app_commands.describe(region="Members can still choose their own with /resources region")
+    @manager_only
+    async def region(self, interaction: discord.Interaction, region: str) -> None:
+        found = self.bot.content.region(region.strip())
+        if found is None:
+            known = ", ".join(f"{r.code} ({r.name})" for r in self.bot.content.regions)
+            raise UserFacingError(f"I don't know the region {region!r}. Choose one of: {known}.")
+        await self._save(interaction, region=found.code)
+
+    @region.autocomplete("region")
+    async def region_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.strip().casefold()
+        return [
+            app_commands.Choice(name=f"{r.name} ({r.code})", value=r.code)
+            for r in self.bot.content.regions
+            if needle in r.name.casefold() or needle in r.code.casefold()
+        ][:25]
+
+    @group.command(name="timezone", description="The server's timezone (IANA, e.g. Europe/London)")
+    @manager_only
+    async def timezone(self, interaction: discord.Interaction, timezone: str) -> None:
+        name = canonical_timezone(timezone)
+        if name is None:
+            raise UserFacingError(
+                f"{timezone!r} isn't a timezone I know. Start typing a city and pick from the "
+                "list, for example Europe/London or America/Chicago."
+            )
+        await self._save(interaction, timezone=name)
+
+    @timezone.autocomplete("timezone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in timezone_suggestions(current)]
+
+    @group.command(name="safety-mode", description="How Bridgeline answers a crisis message")
+    @app_commands.choices(mode=SAFETY_CHOICES)
+    @manager_only
+    async def safety_mode(
+        self, interaction: discord.Interaction, mode: app_commands.Choice[str]
+    ) -> None:
+        await self._save(interaction, safety_mode=mode.value)
+
+    @group.command(name="anonymous", description="Anonymous posts: delay, rate, daily tag, queue")
+    @app_commands.describe(
+        delay="Longest random delay before a post appears, in seconds (hides timing)",
+        rate="Most anonymous posts per member per hour",
+        daily_tag="Show a per-day tag so a conversation can be followed without names",
+        approval_queue="Moderators approve each anonymous post first",
+    )
+    @manager_only
+    async def anonymous(
+        self,
+        interaction: discord.Interaction,
+        delay: app_commands.Range[int, 0, 3600] | None = None,
+        rate: app_commands.Range[int, 1, 60] | None = None,
+        daily_tag: bool | None = None,
+        approval_queue: bool | None = None,
+    ) -> None:
+        given = {
+            "anon_delay_max_s": delay,
+            "anon_rate_per_hour": rate,
+            "anon_daily_tag": daily_tag,
+            "approval_queue": approval_queue,
+        }
+        changes = {k: v for k, v in given.items() if v is not None}
+        if not changes:
+            raise UserFacingError(
+                "Give at least one of delay, rate, daily_tag or approval_queue. "
+                "`/setup show` lists the current values."
+            )
+        await self._save(interaction, **changes)
+
+    @group.command(name="retention", description="Delete check-ins older than this many days")
+    @app_commands.describe(days="0 keeps check-ins until their author deletes them")
+    @manager_only
+    async def retention(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 0, 3650]
+    ) -> None:
+        await self._save(interaction, retention_days=days or None)
+
+    @group.command(name="audit", description="Recent setting changes and moderator actions")
+    @manager_only
+    async def audit_log(self, interaction: discord.Interaction) -> None:
+        guild = _guild(interaction)
+        entries = await audit.recent(self.bot.db, guild.id, AUDIT_LIMIT)
+        if not entries:
+            await interaction.response.send_message(
+                "Nothing recorded yet: changes to settings and moderator actions appear here.",
+                ephemeral=True,
+            )
+            return
+        pages = audit_pages(entries)
+        if len(pages) == 1:
+            await interaction.response.send_message(embed=pages[0], ephemeral=True)
+            return
+        view = Paginator(interaction.user.id, pages)
+        await interaction.response.send_message(embed=view.current, view=view, ephemeral=True)
+
+
+async def setup(bot: Bridgeline) -> None:
+    await bot.add_cog(Setup(bot))

@@ -1,0 +1,210 @@
+"""/setup end to end: the guided setup from scratch, the direct commands, the permission report
+and the audit trail, as a manager sees them through the fake Discord."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.client import Bridgeline
+from bot.fakediscord import FakeDiscord, FakeMessage, Overwrite, StandardGuild
+from bot.storage import audit
+from bot.storage.guilds import get_settings
+
+
+async def _ephemeral(fake: FakeDiscord, path: str, options: dict | None, user, channel="general"):
+    inter = await fake.slash(path, options, user, channel)
+    response = await inter.response()
+    assert response.ephemeral, f"/{path} answered publicly"
+    assert response.message is not None
+    return response.message
+
+
+async def test_guided_setup_from_scratch_to_a_working_configuration(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    guild_id = world.guild.id
+    assert (await get_settings(bot.db, guild_id)).checkin_channel_id is None
+    shown: FakeMessage = await _ephemeral(fake, "setup start", None, world.owner)
+    assert "Step 1 of 2" in shown.text
+    await fake.select(shown, "setup:checkin_channel_id", [world.check_ins], world.owner)
+    await fake.select(shown, "setup:alerts_channel_id", [world.mod_alerts], world.owner)
+    await fake.select(shown, "setup:moderator_role_id", [world.moderator_role], world.owner)
+    await fake.select(shown, "setup:region", ["GB"], world.owner)
+    assert (await get_settings(bot.db, guild_id)).checkin_channel_id is None  # nothing saved yet
+
+    nxt = await fake.click(shown, "Next", world.owner)
+    assert (await nxt.response()).type == 7
+    assert "Step 2 of 2" in shown.text
+    await fake.select(shown, "setup:timezone", ["Europe/London"], world.owner)
+    await fake.select(shown, "setup:safety_mode", ["dm"], world.owner)
+    finish = await fake.click(shown, "Finish", world.owner)
+    assert (await finish.response()).type == 7
+
+    assert "Bridgeline is set up" in shown.text
+    assert shown.components == []
+    assert "✅ **Check-in channel**" in shown.text and "✅ **Alerts channel**" in shown.text
+    assert "United Kingdom (GB)" in shown.text and "Europe/London" in shown.text
+    settings = await get_settings(bot.db, guild_id)
+    assert (
+        settings.checkin_channel_id,
+        settings.alerts_channel_id,
+        settings.moderator_role_id,
+        settings.region,
+        settings.timezone,
+        settings.safety_mode,
+    ) == (
+        world.check_ins.id,
+        world.mod_alerts.id,
+        world.moderator_role.id,
+        "GB",
+        "Europe/London",
+        "dm",
+    )
+    actions = [e.action for e in await audit.recent(bot.db, guild_id)]
+    assert sorted(actions) == sorted(
+        [
+            "setup.checkin_channel",
+            "setup.alerts_channel",
+            "setup.moderator_role",
+            "setup.region",
+            "setup.timezone",
+            "setup.safety_mode",
+            "setup.completed",
+        ]
+    )
+    assert all(e.actor_id == world.owner.id for e in await audit.recent(bot.db, guild_id))
+
+    show = await _ephemeral(fake, "setup show", None, world.owner)
+    assert "<#%d>" % world.check_ins.id in show.text and "⚠️" not in show.text
+
+
+async def test_wizard_keeps_current_values_goes_back_and_cancels(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await _ephemeral(fake, "setup region", {"region": "AU"}, world.owner)
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    region = next(s for s in shown.selects if s["custom_id"] == "setup:region")
+    assert [o["value"] for o in region["options"] if o.get("default")] == ["AU"]
+    await (await fake.click(shown, "Next", world.owner)).response()
+    back = await fake.click(shown, "Back", world.owner)
+    assert (await back.response()).type == 7 and "Step 1 of 2" in shown.text
+    await fake.select(shown, "setup:region", ["US"], world.owner)
+    cancel = await fake.click(shown, "Cancel", world.owner)
+    await cancel.response()
+    assert "Nothing was changed" in shown.text and shown.components == []
+    assert (await get_settings(bot.db, world.guild.id)).region == "AU"
+
+
+async def test_wizard_belongs_to_the_manager_who_opened_it(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    other = await fake.add_member(world.guild, "co-owner", permissions=discord.Permissions(32))
+    intruder = await fake.click(shown, "Next", other)
+    assert "belong to someone else" in (await intruder.response()).text
+    assert "Step 1 of 2" in shown.text
+
+
+async def test_direct_commands_validate_and_save(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    owner, gid = world.owner, world.guild.id
+    saved = await _ephemeral(fake, "setup alerts-channel", {"channel": world.mod_alerts}, owner)
+    assert "Saved" in saved.text and "not set → <#%d>" % world.mod_alerts.id in saved.text
+    again = await _ephemeral(fake, "setup alerts-channel", {"channel": world.mod_alerts}, owner)
+    assert "Nothing changed" in again.text
+
+    await _ephemeral(fake, "setup checkin-channel", {"channel": world.check_ins}, owner)
+    await _ephemeral(fake, "setup moderator-role", {"role": world.moderator_role}, owner)
+    everyone = await _ephemeral(
+        fake, "setup moderator-role", {"role": world.guild.roles[gid]}, owner
+    )
+    assert "@everyone can't be the moderator role" in everyone.text
+
+    choices = await fake.autocomplete("setup timezone", {}, "timezone", owner)
+    assert choices and choices[0]["value"] == "UTC"
+    typed = await fake.autocomplete("setup timezone", {"timezone": "chica"}, "timezone", owner)
+    assert typed[0]["value"] == "America/Chicago"
+    bad_tz = await _ephemeral(fake, "setup timezone", {"timezone": "Moon/Base"}, owner)
+    assert "isn't a timezone I know" in bad_tz.text
+    await _ephemeral(fake, "setup timezone", {"timezone": "america/chicago"}, owner)
+
+    regions = await fake.autocomplete("setup region", {"region": "zeal"}, "region", owner)
+    assert [c["value"] for c in regions] == ["NZ"]
+    bad_region = await _ephemeral(fake, "setup region", {"region": "XX"}, owner)
+    assert "I don't know the region 'XX'" in bad_region.text
+    await _ephemeral(fake, "setup region", {"region": "ie"}, owner)
+
+    await _ephemeral(fake, "setup safety-mode", {"mode": "mods"}, owner)
+    empty = await _ephemeral(fake, "setup anonymous", {}, owner)
+    assert "Give at least one" in empty.text
+    anon = {"delay": 20, "rate": 5, "daily_tag": False, "approval_queue": True}
+    await _ephemeral(fake, "setup anonymous", anon, owner)
+    await _ephemeral(fake, "setup retention", {"days": 90}, owner)
+
+    s = await get_settings(bot.db, gid)
+    assert (s.checkin_channel_id, s.moderator_role_id, s.timezone, s.region) == (
+        world.check_ins.id,
+        world.moderator_role.id,
+        "America/Chicago",
+        "IE",
+    )
+    assert (s.safety_mode, s.anon_delay_max_s, s.anon_rate_per_hour) == ("mods", 20, 5)
+    assert (s.anon_daily_tag, s.approval_queue, s.retention_days) == (False, True, 90)
+
+    cleared = await _ephemeral(fake, "setup retention", {"days": 0}, owner)
+    assert "90 days → kept until deleted" in cleared.text
+    role_cleared = await _ephemeral(fake, "setup moderator-role", {}, owner)
+    assert "→ not set" in role_cleared.text
+    s = await get_settings(bot.db, gid)
+    assert s.retention_days is None and s.moderator_role_id is None
+
+
+async def test_missing_permissions_are_named_per_channel(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    bot_role = next(r for r in world.guild.roles.values() if r.managed)
+    deny = discord.Permissions(embed_links=True, manage_messages=True, create_public_threads=True)
+    locked = await fake.add_channel(
+        world.guild, "locked", overwrites=[Overwrite(bot_role.id, 0, deny=deny.value)]
+    )
+    reply = await _ephemeral(fake, "setup checkin-channel", {"channel": locked}, world.owner)
+    assert (
+        f"⚠️ **Check-in channel** <#{locked.id}>: I'm missing "
+        "**Embed Links, Create Public Threads, Manage Messages** there." in reply.text
+    )
+    assert "➖ **Alerts channel**: not set (moderator alerts go to the server owner" in reply.text
+
+    hidden = discord.Permissions(view_channel=True).value
+    await fake.add_channel(
+        world.guild, "secret", overwrites=[Overwrite(bot_role.id, 0, deny=hidden)]
+    )
+    secret = next(c for c in world.guild.channels.values() if c.name == "secret")
+    reply = await _ephemeral(fake, "setup alerts-channel", {"channel": secret}, world.owner)
+    assert f"<#{secret.id}>: I'm missing **View Channel, Send Messages" in reply.text
+
+    await _ephemeral(fake, "setup alerts-channel", {"channel": world.mod_alerts}, world.owner)
+    await fake.delete_channel(world.mod_alerts)
+    show = await _ephemeral(fake, "setup show", None, world.owner)
+    assert f"❌ **Alerts channel** <#{world.mod_alerts.id}>: I can't find or see" in show.text
+    assert "To fix: channel settings" in show.text
+
+
+async def test_audit_trail_lists_changes_newest_first_with_paging(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    empty = await _ephemeral(fake, "setup audit", None, world.owner)
+    assert "Nothing recorded yet" in empty.text
+    for days in range(1, 13):
+        await _ephemeral(fake, "setup retention", {"days": days}, world.owner)
+    page = await _ephemeral(fake, "setup audit", None, world.owner)
+    assert page.text.index("11 days → 12 days") < page.text.index("10 days → 11 days")
+    assert f"<@{world.owner.id}>" in page.text and "`setup.retention_days`" in page.text
+    assert "Entries 1-10 of 12" in page.text
+    nxt = await fake.click(page, "Next", world.owner)
+    await nxt.response()
+    assert "Entries 11-12 of 12" in page.text and "not set → 1 days" not in page.text
+    assert "kept until deleted → 1 days" in page.text
+
+    refused = await _ephemeral(fake, "setup audit", None, world.mod)
+    assert "server managers" in refused.text and "retention" not in refused.text
