@@ -75,7 +75,7 @@ async def test_guided_setup_from_scratch_to_a_working_configuration(
     assert all(e.actor_id == world.owner.id for e in await audit.recent(bot.db, guild_id))
 
     show = await _ephemeral(fake, "setup show", None, world.owner)
-    assert "<#%d>" % world.check_ins.id in show.text and "⚠️" not in show.text
+    assert f"<#{world.check_ins.id}>" in show.text and "⚠️" not in show.text
 
 
 async def test_wizard_keeps_current_values_goes_back_and_cancels(
@@ -110,7 +110,7 @@ async def test_direct_commands_validate_and_save(
 ) -> None:
     owner, gid = world.owner, world.guild.id
     saved = await _ephemeral(fake, "setup alerts-channel", {"channel": world.mod_alerts}, owner)
-    assert "Saved" in saved.text and "not set → <#%d>" % world.mod_alerts.id in saved.text
+    assert "Saved" in saved.text and f"not set → <#{world.mod_alerts.id}>" in saved.text
     again = await _ephemeral(fake, "setup alerts-channel", {"channel": world.mod_alerts}, owner)
     assert "Nothing changed" in again.text
 
