@@ -1,0 +1,1 @@
+"""Safety detection: normalisation, pattern matching and evaluation (no discord imports)."""

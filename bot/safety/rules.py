@@ -1,0 +1,367 @@
+"""Validated safety rule set built from the parsed TOML of ``content/safety.toml``.
+
+This module never reads files: the content loader hands it the parsed mapping, so one place
+owns file access and every problem is reported with its dotted path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+Category = Literal["crisis", "danger", "abuse_sign"]
+Severity = Literal["concern", "high", "imminent"]
+Scope = Literal["span", "message"]
+
+CATEGORIES: tuple[Category, ...] = ("crisis", "danger", "abuse_sign")
+SEVERITIES: tuple[Severity, ...] = ("concern", "high", "imminent")
+SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+
+TITLE_LIMIT = 256  # Discord embed title
+BODY_LIMIT = 4096  # Discord embed description
+SHORT_LIMIT = 80  # button labels
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+_MACRO_RE = re.compile(r"%([a-z][a-z0-9_]*)%")
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
+PLACEHOLDERS = frozenset({"emergency", "helplines", "directory"})
+
+Problems = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    """One pattern: a hit in ``category`` at ``severity`` when ``regex`` matches normalised text."""
+
+    category: Category
+    id: str
+    regex: str
+    severity: Severity
+
+
+@dataclass(frozen=True)
+class ExclusionRule:
+    """Drops hits that an idiom, negation or context explains away.
+
+    ``scope="span"`` drops hits overlapping the exclusion's own match; ``"message"`` drops every
+    hit of the listed categories. ``unless`` voids the exclusion (e.g. "fr", "i mean it").
+    """
+
+    id: str
+    regex: str
+    categories: frozenset[Category]
+    scope: Scope
+    unless: str | None
+    rules: frozenset[str] = frozenset()  # limit to these pattern ids; empty means all
+
+
+@dataclass(frozen=True)
+class Escalator:
+    """Raises a surviving hit of ``categories`` to ``severity`` when ``regex`` is in the message."""
+
+    id: str
+    regex: str
+    categories: frozenset[Category]
+    severity: Severity
+    unless: str | None = None
+
+
+@dataclass(frozen=True)
+class CategoryResponse:
+    title: str
+    body: str
+    imminent_body: str | None
+
+
+@dataclass(frozen=True)
+class Responses:
+    crisis: CategoryResponse
+    danger: CategoryResponse
+    abuse_sign: CategoryResponse
+    nudge_text: str
+    nudge_button: str
+    device_safety: str
+    mod_alert: Mapping[str, str]
+
+    def for_category(self, category: Category) -> CategoryResponse:
+        return cast(CategoryResponse, getattr(self, category))
+
+
+@dataclass(frozen=True)
+class SafetyRules:
+    patterns: tuple[PatternRule, ...]
+    exclusions: tuple[ExclusionRule, ...]
+    escalators: tuple[Escalator, ...]
+    responses: Responses
+
+
+def parse_safety_rules(
+    data: Mapping[str, Any],
+) -> tuple[SafetyRules | None, list[tuple[str, str]]]:
+    """Returns (rules, problems); problems are (dotted.path, message) and rules is None then."""
+    problems: Problems = []
+    macros = _parse_macros(data.get("macros", {}), problems)
+    patterns: list[PatternRule] = []
+    seen_ids: set[str] = set()
+    for cat in CATEGORIES:
+        section = data.get(cat)
+        if not isinstance(section, Mapping):
+            problems.append((cat, "missing table"))
+            continue
+        patterns.extend(_parse_patterns(cat, section.get("patterns"), macros, seen_ids, problems))
+    exclusions = _parse_exclusions(data.get("exclusions", []), macros, problems)
+    for i, exc in enumerate(exclusions):
+        for unknown in sorted(exc.rules - seen_ids):
+            problems.append((f"exclusions[{i}].rules", f"unknown pattern id {unknown!r}"))
+    escalators = _parse_escalators(data.get("escalators", []), macros, problems)
+    responses = _parse_responses(data.get("responses"), problems)
+    if problems or responses is None:
+        return None, problems
+    return SafetyRules(tuple(patterns), tuple(exclusions), tuple(escalators), responses), []
+
+
+def _parse_macros(raw: Any, problems: Problems) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        problems.append(("macros", "must be a table of name = regex fragment"))
+        return {}
+    out: dict[str, str] = {}
+    for name, value in raw.items():
+        if not isinstance(value, str) or not _ID_RE.match(str(name)):
+            problems.append((f"macros.{name}", "must be a lowercase name = string"))
+            continue
+        out[str(name)] = value
+    # Macros may use earlier macros; expand until stable (bounded to stop cycles).
+    for _ in range(5):
+        out = {k: _expand(v, out, None, []) for k, v in out.items()}
+    for name, value in out.items():
+        if _MACRO_RE.search(value):
+            problems.append((f"macros.{name}", "unknown or cyclic macro reference"))
+        else:
+            _check_regex(value, f"macros.{name}", problems, allow_empty=True)
+    return out
+
+
+def _expand(regex: str, macros: Mapping[str, str], path: str | None, problems: Problems) -> str:
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name in macros:
+            return f"(?:{macros[name]})"
+        if path is not None:
+            problems.append((path, f"unknown macro %{name}%"))
+        return m.group(0)
+
+    return _MACRO_RE.sub(sub, regex)
+
+
+def _check_regex(regex: str, path: str, problems: Problems, allow_empty: bool = False) -> bool:
+    try:
+        compiled = re.compile(regex)
+    except re.error as exc:
+        problems.append((path, f"invalid regex: {exc}"))
+        return False
+    if compiled.groups:
+        problems.append((path, "use non-capturing groups (?:...) only"))
+        return False
+    if not allow_empty and compiled.match(""):
+        problems.append((path, "regex matches the empty string"))
+        return False
+    return True
+
+
+def _table_list(raw: Any, path: str, problems: Problems) -> Sequence[Mapping[str, Any]]:
+    if not isinstance(raw, list) or not all(isinstance(x, Mapping) for x in raw):
+        problems.append((path, "must be an array of tables"))
+        return []
+    return raw
+
+
+def _req_str(item: Mapping[str, Any], key: str, path: str, problems: Problems) -> str | None:
+    value = item.get(key)
+    if not isinstance(value, str) or not value.strip():
+        problems.append((f"{path}.{key}", "required non-empty string"))
+        return None
+    return value
+
+
+def _regex_field(
+    item: Mapping[str, Any], key: str, path: str, macros: Mapping[str, str], problems: Problems
+) -> str | None:
+    raw = _req_str(item, key, path, problems)
+    if raw is None:
+        return None
+    before = len(problems)
+    expanded = _expand(raw, macros, f"{path}.{key}", problems)
+    if len(problems) > before or not _check_regex(expanded, f"{path}.{key}", problems):
+        return None
+    return expanded
+
+
+def _id_field(item: Mapping[str, Any], path: str, seen: set[str], problems: Problems) -> str | None:
+    rid = _req_str(item, "id", path, problems)
+    if rid is None:
+        return None
+    if not _ID_RE.match(rid):
+        problems.append((f"{path}.id", "use lowercase letters, digits and _ (max 48)"))
+        return None
+    if rid in seen:
+        problems.append((f"{path}.id", f"duplicate id {rid!r}"))
+        return None
+    seen.add(rid)
+    return rid
+
+
+def _severity(item: Mapping[str, Any], path: str, problems: Problems) -> Severity | None:
+    value = item.get("severity")
+    if value not in SEVERITIES:
+        problems.append((f"{path}.severity", f"must be one of {', '.join(SEVERITIES)}"))
+        return None
+    return cast(Severity, value)
+
+
+def _categories(
+    item: Mapping[str, Any], path: str, problems: Problems
+) -> frozenset[Category] | None:
+    value = item.get("categories", list(CATEGORIES))
+    if not isinstance(value, list) or not value or any(v not in CATEGORIES for v in value):
+        problems.append((f"{path}.categories", f"must list some of {', '.join(CATEGORIES)}"))
+        return None
+    return frozenset(cast(list[Category], value))
+
+
+def _parse_patterns(
+    cat: Category, raw: Any, macros: Mapping[str, str], seen: set[str], problems: Problems
+) -> list[PatternRule]:
+    """Pattern ids are unique across categories so exclusions can name them."""
+    out: list[PatternRule] = []
+    items = _table_list(raw, f"{cat}.patterns", problems)
+    if not items and raw is not None:
+        return out
+    for i, item in enumerate(items):
+        path = f"{cat}.patterns[{i}]"
+        rid = _id_field(item, path, seen, problems)
+        sev = _severity(item, path, problems)
+        regex = _regex_field(item, "regex", path, macros, problems)
+        if rid and sev and regex:
+            out.append(PatternRule(cat, rid, regex, sev))
+    if raw is None:
+        problems.append((f"{cat}.patterns", "missing"))
+    return out
+
+
+def _parse_exclusions(
+    raw: Any, macros: Mapping[str, str], problems: Problems
+) -> list[ExclusionRule]:
+    out: list[ExclusionRule] = []
+    seen: set[str] = set()
+    for i, item in enumerate(_table_list(raw, "exclusions", problems)):
+        path = f"exclusions[{i}]"
+        rid = _id_field(item, path, seen, problems)
+        regex = _regex_field(item, "regex", path, macros, problems)
+        cats = _categories(item, path, problems)
+        scope = item.get("scope", "span")
+        if scope not in ("span", "message"):
+            problems.append((f"{path}.scope", "must be 'span' or 'message'"))
+        unless = None
+        if "unless" in item:
+            unless = _regex_field(item, "unless", path, macros, problems)
+            if unless is None:
+                continue
+        rules = item.get("rules", [])
+        if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+            problems.append((f"{path}.rules", "must be a list of pattern ids"))
+            continue
+        if rid and regex and cats and scope in ("span", "message"):
+            out.append(
+                ExclusionRule(rid, regex, cats, cast(Scope, scope), unless, frozenset(rules))
+            )
+    return out
+
+
+def _parse_escalators(raw: Any, macros: Mapping[str, str], problems: Problems) -> list[Escalator]:
+    out: list[Escalator] = []
+    seen: set[str] = set()
+    for i, item in enumerate(_table_list(raw, "escalators", problems)):
+        path = f"escalators[{i}]"
+        rid = _id_field(item, path, seen, problems)
+        regex = _regex_field(item, "regex", path, macros, problems)
+        cats = _categories(item, path, problems)
+        sev = _severity(item, path, problems)
+        unless = None
+        if "unless" in item:
+            unless = _regex_field(item, "unless", path, macros, problems)
+        if rid and regex and cats and sev:
+            out.append(Escalator(rid, regex, cats, sev, unless))
+    return out
+
+
+def _text(
+    table: Mapping[str, Any], key: str, path: str, limit: int, problems: Problems
+) -> str | None:
+    value = _req_str(table, key, path, problems)
+    if value is None:
+        return None
+    if len(value) > limit:
+        problems.append((f"{path}.{key}", f"longer than {limit} characters"))
+    for name in _PLACEHOLDER_RE.findall(value):
+        if name not in PLACEHOLDERS:
+            problems.append((f"{path}.{key}", f"unknown placeholder {{{name}}}"))
+    return value
+
+
+def _category_response(
+    raw: Mapping[str, Any], cat: Category, problems: Problems
+) -> CategoryResponse | None:
+    path = f"responses.{cat}"
+    table = raw.get(cat)
+    if not isinstance(table, Mapping):
+        problems.append((path, "missing table"))
+        return None
+    title = _text(table, "title", path, TITLE_LIMIT, problems)
+    body = _text(table, "body", path, BODY_LIMIT, problems)
+    imminent = None
+    if cat != "abuse_sign" or "imminent_body" in table:
+        imminent = _text(table, "imminent_body", path, BODY_LIMIT, problems)
+        if imminent is not None and "{emergency}" not in imminent.strip().split("\n")[0]:
+            problems.append((f"{path}.imminent_body", "first line must show {emergency}"))
+    if body is not None and "{emergency}" in body:
+        problems.append((f"{path}.body", "only imminent_body may show {emergency}"))
+    if body is not None and "{helplines}" not in body:
+        problems.append((f"{path}.body", "must include {helplines}"))
+    if title is None or body is None:
+        return None
+    return CategoryResponse(title, body, imminent)
+
+
+def _parse_responses(raw: Any, problems: Problems) -> Responses | None:
+    if not isinstance(raw, Mapping):
+        problems.append(("responses", "missing table"))
+        return None
+    before = len(problems)
+    crisis = _category_response(raw, "crisis", problems)
+    danger = _category_response(raw, "danger", problems)
+    abuse = _category_response(raw, "abuse_sign", problems)
+    nudge = raw.get("nudge", {})
+    nudge = nudge if isinstance(nudge, Mapping) else {}
+    nudge_text = _text(nudge, "text", "responses.nudge", BODY_LIMIT, problems)
+    nudge_button = _text(nudge, "button", "responses.nudge", SHORT_LIMIT, problems)
+    dev = raw.get("device_safety", {})
+    dev = dev if isinstance(dev, Mapping) else {}
+    device = _text(dev, "text", "responses.device_safety", BODY_LIMIT, problems)
+    alert_raw = raw.get("mod_alert", {})
+    alert_raw = alert_raw if isinstance(alert_raw, Mapping) else {}
+    alerts = {
+        c: _text(alert_raw, c, "responses.mod_alert", BODY_LIMIT, problems) for c in CATEGORIES
+    }
+    if len(problems) > before:
+        return None
+    assert crisis and danger and abuse and nudge_text and nudge_button and device
+    return Responses(
+        crisis=crisis,
+        danger=danger,
+        abuse_sign=abuse,
+        nudge_text=nudge_text,
+        nudge_button=nudge_button,
+        device_safety=device,
+        mod_alert={k: v for k, v in alerts.items() if v is not None},
+    )
