@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import unicodedata
+from dataclasses import dataclass
 
 PSEUDONYM_HEX_LENGTH = 32  # 128 bits: collisions are not a practical concern
 
@@ -22,3 +25,129 @@ def pseudonym(secret: bytes, guild_id: int, user_id: int) -> str:
 def short_label(pseudo: str) -> str:
     """What moderators see for an anonymous author: enough to block, nothing to identify."""
     return f"anon-{pseudo[:8]}"
+
+
+# ---- text sanitising --------------------------------------------------------------------------
+# Check-in text is cleaned for storage (invisible characters, zalgo) and, before an anonymous
+# post, also made harmless in public (mentions, invite links, markdown that changes meaning).
+
+MAX_MARKS_PER_BASE = 3  # enough for Thai, Hebrew or Vietnamese; zalgo stacks dozens
+MAX_PUBLIC_LINES = 30
+ZWSP = "\u200b"
+ZWJ = "\u200d"
+_BLACK_FLAG = "\U0001f3f4"
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e")
+_LINE_BREAKS = frozenset("\u2028\u2029\u0085\x0b\x0c")
+_INVITE = re.compile(
+    r"(?:https?://)?(?:www\.)?"
+    r"(?:discord(?:app)?\s*\\?\.\s*com\s*/\s*invite|discord\s*\\?\.\s*(?:gg|io|me|li)"
+    r"|dsc\s*\\?\.\s*gg)\s*/\s*[A-Za-z0-9-]+",
+    re.IGNORECASE,
+)
+_MENTION = re.compile(r"@(everyone|here|[!&]?\d+)", re.IGNORECASE)
+_MASKED_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+_HEADING = re.compile(r"^([ \t]*)(#{1,6}|-#)(?=[ \t])", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+INVITE_REPLACEMENT = "[invite link removed]"
+
+
+@dataclass(frozen=True)
+class PublicText:
+    """Text ready for an anonymous post, and what was changed (to tell the author)."""
+
+    text: str
+    invites_removed: int
+    mentions_escaped: int
+
+
+def _is_emoji(char: str) -> bool:
+    return ord(char) >= 0x2190 and unicodedata.category(char) in {"So", "Sk"}
+
+
+def _is_variation_selector(char: str) -> bool:
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+def _keep_format_char(text: str, index: int, kept: list[str]) -> bool:
+    """Format characters are dropped except inside emoji sequences (ZWJ, flag tags)."""
+    char = text[index]
+    if char == ZWJ:
+        after = text[index + 1] if index + 1 < len(text) else ""
+        before = next((c for c in reversed(kept) if not _is_variation_selector(c)), "")
+        return bool(before and after) and _is_emoji(before) and _is_emoji(after)
+    if 0xE0020 <= ord(char) <= 0xE007F:
+        base = next((c for c in reversed(kept) if not 0xE0020 <= ord(c) <= 0xE007F), "")
+        return base == _BLACK_FLAG
+    return False
+
+
+def clean_text(text: str) -> str:
+    """For storage and display anywhere: NFC, no invisible or control characters, zalgo marks
+    collapsed to a few per letter, tidy whitespace. Emoji sequences survive intact."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    kept: list[str] = []
+    marks = 0
+    for index, char in enumerate(text):
+        category = unicodedata.category(char)
+        if char in _LINE_BREAKS or category in {"Zl", "Zp"}:
+            char, category = "\n", "Cc"
+        if char == "\t" or (category == "Zs" and char != " "):
+            char, category = " ", "Zs"
+        if char in _INVISIBLE_LETTERS or category in {"Co", "Cn", "Cs"}:
+            continue
+        if category == "Cc" and char != "\n":
+            continue
+        if category == "Cf" and not _keep_format_char(text, index, kept):
+            continue
+        if category in {"Mn", "Me"} and not _is_variation_selector(char):
+            marks += 1
+            if marks > MAX_MARKS_PER_BASE or not kept:
+                continue
+        elif category not in {"Mn", "Me", "Cf"}:
+            marks = 0
+        kept.append(char)
+    lines = [line.rstrip() for line in "".join(kept).split("\n")]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def has_visible_text(text: str) -> bool:
+    """True when something a reader can see remains (letters, digits, punctuation or emoji)."""
+    return any(
+        not char.isspace()
+        and unicodedata.category(char) not in {"Mn", "Me", "Cf"}
+        and not _is_variation_selector(char)
+        for char in text
+    )
+
+
+def escape_mentions(text: str) -> tuple[str, int]:
+    """@everyone, @here and <@id>/<@&id> become inert text (a zero-width space after the @)."""
+    return _MENTION.subn(lambda m: f"@{ZWSP}{m.group(1)}", text)
+
+
+def strip_invites(text: str) -> tuple[str, int]:
+    return _INVITE.subn(INVITE_REPLACEMENT, text)
+
+
+def neutralize_markdown(text: str) -> str:
+    """Masked links show their real address; headings and subtext render as plain text; a wall
+    of lines is folded so one post cannot push the channel out of view."""
+    text = _MASKED_LINK.sub(
+        lambda m: f"{m.group(1)} ({m.group(2)})" if m.group(2) else m.group(1), text
+    )
+    text = _HEADING.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+    lines = text.split("\n")
+    if len(lines) > MAX_PUBLIC_LINES:
+        head = lines[: MAX_PUBLIC_LINES - 1]
+        tail = " ".join(line.strip() for line in lines[MAX_PUBLIC_LINES - 1 :] if line.strip())
+        lines = [*head, tail]
+    return "\n".join(lines)
+
+
+def sanitize_public(text: str) -> PublicText:
+    """Everything an anonymous post goes through before it leaves the bot."""
+    cleaned = neutralize_markdown(clean_text(text))
+    without_invites, invites = strip_invites(cleaned)
+    escaped, mentions = escape_mentions(without_invites)
+    return PublicText(escaped, invites, mentions)

@@ -1,0 +1,111 @@
+"""Export and erasure of one member's data, across every feature's tables.
+
+Tables are discovered from the schema, so a later feature is covered without touching this
+file: a table with a `pseudonym` column holds rows by that member's pseudonym; a table with a
+`user_id` column holds rows by their id (within the server when it also has `guild_id`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.privacy import short_label
+from bot.storage.db import Database
+
+#: Kept on erasure: a moderation block must not be escapable by erasing one's data.
+RETAINED_ON_FORGET = frozenset({"anon_blocks"})
+
+
+@dataclass(frozen=True)
+class Member:
+    guild_id: int
+    user_id: int
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class MemberTable:
+    name: str
+    where: str
+    params: tuple[Any, ...]
+
+
+async def _columns(conn: aiosqlite.Connection, table: str) -> set[str]:
+    async with conn.execute(f'PRAGMA table_info("{table}")') as cursor:
+        return {str(row[1]) for row in await cursor.fetchall()}
+
+
+async def member_tables(db: Database, member: Member) -> list[MemberTable]:
+    """Every table holding rows of this member, with the WHERE clause that finds them."""
+    conn = db.connection
+    async with conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ) as cursor:
+        names = [str(row[0]) for row in await cursor.fetchall()]
+    found = []
+    for name in names:
+        columns = await _columns(conn, name)
+        clauses: list[str] = []
+        params: list[Any] = []
+        if "pseudonym" in columns:
+            clauses.append("pseudonym = ?")
+            params.append(member.pseudonym)
+        if "user_id" in columns:
+            clause = "user_id = ?"
+            params.append(member.user_id)
+            if "guild_id" in columns:
+                clause = "(user_id = ? AND guild_id = ?)"
+                params.append(member.guild_id)
+            clauses.append(clause)
+        if clauses:
+            found.append(MemberTable(name, " OR ".join(clauses), tuple(params)))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    return value.hex() if isinstance(value, bytes) else value
+
+
+async def export_member(db: Database, member: Member) -> dict[str, Any]:
+    """All rows of this member in every table, plus moderation actions about their pseudonym
+    (without the moderator's identity)."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in await member_tables(db, member):
+        rows = await db.fetchall(
+            f'SELECT * FROM "{table.name}" WHERE {table.where} ORDER BY rowid', table.params
+        )
+        if rows:
+            tables[table.name] = [{k: _plain(v) for k, v in dict(row).items()} for row in rows]
+    actions = await db.fetchall(
+        "SELECT action, created_at FROM audit_log WHERE guild_id = ? AND target = ? ORDER BY id",
+        (member.guild_id, short_label(member.pseudonym)),
+    )
+    return {
+        "server_id": str(member.guild_id),
+        "your_user_id": str(member.user_id),
+        "your_pseudonym": member.pseudonym,
+        "your_anonymous_label": short_label(member.pseudonym),
+        "tables": tables,
+        "moderation_actions_about_your_anonymous_posts": [dict(row) for row in actions],
+    }
+
+
+async def forget_member(db: Database, member: Member) -> dict[str, int]:
+    """Deletes the member's rows everywhere (but RETAINED_ON_FORGET) in one transaction.
+    Public posts must be deleted from Discord before, while their message ids are known."""
+    tables = [t for t in await member_tables(db, member) if t.name not in RETAINED_ON_FORGET]
+    counts: dict[str, int] = {}
+    async with db.transaction() as conn:
+        # Rows of this member may reference each other across tables in any order.
+        await conn.execute("PRAGMA defer_foreign_keys = ON")
+        for table in tables:
+            cursor = await conn.execute(
+                f'DELETE FROM "{table.name}" WHERE {table.where}', table.params
+            )
+            if cursor.rowcount:
+                counts[table.name] = cursor.rowcount
+    return counts
