@@ -1,0 +1,304 @@
+"""Typo-tolerant search over scripts, and the fuzzy pickers behind autocomplete.
+
+Members describe their situation in their own words, upset and often on a phone: typos, no
+apostrophes, "bf"/"gf", "3 days". A plain fuzzy string match over tags is thrown off by the
+words every situation shares ("he", "talk", "partner"), so each query is normalised (spelling
+corrected against the content's own vocabulary, contractions and pronouns folded, synonyms
+mapped to one word, light stemming) and scored by weighted word overlap, where rare words count
+more than common ones (IDF over scripts). Pure: no discord, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process, utils
+
+from bot.content.models import Script, Strategy
+
+_WORD = re.compile(r"[a-z0-9]+")
+MIN_SCORE = 0.12
+MAX_PER_STRATEGY = 2
+CHOICE_LIMIT = 25
+
+_STOPWORDS_TEXT = """a an the and or but if so to of in on at for with from by about as into than then
+    i me my mine myself we us our ours you your yours it its is am are was were be been being
+    do does did doing have has had having will would can could should shall may might must
+    this that these those there here what which who whom how when where why just really very
+    too also still even only ever again now all any some much many more most get got gets
+    getting go going gone went want wants wanted like feel feels felt know knew thing things
+    im ive id ill youre theyre hes shes whats thats theres dont doesnt didnt cant couldnt
+    wont wouldnt isnt arent wasnt werent havent hasnt hadnt shouldnt not no never always
+    keep keeps kept make makes made way lot lots u r ur ya yeah ok okay each other
+    lately recently anymore sometimes often usually"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+# Words folded onto one canonical word, so a member's wording meets the content's wording.
+_SYNONYMS: dict[str, str] = {
+    "partner": (
+        "he him his she her hers they them their theirs partner partners bf gf boyfriend "
+        "girlfriend husband wife hubby spouse fiance fiancee"
+    ),
+    "fight": (
+        "fight fights fighting fought argue argues argued arguing argument arguments row rows "
+        "rowed disagreement disagreements disagree disagreed quarrel quarrels spat blowup "
+        "clash clashed conflict"
+    ),
+    "talk": (
+        "talk talks talking talked speak speaks speaking spoke spoken chat chats chatting "
+        "discuss discussed discussing discussion communicate communicating communication"
+    ),
+    "silence": (
+        "silence silent silently quiet quietly ignore ignores ignored ignoring stonewall "
+        "stonewalls stonewalled stonewalling ghost ghosted ghosting mute withdrawn withdraws "
+        "withdrew withdrawing shutdown"
+    ),
+    "message": (
+        "text texts texted texting txt txts message messages messaged messaging reply "
+        "replies replied replying respond responds responded dm dms whatsapp"
+    ),
+    "sorry": (
+        "sorry apologise apologize apologised apologized apologising apologizing apology "
+        "apologies regret regrets regretted amends"
+    ),
+    "day": "day days daily week weeks weekend weekends hours",
+    "num": (
+        "1 2 3 4 5 6 7 8 9 10 one two three four five six seven eight nine ten several couple few"
+    ),
+    "yell": (
+        "yell yells yelled yelling scream screams screamed screaming shout shouts shouted "
+        "shouting raised voice explode exploding"
+    ),
+    "overwhelm": "overwhelm overwhelmed overwhelming flooded flooding heated furious rage",
+    "harsh": (
+        "harsh rude mean nasty cruel unkind hurtful snapped snap snapping lashed temper "
+        "insulted awful terrible horrible"
+    ),
+    "pause": "pause paused break breather timeout calm cool",
+    "listen": "listen listens listened listening hear hears heard",
+    "defensive": "defensive defence defense defending defend defended",
+    "chore": "chore chores dishes housework laundry cleaning tidying",
+    "money": "money finances finance bills budget spending debt",
+    "roommate": "roommate roommates flatmate flatmates housemate housemates",
+    "close": "close closer closeness connection connected connect affection intimacy warm",
+    "leave": "leave leaves left leaving storm storms stormed walk walks walked walking",
+    "stress": "stress stressed stressful pressure exhausted burnout tired",
+    "job": "job work working career boss office",
+    "appreciate": "appreciate appreciated appreciation thank thanks thankful grateful",
+}
+_CANON: dict[str, str] = {w: canon for canon, words in _SYNONYMS.items() for w in words.split()}
+_NUMBER = re.compile(r"^\d+$")
+
+
+@dataclass(frozen=True)
+class ScriptMatch:
+    script: Script
+    strategy: Strategy
+    score: float
+
+
+def _fold(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("\u2019", "").replace("'", "")
+    return _WORD.findall(text)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "e", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _canon(word: str) -> str | None:
+    """The word's canonical stem, or None for a stopword."""
+    if _NUMBER.match(word):
+        return "num"
+    if word in _CANON:
+        return _CANON[word]
+    if word in STOPWORDS:
+        return None
+    return _stem(word)
+
+
+def _correct(word: str, vocabulary: frozenset[str]) -> str:
+    """Nearest known word for a misspelling; very short words are left alone."""
+    if len(word) < 3 or word in vocabulary or word in _CANON or word in STOPWORDS:
+        return word
+    if _NUMBER.match(word):
+        return word
+    cutoff = 75 if len(word) >= 8 else 80
+    found = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return found[0] if found else word
+
+
+def normalize(text: str, vocabulary: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Canonical content words of `text`, spelling corrected against `vocabulary`."""
+    out: list[str] = []
+    for word in _fold(text):
+        canon = _canon(_correct(word, vocabulary))
+        if canon:
+            out.append(canon)
+    return tuple(out)
+
+
+class _Doc:
+    """One searchable text (a tag, a script's text, a strategy's description)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+
+
+class ScriptIndex:
+    """Built once per content load; `search` is a few milliseconds over the shipped content."""
+
+    def __init__(self, strategies: Sequence[Strategy]) -> None:
+        self.strategies = tuple(strategies)
+        raw: set[str] = set(_CANON) | STOPWORDS
+        for strategy in self.strategies:
+            for text in _strategy_texts(strategy):
+                raw.update(_fold(text))
+        self.vocabulary = frozenset(w for w in raw if len(w) >= 3)
+        self._entries: list[tuple[Script, Strategy, list[_Doc], _Doc, _Doc]] = []
+        self._tag_owner: dict[str, str] = {}
+        doc_freq: Counter[str] = Counter()
+        for strategy in self.strategies:
+            about = _Doc(normalize(f"{strategy.title} {strategy.summary} {strategy.when_to_use}"))
+            for script in strategy.scripts:
+                docs = [_Doc(normalize(t)) for t in (*script.tags, script.text)]
+                whole = _Doc(w for d in docs for w in d.words)
+                doc_freq.update(whole.words)
+                self._entries.append((script, strategy, docs, whole, about))
+                for tag in script.tags:
+                    self._tag_owner.setdefault(tag, strategy.id)
+        n = max(len(self._entries), 1)
+        self._idf = {w: math.log(1 + n / f) for w, f in doc_freq.items()}
+        # A word the content never uses cannot match; weigh it like a common word so a
+        # query full of them is not judged hopeless.
+        self._unknown_idf = 1.0
+        # Enough evidence for full confidence: about one and a half words that each appear
+        # in a tenth of the scripts.
+        self._confident_weight = 1.5 * math.log(1 + 10)
+
+    def _weight(self, word: str) -> float:
+        return self._idf.get(word, self._unknown_idf)
+
+    def _overlap(self, query: frozenset[str], doc: _Doc) -> float:
+        """F-score of weighted word overlap, leaning on how much of the query is covered."""
+        common = query & doc.words
+        if not common or not doc.words:
+            return 0.0
+        hit = sum(self._weight(w) for w in common)
+        recall = hit / sum(self._weight(w) for w in query)
+        precision = hit / sum(self._weight(w) for w in doc.words)
+        beta2 = 4.0
+        return (1 + beta2) * precision * recall / (beta2 * precision + recall)
+
+    def _coverage(self, query: frozenset[str], doc: _Doc) -> float:
+        common = query & doc.words
+        known = sum(self._weight(w) for w in query)
+        return sum(self._weight(w) for w in common) / known if known else 0.0
+
+    def _informativeness(self, matched: frozenset[str]) -> float:
+        """Below 1 when only common words matched: "my partner" alone is no situation."""
+        return min(1.0, sum(self._weight(w) for w in matched) / self._confident_weight)
+
+    def search(self, query: str, limit: int = 3) -> list[ScriptMatch]:
+        """Best scripts for a situation, at most two per strategy, best first."""
+        words = frozenset(normalize(query, self.vocabulary))
+        if not words:
+            return []
+        scored: list[ScriptMatch] = []
+        for script, strategy, docs, whole, about in self._entries:
+            best = max(self._overlap(words, d) for d in docs)
+            score = 0.6 * best + 0.3 * self._coverage(words, whole)
+            score += 0.1 * self._coverage(words, about)
+            score *= self._informativeness(words & whole.words)
+            if score >= MIN_SCORE:
+                scored.append(ScriptMatch(script, strategy, round(min(score, 1.0), 4)))
+        scored.sort(key=lambda m: m.score, reverse=True)
+        picked: list[ScriptMatch] = []
+        per_strategy: Counter[str] = Counter()
+        for match in scored:
+            if per_strategy[match.strategy.id] < MAX_PER_STRATEGY:
+                picked.append(match)
+                per_strategy[match.strategy.id] += 1
+            if len(picked) == limit:
+                break
+        return picked
+
+    def suggest(self, typed: str, limit: int = CHOICE_LIMIT) -> list[str]:
+        """Situation phrases for autocomplete: closest tags to what is typed so far."""
+        tags = list(self._tag_owner)
+        if not typed.strip():
+            return _round_robin(self.strategies, limit)
+        found = process.extract(
+            typed,
+            tags,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=limit,
+            score_cutoff=50,
+        )
+        return [tag for tag, _score, _i in found]
+
+    def strategy_of_tag(self, tag: str) -> str | None:
+        return self._tag_owner.get(tag)
+
+
+def _strategy_texts(strategy: Strategy) -> Iterable[str]:
+    yield strategy.title
+    yield strategy.summary
+    yield strategy.when_to_use
+    for script in strategy.scripts:
+        yield script.text
+        yield from script.tags
+
+
+def _round_robin(strategies: Sequence[Strategy], limit: int) -> list[str]:
+    """One tag from each strategy in turn, so an empty box shows the range of situations."""
+    columns = [[t for s in strategy.scripts for t in s.tags[:1]] for strategy in strategies]
+    out: list[str] = []
+    depth = 0
+    while len(out) < limit and any(depth < len(c) for c in columns):
+        for column in columns:
+            if depth < len(column) and column[depth] not in out and len(out) < limit:
+                out.append(column[depth])
+        depth += 1
+    return out
+
+
+def rank_keys(
+    typed: str, options: Sequence[tuple[str, str]], limit: int = CHOICE_LIMIT
+) -> list[str]:
+    """Keys of `(key, searchable text)` options closest to what is typed; all, in order, if empty."""
+    if not typed.strip():
+        return [key for key, _ in options[:limit]]
+    texts = [text for _, text in options]
+    found = process.extract(
+        typed,
+        texts,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+        score_cutoff=60,
+    )
+    return [options[i][0] for _text, _score, i in found]
+
+
+def best_key(typed: str, options: Sequence[tuple[str, str]]) -> str | None:
+    """The option a submitted value means: an exact key, else a confident fuzzy match."""
+    wanted = typed.strip()
+    for key, _ in options:
+        if key == wanted:
+            return key
+    texts = [text for _, text in options]
+    found = process.extractOne(
+        wanted, texts, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=85
+    )
+    return options[found[2]][0] if found else None
