@@ -103,6 +103,15 @@ def _check_abuse_routing(
         )
 
 
+def _routing(t: Table, refs: Refs) -> tuple[bool, tuple[ResourceKind, ...], tuple[str, ...]]:
+    """abuse_related, resource_kinds and related_strategies, checked together."""
+    abuse = t.flag("abuse_related")
+    kinds = _resource_kinds(t, required=abuse)
+    related = _strategy_refs(t, refs)
+    _check_abuse_routing(t, abuse, kinds, related)
+    return abuse, kinds, related
+
+
 def read_strategies(root: Table) -> tuple[tuple[Source, ...], tuple[Strategy, ...]]:
     source_ids = IdRegistry(root.ctx)
     sources: list[Source] = []
@@ -163,10 +172,7 @@ def read_faq(root: Table, refs: Refs) -> tuple[FaqEntry, ...]:
     for t in root.tables("faq", min_items=1):
         entry_id = t.ident()
         ids.claim(entry_id, t.sub("id"))
-        abuse = t.flag("abuse_related")
-        kinds = _resource_kinds(t, required=abuse)
-        related = _strategy_refs(t, refs)
-        _check_abuse_routing(t, abuse, kinds, related)
+        abuse, kinds, related = _routing(t, refs)
         entries.append(
             FaqEntry(
                 id=entry_id,
@@ -196,10 +202,7 @@ def read_psychoeducation(
     for t in root.tables("withdrawal_reasons", min_items=1):
         rid = t.ident()
         ids.claim(rid, t.sub("id"))
-        abuse = t.flag("abuse_related")
-        kinds = _resource_kinds(t, required=abuse)
-        related = _strategy_refs(t, refs)
-        _check_abuse_routing(t, abuse, kinds, related)
+        abuse, kinds, related = _routing(t, refs)
         reasons.append(
             WithdrawalReason(
                 id=rid,
