@@ -1,0 +1,96 @@
+"""A server's own prompts (/prompts add|remove|list) and the pool they join."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aiosqlite
+
+from bot.content import Prompt
+from bot.daily_prompts.models import CustomPrompt, content_key, custom_key
+from bot.storage.db import Database
+
+MIN_LENGTH = 10
+MAX_LENGTH = 600
+MAX_PER_GUILD = 200
+
+
+class CustomPromptError(ValueError):
+    """Why a prompt cannot be added, in words for the moderator."""
+
+
+def clean_prompt_text(text: str) -> str:
+    """Collapses whitespace runs inside lines and checks the length the table accepts."""
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    cleaned = "\n".join(lines).strip()
+    if len(cleaned) < MIN_LENGTH:
+        raise CustomPromptError(f"A prompt needs at least {MIN_LENGTH} characters.")
+    if len(cleaned) > MAX_LENGTH:
+        raise CustomPromptError(
+            f"A prompt can be at most {MAX_LENGTH} characters (this one has {len(cleaned)})."
+        )
+    return cleaned
+
+
+async def add_custom(db: Database, guild_id: int, text: str, added_by: int) -> CustomPrompt:
+    cleaned = clean_prompt_text(text)
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "SELECT COUNT(*) FROM prompt_custom WHERE guild_id = ?", (guild_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is not None and int(row[0]) >= MAX_PER_GUILD:
+            raise CustomPromptError(
+                f"This server already has {MAX_PER_GUILD} prompts of its own; remove one first."
+            )
+        cursor = await conn.execute(
+            "INSERT INTO prompt_custom (guild_id, text, added_by) VALUES (?, ?, ?)",
+            (guild_id, cleaned, added_by),
+        )
+        new_id = int(cursor.lastrowid or 0)
+    found = await get_custom(db, guild_id, new_id)
+    assert found is not None
+    return found
+
+
+async def get_custom(db: Database, guild_id: int, custom_id: int) -> CustomPrompt | None:
+    row = await db.fetchone(
+        "SELECT * FROM prompt_custom WHERE guild_id = ? AND id = ?", (guild_id, custom_id)
+    )
+    return None if row is None else CustomPrompt(**dict(row))
+
+
+async def remove_custom(db: Database, guild_id: int, custom_id: int) -> CustomPrompt | None:
+    """Deletes it and its place in the bag; returns what was removed, or None."""
+    found = await get_custom(db, guild_id, custom_id)
+    if found is None:
+        return None
+    async with db.transaction() as conn:
+        await conn.execute(
+            "DELETE FROM prompt_custom WHERE guild_id = ? AND id = ?", (guild_id, custom_id)
+        )
+        await conn.execute(
+            "DELETE FROM prompt_bag WHERE guild_id = ? AND prompt_key = ?",
+            (guild_id, custom_key(custom_id)),
+        )
+    return found
+
+
+async def list_custom(db: Database, guild_id: int) -> list[CustomPrompt]:
+    rows = await db.fetchall(
+        "SELECT * FROM prompt_custom WHERE guild_id = ? ORDER BY id", (guild_id,)
+    )
+    return [CustomPrompt(**dict(row)) for row in rows]
+
+
+async def prompt_pool(
+    conn: aiosqlite.Connection, guild_id: int, content: Sequence[Prompt]
+) -> dict[str, str]:
+    """Every prompt this server rotates through: key -> text (shipped ones, then its own)."""
+    pool = {content_key(p.id): p.text for p in content}
+    async with conn.execute(
+        "SELECT id, text FROM prompt_custom WHERE guild_id = ? ORDER BY id", (guild_id,)
+    ) as cursor:
+        for row in await cursor.fetchall():
+            pool[custom_key(int(row[0]))] = str(row[1])
+    return pool
