@@ -1,0 +1,171 @@
+"""Moderator alerts: one row per flagged message or check-in, stored before anything is sent.
+
+Rows never hold message text, and hold the author's user id only after the author asked a
+moderator to reach out (`set_revealed`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.safety_service.policy import Flag
+from bot.safety_service.timefmt import from_text, to_text
+from bot.storage.db import Database, Row
+
+Source = Literal["message", "checkin"]
+Status = Literal["open", "claimed", "resolved"]
+MAX_DELIVERY_ATTEMPTS = 20
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    guild_id: int
+    source: str
+    categories: tuple[str, ...]
+    severity: str
+    channel_id: int | None
+    message_id: int | None
+    checkin_ref: str | None
+    jump_url: str | None
+    member_reply: str
+    note: str | None
+    status: str
+    alert_channel_id: int | None
+    alert_message_id: int | None
+    attempts: int
+    claimed_by: int | None
+    claimed_at: datetime | None
+    resolved_by: int | None
+    resolved_at: datetime | None
+    revealed_user_id: int | None
+    created_at: datetime
+
+    @property
+    def delivered(self) -> bool:
+        return self.alert_message_id is not None
+
+    @property
+    def label(self) -> str:
+        """How the audit trail and moderators refer to it (never the author)."""
+        return f"alert-{self.id}"
+
+
+def _from_row(row: Row) -> Alert:
+    values = dict(row)
+    values["categories"] = tuple(c for c in values["categories"].split(",") if c)
+    for key in ("claimed_at", "resolved_at"):
+        values[key] = from_text(values[key])
+    created = from_text(values["created_at"])
+    assert created is not None
+    values["created_at"] = created
+    return Alert(**values)
+
+
+async def create_alert(
+    db: Database,
+    *,
+    guild_id: int,
+    source: Source,
+    flag: Flag,
+    now: datetime,
+    channel_id: int | None = None,
+    message_id: int | None = None,
+    checkin_ref: str | None = None,
+    jump_url: str | None = None,
+) -> int | None:
+    """The new alert's id, or None when this message or check-in already has one (an edit, or
+    a second delivery of the same event): one alert per message."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO safety_alerts (guild_id, source, categories, severity, "
+            "channel_id, message_id, checkin_ref, jump_url, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                guild_id,
+                source,
+                ",".join(flag.categories),
+                flag.severity,
+                channel_id,
+                message_id,
+                checkin_ref,
+                jump_url,
+                to_text(now),
+            ),
+        )
+        return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+async def get_alert(db: Database, alert_id: int) -> Alert | None:
+    row = await db.fetchone("SELECT * FROM safety_alerts WHERE id = ?", (alert_id,))
+    return None if row is None else _from_row(row)
+
+
+async def set_member_reply(
+    db: Database, alert_id: int, member_reply: str, note: str | None = None
+) -> None:
+    """`member_reply` says how the member was answered (dm, nudge, ephemeral, none, ...)."""
+    await db.execute(
+        "UPDATE safety_alerts SET member_reply = ?, note = ? WHERE id = ?",
+        (member_reply, note, alert_id),
+    )
+
+
+async def record_attempt(db: Database, alert_id: int) -> None:
+    await db.execute("UPDATE safety_alerts SET attempts = attempts + 1 WHERE id = ?", (alert_id,))
+
+
+async def mark_delivered(db: Database, alert_id: int, channel_id: int, message_id: int) -> None:
+    await db.execute(
+        "UPDATE safety_alerts SET alert_channel_id = ?, alert_message_id = ? WHERE id = ?",
+        (channel_id, message_id, alert_id),
+    )
+
+
+async def claim(db: Database, alert_id: int, moderator_id: int, now: datetime) -> Alert | None:
+    """Records who is on it (the latest claimer wins); None if missing or already resolved."""
+    changed = await db.execute(
+        "UPDATE safety_alerts SET status = 'claimed', claimed_by = ?, claimed_at = ? "
+        "WHERE id = ? AND status != 'resolved'",
+        (moderator_id, to_text(now), alert_id),
+    )
+    return await get_alert(db, alert_id) if changed else None
+
+
+async def resolve(db: Database, alert_id: int, moderator_id: int, now: datetime) -> Alert | None:
+    """None if missing or already resolved (a second click changes nothing)."""
+    changed = await db.execute(
+        "UPDATE safety_alerts SET status = 'resolved', resolved_by = ?, resolved_at = ? "
+        "WHERE id = ? AND status != 'resolved'",
+        (moderator_id, to_text(now), alert_id),
+    )
+    return await get_alert(db, alert_id) if changed else None
+
+
+async def set_revealed(db: Database, alert_id: int, user_id: int) -> None:
+    """Only ever called after the author pressed "Ask a moderator to reach out"."""
+    await db.execute(
+        "UPDATE safety_alerts SET revealed_user_id = ? WHERE id = ?", (user_id, alert_id)
+    )
+
+
+async def unresolved(db: Database, guild_id: int, limit: int = 100) -> list[Alert]:
+    """Open and claimed alerts, oldest first (the longest-waiting person comes first)."""
+    rows = await db.fetchall(
+        "SELECT * FROM safety_alerts WHERE guild_id = ? AND status != 'resolved' "
+        "ORDER BY id LIMIT ?",
+        (guild_id, limit),
+    )
+    return [_from_row(r) for r in rows]
+
+
+async def undelivered(db: Database, limit: int = 50) -> list[Alert]:
+    """Alerts whose moderator post has not gone out yet, for the retry loop."""
+    rows = await db.fetchall(
+        "SELECT * FROM safety_alerts WHERE alert_message_id IS NULL AND status != 'resolved' "
+        "AND attempts < ? ORDER BY id LIMIT ?",
+        (MAX_DELIVERY_ATTEMPTS, limit),
+    )
+    return [_from_row(r) for r in rows]

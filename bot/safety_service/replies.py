@@ -1,0 +1,115 @@
+"""The private reply's words: the response text from content/safety.toml with the member's
+region filled in. Plain strings; `bot/ui/safety_embeds.py` turns them into embeds.
+
+Rules from content-brief/safe-messaging.md: emergency number first only when imminent (R5);
+2-4 resources, local first, always a directory fallback (R7); text or chat options first for
+abuse (resources.md note 3); device-safety hint on danger and abuse (R14); never couples
+counselling when abuse signs are present (R15: no counselling kind is ever picked here); the
+member's words are never quoted back (nothing here sees them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.content.models import INTERNATIONAL, Content, Resource
+from bot.safety.rules import Responses
+from bot.safety_service.policy import Flag
+
+HELPLINE_KINDS: dict[str, str] = {
+    "crisis": "crisis",
+    "danger": "domestic_abuse",
+    "abuse_sign": "domestic_abuse",
+}
+MAX_LOCAL = 3
+MAX_CONTACTS = 3
+_DISCREET_FIRST = {"text": 0, "chat": 1, "phone": 2, "tty": 3, "url": 4}
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class ReplyText:
+    title: str
+    body: str
+    resources: tuple[Resource, ...]
+
+
+def resource_line(resource: Resource, *, discreet_first: bool = False) -> str:
+    """'**Samaritans**: Call 116 123 (24/7)'; text and chat first when asked (abuse)."""
+    contacts = list(resource.contacts)
+    if discreet_first:
+        contacts.sort(key=lambda c: _DISCREET_FIRST.get(c.method, 9))
+    ways = " · ".join(c.display() for c in contacts[:MAX_CONTACTS])
+    if not ways:
+        ways = resource.url
+    elif resource.url and not any(c.method in ("url", "chat") for c in contacts[:MAX_CONTACTS]):
+        ways += f" · {resource.url}"
+    hours = f" ({resource.hours})" if resource.hours else ""
+    return f"**{resource.name}**: {ways}{hours}"
+
+
+def _local(content: Content, region: str, kind: str) -> list[Resource]:
+    if region == INTERNATIONAL:
+        return []
+    return [r for r in content.resources if region in r.regions and r.kind == kind]
+
+
+def _directories(content: Content) -> list[Resource]:
+    return [r for r in content.resources if INTERNATIONAL in r.regions and r.kind == "directory"]
+
+
+def pick_helplines(content: Content, region: str, flag: Flag) -> tuple[Resource, ...]:
+    """2-4 entries: up to three local lines for the flag's categories, then a directory."""
+    kinds = list(dict.fromkeys(HELPLINE_KINDS[c] for c in flag.categories))
+    per_kind = 2 if len(kinds) == 1 else 1
+    local: list[Resource] = []
+    for kind in kinds:
+        local += _local(content, region.upper(), kind)[:per_kind]
+    picked = local[:MAX_LOCAL]
+    directories = _directories(content)
+    picked += directories[: max(1, 2 - len(picked))]
+    return tuple(picked)
+
+
+def emergency_line(content: Content, region: str) -> str:
+    known = content.region(region)
+    if known is None or not known.emergency:
+        return "**If you are in danger right now, call your local emergency number.**"
+    note = f" {known.emergency_note}" if known.emergency_note else ""
+    return f"**If you are in danger right now, call {known.emergency}.**{note}"
+
+
+def directory_line(content: Content, region: str) -> str:
+    directories = _directories(content)
+    if not directories:
+        return ""
+    first = directories[0]
+    known = content.region(region)
+    where = f"Not in {known.name}? " if known and known.code != INTERNATIONAL else ""
+    return f"{where}**{first.name}** ({first.url}) lists free, confidential helplines by country."
+
+
+def compose_reply(content: Content, responses: Responses, region: str, flag: Flag) -> ReplyText:
+    """The full private reply for a flag (several categories share one message)."""
+    primary = flag.primary
+    template = responses.for_category(primary)  # type: ignore[arg-type]
+    imminent = flag.is_imminent(primary) and template.imminent_body is not None
+    body = template.imminent_body if imminent and template.imminent_body else template.body
+    chosen = pick_helplines(content, region, flag)
+    discreet = flag.touches_abuse
+    local_only = tuple(r for r in chosen if r.kind != "directory")
+    listed = local_only or chosen
+    helplines = "\n".join(f"• {resource_line(r, discreet_first=discreet)}" for r in listed)
+    directory = directory_line(content, region) if local_only else ""
+    text = (
+        body.replace("{emergency}", emergency_line(content, region))
+        .replace("{helplines}", helplines)
+        .replace("{directory}", directory)
+    )
+    if directory and directory not in text:
+        text += f"\n\n{directory}"
+    if discreet:
+        text += f"\n\n{responses.device_safety}"
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    return ReplyText(title=template.title, body=text, resources=chosen)

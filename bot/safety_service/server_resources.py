@@ -1,0 +1,142 @@
+"""A server's own resources (e.g. a local counselling centre), validated before storing.
+
+They appear in /resources and /resources post, marked as added by the server; automated
+safety replies use only the checked entries from content/resources.toml, because a wrong
+number in a crisis is worse than none.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.content.schema import valid_phone, valid_url
+from bot.safety_service.timefmt import to_text
+from bot.storage.db import Database
+
+Topic = Literal["crisis", "abuse", "counselling", "other"]
+TOPICS: tuple[Topic, ...] = ("crisis", "abuse", "counselling", "other")
+MAX_PER_SERVER = 25
+NAME_LIMIT = 80
+NOTES_LIMIT = 300
+URL_LIMIT = 300
+
+
+class InvalidResource(ValueError):
+    """The entry cannot be stored; the message says what to fix, for the moderator."""
+
+
+@dataclass(frozen=True)
+class ServerResource:
+    id: int
+    guild_id: int
+    name: str
+    topic: str
+    phone: str | None
+    url: str | None
+    notes: str | None
+    added_by: int
+
+
+def validate(
+    name: str, topic: str, phone: str | None, url: str | None, notes: str | None
+) -> tuple[str, Topic, str | None, str | None, str | None]:
+    """Cleaned values, or InvalidResource naming the first problem."""
+    name = " ".join(name.split())
+    phone = " ".join(phone.split()) if phone and phone.strip() else None
+    url = url.strip() if url and url.strip() else None
+    notes = " ".join(notes.split()) if notes and notes.strip() else None
+    if not name:
+        raise InvalidResource("Give the resource a name.")
+    if len(name) > NAME_LIMIT:
+        raise InvalidResource(f"Keep the name under {NAME_LIMIT} characters.")
+    if any(mark in name for mark in ("@", "<", "`", "*", "_", "~", "|", "[", "]")):
+        raise InvalidResource("Use plain text for the name (no @, <, [, ], *, _ or ~).")
+    if topic not in TOPICS:
+        raise InvalidResource(f"The topic must be one of: {', '.join(TOPICS)}.")
+    if phone is None and url is None:
+        raise InvalidResource("Add a phone number or a website (or both).")
+    if phone is not None and not valid_phone(phone):
+        raise InvalidResource(
+            "That phone number doesn't look right: use digits, spaces, dashes, brackets and an "
+            "optional leading +, e.g. `+44 20 7946 0000` or `13 11 14`."
+        )
+    if url is not None and (len(url) > URL_LIMIT or not valid_url(url)):
+        raise InvalidResource(
+            "The website must be a full https:// address, e.g. https://example.org"
+        )
+    if notes is not None and len(notes) > NOTES_LIMIT:
+        raise InvalidResource(f"Keep the notes under {NOTES_LIMIT} characters.")
+    if notes is not None and "@" in notes:
+        raise InvalidResource("Leave mentions and email addresses out of the notes.")
+    return name, topic, phone, url, notes
+
+
+async def add_resource(
+    db: Database,
+    guild_id: int,
+    *,
+    name: str,
+    topic: str,
+    phone: str | None,
+    url: str | None,
+    notes: str | None,
+    added_by: int,
+    now: datetime,
+) -> ServerResource:
+    name, clean_topic, phone, url, notes = validate(name, topic, phone, url, notes)
+    count = await db.fetchval(
+        "SELECT COUNT(*) FROM server_resources WHERE guild_id = ?", (guild_id,)
+    )
+    if int(count) >= MAX_PER_SERVER:
+        raise InvalidResource(
+            f"This server already has {MAX_PER_SERVER} of its own resources: remove one first."
+        )
+    try:
+        new_id = await db.execute(
+            "INSERT INTO server_resources "
+            "(guild_id, name, topic, phone, url, notes, added_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, name, clean_topic, phone, url, notes, added_by, to_text(now)),
+        )
+    except sqlite3.IntegrityError:
+        raise InvalidResource(f"There is already a resource called “{name}” here.") from None
+    return ServerResource(new_id, guild_id, name, clean_topic, phone, url, notes, added_by)
+
+
+async def remove_resource(db: Database, guild_id: int, name: str) -> ServerResource | None:
+    """The removed entry (matched by name, ignoring case), or None if there was none."""
+    row = await db.fetchone(
+        "SELECT * FROM server_resources WHERE guild_id = ? AND name = ? COLLATE NOCASE",
+        (guild_id, " ".join(name.split())),
+    )
+    if row is None:
+        return None
+    await db.execute("DELETE FROM server_resources WHERE id = ?", (row["id"],))
+    return _from_row(row)
+
+
+async def list_resources(
+    db: Database, guild_id: int, topics: tuple[str, ...] | None = None
+) -> list[ServerResource]:
+    rows = await db.fetchall(
+        "SELECT * FROM server_resources WHERE guild_id = ? ORDER BY name COLLATE NOCASE",
+        (guild_id,),
+    )
+    found = [_from_row(r) for r in rows]
+    return [r for r in found if topics is None or r.topic in topics]
+
+
+def _from_row(row: sqlite3.Row) -> ServerResource:
+    return ServerResource(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        name=row["name"],
+        topic=row["topic"],
+        phone=row["phone"],
+        url=row["url"],
+        notes=row["notes"],
+        added_by=row["added_by"],
+    )

@@ -1,0 +1,159 @@
+"""Embeds for safety replies and moderator alerts: one builder per kind of message.
+
+Alerts show where and how serious, never the member's words (safe-messaging R1: moderators get
+the minimum they need, and never the content of an abuse disclosure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import discord
+
+from bot.safety_service.alerts import Alert
+from bot.safety_service.replies import ReplyText
+from bot.ui.embeds import Tone, build_embed
+
+CATEGORY_LABELS: dict[str, str] = {
+    "crisis": "Crisis (suicidal thoughts or self-harm)",
+    "danger": "Danger (violence, threats or fear of a partner)",
+    "abuse_sign": "Signs of abuse or coercive control",
+}
+SEVERITY_LABELS: dict[str, str] = {
+    "concern": "concern",
+    "high": "high",
+    "imminent": "IMMINENT: may be in danger now",
+}
+MEMBER_REPLY_LABELS: dict[str, str] = {
+    "pending": "Not answered yet",
+    "dm": "Sent private resources by DM",
+    "nudge": "Posted a neutral nudge; only the author can open the private resources",
+    "dm_closed_nudge": "DMs are closed, so a neutral nudge was posted instead",
+    "ephemeral": "Shown private resources right after the check-in",
+    "dm_reply": "Answered privately in the DM",
+    "mods": "No reply to the member (server set to moderators only)",
+    "cooldown": "No reply: the member got resources recently (cooldown)",
+    "cooldown_short": "Got resources recently; offered only the 'reach out' button this time",
+    "failed": "Could not reach the member",
+}
+STATUS_LABELS: dict[str, str] = {"open": "Open", "claimed": "Claimed", "resolved": "Resolved"}
+AUTOMATED_FOOTER = "Automated message from {server}, not a counsellor. Only you can see this."
+PAGE_SIZE = 8
+
+
+def member_reply_embed(reply: ReplyText, server: str | None) -> discord.Embed:
+    """The private reply (DM, ephemeral after a nudge, or after a check-in)."""
+    return build_embed(
+        reply.title,
+        reply.body,
+        tone=Tone.CARE,
+        footer=AUTOMATED_FOOTER.format(server=server or "this server"),
+    )
+
+
+def age(created: datetime, now: datetime) -> str:
+    seconds = max(0, int((now - created).total_seconds()))
+    if seconds < 3600:
+        return f"{max(1, seconds // 60)} min ago"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} d ago"
+
+
+def where(alert: Alert) -> str:
+    if alert.source == "checkin":
+        place = f" (from <#{alert.channel_id}>)" if alert.channel_id else ""
+        return f"Anonymous check-in `{alert.checkin_ref}`{place}"
+    if alert.guild_id == 0 or alert.channel_id is None:
+        return "Direct message to the bot"
+    return f"<#{alert.channel_id}>"
+
+
+def status_text(alert: Alert) -> str:
+    if alert.status == "resolved" and alert.resolved_by:
+        return f"Resolved by <@{alert.resolved_by}>"
+    if alert.status == "claimed" and alert.claimed_by:
+        return f"<@{alert.claimed_by}> is on it"
+    return STATUS_LABELS.get(alert.status, alert.status)
+
+
+def alert_embed(alert: Alert, guidance: Mapping[str, str]) -> discord.Embed:
+    """The post in the alerts channel; edited in place as moderators claim and resolve it."""
+    categories = ", ".join(CATEGORY_LABELS.get(c, c) for c in alert.categories)
+    primary = next((c for c in alert.categories if c in guidance), None)
+    fields = [
+        ("Category", categories),
+        ("Severity", SEVERITY_LABELS.get(alert.severity, alert.severity)),
+        ("Where", where(alert)),
+    ]
+    if alert.jump_url:
+        fields.append(("Message", f"[Jump to the message]({alert.jump_url})"))
+    fields.append(("Member", MEMBER_REPLY_LABELS.get(alert.member_reply, alert.member_reply)))
+    if alert.note:
+        fields.append(("Note", alert.note))
+    if alert.revealed_user_id:
+        fields.append(("Author asked for contact", f"<@{alert.revealed_user_id}>"))
+    fields.append(("Status", status_text(alert)))
+    resolved = alert.status == "resolved"
+    return build_embed(
+        f"Safety alert #{alert.id}: {alert.categories[0].replace('_', ' ') if alert.categories else 'safety'}",
+        guidance.get(primary, "") if primary else None,
+        tone=Tone.NEUTRAL if resolved else Tone.ALERT,
+        fields=fields,
+        footer=f"alert-{alert.id} · the message text is never copied here",
+    )
+
+
+def reveal_embed(alert: Alert, user_id: int) -> discord.Embed:
+    """Posted only after the author pressed "Ask a moderator to reach out"."""
+    return build_embed(
+        f"A member asked a moderator to reach out (alert #{alert.id})",
+        (
+            f"The author behind this alert ({where(alert)}) chose to share who they are: "
+            f"<@{user_id}>.\n\n"
+            "Reach out privately and gently, and don't mention what they wrote in public. "
+            "Use “I'm on it” on the alert so others know."
+        ),
+        tone=Tone.SUPPORT,
+        footer=f"alert-{alert.id}",
+    )
+
+
+def open_alerts_pages(alerts: Sequence[Alert], now: datetime) -> list[discord.Embed]:
+    """/alerts open: unresolved alerts, oldest first, with jump links and age."""
+    if not alerts:
+        return [build_embed("Open safety alerts", "No open alerts. 🌿", tone=Tone.INFO)]
+    pages: list[discord.Embed] = []
+    for start in range(0, len(alerts), PAGE_SIZE):
+        chunk = alerts[start : start + PAGE_SIZE]
+        fields = [(_alert_heading(a, now), _alert_summary(a)) for a in chunk]
+        pages.append(
+            build_embed(
+                f"Open safety alerts ({len(alerts)})",
+                "Oldest first. Use the buttons on each alert post to claim or resolve it.",
+                tone=Tone.ALERT,
+                fields=fields,
+            )
+        )
+    return pages
+
+
+def _alert_heading(alert: Alert, now: datetime) -> str:
+    cats = ", ".join(c.replace("_", " ") for c in alert.categories)
+    return f"#{alert.id} · {cats} · {alert.severity} · {age(alert.created_at, now)}"
+
+
+def _alert_summary(alert: Alert) -> str:
+    parts = [where(alert)]
+    if alert.jump_url:
+        parts.append(f"[message]({alert.jump_url})")
+    parts.append(status_text(alert))
+    if alert.alert_message_id and alert.alert_channel_id:
+        parts.append(
+            f"[alert post](https://discord.com/channels/{alert.guild_id}/"
+            f"{alert.alert_channel_id}/{alert.alert_message_id})"
+        )
+    else:
+        parts.append("⚠ not delivered to the alerts channel yet (retrying)")
+    return " · ".join(parts)

@@ -1,0 +1,295 @@
+"""/resources: checked helplines by topic and region for anyone (privately), a member's own
+region, and for moderators a public post plus the server's own entries (validated).
+
+Discord does not allow a command with subcommands to be run on its own, so the member-facing
+listing is `/resources show [topic] [region]`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import moderator_only
+from bot.client import Bridgeline
+from bot.content.models import INTERNATIONAL
+from bot.errors import UserFacingError
+from bot.safety_service.directory import TOPIC_LABELS, listing, normalise_topic
+from bot.safety_service.regions import member_region, own_region, set_member_region
+from bot.safety_service.server_resources import (
+    TOPICS,
+    InvalidResource,
+    add_resource,
+    list_resources,
+    remove_resource,
+)
+from bot.storage import audit
+from bot.storage.guilds import get_settings
+from bot.ui.resource_embeds import resources_embed, server_resources_embed
+
+log = logging.getLogger(__name__)
+USE_DEFAULT = "default"
+MAX_CHOICES = 25
+SERVER_TOPIC_LABELS = {
+    "crisis": "Crisis support",
+    "abuse": "Domestic abuse and safety",
+    "counselling": "Counselling",
+    "other": "Other",
+}
+
+
+def _guild(interaction: discord.Interaction) -> discord.Guild:
+    if interaction.guild is None:
+        raise UserFacingError("This command works inside a server, not in DMs.")
+    return interaction.guild
+
+
+class Resources(commands.Cog):
+    group = app_commands.Group(
+        name="resources", description="Helplines and support services, by topic and region"
+    )
+
+    def __init__(self, bot: Bridgeline) -> None:
+        self.bot = bot
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _region_code(self, value: str) -> str:
+        region = self.bot.content.region(value.strip())
+        if region is None:
+            raise UserFacingError(
+                f"I don't have helplines for “{value[:40]}”. Pick a region from the list, or "
+                f"`{INTERNATIONAL}` for international directories."
+            )
+        return region.code
+
+    def _topic(self, value: str | None) -> str:
+        if value is not None and value not in TOPIC_LABELS:
+            raise UserFacingError("Pick a topic from the list: " + ", ".join(TOPIC_LABELS) + ".")
+        return normalise_topic(value)
+
+    async def _region_for(
+        self, interaction: discord.Interaction, region: str | None
+    ) -> tuple[str, str]:
+        """The region to show and a footer note saying where it came from."""
+        if region:
+            return self._region_code(region), "Region: as you asked"
+        if interaction.guild is None:
+            return INTERNATIONAL, "Region: international (choose one with the region option)"
+        guild_id, user_id = interaction.guild.id, interaction.user.id
+        secret = self.bot.settings.secret
+        if await own_region(self.bot.db, secret, guild_id, user_id):
+            code = await member_region(self.bot.db, secret, guild_id, user_id)
+            return code, "Region: your choice (change it with /resources region)"
+        code = (await get_settings(self.bot.db, guild_id)).region
+        return code, "Region: this server's default (pick your own with /resources region)"
+
+    async def region_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.strip().casefold()
+        found = [
+            app_commands.Choice(name=f"{r.name} ({r.code})", value=r.code)
+            for r in self.bot.content.regions
+            if needle in r.name.casefold() or needle in r.code.casefold()
+        ]
+        return found[:MAX_CHOICES]
+
+    # --- for everyone -----------------------------------------------------------------------
+
+    @group.command(name="show", description="Helplines and support near you, shown only to you")
+    @app_commands.describe(
+        topic="What kind of support (default: everything)",
+        region="Which country's services (default: yours or the server's)",
+    )
+    async def show(
+        self, interaction: discord.Interaction, topic: str | None = None, region: str | None = None
+    ) -> None:
+        chosen_topic = self._topic(topic)
+        code, note = await self._region_for(interaction, region)
+        own = await list_resources(self.bot.db, interaction.guild.id) if interaction.guild else []
+        found = listing(self.bot.content, code, chosen_topic, own)
+        embed = resources_embed(self.bot.content, found, region_note=note)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @show.autocomplete("topic")
+    async def _show_topic(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _topic_choices(current)
+
+    @show.autocomplete("region")
+    async def _show_region(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.region_choices(interaction, current)
+
+    @group.command(name="region", description="Choose which country's helplines you are shown")
+    @app_commands.describe(region="Your region, or 'default' to use the server's")
+    async def region(self, interaction: discord.Interaction, region: str) -> None:
+        guild = _guild(interaction)
+        code = None if region.strip().lower() == USE_DEFAULT else self._region_code(region)
+        await set_member_region(
+            self.bot.db,
+            self.bot.settings.secret,
+            guild.id,
+            interaction.user.id,
+            code,
+            self.bot.clock.now(),
+        )
+        if code is None:
+            text = "Done: you'll see this server's default region again."
+        else:
+            known = self.bot.content.region(code)
+            name = known.name if known else code
+            text = (
+                f"Done: you'll see helplines for **{name}**. This is stored without your name "
+                "(as a pseudonym), and you can change it any time."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @region.autocomplete("region")
+    async def _region_region(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        default = app_commands.Choice(name="Use the server's default", value=USE_DEFAULT)
+        return [default, *await self.region_choices(interaction, current)][:MAX_CHOICES]
+
+    # --- for moderators ---------------------------------------------------------------------
+
+    @group.command(name="post", description="Post support resources publicly in this channel")
+    @app_commands.describe(topic="What kind of support", region="Which country (default: server's)")
+    @moderator_only
+    async def post(
+        self, interaction: discord.Interaction, topic: str, region: str | None = None
+    ) -> None:
+        guild = _guild(interaction)
+        chosen_topic = self._topic(topic)
+        code = (
+            self._region_code(region)
+            if region
+            else (await get_settings(self.bot.db, guild.id)).region
+        )
+        own = await list_resources(self.bot.db, guild.id)
+        embed = resources_embed(
+            self.bot.content, listing(self.bot.content, code, chosen_topic, own)
+        )
+        await interaction.response.send_message(
+            embed=embed, allowed_mentions=discord.AllowedMentions.none()
+        )
+        await audit.record(
+            self.bot.db,
+            guild.id,
+            interaction.user.id,
+            "resources.post",
+            detail=f"{chosen_topic} / {code}",
+        )
+
+    @post.autocomplete("topic")
+    async def _post_topic(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _topic_choices(current)
+
+    @post.autocomplete("region")
+    async def _post_region(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self.region_choices(interaction, current)
+
+    @group.command(name="add", description="Add one of this server's own resources")
+    @app_commands.describe(
+        name="Name, e.g. Riverside Counselling Centre",
+        topic="What it helps with",
+        phone="Phone number, e.g. +44 20 7946 0000",
+        url="Website (https://...)",
+        notes="Hours or who it is for (optional)",
+    )
+    @app_commands.choices(
+        topic=[app_commands.Choice(name=SERVER_TOPIC_LABELS[t], value=t) for t in TOPICS]
+    )
+    @moderator_only
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 80],
+        topic: str,
+        phone: app_commands.Range[str, 1, 30] | None = None,
+        url: app_commands.Range[str, 1, 300] | None = None,
+        notes: app_commands.Range[str, 1, 300] | None = None,
+    ) -> None:
+        guild = _guild(interaction)
+        try:
+            entry = await add_resource(
+                self.bot.db,
+                guild.id,
+                name=name,
+                topic=topic,
+                phone=phone,
+                url=url,
+                notes=notes,
+                added_by=interaction.user.id,
+                now=self.bot.clock.now(),
+            )
+        except InvalidResource as exc:
+            raise UserFacingError(str(exc)) from None
+        await audit.record(
+            self.bot.db, guild.id, interaction.user.id, "resources.add", target=entry.name
+        )
+        await interaction.response.send_message(
+            f"Added **{entry.name}**. It shows in `/resources show` (marked as added by this "
+            "server); automated safety replies keep to the checked helplines.",
+            ephemeral=True,
+        )
+
+    @group.command(name="remove", description="Remove one of this server's own resources")
+    @app_commands.describe(name="Which one")
+    @moderator_only
+    async def remove(self, interaction: discord.Interaction, name: str) -> None:
+        guild = _guild(interaction)
+        removed = await remove_resource(self.bot.db, guild.id, name)
+        if removed is None:
+            raise UserFacingError("There is no resource by that name here; see `/resources list`.")
+        await audit.record(
+            self.bot.db, guild.id, interaction.user.id, "resources.remove", target=removed.name
+        )
+        await interaction.response.send_message(f"Removed **{removed.name}**.", ephemeral=True)
+
+    @remove.autocomplete("name")
+    async def _remove_name(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild is None:
+            return []
+        needle = current.casefold()
+        entries = await list_resources(self.bot.db, interaction.guild.id)
+        return [
+            app_commands.Choice(name=e.name, value=e.name)
+            for e in entries
+            if needle in e.name.casefold()
+        ][:MAX_CHOICES]
+
+    @group.command(name="list", description="This server's own resources")
+    @moderator_only
+    async def list_own(self, interaction: discord.Interaction) -> None:
+        guild = _guild(interaction)
+        entries = await list_resources(self.bot.db, guild.id)
+        await interaction.response.send_message(
+            embed=server_resources_embed(entries), ephemeral=True
+        )
+
+
+def _topic_choices(current: str) -> list[app_commands.Choice[str]]:
+    needle = current.casefold()
+    return [
+        app_commands.Choice(name=label, value=key)
+        for key, label in TOPIC_LABELS.items()
+        if needle in label.casefold() or needle in key
+    ]
+
+
+async def setup(bot: Bridgeline) -> None:
+    await bot.add_cog(Resources(bot))

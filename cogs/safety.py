@@ -1,0 +1,406 @@
+"""Safety: notice crisis, danger and abuse signs in messages and check-ins, answer the member
+privately (per the server's mode), and hand a moderator alert to cogs/alerts.py.
+
+Order matters: the alert row is stored first, the member is answered, then the alert is posted
+(event `safety_alert`), in a `finally`, so a failed reply never loses the alert.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.client import Bridgeline
+from bot.errors import report_interaction_error, send_private
+from bot.notify import notify_moderators
+from bot.privacy import pseudonym
+from bot.safety_service import alerts, offers
+from bot.safety_service.cooldown import claim_reply
+from bot.safety_service.offers import TOKEN_PATTERN
+from bot.safety_service.policy import DetectionLike, Flag, flag_from_detection
+from bot.safety_service.regions import member_region
+from bot.safety_service.replies import ReplyText, compose_reply, emergency_line
+from bot.storage import audit
+from bot.storage.guilds import get_settings
+from bot.ui.safety_embeds import member_reply_embed, reveal_embed
+from bot.ui.views import BaseView
+
+log = logging.getLogger(__name__)
+
+DM_GUILD = 0  # cooldown key for messages sent to the bot in DMs (no server)
+NOT_YOURS = (
+    "This button is for the person the message was meant for. If you'd like support lines for "
+    "yourself, `/resources show` lists them privately."
+)
+EXPIRED = "This button has expired. `/resources show` lists support lines privately, any time."
+REVEAL_LABEL = "Ask a moderator to reach out"
+SHORT_CHECKIN_REPLY = (
+    "Thank you for checking in. I sent you support lines a little while ago; `/resources show` "
+    "brings them back any time. If you'd like a moderator to reach out to you, press the button: "
+    "only then will they learn it was you."
+)
+_logged: set[tuple[int, str]] = set()
+
+
+def _log_once(guild_id: int, reason: str) -> None:
+    if (guild_id, reason) not in _logged:
+        _logged.add((guild_id, reason))
+        log.warning("Safety reply problem in guild %s: %s", guild_id, reason)
+
+
+def _bot(interaction: discord.Interaction) -> Bridgeline:
+    client = interaction.client
+    assert isinstance(client, Bridgeline)
+    return client
+
+
+async def compose_for(bot: Bridgeline, guild_id: int, user_id: int, flag: Flag) -> ReplyText:
+    region = await member_region(bot.db, bot.settings.secret, guild_id, user_id)
+    return compose_reply(bot.content, bot.content.safety.responses, region, flag)
+
+
+class NudgeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"bl:safety:nudge:(?P<token>{TOKEN_PATTERN})",
+):
+    """On a public nudge: only its author gets the private reply (checked by pseudonym)."""
+
+    def __init__(self, token: str, label: str = "Open") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"bl:safety:nudge:{token}",
+            )
+        )
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> NudgeButton:
+        return cls(match["token"], getattr(item, "label", None) or "Open")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self._open(interaction)
+        except Exception as exc:
+            await report_interaction_error(interaction, exc)
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        offer = await offers.get_offer(bot.db, self.token, "nudge")
+        if offer is None or interaction.guild is None or interaction.guild.id != offer.guild_id:
+            await send_private(interaction, EXPIRED)
+            return
+        if pseudonym(bot.settings.secret, offer.guild_id, interaction.user.id) != offer.pseudonym:
+            await send_private(interaction, NOT_YOURS)
+            return
+        reply = await compose_for(bot, offer.guild_id, interaction.user.id, offer.flag)
+        embed = member_reply_embed(reply, interaction.guild.name)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await offers.mark_used(bot.db, self.token, bot.clock.now())
+
+
+class RevealButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"bl:safety:reveal:(?P<token>{TOKEN_PATTERN})",
+):
+    """On the private reply to a flagged check-in: the author may choose to be contacted."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=REVEAL_LABEL,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"bl:safety:reveal:{token}",
+            )
+        )
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> RevealButton:
+        return cls(match["token"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self._reveal(interaction)
+        except Exception as exc:
+            await report_interaction_error(interaction, exc)
+
+    async def _reveal(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        guild = interaction.guild
+        offer = await offers.get_offer(bot.db, self.token, "reveal")
+        if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:
+            await send_private(interaction, EXPIRED)
+            return
+        if pseudonym(bot.settings.secret, guild.id, interaction.user.id) != offer.pseudonym:
+            await send_private(interaction, NOT_YOURS)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not await offers.mark_used(bot.db, self.token, bot.clock.now()):
+            await interaction.followup.send(
+                "You already asked, and the moderators were told. Someone will reach out.",
+                ephemeral=True,
+            )
+            return
+        await alerts.set_revealed(bot.db, offer.alert_id, interaction.user.id)
+        alert = await alerts.get_alert(bot.db, offer.alert_id)
+        assert alert is not None
+        await audit.record(
+            bot.db,
+            guild.id,
+            interaction.user.id,
+            "alert.reveal",
+            target=alert.label,
+            detail="the author asked a moderator to reach out",
+        )
+        posted = await notify_moderators(
+            bot.db, guild, embed=reveal_embed(alert, interaction.user.id)
+        )
+        bot.dispatch("safety_alert_changed", alert.id)
+        region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
+        danger = emergency_line(bot.content, region)
+        if posted is None:
+            text = (
+                "I couldn't reach the moderators just now; your request is saved and shows on "
+                f"their open alerts. {danger}"
+            )
+        else:
+            text = (
+                "Thank you. The moderators have been told you'd like someone to reach out, and "
+                f"only they can see who you are. {danger}"
+            )
+        await interaction.followup.send(text, ephemeral=True)
+
+
+def _view(*items: discord.ui.Item[Any]) -> BaseView:
+    view = BaseView(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+class Safety(commands.Cog):
+    def __init__(self, bot: Bridgeline) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(NudgeButton, RevealButton)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(NudgeButton, RevealButton)
+
+    # --- events -----------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        await self.handle_message(message)
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        if "content" in payload.data:
+            await self.handle_message(payload.message)
+
+    @commands.Cog.listener()
+    async def on_checkin_flagged(
+        self, interaction: discord.Interaction, detection: DetectionLike, checkin_ref: str
+    ) -> None:
+        await self.handle_checkin(interaction, detection, str(checkin_ref))
+
+    # --- messages ---------------------------------------------------------------------------
+
+    async def handle_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.webhook_id is not None or not message.content:
+            return
+        if message.guild is None:
+            if isinstance(message.channel, discord.DMChannel):
+                await self._handle_dm(message)
+            return
+        flag = self._scan(message.content)
+        if flag is None:
+            return
+        guild = message.guild
+        settings = await get_settings(self.bot.db, guild.id)
+        if message.channel.id == settings.alerts_channel_id:
+            return  # moderators discussing an alert are not the person at risk
+        alert_id = await alerts.create_alert(
+            self.bot.db,
+            guild_id=guild.id,
+            source="message",
+            flag=flag,
+            now=self.bot.clock.now(),
+            channel_id=message.channel.id,
+            message_id=message.id,
+            jump_url=message.jump_url,
+        )
+        if alert_id is None:
+            return  # an edit of a message that already has its alert
+        outcome, note = "failed", None
+        try:
+            outcome, note = await self._answer(message, flag, alert_id, settings.safety_mode)
+        except Exception:
+            log.exception("Safety reply failed for alert %s", alert_id)
+        finally:
+            await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
+            self.bot.dispatch("safety_alert", alert_id)
+
+    def _scan(self, text: str) -> Flag | None:
+        detection = self.bot.detector.scan(text)
+        if not detection.flagged:
+            return None
+        flag = flag_from_detection(detection)
+        return flag if flag.categories else None
+
+    async def _answer(
+        self, message: discord.Message, flag: Flag, alert_id: int, mode: str
+    ) -> tuple[str, str | None]:
+        if mode == "mods":
+            return "mods", None
+        assert message.guild is not None
+        guild_id, author = message.guild.id, message.author
+        pseudo = pseudonym(self.bot.settings.secret, guild_id, author.id)
+        allowed = await claim_reply(self.bot.db, guild_id, pseudo, flag, self.bot.clock.now())
+        if not allowed.categories:
+            return "cooldown", None
+        if mode == "dm":
+            reply = await compose_for(self.bot, guild_id, author.id, allowed)
+            try:
+                await author.send(embed=member_reply_embed(reply, message.guild.name))
+                return "dm", None
+            except discord.Forbidden:
+                pass  # DMs closed (50007): fall back to the neutral nudge
+            except discord.HTTPException as exc:
+                log.warning("Safety DM failed in guild %s (HTTP %s)", guild_id, exc.status)
+            outcome, note = await self._nudge(message, pseudo, allowed, alert_id)
+            return ("dm_closed_nudge" if outcome == "nudge" else outcome), note
+        return await self._nudge(message, pseudo, allowed, alert_id)
+
+    async def _nudge(
+        self, message: discord.Message, pseudo: str, flag: Flag, alert_id: int
+    ) -> tuple[str, str | None]:
+        """A short neutral reply; its button opens the private reply for the author only."""
+        assert message.guild is not None
+        guild_id = message.guild.id
+        responses = self.bot.content.safety.responses
+        token = await offers.create_offer(
+            self.bot.db,
+            guild_id=guild_id,
+            alert_id=alert_id,
+            kind="nudge",
+            pseudo=pseudo,
+            flag=flag,
+            now=self.bot.clock.now(),
+        )
+        view = _view(NudgeButton(token, responses.nudge_button))
+        try:
+            await message.channel.send(
+                responses.nudge_text,
+                view=view,
+                reference=message.to_reference(fail_if_not_exists=False),
+                mention_author=False,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+            return "nudge", None
+        except discord.Forbidden:
+            _log_once(guild_id, "cannot post the safety nudge in a channel (missing permission)")
+            return "failed", (
+                f"I couldn't post the nudge in <#{message.channel.id}>: I'm missing permission "
+                "to send messages there. Please reach out to the member privately."
+            )
+        except discord.HTTPException as exc:
+            log.warning("Safety nudge failed in guild %s (HTTP %s)", guild_id, exc.status)
+            return (
+                "failed",
+                "I couldn't post the nudge (Discord error). Please reach out privately.",
+            )
+
+    async def _handle_dm(self, message: discord.Message) -> None:
+        """A DM to the bot: answer in the DM; there is no server to alert."""
+        flag = self._scan(message.content)
+        if flag is None:
+            return
+        pseudo = pseudonym(self.bot.settings.secret, DM_GUILD, message.author.id)
+        allowed = await claim_reply(self.bot.db, DM_GUILD, pseudo, flag, self.bot.clock.now())
+        if not allowed.categories:
+            return
+        reply = compose_reply(self.bot.content, self.bot.content.safety.responses, "INTL", allowed)
+        try:
+            await message.channel.send(embed=member_reply_embed(reply, None))
+        except discord.HTTPException as exc:
+            log.warning("Safety reply in a DM failed (HTTP %s)", exc.status)
+
+    # --- check-ins --------------------------------------------------------------------------
+
+    async def handle_checkin(
+        self, interaction: discord.Interaction, detection: DetectionLike, checkin_ref: str
+    ) -> None:
+        """Private resources as an ephemeral followup (whatever the server's mode: the author is
+        anonymous, so this is their only way to ask for contact), and an alert without identity."""
+        guild = interaction.guild
+        flag = flag_from_detection(detection)
+        if guild is None or not flag.categories:
+            return
+        now = self.bot.clock.now()
+        alert_id = await alerts.create_alert(
+            self.bot.db,
+            guild_id=guild.id,
+            source="checkin",
+            flag=flag,
+            now=now,
+            channel_id=interaction.channel_id,
+            checkin_ref=checkin_ref,
+        )
+        if alert_id is None:
+            return
+        outcome, note = "failed", None
+        try:
+            outcome = await self._checkin_reply(interaction, guild, flag, alert_id)
+        except discord.HTTPException as exc:
+            log.warning("Check-in safety reply failed in guild %s (HTTP %s)", guild.id, exc.status)
+            note = "I couldn't show the member their private resources (the check-in had expired)."
+        except Exception:
+            log.exception("Check-in safety reply failed for alert %s", alert_id)
+        finally:
+            await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
+            self.bot.dispatch("safety_alert", alert_id)
+
+    async def _checkin_reply(
+        self, interaction: discord.Interaction, guild: discord.Guild, flag: Flag, alert_id: int
+    ) -> str:
+        user_id = interaction.user.id
+        pseudo = pseudonym(self.bot.settings.secret, guild.id, user_id)
+        now = self.bot.clock.now()
+        allowed = await claim_reply(self.bot.db, guild.id, pseudo, flag, now)
+        token = await offers.create_offer(
+            self.bot.db,
+            guild_id=guild.id,
+            alert_id=alert_id,
+            kind="reveal",
+            pseudo=pseudo,
+            flag=flag,
+            now=now,
+        )
+        view = _view(RevealButton(token))
+        kwargs: dict[str, Any] = {"view": view, "ephemeral": True}
+        if allowed.categories:
+            reply = await compose_for(self.bot, guild.id, user_id, allowed)
+            kwargs["embed"] = member_reply_embed(reply, guild.name)
+        else:
+            kwargs["content"] = SHORT_CHECKIN_REPLY
+        if interaction.response.is_done():
+            await interaction.followup.send(**kwargs)
+        else:
+            await interaction.response.send_message(**kwargs)
+        return "ephemeral" if allowed.categories else "cooldown_short"
+
+
+async def setup(bot: Bridgeline) -> None:
+    await bot.add_cog(Safety(bot))
