@@ -1,0 +1,157 @@
+"""/why, /reflect, /faq and /warning-signs: understanding the silence, privately.
+
+Replies are private with a button to share a public copy (bot/ui/share.py). Anything about
+abuse or control points to /resources and never to communication fixes (safe-messaging.md, 15).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import Bridgeline
+from bot.content.models import INTERNATIONAL, Content, ReflectionPrompt
+from bot.errors import UserFacingError
+from bot.safety_service.regions import member_region
+from bot.search import best_key, rank_keys
+from bot.ui.share import (
+    ShareButton,
+    SharePaginator,
+    can_share,
+    reply_privately,
+    share_view_for,
+)
+from bot.ui.strategy_embeds import (
+    faq_embed,
+    reflect_embed,
+    warning_signs_pages,
+    why_overview_embed,
+    why_reason_embed,
+)
+from bot.ui.views import InvokerOnlyView
+
+UNKNOWN_QUESTION = (
+    "I couldn't find that question. Pick one from the suggestions as you type, "
+    "or try `/script` to describe your situation."
+)
+
+
+def faq_options(content: Content) -> list[tuple[str, str]]:
+    return [(f.id, " ".join((f.question, *f.tags))) for f in content.faq]
+
+
+async def region_of(bot: Bridgeline, interaction: discord.Interaction) -> str:
+    """Whose helplines to show: the member's choice, else the server's region; in DMs, none."""
+    if interaction.guild is None:
+        return INTERNATIONAL
+    return await member_region(
+        bot.db, bot.settings.secret, interaction.guild.id, interaction.user.id
+    )
+
+
+class ReasonSelect(discord.ui.Select[Any]):
+    def __init__(self, bot: Bridgeline, content: Content) -> None:
+        options = [
+            discord.SelectOption(label=r.title, value=r.id, description=r.summary)
+            for r in content.withdrawal_reasons[:25]
+        ]
+        super().__init__(placeholder="Read about one reason", options=options)
+        self.bot = bot
+        self.content = content
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        reason = self.content.withdrawal_reason(self.values[0])
+        if reason is None:
+            raise UserFacingError("That reason is no longer available. Run `/why` again.")
+        region = await region_of(self.bot, interaction)
+        embed = why_reason_embed(reason, self.content, region)
+        await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
+
+
+class WhyView(InvokerOnlyView):
+    def __init__(self, bot: Bridgeline, owner_id: int, embed: discord.Embed, share: bool) -> None:
+        super().__init__(owner_id)
+        self.add_item(ReasonSelect(bot, bot.content))
+        if share:
+            self.add_item(ShareButton(lambda: [embed]))
+
+
+class ReflectView(InvokerOnlyView):
+    """One prompt at a time; Another swaps it in place for a different one."""
+
+    def __init__(
+        self, owner_id: int, prompts: tuple[ReflectionPrompt, ...], rng: random.Random
+    ) -> None:
+        super().__init__(owner_id)
+        self.prompts = prompts
+        self.rng = rng
+        self.prompt = rng.choice(prompts)
+
+    @property
+    def embed(self) -> discord.Embed:
+        return reflect_embed(self.prompt)
+
+    @discord.ui.button(label="Another", style=discord.ButtonStyle.secondary)
+    async def another(
+        self, interaction: discord.Interaction, button: discord.ui.Button[Any]
+    ) -> None:
+        others = [p for p in self.prompts if p.id != self.prompt.id] or list(self.prompts)
+        self.prompt = self.rng.choice(others)
+        await interaction.response.edit_message(embed=self.embed, view=self)
+
+
+class Reading(commands.Cog):
+    def __init__(self, bot: Bridgeline) -> None:
+        self.bot = bot
+        self.rng = random.Random()
+
+    @app_commands.command(name="why", description="Why partners go silent, and what helps")
+    async def why(self, interaction: discord.Interaction) -> None:
+        content = self.bot.content
+        embed = why_overview_embed(content.withdrawal_reasons)
+        view = WhyView(self.bot, interaction.user.id, embed, can_share(interaction))
+        await reply_privately(interaction, [embed], view)
+
+    @app_commands.command(name="reflect", description="A question to think about, just for you")
+    async def reflect(self, interaction: discord.Interaction) -> None:
+        view = ReflectView(interaction.user.id, self.bot.content.reflection_prompts, self.rng)
+        if can_share(interaction):
+            view.add_item(ShareButton(lambda: [view.embed]))
+        await reply_privately(interaction, [view.embed], view)
+
+    @app_commands.command(name="faq", description="Answers to common questions about silence")
+    @app_commands.describe(question="Start typing your question")
+    async def faq(self, interaction: discord.Interaction, question: str) -> None:
+        content = self.bot.content
+        key = best_key(question, faq_options(content))
+        entry = content.faq_entry(key) if key else None
+        if entry is None:
+            raise UserFacingError(UNKNOWN_QUESTION)
+        embed = faq_embed(entry, content, await region_of(self.bot, interaction))
+        await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
+
+    @faq.autocomplete("question")
+    async def faq_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        content = self.bot.content
+        found = (content.faq_entry(k) for k in rank_keys(current, faq_options(content)))
+        return [app_commands.Choice(name=f.question, value=f.id) for f in found if f is not None]
+
+    @app_commands.command(
+        name="warning-signs", description="When silence becomes punishment or control"
+    )
+    async def warning_signs(self, interaction: discord.Interaction) -> None:
+        pages = warning_signs_pages(self.bot.content, await region_of(self.bot, interaction))
+        pager = SharePaginator(interaction.user.id, pages, shareable=can_share(interaction))
+        await reply_privately(interaction, [pager.current], pager)
+
+
+async def setup(bot: commands.Bot) -> None:
+    if not isinstance(bot, Bridgeline):
+        raise TypeError("the reading cog needs the Bridgeline bot")
+    await bot.add_cog(Reading(bot))
