@@ -1,0 +1,205 @@
+"""Pattern-based detector for crisis, danger and abuse signs in one chat message.
+
+Matching is compiled once per rule set: one combined regex over all patterns decides cheaply
+whether a message needs a closer look (most do not), then one combined regex per category with
+a named group per pattern finds the hits. Exclusions and escalators run only after a match.
+Hit offsets index the ORIGINAL text (end exclusive), mapped back through the normaliser.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bot.safety.normalize import normalize, normalize_with_map
+from bot.safety.rules import (
+    CATEGORIES,
+    SEVERITY_RANK,
+    Category,
+    PatternRule,
+    SafetyRules,
+    Severity,
+    parse_safety_rules,
+)
+
+__all__ = ["Category", "Detection", "Detector", "Hit", "Severity", "load_detector"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    category: Category
+    severity: Severity
+    start: int  # offset into the original text
+    end: int  # exclusive
+    rule: str
+
+
+@dataclass(frozen=True)
+class Detection:
+    categories: frozenset[Category]
+    severity: Severity | None
+    hits: tuple[Hit, ...]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.categories)
+
+    def severity_of(self, category: Category) -> Severity | None:
+        """Highest severity among the hits of one category (None when absent)."""
+        best: Severity | None = None
+        for hit in self.hits:
+            if hit.category == category and (
+                best is None or SEVERITY_RANK[hit.severity] > SEVERITY_RANK[best]
+            ):
+                best = hit.severity
+        return best
+
+
+NOTHING = Detection(frozenset(), None, ())
+
+
+@dataclass(frozen=True)
+class _Exclusion:
+    id: str
+    regex: re.Pattern[str]
+    categories: frozenset[Category]
+    span: bool
+    unless: re.Pattern[str] | None
+    rules: frozenset[str]
+
+    def applies_to(self, hit: Hit) -> bool:
+        return hit.category in self.categories and (not self.rules or hit.rule in self.rules)
+
+
+@dataclass(frozen=True)
+class _Escalator:
+    regex: re.Pattern[str]
+    categories: frozenset[Category]
+    severity: Severity
+    unless: re.Pattern[str] | None
+
+
+def _combine(patterns: Iterable[PatternRule]) -> tuple[re.Pattern[str], dict[str, PatternRule]]:
+    groups: dict[str, PatternRule] = {}
+    parts = []
+    for i, rule in enumerate(patterns):
+        name = f"r{i}"
+        groups[name] = rule
+        parts.append(f"(?P<{name}>{rule.regex})")
+    return re.compile("|".join(parts) or r"(?!)"), groups
+
+
+class Detector:
+    """Scans text with a compiled ``SafetyRules``; pure and safe to share between tasks."""
+
+    def __init__(self, rules: SafetyRules) -> None:
+        self.rules = rules
+        self._any = re.compile("|".join(f"(?:{p.regex})" for p in rules.patterns) or r"(?!)")
+        self._by_category = tuple(
+            _combine(p for p in rules.patterns if p.category == cat) for cat in CATEGORIES
+        )
+        self._exclusions = tuple(
+            _Exclusion(
+                e.id,
+                re.compile(e.regex),
+                e.categories,
+                e.scope == "span",
+                re.compile(e.unless) if e.unless else None,
+                e.rules,
+            )
+            for e in rules.exclusions
+        )
+        self._escalators = tuple(
+            _Escalator(
+                re.compile(e.regex),
+                e.categories,
+                e.severity,
+                re.compile(e.unless) if e.unless else None,
+            )
+            for e in rules.escalators
+        )
+
+    def scan(self, text: str) -> Detection:
+        norm = normalize(text)
+        if self._any.search(norm) is None:
+            return NOTHING
+        hits = self._raw_hits(norm)
+        hits = self._apply_exclusions(norm, hits)
+        if not hits:
+            return NOTHING
+        hits = self._escalate(norm, hits)
+        hits = self._to_original_offsets(text, norm, hits)
+        categories = frozenset(h.category for h in hits)
+        severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
+        return Detection(categories, severity, tuple(hits))
+
+    def _raw_hits(self, norm: str) -> list[Hit]:
+        hits: list[Hit] = []
+        for regex, groups in self._by_category:
+            for m in regex.finditer(norm):
+                name = m.lastgroup
+                if name is None:
+                    continue
+                rule = groups[name]
+                start, end = m.span()
+                hits.append(Hit(rule.category, rule.severity, start, end, rule.id))
+        return hits
+
+    def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:
+        for exc in self._exclusions:
+            if not hits:
+                break
+            if not any(exc.applies_to(h) for h in hits):
+                continue
+            if exc.unless is not None and exc.unless.search(norm):
+                continue
+            if exc.span:
+                spans = [m.span() for m in exc.regex.finditer(norm)]
+                if spans:
+                    hits = [h for h in hits if not (exc.applies_to(h) and _overlaps(h, spans))]
+            elif exc.regex.search(norm):
+                hits = [h for h in hits if not exc.applies_to(h)]
+        return hits
+
+    def _escalate(self, norm: str, hits: list[Hit]) -> list[Hit]:
+        for esc in self._escalators:
+            if not any(h.category in esc.categories for h in hits):
+                continue
+            if not esc.regex.search(norm) or (esc.unless is not None and esc.unless.search(norm)):
+                continue
+            rank = SEVERITY_RANK[esc.severity]
+            hits = [
+                replace(h, severity=esc.severity)
+                if h.category in esc.categories and SEVERITY_RANK[h.severity] < rank
+                else h
+                for h in hits
+            ]
+        return hits
+
+    @staticmethod
+    def _to_original_offsets(text: str, norm: str, hits: list[Hit]) -> list[Hit]:
+        mapped, offsets = normalize_with_map(text)
+        if mapped != norm:  # cannot happen unless the two paths diverge; keep norm offsets
+            return hits
+        return [replace(h, start=offsets[h.start], end=offsets[h.end - 1] + 1) for h in hits]
+
+
+def _overlaps(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    return any(s < hit.end and hit.start < e for s, e in spans)
+
+
+def load_detector(path: Path) -> Detector:
+    """Build a detector from a safety.toml file; raises ValueError listing every problem."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    rules, problems = parse_safety_rules(data)
+    if rules is None:
+        listing = "; ".join(f"{where}: {msg}" for where, msg in problems)
+        raise ValueError(f"{path}: {listing}")
+    return Detector(rules)
