@@ -62,6 +62,7 @@ class Lifecycle(commands.Cog):
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         await mark_left(self.bot.db, guild.id, self.bot.clock.now())
         log.info("Removed from guild %s: data kept 30 days, then purged", guild.id)
+        self.bot.dispatch("guild_left_recorded", guild.id)
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
