@@ -72,12 +72,17 @@ def pick_helplines(content: Content, region: str, flag: Flag) -> tuple[Resource,
     return tuple(picked)
 
 
-def emergency_line(content: Content, region: str) -> str:
+def emergency_number(content: Content, region: str) -> tuple[str, str]:
+    """(number, note) for the region; a generic phrase when the region has no number."""
     known = content.region(region)
     if known is None or not known.emergency:
-        return "**If you are in danger right now, call your local emergency number.**"
-    note = f" {known.emergency_note}" if known.emergency_note else ""
-    return f"**If you are in danger right now, call {known.emergency}.**{note}"
+        return "your local emergency number", ""
+    return known.emergency, known.emergency_note
+
+
+def emergency_line(content: Content, region: str) -> str:
+    number, note = emergency_number(content, region)
+    return f"**If you are in danger right now, call {number}.**" + (f" {note}" if note else "")
 
 
 def directory_line(content: Content, region: str) -> str:
@@ -85,9 +90,10 @@ def directory_line(content: Content, region: str) -> str:
     if not directories:
         return ""
     first = directories[0]
-    known = content.region(region)
-    where = f"Not in {known.name}? " if known and known.code != INTERNATIONAL else ""
-    return f"{where}**{first.name}** ({first.url}) lists free, confidential helplines by country."
+    elsewhere = "Somewhere else? " if region.upper() != INTERNATIONAL else ""
+    return (
+        f"{elsewhere}**{first.name}** ({first.url}) lists free, confidential helplines by country."
+    )
 
 
 def compose_reply(content: Content, responses: Responses, region: str, flag: Flag) -> ReplyText:
@@ -102,11 +108,15 @@ def compose_reply(content: Content, responses: Responses, region: str, flag: Fla
     listed = local_only or chosen
     helplines = "\n".join(f"• {resource_line(r, discreet_first=discreet)}" for r in listed)
     directory = directory_line(content, region) if local_only else ""
+    number, note = emergency_number(content, region)
     text = (
-        body.replace("{emergency}", emergency_line(content, region))
+        body.replace("{emergency}", number)
         .replace("{helplines}", helplines)
         .replace("{directory}", directory)
     )
+    if "{emergency}" in body and note:
+        first, _, rest = text.partition("\n\n")
+        text = f"{first} {note}\n\n{rest}"
     if directory and directory not in text:
         text += f"\n\n{directory}"
     if discreet:

@@ -1,0 +1,81 @@
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.safety_service.policy import Flag, cooldown_verdict, flag_from_detection
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Hit:
+    category: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class Detection:
+    categories: frozenset[str]
+    severity: str | None
+    hits: tuple[object, ...]
+    flagged: bool = True
+
+
+def test_per_category_severity_comes_from_the_hits() -> None:
+    detection = Detection(
+        frozenset({"crisis", "abuse_sign"}),
+        "imminent",
+        (Hit("abuse_sign", "concern"), Hit("crisis", "high"), Hit("crisis", "imminent")),
+    )
+    flag = flag_from_detection(detection)
+    assert flag.severities == {"crisis": "imminent", "abuse_sign": "concern"}
+    assert flag.categories == ("crisis", "abuse_sign")
+    assert flag.severity == "imminent"
+
+
+def test_hits_without_fields_fall_back_to_the_overall_severity() -> None:
+    flag = flag_from_detection(Detection(frozenset({"danger"}), "high", ("span",)))
+    assert flag.severities == {"danger": "high"}
+
+
+def test_primary_prefers_an_imminent_category_then_crisis() -> None:
+    assert Flag({"abuse_sign": "high", "danger": "imminent"}).primary == "danger"
+    assert Flag({"abuse_sign": "high", "crisis": "concern"}).primary == "crisis"
+    assert Flag({"abuse_sign": "high", "danger": "high"}).primary == "danger"
+
+
+def test_touches_abuse_only_for_danger_or_abuse() -> None:
+    assert not Flag({"crisis": "high"}).touches_abuse
+    assert Flag({"crisis": "high", "abuse_sign": "concern"}).touches_abuse
+    assert Flag({"danger": "high"}).touches_abuse
+
+
+def test_encode_decode_round_trip_and_ignores_junk() -> None:
+    flag = Flag({"danger": "imminent", "crisis": "high"})
+    assert flag.encode() == "crisis:high,danger:imminent"
+    assert Flag.decode(flag.encode()) == flag
+    assert Flag.decode("crisis:high,bogus:x,danger:nope,,") == Flag({"crisis": "high"})
+
+
+@pytest.mark.parametrize(
+    ("category", "imminent", "last", "bypass", "expected"),
+    [
+        ("crisis", False, None, None, "reply"),
+        ("crisis", False, NOW - timedelta(hours=5, minutes=59), None, "quiet"),
+        ("crisis", False, NOW - timedelta(hours=6), None, "reply"),
+        ("crisis", True, NOW - timedelta(minutes=5), None, "bypass"),
+        ("crisis", True, NOW - timedelta(minutes=5), NOW - timedelta(minutes=59), "quiet"),
+        ("crisis", True, NOW - timedelta(minutes=5), NOW - timedelta(hours=1), "bypass"),
+        ("danger", True, NOW - timedelta(minutes=5), None, "quiet"),
+        ("abuse_sign", False, NOW - timedelta(hours=7), None, "reply"),
+    ],
+)
+def test_cooldown_verdict(
+    category: str,
+    imminent: bool,
+    last: datetime | None,
+    bypass: datetime | None,
+    expected: str,
+) -> None:
+    assert cooldown_verdict(category, imminent, last, bypass, NOW) == expected

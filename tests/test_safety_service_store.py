@@ -1,0 +1,158 @@
+"""The safety tables: cooldowns, alerts, offers and member regions, across a reopen."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.privacy import pseudonym
+from bot.safety_service import alerts, offers
+from bot.safety_service.cooldown import claim_reply
+from bot.safety_service.policy import Flag
+from bot.safety_service.regions import member_region, own_region, set_member_region
+from bot.storage.db import Database
+from bot.storage.guilds import update_settings
+from bot.storage.migrate import migrate
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+SECRET = b"s" * 32
+GUILD = 111
+USER = 987654321012345678
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "t.sqlite3")
+    await migrate(database)
+    yield database
+    await database.close()
+
+
+async def test_cooldown_one_reply_per_category_per_six_hours(db: Database) -> None:
+    flag = Flag({"crisis": "high", "abuse_sign": "concern"})
+    first = await claim_reply(db, GUILD, "p1", flag, NOW)
+    assert first == flag
+    assert (await claim_reply(db, GUILD, "p1", flag, NOW + timedelta(hours=1))).categories == ()
+    # another member, another server: separate
+    assert (await claim_reply(db, GUILD, "p2", flag, NOW)).categories == flag.categories
+    assert (await claim_reply(db, 222, "p1", flag, NOW)).categories == flag.categories
+    # a new category for the same member still gets through
+    danger = Flag({"danger": "high"})
+    assert (await claim_reply(db, GUILD, "p1", danger, NOW + timedelta(hours=1))) == danger
+    later = await claim_reply(db, GUILD, "p1", flag, NOW + timedelta(hours=6))
+    assert later == flag
+
+
+async def test_imminent_crisis_breaks_through_once_an_hour(db: Database) -> None:
+    await claim_reply(db, GUILD, "p", Flag({"crisis": "high"}), NOW)
+    imminent = Flag({"crisis": "imminent", "abuse_sign": "high"})
+    at = NOW + timedelta(minutes=10)
+    assert await claim_reply(db, GUILD, "p", imminent, at) == imminent
+    assert (
+        await claim_reply(db, GUILD, "p", imminent, at + timedelta(minutes=50))
+    ).categories == ()
+    again = await claim_reply(db, GUILD, "p", imminent, at + timedelta(minutes=61))
+    assert again.categories == ("crisis",)
+    # the bypass did not restart the six hours of the ordinary cooldown
+    assert (
+        await claim_reply(db, GUILD, "p", Flag({"crisis": "high"}), NOW + timedelta(hours=6))
+    ).categories == ("crisis",)
+
+
+async def test_cooldown_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite3"
+    first = await Database.open(path)
+    await migrate(first)
+    await claim_reply(first, GUILD, "p", Flag({"danger": "high"}), NOW)
+    await first.close()
+    second = await Database.open(path)
+    try:
+        later = NOW + timedelta(hours=2)
+        assert (
+            await claim_reply(second, GUILD, "p", Flag({"danger": "high"}), later)
+        ).categories == ()
+    finally:
+        await second.close()
+
+
+async def test_one_alert_per_message_and_no_text_stored(db: Database) -> None:
+    flag = Flag({"crisis": "imminent", "danger": "high"})
+    kwargs = {"guild_id": GUILD, "source": "message", "flag": flag, "now": NOW}
+    first = await alerts.create_alert(
+        db, **kwargs, channel_id=5, message_id=77, jump_url="https://x"
+    )
+    assert first is not None
+    assert await alerts.create_alert(db, **kwargs, channel_id=5, message_id=77) is None
+    other = await alerts.create_alert(db, **kwargs, channel_id=5, message_id=78)
+    assert other not in (None, first)
+    checkin = await alerts.create_alert(
+        db, guild_id=GUILD, source="checkin", flag=flag, now=NOW, checkin_ref="C-12"
+    )
+    assert checkin is not None
+    assert (
+        await alerts.create_alert(
+            db, guild_id=GUILD, source="checkin", flag=flag, now=NOW, checkin_ref="C-12"
+        )
+        is None
+    )
+    alert = await alerts.get_alert(db, first)
+    assert alert is not None
+    assert alert.categories == ("crisis", "danger") and alert.severity == "imminent"
+    assert alert.status == "open" and not alert.delivered and alert.revealed_user_id is None
+    columns = {r[1] for r in await db.fetchall("PRAGMA table_info(safety_alerts)")}
+    assert not columns & {"text", "content", "author_id", "user_id"}
+
+
+async def test_claim_resolve_and_listing(db: Database) -> None:
+    flag = Flag({"abuse_sign": "concern"})
+    ids = [
+        await alerts.create_alert(
+            db, guild_id=GUILD, source="message", flag=flag, now=NOW, message_id=i
+        )
+        for i in (1, 2, 3)
+    ]
+    a, b, c = (i for i in ids if i is not None)
+    claimed = await alerts.claim(db, a, 900, NOW)
+    assert claimed is not None and claimed.status == "claimed" and claimed.claimed_by == 900
+    resolved = await alerts.resolve(db, b, 901, NOW)
+    assert resolved is not None and resolved.resolved_by == 901
+    assert await alerts.resolve(db, b, 902, NOW) is None
+    assert await alerts.claim(db, b, 902, NOW) is None
+    assert [x.id for x in await alerts.unresolved(db, GUILD)] == [a, c]
+    await alerts.mark_delivered(db, c, 10, 20)
+    assert [x.id for x in await alerts.undelivered(db)] == [a]
+    for _ in range(alerts.MAX_DELIVERY_ATTEMPTS):
+        await alerts.record_attempt(db, a)
+    assert await alerts.undelivered(db) == []
+
+
+async def test_offers_are_matched_by_token_and_used_once(db: Database) -> None:
+    flag = Flag({"crisis": "high"})
+    alert_id = await alerts.create_alert(
+        db, guild_id=GUILD, source="checkin", flag=flag, now=NOW, checkin_ref="C-1"
+    )
+    token = await offers.create_offer(
+        db, guild_id=GUILD, alert_id=alert_id, kind="reveal", pseudo="pp", flag=flag, now=NOW
+    )
+    assert len(token) >= 16
+    assert await offers.get_offer(db, token, "nudge") is None
+    offer = await offers.get_offer(db, token, "reveal")
+    assert offer is not None and offer.flag == flag and offer.pseudonym == "pp"
+    assert await offers.mark_used(db, token, NOW)
+    assert not await offers.mark_used(db, token, NOW)
+
+
+async def test_member_region_by_pseudonym_else_server_default(db: Database) -> None:
+    assert await member_region(db, SECRET, GUILD, USER) == "INTL"
+    await update_settings(db, GUILD, region="GB")
+    assert await member_region(db, SECRET, GUILD, USER) == "GB"
+    await set_member_region(db, SECRET, GUILD, USER, "AU", NOW)
+    assert await member_region(db, SECRET, GUILD, USER) == "AU"
+    assert await member_region(db, SECRET, GUILD, USER + 1) == "GB"
+    stored = await db.fetchall("SELECT * FROM member_regions")
+    assert [r["pseudonym"] for r in stored] == [pseudonym(SECRET, GUILD, USER)]
+    assert str(USER) not in str([tuple(r) for r in stored])
+    await set_member_region(db, SECRET, GUILD, USER, None, NOW)
+    assert await own_region(db, SECRET, GUILD, USER) is None
+    assert await member_region(db, SECRET, GUILD, USER) == "GB"
