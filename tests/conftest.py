@@ -1,0 +1,88 @@
+"""Fixtures for end-to-end tests: the real Bridgeline bot against the local fake Discord.
+
+- `fake`: a started FakeDiscord; any request body that breaks Discord's spec or limits fails
+  the test at teardown.
+- `world`: the standard guild ("Sandbox": #general, #check-ins, #daily-prompt, #mod-alerts;
+  members you / mod / owner).
+- `clock`: a FakeClock the bot uses for everything time-based.
+- `make_bridgeline(**overrides)`: a new, unstarted Bridgeline on this test's data dir, so a test
+  can stop the bot and start another on the same data (a restart).
+- `bot`: a running Bridgeline, commands synced to the fake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.client import Bridgeline
+from bot.clock import FakeClock
+from bot.config import Settings, load_settings
+from bot.content import Content, default_content_dir, load_content
+from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+
+TEST_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, outside any DST change
+
+
+@pytest.fixture(scope="session")
+def shipped_content() -> Content:
+    """Loaded once per run: content is immutable (frozen dataclasses)."""
+    return load_content(default_content_dir())
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(data_dir: Path, tmp_path: Path) -> Settings:
+    return load_settings(
+        environ={"BRIDGELINE_DATA_DIR": str(data_dir), "LOG_LEVEL": "DEBUG"},
+        env_file=None,
+        require_token=False,
+        base_dir=tmp_path,
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(TEST_START)
+
+
+@pytest.fixture
+def make_bridgeline(
+    settings: Settings, shipped_content: Content, clock: FakeClock
+) -> Callable[..., Bridgeline]:
+    def factory(**overrides: Any) -> Bridgeline:
+        options: dict[str, Any] = {"clock": clock, "guild_ready_timeout": 0.02}
+        options.update(overrides)
+        return Bridgeline(
+            options.pop("settings", settings), options.pop("content", shipped_content), **options
+        )
+
+    return factory
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as running:
+        yield running
+        running.assert_no_violations()
+
+
+@pytest.fixture
+async def world(fake: FakeDiscord) -> StandardGuild:
+    return await fake.standard_guild()
+
+
+@pytest.fixture
+async def bot(
+    fake: FakeDiscord, world: StandardGuild, make_bridgeline: Callable[..., Bridgeline]
+) -> AsyncIterator[Bridgeline]:
+    async with run_bot(make_bridgeline(), fake) as running:
+        yield running
