@@ -223,6 +223,13 @@ async def transition(
     return changed == 1
 
 
+async def set_review_message(db: Database, post_id: int, channel_id: int, message_id: int) -> None:
+    await db.execute(
+        "UPDATE anon_posts SET review_channel_id = ?, review_message_id = ? WHERE id = ?",
+        (channel_id, message_id, post_id),
+    )
+
+
 async def cancel_pending_of(db: Database, guild_id: int, pseudonym: str) -> int:
     """A blocked author's posts that were still waiting never go out."""
     marks = ", ".join("?" for _ in PENDING[:2])

@@ -1,0 +1,222 @@
+"""Persistent buttons of the feature (DynamicItems: the id in the custom_id survives restarts).
+
+Prefix `bl:checkins:`. Who may press is decided in the handlers: the author is recognised by
+recomputing their pseudonym, moderators through bot.checks.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable
+from typing import Any
+
+import discord
+
+from bot.checkins import flow, moderation, repo
+from bot.checkins.rules import MAX_REFLECTION, Draft, InvalidCheckin, validate_text
+from bot.errors import UserFacingError, report_interaction_error, send_private
+from bot.ui.checkin_embeds import invalid_embed, saved_embed
+from bot.ui.views import BaseModal, BaseView
+
+log = logging.getLogger(__name__)
+Button = discord.ui.Button[Any]
+PREFIX = "bl:checkins"
+
+
+async def _guarded(interaction: discord.Interaction, work: Awaitable[object]) -> None:
+    """DynamicItems bypass BaseView.on_error: route their failures through the one handler."""
+    try:
+        await work
+    except Exception as error:
+        await report_interaction_error(interaction, error)
+
+
+def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    view = BaseView(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+# ---- the author's buttons ----------------------------------------------------------------------
+class ShareButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:share:(?P<ref>c[a-z0-9]+)"):
+    """On the private "saved" reply: post this check-in anonymously."""
+
+    def __init__(self, public_id: str) -> None:
+        super().__init__(discord.ui.Button(label="Post anonymously", emoji="🕊️",
+                         style=discord.ButtonStyle.primary,
+                         custom_id=f"{PREFIX}:share:{public_id}"))  # fmt: skip
+        self.public_id = public_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ShareButton:
+        return cls(str(match["ref"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, self._share(interaction))
+
+    async def _share(self, interaction: discord.Interaction) -> None:
+        author = flow.author_of(interaction)
+        checkin = await repo.get_checkin(author.bot.db, author.guild.id, self.public_id)
+        if checkin is None or checkin.pseudonym != author.pseudonym:
+            raise UserFacingError("That check-in no longer exists.")
+        if await repo.post_for_checkin(author.bot.db, checkin.id) is not None:
+            raise UserFacingError("You already chose to post this one; see `/checkin history`.")
+        outcome = await flow.request_post(author, interaction, checkin, review_view=review_view)
+        await interaction.response.edit_message(
+            content=outcome.text, embed=saved_embed(checkin, can_share=False), view=None
+        )
+
+
+# ---- on every anonymous post -------------------------------------------------------------------
+class ReplyButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:reply:(?P<id>\d+)"):
+    def __init__(self, post_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Reply anonymously",
+                         style=discord.ButtonStyle.secondary,
+                         custom_id=f"{PREFIX}:reply:{post_id}"))  # fmt: skip
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ReplyButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, interaction.response.send_modal(ReplyModal(self.post_id)))
+
+
+class ReportButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:report:(?P<id>\d+)"):
+    def __init__(self, post_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Report", style=discord.ButtonStyle.secondary,
+                         custom_id=f"{PREFIX}:report:{post_id}"))  # fmt: skip
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ReportButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, self._report(interaction))
+
+    async def _report(self, interaction: discord.Interaction) -> None:
+        text = await moderation.report(interaction, self.post_id, report_view(self.post_id))
+        await send_private(interaction, text)
+
+
+class ReplyModal(BaseModal, title="Reply anonymously"):
+    reply: discord.ui.TextInput[BaseModal] = discord.ui.TextInput(
+        label="Your reply",
+        style=discord.TextStyle.paragraph,
+        max_length=MAX_REFLECTION,
+        placeholder="Posted as the bot, after a short delay. Nobody can see it was you.",
+    )
+
+    def __init__(self, post_id: int) -> None:
+        super().__init__()
+        self.post_id = post_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        author = flow.author_of(interaction)
+        try:
+            body = validate_text(self.reply.value, what="reply")
+        except InvalidCheckin as problem:
+            await interaction.response.send_message(
+                embed=invalid_embed(str(problem), self.reply.value), ephemeral=True
+            )
+            return
+        target = await repo.get_post(author.bot.db, self.post_id)
+        if target is None or target.status != "posted" or target.guild_id != author.guild.id:
+            raise UserFacingError("That post was taken down, so there is nothing to reply to.")
+        checkin = await flow.save(author, Draft(None, body, None), kind="reply")
+        outcome = await flow.request_post(
+            author, interaction, checkin, review_view=review_view,
+            channel_id=target.channel_id, reply_to_message_id=target.message_id,
+        )  # fmt: skip
+        await interaction.response.send_message(
+            f"Reply saved (`{checkin.public_id}`). {outcome.text}", ephemeral=True
+        )
+        flow.raise_flag(author, interaction, checkin)
+
+
+# ---- moderators' buttons -----------------------------------------------------------------------
+class ReviewButton(
+    discord.ui.DynamicItem[Button], template=rf"{PREFIX}:(?P<verdict>approve|reject):(?P<id>\d+)"
+):
+    def __init__(self, post_id: int, approve: bool) -> None:
+        verdict = "approve" if approve else "reject"
+        super().__init__(discord.ui.Button(
+            label=verdict.title(),
+            style=discord.ButtonStyle.success if approve else discord.ButtonStyle.danger,
+            custom_id=f"{PREFIX}:{verdict}:{post_id}",
+        ))  # fmt: skip
+        self.post_id, self.approve = post_id, approve
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ReviewButton:
+        return cls(int(match["id"]), match["verdict"] == "approve")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(
+            interaction, moderation.review(interaction, self.post_id, approve=self.approve)
+        )
+
+
+class ModerateButton(
+    discord.ui.DynamicItem[Button], template=rf"{PREFIX}:(?P<action>remove|block):(?P<id>\d+)"
+):
+    """On a report alert: the same actions as the context menus."""
+
+    def __init__(self, post_id: int, action: str) -> None:
+        label = "Remove post" if action == "remove" else "Block author"
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.danger,
+                         custom_id=f"{PREFIX}:{action}:{post_id}"))  # fmt: skip
+        self.post_id, self.action = post_id, action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ModerateButton:
+        return cls(int(match["id"]), str(match["action"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _guarded(interaction, self._act(interaction))
+
+    async def _act(self, interaction: discord.Interaction) -> None:
+        bot = await moderation.require_moderator(interaction)
+        post = await repo.get_post(bot.db, self.post_id)
+        if post is None or interaction.guild is None or post.guild_id != interaction.guild.id:
+            raise UserFacingError(moderation.GONE)
+        if self.action == "remove":
+            if post.status != "posted":
+                raise UserFacingError("That post was already taken down.")
+            text = await moderation.remove_post(interaction, post)
+        else:
+            text = await moderation.block_author(interaction, post)
+        await send_private(interaction, text)
+
+
+DYNAMIC_ITEMS = (ShareButton, ReplyButton, ReportButton, ReviewButton, ModerateButton)
+
+
+def share_view(public_id: str) -> discord.ui.View:
+    return persistent_view(ShareButton(public_id))
+
+
+def public_post_view(post_id: int) -> discord.ui.View:
+    return persistent_view(ReplyButton(post_id), ReportButton(post_id))
+
+
+def review_view(post_id: int) -> discord.ui.View:
+    return persistent_view(ReviewButton(post_id, True), ReviewButton(post_id, False))
+
+
+def report_view(post_id: int) -> discord.ui.View:
+    return persistent_view(ModerateButton(post_id, "remove"), ModerateButton(post_id, "block"))

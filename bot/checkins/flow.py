@@ -1,0 +1,238 @@
+"""The author's side: saving a check-in, then (if they choose) queueing its anonymous post.
+
+Order matters: the check-in is saved first, so any refusal or failure afterwards (blocked,
+rate limit, missing channel or permission) leaves it saved privately and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import discord
+
+from bot.checkins import notices, repo
+from bot.checkins.models import AnonPost, CheckIn, Kind
+from bot.checkins.rules import (
+    RATE_WINDOW,
+    Draft,
+    daily_tag,
+    due_time,
+    local_day,
+    next_allowed,
+    zone,
+)
+from bot.client import Bridgeline
+from bot.errors import UserFacingError
+from bot.notify import notify_moderators
+from bot.privacy import pseudonym, sanitize_public, short_label
+from bot.storage.guilds import GuildSettings, get_settings
+from bot.ui.checkin_embeds import review_embed
+
+log = logging.getLogger(__name__)
+QUEUED_EVENT = "checkin_post_queued"  # the cog's sender wakes up on it
+REVIEW_SEVERITIES = frozenset({"high", "imminent"})
+ReviewViewFactory = Callable[[int], discord.ui.View]
+
+KEPT = "Your check-in is saved privately."
+NO_CHANNEL = f"This server has no check-in channel yet. {KEPT} A server manager can set one up."
+CHANNEL_GONE = (
+    f"The check-in channel no longer exists. {KEPT} A server manager can choose a new one."
+)
+NO_PERMISSION = (
+    "I can't post in {channel}: I'm missing the {missing} permission there. "
+    f"{KEPT} A server manager can fix the permission."
+)
+BLOCKED = (
+    "Moderators have paused anonymous posting for you in this server. "
+    f"{KEPT} Private check-ins work as always."
+)
+RATE_LIMITED = (
+    "You can post anonymously {limit} time{s} an hour in this server. "
+    + KEPT
+    + " You can post again in about {minutes} minute{ms}."
+)
+NO_REVIEWERS = (
+    "Anonymous posts here are reviewed by a moderator first, but I can't reach the moderators "
+    f"right now. {KEPT} Please try again later."
+)
+QUEUED = (
+    "It will appear anonymously in {channel} {when}. It is posted by the bot, and nobody "
+    "(moderators included) can see that it was you."
+)
+IN_REVIEW = (
+    "A moderator will look at it before it appears in {channel}; they can't see who wrote it. "
+    "`/checkin history` shows when it is posted."
+)
+IN_REVIEW_FLAGGED = (
+    "Because of what you wrote, a moderator will look at it before it appears in {channel}; "
+    "they can't see who wrote it."
+)
+INVITES_NOTE = " (An invite link was removed from the public copy.)"
+
+
+@dataclass(frozen=True)
+class Author:
+    """The bot, the server and the invoking member's pseudonym: everything the flow needs."""
+
+    bot: Bridgeline
+    guild: discord.Guild
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    text: str
+    post: AnonPost | None = None
+
+
+def author_of(interaction: discord.Interaction) -> Author:
+    client = interaction.client
+    if not isinstance(client, Bridgeline):
+        raise TypeError("check-ins need the Bridgeline client")
+    guild = interaction.guild
+    if guild is None:
+        raise UserFacingError("Check-ins work inside a server, not in DMs.")
+    return Author(client, guild, pseudonym(client.settings.secret, guild.id, interaction.user.id))
+
+
+async def save(
+    author: Author, draft: Draft, *, prompt: str | None = None, kind: Kind = "checkin"
+) -> CheckIn:
+    checkin = await repo.add_checkin(
+        author.bot.db,
+        guild_id=author.guild.id,
+        pseudonym=author.pseudonym,
+        body=draft.body,
+        mood=draft.mood,
+        help_text=draft.help_text,
+        prompt=prompt,
+        kind=kind,
+        now=author.bot.clock.now(),
+    )
+    log.info("Check-in %s saved in guild %s", checkin.public_id, author.guild.id)
+    return checkin
+
+
+def severity_of(author: Author, text: str) -> str | None:
+    detection = author.bot.detector.scan(text)
+    return detection.severity if detection.flagged else None
+
+
+def raise_flag(author: Author, interaction: discord.Interaction, checkin: CheckIn) -> None:
+    """After the member has had their reply: the safety cog follows up with resources."""
+    detection = author.bot.detector.scan(checkin.body)
+    if detection.flagged:
+        log.info("Check-in %s flagged (%s)", checkin.public_id, detection.severity)
+        author.bot.dispatch("checkin_flagged", interaction, detection, checkin.public_id)
+
+
+def _missing_permission(
+    channel: discord.abc.GuildChannel | discord.Thread, me: discord.Member
+) -> str | None:
+    perms = channel.permissions_for(me)
+    needed = ["view_channel", "embed_links"]
+    needed.append(
+        "send_messages_in_threads" if isinstance(channel, discord.Thread) else "send_messages"
+    )
+    missing = [name for name in needed if not getattr(perms, name)]
+    return missing[0].replace("_", " ").title() if missing else None
+
+
+def _when(max_delay_s: int) -> str:
+    if max_delay_s <= 5:
+        return "in a moment"
+    if max_delay_s <= 90:
+        return f"within about {max_delay_s} seconds"
+    return f"within about {round(max_delay_s / 60)} minutes"
+
+
+async def _refusal(
+    author: Author, settings: GuildSettings, channel_id: int | None, now: datetime
+) -> str | None:
+    """Why this author can't post anonymously right now, or None."""
+    db, guild = author.bot.db, author.guild
+    if await repo.is_blocked(db, guild.id, author.pseudonym):
+        return BLOCKED
+    if channel_id is None:
+        return NO_CHANNEL
+    channel = guild.get_channel_or_thread(channel_id)
+    if not isinstance(channel, discord.TextChannel | discord.Thread):
+        return CHANNEL_GONE
+    missing = _missing_permission(channel, guild.me)
+    if missing:
+        return NO_PERMISSION.format(channel=channel.mention, missing=missing)
+    recent = await repo.recent_post_times(db, guild.id, author.pseudonym, now - RATE_WINDOW)
+    allowed_at = next_allowed(recent, now, settings.anon_rate_per_hour)
+    if allowed_at is not None:
+        minutes = max(1, round((allowed_at - now).total_seconds() / 60))
+        limit = settings.anon_rate_per_hour
+        return RATE_LIMITED.format(
+            limit=limit,
+            s="" if limit == 1 else "s",
+            minutes=minutes,
+            ms="" if minutes == 1 else "s",
+        )
+    return None
+
+
+async def request_post(
+    author: Author,
+    interaction: discord.Interaction,
+    checkin: CheckIn,
+    *,
+    review_view: ReviewViewFactory,
+    channel_id: int | None = None,
+    reply_to_message_id: int | None = None,
+) -> PostOutcome:
+    """Queues the anonymous post of a saved check-in, or explains why it stays private."""
+    bot, guild = author.bot, author.guild
+    settings = await get_settings(bot.db, guild.id)
+    channel_id = channel_id if channel_id is not None else settings.checkin_channel_id
+    now = bot.clock.now()
+    refusal = await _refusal(author, settings, channel_id, now)
+    if refusal is not None or channel_id is None:
+        return PostOutcome(refusal or NO_CHANNEL)
+    public = sanitize_public(checkin.body)
+    tag = None
+    if settings.anon_daily_tag:
+        tag = daily_tag(
+            bot.settings.secret, author.pseudonym, local_day(now, zone(settings.timezone))
+        )
+    flagged = severity_of(author, checkin.body) in REVIEW_SEVERITIES
+    review = settings.approval_queue or flagged
+    post = await repo.add_post(
+        bot.db,
+        checkin=checkin,
+        channel_id=channel_id,
+        body=public.text,
+        status="awaiting_approval" if review else "queued",
+        now=now,
+        due_at=None if review else due_time(now, settings.anon_delay_max_s),
+        tag=tag,
+        reply_to_message_id=reply_to_message_id,
+    )
+    note = INVITES_NOTE if public.invites_removed else ""
+    where = f"<#{channel_id}>"
+    notices.remember(bot, post.id, interaction)
+    if not review:
+        bot.dispatch(QUEUED_EVENT)
+        log.info("Anonymous post %s queued in guild %s", post.id, guild.id)
+        return PostOutcome(
+            QUEUED.format(channel=where, when=_when(settings.anon_delay_max_s)) + note, post
+        )
+    embed = review_embed(post, short_label(post.pseudonym))
+    message = await notify_moderators(
+        bot.db, guild, embed=embed, view=review_view(post.id), owner_fallback=False
+    )
+    if message is None:
+        notices.forget(bot, post.id)
+        await repo.transition(bot.db, post.id, "failed", allowed_from=("awaiting_approval",),
+                              failure="no_reviewers")  # fmt: skip
+        return PostOutcome(NO_REVIEWERS)
+    await repo.set_review_message(bot.db, post.id, message.channel.id, message.id)
+    log.info("Anonymous post %s waiting for review in guild %s", post.id, guild.id)
+    text = IN_REVIEW_FLAGGED if flagged and not settings.approval_queue else IN_REVIEW
+    return PostOutcome(text.format(channel=where) + note, post)

@@ -1,0 +1,167 @@
+"""Moderating anonymous posts without unmasking: remove, block, approve, reject, report.
+
+Moderators only ever see `short_label(pseudonym)`; the audit trail records that label as the
+target. Members' reports name nobody either.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.checkins import notices, repo
+from bot.checkins.flow import QUEUED_EVENT, author_of
+from bot.checkins.models import AnonPost
+from bot.checkins.rules import due_time
+from bot.checks import Level, has_level
+from bot.client import Bridgeline
+from bot.errors import UserFacingError
+from bot.notify import notify_moderators
+from bot.privacy import short_label
+from bot.storage import audit
+from bot.storage.guilds import get_settings
+from bot.ui.checkin_embeds import report_embed, review_done_embed
+
+log = logging.getLogger(__name__)
+NOT_A_POST = "That message isn't an anonymous check-in post (or it was already removed)."
+FOR_MODERATORS = "This is for moderators (the server's moderator role or Manage Messages)."
+GONE = "That anonymous post no longer exists."
+
+
+def _bot(interaction: discord.Interaction) -> Bridgeline:
+    client = interaction.client
+    if not isinstance(client, Bridgeline):
+        raise TypeError("check-ins need the Bridgeline client")
+    return client
+
+
+async def require_moderator(interaction: discord.Interaction) -> Bridgeline:
+    if not await has_level(interaction, Level.MODERATOR):
+        raise UserFacingError(FOR_MODERATORS)
+    return _bot(interaction)
+
+
+async def delete_message(
+    bot: discord.Client, channel_id: int | None, message_id: int | None
+) -> bool:
+    """True when the message is gone (deleted now, or already); False if Discord refused."""
+    if channel_id is None or message_id is None:
+        return True
+    try:
+        await bot.get_partial_messageable(channel_id).get_partial_message(message_id).delete()
+    except discord.NotFound:
+        return True
+    except discord.HTTPException as exc:
+        log.warning("Could not delete message %s (HTTP %s)", message_id, exc.status)
+        return False
+    return True
+
+
+async def _post_for(bot: Bridgeline, guild_id: int, post_id: int) -> AnonPost:
+    post = await repo.get_post(bot.db, post_id)
+    if post is None or post.guild_id != guild_id:
+        raise UserFacingError(GONE)
+    return post
+
+
+async def post_from_message(interaction: discord.Interaction, message: discord.Message) -> AnonPost:
+    bot = await require_moderator(interaction)
+    assert interaction.guild is not None
+    post = await repo.post_by_message(bot.db, interaction.guild.id, message.id)
+    if post is None or post.status != "posted":
+        raise UserFacingError(NOT_A_POST)
+    return post
+
+
+async def remove_post(interaction: discord.Interaction, post: AnonPost) -> str:
+    bot = await require_moderator(interaction)
+    assert interaction.guild is not None
+    if not await delete_message(bot, post.channel_id, post.message_id):
+        raise UserFacingError("Discord refused to delete that post (missing permission?).")
+    await repo.transition(bot.db, post.id, "removed", allowed_from=("posted",))
+    label = short_label(post.pseudonym)
+    await audit.record(bot.db, interaction.guild.id, interaction.user.id, "checkins.anon_removed",
+                       target=label, detail=f"post {post.id}")  # fmt: skip
+    return f"Removed the anonymous post by `{label}`. Its author can still check in privately."
+
+
+async def block_author(interaction: discord.Interaction, post: AnonPost) -> str:
+    bot = await require_moderator(interaction)
+    assert interaction.guild is not None
+    guild_id, label = interaction.guild.id, short_label(post.pseudonym)
+    if not await repo.block(bot.db, guild_id, post.pseudonym, bot.clock.now()):
+        return f"`{label}` was already blocked from posting anonymously."
+    cancelled = await repo.cancel_pending_of(bot.db, guild_id, post.pseudonym)
+    await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_blocked",
+                       target=label, detail=f"post {post.id}")  # fmt: skip
+    extra = f" {cancelled} waiting post(s) were cancelled." if cancelled else ""
+    return (
+        f"Blocked `{label}` from posting anonymously. You still don't know who it is, and "
+        f"they can still check in privately. `/checkin unblock {label}` undoes this.{extra}"
+    )
+
+
+async def unblock(interaction: discord.Interaction, label: str) -> str:
+    bot = await require_moderator(interaction)
+    assert interaction.guild is not None
+    guild_id, wanted = interaction.guild.id, label.strip().lower()
+    for pseudo in await repo.blocked_pseudonyms(bot.db, guild_id):
+        if short_label(pseudo) == wanted:
+            await repo.unblock(bot.db, guild_id, pseudo)
+            await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_unblocked",
+                               target=wanted)  # fmt: skip
+            return f"`{wanted}` can post anonymously again."
+    raise UserFacingError(f"No blocked anonymous author is called `{wanted}`.")
+
+
+async def blocked_labels(bot: Bridgeline, guild_id: int) -> list[str]:
+    return [short_label(p) for p in await repo.blocked_pseudonyms(bot.db, guild_id)]
+
+
+async def review(interaction: discord.Interaction, post_id: int, *, approve: bool) -> None:
+    """Approve (queue with the usual random delay) or reject a post in the approval queue."""
+    bot = await require_moderator(interaction)
+    assert interaction.guild is not None
+    post = await _post_for(bot, interaction.guild.id, post_id)
+    label = short_label(post.pseudonym)
+    if approve:
+        settings = await get_settings(bot.db, post.guild_id)
+        due = due_time(bot.clock.now(), settings.anon_delay_max_s)
+        done = await repo.transition(bot.db, post.id, "queued", allowed_from=("awaiting_approval",),
+                                     due_at=due)  # fmt: skip
+    else:
+        done = await repo.transition(bot.db, post.id, "rejected",
+                                     allowed_from=("awaiting_approval",))  # fmt: skip
+    if not done:
+        raise UserFacingError("Someone already handled this post (or its author withdrew it).")
+    verdict = "approved" if approve else "rejected"
+    await audit.record(bot.db, post.guild_id, interaction.user.id, f"checkins.anon_{verdict}",
+                       target=label, detail=f"post {post.id}")  # fmt: skip
+    embed = review_done_embed(post, label, verdict, interaction.user.mention)
+    await interaction.response.edit_message(embed=embed, view=None)
+    if approve:
+        bot.dispatch(QUEUED_EVENT)
+    else:
+        await notices.tell(bot, post.id, "A moderator didn't approve your anonymous post. "
+                           "Your check-in is still saved privately.")  # fmt: skip
+
+
+async def report(interaction: discord.Interaction, post_id: int, view: discord.ui.View) -> str:
+    """A member tells moderators about a post; neither side learns the other's identity."""
+    author = author_of(interaction)
+    bot, guild = author.bot, author.guild
+    post = await _post_for(bot, guild.id, post_id)
+    if post.status != "posted":
+        return "Thanks. That post has already been taken down."
+    if not await repo.add_report(bot.db, post, author.pseudonym, bot.clock.now()):
+        return "You already reported this post. Moderators have been told."
+    jump = None
+    if post.message_id:
+        jump = f"https://discord.com/channels/{guild.id}/{post.channel_id}/{post.message_id}"
+    embed = report_embed(post, short_label(post.pseudonym), jump)
+    sent = await notify_moderators(bot.db, guild, embed=embed, view=view, owner_fallback=False)
+    if sent is None:
+        return "Thanks. I couldn't reach the moderators right now; your report is recorded."
+    log.info("Anonymous post %s reported in guild %s", post.id, guild.id)
+    return "Thanks for telling us. Moderators were told; your name was not shared."

@@ -1,0 +1,140 @@
+"""Sends queued anonymous posts when their random delay is over, on the bot's clock.
+
+Pending posts live in the database with their due time, so a restart loses none. A post is
+claimed (`sending`) before the request and confirmed (`posted`) after it, and every attempt
+reuses the post's nonce with Discord's enforce_nonce: a post that was in flight when the
+process died is re-sent after the restart and Discord returns the original instead of posting
+it twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+import discord
+
+from bot.checkins import notices, repo
+from bot.checkins.models import AnonPost
+from bot.checkins.moderation import delete_message
+from bot.checkins.timing import wait_until
+from bot.client import Bridgeline
+from bot.ui.checkin_embeds import anon_post_embed
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+RETRY_AFTER = timedelta(seconds=30)
+PostViewFactory = Callable[[int], discord.ui.View]
+
+FAILED = {
+    "channel_missing": "the check-in channel no longer exists",
+    "no_permission": "I'm missing a permission in the check-in channel",
+    "discord_error": "Discord kept refusing it",
+}
+
+
+class PostSender:
+    """One background task per bot; `poke()` after queueing something."""
+
+    def __init__(self, bot: Bridgeline, post_view: PostViewFactory) -> None:
+        self.bot = bot
+        self.post_view = post_view
+        self._poke = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="checkins-sender")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def poke(self) -> None:
+        self._poke.set()
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        while True:
+            self._poke.clear()
+            try:
+                await self.run_due()
+                upcoming = await repo.next_due(self.bot.db)
+            except Exception:
+                log.exception("Anonymous post sender failed; retrying shortly")
+                upcoming = self.bot.clock.now() + RETRY_AFTER
+            await wait_until(self.bot.clock, upcoming, self._poke)
+
+    async def run_due(self) -> int:
+        """Sends everything due now; returns how many posts went out."""
+        sent = 0
+        while True:
+            batch = await repo.due_posts(self.bot.db, self.bot.clock.now())
+            if not batch:
+                return sent
+            for post in batch:
+                attempt = post.attempts + (post.status == "queued")
+                if post.status == "queued" and not await repo.transition(
+                    self.bot.db, post.id, "sending", allowed_from=("queued",), attempts=attempt
+                ):
+                    continue  # withdrawn or handled meanwhile
+                sent += await self._send(post, attempt)
+
+    async def _fail(self, post: AnonPost, reason: str) -> None:
+        await repo.transition(self.bot.db, post.id, "failed", allowed_from=("sending",),
+                              failure=reason)  # fmt: skip
+        log.warning("Anonymous post %s failed: %s", post.id, reason)
+        await notices.tell(self.bot, post.id, f"Your anonymous post couldn't be sent: "
+                           f"{FAILED[reason]}. Your check-in is still saved privately.")  # fmt: skip
+
+    async def _send(self, post: AnonPost, attempt: int) -> int:
+        channel = self.bot.get_channel(post.channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            await self._fail(post, "channel_missing")
+            return 0
+        embed, view = anon_post_embed(post), self.post_view(post.id)
+        none = discord.AllowedMentions.none()
+        try:
+            if post.reply_to_message_id is None:
+                message = await channel.send(
+                    embed=embed, view=view, allowed_mentions=none, nonce=post.nonce
+                )
+            else:
+                reference = discord.MessageReference(
+                    message_id=post.reply_to_message_id, channel_id=post.channel_id,
+                    fail_if_not_exists=False,
+                )  # fmt: skip
+                message = await channel.send(
+                    embed=embed, view=view, allowed_mentions=none, nonce=post.nonce,
+                    reference=reference,
+                )  # fmt: skip
+        except discord.Forbidden:
+            await self._fail(post, "no_permission")
+            return 0
+        except discord.NotFound:
+            await self._fail(post, "channel_missing")
+            return 0
+        except discord.HTTPException as exc:
+            if (exc.status < 500 and exc.status != 429) or attempt >= MAX_ATTEMPTS:
+                await self._fail(post, "discord_error")
+            else:
+                retry_at = self.bot.clock.now() + RETRY_AFTER * attempt
+                await repo.transition(self.bot.db, post.id, "queued", allowed_from=("sending",),
+                                      due_at=retry_at)  # fmt: skip
+            return 0
+        confirmed = await repo.transition(
+            self.bot.db, post.id, "posted", allowed_from=("sending",),
+            message_id=message.id, posted_at=self.bot.clock.now(),
+        )  # fmt: skip
+        if not confirmed:  # the author deleted it while it was in flight
+            await delete_message(self.bot, channel.id, message.id)
+            return 0
+        log.info("Anonymous post %s sent in guild %s", post.id, post.guild_id)
+        await notices.tell(self.bot, post.id, f"Your anonymous post is up: {message.jump_url}")
+        return 1

@@ -1,0 +1,102 @@
+"""The check-in modal and its helpers. `open_checkin_modal` is the entry point other features
+use (the daily prompt's "Reflect privately" button)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+
+from bot.checkins import flow
+from bot.checkins.buttons import share_view
+from bot.checkins.rules import MAX_HELP, MAX_REFLECTION, InvalidCheckin, validate_checkin
+from bot.errors import send_private
+from bot.storage.guilds import get_settings
+from bot.ui.checkin_embeds import invalid_embed, saved_embed
+from bot.ui.embeds import clip
+from bot.ui.views import BaseModal, InvokerOnlyView
+
+PROMPT_DISPLAY_LIMIT = 1500
+MOOD_LABEL = "Mood: 1 (very low) to 5 (good)"
+BODY_LABEL = "Your reflection"
+HELP_LABEL = "What would help? (optional)"
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What the member typed, kept in memory only, to refill the modal after a refusal."""
+
+    mood: str = ""
+    body: str = ""
+    help: str = ""
+
+
+class CheckinModal(BaseModal):
+    def __init__(self, *, prompt_text: str | None, typed: Typed | None = None) -> None:
+        super().__init__(title="Check in (private)")
+        typed = typed or Typed()
+        self.prompt_text = prompt_text
+        if prompt_text:
+            shown = clip(prompt_text, PROMPT_DISPLAY_LIMIT)
+            self.add_item(discord.ui.TextDisplay(f"**Today's prompt**, if it helps:\n{shown}"))
+        self.mood: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            style=discord.TextStyle.short, min_length=1, max_length=1,
+            placeholder="1, 2, 3, 4 or 5", default=typed.mood[:1] or None,
+        )  # fmt: skip
+        self.body: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            style=discord.TextStyle.paragraph, max_length=MAX_REFLECTION,
+            placeholder="How are you, really? Only you will see this unless you choose to post it.",
+            default=typed.body[:MAX_REFLECTION] or None,
+        )  # fmt: skip
+        self.help: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            style=discord.TextStyle.short, max_length=MAX_HELP, required=False,
+            default=typed.help[:MAX_HELP] or None,
+        )  # fmt: skip
+        self.add_item(discord.ui.Label(text=MOOD_LABEL, component=self.mood))
+        self.add_item(discord.ui.Label(text=BODY_LABEL, component=self.body))
+        self.add_item(discord.ui.Label(text=HELP_LABEL, component=self.help))
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        author = flow.author_of(interaction)
+        typed = Typed(self.mood.value, self.body.value, self.help.value)
+        try:
+            draft = validate_checkin(typed.mood, typed.body, typed.help)
+        except InvalidCheckin as problem:
+            retry = RetryView(interaction.user.id, self.prompt_text, typed)
+            await interaction.response.send_message(
+                embed=invalid_embed(str(problem), typed.body), view=retry, ephemeral=True
+            )
+            return
+        checkin = await flow.save(author, draft, prompt=self.prompt_text)
+        settings = await get_settings(author.bot.db, author.guild.id)
+        can_share = settings.checkin_channel_id is not None
+        embed = saved_embed(checkin, can_share=can_share)
+        if can_share:
+            share = share_view(checkin.public_id)
+            await interaction.response.send_message(embed=embed, view=share, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+        flow.raise_flag(author, interaction, checkin)
+
+
+class RetryView(InvokerOnlyView):
+    """Reopens the modal with what the member typed (the draft exists only in this view)."""
+
+    def __init__(self, owner_id: int, prompt_text: str | None, typed: Typed) -> None:
+        super().__init__(owner_id, timeout=900)
+        self.prompt_text, self.typed = prompt_text, typed
+
+    @discord.ui.button(label="Try again", style=discord.ButtonStyle.primary)
+    async def retry(self, interaction: discord.Interaction, button: discord.ui.Button[Any]) -> None:
+        await interaction.response.send_modal(
+            CheckinModal(prompt_text=self.prompt_text, typed=self.typed)
+        )
+
+
+async def open_checkin_modal(interaction: discord.Interaction, *, prompt_text: str | None) -> None:
+    """Opens the check-in modal as the response to `interaction` (not yet responded to)."""
+    if interaction.guild is None:
+        await send_private(interaction, "Check-ins work inside a server, not in DMs.")
+        return
+    await interaction.response.send_modal(CheckinModal(prompt_text=prompt_text))
