@@ -273,32 +273,59 @@ def _round_robin(strategies: Sequence[Strategy], limit: int) -> list[str]:
     return out
 
 
-def rank_keys(
-    typed: str, options: Sequence[tuple[str, str]], limit: int = CHOICE_LIMIT
-) -> list[str]:
-    """Keys of `(key, searchable text)` options closest to what is typed; all, in order, if empty."""
-    if not typed.strip():
+Option = tuple[str, Sequence[str]]
+"""A pickable thing for autocomplete: its key, then the texts it can be found by (its label
+first, then anything else such as a summary or tags)."""
+
+RANK_CUTOFF = 60.0
+BEST_CUTOFF = 85.0
+
+
+def _pick_score(typed: str, texts: Sequence[str]) -> float:
+    """WRatio suits whole labels; partial matching finds a word typed with a typo inside a
+    longer text ("boundries" in "Boundaries around silence ...")."""
+    best = 0.0
+    for text in texts:
+        candidate = utils.default_process(text)
+        best = max(best, fuzz.WRatio(typed, candidate))
+        if len(typed) >= 4:
+            best = max(best, 0.95 * fuzz.partial_ratio(typed, candidate))
+    return best
+
+
+def rank_keys(typed: str, options: Sequence[Option], limit: int = CHOICE_LIMIT) -> list[str]:
+    """Keys of the options closest to what is typed so far; all, in order, when empty."""
+    query = utils.default_process(typed)
+    if not query:
         return [key for key, _ in options[:limit]]
-    texts = [text for _, text in options]
-    found = process.extract(
-        typed,
-        texts,
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=limit,
-        score_cutoff=60,
-    )
-    return [options[i][0] for _text, _score, i in found]
+    scored = [(_pick_score(query, texts), i) for i, (_, texts) in enumerate(options)]
+    ranked = sorted((s for s in scored if s[0] >= RANK_CUTOFF), key=lambda s: (-s[0], s[1]))
+    return [options[i][0] for _, i in ranked[:limit]]
 
 
-def best_key(typed: str, options: Sequence[tuple[str, str]]) -> str | None:
-    """The option a submitted value means: an exact key, else a confident fuzzy match."""
+def _submitted_score(query: str, texts: Sequence[str]) -> float:
+    """Whole-text similarity (typos), or full marks when every word of a label of two or
+    more words was typed ("should i ignore them back" contains the tag "ignore them back")."""
+    words = set(query.split())
+    best = 0.0
+    for text in texts:
+        candidate = utils.default_process(text)
+        best = max(best, fuzz.ratio(query, candidate))
+        label_words = set(candidate.split())
+        if len(label_words) >= 2 and label_words <= words:
+            best = 100.0
+    return best
+
+
+def best_key(typed: str, options: Sequence[Option]) -> str | None:
+    """The option a submitted value means: an exact key, else one confident match."""
     wanted = typed.strip()
     for key, _ in options:
         if key == wanted:
             return key
-    texts = [text for _, text in options]
-    found = process.extractOne(
-        wanted, texts, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=85
-    )
-    return options[found[2]][0] if found else None
+    query = utils.default_process(wanted)
+    if not query:
+        return None
+    scored = [(_submitted_score(query, texts), key) for key, texts in options]
+    score, key = max(scored, key=lambda s: s[0], default=(0.0, ""))
+    return key if score >= BEST_CUTOFF else None

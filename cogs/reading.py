@@ -17,7 +17,7 @@ from bot.client import Bridgeline
 from bot.content.models import INTERNATIONAL, Content, ReflectionPrompt
 from bot.errors import UserFacingError
 from bot.safety_service.regions import member_region
-from bot.search import best_key, rank_keys
+from bot.search import Option, best_key, rank_keys
 from bot.ui.share import (
     ShareButton,
     SharePaginator,
@@ -40,8 +40,8 @@ UNKNOWN_QUESTION = (
 )
 
 
-def faq_options(content: Content) -> list[tuple[str, str]]:
-    return [(f.id, " ".join((f.question, *f.tags))) for f in content.faq]
+def faq_options(content: Content) -> list[Option]:
+    return [(f.id, (f.question, *f.tags)) for f in content.faq]
 
 
 async def region_of(bot: Bridgeline, interaction: discord.Interaction) -> str:

@@ -20,7 +20,7 @@ from bot.errors import UserFacingError
 from bot.safety_service.policy import flag_from_detection
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import compose_reply
-from bot.search import ScriptIndex, best_key, rank_keys
+from bot.search import Option, ScriptIndex, best_key, rank_keys
 from bot.ui.safety_embeds import member_reply_embed
 from bot.ui.share import (
     ShareButton,
@@ -41,13 +41,23 @@ from bot.ui.views import InvokerOnlyView
 
 log = logging.getLogger(__name__)
 
+SUPPORT_ONLY_CATEGORIES = frozenset({"crisis", "danger"})
 UNKNOWN_STRATEGY = (
     "I don't know a strategy by that name. Pick one from the suggestions, or see `/strategy list`."
 )
 
 
-def strategy_options(content: Content) -> list[tuple[str, str]]:
-    return [(s.id, f"{s.title} {s.summary}") for s in content.strategies]
+def needs_support_only(detection: Any) -> bool:
+    """Crisis, danger, or a clear sign of abuse: support, and no conversation scripts (rule
+    15). A lone low-severity abuse sign is unclear, so scripts come with a pointer to support."""
+    if not detection.flagged:
+        return False
+    serious = detection.severity in ("high", "imminent")
+    return serious or bool(set(detection.categories) & SUPPORT_ONLY_CATEGORIES)
+
+
+def strategy_options(content: Content) -> list[Option]:
+    return [(s.id, (s.title, s.summary)) for s in content.strategies]
 
 
 async def show_strategy(interaction: discord.Interaction, strategy: Strategy) -> None:
@@ -143,14 +153,14 @@ class Strategies(commands.Cog):
         situation: app_commands.Range[str, 1, 200],
     ) -> None:
         detection = self.bot.detector.scan(situation)
-        if detection.flagged:
+        if needs_support_only(detection):
             await self._support_instead(interaction, detection)
             return
         matches = self.index.search(situation, limit=3)
         if not matches:
             await reply_privately(interaction, [no_scripts_embed()])
             return
-        embed = script_results_embed(matches)
+        embed = script_results_embed(matches, caution=detection.flagged)
         await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
 
     async def _support_instead(self, interaction: discord.Interaction, detection: Any) -> None:

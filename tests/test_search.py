@@ -169,16 +169,32 @@ def test_suggestions_for_an_empty_box_cover_every_strategy(
     assert owners == {s.id for s in content.strategies}
 
 
+def test_rank_keys_finds_a_misspelt_word_inside_a_longer_label(content: Content) -> None:
+    options = [(s.id, (s.title, s.summary)) for s in content.strategies]
+    assert rank_keys("boundries", options)[0] == "boundaries"
+    assert rank_keys("apology", options)[0] == "repair-language"
+
+
 def test_rank_keys_is_typo_tolerant_and_keeps_order_when_empty() -> None:
-    options = [("one", "Low-pressure openings"), ("two", "Reflective listening")]
+    options = [("one", ("Low-pressure openings",)), ("two", ("Reflective listening",))]
     assert rank_keys("reflectve", options)[0] == "two"
     assert rank_keys("", options) == ["one", "two"]
     assert rank_keys("zzzzzz", options) == []
 
 
 def test_best_key_accepts_ids_titles_and_close_typos() -> None:
-    options = [("low-pressure-openings", "Low-pressure openings"), ("boundaries", "Boundaries")]
+    options = [
+        ("low-pressure-openings", ("Low-pressure openings", "Invite a talk")),
+        ("boundaries", ("Boundaries around silence", "Respect the need for space")),
+    ]
     assert best_key("boundaries", options) == "boundaries"
     assert best_key("Low-pressure openings", options) == "low-pressure-openings"
-    assert best_key("boundries", options) == "boundaries"
+    assert best_key("boundries around silence", options) == "boundaries"
     assert best_key("how do I bake bread", options) is None
+    assert best_key("what are boundaries", options) is None
+
+
+def test_best_key_accepts_a_whole_label_inside_more_words() -> None:
+    options = [("ignore-back", ("Should I ignore my partner back?", "ignore them back"))]
+    assert best_key("should i ignore them back", options) == "ignore-back"
+    assert best_key("what is the capital of peru", options) is None

@@ -70,7 +70,9 @@ def all_embeds(content: Content) -> list[discord.Embed]:
     for strategy in content.strategies:
         embeds += strategy_pages(strategy)
         for script in strategy.scripts:
-            embeds.append(script_results_embed([ScriptMatch(script, strategy, 1.0)] * 3))
+            matches = [ScriptMatch(script, strategy, 1.0)] * 3
+            embeds.append(script_results_embed(matches))
+            embeds.append(script_results_embed(matches, caution=True))
     for region in REGIONS:
         embeds += [why_reason_embed(r, content, region) for r in content.withdrawal_reasons]
         embeds += [faq_embed(f, content, region) for f in content.faq]
@@ -172,6 +174,15 @@ def test_safety_reply_for_a_search_offers_no_scripts() -> None:
     embed = script_support_note_embed()
     assert_points_to_support(embed)
     assert "/warning-signs" in text_of(embed)
+
+
+def test_scripts_with_caution_offer_support_first(content: Content) -> None:
+    strategy = content.strategies[0]
+    matches = [ScriptMatch(strategy.scripts[0], strategy, 1.0)]
+    embed = script_results_embed(matches, caution=True)
+    assert "/resources" in embed.fields[0].value and "/warning-signs" in embed.fields[0].value
+    assert strategy.scripts[0].text in embed.fields[1].value
+    assert "/resources" not in text_of(script_results_embed(matches)).split("Private")[0]
 
 
 def test_sequence_links_each_step_to_its_strategy(content: Content) -> None:

@@ -37,6 +37,10 @@ BROWSE_FOOTER = "Private to you unless you share it · /strategy list · /script
 SUPPORT_FIELD = "Support"
 SUPPORT_NEAR_FIELD = "Support you can reach"
 MORE_SUPPORT = "More options: `/resources show` (only you will see them)."
+CAUTION_FIELD = "First, a check"
+WARNING_SIGNS_HINT = (
+    "`/warning-signs` explains the difference between a healthy break and silence used as control."
+)
 LOCAL_PER_KIND = 2
 KIND_NOTES = {"counselling": "*For everyday conflict, not when there is fear or control:* "}
 
@@ -146,17 +150,21 @@ def strategy_pages(strategy: Strategy) -> list[discord.Embed]:
     return [overview, words, watch]
 
 
-def script_results_embed(matches: Sequence[ScriptMatch]) -> discord.Embed:
+def script_results_embed(matches: Sequence[ScriptMatch], *, caution: bool = False) -> discord.Embed:
+    """`caution`: the search showed a possible sign of control, so both kinds of help are
+    offered and the member chooses (safe-messaging.md, rule 15: "when it is unclear")."""
     fields = [
         (f"From: {m.strategy.title}", f"> {m.script.text}\n`/strategy show {m.strategy.id}`")
         for m in matches
     ]
+    if caution:
+        fields.insert(0, (CAUTION_FIELD, f"{RESOURCES_POINTER} {WARNING_SIGNS_HINT}"))
     return build_embed(
         "Words you could use",
         "The closest scripts to what you described. Adapt them so they sound like you.",
         tone=Tone.CARE,
         fields=fields,
-        footer=BROWSE_FOOTER,
+        footer=RESOURCES_FOOTER if caution else BROWSE_FOOTER,
     )
 
 
