@@ -103,7 +103,7 @@ class Setup(commands.Cog):
         guild = _guild(interaction)
         settings = await get_settings(self.bot.db, guild.id)
         wizard = SetupWizard(
-            interaction.user.id, guild.name, settings, self.bot.content.regions, self._finish_wizard
+            interaction.user.id, guild, settings, self.bot.content.regions, self._finish_wizard
         )
         await interaction.response.send_message(embed=wizard.embed(), view=wizard, ephemeral=True)
 

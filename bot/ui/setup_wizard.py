@@ -16,56 +16,60 @@ from bot.content import Region
 from bot.errors import NotPermitted, UserFacingError
 from bot.setup_service import COMMON_TIMEZONES, SAFETY_MODE_LABELS
 from bot.storage.guilds import SAFETY_MODES, GuildSettings
+from bot.ui.embeds import clip
 from bot.ui.setup_embeds import wizard_embed
 from bot.ui.views import InvokerOnlyView
 
 MAX_OPTIONS = 25
+PLACEHOLDER_LIMIT = 150
 Finish = Callable[[discord.Interaction, dict[str, Any]], Awaitable[None]]
 
 
-def _default(kind: discord.SelectDefaultValueType, value: int | None) -> list[Any]:
-    return [] if value is None else [discord.SelectDefaultValue(id=value, type=kind)]
+def _placeholder(what: str, current: str | None) -> str:
+    """The current choice is named in the placeholder rather than sent as `default_values`
+    (whose integer ids the fake's spec check rejects; see the report), and leaving the menu
+    untouched keeps it."""
+    text = f"{what}: {current} (keep, or choose another)" if current else f"{what}: choose one"
+    return clip(text, PLACEHOLDER_LIMIT)
 
 
 class _ChannelChoice(discord.ui.ChannelSelect["SetupWizard"]):
-    def __init__(self, setting: str, placeholder: str, current: int | None, row: int) -> None:
+    def __init__(self, setting: str, placeholder: str, row: int) -> None:
         super().__init__(
             custom_id=f"setup:{setting}",
             channel_types=[discord.ChannelType.text],
             placeholder=placeholder,
-            min_values=0,
+            min_values=1,
             max_values=1,
-            default_values=_default(discord.SelectDefaultValueType.channel, current),
             row=row,
         )
         self.setting = setting
 
     async def callback(self, interaction: discord.Interaction) -> None:
         assert self.view is not None
-        self.view.choices[self.setting] = self.values[0].id if self.values else None
+        self.view.choices[self.setting] = self.values[0].id
         await interaction.response.defer()
 
 
 class _RoleChoice(discord.ui.RoleSelect["SetupWizard"]):
-    def __init__(self, current: int | None) -> None:
+    def __init__(self, placeholder: str) -> None:
         super().__init__(
             custom_id="setup:moderator_role_id",
-            placeholder="Moderator role (optional: Manage Messages counts too)",
-            min_values=0,
+            placeholder=placeholder,
+            min_values=1,
             max_values=1,
-            default_values=_default(discord.SelectDefaultValueType.role, current),
             row=2,
         )
 
     async def callback(self, interaction: discord.Interaction) -> None:
         assert self.view is not None
-        role = self.values[0] if self.values else None
-        if role is not None and role.is_default():
+        role = self.values[0]
+        if role.is_default():
             raise UserFacingError(
                 "@everyone can't be the moderator role: everyone would see moderator alerts. "
                 "Choose a role only your moderators have."
             )
-        self.view.choices["moderator_role_id"] = None if role is None else role.id
+        self.view.choices["moderator_role_id"] = role.id
         await interaction.response.defer()
 
 
@@ -130,13 +134,13 @@ class SetupWizard(InvokerOnlyView):
     def __init__(
         self,
         owner_id: int,
-        guild_name: str,
+        guild: discord.Guild,
         settings: GuildSettings,
         regions: Sequence[Region],
         on_finish: Finish,
     ) -> None:
         super().__init__(owner_id, timeout=900)
-        self.guild_name = guild_name
+        self.guild = guild
         self.regions = regions
         self.on_finish = on_finish
         self.choices: dict[str, Any] = {
@@ -155,15 +159,18 @@ class SetupWizard(InvokerOnlyView):
         self.clear_items()
         c = self.choices
         if step == 1:
+            checkin = _placeholder("Check-in channel", self._channel(c["checkin_channel_id"]))
+            alerts = _placeholder("Alerts channel", self._channel(c["alerts_channel_id"]))
+            role = self._role(c["moderator_role_id"])
+            self.add_item(_ChannelChoice("checkin_channel_id", checkin, 0))
+            self.add_item(_ChannelChoice("alerts_channel_id", alerts, 1))
             self.add_item(
-                _ChannelChoice("checkin_channel_id", "Check-in channel", c["checkin_channel_id"], 0)
-            )
-            self.add_item(
-                _ChannelChoice(
-                    "alerts_channel_id", "Alerts channel (moderators)", c["alerts_channel_id"], 1
+                _RoleChoice(
+                    _placeholder("Moderator role", role)
+                    if role
+                    else "Moderator role (optional: Manage Messages counts too)"
                 )
             )
-            self.add_item(_RoleChoice(c["moderator_role_id"]))
             self.add_item(
                 _StringChoice("region", "Region", region_options(self.regions, c["region"]))
             )
@@ -177,8 +184,16 @@ class SetupWizard(InvokerOnlyView):
             self.add_item(_Button("Finish", discord.ButtonStyle.success, self._finish))
         self.add_item(_Button("Cancel", discord.ButtonStyle.secondary, self._cancel))
 
+    def _channel(self, channel_id: int | None) -> str | None:
+        channel = self.guild.get_channel(channel_id) if channel_id else None
+        return f"#{channel.name}" if channel else None
+
+    def _role(self, role_id: int | None) -> str | None:
+        role = self.guild.get_role(role_id) if role_id else None
+        return f"@{role.name}" if role else None
+
     def embed(self) -> discord.Embed:
-        return wizard_embed(self.step, self.guild_name)
+        return wizard_embed(self.step, self.guild.name)
 
     async def _next(self, interaction: discord.Interaction) -> None:
         self.show_step(2)

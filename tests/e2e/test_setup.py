@@ -82,9 +82,13 @@ async def test_wizard_keeps_current_values_goes_back_and_cancels(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
     await _ephemeral(fake, "setup region", {"region": "AU"}, world.owner)
+    await _ephemeral(fake, "setup checkin-channel", {"channel": world.check_ins}, world.owner)
     shown = await _ephemeral(fake, "setup start", None, world.owner)
     region = next(s for s in shown.selects if s["custom_id"] == "setup:region")
     assert [o["value"] for o in region["options"] if o.get("default")] == ["AU"]
+    placeholders = {s["custom_id"]: s.get("placeholder") for s in shown.selects}
+    assert placeholders["setup:checkin_channel_id"].startswith("Check-in channel: #check-ins")
+    assert placeholders["setup:alerts_channel_id"] == "Alerts channel: choose one"
     await (await fake.click(shown, "Next", world.owner)).response()
     back = await fake.click(shown, "Back", world.owner)
     assert (await back.response()).type == 7 and "Step 1 of 2" in shown.text
@@ -93,6 +97,13 @@ async def test_wizard_keeps_current_values_goes_back_and_cancels(
     await cancel.response()
     assert "Nothing was changed" in shown.text and shown.components == []
     assert (await get_settings(bot.db, world.guild.id)).region == "AU"
+
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    await (await fake.click(shown, "Next", world.owner)).response()
+    await (await fake.click(shown, "Finish", world.owner)).response()
+    assert "Setup finished: nothing changed" in shown.text
+    kept = await get_settings(bot.db, world.guild.id)
+    assert (kept.region, kept.checkin_channel_id) == ("AU", world.check_ins.id)
 
 
 async def test_wizard_belongs_to_the_manager_who_opened_it(
