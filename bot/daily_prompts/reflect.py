@@ -1,0 +1,90 @@
+"""The persistent "Reflect privately" button under each daily prompt.
+
+A DynamicItem whose custom_id carries the local date, so it works on every past post and
+after any restart; pressing it opens the check-in modal with that day's prompt attached.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from datetime import date, datetime
+from typing import Any, Protocol
+
+import discord
+
+from bot.daily_prompts.store import prompt_of_the_day
+from bot.errors import UserFacingError, report_interaction_error
+
+LABEL = "Reflect privately"
+NOT_AVAILABLE = "Private reflections aren't available on this server right now."
+
+
+class _Opener(Protocol):
+    async def __call__(
+        self, interaction: discord.Interaction, *, prompt_text: str | None
+    ) -> None: ...
+
+
+def _checkin_opener() -> _Opener:
+    """The check-ins feature's modal opener (bot.checkins.ui), looked up when pressed so the
+    two features load independently."""
+    try:
+        module = importlib.import_module("bot.checkins.ui")
+    except ImportError as exc:
+        raise UserFacingError(NOT_AVAILABLE) from exc
+    opener: _Opener | None = getattr(module, "open_checkin_modal", None)
+    if opener is None:
+        raise UserFacingError(NOT_AVAILABLE)
+    return opener
+
+
+class ReflectButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"bl:prompts:reflect:(?P<day>[0-9]{8})",
+):
+    def __init__(self, day: date) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=LABEL,
+                style=discord.ButtonStyle.secondary,
+                emoji="📝",
+                custom_id=f"bl:prompts:reflect:{day:%Y%m%d}",
+            )
+        )
+        self.day = day
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ReflectButton:
+        return cls(datetime.strptime(match["day"], "%Y%m%d").date())
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            text = await self._prompt_text(interaction)
+            await _checkin_opener()(interaction, prompt_text=text)
+        except Exception as exc:
+            await report_interaction_error(interaction, exc)
+
+    async def _prompt_text(self, interaction: discord.Interaction) -> str | None:
+        """From the database (exactly what was posted), else from the message itself."""
+        db = getattr(interaction.client, "db", None)
+        if db is not None and interaction.guild_id is not None:
+            text = await prompt_of_the_day(db, interaction.guild_id, self.day)
+            if text:
+                return text
+        message = interaction.message
+        if message is not None and message.embeds:
+            return message.embeds[0].description
+        return None
+
+
+def reflect_view(day: date) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReflectButton(day))
+    return view
