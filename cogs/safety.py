@@ -286,7 +286,7 @@ class Safety(commands.Cog):
     async def _nudge(
         self, message: discord.Message, pseudo: str, flag: Flag, alert_id: int
     ) -> tuple[str, str | None]:
-        """A short neutral reply; its button opens the private reply for the author only."""
+        """A short neutral message; its button opens the private reply for the author only."""
         assert message.guild is not None
         guild_id = message.guild.id
         responses = self.bot.content.safety.responses
@@ -301,11 +301,10 @@ class Safety(commands.Cog):
         )
         view = _view(NudgeButton(token, responses.nudge_button))
         try:
+            # Named but not pinged, and not a reply: a reply would show their words again.
             await message.channel.send(
-                responses.nudge_text,
+                f"{message.author.mention} {responses.nudge_text}",
                 view=view,
-                reference=message.to_reference(fail_if_not_exists=False),
-                mention_author=False,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
             return "nudge", None
