@@ -11,7 +11,7 @@ import discord
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
-from bot.fakediscord import FakeDiscord, FakeMessage, Interaction, StandardGuild
+from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
 from bot.safety_service import alerts
 from bot.safety_service.alerts import Alert
 from bot.storage.guilds import update_settings
@@ -204,7 +204,7 @@ async def test_cooldown_one_reply_per_six_hours_but_imminent_breaks_through_hour
 
     async def post(text: str) -> tuple[FakeMessage, Alert]:
         said = await fake.send_message(world.general, world.you, text)
-        alert_post = await fake.wait_for_message(
+        await fake.wait_for_message(
             world.mod_alerts, lambda m: is_alert(m) and f"/{said.id}" in m.text
         )
         return said, await stored(bot, said)
@@ -315,8 +315,6 @@ async def test_unreachable_moderators_keep_the_alert_until_it_can_be_delivered(
     world: StandardGuild,
     make_bridgeline: Callable[..., Bridgeline],
 ) -> None:
-    from bot.fakediscord import run_bot
-
     alerts_id = str(world.mod_alerts.id)
     blocked = fake.faults.add(
         NUDGE_ROUTE, 403, 50013, times=None, match=lambda p, _b: p.get("channel_id") == alerts_id
