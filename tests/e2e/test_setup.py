@@ -3,6 +3,10 @@ and the audit trail, as a manager sees them through the fake Discord."""
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
 import discord
 
 from bot.client import Bridgeline
@@ -219,3 +223,45 @@ async def test_audit_trail_lists_changes_newest_first_with_paging(
 
     refused = await _ephemeral(fake, "setup audit", None, world.mod)
     assert "server managers" in refused.text and "retention" not in refused.text
+
+
+async def _owner_reply(fake: FakeDiscord, path: str, options: dict | None = None) -> str:
+    inter = await fake.slash(path, options, fake.app_owner)  # the bot's owner, in a DM
+    assert (await inter.response()).type == 5  # deferred while it works
+    return (await inter.reply()).text
+
+
+async def test_reload_content_validates_before_swapping(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, tmp_path: Path
+) -> None:
+    copy, original = tmp_path / "content", bot.settings.content_dir
+    shutil.copytree(original, copy)
+    bot.settings = replace(bot.settings, content_dir=copy)
+    (copy / "faq.toml").write_text("[[faq]]\nid = 'broken'\n", encoding="utf-8")
+    before = bot.content
+    text = await _owner_reply(fake, "admin reload-content")
+    assert "Content not reloaded" in text and "faq.toml" in text and "keeps the content" in text
+    assert bot.content is before
+
+    shutil.copy(original / "faq.toml", copy)
+    text = await _owner_reply(fake, "admin reload-content")
+    assert "Content reloaded" in text and "content OK" in text
+    assert bot.content is not before and bot.detector is not None
+
+
+async def test_owner_syncs_commands(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    def puts() -> int:
+        return sum(1 for r in fake.requests if r.method == "PUT" and "commands" in r.route)
+
+    before = puts()
+    text = await _owner_reply(fake, "admin sync")
+    assert puts() == before + 1
+    assert f"{len(fake.commands[None])} commands registered globally" in text
+    entry = (await audit.recent(bot.db, world.guild.id))[:1]
+    assert entry == []  # from a DM there is no server to audit it in
+
+    refused = await fake.slash("admin sync", None, world.owner, world.general)
+    assert "bot's owner only" in (await refused.response()).text
+    assert puts() == before + 1
