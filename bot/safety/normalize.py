@@ -57,7 +57,13 @@ _FOLD = _FoldTable()
 # Step regexes: each with its replacement, applied in this order after the character fold.
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 _SPACED = re.compile(r"(?<![\w@$!|])(?:[\w@$!|][ .\-_*]){2,}[\w@$!|](?![\w@$!|])")
-_LEET_RUN = re.compile(r"(?<=[a-z])[0134578@$!|]+(?=[a-z])")
+# Leet inside a word ("k1ll"), at its end ("d13") or start ("3nd"); ordinals and units stay.
+_LEET_RUN = re.compile(
+    r"(?<=[a-z])[0134578@$!|]+(?=[a-z])"
+    r"|(?<=[a-z])[013457]{1,2}(?![\w@$!|])"
+    r"|(?<![\w@$!|])[0134]{1,2}(?=[a-z]{2})"
+    r"(?!(?:st|nd|rd|th|am|pm|ks?|min|mins|hrs?|yrs?|kg|lbs?|ft|mb|gb|days?|weeks?)\b)"
+)
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 _SPACES = re.compile(r" {2,}")
 
@@ -80,7 +86,7 @@ _STEPS: tuple[tuple[re.Pattern[str], _Repl], ...] = (
 )
 # Cheap guard per step: skip the regex when the text cannot contain what it looks for.
 _TRIGGER = re.compile(
-    r"[a-z]'[a-z]|(?<![\w@$!|])[\w@$!|][ .\-_*][\w@$!|][ .\-_*]|[a-z][0134578@$!|]|([a-z])\1\1|  "
+    r"[a-z]'[a-z]|(?<![\w@$!|])[\w@$!|][ .\-_*][\w@$!|][ .\-_*]|[a-z][0134578@$!|]|[0134][a-z]|([a-z])\1\1|  "
 )
 
 

@@ -1,0 +1,154 @@
+"""Detector behaviour: labels on the dev set and on our own wording, disguises, spans, severity."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.safety.detector import Detector, load_detector
+from bot.safety.evaluate import evaluate, parse_examples
+
+HERE = Path(__file__).resolve().parent
+SHIPPED = HERE.parents[1] / "content" / "safety.toml"
+DEV_SET = Path("/work/shared/safety/dev_set.jsonl")
+OWN_SETS = sorted(HERE.glob("extra_lines*.jsonl"))
+ZW = "\u200b"
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return load_detector(SHIPPED)
+
+
+def check_targets(detector: Detector, path: Path) -> None:
+    with path.open(encoding="utf-8") as fh:
+        report = evaluate(detector, parse_examples(fh))
+    summary = report.format()
+    assert report.scores["crisis"].recall >= 0.95, summary
+    assert report.scores["danger"].recall >= 0.90, summary
+    assert report.scores["abuse_sign"].recall >= 0.85, summary
+    assert report.false_positive_rate <= 0.03, summary
+
+
+@pytest.mark.skipif(not DEV_SET.exists(), reason="shared dev set not available")
+def test_dev_set_meets_targets(detector: Detector) -> None:
+    check_targets(detector, DEV_SET)
+
+
+@pytest.mark.parametrize("path", OWN_SETS, ids=lambda p: p.name)
+def test_own_wording_meets_targets(detector: Detector, path: Path) -> None:
+    check_targets(detector, path)
+
+
+def test_own_sets_exist_and_are_labelled() -> None:
+    assert len(OWN_SETS) >= 2
+    for path in OWN_SETS:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        assert len(rows) >= 50
+        assert {c for r in rows for c in r["categories"]} == {"crisis", "danger", "abuse_sign"}
+        assert any(not r["categories"] for r in rows)
+
+
+def zwsp(word: str) -> str:
+    return ZW.join(word)
+
+
+def spaced(word: str) -> str:
+    return " ".join(word)
+
+
+def homoglyph(word: str) -> str:
+    return word.translate(str.maketrans("aeopcyxi", "аеорсухі"))
+
+
+def leet(word: str) -> str:
+    return word.translate(str.maketrans("aeio", "4310"))
+
+
+def stretched(word: str) -> str:
+    return word[:-1] + word[-1] * 5
+
+
+BASES = [
+    ("i want to die, nothing helps", "die", {"crisis"}),
+    ("been thinking about suicide all week", "suicide", {"crisis"}),
+    ("he punched me again last night", "punched", {"danger"}),
+    ("she slapped me in the car", "slapped", {"danger"}),
+    ("he checks my phone every single night", "phone", {"abuse_sign"}),
+    ("he gives me the silent treatment whenever i see my friends", "silent", {"abuse_sign"}),
+]
+
+
+@pytest.mark.parametrize("disguise", [zwsp, spaced, homoglyph, leet, stretched])
+@pytest.mark.parametrize(("text", "word", "labels"), BASES)
+def test_disguise_does_not_change_the_label(
+    detector: Detector, disguise, text: str, word: str, labels: set[str]
+) -> None:
+    assert detector.scan(text).categories == labels
+    hidden = text.replace(word, disguise(word))
+    assert detector.scan(hidden).categories == labels, hidden
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k1lled it at the interview today",
+        "this traffic is killing me",
+        "he skilled up fast in that game",
+        "i'd rather die than sing karaoke",
+        "kms i left my phone at home lol",
+        "is stonewalling a form of abuse? asking for my psych class",
+        "my friend says she wants to die, what do i say to her?",
+        "i'm not suicidal, just exhausted",
+        "years ago my ex hit me. i'm safe and happy now",
+        "headshot after headshot in that last game",
+        "taking a break from discord for exams, see you after",
+    ],
+)
+def test_benign_by_meaning(detector: Detector, text: str) -> None:
+    assert not detector.scan(text).flagged, detector.scan(text)
+
+
+def test_signal_after_a_denial_wins(detector: Detector) -> None:
+    found = detector.scan("i'm not suicidal but honestly i wish i could just not wake up")
+    assert found.categories == {"crisis"}
+
+
+def test_spans_index_the_original_text(detector: Detector) -> None:
+    text = f"ugh. he c{ZW}h{ZW}o{ZW}k{ZW}e{ZW}d me"
+    found = detector.scan(text)
+    assert found.categories == {"danger"}
+    hit = found.hits[0]
+    span = text[hit.start : hit.end]
+    assert f"c{ZW}h{ZW}o{ZW}k{ZW}e{ZW}d" in span  # offsets of the original, not normalised
+    assert span.endswith("me") and hit.start >= text.index("he")
+
+
+def test_several_categories_and_severity_ladder(detector: Detector) -> None:
+    both = detector.scan("he hit me again and i just want to die")
+    assert both.categories == {"crisis", "danger"}
+    assert both.severity == "high"
+    assert detector.scan("i'm going to kill myself tonight").severity == "imminent"
+    assert detector.scan("he is banging on the door right now").severity == "imminent"
+    assert detector.scan("i feel like such a burden to everyone").severity == "concern"
+    abuse = detector.scan("he reads all my messages and tracks my location")
+    assert abuse.severity_of("abuse_sign") == "concern" and abuse.severity_of("crisis") is None
+    assert detector.scan("lovely weather today").severity is None
+
+
+def test_matching_is_compiled_once(detector: Detector, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("regex compiled during scan")
+
+    monkeypatch.setattr(re, "compile", refuse)
+    assert detector.scan("he shoved me and i want to die lol jk, for real").flagged
+
+
+def test_load_detector_lists_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "safety.toml"
+    bad.write_text('[crisis]\npatterns = [{id = "x", severity = "high", regex = "("}]\n')
+    with pytest.raises(ValueError, match=r"crisis\.patterns\[0\]\.regex"):
+        load_detector(bad)
+    with pytest.raises(ValueError, match=r"missing\.toml"):
+        load_detector(tmp_path / "missing.toml")

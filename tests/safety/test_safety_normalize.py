@@ -1,0 +1,66 @@
+"""The normaliser undoes disguises, keeps benign text intact, and maps offsets back."""
+
+import pytest
+
+from bot.safety.normalize import normalize, normalize_with_map
+
+ZW = "\u200b"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("I WANT", "i want"),
+        (f"k{ZW}i{ZW}l{ZW}l", "kill"),  # zero-width characters dropped
+        ("ѕuісіdе", "suicide"),  # Cyrillic look-alikes
+        ("hαrm", "harm"),  # Greek look-alike
+        ("k!ll mys3lf", "kill myself"),  # leetspeak between letters
+        ("h e l p  t h e m", "help them"),  # spaced letters joined, words kept apart
+        ("d.y.i.n.g", "dying"),  # dotted letters joined
+        ("nooooo wayyyy", "no way"),  # runs of 3+ letters squeezed
+        ("don\u2019t", "dont"),  # curly apostrophe inside a word
+        ("\u201cquote\u201d", '"quote"'),
+        ("gewürgt", "gewurgt"),  # accents stripped
+        ("ﬁne", "fine"),  # NFKC compatibility form
+    ],
+)
+def test_disguises_are_undone(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "benign",
+    ["im 27 and on my 4th try", "2-3 days", "skilled worker", "a b", "e.g. this", "$50 at 3pm"],
+)
+def test_ordinary_text_keeps_its_words(benign: str) -> None:
+    assert normalize(benign) == benign.lower()
+
+
+SAMPLES = [
+    "plain ascii text, nothing to see",
+    f"he c{ZW}h{ZW}o{ZW}k{ZW}e{ZW}d me",
+    "kіll mуѕеlf tonight",
+    "soooo   tired",
+    "me + ⚰️ = peace",
+    "p u s h e d",
+    "i don't know, it's fine",
+    "ÉCOLE ﬁnale ǅ",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_fast_and_mapped_paths_agree(text: str) -> None:
+    mapped, offsets = normalize_with_map(text)
+    assert mapped == normalize(text)
+    assert len(offsets) == len(mapped) + 1
+    assert offsets == sorted(offsets)
+    assert all(0 <= o <= len(text) for o in offsets)
+
+
+def test_offsets_point_at_the_original_characters() -> None:
+    text = f"so k{ZW}i{ZW}l{ZW}l it"
+    mapped, offsets = normalize_with_map(text)
+    start = mapped.index("kill")
+    assert text[offsets[start]] == "k"
+    assert text[offsets[start + 3]] == "l"
+    assert offsets[start + 3] == text.rindex("l")
