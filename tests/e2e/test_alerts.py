@@ -1,0 +1,117 @@
+"""Moderator alerts end to end: both buttons across a restart, who may press them, the audit
+trail, /alerts open with jump links and age, and a deleted alerts channel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from bot.client import Bridgeline
+from bot.clock import FakeClock
+from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
+from bot.safety_service import alerts
+from bot.storage import audit
+from bot.storage.guilds import update_settings
+
+CRISIS = "honestly i just want to die"
+ABUSE = "he gives me the silent treatment every time i see my friends"
+
+
+def is_alert(message: FakeMessage) -> bool:
+    return any("Safety alert" in (e.get("title") or "") for e in message.embeds)
+
+
+async def click(fake: FakeDiscord, bot: Bridgeline, message: FakeMessage, label: str, user: Any):
+    """Press a button handled by a DynamicItem (never tracked per message by discord.py, so the
+    driver's view-registration wait would only time out)."""
+    store = bot._connection._view_store
+    ids = [b.get("custom_id") or "" for b in message.buttons]
+    dynamic = any(p.fullmatch(i) for p in store._dynamic_items for i in ids)
+    original = fake.view_probe
+    fake.view_probe = (lambda _mid: True) if dynamic else original
+    try:
+        return await fake.click(message, label, user)
+    finally:
+        fake.view_probe = original
+
+
+async def test_alert_buttons_work_across_a_restart(
+    fake: FakeDiscord, world: StandardGuild, make_bridgeline: Callable[..., Bridgeline]
+) -> None:
+    async with run_bot(make_bridgeline(), fake) as first:
+        await update_settings(
+            first.db, world.guild.id, alerts_channel_id=world.mod_alerts.id, safety_mode="mods"
+        )
+        said = await fake.send_message(world.general, world.you, ABUSE)
+        post = await fake.wait_for_message(world.mod_alerts, is_alert)
+    assert "abuse" in post.text.lower() and f"/{said.id}" in post.text
+    assert "silent treatment" not in post.text and "friends" not in post.text  # never quoted
+    assert [b["label"] for b in post.buttons] == ["I'm on it", "Resolved"]
+
+    async with run_bot(make_bridgeline(), fake) as second:  # same data dir, same fake
+        member = await click(fake, second, post, "I'm on it", world.you)
+        refused = await member.response()
+        assert refused.ephemeral and "moderators" in refused.text
+        assert "is on it" not in post.text
+
+        claim = await click(fake, second, post, "I'm on it", world.mod)
+        assert (await claim.response()).type == 7  # the alert post is updated in place
+        assert f"<@{world.mod.user.id}> is on it" in post.text
+
+        resolve = await click(fake, second, post, "Resolved", world.owner)
+        assert (await resolve.response()).type == 7
+        assert f"Resolved by <@{world.owner.user.id}>" in post.text
+        assert all(b.get("disabled") for b in post.buttons)
+
+        rows = await second.db.fetchall("SELECT * FROM safety_alerts")
+        assert [(r["status"], r["claimed_by"], r["resolved_by"]) for r in rows] == [
+            ("resolved", world.mod.user.id, world.owner.user.id)
+        ]
+        trail = await audit.recent(second.db, world.guild.id)
+        assert [(e.action, e.actor_id, e.target) for e in trail[:2]] == [
+            ("alert.resolved", world.owner.user.id, f"alert-{rows[0]['id']}"),
+            ("alert.claimed", world.mod.user.id, f"alert-{rows[0]['id']}"),
+        ]
+        assert await alerts.unresolved(second.db, world.guild.id) == []
+
+
+async def test_alerts_open_lists_unresolved_alerts_with_links_and_age(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, clock: FakeClock
+) -> None:
+    await update_settings(
+        bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id, safety_mode="mods"
+    )
+    first = await fake.send_message(world.general, world.you, CRISIS)
+    first_post = await fake.wait_for_message(world.mod_alerts, is_alert)
+    clock.advance(timedelta(hours=3))
+    second = await fake.send_message(world.check_ins, world.you, ABUSE)
+    await fake.wait_for_message(world.mod_alerts, lambda m: is_alert(m) and m.id > first_post.id)
+    clock.advance(timedelta(minutes=30))
+
+    claim = await click(fake, bot, first_post, "I'm on it", world.mod)
+    await claim.response()
+    member = await fake.slash("alerts open", None, world.you, world.general)
+    assert "moderators" in (await member.response()).text
+
+    shown = await (await fake.slash("alerts open", None, world.mod, world.general)).response()
+    assert shown.ephemeral
+    text = shown.text
+    assert "Open safety alerts (2)" in text
+    assert f"/{first.id}" in text and f"/{second.id}" in text
+    assert "3 h ago" in text and "30 min ago" in text
+    assert f"<@{world.mod.user.id}> is on it" in text
+    assert text.index(f"/{first.id}") < text.index(f"/{second.id}")  # oldest first
+    assert "want to die" not in text and "silent treatment" not in text
+
+
+async def test_deleted_alerts_channel_falls_back_to_the_owner(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await update_settings(
+        bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id, safety_mode="mods"
+    )
+    await fake.delete_channel(world.mod_alerts)
+    await fake.send_message(world.general, world.you, CRISIS)
+    dm = await fake.wait_for_dm(world.owner)
+    assert "Safety alert" in dm.text and "want to die" not in dm.text
