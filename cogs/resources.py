@@ -177,15 +177,15 @@ class Resources(commands.Cog):
         embed = resources_embed(
             self.bot.content, listing(self.bot.content, code, chosen_topic, own)
         )
-        await interaction.response.send_message(
-            embed=embed, allowed_mentions=discord.AllowedMentions.none()
-        )
         await audit.record(
             self.bot.db,
             guild.id,
             interaction.user.id,
             "resources.post",
             detail=f"{chosen_topic} / {code}",
+        )
+        await interaction.response.send_message(
+            embed=embed, allowed_mentions=discord.AllowedMentions.none()
         )
 
     @post.autocomplete("topic")
