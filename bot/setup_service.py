@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
@@ -46,27 +46,33 @@ class ChannelPurpose:
     """A channel the bot posts in, and every permission it needs there (attribute names of
     `discord.Permissions`, in the order they are reported)."""
 
-    setting: str
+    key: str
     label: str
     required: tuple[str, ...]
-    why: str
+    why: str  # what does not happen while no channel is chosen
 
 
+# Anonymous posts and alerts are the bot's own messages: deleting them needs no Manage Messages,
+# and neither feature opens threads, so both need only the posting permissions.
+CHECKINS = ChannelPurpose(
+    "checkins", "Check-in channel", POSTING, "anonymous check-ins can't be posted until it is set"
+)
 ALERTS = ChannelPurpose(
-    "alerts_channel_id",
+    "alerts",
     "Alerts channel",
     POSTING,
     "moderator alerts go to the server owner by DM until it is set",
 )
-CHECKINS = ChannelPurpose(
-    "checkin_channel_id",
-    "Check-in channel",
-    (*POSTING, *THREADS, "manage_messages"),
-    "anonymous check-ins can't be posted until it is set",
+DAILY_PROMPT = ChannelPurpose(
+    "daily_prompt",
+    "Daily prompt channel",
+    POSTING,
+    "no daily prompt is posted until a moderator runs `/prompts setup`",
 )
-PURPOSES: tuple[ChannelPurpose, ...] = (CHECKINS, ALERTS)
+DAILY_PROMPT_THREADS = replace(DAILY_PROMPT, required=(*POSTING, *THREADS))
 
 CheckStatus = Literal["ok", "missing", "not_set", "not_found"]
+Target = tuple[ChannelPurpose, int | None]
 
 
 @dataclass(frozen=True)
@@ -89,16 +95,31 @@ def missing_permissions(granted: discord.Permissions, required: Iterable[str]) -
     return tuple(PERMISSION_LABELS[name] for name in required if not getattr(granted, name))
 
 
+def settings_targets(settings: GuildSettings) -> list[Target]:
+    return [(CHECKINS, settings.checkin_channel_id), (ALERTS, settings.alerts_channel_id)]
+
+
+async def channel_targets(db: Database, settings: GuildSettings) -> list[Target]:
+    """Every channel the bot is configured to post in: guild settings plus the daily prompt
+    channel (threads too when the schedule opens one per prompt)."""
+    from bot.daily_prompts.schedules import get_schedule  # imported late: it imports us
+
+    schedule = await get_schedule(db, settings.guild_id)
+    if schedule is None:
+        prompt: Target = (DAILY_PROMPT, None)
+    else:
+        purpose = DAILY_PROMPT_THREADS if schedule.use_thread else DAILY_PROMPT
+        prompt = (purpose, schedule.channel_id)
+    return [*settings_targets(settings), prompt]
+
+
 def check_channels(
-    settings: GuildSettings,
-    permissions_in: Callable[[int], discord.Permissions | None],
-    purposes: Iterable[ChannelPurpose] = PURPOSES,
+    targets: Iterable[Target], permissions_in: Callable[[int], discord.Permissions | None]
 ) -> list[ChannelCheck]:
     """`permissions_in(channel_id)` gives the bot's permissions there, or None when the channel
     is gone or is not a text channel."""
     checks: list[ChannelCheck] = []
-    for purpose in purposes:
-        channel_id = getattr(settings, purpose.setting)
+    for purpose, channel_id in targets:
         if channel_id is None:
             checks.append(ChannelCheck(purpose, None, "not_set"))
             continue

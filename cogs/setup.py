@@ -19,6 +19,7 @@ from bot.setup_service import (
     apply_changes,
     bot_permissions_in,
     canonical_timezone,
+    channel_targets,
     check_channels,
     timezone_suggestions,
 )
@@ -56,8 +57,9 @@ class Setup(commands.Cog):
 
     # --- shared helpers ---------------------------------------------------------------------
 
-    def _checks(self, guild: discord.Guild, settings: GuildSettings) -> list[ChannelCheck]:
-        return check_channels(settings, bot_permissions_in(guild))
+    async def _checks(self, guild: discord.Guild, settings: GuildSettings) -> list[ChannelCheck]:
+        targets = await channel_targets(self.bot.db, settings)
+        return check_channels(targets, bot_permissions_in(guild))
 
     def _region_name(self, code: str) -> str:
         region = self.bot.content.region(code)
@@ -69,7 +71,7 @@ class Setup(commands.Cog):
         settings, changed = await apply_changes(
             self.bot.db, guild.id, interaction.user.id, **changes
         )
-        embed = changes_embed(changed, self._checks(guild, settings))
+        embed = changes_embed(changed, await self._checks(guild, settings))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     async def _finish_wizard(
@@ -89,7 +91,7 @@ class Setup(commands.Cog):
         embed = summary_embed(
             guild.name,
             settings,
-            self._checks(guild, settings),
+            await self._checks(guild, settings),
             self._region_name(settings.region),
             title="Bridgeline is set up" if changed else "Setup finished: nothing changed",
         )
@@ -115,7 +117,7 @@ class Setup(commands.Cog):
         embed = summary_embed(
             guild.name,
             settings,
-            self._checks(guild, settings),
+            await self._checks(guild, settings),
             self._region_name(settings.region),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -1,11 +1,12 @@
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import discord
 import pytest
 
 from bot import setup_service as svc
+from bot.daily_prompts.schedules import configure, set_options
 from bot.storage import audit
 from bot.storage.db import Database
 from bot.storage.guilds import GuildSettings, get_settings, update_settings
@@ -28,12 +29,11 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 def test_every_missing_permission_is_named_in_order() -> None:
     granted = discord.Permissions(view_channel=True, send_messages=True)
-    assert svc.missing_permissions(granted, svc.CHECKINS.required) == (
+    assert svc.missing_permissions(granted, svc.DAILY_PROMPT_THREADS.required) == (
         "Embed Links",
         "Read Message History",
         "Create Public Threads",
         "Send Messages in Threads",
-        "Manage Messages",
     )
 
 
@@ -41,26 +41,44 @@ def test_administrator_needs_nothing_else() -> None:
     assert svc.missing_permissions(discord.Permissions(administrator=True), svc.POSTING) == ()
 
 
-def test_alerts_channel_does_not_need_moderation_permissions() -> None:
-    granted = discord.Permissions(
+def test_only_what_each_feature_uses_is_required() -> None:
+    """The bot deletes only its own anonymous posts (no Manage Messages needed) and opens
+    threads only for daily prompts when asked to."""
+    posting = discord.Permissions(
         view_channel=True, send_messages=True, embed_links=True, read_message_history=True
     )
-    assert svc.missing_permissions(granted, svc.ALERTS.required) == ()
-    assert "Manage Messages" in svc.missing_permissions(granted, svc.CHECKINS.required)
+    for purpose in (svc.CHECKINS, svc.ALERTS, svc.DAILY_PROMPT):
+        assert svc.missing_permissions(posting, purpose.required) == ()
+    assert svc.missing_permissions(posting, svc.DAILY_PROMPT_THREADS.required) == (
+        "Create Public Threads",
+        "Send Messages in Threads",
+    )
 
 
 def test_check_channels_reports_each_state() -> None:
     settings = GuildSettings(guild_id=G1, alerts_channel_id=5, checkin_channel_id=None)
-    assert [(c.purpose, c.status) for c in svc.check_channels(settings, lambda _: None)] == [
+    targets = svc.settings_targets(settings)
+    assert [(c.purpose, c.status) for c in svc.check_channels(targets, lambda _: None)] == [
         (svc.CHECKINS, "not_set"),
         (svc.ALERTS, "not_found"),
     ]
     full = discord.Permissions.all()
     settings = GuildSettings(guild_id=G1, alerts_channel_id=5, checkin_channel_id=6)
-    checks = svc.check_channels(settings, lambda cid: full if cid == 5 else discord.Permissions())
+    checks = svc.check_channels(
+        svc.settings_targets(settings), lambda cid: full if cid == 5 else discord.Permissions()
+    )
     assert [c.status for c in checks] == ["missing", "ok"]
     assert checks[0].missing[0] == "View Channel" and checks[0].channel_id == 6
     assert checks[1].ok
+
+
+async def test_daily_prompt_channel_is_checked_with_threads_when_used(db: Database) -> None:
+    settings = GuildSettings(guild_id=G1)
+    assert (await svc.channel_targets(db, settings))[-1] == (svc.DAILY_PROMPT, None)
+    await configure(db, G1, channel_id=77, post_time=time(9), timezone="UTC", now=NOW)
+    assert (await svc.channel_targets(db, settings))[-1] == (svc.DAILY_PROMPT, 77)
+    await set_options(db, G1, use_thread=True)
+    assert (await svc.channel_targets(db, settings))[-1] == (svc.DAILY_PROMPT_THREADS, 77)
 
 
 # --- describing changes --------------------------------------------------------------------------

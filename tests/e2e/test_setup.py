@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
+from datetime import time
 from pathlib import Path
 
 import discord
 
 from bot.client import Bridgeline
+from bot.clock import FakeClock
+from bot.daily_prompts.schedules import configure
 from bot.fakediscord import FakeDiscord, FakeMessage, Overwrite, StandardGuild
 from bot.storage import audit
 from bot.storage.guilds import get_settings
@@ -176,32 +179,49 @@ async def test_direct_commands_validate_and_save(
 
 
 async def test_missing_permissions_are_named_per_channel(
-    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, clock: FakeClock
 ) -> None:
     bot_role = next(r for r in world.guild.roles.values() if r.managed)
-    deny = discord.Permissions(embed_links=True, manage_messages=True, create_public_threads=True)
+    deny = discord.Permissions(embed_links=True, read_message_history=True)
     locked = await fake.add_channel(
         world.guild, "locked", overwrites=[Overwrite(bot_role.id, 0, deny=deny.value)]
     )
     reply = await _ephemeral(fake, "setup checkin-channel", {"channel": locked}, world.owner)
     assert (
         f"⚠️ **Check-in channel** <#{locked.id}>: I'm missing "
-        "**Embed Links, Create Public Threads, Manage Messages** there." in reply.text
+        "**Embed Links, Read Message History** there." in reply.text
     )
     assert "➖ **Alerts channel**: not set (moderator alerts go to the server owner" in reply.text
+    assert "➖ **Daily prompt channel**: not set" in reply.text
 
     hidden = discord.Permissions(view_channel=True).value
-    await fake.add_channel(
+    secret = await fake.add_channel(
         world.guild, "secret", overwrites=[Overwrite(bot_role.id, 0, deny=hidden)]
     )
-    secret = next(c for c in world.guild.channels.values() if c.name == "secret")
     reply = await _ephemeral(fake, "setup alerts-channel", {"channel": secret}, world.owner)
     assert f"<#{secret.id}>: I'm missing **View Channel, Send Messages" in reply.text
 
+    no_threads = discord.Permissions(create_public_threads=True).value
+    prompts = await fake.add_channel(
+        world.guild, "prompts", overwrites=[Overwrite(bot_role.id, 0, deny=no_threads)]
+    )
+    await configure(
+        bot.db,
+        world.guild.id,
+        channel_id=prompts.id,
+        post_time=time(21),
+        timezone="UTC",
+        now=clock.now(),
+        use_thread=True,
+    )
     await _ephemeral(fake, "setup alerts-channel", {"channel": world.mod_alerts}, world.owner)
     await fake.delete_channel(world.mod_alerts)
     show = await _ephemeral(fake, "setup show", None, world.owner)
     assert f"❌ **Alerts channel** <#{world.mod_alerts.id}>: I can't find or see" in show.text
+    assert (
+        f"⚠️ **Daily prompt channel** <#{prompts.id}>: I'm missing **Create Public Threads**"
+        in show.text
+    )
     assert "To fix: channel settings" in show.text
 
 
