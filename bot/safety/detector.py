@@ -98,8 +98,13 @@ class Detector:
     def __init__(self, rules: SafetyRules) -> None:
         self.rules = rules
         self._any = re.compile("|".join(f"(?:{p.regex})" for p in rules.patterns) or r"(?!)")
+        self._near = {p.id: re.compile(p.near) for p in rules.patterns if p.near}
+        # Gated patterns (with ``near``) get their own regex so a failed gate never hides a
+        # plain pattern that matches the same text.
         self._by_category = tuple(
-            _combine(p for p in rules.patterns if p.category == cat) for cat in CATEGORIES
+            _combine(p for p in rules.patterns if p.category == cat and (p.near is None) == plain)
+            for cat in CATEGORIES
+            for plain in (True, False)
         )
         self._exclusions = tuple(
             _Exclusion(
@@ -145,6 +150,11 @@ class Detector:
                     continue
                 rule = groups[name]
                 start, end = m.span()
+                near = self._near.get(rule.id)
+                if near is not None and not near.search(
+                    norm, max(0, start - rule.window), end + rule.window
+                ):
+                    continue
                 hits.append(Hit(rule.category, rule.severity, start, end, rule.id))
         return hits
 

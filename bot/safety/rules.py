@@ -32,12 +32,18 @@ Problems = list[tuple[str, str]]
 
 @dataclass(frozen=True)
 class PatternRule:
-    """One pattern: a hit in ``category`` at ``severity`` when ``regex`` matches normalised text."""
+    """One pattern: a hit in ``category`` at ``severity`` when ``regex`` matches normalised text.
+
+    With ``near``, the hit counts only if ``near`` also matches within ``window`` characters
+    of it ("silence" near "every time"): cheaper and clearer than one regex with a wide gap.
+    """
 
     category: Category
     id: str
     regex: str
     severity: Severity
+    near: str | None = None
+    window: int = 80
 
 
 @dataclass(frozen=True)
@@ -242,8 +248,17 @@ def _parse_patterns(
         rid = _id_field(item, path, seen, problems)
         sev = _severity(item, path, problems)
         regex = _regex_field(item, "regex", path, macros, problems)
+        near = None
+        if "near" in item:
+            near = _regex_field(item, "near", path, macros, problems)
+            if near is None:
+                continue
+        window = item.get("window", 80)
+        if not isinstance(window, int) or isinstance(window, bool) or not 0 < window <= 1000:
+            problems.append((f"{path}.window", "must be an integer from 1 to 1000"))
+            continue
         if rid and sev and regex:
-            out.append(PatternRule(cat, rid, regex, sev))
+            out.append(PatternRule(cat, rid, regex, sev, near, window))
     if raw is None:
         problems.append((f"{cat}.patterns", "missing"))
     return out
