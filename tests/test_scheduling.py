@@ -44,7 +44,7 @@ def test_times_of_day_are_read_leniently(text: str, expected: time) -> None:
 
 @pytest.mark.parametrize("text", ["24:00", "9:60", "13pm", "noon", "", "9:5"])
 def test_impossible_times_are_refused_with_a_hint(text: str) -> None:
-    with pytest.raises(ValueError, match="time of day|1 to 12"):
+    with pytest.raises(ValueError, match=r"time of day|1 to 12"):
         parse_time_of_day(text)
 
 

@@ -32,6 +32,13 @@ THREAD_ARCHIVE_MINUTES: Literal[1440] = 1440  # a day
 HISTORY_LOOKBACK = 50
 
 
+def post_nonce(guild_id: int, day: date) -> str:
+    """The same for every attempt at one day's post, sent with enforce_nonce: Discord returns
+    the first message instead of a second one for a few minutes. A second guard only; the claim
+    and the channel check are what make a post unique over any span of time."""
+    return f"bl{day:%Y%m%d}{guild_id % 10**15}"
+
+
 class DiscordSender:
     def __init__(self, client: discord.Client, db: Database) -> None:
         self.client = client
@@ -63,20 +70,30 @@ class DiscordSender:
             post.text, post.day, late_by=post.late_by, due=post.scheduled_at, zone=zone
         )
         role = channel.guild.get_role(post.ping_role_id) if post.ping_role_id else None
+        # The content is exactly that one role mention (embeds never ping), so allowing role
+        # mentions pings that role only. (`roles=[role]` would say the same, but discord.py
+        # sends the id as an integer, which the spec's snowflake-string type refuses.)
         content = role.mention if role is not None else None
         mentions = (
-            discord.AllowedMentions(everyone=False, users=False, roles=[role])
+            discord.AllowedMentions(everyone=False, users=False, roles=True, replied_user=False)
             if role is not None
             else discord.AllowedMentions.none()
         )
+        nonce = post_nonce(post.guild_id, post.day)
         await pace()
         try:
             if post.reflect_button:
                 message = await channel.send(
-                    content, embed=embed, view=reflect_view(post.day), allowed_mentions=mentions
+                    content,
+                    embed=embed,
+                    view=reflect_view(post.day),
+                    allowed_mentions=mentions,
+                    nonce=nonce,
                 )
             else:
-                message = await channel.send(content, embed=embed, allowed_mentions=mentions)
+                message = await channel.send(
+                    content, embed=embed, allowed_mentions=mentions, nonce=nonce
+                )
         except discord.NotFound as exc:
             raise ChannelGone() from exc
         except discord.Forbidden as exc:
