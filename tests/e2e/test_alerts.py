@@ -1,4 +1,4 @@
-"""Moderator alerts end to end: both buttons across a restart, who may press them, the audit
+"""Moderator alerts end to end: both buttons (and the member's nudge) across a restart, who may press them, the audit
 trail, /alerts open with jump links and age, and a deleted alerts channel."""
 
 from __future__ import annotations
@@ -40,16 +40,19 @@ async def test_alert_buttons_work_across_a_restart(
     fake: FakeDiscord, world: StandardGuild, make_bridgeline: Callable[..., Bridgeline]
 ) -> None:
     async with run_bot(make_bridgeline(), fake) as first:
-        await update_settings(
-            first.db, world.guild.id, alerts_channel_id=world.mod_alerts.id, safety_mode="mods"
-        )
+        await update_settings(first.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
         said = await fake.send_message(world.general, world.you, ABUSE)
+        nudge = await fake.wait_for_message(world.general)
         post = await fake.wait_for_message(world.mod_alerts, is_alert)
     assert "abuse" in post.text.lower() and f"/{said.id}" in post.text
     assert "silent treatment" not in post.text and "friends" not in post.text  # never quoted
     assert [b["label"] for b in post.buttons] == ["I'm on it", "Resolved"]
 
     async with run_bot(make_bridgeline(), fake) as second:  # same data dir, same fake
+        button = second.content.safety.responses.nudge_button
+        opened = await (await click(fake, second, nudge, button, world.you)).response()
+        assert opened.ephemeral and "not your fault" in opened.text  # the nudge survived too
+
         member = await click(fake, second, post, "I'm on it", world.you)
         refused = await member.response()
         assert refused.ephemeral and "moderators" in refused.text
