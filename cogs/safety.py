@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from typing import Any
 
 import discord
-from discord.ext import commands
+from discord.ext import commands, tasks
 
 from bot.client import Bridgeline
 from bot.errors import report_interaction_error, send_private
@@ -31,6 +32,7 @@ from bot.ui.views import BaseView
 
 log = logging.getLogger(__name__)
 
+OFFERS_KEPT = timedelta(days=30)
 DM_GUILD = 0  # cooldown key for messages sent to the bot in DMs (no server)
 NOT_YOURS = (
     "This button is for the person the message was meant for. If you'd like support lines for "
@@ -194,9 +196,18 @@ class Safety(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(NudgeButton, RevealButton)
+        self.forget_old_offers.start()
 
     async def cog_unload(self) -> None:
+        self.forget_old_offers.cancel()
         self.bot.remove_dynamic_items(NudgeButton, RevealButton)
+
+    @tasks.loop(hours=24)
+    async def forget_old_offers(self) -> None:
+        try:
+            await offers.delete_before(self.bot.db, self.bot.clock.now() - OFFERS_KEPT)
+        except Exception:
+            log.exception("Could not forget old safety offers; will try again tomorrow")
 
     # --- events -----------------------------------------------------------------------------
 

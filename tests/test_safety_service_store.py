@@ -141,6 +141,9 @@ async def test_offers_are_matched_by_token_and_used_once(db: Database) -> None:
     assert offer is not None and offer.flag == flag and offer.pseudonym == "pp"
     assert await offers.mark_used(db, token, NOW)
     assert not await offers.mark_used(db, token, NOW)
+    assert await offers.delete_before(db, NOW) == 0
+    assert await offers.delete_before(db, NOW + timedelta(seconds=1)) == 1
+    assert await offers.get_offer(db, token, "reveal") is None
 
 
 async def test_member_region_by_pseudonym_else_server_default(db: Database) -> None:

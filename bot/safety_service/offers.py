@@ -78,3 +78,9 @@ async def mark_used(db: Database, token: str, now: datetime) -> bool:
         (to_text(now), token),
     )
     return changed == 1
+
+
+async def delete_before(db: Database, cutoff: datetime) -> int:
+    """Forgets old offers (their buttons then say "expired"): a pseudonym next to an alert is
+    kept no longer than it is useful."""
+    return await db.execute("DELETE FROM safety_offers WHERE created_at < ?", (to_text(cutoff),))
