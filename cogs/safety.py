@@ -27,24 +27,20 @@ from bot.safety_service.regions import member_region
 from bot.safety_service.replies import ReplyText, compose_reply, emergency_line
 from bot.storage import audit
 from bot.storage.guilds import get_settings
-from bot.ui.safety_embeds import member_reply_embed, reveal_embed
+from bot.ui.safety_embeds import (
+    EXPIRED,
+    NOT_YOURS,
+    REVEAL_LABEL,
+    SHORT_CHECKIN_REPLY,
+    member_reply_embed,
+    reveal_embed,
+)
 from bot.ui.views import BaseView
 
 log = logging.getLogger(__name__)
 
 OFFERS_KEPT = timedelta(days=30)
 DM_GUILD = 0  # cooldown key for messages sent to the bot in DMs (no server)
-NOT_YOURS = (
-    "This button is for the person the message was meant for. If you'd like support lines for "
-    "yourself, `/resources show` lists them privately."
-)
-EXPIRED = "This button has expired. `/resources show` lists support lines privately, any time."
-REVEAL_LABEL = "Ask a moderator to reach out"
-SHORT_CHECKIN_REPLY = (
-    "Thank you for checking in. I sent you support lines a little while ago; `/resources show` "
-    "brings them back any time. If you'd like a moderator to reach out to you, press the button: "
-    "only then will they learn it was you."
-)
 _logged: set[tuple[int, str]] = set()
 
 

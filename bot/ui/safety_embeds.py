@@ -40,6 +40,17 @@ MEMBER_REPLY_LABELS: dict[str, str] = {
 STATUS_LABELS: dict[str, str] = {"open": "Open", "claimed": "Claimed", "resolved": "Resolved"}
 AUTOMATED_FOOTER = "Automated message from {server}, not a counsellor. Only you can see this."
 PAGE_SIZE = 8
+NOT_YOURS = (
+    "This button is for the person the message was meant for. If you'd like support lines for "
+    "yourself, `/resources show` lists them privately."
+)
+EXPIRED = "This button has expired. `/resources show` lists support lines privately, any time."
+REVEAL_LABEL = "Ask a moderator to reach out"
+SHORT_CHECKIN_REPLY = (
+    "Thank you for checking in. I sent you support lines a little while ago; `/resources show` "
+    "brings them back any time. If you'd like a moderator to reach out to you, press the button: "
+    "only then will they learn it was you."
+)
 
 
 def member_reply_embed(reply: ReplyText, server: str | None) -> discord.Embed:
