@@ -77,16 +77,33 @@ def _join_spaced(m: re.Match[str]) -> str:
 
 
 _Repl = Callable[[re.Match[str]], str]
+
+
+def _first(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
 _STEPS: tuple[tuple[re.Pattern[str], _Repl], ...] = (
     (_APOSTROPHE, lambda m: ""),
     (_SPACED, _join_spaced),
     (_LEET_RUN, lambda m: m.group(0).translate(_LEET)),
-    (_REPEAT, lambda m: m.group(1)),
+    (_REPEAT, _first),
     (_SPACES, lambda m: " "),
 )
-# Cheap guard per step: skip the regex when the text cannot contain what it looks for.
-_TRIGGER = re.compile(
-    r"[a-z]'[a-z]|(?<![\w@$!|])[\w@$!|][ .\-_*][\w@$!|][ .\-_*]|[a-z][0134578@$!|]|[0134][a-z]|([a-z])\1\1|  "
+# Shape of ASCII text for cheap guards: letters "a", digits and leet symbols "1", the
+# separators of spaced-out letters " ", anything else "#". Plain substring tests on it tell
+# whether the spaced-letter or leet steps could change anything.
+_SHAPE = str.maketrans(
+    {
+        c: "a"
+        if c.isalpha()
+        else "1"
+        if c.isdigit() or c in "@$!|"
+        else " "
+        if c in " .-_*"
+        else "#"
+        for c in map(chr, range(128))
+    }
 )
 
 
@@ -100,8 +117,20 @@ def fold_chars(text: str) -> str:
 def normalize(text: str) -> str:
     """The normalised form the patterns in content/safety.toml are written against."""
     t = fold_chars(text)
-    if _TRIGGER.search(t) is None:
-        return t
+    if t.isascii():
+        shape = t.translate(_SHAPE)
+        padded = f" {shape} "
+        if not (
+            "a1" in shape
+            or "1a" in shape
+            or " a a " in padded
+            or " a 1 " in padded
+            or " 1 a " in padded
+        ):  # no spaced-out letters and no leetspeak: only three cheap steps can apply
+            if "'" in t:
+                t = _APOSTROPHE.sub("", t)
+            t = _REPEAT.sub(_first, t)
+            return _SPACES.sub(" ", t) if "  " in t else t
     for pattern, repl in _STEPS:
         t = pattern.sub(repl, t)
     return t
