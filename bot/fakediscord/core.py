@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ T = TypeVar("T")
 ChannelRef = Channel | int | str
 UserRef = User | Member | int | str
 MENTION_RE = re.compile(r"<@!?(\d+)>")
+#: Seconds between re-checks of a wait condition that depends on state outside the fake.
+POLL = 0.01
 
 
 @dataclass
@@ -158,7 +161,11 @@ class FakeCore:
             self._change.set()
         self._change = asyncio.Event()
 
-    async def wait_until(self, check: Callable[[], T | None], timeout: float, what: str) -> T:
+    async def wait_until(
+        self, check: Callable[[], T | None], timeout: float = 5.0, what: str = "condition"
+    ) -> T:
+        """Return ``check()`` once it is not None. Re-checked on every change the fake sees and
+        every ``POLL`` seconds, so ``check`` may also look at the bot's own state."""
         if self._change is None:
             self._change = asyncio.Event()
         try:
@@ -168,7 +175,8 @@ class FakeCore:
                     result = check()
                     if result is not None:
                         return result
-                    await event.wait()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(event.wait(), POLL)
         except TimeoutError:
             raise TimeoutError(f"fakediscord: no {what} within {timeout}s") from None
 

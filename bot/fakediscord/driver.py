@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Callable
 from typing import Any
 
 from .core import ChannelRef, UserRef
@@ -17,15 +15,11 @@ from .options import OptionBuilder, find_command, split_path
 from .state import Channel, Member, User, snowflake
 from .world import WorldMixin
 
-#: Loop iterations to yield so the bot finishes reading a response (and registers a view or
-#: modal) before the next interaction arrives. Iterations, not seconds: no timing dependence.
-SETTLE_ITERATIONS = 20
+#: Loop iterations yielded before a click/select/modal submit (see ``settle``).
+SETTLE_ITERATIONS = 5
 
 
 class DriverMixin(WorldMixin):
-    #: Installed by ``run_bot``: True once the bot tracks components on that message id.
-    view_probe: Callable[[int], bool] | None = None
-
     # ---- plain messages ---------------------------------------------------------------------
     async def send_message(
         self,
@@ -229,17 +223,16 @@ class DriverMixin(WorldMixin):
         }
         return await self._send_interaction(2, who, chan, data)
 
-    async def settle(self, message: FakeMessage | None = None) -> None:
-        """Let the bot finish reading responses (so a new view or modal is registered)."""
+    async def settle(self) -> None:
+        """Give the bot a few loop iterations to finish reading earlier responses.
+
+        discord.py registers a view or modal only after reading the callback response that
+        carried it. The fake writes that response before it reports the callback, and before
+        the next interaction frame goes out, so the bot already reads them in order; these
+        iterations are a margin, not a delay (no wall-clock sleeping).
+        """
         for _ in range(SETTLE_ITERATIONS):
             await asyncio.sleep(0)
-        probe = self.view_probe
-        if message is not None and probe is not None and message.components:
-            # The view may have timed out or stopped: then click anyway, like a person would.
-            with contextlib.suppress(TimeoutError):
-                await self.wait_until(
-                    lambda: True if probe(message.id) else None, 1.0, "view registration"
-                )
 
     async def click(
         self, message: FakeMessage, label_or_custom_id: str, user: UserRef = "you"
@@ -250,7 +243,7 @@ class DriverMixin(WorldMixin):
             raise ValueError(f"button {label_or_custom_id!r} is disabled")
         if "custom_id" not in button:
             raise ValueError(f"button {label_or_custom_id!r} is a link button")
-        await self.settle(message)
+        await self.settle()
         data = {"custom_id": button["custom_id"], "component_type": 2}
         return await self._send_interaction(3, user, None, data, message)
 
@@ -276,7 +269,7 @@ class DriverMixin(WorldMixin):
                 str(resolve.get(menu["type"], builder.resolve_user)(v)) for v in values
             ]
             data["resolved"] = builder.resolved
-        await self.settle(message)
+        await self.settle()
         return await self._send_interaction(3, user, None, data, message)
 
     async def submit_modal(self, fields: dict[str, str], user: UserRef = "you") -> Interaction:

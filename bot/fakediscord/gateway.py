@@ -116,6 +116,7 @@ class Gateway:
         for guild in guilds:
             await self.dispatch("GUILD_CREATE", guild.to_json())
         self.connected.set()
+        self.fake.notify()
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         session = self.session
@@ -132,6 +133,7 @@ class Gateway:
         await self.dispatch("RESUMED", {"_trace": ["fakediscord"]})
         self.connected.set()
         self.resumed.set()
+        self.fake.notify()
 
     async def _request_members(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         guild = self.fake.guilds.get(int(data["guild_id"]))

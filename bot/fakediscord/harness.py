@@ -69,14 +69,6 @@ def point_at(fake: FakeDiscord, *, fast_retries: bool = True) -> Iterator[None]:
             module.asyncio = original  # type: ignore[attr-defined]
 
 
-def _view_probe(bot: discord.Client) -> Any:
-    """discord.py registers a view only after reading the response that carried it; the probe
-    lets the driver wait for that before clicking. Uses the (private) view store if present;
-    without it the driver falls back to yielding loop iterations."""
-    store = getattr(getattr(bot, "_connection", None), "_view_store", None)
-    return getattr(store, "is_message_tracked", None)
-
-
 async def sync_commands(bot: commands.Bot, fake: FakeDiscord) -> None:
     """Upload the bot's tree to the fake (global commands, then any guild-specific ones)."""
     await bot.tree.sync()
@@ -112,10 +104,8 @@ async def run_bot(
                 raise TimeoutError(f"bot was not ready within {timeout}s")
             if sync and isinstance(bot, commands.Bot):
                 await sync_commands(bot, fake)
-            fake.view_probe = _view_probe(bot)
             yield bot
         finally:
-            fake.view_probe = None
             await bot.close()
             if connect is not None:
                 with contextlib.suppress(Exception, asyncio.CancelledError):

@@ -18,6 +18,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 DEFAULT_SPEC = HERE.parents[1].parent / "shared" / "discord-api-spec" / "openapi.json"
 OUT = HERE / "spec_subset.json"
+#: The parts of the subset that come from the spec (the rest is provenance text).
+SUBSET_KEYS = ("routes", "components")
 
 #: (method, path) of every route whose JSON body the fake validates.
 ROUTES: list[tuple[str, str]] = [

@@ -90,8 +90,18 @@ def validate(route: str, body: Any) -> list[Violation]:
     for error in _validator(key).iter_errors(body):
         leaf = best_match([error])
         schema_path = "/".join(str(p) for p in leaf.absolute_schema_path)
-        found.append(Violation(route, f"{key}#{schema_path}", _json_path(leaf), leaf.message))
+        message = _short_message(leaf)
+        found.append(Violation(route, f"{key}#{schema_path}", _json_path(leaf), message))
     return found
+
+
+def _short_message(error: ValidationError) -> str:
+    """jsonschema quotes the whole instance; a 4000-char string makes an unreadable report."""
+    if error.validator in ("maxLength", "minLength") and isinstance(error.instance, str):
+        return f"length {len(error.instance)} violates {error.validator} {error.validator_value}"
+    if error.validator in ("maxItems", "minItems") and isinstance(error.instance, list):
+        return f"{len(error.instance)} items violates {error.validator} {error.validator_value}"
+    return error.message if len(error.message) <= 300 else error.message[:297] + "..."
 
 
 def preload() -> None:

@@ -88,7 +88,10 @@ class WorldMixin(FakeCore):
         """The bot joins ``guild`` (GUILD_CREATE, as when someone invites it)."""
         managed = [r.id for r in guild.roles.values() if r.managed]
         guild.members[self.bot_user.id] = Member(self.bot_user, guild.id, managed)
-        await self.gateway.dispatch("GUILD_CREATE", guild.to_json())
+        payload = guild.to_json()
+        # Without "unavailable" discord.py reports a join (on_guild_join), not availability.
+        del payload["unavailable"]
+        await self.gateway.dispatch("GUILD_CREATE", payload)
         self.notify()
 
     async def remove_bot(self, guild: Guild) -> None:
@@ -175,6 +178,22 @@ class WorldMixin(FakeCore):
                 role.permissions = perm_value(permissions)
                 payload = {"guild_id": str(guild.id), "role": role.to_json()}
                 await self.gateway.dispatch("GUILD_ROLE_UPDATE", payload)
+
+    async def set_overwrite(
+        self,
+        channel: ChannelRef,
+        target: Role | Member | User,
+        *,
+        allow: discord.Permissions | int = 0,
+        deny: discord.Permissions | int = 0,
+    ) -> None:
+        """Set (replace) the channel overwrite for a role or member; CHANNEL_UPDATE."""
+        chan = self.channel(channel)
+        kind = 0 if isinstance(target, Role) else 1
+        chan.overwrites = [o for o in chan.overwrites if o.id != target.id]
+        chan.overwrites.append(Overwrite(target.id, kind, perm_value(allow), perm_value(deny)))
+        await self.gateway.dispatch("CHANNEL_UPDATE", chan.to_json())
+        self.notify()
 
     def close_dms(self, user: UserRef) -> None:
         """The user blocks DMs from server members: the bot gets 50007."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import discord
 import pytest
@@ -65,12 +65,40 @@ class Strategy(app_commands.Group):
         return [app_commands.Choice(name=s, value=s) for s in STRATEGIES if current in s]
 
 
-def make_bot() -> commands.Bot:
+class MiniBot(commands.Bot):
+    """Records the errors it meets, so tests can show how discord.py reacts to each fault."""
+
+    def __init__(self, intents: discord.Intents) -> None:
+        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.02)
+        self.errors: list[Exception] = []
+
+
+def make_bot(*, message_content: bool = True) -> MiniBot:
     intents = discord.Intents.default()
-    intents.message_content = True
+    intents.message_content = message_content
     intents.members = True
-    bot = commands.Bot(command_prefix="!", intents=intents, guild_ready_timeout=0.02)
+    bot = MiniBot(intents)
     bot.tree.add_command(Strategy(name="strategy", description="Coping strategies"))
+
+    @bot.tree.error
+    async def on_app_command_error(
+        interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        bot.errors.append(getattr(error, "original", error))
+
+    @bot.tree.command(description="Show permissions")
+    async def perms(interaction: discord.Interaction) -> None:
+        mine, app = interaction.permissions, interaction.app_permissions
+        await interaction.response.send_message(
+            f"manage={mine.manage_messages} view={mine.view_channel} app_send={app.send_messages}",
+            ephemeral=True,
+        )
+
+    @bot.tree.command(description="Say something long")
+    async def long(
+        interaction: discord.Interaction, size: app_commands.Range[int, 1, 5000]
+    ) -> None:
+        await interaction.response.send_message("x" * size)
 
     @bot.tree.command(description="Answer pong")
     async def ping(interaction: discord.Interaction) -> None:
@@ -113,8 +141,26 @@ def make_bot() -> commands.Bot:
     async def on_message(message: discord.Message) -> None:
         if message.author.bot:
             return
-        if message.content == "!hello":
-            await message.channel.send(f"hello {message.author.display_name}")
+        try:
+            if message.content == "!hello":
+                await message.channel.send(f"hello {message.author.display_name}")
+            elif message.content == "!thread":
+                thread = await message.create_thread(name="talk it through")
+                await thread.send("Thread started.")
+            elif message.content == "!private":
+                assert isinstance(message.channel, discord.TextChannel)
+                thread = await message.channel.create_thread(name="private talk")
+                await thread.add_user(message.author)
+                await thread.send("Just us here.")
+            elif message.content == "!react":
+                await message.add_reaction("\N{WHITE HEAVY CHECK MARK}")
+            elif message.content == "!history":
+                seen = [m.content async for m in message.channel.history(limit=3)]
+                await message.channel.send(" | ".join(seen))
+            elif message.guild is None:
+                await message.channel.send(f"DM received: {message.content}")
+        except discord.HTTPException as exc:
+            bot.errors.append(exc)
 
     return bot
 
@@ -131,7 +177,13 @@ async def world(fake: FakeDiscord) -> StandardGuild:
     return await fake.standard_guild()
 
 
+@pytest.fixture(name="make_bot")
+def make_bot_fixture() -> Callable[..., MiniBot]:
+    """The bot factory, for tests that need their own bot (test modules cannot import this)."""
+    return make_bot
+
+
 @pytest.fixture
-async def bot(fake: FakeDiscord, world: StandardGuild) -> AsyncIterator[commands.Bot]:
+async def bot(fake: FakeDiscord, world: StandardGuild) -> AsyncIterator[MiniBot]:
     async with run_bot(make_bot(), fake) as running:
         yield running
