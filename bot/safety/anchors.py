@@ -30,13 +30,14 @@ except ImportError:  # pragma: no cover
     C = None
 
 Literal = tuple[str, bool]  # (text, starts a word)
-_PREFIX = 4
+_PREFIX = 5
 _WORD_TAIL = string.ascii_lowercase + string.digits + "_"
 _TOKEN_TABLE = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")}
 )
 _WORDS = re.compile(r"\w+")
 _HEAD = itemgetter(slice(None, _PREFIX))
+_HEAD2 = itemgetter(slice(None, 2))
 
 
 def _is_word(ch: str) -> bool:
@@ -52,11 +53,11 @@ def _useful(lit: Literal) -> bool:
 
 # Words so common in chat that anchoring on them would let most messages through.
 _COMMON_TEXT = (
-    "a about after again all always and any are as at back be been better but by can cant "
+    "a about after again all always and any are as at back be been but by can cant "
     "could day days did didnt do does doesnt dont even ever every feel first for friend "
     "friends from get gets getting go going gone good got had has have he help her here hes "
-    "him his home how i if im in is it its just know last like love make me more much my "
-    "need never night no not now of off on one only or our out people post really said say "
+    "him his home how i if im in is it its just know like love make me more much my "
+    "need never night no not now of off on one only or our out people really said say "
     "says see she shes short should so some sorry still talk talking that the their them "
     "then there they thing things think this time to today together told tomorrow tonight "
     "too up us want was way we week well were what when who why will with work would you "
@@ -74,16 +75,24 @@ def _weight(lit: Literal) -> int:
     return min(len(text), _PREFIX) + (1 if initial else 0)
 
 
-def _score(cands: frozenset[Literal]) -> tuple[int, int]:
-    """Higher is better: the weakest literal's weight first, then fewer alternatives."""
-    return min(_weight(c) for c in cands), -len(cands)
+def _score(cands: frozenset[Literal]) -> tuple[int, float, int]:
+    """Higher is better: the weakest literal's weight, then the mean, then fewer literals."""
+    weights = [_weight(c) for c in cands]
+    return min(weights), sum(weights) / len(weights), -len(cands)
 
 
 class _Deriver:
     def sequence(
-        self, items: Any, initial: bool, prefix: Literal = ("", False)
+        self,
+        items: Any,
+        initial: bool,
+        prefix: Literal = ("", False),
+        collect: list[frozenset[Literal]] | None = None,
     ) -> frozenset[Literal] | None:
-        """``prefix``: literal text just before this sequence, as in "t(?:old|ells)"."""
+        """``prefix``: literal text just before this sequence, as in "t(?:old|ells)".
+
+        ``collect`` receives every required literal set of this sequence (all must occur).
+        """
         best: frozenset[Literal] | None = None
         run: list[str] = list(prefix[0])
         run_initial = prefix[1]
@@ -92,6 +101,8 @@ class _Deriver:
         def consider(cands: frozenset[Literal] | None) -> None:
             nonlocal best
             usable = bool(cands) and all(_useful(c) for c in cands or ())
+            if usable and cands and collect is not None:
+                collect.append(cands)
             if usable and cands and (best is None or _score(cands) > _score(best)):
                 best = cands
 
@@ -203,28 +214,112 @@ def derive(regex: str) -> frozenset[Literal] | None:
         return None
 
 
-class AnchorIndex:
-    """Maps token prefixes and substrings to the patterns that need them.
+Conditions = list[list[frozenset[Literal]]]  # any alternative, all of its sets, any literal
 
-    ``candidates(norm)`` returns the indexes of the patterns that might match ``norm``:
-    patterns with an anchor present, plus any pattern we could not anchor (always checked).
+
+def derive_conditions(regex: str) -> Conditions | None:
+    """Per top-level alternative, every literal set it requires; None if some has none."""
+    if _parser is None:
+        return None
+    try:
+        out: Conditions = []
+        for items, initial in _alternatives(list(_parser.parse(regex, 0)), False):
+            sets: list[frozenset[Literal]] = []
+            _Deriver().sequence(items, initial, collect=sets)
+            if not sets:
+                return None
+            out.append(sets)
+        return out
+    except Exception:
+        return None
+
+
+def _alternatives(items: list[Any], initial: bool) -> list[tuple[list[Any], bool]]:
+    """Splits "\\b(?:a|b)" style patterns into their alternatives."""
+    lead = 0
+    while lead < len(items) and items[lead][0] in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        if items[lead][0] is C.AT:
+            initial = items[lead][1] in (C.AT_BOUNDARY, C.AT_BEGINNING, C.AT_BEGINNING_STRING)
+        lead += 1
+    rest = items[lead:]
+    if lead and len(rest) == 1 and rest[0][0] is C.SUBPATTERN:
+        return _alternatives(list(rest[0][1][-1]), initial)
+    if len(rest) == 1 and rest[0][0] is C.BRANCH:
+        out: list[tuple[list[Any], bool]] = []
+        for branch in rest[0][1][1]:
+            out.extend(_alternatives(list(branch), initial))
+        return out
+    if lead == 0 and len(rest) == 1 and rest[0][0] is C.SUBPATTERN:
+        return _alternatives(list(rest[0][1][-1]), initial)
+    return [(items, initial)]
+
+
+class _Probe:
+    """One required literal set, ready to test: token-prefix keys, short words, substrings."""
+
+    __slots__ = ("keys", "shorts", "subs")
+
+    def __init__(self, lits: Iterable[Literal]) -> None:
+        keys: set[str] = set()
+        shorts: set[str] = set()
+        subs: list[str] = []
+        for text, initial in lits:
+            word = text.split(" ")[0]
+            if initial and _is_word(text[0]) and len(word) >= 3:
+                keys |= _prefix_keys(word)
+            elif initial and _is_word(text[0]):
+                shorts.add(word)
+            else:
+                subs.append(text)
+        self.keys = frozenset(keys)
+        self.shorts = frozenset(shorts)
+        self.subs = tuple(subs)
+
+    def present(self, heads: set[str], tokens: list[str], norm: str) -> bool:
+        if not self.keys.isdisjoint(heads):
+            return True
+        for sub in self.subs:
+            if sub in norm:
+                return True
+        return bool(self.shorts) and not self.shorts.isdisjoint(map(_HEAD2, tokens))
+
+
+class AnchorIndex:
+    """Maps token prefixes and substrings to the pattern alternatives that need them.
+
+    Each top-level alternative of a pattern is indexed by its most selective required literal
+    set; when one of those literals occurs, the alternative's other required sets are checked
+    too ("want" and "die"). ``candidates(norm)`` returns the indexes of the patterns that
+    might match; patterns we cannot analyse are always returned.
     """
 
     def __init__(self, regexes: Iterable[str]) -> None:
-        self.by_prefix: dict[str, set[int]] = {}
-        by_substring: dict[str, set[int]] = {}
+        self.by_prefix: dict[str, set[_Alt]] = {}
+        self.by_short: dict[str, set[_Alt]] = {}  # two-letter words, matched on token[:2]
+        by_substring: dict[str, set[_Alt]] = {}
         always: set[int] = set()
+        self._rest: dict[_Alt, tuple[_Probe, ...]] = {}
         for index, regex in enumerate(regexes):
-            lits = derive(regex)
-            if lits is None:
-                always.add(index)
-                continue
-            for text, initial in lits:
-                if initial and _is_word(text[0]):
-                    for key in _prefix_keys(text.split(" ")[0]):
-                        self.by_prefix.setdefault(key, set()).add(index)
-                else:
-                    by_substring.setdefault(text, set()).add(index)
+            conds = derive_conditions(regex)
+            if conds is None:
+                whole = derive(regex)
+                if whole is None:
+                    always.add(index)
+                    continue
+                conds = [[whole]]
+            for a, sets in enumerate(conds):
+                key = (index, a)
+                best = max(sets, key=_score)
+                self._rest[key] = tuple(_Probe(x) for x in sets if x is not best)
+                for text, initial in best:
+                    word = text.split(" ")[0]
+                    if initial and _is_word(text[0]) and len(word) == 2:
+                        self.by_short.setdefault(word, set()).add(key)
+                    elif initial and _is_word(text[0]):
+                        for k in _prefix_keys(word):
+                            self.by_prefix.setdefault(k, set()).add(key)
+                    else:
+                        by_substring.setdefault(text, set()).add(key)
         self.by_substring = tuple(sorted(by_substring.items()))
         # Emoji and other non-ASCII literals cannot occur in ASCII text: skip them there.
         self._ascii_substrings = tuple((t, i) for t, i in self.by_substring if t.isascii())
@@ -232,23 +327,42 @@ class AnchorIndex:
         self.always = frozenset(always)
 
     def candidates(self, norm: str) -> set[int]:
-        found = set(self.always)
-        if norm.isascii():  # keys hold every ASCII continuation of short literals
-            heads = set(map(_HEAD, norm.translate(_TOKEN_TABLE).split()))
+        if norm.isascii():  # keys hold every ASCII continuation of 3-4 letter literals
+            tokens = norm.translate(_TOKEN_TABLE).split()
+            heads = set(map(_HEAD, tokens))
             substrings = self._ascii_substrings
         else:
-            heads = {t[:n] for t in _WORDS.findall(norm) for n in (2, 3, _PREFIX)}
+            tokens = _WORDS.findall(norm)
+            heads = {t[:n] for t in tokens for n in (3, 4, _PREFIX)}
             substrings = self.by_substring
+        alts: set[_Alt] = set()
         for head in heads & self._keys:
-            found |= self.by_prefix[head]
-        for text, indexes in substrings:
+            alts |= self.by_prefix[head]
+        shorts: set[str] | None = None
+        if self.by_short:
+            shorts = set(map(_HEAD2, tokens))
+            for head in shorts & self.by_short.keys():
+                alts |= self.by_short[head]
+        for text, keys in substrings:
             if text in norm:
-                found |= indexes
+                alts |= keys
+        found = set(self.always)
+        for alt in alts:
+            if alt[0] in found:
+                continue
+            for probe in self._rest[alt]:
+                if not probe.present(heads, tokens, norm):
+                    break
+            else:
+                found.add(alt[0])
         return found
 
 
+_Alt = tuple[int, int]  # (pattern index, alternative index)
+
+
 def _prefix_keys(word: str) -> set[str]:
-    """Every token[:4] a token starting with ``word`` can have."""
+    """Every token[:5] a token starting with ``word`` (3+ letters) can have."""
     if len(word) >= _PREFIX:
         return {word[:_PREFIX]}
     keys = {word}
