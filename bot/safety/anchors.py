@@ -75,10 +75,12 @@ def _weight(lit: Literal) -> int:
     return min(len(text), _PREFIX) + (1 if initial else 0)
 
 
-def _score(cands: frozenset[Literal]) -> tuple[int, float, int]:
-    """Higher is better: the weakest literal's weight, then the mean, then fewer literals."""
+def _score(cands: frozenset[Literal]) -> tuple[bool, int, float, int]:
+    """Higher is better: no two-letter words (they need an extra lookup), the weakest
+    literal's weight, then the mean weight, then fewer literals."""
     weights = [_weight(c) for c in cands]
-    return min(weights), sum(weights) / len(weights), -len(cands)
+    no_short = all(not (i and _is_word(t[0]) and len(t.split(" ")[0]) < 3) for t, i in cands)
+    return no_short, min(weights), sum(weights) / len(weights), -len(cands)
 
 
 class _Deriver:
