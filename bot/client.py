@@ -42,6 +42,11 @@ def discover_extensions() -> list[str]:
     return found
 
 
+# Bridgeline never joins voice; silence discord.py's start-up warnings about voice libraries.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
 class Bridgeline(commands.Bot):
     db: Database
 
