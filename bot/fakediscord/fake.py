@@ -25,7 +25,9 @@ class FakeDiscord(DriverMixin):
         self.notify()
         self._runner = web.AppRunner(build_app(self), handle_signals=False, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        # A deep accept backlog: with 200 concurrent interactions the default (128) overflows
+        # and the kernel drops SYNs, which the client retries only after 1 s.
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=1024)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.base_url = f"http://{host}:{port}{API_PREFIX}"

@@ -26,6 +26,8 @@ class Callback:
     type: int
     data: dict[str, Any]
     message: FakeMessage | None = None
+    #: Event-loop time the fake received it (``Interaction.created`` is when it was sent).
+    at: float = 0.0
 
     @property
     def ephemeral(self) -> bool:

@@ -128,7 +128,7 @@ async def interaction_callback(fake: FakeDiscord, req: Req) -> Reply:
         fake.record_violations([Violation(req.route, "interaction flow", "$.type", problem)])
         raise HTTPError(400, 50035, "Interaction response type invalid")
     data: dict[str, Any] = body.get("data") or {}
-    callback = Callback(kind, data)
+    callback = Callback(kind, data, at=asyncio.get_running_loop().time())
     if kind == 4:
         inter.original = callback.message = fake.add_message(_bot_message(fake, inter, data))
         await _publish(fake, inter.original)
