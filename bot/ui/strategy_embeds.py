@@ -100,6 +100,23 @@ def _support_fields(content: Content, region: str, kinds: Sequence[str]) -> list
     return _fields_from_lines(SUPPORT_NEAR_FIELD, support_lines(content, region, kinds))
 
 
+def _source_fields(sources: Sequence[Source]) -> list[tuple[str, str]]:
+    return _fields_from_lines("Sources", [_sources_text([s]) for s in sources])
+
+
+def _entry_embed(
+    title: str, body: str, fields: list[tuple[str, str]], *, abuse: bool
+) -> discord.Embed:
+    """An FAQ answer or a reason: support colours and footer when it is about abuse."""
+    return build_embed(
+        title,
+        body,
+        tone=Tone.SUPPORT if abuse else Tone.INFO,
+        fields=fields,
+        footer=RESOURCES_FOOTER if abuse else BROWSE_FOOTER,
+    )
+
+
 def _strategy_titles(content: Content, ids: Sequence[str]) -> list[str]:
     found = (content.strategy(i) for i in ids)
     return [f"**{s.title}**: {s.summary}" for s in found if s is not None]
@@ -142,7 +159,7 @@ def strategy_pages(strategy: Strategy) -> list[discord.Embed]:
         tone=Tone.NEUTRAL,
         fields=[
             ("A common mistake", strategy.mistake),
-            *_fields_from_lines("Sources", [_sources_text([s]) for s in strategy.sources]),
+            *_source_fields(strategy.sources),
             (SUPPORT_FIELD, RESOURCES_POINTER),
         ],
         footer=f"3/{total} · Watch out for · {RESOURCES_FOOTER}",
@@ -213,13 +230,7 @@ def why_reason_embed(
         fields += _fields_from_lines("Strategies that fit", related)
     if reason.resource_kinds:
         fields += _support_fields(content, region, reason.resource_kinds)
-    return build_embed(
-        reason.title,
-        reason.body,
-        tone=Tone.SUPPORT if reason.abuse_related else Tone.INFO,
-        fields=fields,
-        footer=RESOURCES_FOOTER if reason.abuse_related else BROWSE_FOOTER,
-    )
+    return _entry_embed(reason.title, reason.body, fields, abuse=reason.abuse_related)
 
 
 def reflect_embed(prompt: ReflectionPrompt) -> discord.Embed:
@@ -239,18 +250,12 @@ def faq_embed(entry: FaqEntry, content: Content, region: str = INTERNATIONAL) ->
             "Strategies that fit", _strategy_titles(content, entry.related_strategies)
         )
     if entry.sources:
-        fields += _fields_from_lines("Sources", [_sources_text([s]) for s in entry.sources])
+        fields += _source_fields(entry.sources)
     if entry.resource_kinds:
         fields += _support_fields(content, region, entry.resource_kinds)
     elif entry.abuse_related:
         fields.append((SUPPORT_FIELD, RESOURCES_POINTER))
-    return build_embed(
-        entry.question,
-        entry.answer,
-        tone=Tone.SUPPORT if entry.abuse_related else Tone.INFO,
-        fields=fields,
-        footer=RESOURCES_FOOTER if entry.abuse_related else BROWSE_FOOTER,
-    )
+    return _entry_embed(entry.question, entry.answer, fields, abuse=entry.abuse_related)
 
 
 def warning_signs_pages(content: Content, region: str = INTERNATIONAL) -> list[discord.Embed]:
@@ -273,7 +278,7 @@ def warning_signs_pages(content: Content, region: str = INTERNATIONAL) -> list[d
         "\n\n".join(rows) or None,
         tone=Tone.SUPPORT,
         fields=[
-            *_fields_from_lines("Sources", [_sources_text([s]) for s in signs.sources]),
+            *_source_fields(signs.sources),
             (SUPPORT_FIELD, RESOURCES_POINTER),
         ],
         footer=f"2/2 · {RESOURCES_FOOTER}",
