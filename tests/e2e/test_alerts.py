@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
@@ -22,20 +21,6 @@ def is_alert(message: FakeMessage) -> bool:
     return any("Safety alert" in (e.get("title") or "") for e in message.embeds)
 
 
-async def click(fake: FakeDiscord, bot: Bridgeline, message: FakeMessage, label: str, user: Any):
-    """Press a button handled by a DynamicItem (never tracked per message by discord.py, so the
-    driver's view-registration wait would only time out)."""
-    store = bot._connection._view_store
-    ids = [b.get("custom_id") or "" for b in message.buttons]
-    dynamic = any(p.fullmatch(i) for p in store._dynamic_items for i in ids)
-    original = fake.view_probe
-    fake.view_probe = (lambda _mid: True) if dynamic else original
-    try:
-        return await fake.click(message, label, user)
-    finally:
-        fake.view_probe = original
-
-
 async def test_alert_buttons_work_across_a_restart(
     fake: FakeDiscord, world: StandardGuild, make_bridgeline: Callable[..., Bridgeline]
 ) -> None:
@@ -50,19 +35,19 @@ async def test_alert_buttons_work_across_a_restart(
 
     async with run_bot(make_bridgeline(), fake) as second:  # same data dir, same fake
         button = second.content.safety.responses.nudge_button
-        opened = await (await click(fake, second, nudge, button, world.you)).response()
+        opened = await (await fake.click(nudge, button, world.you)).response()
         assert opened.ephemeral and "not your fault" in opened.text  # the nudge survived too
 
-        member = await click(fake, second, post, "I'm on it", world.you)
+        member = await fake.click(post, "I'm on it", world.you)
         refused = await member.response()
         assert refused.ephemeral and "moderators" in refused.text
         assert "is on it" not in post.text
 
-        claim = await click(fake, second, post, "I'm on it", world.mod)
+        claim = await fake.click(post, "I'm on it", world.mod)
         assert (await claim.response()).type == 7  # the alert post is updated in place
         assert f"<@{world.mod.user.id}> is on it" in post.text
 
-        resolve = await click(fake, second, post, "Resolved", world.owner)
+        resolve = await fake.click(post, "Resolved", world.owner)
         assert (await resolve.response()).type == 7
         assert f"Resolved by <@{world.owner.user.id}>" in post.text
         assert all(b.get("disabled") for b in post.buttons)
@@ -92,7 +77,7 @@ async def test_alerts_open_lists_unresolved_alerts_with_links_and_age(
     await fake.wait_for_message(world.mod_alerts, lambda m: is_alert(m) and m.id > first_post.id)
     clock.advance(timedelta(minutes=30))
 
-    claim = await click(fake, bot, first_post, "I'm on it", world.mod)
+    claim = await fake.click(first_post, "I'm on it", world.mod)
     await claim.response()
     member = await fake.slash("alerts open", None, world.you, world.general)
     assert "moderators" in (await member.response()).text

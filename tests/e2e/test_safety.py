@@ -50,22 +50,6 @@ def bot_posts(fake: FakeDiscord, world: StandardGuild, channel: Any) -> list[Fak
     return [m for m in fake.messages(channel) if m.author is fake.bot_user]
 
 
-async def click(fake: FakeDiscord, bot: Bridgeline, message: FakeMessage, label: str, user: Any):
-    """Press a button whose handler is a registered DynamicItem.
-
-    The driver waits (up to 1 s) until discord.py tracks a view for the message; buttons
-    handled by DynamicItem templates are never tracked per message, so tell it about them."""
-    store = bot._connection._view_store
-    ids = [b.get("custom_id") or "" for b in message.buttons]
-    dynamic = any(p.fullmatch(i) for p in store._dynamic_items for i in ids)
-    original = fake.view_probe
-    fake.view_probe = (lambda _mid: True) if dynamic else original
-    try:
-        return await fake.click(message, label, user)
-    finally:
-        fake.view_probe = original
-
-
 # --- response modes -------------------------------------------------------------------------
 
 
@@ -92,11 +76,11 @@ async def test_nudge_mode_posts_a_neutral_nudge_only_the_author_can_open(
     assert "k1ll" not in alert_post.text and "tonight" not in alert_post.text
     assert str(world.you.user.id) not in alert_post.text
 
-    other = await click(fake, bot, nudge, responses.nudge_button, world.mod)
+    other = await fake.click(nudge, responses.nudge_button, world.mod)
     refused = await other.response()
     assert refused.ephemeral and "meant for" in refused.text
 
-    mine = await click(fake, bot, nudge, responses.nudge_button, world.you)
+    mine = await fake.click(nudge, responses.nudge_button, world.you)
     private = await mine.response()
     assert private.ephemeral
     text = private.text
@@ -264,7 +248,7 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
     assert alert is not None
     assert alert.revealed_user_id is None and alert.member_reply == "ephemeral"
 
-    reveal = await click(fake, bot, private, "Ask a moderator to reach out", world.you)
+    reveal = await fake.click(private, "Ask a moderator to reach out", world.you)
     answer = await reveal.followups(1)
     assert "moderators have been told" in answer[0].text and "000" in answer[0].text
     told = await fake.wait_for_message(
@@ -275,7 +259,7 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
     await fake.wait_until(
         lambda: True if "Author asked for contact" in alert_post.text else None, 5, "alert edit"
     )
-    twice = await click(fake, bot, private, "Ask a moderator to reach out", world.you)
+    twice = await fake.click(private, "Ask a moderator to reach out", world.you)
     assert "already asked" in (await twice.followups(1))[0].text
 
 
