@@ -2,8 +2,11 @@
 
 Two entry points share every step: ``normalize`` (hot path, no offsets) and
 ``normalize_with_map`` (used only when something matched, to turn spans back into offsets of
-the original text). Each step is either a per-character table or a regex substitution, so
-both paths produce the same string by construction; a test checks it on sample text.
+the original text). Each step is a per-character table or a regex substitution, so both paths
+produce the same string by construction; a test checks it on sample text.
+
+Most chat needs none of the disguise steps: one cheap search (``_NEEDS``) decides whether to
+run them, so plain ASCII costs a ``lower()`` and that search.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from bot.safety.vocab import WORDS, segment, unstretch
+
 # Cyrillic and Greek letters that look like Latin ones (after casefold).
 _HOMOGLYPHS = {
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
@@ -19,12 +24,15 @@ _HOMOGLYPHS = {
     "ј": "j", "һ": "h", "ԁ": "d", "ɡ": "g", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ь": "b",
     "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
     "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w", "ς": "c", "σ": "o",
-    "µ": "u", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss",
+    "µ": "u", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ɑ": "a", "ᴀ": "a",
+    "ʜ": "h", "ɪ": "i", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p",
+    "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴡ": "w", "ʏ": "y", "ᴅ": "d", "ᴇ": "e",
 }  # fmt: skip
 _QUOTES = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
     "\u00b4": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+    "\u2014": "-", "\u2022": ".", "\u00b7": ".",
 }  # fmt: skip
 _LEET = str.maketrans("0134578@$!|", "oieastbasii")
 
@@ -54,56 +62,68 @@ class _FoldTable(dict[int, str]):
 
 _FOLD = _FoldTable()
 
-# Step regexes: each with its replacement, applied in this order after the character fold.
+_W = r"[\w@$!|]"  # a character that can be part of a (possibly leet) word
+_NW = r"[^\w@$!|]"
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
-_SPACED = re.compile(r"(?<![\w@$!|])(?:[\w@$!|][ .\-_*]){2,}[\w@$!|](?![\w@$!|])")
-# Leet inside a word ("k1ll"), at its end ("d13") or start ("3nd"); ordinals and units stay.
-_LEET_RUN = re.compile(
-    r"(?<=[a-z])[0134578@$!|]+(?=[a-z])"
-    r"|(?<=[a-z])[013457]{1,2}(?![\w@$!|])"
-    r"|(?<![\w@$!|])[0134]{1,2}(?=[a-z]{2})"
-    r"(?!(?:st|nd|rd|th|am|pm|ks?|min|mins|hrs?|yrs?|kg|lbs?|ft|mb|gb|days?|weeks?)\b)"
+# Single characters separated by spaces, dots, dashes...: "k i l l", "k.i.l.l", "i  w a n t".
+_SEP = r"(?: *[.\-_*] *| +)"
+_SPACED = re.compile(rf"(?<!{_W}){_W}(?:{_SEP}{_W}(?!{_W}))+")
+_SEP_SPLIT = re.compile(rf"({_SEP})")
+# A word with a letter and a leet character: "k1ll", "d13", "4g41n", "k!ll".
+_LEET_WORD = re.compile(r"(?<![\w@$!|])[\w@$!|]*[a-z][\w@$!|]*")
+_LEET_CHARS = re.compile(r"[0134578]|(?<=\w)[@$!|]+(?=\w)")
+_UNIT = re.compile(
+    r"\d+(?:st|nd|rd|th|am|pm|k|ks|m|x|h|hr|hrs|min|mins|yr|yrs|yo|kg|lbs?|ft|mb|gb|s|"
+    r"day|days|wk|wks|week|weeks|mo|km|mi|d|w|y)"
 )
-_REPEAT = re.compile(r"([a-z])\1{2,}")
+_STRETCHED = re.compile(r"[a-z]*([a-z])\1\1[a-z]*")
 _SPACES = re.compile(r" {2,}")
+# Anything one of the disguise steps could change (apostrophes are handled separately).
+_NEEDS = re.compile(rf"[a-z][0-9@$!|]|[0-9][a-z]|([a-z])\1\1|  |(?<!{_W}){_W}{_SEP}{_W}(?!{_W})")
 
 
 def _join_spaced(m: re.Match[str]) -> str:
+    """Joins spaced-out letters; wider or different gaps separate words, and a run with no
+    visible word gaps is split into known words ("iwanttodie" -> "i want to die")."""
     run = m.group(0)
-    letters = run[::2]
-    if sum(c.isalpha() for c in letters) < 2:  # "2 - 3", "a 1 b" stay as they are
+    parts = _SEP_SPLIT.split(run)
+    chars, seps = parts[::2], parts[1::2]
+    if sum(c.isalpha() for c in chars) < 2:  # "2 - 3", "a 1 b" stay as they are
         return run
-    return letters
+    inner = max(set(seps), key=seps.count)
+    chunks: list[list[str]] = [[chars[0]]]
+    for sep, ch in zip(seps, chars[1:], strict=True):
+        if sep == inner:
+            chunks[-1].append(ch)
+        else:
+            chunks.append([ch])
+    words: list[str] = []
+    for chunk in chunks:
+        letters = "".join(chunk)
+        folded = letters.translate(_LEET) if any(c.isalpha() for c in letters) else letters
+        if len(chunk) == 1:
+            words.append(letters)
+        elif len(chunk) == 2:
+            words.append(folded if folded in WORDS else inner.join(chunk))
+        else:
+            words.append(segment(folded) or folded)
+    return " ".join(words)
+
+
+def _fold_leet(m: re.Match[str]) -> str:
+    word = m.group(0)
+    if _UNIT.fullmatch(word) or not _LEET_CHARS.search(word):
+        return word
+    return _LEET_CHARS.sub(lambda c: c.group(0).translate(_LEET), word)
 
 
 _Repl = Callable[[re.Match[str]], str]
 
-
-def _first(m: re.Match[str]) -> str:
-    return m.group(1)
-
-
 _STEPS: tuple[tuple[re.Pattern[str], _Repl], ...] = (
-    (_APOSTROPHE, lambda m: ""),
     (_SPACED, _join_spaced),
-    (_LEET_RUN, lambda m: m.group(0).translate(_LEET)),
-    (_REPEAT, _first),
+    (_LEET_WORD, _fold_leet),
+    (_STRETCHED, lambda m: unstretch(m.group(0))),
     (_SPACES, lambda m: " "),
-)
-# Shape of ASCII text for cheap guards: letters "a", digits and leet symbols "1", the
-# separators of spaced-out letters " ", anything else "#". Plain substring tests on it tell
-# whether the spaced-letter or leet steps could change anything.
-_SHAPE = str.maketrans(
-    {
-        c: "a"
-        if c.isalpha()
-        else "1"
-        if c.isdigit() or c in "@$!|"
-        else " "
-        if c in " .-_*"
-        else "#"
-        for c in map(chr, range(128))
-    }
 )
 
 
@@ -116,21 +136,11 @@ def fold_chars(text: str) -> str:
 
 def normalize(text: str) -> str:
     """The normalised form the patterns in content/safety.toml are written against."""
-    t = fold_chars(text)
-    if t.isascii():
-        shape = t.translate(_SHAPE)
-        padded = f" {shape} "
-        if not (
-            "a1" in shape
-            or "1a" in shape
-            or " a a " in padded
-            or " a 1 " in padded
-            or " 1 a " in padded
-        ):  # no spaced-out letters and no leetspeak: only three cheap steps can apply
-            if "'" in t:
-                t = _APOSTROPHE.sub("", t)
-            t = _REPEAT.sub(_first, t)
-            return _SPACES.sub(" ", t) if "  " in t else t
+    t = text.lower() if text.isascii() else text.translate(_FOLD)
+    if "'" in t:
+        t = _APOSTROPHE.sub("", t)
+    if _NEEDS.search(t) is None:
+        return t
     for pattern, repl in _STEPS:
         t = pattern.sub(repl, t)
     return t
@@ -149,10 +159,29 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
         chars.append(folded)
         offsets.extend([i] * len(folded))
     t = "".join(chars)
-    for pattern, repl in _STEPS:
-        t, offsets = _sub_mapped(pattern, repl, t, offsets)
+    t, offsets = _sub_mapped(_APOSTROPHE, lambda m: "", t, offsets)
+    if _NEEDS.search(t) is not None:
+        for pattern, repl in _STEPS:
+            t, offsets = _sub_mapped(pattern, repl, t, offsets)
     offsets.append(len(text))
     return t, offsets
+
+
+def _align(piece: str, source: str) -> list[int]:
+    """Index into ``source`` for each character of ``piece``: equal characters in order,
+    anything else (a folded leet digit, an inserted space) takes the current position."""
+    if len(piece) == len(source):
+        return list(range(len(piece)))
+    out: list[int] = []
+    pos = 0
+    for ch in piece:
+        found = source.find(ch, pos)
+        if found != -1 and (ch != " " or found - pos <= 2):
+            out.append(found)
+            pos = found + 1
+        else:
+            out.append(min(pos, len(source) - 1))
+    return out
 
 
 def _sub_mapped(
@@ -167,12 +196,7 @@ def _sub_mapped(
         new_offsets.extend(offsets[pos:start])
         piece = repl(m)
         out.append(piece)
-        if len(piece) == end - start:
-            new_offsets.extend(offsets[start:end])
-        elif piece == m.group(0)[::2]:  # joined spaced letters keep their own offsets
-            new_offsets.extend(offsets[start:end:2])
-        else:
-            new_offsets.extend([offsets[start]] * len(piece))
+        new_offsets.extend(offsets[start + i] for i in _align(piece, m.group(0)))
         pos = end
     out.append(text[pos:])
     new_offsets.extend(offsets[pos:])

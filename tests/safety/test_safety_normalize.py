@@ -22,6 +22,14 @@ ZW = "\u200b"
         ("\u201cquote\u201d", '"quote"'),
         ("gewürgt", "gewurgt"),  # accents stripped
         ("ﬁne", "fine"),  # NFKC compatibility form
+        ("i w a n t t o d i e", "i want to die"),  # no visible word gaps: known words
+        ("i w a n t  t o  d i e", "i want to die"),  # wider gaps separate words
+        ("kill m e", "kill me"),  # two spaced letters join when they make a word
+        ("i d0nt w4nt t0 b3 h3r3", "i dont want to be here"),  # leet at word edges
+        ("4g41n", "again"),
+        ("diieeee", "die"),  # stretched word with a hidden double letter
+        ("killlll", "kill"),
+        ("goooodbye", "goodbye"),
     ],
 )
 def test_disguises_are_undone(raw: str, expected: str) -> None:
@@ -30,7 +38,15 @@ def test_disguises_are_undone(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "benign",
-    ["im 27 and on my 4th try", "2-3 days", "skilled worker", "a b", "e.g. this", "$50 at 3pm"],
+    [
+        "im 27 and on my 4th try",
+        "2-3 days",
+        "skilled worker",
+        "a b",
+        "e.g. this",
+        "$50 at 3pm",
+        "back at 10pm, 2nd shift",
+    ],
 )
 def test_ordinary_text_keeps_its_words(benign: str) -> None:
     assert normalize(benign) == benign.lower()
@@ -45,6 +61,9 @@ SAMPLES = [
     "p u s h e d",
     "i don't know, it's fine",
     "ÉCOLE ﬁnale ǅ",
+    "i w a n t  t o  d i e",
+    "he g1v3s m3 th3 s1l3nt tr34tm3nt",
+    "noooo one would miss me, diieeee",
 ]
 
 
