@@ -90,7 +90,7 @@ class Detector:
         self._patterns = rules.patterns
         self._compiled = tuple(re.compile(p.regex) for p in rules.patterns)
         self._near = tuple(re.compile(p.near) if p.near else None for p in rules.patterns)
-        self._index = AnchorIndex(p.regex for p in rules.patterns)
+        self._index = AnchorIndex((p.regex, p.near) for p in rules.patterns)
         self._exclusions = tuple(
             _Exclusion(
                 e.id,

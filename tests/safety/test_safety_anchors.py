@@ -1,0 +1,118 @@
+"""The prefilter only skips patterns that cannot match, and reads literals without re internals."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.safety.anchors import AnchorIndex, trie_regex
+from bot.safety.detector import Detector, load_detector
+from bot.safety.normalize import normalize
+from bot.safety.regex_literals import Unsupported, conditions, parse
+
+HERE = Path(__file__).resolve().parent
+SHIPPED = HERE.parents[1] / "content" / "safety.toml"
+DEV_SET = Path("/work/shared/safety/dev_set.jsonl")
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return load_detector(SHIPPED)
+
+
+def corpus_texts() -> list[str]:
+    texts: list[str] = []
+    for path in [*sorted(HERE.glob("*.jsonl")), DEV_SET]:
+        if path.exists():
+            texts += [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines()]
+    return texts
+
+
+def hits_without_prefilter(detector: Detector, norm: str) -> list[tuple[str, int, int]]:
+    every = list(range(len(detector.rules.patterns)))
+    return [(h.rule, h.start, h.end) for h in detector._raw_hits(norm, every)]
+
+
+def hits_with_prefilter(detector: Detector, norm: str) -> list[tuple[str, int, int]]:
+    found = sorted(detector._index.candidates(norm))
+    return [(h.rule, h.start, h.end) for h in detector._raw_hits(norm, found)]
+
+
+def test_every_shipped_pattern_is_anchored(detector: Detector) -> None:
+    assert not detector._index.always
+
+
+def test_prefilter_keeps_every_hit_on_the_labelled_sets(detector: Detector) -> None:
+    for text in corpus_texts():
+        norm = normalize(text)
+        assert hits_with_prefilter(detector, norm) == hits_without_prefilter(detector, norm), text
+
+
+# Text built from the words the patterns care about, so that many combinations match.
+def _vocabulary() -> list[str]:
+    words = set()
+    for text in corpus_texts():
+        words.update(normalize(text).split())
+    return sorted(words)
+
+
+WORDS = _vocabulary()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14))
+def test_prefilter_keeps_every_hit_on_mixed_words(detector: Detector, words: list[str]) -> None:
+    norm = " ".join(words)
+    assert hits_with_prefilter(detector, norm) == hits_without_prefilter(detector, norm)
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"\bkms\b", [[{("kms", True, True)}]]),
+        (r"\bt(?:old|ells) me\b", [[{("told", True, False), ("tells", True, False)}]]),
+        (r"\bkil+ myself", [[{("kil", True, False)}, {("myself", True, False)}]]),
+        (
+            r"\b(?:want|wanna) to die\b|🪦",
+            [
+                [{("want", True, False), ("wanna", True, False)}, {("die", True, True)}],
+                [{("🪦", False, False)}],
+            ],
+        ),
+    ],
+)
+def test_required_literals(regex: str, expected: list[list[set[tuple[str, bool, bool]]]]) -> None:
+    got = conditions(regex)
+    assert got is not None
+    # Two-letter words ("me", "to") are required too; leave them out of the comparison.
+    long_sets = [[set(s) for s in alt if len(min(s)[0]) > 2 or not min(s)[1]] for alt in got]
+    assert long_sets == expected
+
+
+@pytest.mark.parametrize("regex", [r"(?i)kill", r"(a)\1", r"\p{L}", r"a{2"])
+def test_unmodelled_syntax_is_refused(regex: str) -> None:
+    with pytest.raises(Unsupported):
+        conditions(regex)
+        parse(regex)
+
+
+def test_unmodelled_pattern_always_runs() -> None:
+    index = AnchorIndex([(r"(?i)kill", None), (r"\bdie\b", None)])
+    assert index.always == {0}
+    assert index.candidates("nothing here") == {0}
+    assert index.candidates("i could die") == {0, 1}
+
+
+def test_near_words_are_required_too() -> None:
+    index = AnchorIndex([(r"\bsilent treatment\b", r"\b(?:every time|again)\b")])
+    assert index.candidates("the silent treatment") == set()
+    assert index.candidates("the silent treatment again") == {0}
+
+
+def test_trie_regex_matches_exactly_the_literals() -> None:
+    lits = [("kil", True, False), ("kms", True, True), ("kill", True, False), ("die", True, True)]
+    regex = re.compile(r"\b(?:" + trie_regex(lits) + ")")
+    assert regex.findall("killing kms kmsx die dies kil") == ["kill", "kms", "die", "kil"]
