@@ -66,9 +66,12 @@ class ShareButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:share:(?P
         if await repo.post_for_checkin(author.bot.db, checkin.id) is not None:
             raise UserFacingError("You already chose to post this one; see `/checkin history`.")
         outcome = await flow.request_post(author, interaction, checkin, review_view=review_view)
-        await interaction.response.edit_message(
-            content=outcome.text, embed=saved_embed(checkin, can_share=False), view=None
-        )
+        if outcome.post is None:  # refused: keep the button, so they can try again later
+            await interaction.response.edit_message(content=outcome.text)
+        else:
+            await interaction.response.edit_message(
+                content=outcome.text, embed=saved_embed(checkin, can_share=False), view=None
+            )
 
 
 # ---- on every anonymous post -------------------------------------------------------------------
@@ -86,7 +89,9 @@ class ReplyButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:reply:(?P
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, interaction.response.send_modal(ReplyModal(self.post_id)))
+        message_id = interaction.message.id if interaction.message else None
+        modal = ReplyModal(self.post_id, message_id)
+        await _guarded(interaction, interaction.response.send_modal(modal))
 
 
 class ReportButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:report:(?P<id>\d+)"):
@@ -112,14 +117,15 @@ class ReportButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:report:(
 class ReplyModal(BaseModal, title="Reply anonymously"):
     reply: discord.ui.TextInput[BaseModal] = discord.ui.TextInput(
         label="Your reply",
+        custom_id="checkin:reply",
         style=discord.TextStyle.paragraph,
         max_length=MAX_REFLECTION,
         placeholder="Posted as the bot, after a short delay. Nobody can see it was you.",
     )
 
-    def __init__(self, post_id: int) -> None:
+    def __init__(self, post_id: int, message_id: int | None) -> None:
         super().__init__()
-        self.post_id = post_id
+        self.post_id, self.message_id = post_id, message_id
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         author = flow.author_of(interaction)
@@ -131,12 +137,18 @@ class ReplyModal(BaseModal, title="Reply anonymously"):
             )
             return
         target = await repo.get_post(author.bot.db, self.post_id)
-        if target is None or target.status != "posted" or target.guild_id != author.guild.id:
+        live = (
+            target is not None
+            and target.status in moderation.LIVE
+            and target.guild_id == author.guild.id
+        )
+        reply_to = (target.message_id if target else None) or self.message_id
+        if target is None or not live or reply_to is None:
             raise UserFacingError("That post was taken down, so there is nothing to reply to.")
         checkin = await flow.save(author, Draft(None, body, None), kind="reply")
         outcome = await flow.request_post(
             author, interaction, checkin, review_view=review_view,
-            channel_id=target.channel_id, reply_to_message_id=target.message_id,
+            channel_id=target.channel_id, reply_to_message_id=reply_to,
         )  # fmt: skip
         await interaction.response.send_message(
             f"Reply saved (`{checkin.public_id}`). {outcome.text}", ephemeral=True
@@ -195,7 +207,7 @@ class ModerateButton(
         if post is None or interaction.guild is None or post.guild_id != interaction.guild.id:
             raise UserFacingError(moderation.GONE)
         if self.action == "remove":
-            if post.status != "posted":
+            if post.status not in moderation.LIVE or post.message_id is None:
                 raise UserFacingError("That post was already taken down.")
             text = await moderation.remove_post(interaction, post)
         else:

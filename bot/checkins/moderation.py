@@ -7,12 +7,14 @@ target. Members' reports name nobody either.
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 
 import discord
 
 from bot.checkins import notices, repo
 from bot.checkins.flow import QUEUED_EVENT, author_of
-from bot.checkins.models import AnonPost
+from bot.checkins.models import AnonPost, PostStatus
 from bot.checkins.rules import due_time
 from bot.checks import Level, has_level
 from bot.client import Bridgeline
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 NOT_A_POST = "That message isn't an anonymous check-in post (or it was already removed)."
 FOR_MODERATORS = "This is for moderators (the server's moderator role or Manage Messages)."
 GONE = "That anonymous post no longer exists."
+#: Statuses of a post visible in the channel ('sending': posted, confirmation in progress).
+LIVE: tuple[PostStatus, ...] = ("sending", "posted")
+_REPLY_ID = re.compile(r"bl:checkins:reply:(\d+)")
 
 
 def _bot(interaction: discord.Interaction) -> Bridgeline:
@@ -65,12 +70,29 @@ async def _post_for(bot: Bridgeline, guild_id: int, post_id: int) -> AnonPost:
     return post
 
 
+def _post_id_on(message: discord.Message) -> int | None:
+    """The post id carried by the buttons of one of our anonymous posts."""
+    for row in message.components:
+        for child in getattr(row, "children", []):
+            found = _REPLY_ID.fullmatch(getattr(child, "custom_id", None) or "")
+            if found:
+                return int(found.group(1))
+    return None
+
+
 async def post_from_message(interaction: discord.Interaction, message: discord.Message) -> AnonPost:
+    """The post shown by `message`, found by message id, or by the id on its buttons while the
+    send is still being confirmed."""
     bot = await require_moderator(interaction)
     assert interaction.guild is not None
     post = await repo.post_by_message(bot.db, interaction.guild.id, message.id)
-    if post is None or post.status != "posted":
+    if post is None and bot.user is not None and message.author.id == bot.user.id:
+        post_id = _post_id_on(message)
+        post = await repo.get_post(bot.db, post_id) if post_id is not None else None
+    if post is None or post.guild_id != interaction.guild.id or post.status not in LIVE:
         raise UserFacingError(NOT_A_POST)
+    if post.message_id is None:  # still being confirmed: this is the message
+        post = replace(post, message_id=message.id)
     return post
 
 
@@ -79,7 +101,7 @@ async def remove_post(interaction: discord.Interaction, post: AnonPost) -> str:
     assert interaction.guild is not None
     if not await delete_message(bot, post.channel_id, post.message_id):
         raise UserFacingError("Discord refused to delete that post (missing permission?).")
-    await repo.transition(bot.db, post.id, "removed", allowed_from=("posted",))
+    await repo.transition(bot.db, post.id, "removed", allowed_from=LIVE)
     label = short_label(post.pseudonym)
     await audit.record(bot.db, interaction.guild.id, interaction.user.id, "checkins.anon_removed",
                        target=label, detail=f"post {post.id}")  # fmt: skip
@@ -152,13 +174,14 @@ async def report(interaction: discord.Interaction, post_id: int, view: discord.u
     author = author_of(interaction)
     bot, guild = author.bot, author.guild
     post = await _post_for(bot, guild.id, post_id)
-    if post.status != "posted":
+    if post.status not in LIVE:
         return "Thanks. That post has already been taken down."
     if not await repo.add_report(bot.db, post, author.pseudonym, bot.clock.now()):
         return "You already reported this post. Moderators have been told."
     jump = None
-    if post.message_id:
-        jump = f"https://discord.com/channels/{guild.id}/{post.channel_id}/{post.message_id}"
+    message_id = post.message_id or (interaction.message.id if interaction.message else None)
+    if message_id:
+        jump = f"https://discord.com/channels/{guild.id}/{post.channel_id}/{message_id}"
     embed = report_embed(post, short_label(post.pseudonym), jump)
     sent = await notify_moderators(bot.db, guild, embed=embed, view=view, owner_fallback=False)
     if sent is None:

@@ -27,6 +27,7 @@ from bot.ui.checkin_embeds import anon_post_embed
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(seconds=30)
+SENT_EVENT = "checkin_post_sent"  # (post_id): observable by tests and other features
 PostViewFactory = Callable[[int], discord.ui.View]
 
 FAILED = {
@@ -101,19 +102,9 @@ class PostSender:
         embed, view = anon_post_embed(post), self.post_view(post.id)
         none = discord.AllowedMentions.none()
         try:
-            if post.reply_to_message_id is None:
-                message = await channel.send(
-                    embed=embed, view=view, allowed_mentions=none, nonce=post.nonce
-                )
-            else:
-                reference = discord.MessageReference(
-                    message_id=post.reply_to_message_id, channel_id=post.channel_id,
-                    fail_if_not_exists=False,
-                )  # fmt: skip
-                message = await channel.send(
-                    embed=embed, view=view, allowed_mentions=none, nonce=post.nonce,
-                    reference=reference,
-                )  # fmt: skip
+            message = await channel.send(
+                embed=embed, view=view, allowed_mentions=none, nonce=post.nonce
+            )
         except discord.Forbidden:
             await self._fail(post, "no_permission")
             return 0
@@ -136,5 +127,6 @@ class PostSender:
             await delete_message(self.bot, channel.id, message.id)
             return 0
         log.info("Anonymous post %s sent in guild %s", post.id, post.guild_id)
+        self.bot.dispatch(SENT_EVENT, post.id)
         await notices.tell(self.bot, post.id, f"Your anonymous post is up: {message.jump_url}")
         return 1

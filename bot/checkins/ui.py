@@ -21,6 +21,8 @@ PROMPT_DISPLAY_LIMIT = 1500
 MOOD_LABEL = "Mood: 1 (very low) to 5 (good)"
 BODY_LABEL = "Your reflection"
 HELP_LABEL = "What would help? (optional)"
+# Field ids (the modal itself gets a random id per instance): tests and the sandbox use them.
+MOOD_ID, BODY_ID, HELP_ID = "checkin:mood", "checkin:body", "checkin:help"
 
 
 @dataclass(frozen=True)
@@ -41,16 +43,16 @@ class CheckinModal(BaseModal):
             shown = clip(prompt_text, PROMPT_DISPLAY_LIMIT)
             self.add_item(discord.ui.TextDisplay(f"**Today's prompt**, if it helps:\n{shown}"))
         self.mood: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            style=discord.TextStyle.short, min_length=1, max_length=1,
+            custom_id=MOOD_ID, style=discord.TextStyle.short, min_length=1, max_length=1,
             placeholder="1, 2, 3, 4 or 5", default=typed.mood[:1] or None,
         )  # fmt: skip
         self.body: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            style=discord.TextStyle.paragraph, max_length=MAX_REFLECTION,
+            custom_id=BODY_ID, style=discord.TextStyle.paragraph, max_length=MAX_REFLECTION,
             placeholder="How are you, really? Only you will see this unless you choose to post it.",
             default=typed.body[:MAX_REFLECTION] or None,
         )  # fmt: skip
         self.help: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            style=discord.TextStyle.short, max_length=MAX_HELP, required=False,
+            custom_id=HELP_ID, style=discord.TextStyle.short, max_length=MAX_HELP, required=False,
             default=typed.help[:MAX_HELP] or None,
         )  # fmt: skip
         self.add_item(discord.ui.Label(text=MOOD_LABEL, component=self.mood))

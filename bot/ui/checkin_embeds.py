@@ -64,10 +64,13 @@ def anon_post_embed(post: AnonPost) -> discord.Embed:
     kind = "Anonymous reply" if post.reply_to_message_id else "Anonymous check-in"
     title = f"{kind} · {post.tag}" if post.tag else kind
     fields = [] if post.mood is None else [("Mood", mood_text(post.mood))]
+    body = post.body
+    if post.reply_to_message_id:
+        url = f"https://discord.com/channels/{post.guild_id}/{post.channel_id}/{post.reply_to_message_id}"
+        body = f"↪ In reply to [this post]({url})\n\n{body}"
     return build_embed(
-        title, clip(post.body, DESCRIPTION_LIMIT), tone=Tone.CARE, fields=fields,
-        footer=POST_FOOTER,
-    )  # fmt: skip
+        title, clip(body, DESCRIPTION_LIMIT), tone=Tone.CARE, fields=fields, footer=POST_FOOTER
+    )
 
 
 def review_embed(post: AnonPost, label: str) -> discord.Embed:

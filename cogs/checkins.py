@@ -1,0 +1,154 @@
+"""/checkin: private check-ins, anonymous posts, history and deletion; moderators' context menus
+for anonymous posts. The logic lives in bot/checkins; this file wires Discord to it."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checkins import flow, moderation, repo
+from bot.checkins.buttons import DYNAMIC_ITEMS, public_post_view
+from bot.checkins.member_data import RetentionTask, delete_entry
+from bot.checkins.rules import daily_moods, local_day, sparkline, streak, zone
+from bot.checkins.sender import PostSender
+from bot.checkins.ui import open_checkin_modal
+from bot.checks import moderator_only
+from bot.client import Bridgeline
+from bot.daily_prompts.store import prompt_of_the_day
+from bot.errors import UserFacingError
+from bot.storage.guilds import get_settings
+from bot.ui.checkin_embeds import history_pages, mood_text
+from bot.ui.embeds import clip
+from bot.ui.views import Paginator
+
+log = logging.getLogger(__name__)
+HISTORY_LIMIT = 200
+
+
+class CheckIns(commands.Cog):
+    checkin = app_commands.Group(
+        name="checkin", description="Private check-ins and anonymous posts", guild_only=True
+    )
+
+    def __init__(self, bot: Bridgeline) -> None:
+        self.bot = bot
+        self.sender = PostSender(bot, public_post_view)
+        self.retention = RetentionTask(bot)
+        self.menus = [
+            app_commands.ContextMenu(name="Remove anonymous post", callback=self.remove_menu),
+            app_commands.ContextMenu(name="Block anonymous author", callback=self.block_menu),
+        ]
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        for menu in self.menus:
+            self.bot.tree.add_command(menu)
+        self.sender.start()
+        self.retention.start()
+
+    async def cog_unload(self) -> None:
+        await self.sender.stop()
+        await self.retention.stop()
+        for menu in self.menus:
+            self.bot.tree.remove_command(menu.name, type=menu.type)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    @commands.Cog.listener()
+    async def on_checkin_post_queued(self) -> None:
+        self.sender.poke()
+
+    # ---- members ---------------------------------------------------------------------------
+    @checkin.command(name="new", description="Check in privately: mood and a few words")
+    async def new(self, interaction: discord.Interaction) -> None:
+        prompt = None
+        if interaction.guild is not None:
+            settings = await get_settings(self.bot.db, interaction.guild.id)
+            today = local_day(self.bot.clock.now(), zone(settings.timezone))
+            prompt = await prompt_of_the_day(self.bot.db, interaction.guild.id, today)
+        await open_checkin_modal(interaction, prompt_text=prompt)
+
+    @checkin.command(name="history", description="Your check-ins, mood over 30 days, streak")
+    async def history(self, interaction: discord.Interaction) -> None:
+        author = flow.author_of(interaction)
+        db, guild_id = self.bot.db, author.guild.id
+        entries = await repo.own_checkins(db, guild_id, author.pseudonym, limit=HISTORY_LIMIT)
+        posts = {p.checkin_id: p for p in await repo.posts_of(db, guild_id, author.pseudonym)}
+        tz = zone((await get_settings(db, guild_id)).timezone)
+        today = local_day(self.bot.clock.now(), tz)
+        moods = [(local_day(c.created_at, tz), c.mood) for c in entries if c.mood is not None]
+        pages = history_pages(
+            entries, posts, spark=sparkline(daily_moods(moods), today),
+            streak_days=streak((day for day, _ in moods), today), tz=tz,
+        )  # fmt: skip
+        if len(pages) == 1:
+            await interaction.response.send_message(embed=pages[0], ephemeral=True)
+            return
+        view = Paginator(interaction.user.id, pages)
+        await interaction.response.send_message(embed=view.current, view=view, ephemeral=True)
+
+    @checkin.command(name="delete", description="Delete one of your check-ins (and its post)")
+    @app_commands.describe(entry="Start typing: your check-ins are listed, newest first")
+    async def delete(self, interaction: discord.Interaction, entry: str) -> None:
+        author = flow.author_of(interaction)
+        checkin = await repo.get_checkin(self.bot.db, author.guild.id, entry.strip())
+        if checkin is None or checkin.pseudonym != author.pseudonym:
+            raise UserFacingError("I can't find that check-in among yours. Pick one from the list.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        had_post = await delete_entry(self.bot, checkin)
+        extra = " Its anonymous post was removed from the channel too." if had_post else ""
+        await interaction.followup.send(f"Deleted `{checkin.public_id}`.{extra}", ephemeral=True)
+
+    @delete.autocomplete("entry")
+    async def delete_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        author = flow.author_of(interaction)
+        tz = zone((await get_settings(self.bot.db, author.guild.id)).timezone)
+        needle = current.strip().lower()
+        choices = []
+        for c in await repo.own_checkins(self.bot.db, author.guild.id, author.pseudonym):
+            when = c.created_at.astimezone(tz).strftime("%d %b %H:%M")
+            kind = "reply" if c.kind == "reply" else f"mood {mood_text(c.mood).split()[0]}"
+            name = clip(f"{when} · {kind} · {' '.join(c.body.split())}", 100)
+            if needle in name.lower() or needle in c.public_id:
+                choices.append(app_commands.Choice(name=name, value=c.public_id))
+            if len(choices) == 25:
+                break
+        return choices
+
+    # ---- moderators ------------------------------------------------------------------------
+    @checkin.command(name="unblock", description="Let a blocked anonymous author post again")
+    @app_commands.describe(label="The anonymous label, like anon-1a2b3c4d")
+    @moderator_only
+    async def unblock(self, interaction: discord.Interaction, label: str) -> None:
+        await interaction.response.send_message(
+            await moderation.unblock(interaction, label), ephemeral=True
+        )
+
+    @unblock.autocomplete("label")
+    async def unblock_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild is None:
+            return []
+        labels = await moderation.blocked_labels(self.bot, interaction.guild.id)
+        return [app_commands.Choice(name=x, value=x) for x in labels if current.lower() in x][:25]
+
+    @moderator_only
+    async def remove_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        post = await moderation.post_from_message(interaction, message)
+        text = await moderation.remove_post(interaction, post)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @moderator_only
+    async def block_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        post = await moderation.post_from_message(interaction, message)
+        text = await moderation.block_author(interaction, post)
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+async def setup(bot: Bridgeline) -> None:
+    await bot.add_cog(CheckIns(bot))

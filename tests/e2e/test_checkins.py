@@ -1,0 +1,387 @@
+"""Check-ins end to end: private entries, anonymous posts that ping nobody, the delay across a
+restart, history, delete, moderation without unmasking, the rate limit, the approval queue,
+the crisis path and bad input, as members and moderators see them through the fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import discord
+import pytest
+
+from bot.checkins import repo
+from bot.client import Bridgeline
+from bot.clock import FakeClock
+from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
+from bot.privacy import ZWSP, pseudonym, short_label
+from bot.storage import audit
+from bot.storage.guilds import update_settings
+
+MOOD, BODY, HELP = "checkin:mood", "checkin:body", "checkin:help"
+POST_ROUTE = "POST /channels/{channel_id}/messages"
+
+
+async def configure(bot: Bridgeline, world: StandardGuild, **changes: Any) -> None:
+    settings: dict[str, Any] = {
+        "checkin_channel_id": world.check_ins.id,
+        "alerts_channel_id": world.mod_alerts.id,
+        "moderator_role_id": world.moderator_role.id,
+        "anon_delay_max_s": 0,
+    }
+    await update_settings(bot.db, world.guild.id, **{**settings, **changes})
+
+
+@pytest.fixture
+async def ready(fake: FakeDiscord, world: StandardGuild, bot: Bridgeline) -> Bridgeline:
+    await configure(bot, world)
+    return bot
+
+
+async def check_in(
+    fake: FakeDiscord, user: Any, text: str, mood: str = "3", help_text: str | None = None
+) -> FakeMessage:
+    """/checkin new and submit the modal; returns the private reply."""
+    await (await fake.slash("checkin new", None, user, "general")).modal_shown()
+    fields = {MOOD: mood, BODY: text, **({HELP: help_text} if help_text else {})}
+    answer = await (await fake.submit_modal(fields, user)).response()
+    assert answer.ephemeral and answer.message is not None
+    return answer.message
+
+
+async def share(fake: FakeDiscord, saved: FakeMessage, user: Any) -> str:
+    """Press "Post anonymously" on the private reply; returns what the author is told."""
+    answer = await (await fake.click(saved, "Post anonymously", user)).response()
+    assert answer.type == 7
+    return answer.text
+
+
+async def post_anonymously(fake: FakeDiscord, world: StandardGuild, text: str) -> FakeMessage:
+    told = await share(fake, await check_in(fake, world.you, text), world.you)
+    assert "appear anonymously" in told, told
+    return await fake.wait_for_message(world.check_ins)
+
+
+def on_post_sent(bot: Bridgeline) -> asyncio.Event:
+    """Set when the bot confirms an anonymous post as sent (listener added before start)."""
+    sent = asyncio.Event()
+
+    async def listener(post_id: int) -> None:
+        sent.set()
+
+    bot.add_listener(listener, "on_checkin_post_sent")
+    return sent
+
+
+def bot_posts(fake: FakeDiscord, world: StandardGuild) -> list[FakeMessage]:
+    return [m for m in fake.messages(world.check_ins) if m.author is fake.bot_user]
+
+
+async def test_private_checkin_is_saved_by_pseudonym_and_posts_nothing(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    await (await fake.slash("checkin new", None, world.you, "general")).modal_shown()
+    modal = fake.modals[world.you.user.id].modal
+    assert modal is not None and len(modal["components"]) == 3  # no prompt today
+    saved = await check_in(fake, world.you, "Long day. He went quiet again.", "2", "a walk")
+    assert "Check-in saved" in saved.text and "Only you can see it" in saved.text
+    assert saved.button("Post anonymously")
+    mine = await repo.own_checkins(
+        ready.db,
+        world.guild.id,
+        pseudonym(ready.settings.secret, world.guild.id, world.you.user.id),
+    )
+    assert [(c.mood, c.body, c.help_text, c.visibility) for c in mine] == [
+        (2, "Long day. He went quiet again.", "a walk", "private")
+    ]
+    assert mine[0].public_id in saved.text
+    assert bot_posts(fake, world) == []
+
+
+async def test_anonymous_post_reaches_the_channel_without_any_mention_firing(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    you = world.you.user.id
+    text = (
+        f"@everyone @here <@{you}> <@&{world.moderator_role.id}> join discord.gg/abc\n"
+        "# LOOK AT ME\n[harmless](https://evil.example)"
+    )
+    post = await post_anonymously(fake, world, text)
+    body = next(r.body for r in reversed(fake.requests) if r.route == POST_ROUTE)
+    assert body["allowed_mentions"] == {"parse": []}
+    assert body["enforce_nonce"] is True and body["nonce"]
+    description = body["embeds"][0]["description"]
+    assert f"@{ZWSP}everyone @{ZWSP}here <@{ZWSP}{you}> <@{ZWSP}&{world.moderator_role.id}>" in (
+        description
+    )
+    assert "[invite link removed]" in description and "discord.gg" not in description
+    assert "\\# LOOK AT ME" in description and "harmless (https://evil.example)" in description
+    assert post.author is fake.bot_user and post.mentions == []
+    assert str(you) not in post.text.replace(f"<@{ZWSP}{you}>", "")  # only the escaped text
+    assert post.embeds[0]["title"].startswith("Anonymous check-in · ")  # the daily tag
+    assert {b["label"] for b in post.buttons} == {"Reply anonymously", "Report"}
+    up = await fake.wait_for_message(None, lambda m: "anonymous post is up" in m.text,
+                                     include_ephemeral=True)  # fmt: skip
+    assert up.visible_to is world.you.user
+
+
+async def test_reply_anonymously_keeps_the_days_tag_and_report_names_nobody(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    post = await post_anonymously(fake, world, "Is it normal to feel this tired?")
+    await (await fake.click(post, "Reply anonymously", world.you)).modal_shown()
+    answer = await (
+        await fake.submit_modal({"checkin:reply": "Yes. Me too."}, world.you)
+    ).response()
+    assert answer.ephemeral and "Reply saved" in answer.text
+    reply = await fake.wait_for_message(world.check_ins, lambda m: "Me too" in m.text)
+    assert reply.embeds[0]["title"].startswith("Anonymous reply · ")
+    assert reply.embeds[0]["title"].split(" · ")[1] == post.embeds[0]["title"].split(" · ")[1]
+    assert f"/{world.check_ins.id}/{post.id})" in reply.embeds[0]["description"]  # jump link
+
+    report = await (await fake.click(post, "Report", world.owner)).response()
+    assert report.ephemeral and "your name was not shared" in report.text
+    alert = await fake.wait_for_message(world.mod_alerts, lambda m: "was reported" in m.text)
+    label = short_label(pseudonym(ready.settings.secret, world.guild.id, world.you.user.id))
+    assert label in alert.text
+    for member in (world.owner, world.you):  # neither the reporter nor the author is named
+        assert str(member.user.id) not in alert.text
+    again = await (await fake.click(post, "Report", world.owner)).response()
+    assert "already reported" in again.text
+    removed = await (await fake.click(alert, "Remove post", world.mod)).response()
+    assert "Removed" in removed.text
+    assert fake.messages_by_id[post.id].deleted
+
+
+async def test_the_delay_survives_a_restart_and_the_post_goes_out_once(
+    fake: FakeDiscord,
+    world: StandardGuild,
+    make_bridgeline: Callable[..., Bridgeline],
+    clock: FakeClock,
+) -> None:
+    async with run_bot(make_bridgeline(), fake) as first:
+        await configure(first, world, anon_delay_max_s=60)
+        told = await share(fake, await check_in(fake, world.you, "Waiting is hard."), world.you)
+        assert "within about 60 seconds" in told
+        pending = await first.db.fetchone("SELECT status, due_at FROM anon_posts")
+        assert pending is not None and pending["status"] == "queued"
+    assert bot_posts(fake, world) == []
+    second = make_bridgeline()
+    second_sent = on_post_sent(second)
+    async with run_bot(second, fake):
+        clock.advance(timedelta(seconds=61))
+        await asyncio.wait_for(second_sent.wait(), 5)
+        (posted,) = bot_posts(fake, world)
+        assert "Waiting is hard." in posted.text
+        # a crash between claiming and confirming: resent with the same nonce, Discord dedups
+        await second.db.execute("UPDATE anon_posts SET status = 'sending'")
+        nonce = await second.db.fetchval("SELECT nonce FROM anon_posts")
+    third = make_bridgeline()
+    confirmed = on_post_sent(third)
+    async with run_bot(third, fake):
+        await asyncio.wait_for(confirmed.wait(), 5)
+        sends = [r.body for r in fake.requests if r.route == POST_ROUTE]
+        assert len(sends) == 2 and sends[0]["nonce"] == sends[1]["nonce"] == nonce
+        assert all(body["enforce_nonce"] for body in sends)
+        assert await third.db.fetchval("SELECT status FROM anon_posts") == "posted"
+        clock.advance(timedelta(hours=1))
+        await third.wait_until_ready()
+    assert len([r for r in fake.requests if r.route == POST_ROUTE]) == 2  # nothing more
+
+
+async def test_history_pages_sparkline_and_streak(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+) -> None:
+    empty = await (await fake.slash("checkin history", None, world.you, "general")).response()
+    assert "No check-ins yet" in empty.text and "Streak: **0** days" in empty.text
+    for mood in ("1", "3", "5"):
+        await check_in(fake, world.you, f"feeling {mood}", mood)
+        clock.advance(timedelta(days=1))
+    for i in range(3):
+        await check_in(fake, world.you, f"later {i}", "4")
+    shown = await (await fake.slash("checkin history", None, world.you, "general")).response()
+    assert shown.ephemeral and shown.message is not None
+    spark = shown.text.split("`")[1]
+    assert len(spark) == 30 and spark.endswith("▁▅█▆") and set(spark[:-4]) == {"·"}
+    assert "Streak: **4** days" in shown.text
+    assert "later 2" in shown.text and "feeling 1" not in shown.text  # newest first, 5 a page
+    nxt = await fake.click(shown.message, "Next", world.you)
+    assert (await nxt.response()).type == 7 and "feeling 1" in shown.message.text
+
+
+async def test_delete_removes_the_entry_and_its_public_post(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    post = await post_anonymously(fake, world, "Today I said what I needed.")
+    await check_in(fake, world.you, "A private one")
+    await check_in(fake, world.owner, "Not yours")
+    choices = await fake.autocomplete("checkin delete", {}, "entry", world.you)
+    assert len(choices) == 2 and "A private one" in choices[0]["name"]
+    target = next(c["value"] for c in choices if "needed" in c["name"])
+    deleted = await fake.slash("checkin delete", {"entry": target}, world.you, "general")
+    (answer,) = await deleted.followups(1)
+    assert "removed from the channel too" in answer.text
+    assert fake.messages_by_id[post.id].deleted
+    assert await repo.get_checkin(ready.db, world.guild.id, target) is None
+    owner_ref = (await fake.autocomplete("checkin delete", {}, "entry", world.owner))[0]["value"]
+    refused = await fake.slash("checkin delete", {"entry": owner_ref}, world.you, "general")
+    assert "can't find that check-in" in (await refused.response()).text
+    assert await repo.get_checkin(ready.db, world.guild.id, owner_ref) is not None
+
+
+async def test_moderators_remove_and_block_without_learning_who_posted(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    first = await post_anonymously(fake, world, "first")
+    denied = await fake.context_menu("Remove anonymous post", first, world.you)
+    assert "for moderators" in (await denied.response()).text
+    assert not fake.messages_by_id[first.id].deleted
+
+    removed = await (await fake.context_menu("Remove anonymous post", first, world.mod)).response()
+    label = short_label(pseudonym(ready.settings.secret, world.guild.id, world.you.user.id))
+    assert removed.ephemeral and label in removed.text
+    assert str(world.you.user.id) not in removed.text
+    assert fake.messages_by_id[first.id].deleted
+    second = await post_anonymously(fake, world, "second")
+    blocked = await (
+        await fake.context_menu("Block anonymous author", second, world.mod)
+    ).response()
+    assert label in blocked.text and str(world.you.user.id) not in blocked.text
+    actions = [(e.action, e.target) for e in await audit.recent(ready.db, world.guild.id)]
+    assert ("checkins.anon_removed", label) in actions and (
+        "checkins.anon_blocked",
+        label,
+    ) in actions
+
+    told = await share(fake, await check_in(fake, world.you, "third"), world.you)
+    assert "paused anonymous posting for you" in told and "saved privately" in told
+    not_a_post = await fake.send_message(world.check_ins, world.owner, "hello")
+    other = await fake.context_menu("Remove anonymous post", not_a_post, world.mod)
+    assert "isn't an anonymous check-in post" in (await other.response()).text
+    unblock = await fake.slash("checkin unblock", {"label": label}, world.mod, "general")
+    assert "can post anonymously again" in (await unblock.response()).text
+    await post_anonymously(fake, world, "fourth")
+
+
+async def test_rate_limit_per_pseudonym(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+) -> None:
+    await configure(ready, world, anon_rate_per_hour=2)
+    await post_anonymously(fake, world, "one")
+    await post_anonymously(fake, world, "two")
+    saved = await check_in(fake, world.you, "three")
+    told = await share(fake, saved, world.you)
+    assert "2 times an hour" in told and "saved privately" in told and "60 minutes" in told
+    assert len(bot_posts(fake, world)) == 2
+    other = await share(fake, await check_in(fake, world.owner, "owner's"), world.owner)
+    assert "appear anonymously" in other  # the limit is per author
+    clock.advance(timedelta(minutes=61))
+    assert "appear anonymously" in await share(fake, saved, world.you)
+
+
+async def test_approval_queue_in_the_alerts_channel(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    await configure(ready, world, approval_queue=True)
+    told = await share(fake, await check_in(fake, world.you, "please approve me"), world.you)
+    assert "A moderator will look at it" in told
+    review = await fake.wait_for_message(world.mod_alerts, lambda m: "approve me" in m.text)
+    assert "anon-" in review.text and str(world.you.user.id) not in review.text
+    assert bot_posts(fake, world) == []
+    denied = await (await fake.click(review, "Approve", world.you)).response()
+    assert "for moderators" in denied.text
+    approved = await (await fake.click(review, "Approve", world.mod)).response()
+    assert approved.type == 7 and "approved" in review.text and review.buttons == []
+    await fake.wait_for_message(world.check_ins, lambda m: "approve me" in m.text)
+
+    await share(fake, await check_in(fake, world.you, "reject me"), world.you)
+    review2 = await fake.wait_for_message(world.mod_alerts, lambda m: "reject me" in m.text)
+    await (await fake.click(review2, "Reject", world.mod)).response()
+    told_reject = await fake.wait_for_message(
+        None, lambda m: "didn't approve" in m.text, include_ephemeral=True
+    )
+    assert told_reject.visible_to is world.you.user
+    history = await (await fake.slash("checkin history", None, world.you, "general")).response()
+    assert "not approved" in history.text
+    assert [m for m in bot_posts(fake, world) if "reject me" in m.text] == []
+
+
+async def test_crisis_checkin_dispatches_to_safety_and_is_held_for_review(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    flagged: list[tuple[Any, ...]] = []
+
+    async def on_flag(interaction: discord.Interaction, detection: Any, ref: str) -> None:
+        flagged.append((interaction.user.id, detection.severity, ref))
+
+    ready.add_listener(on_flag, "on_checkin_flagged")
+    saved = await check_in(fake, world.you, "I want to kill myself tonight", "1")
+    await fake.wait_until(lambda: flagged or None, 5, "checkin_flagged")
+    ref = saved.text.split("Reference ")[1].split()[0]
+    assert flagged == [(world.you.user.id, "imminent", ref)]
+    told = await share(fake, saved, world.you)
+    assert "Because of what you wrote, a moderator will look at it" in told
+    await fake.wait_for_message(world.mod_alerts, lambda m: "waiting for approval" in m.text)
+    assert bot_posts(fake, world) == []
+    await check_in(fake, world.you, "tired but ok", "3")
+    assert len(flagged) == 1
+
+
+@pytest.mark.parametrize(
+    ("mood", "text", "problem"),
+    [
+        ("3", "   \n  ", "empty"),
+        ("3", "\u200b\u200b\u2060", "empty"),
+        ("7", "fine", "1 (very low) to 5"),
+        ("x", "fine", "1 (very low) to 5"),
+        ("3", "y" * 1001, "1,001 characters; the limit is 1,000"),
+    ],
+)
+async def test_bad_input_is_refused_privately_and_can_be_retried(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, mood: str, text: str, problem: str
+) -> None:
+    refused = await check_in(fake, world.you, text, mood)
+    assert problem in refused.text and "Nothing was saved yet" in refused.text
+    if text == "fine":
+        assert "Your text" in refused.text and "fine" in refused.text  # handed back to copy
+    assert await ready.db.fetchval("SELECT COUNT(*) FROM checkins") == 0
+    again = await (await fake.click(refused, "Try again", world.you)).modal_shown()
+    fields = {c["component"]["custom_id"]: c["component"] for c in again["components"]}
+    assert fields[BODY].get("value") == (text[:1000] if text.strip() else text or None)
+    saved = await (await fake.submit_modal({MOOD: "2", BODY: "better now"}, world.you)).response()
+    assert "Check-in saved" in saved.text
+
+
+async def test_zalgo_and_emoji_only_are_accepted_cleanly(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    await check_in(fake, world.you, "😞💔", "1")
+    zalgo = "s" + "\u0336\u0337\u0338\u0335" * 10 + "ad"
+    post = await post_anonymously(fake, world, zalgo)
+    assert post.embeds[0]["description"] == "s\u0336\u0337\u0338ad"
+    bodies = [r[0] for r in await ready.db.fetchall("SELECT body FROM checkins ORDER BY id")]
+    assert bodies == ["😞💔", "s\u0336\u0337\u0338ad"]
+
+
+async def test_deleted_channel_or_missing_permission_keeps_the_checkin_private(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    saved = await check_in(fake, world.you, "still here")
+    fake.faults.missing_permissions(POST_ROUTE)
+    await share(fake, saved, world.you)
+    failed = await fake.wait_for_message(None, lambda m: "couldn't be sent" in m.text,
+                                         include_ephemeral=True)  # fmt: skip
+    assert "missing a permission" in failed.text and "saved privately" in failed.text
+    await fake.set_overwrite(
+        world.check_ins, fake.bot_user, deny=discord.Permissions(send_messages=True)
+    )
+    told = await share(fake, await check_in(fake, world.you, "two"), world.you)
+    assert "missing the" in told and "saved privately" in told
+    await fake.delete_channel(world.check_ins)
+    told = await share(fake, await check_in(fake, world.you, "three"), world.you)
+    assert "no longer exists" in told and "saved privately" in told
+    assert await ready.db.fetchval("SELECT COUNT(*) FROM checkins") == 3
+    statuses = [r[0] for r in await ready.db.fetchall("SELECT status FROM anon_posts")]
+    assert statuses == ["failed"]
