@@ -50,6 +50,11 @@ def _subset() -> dict[str, Any]:
     recipient = copy.deepcopy(schemas["CreatePrivateChannelRequest"]["properties"]["recipient_id"])
     recipient["oneOf"].append({"type": "integer", "minimum": 0})
     schemas["CreatePrivateChannelRequest"]["properties"]["recipient_id"] = recipient
+    # With file uploads discord.py refers to each file by its index in ``files[n]`` and sends
+    # ``attachments: [{"id": 0, ...}]`` with an integer id; Discord accepts that, the spec's
+    # SnowflakeType does not. Accept a non-negative integer for this id as well.
+    attachment = schemas["MessageAttachmentRequest"]["properties"]
+    attachment["id"] = {"anyOf": [attachment["id"], {"type": "integer", "minimum": 0}]}
     return data
 
 

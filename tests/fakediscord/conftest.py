@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator, Callable
 
 import discord
@@ -93,6 +94,14 @@ def make_bot(*, message_content: bool = True) -> MiniBot:
             f"manage={mine.manage_messages} view={mine.view_channel} app_send={app.send_messages}",
             ephemeral=True,
         )
+
+    @bot.tree.command(description="Send a file")
+    async def export(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True)
+        data = discord.File(io.BytesIO(b'{"entries": []}'), filename="export.json")
+        await interaction.followup.send("Your data:", file=data, ephemeral=True)
+        assert isinstance(interaction.channel, discord.TextChannel)
+        await interaction.channel.send(file=discord.File(io.BytesIO(b"hi"), filename="hi.txt"))
 
     @bot.tree.command(description="Say something long")
     async def long(

@@ -116,3 +116,12 @@ async def test_second_acknowledgement_is_rejected(
     async with aiohttp.ClientSession() as http, http.post(url, json=body) as resp:
         assert resp.status == 400
         assert (await resp.json())["code"] == 40060
+
+
+async def test_file_uploads_are_recorded(fake: FakeDiscord, world: StandardGuild, bot: Any) -> None:
+    inter = await fake.slash("export", user=world.you, channel=world.general)
+    (sent,) = await inter.followups(1)
+    assert sent.content == "Your data:" and sent.ephemeral
+    assert [(a["filename"], a["size"]) for a in sent.attachments] == [("export.json", 15)]
+    public = await fake.wait_for_message(world.general, lambda m: bool(m.attachments))
+    assert public.attachments[0]["filename"] == "hi.txt"
