@@ -32,6 +32,7 @@ ROUTES: list[tuple[str, str]] = [
     ("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"),
     ("POST", "/channels/{channel_id}/messages"),
     ("PATCH", "/channels/{channel_id}/messages/{message_id}"),
+    ("POST", "/channels/{channel_id}/messages/bulk-delete"),
     ("POST", "/users/@me/channels"),
     ("POST", "/channels/{channel_id}/messages/{message_id}/threads"),
     ("POST", "/channels/{channel_id}/threads"),

@@ -1,4 +1,4 @@
-"""REST routes for login, channels, messages, DMs, threads, reactions and members."""
+"""REST routes for login, channels, messages, DMs, threads and reactions."""
 
 from __future__ import annotations
 
@@ -23,8 +23,6 @@ PUBLIC_THREADS = P(create_public_threads=True).value
 PRIVATE_THREADS = P(create_private_threads=True).value
 MANAGE_THREADS = P(manage_threads=True).value
 REACT = P(add_reactions=True).value
-MODERATE = P(moderate_members=True).value
-MANAGE_ROLES = P(manage_roles=True).value
 MANAGE_CHANNELS = P(manage_channels=True).value
 
 
@@ -185,6 +183,23 @@ async def delete_message(fake: FakeDiscord, req: Req) -> Reply:
     return 204, None
 
 
+@route("POST", "/channels/{channel_id}/messages/bulk-delete")
+async def bulk_delete(fake: FakeDiscord, req: Req) -> Reply:
+    chan = channel_or_404(fake, req)
+    require(fake, chan, MANAGE_MESSAGES)
+    ids = [int(i) for i in (req.body or {}).get("messages") or []]
+    found = [fake.messages_by_id.get(i) for i in ids]
+    for msg in found:
+        if msg is not None and msg.channel is chan:
+            msg.deleted = True
+    payload: dict[str, Any] = {"ids": [str(i) for i in ids], "channel_id": str(chan.id)}
+    if chan.guild_id is not None:
+        payload["guild_id"] = str(chan.guild_id)
+    await fake.gateway.dispatch("MESSAGE_DELETE_BULK", payload)
+    fake.notify()
+    return 204, None
+
+
 @route("POST", "/users/@me/channels")
 async def create_dm(fake: FakeDiscord, req: Req) -> Reply:
     user = fake.users.get(int((req.body or {}).get("recipient_id") or 0))
@@ -257,41 +272,3 @@ async def remove_reaction(fake: FakeDiscord, req: Req) -> Reply:
     msg.reactions.get(req.params["emoji"], set()).discard(fake.bot_user.id)
     fake.notify()
     return 204, None
-
-
-@route("GET", "/guilds/{guild_id}/members/{user_id}")
-async def get_member(fake: FakeDiscord, req: Req) -> Reply:
-    guild = fake.guilds.get(req.id("guild_id"))
-    if guild is None or fake.bot_user.id not in guild.members:
-        raise HTTPError(404, 10004, "Unknown Guild")
-    member = guild.members.get(req.id("user_id"))
-    if member is None:
-        raise HTTPError(404, 10007, "Unknown Member")
-    return 200, member.to_json()
-
-
-@route("PATCH", "/guilds/{guild_id}/members/{user_id}")
-async def edit_member(fake: FakeDiscord, req: Req) -> Reply:
-    guild = fake.guilds.get(req.id("guild_id"))
-    member = guild.members.get(req.id("user_id")) if guild else None
-    if guild is None or member is None:
-        raise HTTPError(404, 10007, "Unknown Member")
-    body = req.body or {}
-    bot = guild.members[fake.bot_user.id]
-    have = guild.base_permissions(bot)
-    need = (MODERATE if "communication_disabled_until" in body else 0) | (
-        MANAGE_ROLES if "roles" in body else 0
-    )
-    if have & need != need or member.id == guild.owner_id:
-        raise HTTPError(403, 50013)
-    if "communication_disabled_until" in body:
-        member.timeout_until = body["communication_disabled_until"]
-    if "roles" in body:
-        member.role_ids = [int(r) for r in body["roles"] or []]
-    if "nick" in body:
-        member.nick = body["nick"]
-    await fake.gateway.dispatch(
-        "GUILD_MEMBER_UPDATE", {**member.to_json(), "guild_id": str(guild.id)}
-    )
-    fake.notify()
-    return 200, member.to_json()

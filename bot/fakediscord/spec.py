@@ -55,6 +55,10 @@ def _subset() -> dict[str, Any]:
     # SnowflakeType does not. Accept a non-negative integer for this id as well.
     attachment = schemas["MessageAttachmentRequest"]["properties"]
     attachment["id"] = {"anyOf": [attachment["id"], {"type": "integer", "minimum": 0}]}
+    # discord.py's bulk delete sends the message ids as integers too.
+    bulk = data["routes"]["POST /channels/{channel_id}/messages/bulk-delete"]
+    items = bulk["properties"]["messages"]["items"]
+    bulk["properties"]["messages"]["items"] = {"anyOf": [items, {"type": "integer", "minimum": 0}]}
     return data
 
 

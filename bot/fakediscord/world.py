@@ -164,6 +164,14 @@ class WorldMixin(FakeCore):
         self.notify()
         return member
 
+    async def remove_member(self, member: Member) -> None:
+        """The member leaves the guild (GUILD_MEMBER_REMOVE)."""
+        guild = self.guilds[member.guild_id]
+        guild.members.pop(member.id, None)
+        payload = {"guild_id": str(guild.id), "user": member.user.to_json()}
+        await self.gateway.dispatch("GUILD_MEMBER_REMOVE", payload)
+        self.notify()
+
     async def set_roles(self, member: Member, roles: list[Role]) -> None:
         member.role_ids = [r.id for r in roles]
         payload = {**member.to_json(), "guild_id": str(member.guild_id)}

@@ -163,6 +163,9 @@ def make_bot(*, message_content: bool = True) -> MiniBot:
                 await thread.send("Just us here.")
             elif message.content == "!react":
                 await message.add_reaction("\N{WHITE HEAVY CHECK MARK}")
+            elif message.content == "!purge":
+                assert isinstance(message.channel, discord.TextChannel)
+                await message.channel.purge(limit=3)
             elif message.content == "!history":
                 seen = [m.content async for m in message.channel.history(limit=3)]
                 await message.channel.send(" | ".join(seen))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import discord
@@ -100,3 +101,30 @@ async def test_privileged_intent_not_granted_fails_login(make_bot: Any) -> None:
                 raise AssertionError("should not connect")
         except discord.PrivilegedIntentsRequired:
             pass
+
+
+async def test_purge_uses_bulk_delete(fake: FakeDiscord, world: StandardGuild, bot: Any) -> None:
+    await fake.send_message(world.check_ins, world.you, "one")
+    await fake.send_message(world.check_ins, world.you, "two")
+    gone = bot.wait_for("bulk_message_delete", timeout=5)
+    await fake.send_message(world.check_ins, world.mod, "!purge")
+    assert len(await gone) == 3
+    assert fake.messages(world.check_ins) == []
+    assert [r.status for r in fake.requests if r.route.endswith("bulk-delete")] == [204]
+
+
+async def test_guild_fetches_timeout_and_member_leaving(
+    fake: FakeDiscord, world: StandardGuild, bot: Any
+) -> None:
+    guild = await bot.fetch_guild(world.guild.id)
+    assert guild.name == "Sandbox"
+    assert {r.name for r in await guild.fetch_roles()} >= {"@everyone", "Moderator", "Owner"}
+    assert len(await guild.fetch_channels()) == 4
+    names = {m.name async for m in guild.fetch_members(limit=None)}
+    assert names == {"you", "mod", "owner", "Bridgeline"}
+    member = await guild.fetch_member(world.you.id)
+    await member.timeout(datetime.timedelta(minutes=10))
+    assert world.you.timeout_until is not None
+    left = bot.wait_for("member_remove", timeout=5)
+    await fake.remove_member(world.you)
+    assert (await left).id == world.you.id
