@@ -56,28 +56,6 @@ def trie_regex(literals: Iterable[Literal]) -> str:
     return emit(root)
 
 
-class _Finder:
-    """Finds which of some word-start literals occur in a text: one ``findall``, then a lookup
-    from each matched text to the literals it proves ("suicid" also proves "sui")."""
-
-    def __init__(self, literals: Iterable[Literal]) -> None:
-        lits = {lit for lit in literals if lit[1]}
-        self.regex = re.compile(r"\b(?:" + trie_regex(lits) + ")") if lits else None
-        self.proves: dict[str, frozenset[Literal]] = {}
-        for text in {t for t, _, _ in lits}:
-            self.proves[text] = frozenset(
-                (t, i, w) for t, i, w in lits if (text == t if w else text.startswith(t))
-            )
-
-    def present(self, text: str) -> set[Literal]:
-        if self.regex is None:
-            return set()
-        out: set[Literal] = set()
-        for match in set(self.regex.findall(text)):
-            out |= self.proves[match]
-        return out
-
-
 class AnchorIndex:
     """``candidates(norm)`` returns the indexes of the patterns that might match ``norm``.
 
@@ -86,9 +64,9 @@ class AnchorIndex:
 
     def __init__(self, patterns: Iterable[tuple[str, str | None]]) -> None:
         by_key: dict[Literal, set[_Alt]] = {}
-        rest_literals: set[Literal] = set()
+        literals: set[Literal] = set()
         always: set[int] = set()
-        self._rest: dict[_Alt, tuple[tuple[frozenset[Literal], tuple[str, ...]], ...]] = {}
+        rest: dict[_Alt, list[LiteralSet]] = {}
         for index, (regex, near) in enumerate(patterns):
             try:
                 conds = conditions(regex)
@@ -99,45 +77,75 @@ class AnchorIndex:
                 always.add(index)
                 continue
             for a, sets in enumerate(conds):
-                key = (index, a)
                 best: LiteralSet = max(sets, key=score)
-                others = [s for s in sets if s is not best] + ([extra] if extra else [])
-                self._rest[key] = tuple(
-                    (frozenset(x for x in s if x[1]), tuple(sorted(x[0] for x in s if not x[1])))
-                    for s in others
-                )
-                rest_literals.update(x for s in others for x in s)
+                rest[(index, a)] = [s for s in sets if s is not best] + ([extra] if extra else [])
                 for lit in best:
-                    by_key.setdefault(lit, set()).add(key)
+                    by_key.setdefault(lit, set()).add((index, a))
+                literals.update(x for s in sets for x in s)
+                literals.update(extra or ())
         self.always = frozenset(always)
-        self._keys = _Finder(by_key)
-        self._by_key = {lit: frozenset(alts) for lit, alts in by_key.items()}
-        inner = [(lit[0], self._by_key[lit]) for lit in by_key if not lit[1]]
+        # Word-start literals are found by trie regexes; a match stands for every literal it
+        # proves ("suicid" also proves "sui"). Keys have their own small trie, so most chat
+        # is done after one findall. Each literal gets a bit, so a message's words become one
+        # int and "is one of this set present?" is a single AND.
+        starts = sorted(lit for lit in literals if lit[1])
+        bit = {lit: 1 << i for i, lit in enumerate(starts)}
+        keys = sorted(lit for lit in by_key if lit[1])
+        self._key_regex = _word_regex(keys)
+        self._keyed = {
+            text: frozenset(a for lit in _proved(text, keys) for a in by_key[lit])
+            for text in {lit[0] for lit in keys}
+        }
+        self._regex = _word_regex(starts)
+        self._mask = {
+            text: sum(bit[lit] for lit in _proved(text, starts))
+            for text in {lit[0] for lit in starts}
+        }
+        inner = [(lit[0], frozenset(alts)) for lit, alts in by_key.items() if not lit[1]]
         self._inner = tuple(sorted(inner))
         self._inner_ascii = tuple((t, a) for t, a in self._inner if t.isascii())
-        self._confirm = _Finder(rest_literals)
+        self._rest: dict[_Alt, tuple[tuple[int, tuple[str, ...]], ...]] = {
+            alt: tuple(
+                (sum(bit[x] for x in s if x[1]), tuple(sorted(x[0] for x in s if not x[1])))
+                for s in sets
+            )
+            for alt, sets in rest.items()
+        }
 
     @property
     def key_words(self) -> frozenset[str]:
-        return frozenset(self._keys.proves)
+        return frozenset(t for t, alts in self._keyed.items() if alts)
 
     def candidates(self, norm: str) -> set[int]:
         found = set(self.always)
         alts: set[_Alt] = set()
-        for lit in self._keys.present(norm):
-            alts |= self._by_key[lit]
+        if self._key_regex is not None:
+            for text in self._key_regex.findall(norm):
+                alts |= self._keyed[text]
         for text, keys in self._inner_ascii if norm.isascii() else self._inner:
             if text in norm:
                 alts |= keys
         if not alts:
             return found
-        present = self._confirm.present(norm)
+        mask = 0
+        if self._regex is not None:
+            for text in set(self._regex.findall(norm)):
+                mask |= self._mask[text]
         for alt in alts:
             if alt[0] in found:
                 continue
-            for starts, middles in self._rest[alt]:
-                if present.isdisjoint(starts) and not any(t in norm for t in middles):
+            for bits, middles in self._rest[alt]:
+                if not mask & bits and not any(t in norm for t in middles):
                     break
             else:
                 found.add(alt[0])
         return found
+
+
+def _word_regex(literals: list[Literal]) -> re.Pattern[str] | None:
+    return re.compile(r"\b(?:" + trie_regex(literals) + ")") if literals else None
+
+
+def _proved(text: str, literals: Iterable[Literal]) -> list[Literal]:
+    """The literals a trie match of ``text`` shows to be present."""
+    return [lit for lit in literals if (text == lit[0] if lit[2] else text.startswith(lit[0]))]

@@ -102,6 +102,8 @@ class Detector:
             )
             for e in rules.exclusions
         )
+        # Exclusions are searched only when their required words occur (most are idioms).
+        self._exclusion_index = AnchorIndex((e.regex, None) for e in rules.exclusions)
         self._escalators = tuple(
             _Escalator(
                 re.compile(e.regex),
@@ -142,10 +144,11 @@ class Detector:
         return hits
 
     def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:
-        for exc in self._exclusions:
+        possible = self._exclusion_index.candidates(norm)
+        for i, exc in enumerate(self._exclusions):
             if not hits:
                 break
-            if not any(exc.applies_to(h) for h in hits):
+            if i not in possible or not any(exc.applies_to(h) for h in hits):
                 continue
             if exc.unless is not None and exc.unless.search(norm):
                 continue
@@ -174,6 +177,8 @@ class Detector:
 
     @staticmethod
     def _to_original_offsets(text: str, norm: str, hits: list[Hit]) -> list[Hit]:
+        if len(norm) == len(text) and text.isascii():
+            return hits  # only one-for-one steps (case, leet) ran: offsets are unchanged
         mapped, offsets = normalize_with_map(text)
         if mapped != norm:  # cannot happen unless the two paths diverge; keep norm offsets
             return hits

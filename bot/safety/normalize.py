@@ -5,8 +5,8 @@ Two entry points share every step: ``normalize`` (hot path, no offsets) and
 the original text). Each step is a per-character table or a regex substitution, so both paths
 produce the same string by construction; a test checks it on sample text.
 
-Most chat needs none of the disguise steps: one cheap search (``_NEEDS``) decides whether to
-run them, so plain ASCII costs a ``lower()`` and that search.
+Most chat needs none of the disguise steps: a few cheap searches (``_needs_steps``) decide
+whether to run them, so plain ASCII costs a ``lower()`` and those searches.
 """
 
 from __future__ import annotations
@@ -78,8 +78,22 @@ _UNIT = re.compile(
 )
 _STRETCHED = re.compile(r"[a-z]*([a-z])\1\1[a-z]*")
 _SPACES = re.compile(r" {2,}")
-# Anything one of the disguise steps could change (apostrophes are handled separately).
-_NEEDS = re.compile(rf"[a-z][0-9@$!|]|[0-9][a-z]|([a-z])\1\1|  |(?<!{_W}){_W}{_SEP}{_W}(?!{_W})")
+# Cheap tests for "could a disguise step change anything?" (apostrophes are handled
+# separately). Separate searches beat one alternation: each skips ahead on its first
+# character, and the leet test only runs on text with a digit or symbol.
+_DIGITISH = re.compile(r"[0-9@$!|]")
+_LEET_NEEDED = re.compile(r"[0-9@$!|](?<=[a-z].)|[0-9](?=[a-z])")
+_SPACED_NEEDED = re.compile(r"(?:^|[ .\-_*])[\w@$!|][ .\-_*]+[\w@$!|](?:[ .\-_*]|$)")
+_REPEAT_NEEDED = re.compile(r"([a-z])\1\1")
+
+
+def _needs_steps(t: str) -> bool:
+    return (
+        "  " in t
+        or (_DIGITISH.search(t) is not None and _LEET_NEEDED.search(t) is not None)
+        or _SPACED_NEEDED.search(t) is not None
+        or _REPEAT_NEEDED.search(t) is not None
+    )
 
 
 def _join_spaced(m: re.Match[str]) -> str:
@@ -139,7 +153,7 @@ def normalize(text: str) -> str:
     t = text.lower() if text.isascii() else text.translate(_FOLD)
     if "'" in t:
         t = _APOSTROPHE.sub("", t)
-    if _NEEDS.search(t) is None:
+    if not _needs_steps(t):
         return t
     for pattern, repl in _STEPS:
         t = pattern.sub(repl, t)
@@ -160,7 +174,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
         offsets.extend([i] * len(folded))
     t = "".join(chars)
     t, offsets = _sub_mapped(_APOSTROPHE, lambda m: "", t, offsets)
-    if _NEEDS.search(t) is not None:
+    if _needs_steps(t):
         for pattern, repl in _STEPS:
             t, offsets = _sub_mapped(pattern, repl, t, offsets)
     offsets.append(len(text))

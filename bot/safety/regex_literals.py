@@ -11,6 +11,7 @@ hit. This keeps us off ``re._parser``, whose shape may change between Python ver
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 Literal = tuple[str, bool, bool]  # (text, starts a word, ends a word)
 LiteralSet = frozenset[Literal]
@@ -267,38 +268,107 @@ _COMMON_TEXT = (
     "time to today together told tomorrow tonight too up us want was way we week well were what "
     "when who why will with work would you your"
 )
+_FREQUENT_TEXT = (  # more of the frequent words in English chat
+    "able above actually ago almost already also am another anyone anything anyway around "
+    "asked away bad because before being best better big bit both bring call called came "
+    "care case come comes coming day done down each end enough everyone everything fine "
+    "find found gave give given gives glad great guess hand happy hard head hear heard hope "
+    "house idk keep kept kind last least leave left less let life little live long look "
+    "looking lot made many may maybe mean might mind minute miss mom money morning most move "
+    "must name new next nice nothing number okay old once open other over own part past pay "
+    "place play point post put quite rather read ready real reason right run same saw set "
+    "show side since sit small sometimes soon start started stay stop sure take takes taking "
+    "tell than thank thanks though thought through tired try trying turn two use used very "
+    "wait walk watch watched went whole without word words world wrong year years yes yet"
+)
 COMMON = frozenset(_COMMON_TEXT.split())
-_PREFIX = 5
+# The very top of the list: in a large share of all messages.
+_TOP = frozenset(
+    [
+        "a",
+        "and",
+        "be",
+        "but",
+        "for",
+        "have",
+        "he",
+        "i",
+        "im",
+        "in",
+        "is",
+        "it",
+        "just",
+        "like",
+        "me",
+        "my",
+        "not",
+        "of",
+        "on",
+        "so",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "with",
+        "you",
+    ]
+)
+FREQUENT = frozenset(_FREQUENT_TEXT.split())
 
 
-def _weight(lit: Literal) -> int:
+def _word_frequency(word: str) -> float:
+    if word in _TOP:
+        return 0.4
+    if word in COMMON:
+        return 0.12
+    if word in FREQUENT:
+        return 0.06
+    return {1: 0.5, 2: 0.08, 3: 0.03, 4: 0.01}.get(len(word), 0.004)
+
+
+_KNOWN = COMMON | FREQUENT
+
+
+@cache
+def _frequency(lit: Literal) -> float:
+    """A rough guess of how often a message of chat contains ``lit``: a word-start literal
+    that is not a whole word also stands for the frequent words it begins ("any": "anyone")."""
     text, initial, whole = lit
     if not _is_word(text[0]):
-        return _PREFIX + 2  # emoji and the like are rare in chat
-    if text in COMMON:
-        return 0
-    return min(len(text), _PREFIX) + (1 if initial else 0) + (1 if initial and whole else 0)
+        return 0.001  # emoji and the like
+    guess = _word_frequency(text) / (2 if whole and text not in _KNOWN else 1)
+    if not whole:
+        guess += sum(_word_frequency(w) for w in _KNOWN if w != text and w.startswith(text))
+    return min(1.0, guess if initial else guess * 3)
 
 
-def score(cands: LiteralSet) -> tuple[int, float, int]:
-    """Higher is better: the weakest literal's weight, the mean weight, then fewer literals."""
-    weights = [_weight(c) for c in cands]
-    return min(weights), sum(weights) / len(weights), -len(cands)
+def score(cands: LiteralSet) -> float:
+    """Higher is better: the chance that none of the literals occurs, roughly."""
+    return -sum(_frequency(c) for c in cands)
 
 
-def _ends_nonword(node: Node) -> bool:
-    """True if every match of ``node`` ends with a non-word character."""
+def _starts_after(node: Node, before: bool) -> bool:
+    """Whether a word may start right after ``node``; ``before``: whether one may start at
+    its beginning (what an optional or zero-width node leaves unchanged)."""
     if isinstance(node, Lit):
         return not _is_word(node.ch)
     if isinstance(node, CharSet):
         return node.nonword_only
+    if isinstance(node, At):
+        return node.starts or (before and node.ends)
+    if isinstance(node, Look):
+        return before
     if isinstance(node, Repeat):
-        return node.low >= 1 and _ends_nonword(node.body)
+        once = _starts_after(node.body, before)
+        return once if node.low >= 1 else once and before
     if isinstance(node, Seq):
-        return bool(node.items) and _ends_nonword(node.items[-1])
-    if isinstance(node, Alt):
-        return all(_ends_nonword(b) for b in node.branches)
-    return False
+        state = before
+        for item in node.items:
+            state = _starts_after(item, state)
+        return state
+    return all(_starts_after(b, before) for b in node.branches)
 
 
 def required(
@@ -355,7 +425,7 @@ def required(
                 consider(required(node, boundary, pending))
             else:
                 consider(_branches(node, boundary, pending))
-            boundary = _ends_nonword(node)
+            boundary = _starts_after(node, boundary and not pending[0])
         elif isinstance(node, Repeat):
             body = node.body.items
             # "kil+": the run ends with one "l"
@@ -372,7 +442,7 @@ def required(
             if node.low >= 1:
                 consider(required(node.body, boundary))
             # After "\s+" we are at a word start; after "(?:\w+\s+){0,2}" too, if we were.
-            boundary = _ends_nonword(node.body) and (node.low >= 1 or boundary)
+            boundary = _starts_after(node, boundary)
         else:  # CharSet
             flush(node.nonword_only)
             if node.symbols is not None:

@@ -116,3 +116,13 @@ def test_trie_regex_matches_exactly_the_literals() -> None:
     lits = [("kil", True, False), ("kms", True, True), ("kill", True, False), ("die", True, True)]
     regex = re.compile(r"\b(?:" + trie_regex(lits) + ")")
     assert regex.findall("killing kms kmsx die dies kil") == ["kill", "kms", "die", "kil"]
+
+
+def test_exclusion_prefilter_changes_no_result(
+    detector: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = corpus_texts()
+    with_prefilter = [detector.scan(t) for t in texts]
+    every = set(range(len(detector.rules.exclusions)))
+    monkeypatch.setattr(detector._exclusion_index, "candidates", lambda norm: every)
+    assert [detector.scan(t) for t in texts] == with_prefilter
