@@ -24,12 +24,17 @@ DM_PERMISSIONS = discord.Permissions(
 ).value
 
 _counter = itertools.count(1)
+_last = 0
 
 
 def snowflake() -> int:
-    """A unique, time-ordered id, so discord.py's ``created_at`` is plausible."""
+    """A unique id from the wall clock (so discord.py's ``created_at`` is plausible) that is
+    strictly increasing even if a test moves ``time.time`` backwards: "newer than" checks such
+    as ``wait_for_message(after=...)`` rely on that."""
+    global _last
     ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
-    return (ms << 22) | (next(_counter) & 0x3FFFFF)
+    _last = max((ms << 22) | (next(_counter) & 0x3FFFFF), _last + 1)
+    return _last
 
 
 def iso(ts: datetime | None = None) -> str:

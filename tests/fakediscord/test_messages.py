@@ -128,3 +128,18 @@ async def test_guild_fetches_timeout_and_member_leaving(
     left = bot.wait_for("member_remove", timeout=5)
     await fake.remove_member(world.you)
     assert (await left).id == world.you.id
+
+
+async def test_ids_stay_ordered_when_the_clock_goes_back(
+    fake: FakeDiscord, world: StandardGuild, bot: Any, monkeypatch: Any
+) -> None:
+    from types import SimpleNamespace
+
+    from bot.fakediscord import state
+
+    first = await fake.send_message(world.general, world.you, "!hello")
+    await fake.wait_for_message(world.general)
+    monkeypatch.setattr(state, "time", SimpleNamespace(time=lambda: 1_600_000_000.0))
+    second = await fake.send_message(world.general, world.mod, "!hello")
+    assert second.id > first.id
+    assert (await fake.wait_for_message(world.general)).content == "hello mod"
