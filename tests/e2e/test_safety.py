@@ -263,6 +263,25 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
     assert "already asked" in (await twice.followups(1))[0].text
 
 
+async def test_a_crisis_checkin_through_the_checkins_cog_reaches_the_safety_cog(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await configure(bot, world, region="GB", checkin_channel_id=world.check_ins.id)
+    await (await fake.slash("checkin new", None, world.you, "general")).modal_shown()
+    fields = {"checkin:mood": "1", "checkin:body": "I want to kill myself tonight"}
+    submitted = await fake.submit_modal(fields, world.you)
+    saved = await submitted.response()
+    ref = saved.text.split("Reference ")[1].split()[0]
+    private = (await submitted.followups(1))[0]
+    assert private.ephemeral and private.text.index("999") < private.text.index("automated")
+    assert private.button("Ask a moderator to reach out")
+    alert_post = await fake.wait_for_message(
+        world.mod_alerts, lambda m: is_alert(m) and ref in m.text
+    )
+    assert "IMMINENT" in alert_post.text and "kill" not in alert_post.text
+    assert str(world.you.user.id) not in alert_post.text
+
+
 # --- Discord failing --------------------------------------------------------------------------
 
 
