@@ -1,4 +1,8 @@
-"""A minimal discord.py bot and fixtures for testing the fake itself."""
+"""A minimal discord.py bot and fixtures for testing the fake itself.
+
+``fake`` (fails the test at teardown on any invalid request) and ``world`` come from
+tests/conftest.py; ``bot`` here overrides the Bridgeline bot with the minimal one.
+"""
 
 from __future__ import annotations
 
@@ -175,18 +179,6 @@ def make_bot(*, message_content: bool = True) -> MiniBot:
             bot.errors.append(exc)
 
     return bot
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as fake:
-        yield fake
-        fake.assert_no_violations()
-
-
-@pytest.fixture
-async def world(fake: FakeDiscord) -> StandardGuild:
-    return await fake.standard_guild()
 
 
 @pytest.fixture(name="make_bot")
