@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 VIEW_CHANNEL = 1 << 10
 #: How long the bot must stay silent before the sandbox shows the next prompt.
 QUIET_SECONDS = 0.15
+#: How often the interactive prompt looks for messages the bot posted unprompted.
+WATCH_SECONDS = 0.5
 ExtraCommand = Callable[["Sandbox", list[str]], Awaitable[None] | None]
 HELP = """\
 /command sub option:value name:"two words"   run a slash command (Tab completes names)
@@ -53,6 +55,7 @@ class Sandbox:
         self.shown: dict[int, tuple[str, ...]] = {}
         self.modals_shown: set[int] = set()
         self.violations_reported = 0
+        self.busy = False
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -184,6 +187,14 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
     return True
 
 
+async def _watch(box: Sandbox) -> None:
+    """Interactive only: show what the bot posts on its own (timers) while you type."""
+    while True:
+        await asyncio.sleep(WATCH_SECONDS)
+        if not box.busy:
+            box.show_new()
+
+
 def _setup_readline(names: list[str]) -> None:
     try:
         import readline
@@ -224,6 +235,7 @@ async def run_sandbox(
                 _setup_readline(names + [":" + c for c in ("click", "select", "submit", "as")])
             box.write("Sandbox server ready: #general #check-ins #daily-prompt #mod-alerts.")
             box.write(":help lists the commands.")
+            watcher = asyncio.create_task(_watch(box)) if interactive else None
             while True:
                 prompt = f"{box.user.name}@#{box.channel.name}> "
                 if interactive:
@@ -241,6 +253,7 @@ async def run_sandbox(
                 line = line.strip()
                 if not line or line.startswith("#!"):
                     continue
+                box.busy = True
                 try:
                     if not await _command(box, line, extra):
                         break
@@ -248,6 +261,11 @@ async def run_sandbox(
                     box.write(f"error: {exc}")
                 await box.quiet()
                 box.show_new()
+                box.busy = False
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
             with contextlib.suppress(Exception):
                 await box.quiet()
                 box.show_new()
