@@ -29,16 +29,24 @@ async def notify_moderators(
     *,
     embed: discord.Embed,
     view: discord.ui.View | None = None,
+    content: str | None = None,
+    allowed_mentions: discord.AllowedMentions | None = None,
     owner_fallback: bool = True,
 ) -> discord.Message | None:
-    """Returns the message sent, or None when nobody could be reached (logged once)."""
+    """Returns the message sent, or None when nobody could be reached (logged once).
+
+    `content`/`allowed_mentions` let an urgent alert ping the moderator role in the channel;
+    the owner's DM gets the same embed and buttons without the ping."""
     settings = await get_settings(db, guild.id)
     channel = guild.get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
     if isinstance(channel, discord.TextChannel | discord.Thread):
         try:
+            mentions = allowed_mentions or discord.AllowedMentions.none()
             if view is not None:
-                return await channel.send(embed=embed, view=view)
-            return await channel.send(embed=embed)
+                return await channel.send(
+                    content, embed=embed, view=view, allowed_mentions=mentions
+                )
+            return await channel.send(content, embed=embed, allowed_mentions=mentions)
         except discord.Forbidden:
             _log_once(guild.id, "missing permission in the alerts channel")
         except discord.NotFound:
@@ -49,15 +57,19 @@ async def notify_moderators(
         _log_once(guild.id, "the alerts channel no longer exists")
     if not owner_fallback or guild.owner_id is None:
         return None
-    return await _dm_owner(guild, embed)
+    return await _dm_owner(guild, embed, view)
 
 
-async def _dm_owner(guild: discord.Guild, embed: discord.Embed) -> discord.Message | None:
+async def _dm_owner(
+    guild: discord.Guild, embed: discord.Embed, view: discord.ui.View | None
+) -> discord.Message | None:
     client_user = guild.me
     try:
         owner = guild.owner or await guild.fetch_member(guild.owner_id)  # type: ignore[arg-type]
         if owner is None or client_user is None:
             return None
+        if view is not None:
+            return await owner.send(embed=embed, view=view)
         return await owner.send(embed=embed)
     except discord.Forbidden:
         _log_once(guild.id, "the owner does not accept DMs from the bot")
