@@ -66,7 +66,7 @@ class AnchorIndex:
         by_key: dict[Literal, set[_Alt]] = {}
         literals: set[Literal] = set()
         always: set[int] = set()
-        rest: dict[_Alt, list[LiteralSet]] = {}
+        ranked: dict[_Alt, list[LiteralSet]] = {}
         for index, (regex, near) in enumerate(patterns):
             try:
                 conds = conditions(regex)
@@ -77,67 +77,78 @@ class AnchorIndex:
                 always.add(index)
                 continue
             for a, sets in enumerate(conds):
-                best: LiteralSet = max(sets, key=score)
-                rest[(index, a)] = [s for s in sets if s is not best] + ([extra] if extra else [])
-                for lit in best:
+                ranked[(index, a)] = sorted(sets + ([extra] if extra else []), key=score)[::-1]
+                for lit in ranked[(index, a)][0]:
                     by_key.setdefault(lit, set()).add((index, a))
-                literals.update(x for s in sets for x in s)
-                literals.update(extra or ())
         self.always = frozenset(always)
         # Word-start literals are found by trie regexes; a match stands for every literal it
-        # proves ("suicid" also proves "sui"). Keys have their own small trie, so most chat
-        # is done after one findall. Each literal gets a bit, so a message's words become one
-        # int and "is one of this set present?" is a single AND.
+        # proves ("suicid" also proves "sui"). Each literal gets a bit, so a message's words
+        # become one int and "is one of this set present?" is a single AND. The first trie
+        # holds each alternative's two rarest sets: most chat is done after one findall.
+        for sets in ranked.values():
+            literals.update(x for s in sets for x in s)
         starts = sorted(lit for lit in literals if lit[1])
         bit = {lit: 1 << i for i, lit in enumerate(starts)}
-        keys = sorted(lit for lit in by_key if lit[1])
+        keys = sorted({x for sets in ranked.values() for s in sets[:2] for x in s if x[1]})
         self._key_regex = _word_regex(keys)
-        self._keyed = {
-            text: frozenset(a for lit in _proved(text, keys) for a in by_key[lit])
-            for text in {lit[0] for lit in keys}
-        }
+        self._keyed: dict[str, tuple[int, frozenset[_Alt]]] = {}
+        for text in {lit[0] for lit in keys}:
+            proved = _proved(text, keys)
+            alts = frozenset(a for lit in proved for a in by_key.get(lit, ()))
+            self._keyed[text] = (sum(bit[lit] for lit in proved), alts)
         self._regex = _word_regex(starts)
         self._mask = {
             text: sum(bit[lit] for lit in _proved(text, starts))
             for text in {lit[0] for lit in starts}
         }
         inner = [(lit[0], frozenset(alts)) for lit, alts in by_key.items() if not lit[1]]
-        self._inner = tuple(sorted(inner))
+        self._inner = tuple(sorted(inner))  # emoji and word middles: substring tests
         self._inner_ascii = tuple((t, a) for t, a in self._inner if t.isascii())
         self._rest: dict[_Alt, tuple[tuple[int, tuple[str, ...]], ...]] = {
             alt: tuple(
                 (sum(bit[x] for x in s if x[1]), tuple(sorted(x[0] for x in s if not x[1])))
-                for s in sets
+                for s in sets[1:]
             )
-            for alt, sets in rest.items()
+            for alt, sets in ranked.items()
         }
 
     @property
     def key_words(self) -> frozenset[str]:
-        return frozenset(t for t, alts in self._keyed.items() if alts)
+        return frozenset(t for t, (_, alts) in self._keyed.items() if alts)
 
     def candidates(self, norm: str) -> set[int]:
         found = set(self.always)
         alts: set[_Alt] = set()
+        mask = 0
         if self._key_regex is not None:
             for text in self._key_regex.findall(norm):
-                alts |= self._keyed[text]
+                bits, keyed = self._keyed[text]
+                mask |= bits
+                if keyed:
+                    alts |= keyed
         for text, keys in self._inner_ascii if norm.isascii() else self._inner:
             if text in norm:
                 alts |= keys
         if not alts:
             return found
-        mask = 0
+        # The second rarest set was in the first trie too: drop what it already rules out.
+        likely = []
+        for alt in alts:
+            rest = self._rest[alt]
+            if rest:
+                bits, middles = rest[0]
+                if not mask & bits and not any(t in norm for t in middles):
+                    continue
+            likely.append(alt)
+        if not likely:
+            return found
         if self._regex is not None:
             for text in set(self._regex.findall(norm)):
                 mask |= self._mask[text]
-        for alt in alts:
-            if alt[0] in found:
-                continue
-            for bits, middles in self._rest[alt]:
-                if not mask & bits and not any(t in norm for t in middles):
-                    break
-            else:
+        for alt in likely:
+            if alt[0] not in found and all(
+                mask & bits or any(t in norm for t in middles) for bits, middles in self._rest[alt]
+            ):
                 found.add(alt[0])
         return found
 
