@@ -144,6 +144,8 @@ class Detector:
         return hits
 
     def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:
+        if not hits:
+            return hits
         possible = self._exclusion_index.candidates(norm)
         for i, exc in enumerate(self._exclusions):
             if not hits:

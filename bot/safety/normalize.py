@@ -83,7 +83,7 @@ _SPACES = re.compile(r" {2,}")
 # character, and the leet test only runs on text with a digit or symbol.
 _DIGITISH = re.compile(r"[0-9@$!|]")
 _LEET_NEEDED = re.compile(r"[0-9@$!|](?<=[a-z].)|[0-9](?=[a-z])")
-_SPACED_NEEDED = re.compile(r"(?:^|[ .\-_*])[\w@$!|][ .\-_*]+[\w@$!|](?:[ .\-_*]|$)")
+_SPACED_NEEDED = re.compile(r"[ .\-_*][\w@$!|][ .\-_*]+[\w@$!|][ .\-_*]")  # on " text "
 _REPEAT_NEEDED = re.compile(r"([a-z])\1\1")
 
 
@@ -91,7 +91,7 @@ def _needs_steps(t: str) -> bool:
     return (
         "  " in t
         or (_DIGITISH.search(t) is not None and _LEET_NEEDED.search(t) is not None)
-        or _SPACED_NEEDED.search(t) is not None
+        or _SPACED_NEEDED.search(f" {t} ") is not None
         or _REPEAT_NEEDED.search(t) is not None
     )
 
