@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import reduce
+from operator import or_
 
 from bot.safety.regex_literals import Literal, LiteralSet, Unsupported, conditions, near_set, score
 
@@ -91,11 +93,12 @@ class AnchorIndex:
         bit = {lit: 1 << i for i, lit in enumerate(starts)}
         keys = sorted({x for sets in ranked.values() for s in sets[:2] for x in s if x[1]})
         self._key_regex = _word_regex(keys)
-        self._keyed: dict[str, tuple[int, frozenset[_Alt]]] = {}
+        self._keyed: dict[str, frozenset[_Alt]] = {}
+        self._key_bits: dict[str, int] = {}
         for text in {lit[0] for lit in keys}:
             proved = _proved(text, keys)
-            alts = frozenset(a for lit in proved for a in by_key.get(lit, ()))
-            self._keyed[text] = (sum(bit[lit] for lit in proved), alts)
+            self._keyed[text] = frozenset(a for lit in proved for a in by_key.get(lit, ()))
+            self._key_bits[text] = sum(bit[lit] for lit in proved)
         self._regex = _word_regex(starts)
         self._mask = {
             text: sum(bit[lit] for lit in _proved(text, starts))
@@ -114,18 +117,17 @@ class AnchorIndex:
 
     @property
     def key_words(self) -> frozenset[str]:
-        return frozenset(t for t, (_, alts) in self._keyed.items() if alts)
+        return frozenset(t for t, alts in self._keyed.items() if alts)
 
     def candidates(self, norm: str) -> set[int]:
         found = set(self.always)
         alts: set[_Alt] = set()
         mask = 0
         if self._key_regex is not None:
-            for text in self._key_regex.findall(norm):
-                bits, keyed = self._keyed[text]
-                mask |= bits
-                if keyed:
-                    alts |= keyed
+            words = self._key_regex.findall(norm)
+            alts = alts.union(*map(self._keyed.__getitem__, words))
+            if alts:
+                mask = reduce(or_, map(self._key_bits.__getitem__, words), 0)
         for text, keys in self._inner_ascii if norm.isascii() else self._inner:
             if text in norm:
                 alts |= keys

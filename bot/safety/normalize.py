@@ -165,6 +165,12 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 
     ``offsets`` has one extra entry (``len(text)``) so span ends map cleanly.
     """
+    if text.isascii():  # the common case: at most apostrophes were dropped
+        low = text.lower()
+        t = _APOSTROPHE.sub("", low) if "'" in low else low
+        if not _needs_steps(t):
+            dropped = {m.start() for m in _APOSTROPHE.finditer(low)} if len(t) < len(low) else ()
+            return t, [i for i in range(len(low)) if i not in dropped] + [len(text)]
     chars: list[str] = []
     offsets: list[int] = []
     ascii_text = text.isascii()

@@ -83,3 +83,10 @@ def test_offsets_point_at_the_original_characters() -> None:
     assert text[offsets[start]] == "k"
     assert text[offsets[start + 3]] == "l"
     assert offsets[start + 3] == text.rindex("l")
+
+
+def test_offsets_skip_dropped_apostrophes() -> None:
+    text = "he's done, i don't care"
+    mapped, offsets = normalize_with_map(text)
+    assert mapped == "hes done, i dont care"
+    assert [text[offsets[i]] for i in range(len(mapped))] == list(mapped)
