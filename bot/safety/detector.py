@@ -3,8 +3,9 @@
 Matching is compiled once per rule set. Python's regex engine has no multi-pattern automaton:
 a combined alternation costs the sum of its branches at every position (measured: about
 0.5 ms per message for ours), so an index of required words (``anchors.py``, built once from
-the parsed patterns) picks the few patterns whose words occur, and only those precompiled
-regexes run. Most chat has no candidate at all. Exclusions and escalators run only on hits.
+our own reading of the pattern text, ``regex_literals.py``) picks the few patterns whose
+words occur, and only those precompiled regexes run. Most chat has no candidate at all.
+Exclusions run only on hits, and each only when its own required words occur.
 Hit offsets index the ORIGINAL text (end exclusive), mapped back through the normaliser.
 """
 

@@ -104,10 +104,32 @@ def test_disguise_does_not_change_the_label(
         "years ago my ex hit me. i'm safe and happy now",
         "headshot after headshot in that last game",
         "taking a break from discord for exams, see you after",
+        "my gf went quiet for a bit after dinner. any tips for talking after a fight?",
+        "i could sleep forever after this week",
+        "we picked a date for the wedding!!",
+        "saying goodbye to my old car today",
+        "he ignored me for an hour after the argument, then we talked it out",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
     assert not detector.scan(text).flagged, detector.scan(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("i w a n t  t o  d i e", {"crisis"}),  # a spaced-out sentence
+        ("i just wanna diieeee", {"crisis"}),  # stretched word with a hidden double letter
+        ("h3 sl4pp3d m3 4g41n", {"danger"}),  # leet across whole words
+        ("she gives me the s i l e n t t r e a t m e n t whenever i say no", {"abuse_sign"}),
+        ("er hat mich geschlagen", {"danger"}),
+        ("ele controla todo o meu dinheiro", {"abuse_sign"}),
+    ],
+)
+def test_disguised_and_other_language_lines(
+    detector: Detector, text: str, labels: set[str]
+) -> None:
+    assert detector.scan(text).categories == labels
 
 
 def test_signal_after_a_denial_wins(detector: Detector) -> None:
