@@ -22,7 +22,14 @@ from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
-from bot.safety.regex_literals import Literal, LiteralSet, Unsupported, conditions, near_set, score
+from bot.safety.regex_literals import (
+    Literal,
+    LiteralSet,
+    Unsupported,
+    alternatives,
+    near_set,
+    score,
+)
 
 _Alt = tuple[int, int]  # (pattern index, alternative index)
 _Trie = dict[str, "_Trie"]
@@ -59,9 +66,12 @@ def trie_regex(literals: Iterable[Literal]) -> str:
 
 
 class AnchorIndex:
-    """``candidates(norm)`` returns the indexes of the patterns that might match ``norm``.
+    """Which patterns, and which of their top-level alternatives, might match a text.
 
     ``patterns``: (regex, near) pairs; ``near`` (or None) must also match somewhere.
+    ``alternative_regex`` holds each alternative as a regex of its own, so a caller can run
+    just the branch whose words occur instead of a whole pattern; patterns in ``always`` have
+    no such split and are run whole.
     """
 
     def __init__(self, patterns: Iterable[tuple[str, str | None]]) -> None:
@@ -69,16 +79,18 @@ class AnchorIndex:
         literals: set[Literal] = set()
         always: set[int] = set()
         ranked: dict[_Alt, list[LiteralSet]] = {}
+        self.alternative_regex: dict[_Alt, str] = {}
         for index, (regex, near) in enumerate(patterns):
             try:
-                conds = conditions(regex)
+                split = alternatives(regex)
                 extra = near_set(near) if near else None
             except Unsupported:
-                conds = None
-            if conds is None:
+                split = None
+            if split is None:
                 always.add(index)
                 continue
-            for a, sets in enumerate(conds):
+            for a, (text, sets) in enumerate(split):
+                self.alternative_regex[(index, a)] = text
                 ranked[(index, a)] = sorted(sets + ([extra] if extra else []), key=score)[::-1]
                 for lit in ranked[(index, a)][0]:
                     by_key.setdefault(lit, set()).add((index, a))
@@ -120,7 +132,12 @@ class AnchorIndex:
         return frozenset(t for t, alts in self._keyed.items() if alts)
 
     def candidates(self, norm: str) -> set[int]:
-        found = set(self.always)
+        """Indexes of the patterns that might match ``norm`` (``always`` included)."""
+        return set(self.always) | {alt[0] for alt in self.candidate_alternatives(norm)}
+
+    def candidate_alternatives(self, norm: str) -> set[_Alt]:
+        """(pattern, alternative) pairs that might match ``norm``; ``always`` not included."""
+        found: set[_Alt] = set()
         alts: set[_Alt] = set()
         mask = 0
         if self._key_regex is not None:
@@ -145,13 +162,12 @@ class AnchorIndex:
         if not likely:
             return found
         if self._regex is not None:
-            for text in set(self._regex.findall(norm)):
-                mask |= self._mask[text]
+            mask = reduce(or_, map(self._mask.__getitem__, set(self._regex.findall(norm))), mask)
         for alt in likely:
-            if alt[0] not in found and all(
+            if all(
                 mask & bits or any(t in norm for t in middles) for bits, middles in self._rest[alt]
             ):
-                found.add(alt[0])
+                found.add(alt)
         return found
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class Detection:
 
 
 NOTHING = Detection(frozenset(), None, ())
+_Unit = tuple[int, int | None]  # (pattern index, top-level branch or None for all of it)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,11 @@ class Detector:
         self._compiled = tuple(re.compile(p.regex) for p in rules.patterns)
         self._near = tuple(re.compile(p.near) if p.near else None for p in rules.patterns)
         self._index = AnchorIndex((p.regex, p.near) for p in rules.patterns)
+        # Run only the branch whose words occur, not a whole pattern of many branches.
+        self._branches = {
+            alt: re.compile(text) for alt, text in self._index.alternative_regex.items()
+        }
+        self._whole: tuple[_Unit, ...] = tuple((i, None) for i in sorted(self._index.always))
         self._exclusions = tuple(
             _Exclusion(
                 e.id,
@@ -117,10 +124,10 @@ class Detector:
 
     def scan(self, text: str) -> Detection:
         norm = normalize(text)
-        candidates = self._index.candidates(norm)
-        if not candidates:
+        branches = self._index.candidate_alternatives(norm)
+        if not branches and not self._whole:
             return NOTHING
-        hits = self._raw_hits(norm, sorted(candidates))
+        hits = self._raw_hits(norm, [*branches, *self._whole])
         hits = self._apply_exclusions(norm, hits)
         if not hits:
             return NOTHING
@@ -130,19 +137,22 @@ class Detector:
         severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
         return Detection(categories, severity, tuple(hits))
 
-    def _raw_hits(self, norm: str, candidates: list[int]) -> list[Hit]:
-        hits: list[Hit] = []
-        for i in candidates:
+    def _raw_hits(self, norm: str, units: Iterable[_Unit]) -> list[Hit]:
+        """Hits of the given (pattern, branch) units; branch None runs the whole pattern."""
+        found: dict[tuple[int, int, int], Hit] = {}
+        for i, branch in units:
             rule = self._patterns[i]
             near = self._near[i]
-            for m in self._compiled[i].finditer(norm):
+            regex = self._compiled[i] if branch is None else self._branches[(i, branch)]
+            for m in regex.finditer(norm):
                 start, end = m.span()
-                if near is not None and not near.search(
-                    norm, max(0, start - rule.window), end + rule.window
+                if (i, start, end) in found or (
+                    near is not None
+                    and not near.search(norm, max(0, start - rule.window), end + rule.window)
                 ):
                     continue
-                hits.append(Hit(rule.category, rule.severity, start, end, rule.id))
-        return hits
+                found[(i, start, end)] = Hit(rule.category, rule.severity, start, end, rule.id)
+        return [found[key] for key in sorted(found)]
 
     def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:
         if not hits:

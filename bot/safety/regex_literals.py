@@ -49,6 +49,7 @@ class Look:
 @dataclass(frozen=True)
 class Seq:
     items: tuple[Node, ...]
+    parts: tuple[str, ...] = field(default=(), compare=False)  # source text of each item
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,13 @@ class _Parser:
 
     def sequence(self) -> Seq:
         items: list[Node] = []
+        parts: list[str] = []
         while self.pos < len(self.text) and self.peek() not in "|)":
+            start = self.pos
             atom = self.atom()
             items.append(self.quantified(atom))
-        return Seq(tuple(items))
+            parts.append(self.text[start : self.pos])
+        return Seq(tuple(items), tuple(parts))
 
     def quantified(self, atom: Node) -> Node:
         low: int | None = None
@@ -161,12 +165,14 @@ class _Parser:
                 self.pos = close + 1
             elif kind != ":":
                 raise Unsupported(f"group flag {kind!r}")
+        body_start = self.pos
         inner = self.alternation()
+        body = self.text[body_start : self.pos]
         if self.take() != ")":
             raise Unsupported("unbalanced group")
         if look:
             return Look()
-        return inner if isinstance(inner, Seq) else Seq((inner,))
+        return inner if isinstance(inner, Seq) else Seq((inner,), (body,))
 
     def charset(self) -> CharSet:
         negated = self.peek() == "^"
@@ -470,21 +476,35 @@ def conditions(regex: str) -> Conditions | None:
 
     Raises ``Unsupported`` for syntax outside the modelled subset.
     """
-    out: Conditions = []
-    for seq, initial in _alternatives(parse(regex), False):
+    split = alternatives(regex)
+    return None if split is None else [sets for _, sets in split]
+
+
+def alternatives(regex: str) -> list[tuple[str, list[LiteralSet]]] | None:
+    """Each top-level alternative as a regex of its own, with the literal sets it requires;
+    None if one requires none. "\\b(?:a|b)\\b" gives "\\b(?:a)\\b" and "\\b(?:b)\\b": the
+    same matches as the whole pattern has through that branch."""
+    out: list[tuple[str, list[LiteralSet]]] = []
+    for seq, initial, text in _alternatives(parse(regex), False, "", ""):
         sets: list[LiteralSet] = []
         required(seq, initial, collect=sets)
         if not sets:
             return None
-        out.append(sets)
+        out.append((text, sets))
     return out
 
 
-def _alternatives(tree: Seq | Alt, initial: bool) -> list[tuple[Seq, bool]]:
-    """Splits "\\b(?:a|b)" style patterns into their alternatives."""
+def _alternatives(
+    tree: Seq | Alt, initial: bool, prefix: str, suffix: str
+) -> list[tuple[Seq, bool, str]]:
+    """Splits "\\b(?:a|b)" style patterns into their alternatives, with their regex text."""
     if isinstance(tree, Alt):
-        return [alt for branch in tree.branches for alt in _alternatives(branch, initial)]
-    items = tree.items
+        return [
+            alt
+            for branch in tree.branches
+            for alt in _alternatives(branch, initial, prefix, suffix)
+        ]
+    items, parts = tree.items, tree.parts
     lead, tail = 0, len(items)
     while lead < tail and isinstance(items[lead], At | Look):
         node = items[lead]
@@ -494,10 +514,13 @@ def _alternatives(tree: Seq | Alt, initial: bool) -> list[tuple[Seq, bool]]:
     while tail > lead and isinstance(items[tail - 1], At | Look):
         tail -= 1
     only = items[lead] if tail - lead == 1 else None
-    if isinstance(only, Seq | Alt):
-        # Trailing assertions ("\b(?:a|b)\b") only narrow matches: dropping them is safe.
-        return _alternatives(only, initial)
-    return [(Seq(items[lead:]), initial)]
+    if isinstance(only, Seq | Alt) and len(parts) == len(items):
+        # Assertions around a group ("\\b(?:a|b)\\b") stay around each branch.
+        before, after = "".join(parts[:lead]), "".join(parts[tail:])
+        if isinstance(only, Alt):  # a branch needs its own group; a plain group does not
+            before, after = before + "(?:", ")" + after
+        return _alternatives(only, initial, prefix + before, after + suffix)
+    return [(Seq(items[lead:]), initial, prefix + "".join(parts) + suffix)]
 
 
 def near_set(regex: str) -> LiteralSet | None:

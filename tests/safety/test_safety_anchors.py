@@ -32,13 +32,18 @@ def corpus_texts() -> list[str]:
 
 
 def hits_without_prefilter(detector: Detector, norm: str) -> list[tuple[str, int, int]]:
-    every = list(range(len(detector.rules.patterns)))
-    return [(h.rule, h.start, h.end) for h in detector._raw_hits(norm, every)]
+    every_branch = list(detector._branches)
+    return [(h.rule, h.start, h.end) for h in detector._raw_hits(norm, every_branch)]
 
 
 def hits_with_prefilter(detector: Detector, norm: str) -> list[tuple[str, int, int]]:
-    found = sorted(detector._index.candidates(norm))
-    return [(h.rule, h.start, h.end) for h in detector._raw_hits(norm, found)]
+    units = [*detector._index.candidate_alternatives(norm), *detector._whole]
+    return [(h.rule, h.start, h.end) for h in detector._raw_hits(norm, units)]
+
+
+def hits_of_whole_patterns(detector: Detector, norm: str) -> set[tuple[str, int, int]]:
+    whole = [(i, None) for i in range(len(detector.rules.patterns))]
+    return {(h.rule, h.start, h.end) for h in detector._raw_hits(norm, whole)}
 
 
 def test_every_shipped_pattern_is_anchored(detector: Detector) -> None:
@@ -49,6 +54,12 @@ def test_prefilter_keeps_every_hit_on_the_labelled_sets(detector: Detector) -> N
     for text in corpus_texts():
         norm = normalize(text)
         assert hits_with_prefilter(detector, norm) == hits_without_prefilter(detector, norm), text
+
+
+def test_running_single_branches_finds_what_whole_patterns_find(detector: Detector) -> None:
+    for text in corpus_texts():
+        norm = normalize(text)
+        assert hits_of_whole_patterns(detector, norm) <= set(hits_without_prefilter(detector, norm))
 
 
 # Text built from the words the patterns care about, so that many combinations match.
