@@ -29,6 +29,11 @@ ABOUT = (
     "`/privacy export` sends you a copy of everything stored about you in this server; "
     "`/privacy forget` deletes it, anonymous posts included."
 )
+EXPORT_READY = (
+    "Here is everything Bridgeline stores about you in this server. Only you can see this "
+    "message; keep the file somewhere private."
+)
+EXPORT_FAILED = "Discord didn't accept the file just now. Nothing changed; please try again later."
 FORGET_WARNING = (
     "This deletes everything Bridgeline keeps about you in this server: your check-ins, your "
     "anonymous posts (they are taken down from the channel), your replies, your region choice "
@@ -59,12 +64,11 @@ class Privacy(commands.Cog):
         member = self._member(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         file = await export_file(self.bot, member)
-        await interaction.followup.send(
-            "Here is everything Bridgeline stores about you in this server. Only you can see "
-            "this message; keep the file somewhere private.",
-            file=file,
-            ephemeral=True,
-        )
+        try:
+            await interaction.followup.send(EXPORT_READY, file=file, ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("Export file could not be sent (HTTP %s)", exc.status)
+            await interaction.followup.send(EXPORT_FAILED, ephemeral=True)
 
     @privacy.command(name="forget", description="Delete all your data in this server")
     async def forget(self, interaction: discord.Interaction) -> None:

@@ -4,7 +4,6 @@ and the server's retention period. Public posts are taken down before their reco
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import json
 import logging
@@ -99,8 +98,7 @@ class RetentionTask:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await asyncio.wait([task])  # never raises the task's CancelledError into ours
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()

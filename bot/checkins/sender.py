@@ -10,7 +10,6 @@ it twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -54,8 +53,7 @@ class PostSender:
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await asyncio.wait([task])  # never raises the task's CancelledError into ours
 
     def poke(self) -> None:
         self._poke.set()

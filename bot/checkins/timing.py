@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from datetime import datetime
 
 from bot.clock import Clock
@@ -27,7 +26,6 @@ async def wait_until(
     try:
         await asyncio.wait(waiters, timeout=min(delay, max_sleep), return_when="FIRST_COMPLETED")
     finally:
+        # Not awaited: awaiting here could swallow a cancellation of the caller itself.
         for waiter in waiters:
             waiter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await waiter
