@@ -21,6 +21,7 @@ from bot.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 RETENTION_EVERY = timedelta(days=1)
+RETENTION_EVENT = "checkin_retention_done"  # (removed: int), after every daily run
 CANT_REMOVE = (
     "I couldn't remove the public post of that check-in (Discord refused: a missing permission "
     "in the channel?). Nothing was deleted, so you can try again later."
@@ -104,7 +105,8 @@ class RetentionTask:
         await self.bot.wait_until_ready()
         while True:
             try:
-                await purge_expired(self.bot)
+                removed = await purge_expired(self.bot)
+                self.bot.dispatch(RETENTION_EVENT, removed)
             except Exception:
                 log.exception("Check-in retention failed; trying again tomorrow")
             next_run = self.bot.clock.now() + RETENTION_EVERY

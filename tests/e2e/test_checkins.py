@@ -385,3 +385,38 @@ async def test_deleted_channel_or_missing_permission_keeps_the_checkin_private(
     assert await ready.db.fetchval("SELECT COUNT(*) FROM checkins") == 3
     statuses = [r[0] for r in await ready.db.fetchall("SELECT status FROM anon_posts")]
     assert statuses == ["failed"]
+
+
+async def test_todays_prompt_is_offered_in_the_modal_and_kept_with_the_entry(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+) -> None:
+    prompt = "What is one thing you wish your partner understood today?"
+    await ready.db.execute(
+        "INSERT INTO prompt_posts (guild_id, local_date, status, prompt_text, scheduled_at) "
+        "VALUES (?, ?, 'sent', ?, ?)",
+        (world.guild.id, clock.now().date().isoformat(), prompt, "2026-03-02T09:00:00Z"),
+    )
+    modal = await (await fake.slash("checkin new", None, world.you, "general")).modal_shown()
+    assert modal["components"][0]["type"] == 10 and prompt in modal["components"][0]["content"]
+    await (await fake.submit_modal({MOOD: "4", BODY: "That I still care."}, world.you)).response()
+    assert await ready.db.fetchval("SELECT prompt FROM checkins") == prompt
+
+
+async def test_retention_deletes_old_checkins_and_their_posts_daily(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+) -> None:
+    await configure(ready, world, retention_days=7)
+    await check_in(fake, world.you, "old and private")
+    old_post = await post_anonymously(fake, world, "old and public")
+    clock.advance(timedelta(days=6))
+    await check_in(fake, world.you, "recent")
+    purged = asyncio.ensure_future(
+        ready.wait_for("checkin_retention_done", check=lambda removed: removed > 0, timeout=5)
+    )
+    await asyncio.sleep(0)  # the listener is registered once the waiter has started
+    clock.advance(timedelta(days=2))  # the first two are now 8 days old
+    assert await purged == 2
+    assert fake.messages_by_id[old_post.id].deleted
+    bodies = [r[0] for r in await ready.db.fetchall("SELECT body FROM checkins")]
+    assert bodies == ["recent"]
+    assert await ready.db.fetchval("SELECT COUNT(*) FROM anon_posts") == 0
