@@ -28,11 +28,12 @@ CANT_REMOVE = (
 )
 
 
-async def take_down(bot: discord.Client, post: AnonPost) -> bool:
-    """Removes whatever of the post is visible on Discord; False if Discord refused."""
-    if post.status == "awaiting_approval":
-        await delete_message(bot, post.review_channel_id, post.review_message_id)
-        return True
+async def take_down(bot: Bridgeline, post: AnonPost) -> bool:
+    """Removes whatever of the post is visible on Discord (the post, its review message, the
+    moderators' report alerts, which quote it); False if Discord refused the post itself."""
+    await delete_message(bot, post.review_channel_id, post.review_message_id)
+    for channel_id, message_id in await repo.report_alerts(bot.db, post.id):
+        await delete_message(bot, channel_id, message_id)
     if post.status in {"posted", "sending"}:
         return await delete_message(bot, post.channel_id, post.message_id)
     return True  # queued/failed/rejected/removed: nothing public (the sender re-checks)

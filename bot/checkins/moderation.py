@@ -186,5 +186,6 @@ async def report(interaction: discord.Interaction, post_id: int, view: discord.u
     sent = await notify_moderators(bot.db, guild, embed=embed, view=view, owner_fallback=False)
     if sent is None:
         return "Thanks. I couldn't reach the moderators right now; your report is recorded."
+    await repo.set_report_alert(bot.db, post.id, author.pseudonym, sent.channel.id, sent.id)
     log.info("Anonymous post %s reported in guild %s", post.id, guild.id)
     return "Thanks for telling us. Moderators were told; your name was not shared."

@@ -282,3 +282,23 @@ async def add_report(db: Database, post: AnonPost, reporter_pseudonym: str, now:
             (post.id, post.guild_id, reporter_pseudonym, to_db_time(now)),
         )
         return cursor.rowcount == 1
+
+
+async def set_report_alert(
+    db: Database, post_id: int, reporter_pseudonym: str, channel_id: int, message_id: int
+) -> None:
+    await db.execute(
+        "UPDATE anon_reports SET alert_channel_id = ?, alert_message_id = ? "
+        "WHERE post_id = ? AND pseudonym = ?",
+        (channel_id, message_id, post_id, reporter_pseudonym),
+    )
+
+
+async def report_alerts(db: Database, post_id: int) -> list[tuple[int, int]]:
+    """(channel id, message id) of the moderators' alerts about this post."""
+    rows = await db.fetchall(
+        "SELECT alert_channel_id, alert_message_id FROM anon_reports "
+        "WHERE post_id = ? AND alert_message_id IS NOT NULL",
+        (post_id,),
+    )
+    return [(int(r[0]), int(r[1])) for r in rows]

@@ -69,12 +69,19 @@ async def test_forget_asks_first_then_deletes_everything_posts_included(
     await check_in(fake, world.you, "private")
     post = await post_anonymously(fake, world, "public")
     await check_in(fake, world.owner, "the owner's entry")
+    await (await fake.click(post, "Report", world.owner)).response()
+    report = await fake.wait_for_message(world.mod_alerts, lambda m: "was reported" in m.text)
+    await configure(ready, world, approval_queue=True)
+    await share(fake, await check_in(fake, world.you, "waiting for review"), world.you)
+    review = await fake.wait_for_message(
+        world.mod_alerts, lambda m: "waiting for approval" in m.text
+    )
 
     cancel = await fake.slash("privacy forget", None, world.you, "general")
     asked = (await cancel.response()).message
     assert asked is not None and "can't be undone" in asked.text
     await (await fake.click(asked, "Cancel", world.you)).response()
-    assert await ready.db.fetchval("SELECT COUNT(*) FROM checkins") == 3
+    assert await ready.db.fetchval("SELECT COUNT(*) FROM checkins") == 4
 
     forget = await fake.slash("privacy forget", None, world.you, "general")
     confirm = (await forget.response()).message
@@ -83,7 +90,8 @@ async def test_forget_asks_first_then_deletes_everything_posts_included(
     assert (await pressed.response()).type == 7
     await fake.wait_until(lambda: True if "Done." in confirm.text else None, 5, "forget")
     assert "Everything Bridgeline kept about you in this server is deleted" in confirm.text
-    assert fake.messages_by_id[post.id].deleted
+    for quoted in (post, report, review):  # the post and every message quoting it
+        assert fake.messages_by_id[quoted.id].deleted
     mine = Member(world.guild.id, world.you.user.id, pseudonym(ready.settings.secret,
                   world.guild.id, world.you.user.id))  # fmt: skip
     assert (await export_member(ready.db, mine))["tables"] == {}

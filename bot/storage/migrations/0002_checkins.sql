@@ -53,10 +53,13 @@ CREATE TABLE anon_blocks (
 );
 
 -- Member reports of an anonymous post; the reporter is a pseudonym too (one report each).
+-- The moderators' alert is remembered so it goes when the author deletes the post.
 CREATE TABLE anon_reports (
-    post_id     INTEGER NOT NULL REFERENCES anon_posts (id) ON DELETE CASCADE,
-    guild_id    INTEGER NOT NULL,
-    pseudonym   TEXT    NOT NULL,
-    created_at  TEXT    NOT NULL,
+    post_id           INTEGER NOT NULL REFERENCES anon_posts (id) ON DELETE CASCADE,
+    guild_id          INTEGER NOT NULL,
+    pseudonym         TEXT    NOT NULL,
+    created_at        TEXT    NOT NULL,
+    alert_channel_id  INTEGER,
+    alert_message_id  INTEGER,
     PRIMARY KEY (post_id, pseudonym)
 );
