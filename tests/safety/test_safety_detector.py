@@ -12,7 +12,7 @@ from bot.safety.evaluate import evaluate, parse_examples
 HERE = Path(__file__).resolve().parent
 SHIPPED = HERE.parents[1] / "content" / "safety.toml"
 DEV_SET = Path("/work/shared/safety/dev_set.jsonl")
-OWN_SETS = sorted([*HERE.glob("extra_lines*.jsonl"), *HERE.glob("heldout_*.jsonl")])
+OWN_SETS = sorted(HERE.glob("*.jsonl"))  # extra_lines*, heldout_*, probes_*
 ZW = "\u200b"
 
 
