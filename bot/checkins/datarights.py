@@ -3,6 +3,8 @@
 Tables are discovered from the schema, so a later feature is covered without touching this
 file: a table with a `pseudonym` column holds rows by that member's pseudonym; a table with a
 `user_id` column holds rows by their id (within the server when it also has `guild_id`).
+Other columns named `*_user_id` (e.g. the id an author chose to reveal on a safety alert) only
+point at the member from someone else's row: they are exported, and cleared (set NULL) on forget.
 """
 
 from __future__ import annotations
@@ -31,6 +33,13 @@ class MemberTable:
     name: str
     where: str
     params: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class MemberReference:
+    table: str
+    column: str
+    guild_scoped: bool
 
 
 async def _columns(conn: aiosqlite.Connection, table: str) -> set[str]:
@@ -66,6 +75,28 @@ async def member_tables(db: Database, member: Member) -> list[MemberTable]:
     return found
 
 
+async def member_references(db: Database) -> list[MemberReference]:
+    """Columns `*_user_id` (not `user_id` itself): rows that mention a member by id."""
+    conn = db.connection
+    async with conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ) as cursor:
+        names = [str(row[0]) for row in await cursor.fetchall()]
+    found = []
+    for name in names:
+        columns = await _columns(conn, name)
+        for column in sorted(c for c in columns if c.endswith("_user_id")):
+            found.append(MemberReference(name, column, "guild_id" in columns))
+    return found
+
+
+def _reference_where(ref: MemberReference, member: Member) -> tuple[str, tuple[Any, ...]]:
+    if ref.guild_scoped:
+        return f'"{ref.column}" = ? AND guild_id = ?', (member.user_id, member.guild_id)
+    return f'"{ref.column}" = ?', (member.user_id,)
+
+
 def _plain(value: Any) -> Any:
     return value.hex() if isinstance(value, bytes) else value
 
@@ -80,6 +111,12 @@ async def export_member(db: Database, member: Member) -> dict[str, Any]:
         )
         if rows:
             tables[table.name] = [{k: _plain(v) for k, v in dict(row).items()} for row in rows]
+    for ref in await member_references(db):
+        where, params = _reference_where(ref, member)
+        rows = await db.fetchall(f'SELECT * FROM "{ref.table}" WHERE {where}', params)
+        if rows:
+            key = f"{ref.table} (mentioning you in {ref.column})"
+            tables[key] = [{k: _plain(v) for k, v in dict(row).items()} for row in rows]
     actions = await db.fetchall(
         "SELECT action, created_at FROM audit_log WHERE guild_id = ? AND target = ? ORDER BY id",
         (member.guild_id, short_label(member.pseudonym)),
@@ -98,6 +135,7 @@ async def forget_member(db: Database, member: Member) -> dict[str, int]:
     """Deletes the member's rows everywhere (but RETAINED_ON_FORGET) in one transaction.
     Public posts must be deleted from Discord before, while their message ids are known."""
     tables = [t for t in await member_tables(db, member) if t.name not in RETAINED_ON_FORGET]
+    references = await member_references(db)
     counts: dict[str, int] = {}
     async with db.transaction() as conn:
         # Rows of this member may reference each other across tables in any order.
@@ -108,4 +146,11 @@ async def forget_member(db: Database, member: Member) -> dict[str, int]:
             )
             if cursor.rowcount:
                 counts[table.name] = cursor.rowcount
+        for ref in references:
+            where, params = _reference_where(ref, member)
+            cursor = await conn.execute(
+                f'UPDATE "{ref.table}" SET "{ref.column}" = NULL WHERE {where}', params
+            )
+            if cursor.rowcount:
+                counts[f"{ref.table}.{ref.column}"] = cursor.rowcount
     return counts
