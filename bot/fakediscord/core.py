@@ -241,11 +241,16 @@ class FakeCore:
         chan = self.dm_channels.get(self.user(user).id)
         return self.messages(chan) if chan else []
 
-    def dm_channel(self, user: User) -> Channel:
-        chan = self.dm_channels.get(user.id)
+    def dm_channel(self, user: UserRef) -> Channel:
+        """The bot's DM channel with ``user`` (opened on first use). Pass it as ``channel`` to
+        ``slash``/``autocomplete``/``context_menu`` to act in DMs."""
+        # Resolve a Member to its User: a DM's ``recipients`` are users, and a member-shaped
+        # recipient makes discord.py drop the whole INTERACTION_CREATE.
+        who = self.user(user)
+        chan = self.dm_channels.get(who.id)
         if chan is None:
-            chan = Channel(snowflake(), f"dm-{user.name}", type=1, recipient=user)
-            self.dm_channels[user.id] = chan
+            chan = Channel(snowflake(), f"dm-{who.name}", type=1, recipient=who)
+            self.dm_channels[who.id] = chan
             self.channels[chan.id] = chan
         return chan
 

@@ -11,7 +11,8 @@ from typing import Any
 from .core import ChannelRef, UserRef
 from .interactions import DEFAULT_TIMEOUT, Interaction
 from .messages import FakeMessage, walk_components
-from .options import OptionBuilder, find_command, split_path
+from .modals import ModalAnswer
+from .options import OptionBuilder, find_command, resolve_select_value, split_path
 from .state import Channel, Member, User, snowflake
 from .world import WorldMixin
 
@@ -264,28 +265,27 @@ class DriverMixin(WorldMixin):
             data["values"] = [str(v) for v in values]
         else:
             builder = OptionBuilder(self, message.guild_id, message.channel, self.user(user))
-            resolve = {5: builder.resolve_user, 6: builder.resolve_role, 8: builder.resolve_channel}
-            data["values"] = [
-                str(resolve.get(menu["type"], builder.resolve_user)(v)) for v in values
-            ]
+            data["values"] = [str(resolve_select_value(builder, menu["type"], v)) for v in values]
             data["resolved"] = builder.resolved
         await self.settle()
         return await self._send_interaction(3, user, None, data, message)
 
-    async def submit_modal(self, fields: dict[str, str], user: UserRef = "you") -> Interaction:
-        """Answer the most recent modal shown to ``user``; fields by label or custom_id."""
+    async def submit_modal(self, fields: dict[str, Any], user: UserRef = "you") -> Interaction:
+        """Answer the most recent modal shown to ``user``. Fields by custom_id or label (for a
+        component inside a Label, the Label's text); text inputs take a string, select menus a
+        value or a list (users, roles, channels as objects, ids or names). See ``modals.py``."""
         who = self.user(user)
         opened = self.modals.get(who.id)
         if opened is None or opened.modal is None:
             raise LookupError(f"no modal was shown to {who.name}")
         modal = opened.modal
-        remaining = dict(fields)
-        rows = [_submit_row(comp, remaining) for comp in modal.get("components") or []]
-        if remaining:
-            raise LookupError(f"modal has no field(s) {sorted(remaining)}")
+        answer = ModalAnswer(self, who, opened.channel, fields)
+        components = answer.components(modal)
         del self.modals[who.id]
         await self.settle()
-        data = {"custom_id": modal["custom_id"], "components": [r for r in rows if r]}
+        data: dict[str, Any] = {"custom_id": modal["custom_id"], "components": components}
+        if answer.resolved:
+            data["resolved"] = answer.resolved
         return await self._send_interaction(
             5, who, opened.channel, data, opened.source_message if opened.type == 3 else None
         )
@@ -297,29 +297,6 @@ class DriverMixin(WorldMixin):
             await self.wait_until(
                 lambda: True if self.gateway.resumed.is_set() else None, timeout, "RESUME"
             )
-
-
-def _text_input(comp: dict[str, Any], remaining: dict[str, str]) -> dict[str, Any] | None:
-    key = next((k for k in (comp.get("custom_id"), comp.get("label")) if k in remaining), None)
-    if comp.get("type") != 4:
-        return None
-    value = remaining.pop(key) if key is not None else comp.get("value") or ""
-    if comp.get("required", True) and not value:
-        raise ValueError(f"modal field {comp.get('label') or comp.get('custom_id')!r} is required")
-    return {"type": 4, "custom_id": comp["custom_id"], "value": value}
-
-
-def _submit_row(comp: dict[str, Any], remaining: dict[str, str]) -> dict[str, Any] | None:
-    """Mirror one top-level modal component (action row or label) in the submit payload."""
-    if comp.get("type") == 1:
-        inner = [_text_input(c, remaining) for c in comp.get("components") or []]
-        return {"type": 1, "components": [c for c in inner if c]}
-    if comp.get("type") == 18 and isinstance(comp.get("component"), dict):
-        child = dict(comp["component"])
-        child.setdefault("label", comp.get("label"))
-        answer = _text_input(child, remaining)
-        return {"type": 18, "component": answer} if answer else None
-    return None
 
 
 __all__ = ["DriverMixin", "Member", "walk_components"]

@@ -19,9 +19,30 @@ def find_command(fake: FakeCore, name: str, kind: int, guild_id: int | None) -> 
     for scope in scopes:
         for cmd in fake.commands.get(scope, []):
             if cmd["name"] == name and cmd.get("type", 1) == kind:
+                check_available(cmd, guild_id)
                 return cmd
     synced = sorted(c["name"] for s in scopes for c in fake.commands.get(s, []))
     raise LookupError(f"command {name!r} (type {kind}) not synced; synced: {synced}")
+
+
+GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1
+
+
+def check_available(cmd: dict[str, Any], guild_id: int | None) -> None:
+    """Raise like the Discord client, which does not offer a command where it may not run:
+    ``contexts`` (0 guild, 1 the bot's DM) if set, else the legacy ``dm_permission``."""
+    where = GUILD_CONTEXT if guild_id is not None else BOT_DM_CONTEXT
+    contexts = cmd.get("contexts")
+    if contexts is not None:
+        allowed = where in contexts
+    else:
+        allowed = where == GUILD_CONTEXT or cmd.get("dm_permission") is not False
+    if not allowed:
+        place = "a server" if where == GUILD_CONTEXT else "DMs"
+        raise LookupError(
+            f"command {cmd['name']!r} is not available in {place} (contexts={contexts}, "
+            f"dm_permission={cmd.get('dm_permission')}): Discord would not offer it there"
+        )
 
 
 def split_path(cmd: dict[str, Any], parts: list[str]) -> tuple[list[dict], list[dict]]:
@@ -122,7 +143,8 @@ class OptionBuilder:
             guild = self.fake.guilds[self.guild_id] if self.guild_id else None
             if guild is None:
                 raise ValueError("role options need a guild")
-            ref = self.fake.role(guild, str(ref))
+            known = guild.roles.get(ref) if isinstance(ref, int) else None
+            ref = known or self.fake.role(guild, str(ref))
         self.resolved.setdefault("roles", {})[str(ref.id)] = ref.to_json()
         return ref.id
 
@@ -132,3 +154,17 @@ class OptionBuilder:
         data["permissions"] = str(self.fake.permissions_in(self.invoker, chan))
         self.resolved.setdefault("channels", {})[str(chan.id)] = data
         return chan.id
+
+
+def resolve_select_value(builder: OptionBuilder, kind: int, ref: Any) -> int:
+    """The id a user (5), role (6), mentionable (7) or channel (8) select submits for ``ref``
+    (an object, id or name), recorded in ``builder.resolved`` as Discord does."""
+    if kind == 6:
+        return builder.resolve_role(ref)
+    if kind == 8:
+        return builder.resolve_channel(ref)
+    if kind == 7:
+        guild = builder.fake.guilds.get(builder.guild_id) if builder.guild_id else None
+        if isinstance(ref, Role) or (isinstance(ref, int) and guild and ref in guild.roles):
+            return builder.resolve_role(ref)
+    return builder.resolve_user(ref)

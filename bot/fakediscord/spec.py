@@ -54,12 +54,32 @@ def _subset() -> dict[str, Any]:
     # ``attachments: [{"id": 0, ...}]`` with an integer id; Discord accepts that, the spec's
     # SnowflakeType does not. Accept a non-negative integer for this id as well.
     attachment = schemas["MessageAttachmentRequest"]["properties"]
-    attachment["id"] = {"anyOf": [attachment["id"], {"type": "integer", "minimum": 0}]}
+    attachment["id"] = _or_integer(attachment["id"])
     # discord.py's bulk delete sends the message ids as integers too.
     bulk = data["routes"]["POST /channels/{channel_id}/messages/bulk-delete"]
     items = bulk["properties"]["messages"]["items"]
-    bulk["properties"]["messages"]["items"] = {"anyOf": [items, {"type": "integer", "minimum": 0}]}
+    bulk["properties"]["messages"]["items"] = _or_integer(items)
+    # A reply (``reference=``) is sent by discord.py's MessageReference.to_dict with integer
+    # message_id / channel_id / guild_id; Discord accepts integer snowflakes there too.
+    reference = schemas["MessageReferenceRequest"]["properties"]
+    for key in ("message_id", "channel_id", "guild_id"):
+        reference[key] = _or_integer(reference[key])
+    # Select menus with ``default_values=`` (user, role, channel and mentionable selects) carry
+    # SelectDefaultValue.to_dict's integer ``id``; Discord accepts it.
+    for name in ("UserSelectDefaultValue", "RoleSelectDefaultValue", "ChannelSelectDefaultValue"):
+        default = schemas[name]["properties"]
+        default["id"] = _or_integer(default["id"])
+    # AllowedMentions(users=[...], roles=[...]).to_dict lists the ids as integers; Discord
+    # accepts them. Only the items change: the lists keep their limits (100, unique).
+    mentions = schemas["MessageAllowedMentionsRequest"]["properties"]
+    for key in ("users", "roles"):
+        mentions[key]["items"] = _or_integer(mentions[key]["items"])
     return data
+
+
+def _or_integer(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` or a non-negative integer (a snowflake as discord.py serialises it)."""
+    return {"anyOf": [schema, {"type": "integer", "minimum": 0}]}
 
 
 @functools.cache

@@ -54,6 +54,59 @@ class FeedbackModal(discord.ui.Modal, title="Tell us more"):
         await interaction.response.send_message(f"Thanks: {self.what.value}", ephemeral=True)
 
 
+class SurveyModal(discord.ui.Modal, title="Quick survey"):
+    """Labels (discord.py 2.6+): their text inputs go out with ``"label": None``."""
+
+    note = discord.ui.TextInput(label="Plain note", custom_id="note", required=False)
+    words = discord.ui.Label(
+        text="Your words", component=discord.ui.TextInput(custom_id="words", max_length=50)
+    )
+    mood = discord.ui.Label(
+        text="Mood",
+        component=discord.ui.Select(
+            custom_id="mood",
+            options=[discord.SelectOption(label=x, value=x) for x in ("calm", "tense", "sad")],
+            max_values=2,
+        ),
+    )
+    who = discord.ui.Label(
+        text="Who", component=discord.ui.UserSelect(custom_id="who", required=True)
+    )
+    role = discord.ui.Label(
+        text="Role", component=discord.ui.RoleSelect(custom_id="role", required=False)
+    )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        words = self.words.component
+        mood = self.mood.component
+        who = self.who.component
+        role = self.role.component
+        assert isinstance(words, discord.ui.TextInput) and isinstance(mood, discord.ui.Select)
+        assert isinstance(who, discord.ui.UserSelect) and isinstance(role, discord.ui.RoleSelect)
+        await interaction.response.send_message(
+            f"note={self.note.value!r} words={words.value!r} mood={mood.values} "
+            f"who={[u.name for u in who.values]} role={[r.name for r in role.values]}",
+            ephemeral=True,
+        )
+
+
+class DefaultsView(discord.ui.View):
+    """Selects with ``default_values`` (sent by discord.py as integer ids)."""
+
+    def __init__(self, interaction: discord.Interaction) -> None:
+        super().__init__(timeout=60)
+        assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
+        self.add_item(discord.ui.UserSelect(custom_id="u", default_values=[interaction.user]))
+        role = interaction.guild.default_role
+        self.add_item(discord.ui.RoleSelect(custom_id="r", default_values=[role]))
+        self.add_item(
+            discord.ui.MentionableSelect(custom_id="m", default_values=[interaction.user, role])
+        )
+        channel = interaction.channel
+        assert isinstance(channel, discord.TextChannel)
+        self.add_item(discord.ui.ChannelSelect(custom_id="c", default_values=[channel]))
+
+
 class Strategy(app_commands.Group):
     @app_commands.command(description="Show one strategy")
     @app_commands.describe(name="Which strategy")
@@ -146,6 +199,26 @@ def make_bot(*, message_content: bool = True) -> MiniBot:
         except discord.Forbidden as exc:
             await interaction.followup.send(f"Could not DM you ({exc.code}).", ephemeral=True)
 
+    @bot.tree.command(description="Answer a survey")
+    async def survey(interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(SurveyModal())
+
+    @bot.tree.command(description="Selects with defaults")
+    async def defaults(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            "Pick:", view=DefaultsView(interaction), ephemeral=True
+        )
+
+    @bot.tree.command(description="Only in servers")
+    @app_commands.guild_only()
+    async def serveronly(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("in a server", ephemeral=True)
+
+    @bot.tree.command(description="Only in DMs")
+    @app_commands.allowed_contexts(guilds=False, dms=True, private_channels=False)
+    async def dmonly(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("in a DM", ephemeral=True)
+
     @bot.tree.context_menu(name="Report message")
     async def report(interaction: discord.Interaction, message: discord.Message) -> None:
         await interaction.response.send_message(f"Reported: {message.content}", ephemeral=True)
@@ -170,6 +243,13 @@ def make_bot(*, message_content: bool = True) -> MiniBot:
             elif message.content == "!purge":
                 assert isinstance(message.channel, discord.TextChannel)
                 await message.channel.purge(limit=3)
+            elif message.content == "!reply":
+                assert message.guild is not None
+                mods = discord.utils.get(message.guild.roles, name="Moderator")
+                mentions = discord.AllowedMentions(
+                    users=[message.author], roles=[mods] if mods else []
+                )
+                await message.reply(f"noted {message.author.mention}", allowed_mentions=mentions)
             elif message.content == "!history":
                 seen = [m.content async for m in message.channel.history(limit=3)]
                 await message.channel.send(" | ".join(seen))

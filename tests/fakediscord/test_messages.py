@@ -143,3 +143,29 @@ async def test_ids_stay_ordered_when_the_clock_goes_back(
     second = await fake.send_message(world.general, world.mod, "!hello")
     assert second.id > first.id
     assert (await fake.wait_for_message(world.general)).content == "hello mod"
+
+
+async def test_invite_is_a_join_not_an_outage_ending(
+    fake: FakeDiscord, world: StandardGuild, bot: Any
+) -> None:
+    """Real Discord omits ``unavailable`` on a join; with ``false`` discord.py would report
+    on_guild_available (a guild coming back) and never on_guild_join."""
+    seen: list[str] = []
+
+    async def on_guild_available(guild: discord.Guild) -> None:
+        seen.append("available")
+
+    bot.add_listener(on_guild_available)
+    joined = bot.wait_for("guild_join", timeout=5)
+    guild = await fake.add_guild("Invited")
+    assert (await joined).id == guild.id
+    assert fake.gateway.session is not None
+    sent = [p["d"] for p in fake.gateway.session.buffer if p["t"] == "GUILD_CREATE"]
+    assert "unavailable" not in sent[-1] and sent[-1]["id"] == str(guild.id)
+    removed = bot.wait_for("guild_remove", timeout=5)
+    await fake.remove_bot(guild)
+    await removed
+    rejoined = bot.wait_for("guild_join", timeout=5)
+    await fake.add_bot_to_guild(guild)
+    assert (await rejoined).id == guild.id
+    assert seen == []

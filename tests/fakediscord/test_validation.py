@@ -63,3 +63,77 @@ async def test_limits_on_embeds_and_commands(fake: FakeDiscord, world: StandardG
     bad_cmd = [{"name": "Bad Name", "description": "", "type": 1}]
     found = limit_violations("PUT /applications/{application_id}/commands", bad_cmd)
     assert {v.path for v in found} == {"$[0].name", "$[0].description"}
+
+
+MESSAGES = "POST /channels/{channel_id}/messages"
+CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
+
+
+@pytest.mark.parametrize("key", ["message_id", "channel_id", "guild_id"])
+def test_message_reference_ids_may_be_integers(key: str) -> None:
+    ref = {"message_id": "1", key: 123}
+    assert fake_spec.validate(MESSAGES, {"content": "x", "message_reference": ref}) == []
+    for bad in (-1, "abc", 1.5):
+        found = fake_spec.validate(MESSAGES, {"message_reference": {**ref, key: bad}})
+        assert [v.path for v in found] == [f"$.message_reference.{key}"]
+
+
+@pytest.mark.parametrize(("kind", "default_type"), [(5, "user"), (6, "role"), (8, "channel")])
+def test_select_default_value_ids_may_be_integers(kind: int, default_type: str) -> None:
+    def body(value: Any) -> dict[str, Any]:
+        menu = {"type": kind, "custom_id": "s", "default_values": [value]}
+        return {"components": [{"type": 1, "components": [menu]}]}
+
+    assert fake_spec.validate(MESSAGES, body({"type": default_type, "id": 42})) == []
+    assert fake_spec.validate(MESSAGES, body({"type": default_type, "id": "42"})) == []
+    assert fake_spec.validate(MESSAGES, body({"type": default_type, "id": -42})) != []
+    assert fake_spec.validate(MESSAGES, body({"type": default_type, "id": "me"})) != []
+    assert fake_spec.validate(MESSAGES, body({"type": "nobody", "id": 42})) != []
+
+
+@pytest.mark.parametrize("key", ["users", "roles"])
+def test_allowed_mention_ids_may_be_integers_within_the_list_limits(key: str) -> None:
+    data = {"content": "hi", "allowed_mentions": {key: [1, "2"]}}
+    assert fake_spec.validate(MESSAGES, data) == []
+    assert fake_spec.validate(CALLBACK, {"type": 4, "data": data}) == []
+    for bad in ([-1], ["x"], [1, 1], list(range(101))):
+        found = fake_spec.validate(MESSAGES, {"allowed_mentions": {key: bad}})
+        assert found and all(v.path.startswith(f"$.allowed_mentions.{key}") for v in found)
+
+
+def test_other_snowflakes_stay_strict() -> None:
+    """The relaxations are per field; the shared SnowflakeType is unchanged."""
+    assert fake_spec._subset()["components"]["schemas"]["SnowflakeType"]["type"] == "string"
+    route = "PATCH /guilds/{guild_id}/members/{user_id}"
+    assert fake_spec.validate(route, {"roles": [123]}) != []
+    assert fake_spec.validate(route, {"roles": ["123"]}) == []
+    assert fake_spec.validate(route, {"channel_id": 5}) != []
+    allowed = {"allowed_mentions": {"parse": [1]}}
+    assert fake_spec.validate(MESSAGES, allowed) != []
+
+
+async def test_discord_py_replies_with_integer_reference_and_mentions(
+    fake: FakeDiscord, world: StandardGuild, bot: Any
+) -> None:
+    asked = await fake.send_message(world.general, world.you, "!reply")
+    reply = await fake.wait_for_message(world.general)
+    assert reply.reference_id == asked.id and reply.content == f"noted {world.you.mention}"
+    (sent,) = [r.body for r in fake.requests if r.route == MESSAGES]
+    assert isinstance(sent["message_reference"]["message_id"], int)
+    assert sent["allowed_mentions"]["users"] == [world.you.id]
+    assert sent["allowed_mentions"]["roles"] == [world.moderator_role.id]
+    assert bot.errors == [] and fake.violations == []
+
+
+async def test_discord_py_select_defaults_are_accepted(
+    fake: FakeDiscord, world: StandardGuild, bot: Any
+) -> None:
+    shown = (await (await fake.slash("defaults", user=world.you)).response()).message
+    assert shown is not None and fake.violations == []
+    defaults = {s["custom_id"]: s["default_values"] for s in shown.selects}
+    assert defaults["u"] == [{"id": world.you.id, "type": "user"}]
+    assert defaults["c"] == [{"id": world.general.id, "type": "channel"}]
+    assert defaults["m"] == [
+        {"id": world.you.id, "type": "user"},
+        {"id": world.guild.id, "type": "role"},
+    ]
