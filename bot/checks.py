@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from bot.errors import NotPermitted
+from bot.errors import NotPermitted, UserFacingError
 from bot.storage.guilds import get_settings
 
 T = TypeVar("T")
@@ -99,3 +99,10 @@ def require(needed: Level) -> Callable[[T], T]:
 moderator_only: Callable[[T], T] = require(Level.MODERATOR)
 manager_only: Callable[[T], T] = require(Level.MANAGER)
 owner_only: Callable[[T], T] = require(Level.OWNER)
+
+
+def require_guild(interaction: discord.Interaction) -> discord.Guild:
+    """The interaction's server, or a clear refusal for a server-only action used in a DM."""
+    if interaction.guild is None:
+        raise UserFacingError("This command works inside a server, not in DMs.")
+    return interaction.guild

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only
+from bot.checks import moderator_only, require_guild
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.daily_prompts import PromptScheduler
@@ -53,12 +53,6 @@ from bot.ui.views import Paginator
 log = logging.getLogger(__name__)
 
 NOT_SET_UP = "Daily prompts aren't set up here yet. Start with `/prompts setup`."
-
-
-def _guild(interaction: discord.Interaction) -> discord.Guild:
-    if interaction.guild is None:
-        raise UserFacingError("This command works inside a server, not in DMs.")
-    return interaction.guild
 
 
 def _jump(guild_id: int, channel_id: int | None, message_id: int | None) -> str:
@@ -132,7 +126,7 @@ class Prompts(commands.Cog):
         detail: str | None = None,
         target: str | None = None,
     ) -> None:
-        guild_id = _guild(interaction).id
+        guild_id = require_guild(interaction).id
         await audit.record(
             self.bot.db, guild_id, interaction.user.id, action, target=target, detail=detail
         )
@@ -160,7 +154,7 @@ class Prompts(commands.Cog):
         ping_role: discord.Role | None = None,
         reflect_button: bool | None = None,
     ) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         try:
             at = parse_time_of_day(post_time)
         except ValueError as exc:
@@ -221,7 +215,7 @@ class Prompts(commands.Cog):
         no_ping: bool = False,
         reflect_button: bool | None = None,
     ) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         current = await get_schedule(self.bot.db, guild.id)
         if current is None:
             raise UserFacingError(NOT_SET_UP)
@@ -257,7 +251,7 @@ class Prompts(commands.Cog):
     @group.command(name="pause", description="Stop posting daily prompts until resumed")
     @moderator_only
     async def pause(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         schedule = await get_schedule(self.bot.db, guild.id)
         if schedule is None:
             raise UserFacingError(NOT_SET_UP)
@@ -273,7 +267,7 @@ class Prompts(commands.Cog):
     @group.command(name="resume", description="Post daily prompts again from the next time")
     @moderator_only
     async def resume(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         current = await get_schedule(self.bot.db, guild.id)
         if current is None:
             raise UserFacingError(NOT_SET_UP)
@@ -291,7 +285,7 @@ class Prompts(commands.Cog):
     @group.command(name="status", description="Next post time (server zone and UTC), recent days")
     @moderator_only
     async def status(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         db = self.bot.db
         schedule = await get_schedule(db, guild.id)
         seen, total = await rotation_progress(db, guild.id, self.bot.content.prompts)
@@ -306,7 +300,7 @@ class Prompts(commands.Cog):
     @group.command(name="preview", description="See the next prompt privately, as it will look")
     @moderator_only
     async def preview(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         upcoming = await self.scheduler.preview(guild.id)
         if upcoming is None:
             raise UserFacingError("There are no prompts to show. Add one with `/prompts add`.")
@@ -319,7 +313,7 @@ class Prompts(commands.Cog):
     @group.command(name="post-now", description="Post today's prompt now instead of later")
     @moderator_only
     async def post_now(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.scheduler.post_now(guild.id)
         link = _jump(guild.id, result.channel_id, result.message_id)
@@ -349,7 +343,7 @@ class Prompts(commands.Cog):
     async def add(
         self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 1000]
     ) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         try:
             prompt = await add_custom(self.bot.db, guild.id, text, interaction.user.id)
         except CustomPromptError as exc:
@@ -364,7 +358,7 @@ class Prompts(commands.Cog):
     @app_commands.describe(prompt="The prompt to remove (type to search)")
     @moderator_only
     async def remove(self, interaction: discord.Interaction, prompt: int) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         removed = await remove_custom(self.bot.db, guild.id, prompt)
         if removed is None:
             raise UserFacingError(f"This server has no prompt #{prompt}. See `/prompts list`.")
@@ -391,7 +385,7 @@ class Prompts(commands.Cog):
     @group.command(name="list", description="This server's own prompts")
     @moderator_only
     async def list_prompts(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         pages = custom_list_pages(await list_custom(self.bot.db, guild.id))
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only
+from bot.checks import moderator_only, require_guild
 from bot.client import Bridgeline
 from bot.content.models import INTERNATIONAL
 from bot.errors import UserFacingError
@@ -39,12 +39,6 @@ SERVER_TOPIC_LABELS = {
     "counselling": "Counselling",
     "other": "Other",
 }
-
-
-def _guild(interaction: discord.Interaction) -> discord.Guild:
-    if interaction.guild is None:
-        raise UserFacingError("This command works inside a server, not in DMs.")
-    return interaction.guild
 
 
 class Resources(commands.Cog):
@@ -130,7 +124,7 @@ class Resources(commands.Cog):
     @group.command(name="region", description="Choose which country's helplines you are shown")
     @app_commands.describe(region="Your region, or 'default' to use the server's")
     async def region(self, interaction: discord.Interaction, region: str) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         code = None if region.strip().lower() == USE_DEFAULT else self._region_code(region)
         await set_member_region(
             self.bot.db,
@@ -166,7 +160,7 @@ class Resources(commands.Cog):
     async def post(
         self, interaction: discord.Interaction, topic: str, region: str | None = None
     ) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         chosen_topic = self._topic(topic)
         code = (
             self._region_code(region)
@@ -221,7 +215,7 @@ class Resources(commands.Cog):
         url: app_commands.Range[str, 1, 300] | None = None,
         notes: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         try:
             entry = await add_resource(
                 self.bot.db,
@@ -249,7 +243,7 @@ class Resources(commands.Cog):
     @app_commands.describe(name="Which one")
     @moderator_only
     async def remove(self, interaction: discord.Interaction, name: str) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         removed = await remove_resource(self.bot.db, guild.id, name)
         if removed is None:
             raise UserFacingError("There is no resource by that name here; see `/resources list`.")
@@ -275,7 +269,7 @@ class Resources(commands.Cog):
     @group.command(name="list", description="This server's own resources")
     @moderator_only
     async def list_own(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         entries = await list_resources(self.bot.db, guild.id)
         await interaction.response.send_message(
             embed=server_resources_embed(entries), ephemeral=True

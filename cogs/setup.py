@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import manager_only
+from bot.checks import manager_only, require_guild
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
 from bot.setup_service import (
@@ -38,12 +38,6 @@ SAFETY_CHOICES = [
 ]
 
 
-def _guild(interaction: discord.Interaction) -> discord.Guild:
-    if interaction.guild is None:
-        raise UserFacingError("This command works inside a server, not in DMs.")
-    return interaction.guild
-
-
 class Setup(commands.Cog):
     group = app_commands.Group(
         name="setup",
@@ -67,7 +61,7 @@ class Setup(commands.Cog):
 
     async def _save(self, interaction: discord.Interaction, **changes: Any) -> None:
         """Write, audit, and answer with what changed plus the permission report."""
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         settings, changed = await apply_changes(
             self.bot.db, guild.id, interaction.user.id, **changes
         )
@@ -77,7 +71,7 @@ class Setup(commands.Cog):
     async def _finish_wizard(
         self, interaction: discord.Interaction, choices: dict[str, Any]
     ) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         settings, changed = await apply_changes(
             self.bot.db, guild.id, interaction.user.id, **choices
         )
@@ -102,7 +96,7 @@ class Setup(commands.Cog):
     @group.command(name="start", description="Guided setup: channels, roles, region, timezone")
     @manager_only
     async def start(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         settings = await get_settings(self.bot.db, guild.id)
         wizard = SetupWizard(
             interaction.user.id, guild, settings, self.bot.content.regions, self._finish_wizard
@@ -112,7 +106,7 @@ class Setup(commands.Cog):
     @group.command(name="show", description="Current settings and any permission I'm missing")
     @manager_only
     async def show(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         settings = await get_settings(self.bot.db, guild.id)
         embed = summary_embed(
             guild.name,
@@ -239,7 +233,7 @@ class Setup(commands.Cog):
     @group.command(name="audit", description="Recent setting changes and moderator actions")
     @manager_only
     async def audit_log(self, interaction: discord.Interaction) -> None:
-        guild = _guild(interaction)
+        guild = require_guild(interaction)
         entries = await audit.recent(self.bot.db, guild.id, AUDIT_LIMIT)
         if not entries:
             await interaction.response.send_message(
