@@ -24,6 +24,8 @@ from bot.clock import FakeClock
 from bot.config import Settings, load_settings
 from bot.content import Content, default_content_dir, load_content
 from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+from bot.storage.db import Database
+from bot.storage.migrate import migrate
 
 TEST_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, outside any DST change
 
@@ -86,3 +88,12 @@ async def bot(
 ) -> AsyncIterator[Bridgeline]:
     async with run_bot(make_bridgeline(), fake) as running:
         yield running
+
+
+@pytest.fixture
+async def db(data_dir: Path) -> AsyncIterator[Database]:
+    """A migrated database of its own, for service tests that need no Discord."""
+    database = await Database.open(data_dir / "bridgeline.sqlite3")
+    await migrate(database)
+    yield database
+    await database.close()

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.checkins import repo
 from bot.checkins.datarights import Member, export_member, forget_member, member_tables
 from bot.privacy import pseudonym, short_label
 from bot.storage import audit
 from bot.storage.db import Database
-from bot.storage.migrate import migrate
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 SECRET = b"k" * 32
 GUILD = 111
 ALICE = Member(GUILD, 501, pseudonym(SECRET, GUILD, 501))
 BOB = Member(GUILD, 502, pseudonym(SECRET, GUILD, 502))
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "t.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def test_checkins_are_stored_by_pseudonym_newest_first(db: Database) -> None:

@@ -1,9 +1,7 @@
 """The shuffle bag (pure) and the server's own prompts."""
 
 import itertools
-from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
 from random import Random
 
 import pytest
@@ -18,7 +16,6 @@ from bot.daily_prompts.custom import (
     remove_custom,
 )
 from bot.storage.db import Database
-from bot.storage.migrate import migrate
 
 
 def take(bag: Bag, pool: list[str], rng: Random, last: str | None) -> tuple[Bag, str]:
@@ -67,14 +64,6 @@ def test_a_single_prompt_still_posts_every_day() -> None:
 
 def test_an_empty_pool_has_nothing_to_draw() -> None:
     assert next_key(arrange({}, [], Random(0))) is None
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bridgeline.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 def test_custom_text_is_tidied_and_length_checked() -> None:

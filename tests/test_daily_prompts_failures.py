@@ -1,7 +1,6 @@
 """Claims under crashes, two processes, Discord failures, slow servers and pacing."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from random import Random
@@ -32,14 +31,6 @@ CHANNEL = 2001
 PROMPTS = tuple(Prompt(f"p{i}", "gratitude", f"Gratitude prompt number {i}.") for i in range(6))
 START = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 SLOT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bridgeline.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 def scheduler(db: Database, sender: object, **kwargs: object) -> PromptScheduler:

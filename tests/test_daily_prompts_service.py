@@ -2,9 +2,7 @@
 catch-up after downtime, rotation and post-now."""
 
 import itertools
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +15,6 @@ from bot.daily_prompts.custom import add_custom, remove_custom
 from bot.daily_prompts.memory import MemorySender
 from bot.daily_prompts.schedules import configure, get_schedule, resume
 from bot.storage.db import Database
-from bot.storage.migrate import migrate
 
 GUILD = 1001
 CHANNEL = 2001
@@ -26,14 +23,6 @@ PROMPTS = tuple(Prompt(f"p{i}", "self", f"Reflection prompt number {i}.") for i 
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bridgeline.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 class Rig:

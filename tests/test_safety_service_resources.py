@@ -1,8 +1,6 @@
 """Server-added resources: validated before they are stored."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -15,17 +13,8 @@ from bot.safety_service.server_resources import (
     validate,
 )
 from bot.storage.db import Database
-from bot.storage.migrate import migrate
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "t.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 def test_validate_cleans_whitespace() -> None:

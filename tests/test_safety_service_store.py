@@ -1,10 +1,7 @@
 """The safety tables: cooldowns, alerts, offers and member regions, across a reopen."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.privacy import pseudonym
 from bot.safety_service import alerts, offers
@@ -19,14 +16,6 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SECRET = b"s" * 32
 GUILD = 111
 USER = 987654321012345678
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "t.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 async def test_cooldown_one_reply_per_category_per_six_hours(db: Database) -> None:

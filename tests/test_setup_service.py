@@ -1,6 +1,4 @@
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 import discord
 import pytest
@@ -10,18 +8,9 @@ from bot.daily_prompts.schedules import configure, set_options
 from bot.storage import audit
 from bot.storage.db import Database
 from bot.storage.guilds import GuildSettings, get_settings, update_settings
-from bot.storage.migrate import migrate
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 G1, G2 = 111, 222
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "t.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 # --- permission report -----------------------------------------------------------------------
