@@ -382,11 +382,13 @@ def required(
     initial: bool,
     prefix: Literal = ("", False, False),
     collect: list[LiteralSet] | None = None,
+    ends: bool = False,
 ) -> LiteralSet | None:
     """The most selective literal set one of which every match of ``seq`` contains.
 
     ``prefix``: literal text just before this sequence, as in "t(?:old|ells)". ``collect``
-    receives every usable required set of this sequence (all of them must occur).
+    receives every usable required set of this sequence (all of them must occur). ``ends``:
+    a word cannot go on after the sequence ("(?:help|please)\\b"), so a last literal is whole.
     """
     best: LiteralSet | None = None
     run: list[str] = list(prefix[0])
@@ -407,7 +409,7 @@ def required(
             consider(frozenset({("".join(run), run_initial, ends)}))
             run.clear()
 
-    for node in seq.items:
+    for position, node in enumerate(seq.items):
         if isinstance(node, Lit):
             if _is_word(node.ch):
                 if not run:
@@ -427,10 +429,11 @@ def required(
         elif isinstance(node, Seq | Alt):
             pending = ("".join(run), run_initial, False) if run else ("", False, False)
             run.clear()
+            after = _word_ends_before(seq.items, position + 1, ends)
             if isinstance(node, Seq):
-                consider(required(node, boundary, pending))
+                consider(required(node, boundary, pending, ends=after))
             else:
-                consider(_branches(node, boundary, pending))
+                consider(_branches(node, boundary, pending, after))
             boundary = _starts_after(node, boundary and not pending[0])
         elif isinstance(node, Repeat):
             body = node.body.items
@@ -454,14 +457,29 @@ def required(
             if node.symbols is not None:
                 consider(frozenset((c, False, False) for c in node.symbols))  # (?:🪦|⚰)
             boundary = node.nonword_only
-    flush()
+    flush(ends)
     return best
 
 
-def _branches(alt: Alt, initial: bool, prefix: Literal) -> LiteralSet | None:
+def _word_ends_before(items: tuple[Node, ...], start: int, ends: bool) -> bool:
+    """Whether no word character can follow right before ``items[start:]``."""
+    for node in items[start:]:
+        if isinstance(node, Look):
+            continue
+        if isinstance(node, At):
+            return node.ends
+        if isinstance(node, Lit):
+            return not _is_word(node.ch)
+        if isinstance(node, CharSet):
+            return node.nonword_only
+        return False
+    return ends
+
+
+def _branches(alt: Alt, initial: bool, prefix: Literal, ends: bool = False) -> LiteralSet | None:
     out: set[Literal] = set()
     for branch in alt.branches:
-        cands = required(branch, initial, prefix)
+        cands = required(branch, initial, prefix, ends=ends)
         if not cands:
             return None
         out |= cands
