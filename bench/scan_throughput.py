@@ -4,6 +4,8 @@ Prints three figures measured in the same run on the same generated messages:
   detector  Detector.scan (normalise, match, exclusions, offsets)
   baseline  a naive scan: lowercase, then re.search with each pattern in a loop
   floor     unicodedata NFKC + casefold alone (what any Unicode-aware scan must pay)
+Times are CPU seconds of this process (best of R runs), so other work on a shared machine
+does not count against the detector; the floor is tiny per call, so its figure is the noisiest.
 Usage: .venv/bin/python bench/scan_throughput.py [--messages N] [--repeat R] [--seed S]
 """
 
