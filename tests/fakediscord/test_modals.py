@@ -48,8 +48,6 @@ async def test_modal_answers_are_checked_like_the_client_does(
 ) -> None:
     await open_survey(fake, world)
     ok = {"Your words": "hi", "Mood": "calm", "Who": "mod"}
-    with pytest.raises(ValueError, match="'Your words' must be 0-50 chars"):
-        await fake.submit_modal({**ok, "Your words": "x" * 51}, world.you)
     with pytest.raises(ValueError, match="not among the options"):
         await fake.submit_modal({**ok, "Mood": "angry"}, world.you)
     with pytest.raises(ValueError, match="takes 1-2 value"):
