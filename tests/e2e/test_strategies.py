@@ -294,3 +294,59 @@ async def test_share_refused_by_discord_is_explained_too(
     refused = await answer_to_click(fake, shown, "Share in channel")
     assert refused.ephemeral and "can't post" in refused.text
     assert [m for m in fake.messages(world.general) if not m.ephemeral] == []
+
+
+# --- In the bot's DMs: the same private answers, without "Share in channel" --------------------
+
+
+async def dm_reply(
+    fake: FakeDiscord, path: str, options: dict[str, Any] | None = None, user: Any = "you"
+) -> FakeMessage:
+    inter = await fake.slash(path, options, user, fake.dm_channel(user))
+    response = await inter.response()
+    assert response.message is not None and response.message.channel.type == 1
+    return response.message
+
+
+async def test_strategy_show_in_a_dm_pages_without_a_share_button(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    strategy = bot.content.strategy("boundaries")
+    assert strategy is not None
+    in_server = await private_reply(fake, "strategy show", {"strategy": strategy.id})
+    assert "Share in channel" in labels(in_server)
+
+    shown = await dm_reply(fake, "strategy show", {"strategy": strategy.id})
+    assert shown.embeds == in_server.embeds
+    assert labels(shown) == ["Previous", "1 / 3", "Next"]
+    turned = await answer_to_click(fake, shown, "Next")
+    assert turned.type == 7 and "2 / 3" in labels(shown)
+    assert strategy.scripts[0].text in shown.text
+
+
+async def test_strategy_list_and_steps_in_a_dm(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    listed = await dm_reply(fake, "strategy list")
+    assert all(s.title in listed.text for s in bot.content.strategies)
+    assert labels(listed) == [], "no share button in DMs"
+    menu = listed.selects[0]
+    picked = await fake.select(listed, menu["custom_id"], ["boundaries"], world.you)
+    opened = await picked.response()
+    assert opened.message is not None and "Boundaries around silence" in opened.message.text
+    assert "Share in channel" not in labels(opened.message)
+
+    steps = await dm_reply(fake, "strategy steps")
+    assert bot.content.sequence[0].label in steps.text and labels(steps) == []
+
+
+async def test_script_in_a_dm_finds_words_and_gives_support_for_fear(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    words = await dm_reply(fake, "script", {"situation": "my partner ignores me after a fight"})
+    assert "Words you could use" in words.text and labels(words) == []
+
+    support = await dm_reply(fake, "script", {"situation": "im scared he will hurt me"})
+    assert "Words you could use" not in support.text and "/resources show" in support.text
+    assert "findahelpline.com" in support.text, "no server, so international services"
+    assert labels(support) == []
