@@ -49,6 +49,7 @@ class OffsetClock:
 
     def __init__(self) -> None:
         self._offset = timedelta(0)
+        self.changed = asyncio.Event()
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self._offset
@@ -57,6 +58,8 @@ class OffsetClock:
         if delta < timedelta(0):
             raise ValueError("time only moves forward")
         self._offset += delta
+        self.changed.set()
+        self.changed = asyncio.Event()
         return self.now()
 
 

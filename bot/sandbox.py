@@ -21,8 +21,9 @@ from bot.content import check_content
 from bot.fakediscord.sandbox import Sandbox, run_sandbox
 from bot.log import setup_logging
 
-# Services that expose `run_due(now)`: attribute names on the bot, set by their cogs.
-DUE_RUNNERS = ("prompt_scheduler", "anonymous_poster")
+# Services that expose `run_due(now)`: attribute names on the bot, set by their cogs. Tasks
+# that wait on the clock (delayed anonymous posts) wake by themselves through `clock.changed`.
+DUE_RUNNERS = ("prompt_scheduler",)
 
 
 def run(data_dir: Path | None = None) -> int:
