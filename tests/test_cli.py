@@ -90,3 +90,24 @@ def test_backup_without_database_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_backup_copies_the_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    data = tmp_path / "data"
+    data.mkdir()
+    live = sqlite3.connect(data / "bridgeline.sqlite3")
+    live.execute("PRAGMA journal_mode = WAL")
+    live.execute("CREATE TABLE t (x INTEGER)")
+    live.executemany("INSERT INTO t VALUES (?)", [(i,) for i in range(100)])
+    live.commit()  # the connection stays open, as the running bot's would
+    try:
+        result = bridgeline(tmp_path, "backup", str(tmp_path / "copy.sqlite3"))
+        assert result.returncode == 0, result.stderr
+        assert "Backed up" in result.stdout
+        copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+        assert copy.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 100
+        copy.close()
+    finally:
+        live.close()
