@@ -1,42 +1,53 @@
-"""Interaction latency through the fake Discord: a bare bot vs. a bot that reads a database.
+"""Interaction latency through the fake Discord: a bare bot vs. Bridgeline reading its database.
+
+(a) discord.py with nothing but /ping. (b) the real Bridgeline bot (temp data dir, shipped
+content, built as tests/conftest.py does) answering a command that reads the database: by
+default `/checkin history` for a member with a few check-ins (three queries: own check-ins,
+their posts, the server's settings), or `--command "resources show"` (member region, server
+settings, server resources).
 
 For each bot: N interactions one after another, then M sent at once. Latency is the time from
 the fake sending INTERACTION_CREATE to it receiving the bot's callback. Prints p50/p99 and the
 ratio b/a. Goal (reported, not asserted): p99 of (b) within 1.5x of (a), and all M concurrent
 answers well under Discord's 3 s deadline.
 
-    .venv/bin/python bench/interaction_latency.py [-n 200] [-m 200]
-        [--rounds 3] [--bot-b module:factory] [--command "strategy show"]
-        [--options '{"name": "x"}']
+    .venv/bin/python bench/interaction_latency.py [-n 200] [-m 200] [--rounds 3]
+        [--command "checkin history"] [--options '{}'] [--profile out.pstats]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
-import inspect
+import cProfile
 import json
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import discord
 from discord.ext import commands
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.fakediscord import FakeDiscord, run_bot
+from bot.checkins.ui import BODY_ID, MOOD_ID
+from bot.client import Bridgeline
+from bot.config import load_settings
+from bot.content import default_content_dir, load_content
+from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
 
-BotFactory = Callable[[], Any]  # returns a commands.Bot, or an awaitable of one
+#: Check-ins the member has before /checkin history is measured.
+SEEDED_CHECKINS = 5
+WARM_UP = 20
+DEADLINE_S = 3.0
 
 
-def bare_bot() -> commands.Bot:
+def bare_bot(data_dir: Path) -> commands.Bot:
     """(a) discord.py with nothing but /ping."""
     bot = commands.Bot(
         command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.02
@@ -49,58 +60,33 @@ def bare_bot() -> commands.Bot:
     return bot
 
 
-class DbBot(commands.Bot):
-    """Stand-in for (b): /ping reads a row from an aiosqlite database before answering."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.02
-        )
-        self.db: aiosqlite.Connection | None = None
-        self._dir = tempfile.TemporaryDirectory()
-
-    async def setup_hook(self) -> None:
-        self.db = await aiosqlite.connect(Path(self._dir.name) / "bench.sqlite3")
-        await self.db.execute("PRAGMA journal_mode=WAL")
-        await self.db.execute("CREATE TABLE strategy (name TEXT PRIMARY KEY, body TEXT)")
-        rows = [(f"s{i}", f"Strategy {i}: breathe, then speak.") for i in range(500)]
-        await self.db.executemany("INSERT INTO strategy VALUES (?, ?)", rows)
-        await self.db.commit()
-
-        @self.tree.command(description="pong from the database")
-        async def ping(interaction: discord.Interaction) -> None:
-            assert self.db is not None
-            key = f"s{interaction.id % 500}"
-            async with self.db.execute("SELECT body FROM strategy WHERE name = ?", (key,)) as cur:
-                row = await cur.fetchone()
-            await interaction.response.send_message(row[0] if row else "?", ephemeral=True)
-
-    async def close(self) -> None:
-        if self.db is not None:
-            await self.db.close()
-        await super().close()
-        self._dir.cleanup()
+def bridgeline_bot(data_dir: Path) -> Bridgeline:
+    """(b) as tests/conftest.py builds it, on the system clock and a fresh data dir."""
+    settings = load_settings(
+        environ={"BRIDGELINE_DATA_DIR": str(data_dir)},
+        env_file=None,
+        require_token=False,
+        base_dir=data_dir.parent,
+    )
+    return Bridgeline(settings, load_content(default_content_dir()), guild_ready_timeout=0.02)
 
 
-def db_bot() -> commands.Bot:
-    return DbBot()
+async def seed_checkins(fake: FakeDiscord, world: StandardGuild) -> None:
+    """A few private check-ins by "you", made the way a member makes them."""
+    for day in range(SEEDED_CHECKINS):
+        await (await fake.slash("checkin new", None, world.you, world.general)).modal_shown()
+        fields = {MOOD_ID: str(day % 5 + 1), BODY_ID: f"Day {day}: we talked a little."}
+        answer = await (await fake.submit_modal(fields, world.you)).response()
+        assert "saved" in answer.text, answer.text
 
 
-# >>> BRIDGELINE HOOK ------------------------------------------------------------------------
-# To measure the real bot, pass --bot-b "module:callable" where the callable returns (or
-# awaits to) a Bridgeline bot built with guild_ready_timeout=0.02 and a throwaway database,
-# plus --command/--options naming a real command that reads the database, e.g.
-#   --bot-b bot.client:bench_bot --command "strategy show" --options '{"name": "boundaries"}'
-DEFAULT_BOT_B = db_bot
-# <<< BRIDGELINE HOOK ------------------------------------------------------------------------
-
-
-def load_factory(spec: str | None) -> BotFactory:
-    if not spec:
-        return DEFAULT_BOT_B
-    module, _, name = spec.partition(":")
-    factory: BotFactory = getattr(importlib.import_module(module), name)
-    return factory
+@dataclass(frozen=True)
+class Target:
+    label: str
+    factory: Callable[[Path], commands.Bot]
+    command: str
+    options: dict[str, Any] = field(default_factory=dict)
+    prepare: Callable[[FakeDiscord, StandardGuild], Awaitable[None]] | None = None
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -110,67 +96,103 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 async def measure(
-    factory: BotFactory, command: str, options: dict[str, Any], n: int, m: int
+    target: Target, n: int, m: int, profiler: cProfile.Profile | None = None
 ) -> dict[str, Any]:
-    async with FakeDiscord() as fake:
-        world = await fake.standard_guild()
-        made = factory()
-        bot = await made if inspect.isawaitable(made) else made
-        async with run_bot(bot, fake):
-            for _ in range(20):  # warm-up
-                await (await fake.slash(command, options, world.you, world.general)).response()
-            sequential: list[float] = []
-            for _ in range(n):
-                inter = await fake.slash(command, options, world.you, world.general)
-                cb = await inter.response(timeout=10)
-                sequential.append(cb.at - inter.created)
-            start = time.perf_counter()
-            sent = [await fake.slash(command, options, world.you, world.general) for _ in range(m)]
-            answers = await asyncio.gather(*(i.response(timeout=30) for i in sent))
-            wall = time.perf_counter() - start
-            concurrent = [cb.at - i.created for i, cb in zip(sent, answers, strict=True)]
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        async with FakeDiscord() as fake:
+            fake.response_deadline = 600.0  # measure late answers instead of refusing them
+            world = await fake.standard_guild()
+            async with run_bot(target.factory(Path(tmp) / "data"), fake):
+                if target.prepare is not None:
+                    await target.prepare(fake, world)
+
+                async def one() -> Any:
+                    return await fake.slash(target.command, target.options, world.you, "general")
+
+                first = await (await one()).response()
+                sample = first.text.splitlines()[0] if first.text else f"callback {first.type}"
+                for _ in range(WARM_UP - 1):
+                    await (await one()).response()
+                if profiler is not None:
+                    profiler.enable()
+                sequential: list[float] = []
+                for _ in range(n):
+                    inter = await one()
+                    cb = await inter.response(timeout=10)
+                    sequential.append(cb.at - inter.created)
+                start = time.perf_counter()
+                sent = [await one() for _ in range(m)]
+                answers = await asyncio.gather(*(i.response(timeout=60) for i in sent))
+                wall = time.perf_counter() - start
+                if profiler is not None:
+                    profiler.disable()
+                concurrent = [cb.at - i.created for i, cb in zip(sent, answers, strict=True)]
+                errors = [cb.text for cb in answers if "error id" in cb.text]
+                assert not errors, f"{target.label} failed: {errors[0]}"
             fake.assert_no_violations()
-    return {"sequential": sequential, "concurrent": concurrent, "wall": wall}
+    return {"sequential": sequential, "concurrent": concurrent, "wall": wall, "sample": sample}
 
 
 def row(name: str, mode: str, values: list[float], extra: str = "") -> str:
     p50, p99 = percentile(values, 50) * 1000, percentile(values, 99) * 1000
     mean = statistics.fmean(values) * 1000
-    return f"{name:<22} {mode:<11} {len(values):>4} {p50:>9.2f} {p99:>9.2f} {mean:>9.2f} {extra}"
+    return f"{name:<32} {mode:<11} {len(values):>4} {p50:>9.2f} {p99:>9.2f} {mean:>9.2f} {extra}"
 
 
-async def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=200, help="sequential interactions")
-    parser.add_argument("-m", type=int, default=200, help="interactions sent at once")
-    parser.add_argument("--rounds", type=int, default=3, help="a/b rounds, interleaved")
-    parser.add_argument("--bot-b", help="module:callable returning bot (b)")
-    parser.add_argument("--command", default="ping", help="command path for bot (b)")
-    parser.add_argument("--options", default="{}", help="JSON options for bot (b)")
-    args = parser.parse_args(argv)
-    factory_b, options_b = load_factory(args.bot_b), json.loads(args.options)
-    runs: dict[str, list[dict[str, Any]]] = {"a": [], "b": []}
-    for _ in range(args.rounds):  # interleaved, so background load hits both alike
-        runs["a"].append(await measure(bare_bot, "ping", {}, args.n, args.m))
-        runs["b"].append(await measure(factory_b, args.command, options_b, args.n, args.m))
-    names = {"a": "(a) bare /ping", "b": f"(b) /{args.command}"[:22]}
-    print(f"{args.rounds} round(s); latency = INTERACTION_CREATE sent -> callback received")
-    print(f"{'bot':<22} {'mode':<11} {'n':>4} {'p50 ms':>9} {'p99 ms':>9} {'mean ms':>9}")
+def report(targets: dict[str, Target], runs: dict[str, list[dict[str, Any]]], rounds: int) -> None:
+    print(f"{rounds} round(s); latency = INTERACTION_CREATE sent -> callback received")
+    for target, done in zip(targets.values(), runs.values(), strict=True):
+        print(f"{target.label} answers: {done[0]['sample'][:70]!r}")
+    print(f"{'bot':<32} {'mode':<11} {'n':>4} {'p50 ms':>9} {'p99 ms':>9} {'mean ms':>9}")
     p99: dict[tuple[str, str], float] = {}
-    for key in ("a", "b"):
+    for key, target in targets.items():
         for mode in ("sequential", "concurrent"):
             best = min(runs[key], key=lambda r, mode=mode: percentile(r[mode], 99))
-            values = best[mode]
             p99[key, mode] = statistics.median(percentile(r[mode], 99) for r in runs[key])
             extra = f"all in {best['wall']:.3f} s" if mode == "concurrent" else ""
-            print(row(names[key], mode, values, extra))
+            print(row(target.label[:32], mode, best[mode], extra))
     print("(rows show the round with the lowest p99; ratios use the median p99 of all rounds)")
     for mode in ("sequential", "concurrent"):
         ratio = p99["b", mode] / p99["a", mode]
         verdict = "within" if ratio <= 1.5 else "OVER"
         print(f"p99 ratio b/a {mode}: {ratio:.2f}x ({verdict} the 1.5x goal)")
-    worst = max(max(r["concurrent"]) for rs in runs.values() for r in rs)
-    print(f"slowest concurrent answer: {worst * 1000:.1f} ms (Discord's deadline: 3000 ms)")
+    for key, target in targets.items():
+        worst = max(max(r["concurrent"]) for r in runs[key])
+        late = sum(v > DEADLINE_S for r in runs[key] for v in r["concurrent"])
+        print(
+            f"{target.label}: slowest concurrent answer {worst * 1000:.1f} ms, "
+            f"{late} over Discord's {DEADLINE_S * 1000:.0f} ms deadline"
+        )
+
+
+async def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("-n", type=int, default=200, help="sequential interactions")
+    parser.add_argument("-m", type=int, default=200, help="interactions sent at once")
+    parser.add_argument("--rounds", type=int, default=3, help="a/b rounds, interleaved")
+    parser.add_argument("--command", default="checkin history", help="Bridgeline command (b)")
+    parser.add_argument("--options", default="{}", help="JSON options for the command")
+    parser.add_argument("--profile", help="cProfile (b)'s measured part to this .pstats file")
+    args = parser.parse_args(argv)
+    targets = {
+        "a": Target("(a) bare /ping", bare_bot, "ping"),
+        "b": Target(
+            f"(b) Bridgeline /{args.command}",
+            bridgeline_bot,
+            args.command,
+            json.loads(args.options),
+            seed_checkins,
+        ),
+    }
+    profiler = cProfile.Profile() if args.profile else None
+    runs: dict[str, list[dict[str, Any]]] = {"a": [], "b": []}
+    for _ in range(args.rounds):  # interleaved, so background load hits both alike
+        runs["a"].append(await measure(targets["a"], args.n, args.m))
+        runs["b"].append(await measure(targets["b"], args.n, args.m, profiler))
+    report(targets, runs, args.rounds)
+    if profiler is not None:
+        profiler.dump_stats(args.profile)
+        print(f"profile of (b) written to {args.profile}")
     return 0
 
 

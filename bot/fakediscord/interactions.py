@@ -26,7 +26,8 @@ class Callback:
     type: int
     data: dict[str, Any]
     message: FakeMessage | None = None
-    #: Event-loop time the fake received it (``Interaction.created`` is when it was sent).
+    #: Event-loop time the request reached the fake, before its body was read and validated
+    #: (``Interaction.created`` is when the interaction was sent).
     at: float = 0.0
 
     @property

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any
 
 from .interactions import Callback, Interaction
@@ -116,7 +115,7 @@ async def _publish(fake: FakeDiscord, msg: FakeMessage, event: str = "MESSAGE_CR
 @route("POST", "/interactions/{interaction_id}/{interaction_token}/callback")
 async def interaction_callback(fake: FakeDiscord, req: Req) -> Reply:
     inter = _interaction(fake, req)
-    late = asyncio.get_running_loop().time() - inter.created > fake.response_deadline
+    late = req.received - inter.created > fake.response_deadline
     if fake.faults.deadline_exceeded or late:
         raise HTTPError(404, 10062)
     if inter.acknowledged:
@@ -128,7 +127,7 @@ async def interaction_callback(fake: FakeDiscord, req: Req) -> Reply:
         fake.record_violations([Violation(req.route, "interaction flow", "$.type", problem)])
         raise HTTPError(400, 50035, "Interaction response type invalid")
     data: dict[str, Any] = body.get("data") or {}
-    callback = Callback(kind, data, at=asyncio.get_running_loop().time())
+    callback = Callback(kind, data, at=req.received)
     if kind == 4:
         inter.original = callback.message = fake.add_message(_bot_message(fake, inter, data))
         await _publish(fake, inter.original)

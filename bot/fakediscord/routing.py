@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -32,6 +33,8 @@ class Req:
     body: Any
     query: MultiMapping[str]
     files: list[dict[str, Any]] = field(default_factory=list)
+    #: Event-loop time the request arrived, before the fake read and validated the body.
+    received: float = 0.0
 
     def id(self, name: str) -> int:
         return int(self.params[name])
@@ -127,6 +130,7 @@ async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
 async def _serve(
     fake: FakeDiscord, method: str, path: str, fn: Handler, request: web.Request
 ) -> web.Response:
+    received = asyncio.get_running_loop().time()
     route_key = f"{method} {path}"
     body, files = await _read_body(request)
     params = dict(request.match_info)
@@ -148,7 +152,7 @@ async def _serve(
         record.status = status
         return json_response(status, data, headers)
     try:
-        status, data = await fn(fake, Req(route_key, params, body, request.query, files))
+        status, data = await fn(fake, Req(route_key, params, body, request.query, files, received))
     except HTTPError as exc:
         status, data = exc.status, error_body(exc.code, exc.message)
     record.status = status

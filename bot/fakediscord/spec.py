@@ -115,6 +115,17 @@ def validate(route: str, body: Any) -> list[Violation]:
     key = route_schema_key(route, body)
     if key is None:
         return []
+    # A bot sends the same bodies again and again (a menu, a page, an ack); checking one against
+    # the schemas costs about 1 ms, so each distinct body is checked once per process.
+    return list(_validate_once(route, key, json.dumps(body, sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _validate_once(route: str, key: str, canonical: str) -> tuple[Violation, ...]:
+    return tuple(_validate(route, key, json.loads(canonical)))
+
+
+def _validate(route: str, key: str, body: Any) -> list[Violation]:
     found: list[Violation] = []
     for error in _validator(key).iter_errors(body):
         leaf = best_match([error])
