@@ -17,6 +17,7 @@ from .harness import run_bot
 from .interactions import Interaction
 from .messages import FakeMessage
 from .render import render_message, render_modal
+from .state import Channel
 from .world import StandardGuild
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,8 @@ plain text                                   say it in the current channel
 :click N            press button N of the last bot message shown
 :select N value...  choose value(s) in select menu N of the last bot message shown
 :submit field=value ...   fill in the form the bot showed you (by label or id)
-:as member|mod|owner      act as another person      :channel NAME   switch channel
-:read [CHANNEL]     show a channel as you see it     :help   :quit"""
+:as member|mod|owner      act as another person      :channel NAME|dm   switch channel
+:read [CHANNEL|dm]  show a channel as you see it     :help   :quit"""
 
 
 class Sandbox:
@@ -101,6 +102,10 @@ class Sandbox:
             if len(self.fake.requests) == count:
                 return
 
+    def find_channel(self, name: str) -> Channel:
+        """A channel by name; ``dm`` is the current person's DMs with the bot."""
+        return self.fake.dm_channel(self.user) if name == "dm" else self.fake.channel(name)
+
     def mark_seen(self) -> None:
         for msg in self.fake.messages_by_id.values():
             state = (msg.content, repr(msg.embeds), repr(msg.components), str(msg.deleted))
@@ -150,13 +155,16 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
         box.write(HELP + "".join(f"\n:{cmd}" for cmd in extra))
     elif name == "as":
         box.user = box.people[args[0]]
+        if box.channel.type == 1:  # stay in DMs: this person's DMs with the bot
+            box.channel = fake.dm_channel(box.user)
         box.mark_seen()
         box.write(f"(you are now {box.user.name})")
     elif name == "channel":
-        box.channel = fake.channel(args[0])
-        box.write(f"(now in #{box.channel.name})")
+        box.channel = box.find_channel(args[0])
+        where = "your DMs with the bot" if box.channel.type == 1 else f"#{box.channel.name}"
+        box.write(f"(now in {where})")
     elif name == "read":
-        chan = fake.channel(args[0]) if args else box.channel
+        chan = box.find_channel(args[0]) if args else box.channel
         if not fake.permissions_in(box.user.user, chan) & VIEW_CHANNEL:
             box.write(f"(you cannot see #{chan.name})")
         for msg in fake.messages(chan, as_user=box.user):
@@ -237,7 +245,8 @@ async def run_sandbox(
             box.write(":help lists the commands.")
             watcher = asyncio.create_task(_watch(box)) if interactive else None
             while True:
-                prompt = f"{box.user.name}@#{box.channel.name}> "
+                where = "dm" if box.channel.type == 1 else f"#{box.channel.name}"
+                prompt = f"{box.user.name}@{where}> "
                 if interactive:
                     try:
                         line = await loop.run_in_executor(None, input, prompt)

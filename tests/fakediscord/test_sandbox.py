@@ -26,6 +26,10 @@ SCRIPT = """\
 :bogus
 /strategy show
 :tick 5m
+:channel dm
+/strategy show name:boundaries
+:as member
+:read dm
 :quit
 /ping
 """
@@ -63,6 +67,9 @@ async def test_scripted_session_transcript(make_bot: Any, monkeypatch: pytest.Mo
     assert "unknown command :bogus" in text
     assert "error: option 'name' is required" in text
     assert ticks == [["5m"]] and "(time moves on by 5m)" in text
+    assert "(now in your DMs with the bot)" in text and "mod@dm> /strategy show" in text
+    assert "DM to mod | Bridgeline (only you can see this):" in text and "** Boundaries **" in text
+    assert "you@dm> :read dm" in text
     assert text.count("> /ping") == 1  # nothing after :quit runs
 
 

@@ -137,3 +137,12 @@ async def test_discord_py_select_defaults_are_accepted(
         {"id": world.you.id, "type": "user"},
         {"id": world.guild.id, "type": "role"},
     ]
+
+
+def test_repeated_bodies_get_the_same_answer_from_the_cache() -> None:
+    bad = {"type": 4, "data": {"content": 5}}
+    first = fake_spec.validate(CALLBACK, bad)
+    first.clear()  # callers get their own list
+    again = fake_spec.validate(CALLBACK, {"data": {"content": 5}, "type": 4})  # key order
+    assert [v.path for v in again] == ["$.data.content"]
+    assert fake_spec.validate(CALLBACK, {"type": 4, "data": {"content": "5"}}) == []
