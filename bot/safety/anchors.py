@@ -1,26 +1,25 @@
 """A cheap prefilter: which patterns could possibly match this normalised text?
 
-Python's regex engine tries every alternative at every position, so running ~60 patterns, or
+Python's regex engine tries every alternative at every position, so running ~90 patterns, or
 one alternation of all of them, costs tens of microseconds per message. Most chat is benign,
 so we first ask a much cheaper question: does the text contain a literal that some pattern
 cannot match without?
 
-Each top-level alternative of each pattern is keyed on its most selective required literal
-set (``regex_literals.py``). Key literals that start a word go into one regex shaped as a
-trie (``\\b(?:k(?:il|ms(?!\\w))|su(?:icid)...)``), which the engine walks with one character
-test per branch, so a single ``findall`` finds every key in a message; the few others (emoji,
-word middles) are substring tests. Only when some alternative is keyed does a second trie of
-every other required literal confirm it ("want" and "die", and a ``near`` word), before its
-pattern runs. A pattern whose syntax the reader does not model is always run: the prefilter
-can save time, never drop a hit.
+Each top-level alternative of each pattern requires some literal sets (``regex_literals.py``):
+one literal of every set must occur. Literals are made of word characters (so each lies inside
+one word of the text) or are symbols such as emoji. A message is split into words with C-level
+string calls; what each distinct word proves (a bit per literal it contains, and the
+alternatives keyed on it) is worked out once and cached, since chat reuses a small vocabulary.
+A message's mask is the OR of its words' masks, and only the alternatives keyed by one of its
+words (on their rarest set) are checked, each with one AND per required set. A pattern whose
+syntax the reader does not model is always run: the prefilter can save time, never drop a hit.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import reduce
-from operator import or_
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from bot.safety.regex_literals import (
     Literal,
@@ -34,6 +33,13 @@ from bot.safety.regex_literals import (
 _Alt = tuple[int, int]  # (pattern index, alternative index)
 _Trie = dict[str, "_Trie"]
 _END, _WHOLE = "", "$"  # trie markers: a literal may end here / a whole word ends here
+_WordInfo = tuple[int, tuple[_Alt, ...]]  # (literal bits, alternatives keyed by them)
+
+_K = TypeVar("_K", str, bytes)
+_WORD = re.compile(r"\w+")
+# ASCII text splits into words in C: every byte that is not \w becomes a space.
+_ASCII_SPLIT = bytes(i if re.match(rb"\w", bytes([i])) else 32 for i in range(256))
+_CACHE_LIMIT = 50_000  # distinct words remembered; cleared when full (typos, names, noise)
 
 
 def trie_regex(literals: Iterable[Literal]) -> str:
@@ -65,6 +71,24 @@ def trie_regex(literals: Iterable[Literal]) -> str:
     return emit(root)
 
 
+class _WordCache(dict[_K, _WordInfo]):
+    """What each distinct word proves, worked out on first sight; cleared when full."""
+
+    def __init__(self, compute: Callable[[_K], _WordInfo]) -> None:
+        super().__init__()
+        self._compute: Callable[[_K], _WordInfo] = compute
+
+    def __missing__(self, word: _K) -> _WordInfo:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        info = self[word] = self._compute(word)
+        return info
+
+
+def _is_word_text(text: str) -> bool:
+    return all(c.isalnum() or c == "_" for c in text)
+
+
 class AnchorIndex:
     """Which patterns, and which of their top-level alternatives, might match a text.
 
@@ -75,8 +99,6 @@ class AnchorIndex:
     """
 
     def __init__(self, patterns: Iterable[tuple[str, str | None]]) -> None:
-        by_key: dict[Literal, set[_Alt]] = {}
-        literals: set[Literal] = set()
         always: set[int] = set()
         ranked: dict[_Alt, list[LiteralSet]] = {}
         self.alternative_regex: dict[_Alt, str] = {}
@@ -92,44 +114,35 @@ class AnchorIndex:
             for a, (text, sets) in enumerate(split):
                 self.alternative_regex[(index, a)] = text
                 ranked[(index, a)] = sorted(sets + ([extra] if extra else []), key=score)[::-1]
-                for lit in ranked[(index, a)][0]:
-                    by_key.setdefault(lit, set()).add((index, a))
         self.always = frozenset(always)
-        # Word-start literals are found by trie regexes; a match stands for every literal it
-        # proves ("suicid" also proves "sui"). Each literal gets a bit, so a message's words
-        # become one int and "is one of this set present?" is a single AND. The first trie
-        # holds each alternative's two rarest sets: most chat is done after one findall.
-        for sets in ranked.values():
-            literals.update(x for s in sets for x in s)
-        starts = sorted(lit for lit in literals if lit[1])
-        bit = {lit: 1 << i for i, lit in enumerate(starts)}
-        keys = sorted({x for sets in ranked.values() for s in sets[:2] for x in s if x[1]})
-        self._key_regex = _word_regex(keys)
-        self._keyed: dict[str, frozenset[_Alt]] = {}
-        self._key_bits: dict[str, int] = {}
-        for text in {lit[0] for lit in keys}:
-            proved = _proved(text, keys)
-            self._keyed[text] = frozenset(a for lit in proved for a in by_key.get(lit, ()))
-            self._key_bits[text] = sum(bit[lit] for lit in proved)
-        self._regex = _word_regex(starts)
-        self._mask = {
-            text: sum(bit[lit] for lit in _proved(text, starts))
-            for text in {lit[0] for lit in starts}
+        literals = sorted({lit for sets in ranked.values() for s in sets for lit in s})
+        bit = {lit: 1 << i for i, lit in enumerate(literals)}
+        keyed: dict[Literal, list[_Alt]] = {}
+        for alt, sets in ranked.items():
+            for lit in sets[0]:  # keyed on the rarest set
+                keyed.setdefault(lit, []).append(alt)
+        # Each alternative: one mask per required set, rarest first, so a miss fails early.
+        self._sets: dict[_Alt, tuple[int, ...]] = {
+            alt: tuple(sum(bit[lit] for lit in s) for s in sets) for alt, sets in ranked.items()
         }
-        inner = [(lit[0], frozenset(alts)) for lit, alts in by_key.items() if not lit[1]]
-        self._inner = tuple(sorted(inner))  # emoji and word middles: substring tests
-        self._inner_ascii = tuple((t, a) for t, a in self._inner if t.isascii())
-        self._rest: dict[_Alt, tuple[tuple[int, tuple[str, ...]], ...]] = {
-            alt: tuple(
-                (sum(bit[x] for x in s if x[1]), tuple(sorted(x[0] for x in s if not x[1])))
-                for s in sets[1:]
-            )
-            for alt, sets in ranked.items()
-        }
-
-    @property
-    def key_words(self) -> frozenset[str]:
-        return frozenset(t for t, alts in self._keyed.items() if alts)
+        # Word literals: a word proves a word-start literal it begins with (or equals, for
+        # one that must end the word), and any other word literal it contains.
+        self._word_literals = tuple(
+            (lit, bit[lit], tuple(sorted(keyed.get(lit, ()))))
+            for lit in literals
+            if _is_word_text(lit[0])
+        )
+        self._starts: dict[str, list[int]] = {}  # first character -> indexes into the above
+        for i, (lit, _, _) in enumerate(self._word_literals):
+            self._starts.setdefault(lit[0][0] if lit[1] else "", []).append(i)
+        # Symbols (emoji and the like) are substring tests, only on non-ASCII text.
+        self._symbols = tuple(
+            (lit[0], bit[lit], frozenset(keyed.get(lit, ())))
+            for lit in literals
+            if not _is_word_text(lit[0])
+        )
+        self._ascii_words = _WordCache[bytes](lambda w: self._word_info(w.decode()))
+        self._words = _WordCache[str](self._word_info)
 
     def candidates(self, norm: str) -> set[int]:
         """Indexes of the patterns that might match ``norm`` (``always`` included)."""
@@ -137,44 +150,43 @@ class AnchorIndex:
 
     def candidate_alternatives(self, norm: str) -> set[_Alt]:
         """(pattern, alternative) pairs that might match ``norm``; ``always`` not included."""
-        found: set[_Alt] = set()
-        alts: set[_Alt] = set()
         mask = 0
-        if self._key_regex is not None:
-            words = self._key_regex.findall(norm)
-            alts = alts.union(*map(self._keyed.__getitem__, words))
-            if alts:
-                mask = reduce(or_, map(self._key_bits.__getitem__, words), 0)
-        for text, keys in self._inner_ascii if norm.isascii() else self._inner:
-            if text in norm:
-                alts |= keys
-        if not alts:
-            return found
-        # The second rarest set was in the first trie too: drop what it already rules out.
-        likely = []
-        for alt in alts:
-            rest = self._rest[alt]
-            if rest:
-                bits, middles = rest[0]
-                if not mask & bits and not any(t in norm for t in middles):
-                    continue
-            likely.append(alt)
-        if not likely:
-            return found
-        if self._regex is not None:
-            mask = reduce(or_, map(self._mask.__getitem__, set(self._regex.findall(norm))), mask)
-        for alt in likely:
-            if all(
-                mask & bits or any(t in norm for t in middles) for bits, middles in self._rest[alt]
-            ):
+        keyed: set[_Alt] = set()
+        if norm.isascii():
+            infos = map(
+                self._ascii_words.__getitem__, norm.encode().translate(_ASCII_SPLIT).split()
+            )
+        else:
+            infos = map(self._words.__getitem__, _WORD.findall(norm))
+        for info in infos:
+            if info[0]:
+                mask |= info[0]
+                keyed.update(info[1])
+        if not norm.isascii():
+            for text, sym_bit, sym_alts in self._symbols:
+                if text in norm:
+                    mask |= sym_bit
+                    keyed |= sym_alts
+        found: set[_Alt] = set()
+        sets_of = self._sets
+        for alt in keyed:
+            for required in sets_of[alt]:
+                if not mask & required:
+                    break
+            else:
                 found.add(alt)
         return found
 
-
-def _word_regex(literals: list[Literal]) -> re.Pattern[str] | None:
-    return re.compile(r"\b(?:" + trie_regex(literals) + ")") if literals else None
-
-
-def _proved(text: str, literals: Iterable[Literal]) -> list[Literal]:
-    """The literals a trie match of ``text`` shows to be present."""
-    return [lit for lit in literals if (text == lit[0] if lit[2] else text.startswith(lit[0]))]
+    def _word_info(self, word: str) -> _WordInfo:
+        mask = 0
+        alts: list[_Alt] = []
+        for i in (*self._starts.get(word[0], ()), *self._starts.get("", ())):
+            (text, initial, whole), lit_bit, lit_alts = self._word_literals[i]
+            if initial:
+                present = word == text if whole else word.startswith(text)
+            else:
+                present = text in word
+            if present:
+                mask |= lit_bit
+                alts.extend(lit_alts)
+        return mask, tuple(sorted(set(alts)))
