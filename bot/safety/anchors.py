@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import reduce
+from operator import or_
 from typing import TypeVar
 
+from bot.safety.normalize import ASCII_SPLIT
 from bot.safety.regex_literals import (
     Literal,
     LiteralSet,
@@ -36,9 +39,8 @@ _END, _WHOLE = "", "$"  # trie markers: a literal may end here / a whole word en
 _WordInfo = tuple[int, tuple[_Alt, ...]]  # (literal bits, alternatives keyed by them)
 
 _K = TypeVar("_K", str, bytes)
+_V = TypeVar("_V")
 _WORD = re.compile(r"\w+")
-# ASCII text splits into words in C: every byte that is not \w becomes a space.
-_ASCII_SPLIT = bytes(i if re.match(rb"\w", bytes([i])) else 32 for i in range(256))
 _CACHE_LIMIT = 50_000  # distinct words remembered; cleared when full (typos, names, noise)
 
 
@@ -71,14 +73,14 @@ def trie_regex(literals: Iterable[Literal]) -> str:
     return emit(root)
 
 
-class _WordCache(dict[_K, _WordInfo]):
+class _WordCache(dict[_K, _V]):
     """What each distinct word proves, worked out on first sight; cleared when full."""
 
-    def __init__(self, compute: Callable[[_K], _WordInfo]) -> None:
+    def __init__(self, compute: Callable[[_K], _V]) -> None:
         super().__init__()
-        self._compute: Callable[[_K], _WordInfo] = compute
+        self._compute: Callable[[_K], _V] = compute
 
-    def __missing__(self, word: _K) -> _WordInfo:
+    def __missing__(self, word: _K) -> _V:
         if len(self) >= _CACHE_LIMIT:
             self.clear()
         info = self[word] = self._compute(word)
@@ -141,28 +143,31 @@ class AnchorIndex:
             for lit in literals
             if not _is_word_text(lit[0])
         )
-        self._ascii_words = _WordCache[bytes](lambda w: self._word_info(w.decode()))
-        self._words = _WordCache[str](self._word_info)
+        # Two caches per kind of word (bytes for ASCII text): each fills itself on a miss.
+        self._ascii_masks = _WordCache[bytes, int](lambda w: self._word_info(w.decode())[0])
+        self._ascii_keyed = _WordCache[bytes, tuple[_Alt, ...]](
+            lambda w: self._word_info(w.decode())[1]
+        )
+        self._masks = _WordCache[str, int](lambda w: self._word_info(w)[0])
+        self._keyed = _WordCache[str, tuple[_Alt, ...]](lambda w: self._word_info(w)[1])
 
     def candidates(self, norm: str) -> set[int]:
         """Indexes of the patterns that might match ``norm`` (``always`` included)."""
         return set(self.always) | {alt[0] for alt in self.candidate_alternatives(norm)}
 
-    def candidate_alternatives(self, norm: str) -> set[_Alt]:
-        """(pattern, alternative) pairs that might match ``norm``; ``always`` not included."""
-        mask = 0
-        keyed: set[_Alt] = set()
-        if norm.isascii():
-            infos = map(
-                self._ascii_words.__getitem__, norm.encode().translate(_ASCII_SPLIT).split()
-            )
+    def candidate_alternatives(self, norm: str, words: list[bytes] | None = None) -> set[_Alt]:
+        """(pattern, alternative) pairs that might match ``norm``; ``always`` not included.
+
+        ``words``: the words of an ASCII ``norm`` if the caller has split it already."""
+        if words is None and norm.isascii():
+            words = norm.encode().translate(ASCII_SPLIT).split()
+        if words is not None:
+            mask = reduce(or_, map(self._ascii_masks.__getitem__, words), 0)
+            keyed = set().union(*map(self._ascii_keyed.__getitem__, words)) if mask else set()
         else:
-            infos = map(self._words.__getitem__, _WORD.findall(norm))
-        for info in infos:
-            if info[0]:
-                mask |= info[0]
-                keyed.update(info[1])
-        if not norm.isascii():
+            unicode_words = _WORD.findall(norm)
+            mask = reduce(or_, map(self._masks.__getitem__, unicode_words), 0)
+            keyed = set().union(*map(self._keyed.__getitem__, unicode_words))
             for text, sym_bit, sym_alts in self._symbols:
                 if text in norm:
                     mask |= sym_bit

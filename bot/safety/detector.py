@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.safety.anchors import AnchorIndex
-from bot.safety.normalize import normalize, normalize_with_map
+from bot.safety.normalize import normalize_split, normalize_with_map
 from bot.safety.rules import (
     SEVERITY_RANK,
     Category,
@@ -123,8 +123,8 @@ class Detector:
         )
 
     def scan(self, text: str) -> Detection:
-        norm = normalize(text)
-        branches = self._index.candidate_alternatives(norm)
+        norm, words = normalize_split(text)
+        branches = self._index.candidate_alternatives(norm, words)
         if not branches and not self._whole:
             return NOTHING
         hits = self._raw_hits(norm, [*branches, *self._whole])

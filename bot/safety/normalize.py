@@ -96,6 +96,48 @@ def _needs_steps(t: str) -> bool:
     )
 
 
+# ASCII text splits into words in C: every byte that is not \w becomes a space.
+ASCII_SPLIT = bytes(i if re.match(rb"\w", bytes([i])) else 32 for i in range(256))
+_NOT_DIGITISH = bytes(sorted(set(range(256)) - set(b"0123456789@$!|")))
+# _SPACED_NEEDED on bytes mapped to classes: a word-ish byte becomes "a", a separator " ".
+# Exact unless "_" (both) occurs; then the regex runs on the text itself.
+_SPACED_CLASSES = bytes(
+    97 if re.match(rb"[\w@$!|]", bytes([i])) else 32 if i in b" .-*" else 35 for i in range(256)
+)
+_SPACED_MAPPED = re.compile(rb" a +a ")
+_REPEAT_WORD = re.compile(rb"([a-z])\1\1")
+_WORD_CACHE_LIMIT = 50_000
+
+
+class _RepeatCache(dict[bytes, bool]):
+    """Whether a word has a letter three times in a row; chat reuses few words, so a word
+    is searched once, not every message (a triple letter never spans a non-word byte)."""
+
+    def __missing__(self, word: bytes) -> bool:
+        if len(self) >= _WORD_CACHE_LIMIT:
+            self.clear()
+        value = self[word] = _REPEAT_WORD.search(word) is not None
+        return value
+
+
+_REPEATS = _RepeatCache()
+
+
+def _ascii_needs_steps(t: str, raw: bytes, words: list[bytes]) -> bool:
+    """``_needs_steps`` for lowercase ASCII ``t`` (``raw`` its bytes, ``words`` its words)."""
+    if "  " in t:
+        return True
+    digitish = bool(raw.translate(None, _NOT_DIGITISH))
+    if digitish and _LEET_NEEDED.search(t) is not None:
+        return True
+    if "_" in t:
+        if _SPACED_NEEDED.search(f" {t} ") is not None:
+            return True
+    elif _SPACED_MAPPED.search(b" " + raw.translate(_SPACED_CLASSES) + b" ") is not None:
+        return True
+    return any(map(_REPEATS.__getitem__, words))
+
+
 def _join_spaced(m: re.Match[str]) -> str:
     """Joins spaced-out letters; wider or different gaps separate words, and a run with no
     visible word gaps is split into known words ("iwanttodie" -> "i want to die")."""
@@ -150,14 +192,29 @@ def fold_chars(text: str) -> str:
 
 def normalize(text: str) -> str:
     """The normalised form the patterns in content/safety.toml are written against."""
-    t = text.lower() if text.isascii() else text.translate(_FOLD)
-    if "'" in t:
-        t = _APOSTROPHE.sub("", t)
-    if not _needs_steps(t):
-        return t
+    return normalize_split(text)[0]
+
+
+def normalize_split(text: str) -> tuple[str, list[bytes] | None]:
+    """``normalize(text)`` and, when that is plain ASCII text that no disguise step touched,
+    its words (maximal runs of word characters) as bytes, so the prefilter need not split it again."""
+    if text.isascii():
+        t = text.lower()
+        if "'" in t:
+            t = _APOSTROPHE.sub("", t)
+        raw = t.encode()
+        words = raw.translate(ASCII_SPLIT).split()
+        if not _ascii_needs_steps(t, raw, words):
+            return t, words
+    else:
+        t = text.translate(_FOLD)
+        if "'" in t:
+            t = _APOSTROPHE.sub("", t)
+        if not _needs_steps(t):
+            return t, None
     for pattern, repl in _STEPS:
         t = pattern.sub(repl, t)
-    return t
+    return t, None
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
