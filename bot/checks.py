@@ -35,6 +35,8 @@ DEFAULT_PERMISSIONS: dict[Level, discord.Permissions] = {
     Level.MANAGER: discord.Permissions(manage_guild=True),
 }
 
+SERVER_ONLY = "This command works inside a server, not in DMs."
+
 REFUSALS: dict[Level, str] = {
     Level.MODERATOR: "This is for moderators (the server's moderator role or Manage Messages).",
     Level.MANAGER: "This is for server managers (Manage Server).",
@@ -81,6 +83,9 @@ def require(needed: Level) -> Callable[[T], T]:
     which is why the check is what really guards them)."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
+        if needed is not Level.OWNER and interaction.guild is None:
+            # Discord ignores guild_only on subcommands: say what is really wrong.
+            raise NotPermitted(SERVER_ONLY)
         if await has_level(interaction, needed):
             return True
         raise NotPermitted(REFUSALS.get(needed, "You can't use this command."))
@@ -104,5 +109,5 @@ owner_only: Callable[[T], T] = require(Level.OWNER)
 def require_guild(interaction: discord.Interaction) -> discord.Guild:
     """The interaction's server, or a clear refusal for a server-only action used in a DM."""
     if interaction.guild is None:
-        raise UserFacingError("This command works inside a server, not in DMs.")
+        raise UserFacingError(SERVER_ONLY)
     return interaction.guild

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import pkgutil
@@ -98,5 +99,8 @@ class Bridgeline(commands.Bot):
                 log.info("Database closed")
 
     async def on_ready(self) -> None:
+        # Start-up objects live for the whole run: keep them out of every later GC pass.
+        gc.collect()
+        gc.freeze()
         user = self.user
         log.info("Connected as %s to %d servers", user.name if user else "?", len(self.guilds))

@@ -62,11 +62,6 @@ async def test_server_only_subcommand_in_a_dm_is_refused_clearly(
     assert INTERNATIONAL_NOTE in shown.text, "nothing was stored"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: @moderator_only runs before the cog's require_guild, so a moderator "
-    "using /resources post in a DM is told the command is for moderators",
-)
 async def test_moderator_subcommand_in_a_dm_says_it_needs_a_server(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
