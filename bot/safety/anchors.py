@@ -36,7 +36,6 @@ from bot.safety.regex_literals import (
 _Alt = tuple[int, int]  # (pattern index, alternative index)
 _Trie = dict[str, "_Trie"]
 _END, _WHOLE = "", "$"  # trie markers: a literal may end here / a whole word ends here
-_WordInfo = tuple[int, tuple[_Alt, ...]]  # (literal bits, alternatives keyed by them)
 
 _K = TypeVar("_K", str, bytes)
 _V = TypeVar("_V")
@@ -73,7 +72,7 @@ def trie_regex(literals: Iterable[Literal]) -> str:
     return emit(root)
 
 
-class _WordCache(dict[_K, _V]):
+class WordCache(dict[_K, _V]):
     """What each distinct word proves, worked out on first sight; cleared when full."""
 
     def __init__(self, compute: Callable[[_K], _V]) -> None:
@@ -117,62 +116,65 @@ class AnchorIndex:
                 self.alternative_regex[(index, a)] = text
                 ranked[(index, a)] = sorted(sets + ([extra] if extra else []), key=score)[::-1]
         self.always = frozenset(always)
-        literals = sorted({lit for sets in ranked.values() for s in sets for lit in s})
+        # Frequent literals get the low bits: a message of common words has a small mask.
+        literals = sorted(
+            {lit for sets in ranked.values() for s in sets for lit in s},
+            key=lambda lit: (score(frozenset([lit])), lit),
+            reverse=True,
+        )
+        literals.reverse()
         bit = {lit: 1 << i for i, lit in enumerate(literals)}
         keyed: dict[Literal, list[_Alt]] = {}
         for alt, sets in ranked.items():
             for lit in sets[0]:  # keyed on the rarest set
                 keyed.setdefault(lit, []).append(alt)
+        self._key_bits = sum(bit[lit] for lit in keyed)
+        self._keyed_by_bit = {bit[lit]: tuple(sorted(alts)) for lit, alts in keyed.items()}
         # Each alternative: one mask per required set, rarest first, so a miss fails early.
         self._sets: dict[_Alt, tuple[int, ...]] = {
             alt: tuple(sum(bit[lit] for lit in s) for s in sets) for alt, sets in ranked.items()
         }
         # Word literals: a word proves a word-start literal it begins with (or equals, for
         # one that must end the word), and any other word literal it contains.
-        self._word_literals = tuple(
-            (lit, bit[lit], tuple(sorted(keyed.get(lit, ()))))
-            for lit in literals
-            if _is_word_text(lit[0])
-        )
+        self._word_literals = tuple((lit, bit[lit]) for lit in literals if _is_word_text(lit[0]))
         self._starts: dict[str, list[int]] = {}  # first character -> indexes into the above
-        for i, (lit, _, _) in enumerate(self._word_literals):
+        for i, (lit, _) in enumerate(self._word_literals):
             self._starts.setdefault(lit[0][0] if lit[1] else "", []).append(i)
         # Symbols (emoji and the like) are substring tests, only on non-ASCII text.
-        self._symbols = tuple(
-            (lit[0], bit[lit], frozenset(keyed.get(lit, ())))
-            for lit in literals
-            if not _is_word_text(lit[0])
-        )
-        # Two caches per kind of word (bytes for ASCII text): each fills itself on a miss.
-        self._ascii_masks = _WordCache[bytes, int](lambda w: self._word_info(w.decode())[0])
-        self._ascii_keyed = _WordCache[bytes, tuple[_Alt, ...]](
-            lambda w: self._word_info(w.decode())[1]
-        )
-        self._masks = _WordCache[str, int](lambda w: self._word_info(w)[0])
-        self._keyed = _WordCache[str, tuple[_Alt, ...]](lambda w: self._word_info(w)[1])
+        self._symbols = tuple((lit[0], bit[lit]) for lit in literals if not _is_word_text(lit[0]))
+        # One cache per kind of word (bytes for ASCII text): each fills itself on a miss.
+        self._ascii_masks = WordCache[bytes, int](lambda w: self.word_mask(w.decode()))
+        self._masks = WordCache[str, int](self.word_mask)
 
     def candidates(self, norm: str) -> set[int]:
         """Indexes of the patterns that might match ``norm`` (``always`` included)."""
         return set(self.always) | {alt[0] for alt in self.candidate_alternatives(norm)}
 
-    def candidate_alternatives(self, norm: str, words: list[bytes] | None = None) -> set[_Alt]:
-        """(pattern, alternative) pairs that might match ``norm``; ``always`` not included.
-
-        ``words``: the words of an ASCII ``norm`` if the caller has split it already."""
-        if words is None and norm.isascii():
+    def candidate_alternatives(self, norm: str) -> set[_Alt]:
+        """(pattern, alternative) pairs that might match ``norm``; ``always`` not included."""
+        if norm.isascii():
             words = norm.encode().translate(ASCII_SPLIT).split()
-        if words is not None:
-            mask = reduce(or_, map(self._ascii_masks.__getitem__, words), 0)
-            keyed = set().union(*map(self._ascii_keyed.__getitem__, words)) if mask else set()
-        else:
-            unicode_words = _WORD.findall(norm)
-            mask = reduce(or_, map(self._masks.__getitem__, unicode_words), 0)
-            keyed = set().union(*map(self._keyed.__getitem__, unicode_words))
-            for text, sym_bit, sym_alts in self._symbols:
-                if text in norm:
-                    mask |= sym_bit
-                    keyed |= sym_alts
+            return self.alternatives_for_mask(
+                reduce(or_, map(self._ascii_masks.__getitem__, words), 0)
+            )
+        mask = reduce(or_, map(self._masks.__getitem__, _WORD.findall(norm)), 0)
+        for text, sym_bit in self._symbols:
+            if text in norm:
+                mask |= sym_bit
+        return self.alternatives_for_mask(mask)
+
+    def alternatives_for_mask(self, mask: int) -> set[_Alt]:
+        """``candidate_alternatives`` of a text whose ``word_mask``s OR to ``mask`` (ASCII text:
+        symbols cannot occur)."""
         found: set[_Alt] = set()
+        keys = mask & self._key_bits
+        if not keys:
+            return found
+        keyed: set[_Alt] = set()
+        while keys:  # one step per key literal present
+            low = keys & -keys
+            keyed.update(self._keyed_by_bit[low])
+            keys ^= low
         sets_of = self._sets
         for alt in keyed:
             for required in sets_of[alt]:
@@ -182,16 +184,15 @@ class AnchorIndex:
                 found.add(alt)
         return found
 
-    def _word_info(self, word: str) -> _WordInfo:
+    def word_mask(self, word: str) -> int:
+        """The literal bits one word (a maximal run of word characters) proves."""
         mask = 0
-        alts: list[_Alt] = []
         for i in (*self._starts.get(word[0], ()), *self._starts.get("", ())):
-            (text, initial, whole), lit_bit, lit_alts = self._word_literals[i]
+            (text, initial, whole), lit_bit = self._word_literals[i]
             if initial:
                 present = word == text if whole else word.startswith(text)
             else:
                 present = text in word
             if present:
                 mask |= lit_bit
-                alts.extend(lit_alts)
-        return mask, tuple(sorted(set(alts)))
+        return mask

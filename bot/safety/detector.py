@@ -15,10 +15,19 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import reduce
+from operator import or_
 from pathlib import Path
 
-from bot.safety.anchors import AnchorIndex
-from bot.safety.normalize import normalize_split, normalize_with_map
+from bot.safety.anchors import AnchorIndex, WordCache
+from bot.safety.normalize import (
+    ascii_needs_steps,
+    ascii_prepare,
+    normalize,
+    normalize_with_map,
+    run_steps,
+    word_has_repeat,
+)
 from bot.safety.rules import (
     SEVERITY_RANK,
     Category,
@@ -98,6 +107,10 @@ class Detector:
         self._branches = {
             alt: re.compile(text) for alt, text in self._index.alternative_regex.items()
         }
+        # Per ASCII word: its literal bits shifted left, and bit 0 if it has a stretched letter.
+        self._ascii_words = WordCache[bytes, int](
+            lambda w: self._index.word_mask(w.decode()) << 1 | word_has_repeat(w)
+        )
         self._whole: tuple[_Unit, ...] = tuple((i, None) for i in sorted(self._index.always))
         self._exclusions = tuple(
             _Exclusion(
@@ -123,8 +136,17 @@ class Detector:
         )
 
     def scan(self, text: str) -> Detection:
-        norm, words = normalize_split(text)
-        branches = self._index.candidate_alternatives(norm, words)
+        if text.isascii():  # most chat: one cached lookup per word feeds both steps
+            norm, raw, words = ascii_prepare(text)
+            packed = reduce(or_, map(self._ascii_words.__getitem__, words), 0)
+            if ascii_needs_steps(norm, raw, bool(packed & 1)):
+                norm = run_steps(norm)
+                branches = self._index.candidate_alternatives(norm)
+            else:
+                branches = self._index.alternatives_for_mask(packed >> 1)
+        else:
+            norm = normalize(text)
+            branches = self._index.candidate_alternatives(norm)
         if not branches and not self._whole:
             return NOTHING
         hits = self._raw_hits(norm, [*branches, *self._whole])

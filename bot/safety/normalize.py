@@ -109,33 +109,49 @@ _REPEAT_WORD = re.compile(rb"([a-z])\1\1")
 _WORD_CACHE_LIMIT = 50_000
 
 
-class _RepeatCache(dict[bytes, bool]):
-    """Whether a word has a letter three times in a row; chat reuses few words, so a word
-    is searched once, not every message (a triple letter never spans a non-word byte)."""
+def word_has_repeat(word: bytes) -> bool:
+    """A letter three times in a row; it never spans a non-word byte, so callers can test
+    (and cache) each word of the text instead of searching the whole text every time."""
+    return _REPEAT_WORD.search(word) is not None
 
+
+class _RepeatCache(dict[bytes, bool]):
     def __missing__(self, word: bytes) -> bool:
         if len(self) >= _WORD_CACHE_LIMIT:
             self.clear()
-        value = self[word] = _REPEAT_WORD.search(word) is not None
+        value = self[word] = word_has_repeat(word)
         return value
 
 
 _REPEATS = _RepeatCache()
 
 
-def _ascii_needs_steps(t: str, raw: bytes, words: list[bytes]) -> bool:
-    """``_needs_steps`` for lowercase ASCII ``t`` (``raw`` its bytes, ``words`` its words)."""
-    if "  " in t:
+def ascii_prepare(text: str) -> tuple[str, bytes, list[bytes]]:
+    """First steps for ASCII ``text``: lowercased without inner apostrophes, its bytes, and
+    its words (maximal runs of word characters)."""
+    t = text.lower()
+    if "'" in t:
+        t = _APOSTROPHE.sub("", t)
+    raw = t.encode()
+    return t, raw, raw.translate(ASCII_SPLIT).split()
+
+
+def ascii_needs_steps(t: str, raw: bytes, repeats: bool) -> bool:
+    """``_needs_steps`` for ``ascii_prepare`` output; ``repeats``: a word has a repeat."""
+    if repeats or "  " in t:
         return True
-    digitish = bool(raw.translate(None, _NOT_DIGITISH))
-    if digitish and _LEET_NEEDED.search(t) is not None:
+    if raw.translate(None, _NOT_DIGITISH) and _LEET_NEEDED.search(t) is not None:
         return True
     if "_" in t:
-        if _SPACED_NEEDED.search(f" {t} ") is not None:
-            return True
-    elif _SPACED_MAPPED.search(b" " + raw.translate(_SPACED_CLASSES) + b" ") is not None:
-        return True
-    return any(map(_REPEATS.__getitem__, words))
+        return _SPACED_NEEDED.search(f" {t} ") is not None
+    return _SPACED_MAPPED.search(b" " + raw.translate(_SPACED_CLASSES) + b" ") is not None
+
+
+def run_steps(t: str) -> str:
+    """The disguise steps, for text that ``ascii_needs_steps`` or ``_needs_steps`` flagged."""
+    for pattern, repl in _STEPS:
+        t = pattern.sub(repl, t)
+    return t
 
 
 def _join_spaced(m: re.Match[str]) -> str:
@@ -192,29 +208,17 @@ def fold_chars(text: str) -> str:
 
 def normalize(text: str) -> str:
     """The normalised form the patterns in content/safety.toml are written against."""
-    return normalize_split(text)[0]
-
-
-def normalize_split(text: str) -> tuple[str, list[bytes] | None]:
-    """``normalize(text)`` and, when that is plain ASCII text that no disguise step touched,
-    its words (maximal runs of word characters) as bytes, so the prefilter need not split it again."""
     if text.isascii():
-        t = text.lower()
-        if "'" in t:
-            t = _APOSTROPHE.sub("", t)
-        raw = t.encode()
-        words = raw.translate(ASCII_SPLIT).split()
-        if not _ascii_needs_steps(t, raw, words):
-            return t, words
+        t, raw, words = ascii_prepare(text)
+        if not ascii_needs_steps(t, raw, any(map(_REPEATS.__getitem__, words))):
+            return t
     else:
         t = text.translate(_FOLD)
         if "'" in t:
             t = _APOSTROPHE.sub("", t)
         if not _needs_steps(t):
-            return t, None
-    for pattern, repl in _STEPS:
-        t = pattern.sub(repl, t)
-    return t, None
+            return t
+    return run_steps(t)
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
