@@ -158,14 +158,19 @@ class AnchorIndex:
                 reduce(or_, map(self._ascii_masks.__getitem__, words), 0)
             )
         mask = reduce(or_, map(self._masks.__getitem__, _WORD.findall(norm)), 0)
+        return self.alternatives_for_mask(mask | self.symbol_mask(norm))
+
+    def symbol_mask(self, norm: str) -> int:
+        """The bits of the non-word literals (emoji and the like) in ``norm``."""
+        mask = 0
         for text, sym_bit in self._symbols:
             if text in norm:
                 mask |= sym_bit
-        return self.alternatives_for_mask(mask)
+        return mask
 
     def alternatives_for_mask(self, mask: int) -> set[_Alt]:
-        """``candidate_alternatives`` of a text whose ``word_mask``s OR to ``mask`` (ASCII text:
-        symbols cannot occur)."""
+        """``candidate_alternatives`` of a text from the OR of its words' ``word_mask`` and its
+        ``symbol_mask``."""
         found: set[_Alt] = set()
         keys = mask & self._key_bits
         if not keys:

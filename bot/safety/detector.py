@@ -22,9 +22,9 @@ from pathlib import Path
 from bot.safety.anchors import AnchorIndex, WordCache
 from bot.safety.normalize import (
     ascii_needs_steps,
-    ascii_prepare,
-    normalize,
+    needs_steps,
     normalize_with_map,
+    prepare,
     run_steps,
     word_has_repeat,
 )
@@ -136,16 +136,17 @@ class Detector:
         )
 
     def scan(self, text: str) -> Detection:
-        if text.isascii():  # most chat: one cached lookup per word feeds both steps
-            norm, raw, words = ascii_prepare(text)
+        norm, raw, words = prepare(text)
+        if raw is not None:  # most chat: one cached lookup per word feeds both steps
             packed = reduce(or_, map(self._ascii_words.__getitem__, words), 0)
             if ascii_needs_steps(norm, raw, bool(packed & 1)):
                 norm = run_steps(norm)
                 branches = self._index.candidate_alternatives(norm)
             else:
-                branches = self._index.alternatives_for_mask(packed >> 1)
+                symbols = 0 if norm.isascii() else self._index.symbol_mask(norm)
+                branches = self._index.alternatives_for_mask(packed >> 1 | symbols)
         else:
-            norm = normalize(text)
+            norm = run_steps(norm) if needs_steps(norm) else norm
             branches = self._index.candidate_alternatives(norm)
         if not branches and not self._whole:
             return NOTHING

@@ -5,7 +5,7 @@ Two entry points share every step: ``normalize`` (hot path, no offsets) and
 the original text). Each step is a per-character table or a regex substitution, so both paths
 produce the same string by construction; a test checks it on sample text.
 
-Most chat needs none of the disguise steps: a few cheap searches (``_needs_steps``) decide
+Most chat needs none of the disguise steps: a few cheap searches (``needs_steps``) decide
 whether to run them, so plain ASCII costs a ``lower()`` and those searches.
 """
 
@@ -87,7 +87,7 @@ _SPACED_NEEDED = re.compile(r"[ .\-_*][\w@$!|][ .\-_*]+[\w@$!|][ .\-_*]")  # on 
 _REPEAT_NEEDED = re.compile(r"([a-z])\1\1")
 
 
-def _needs_steps(t: str) -> bool:
+def needs_steps(t: str) -> bool:
     return (
         "  " in t
         or (_DIGITISH.search(t) is not None and _LEET_NEEDED.search(t) is not None)
@@ -126,18 +126,34 @@ class _RepeatCache(dict[bytes, bool]):
 _REPEATS = _RepeatCache()
 
 
-def ascii_prepare(text: str) -> tuple[str, bytes, list[bytes]]:
-    """First steps for ASCII ``text``: lowercased without inner apostrophes, its bytes, and
-    its words (maximal runs of word characters)."""
-    t = text.lower()
-    if "'" in t:
-        t = _APOSTROPHE.sub("", t)
-    raw = t.encode()
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
+
+
+def prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
+    """Character folding (case, look-alikes, inner apostrophes) and, when every word
+    character of the result is ASCII (plain chat, accents folded away, emoji around), its
+    bytes with other characters as "?" and its words; else (folded text, None, [])."""
+    if text.isascii():
+        t = text.lower()
+        if "'" in t:
+            t = _APOSTROPHE.sub("", t)
+        raw = t.encode()
+    else:
+        t = text.translate(_FOLD)
+        if "'" in t:
+            t = _APOSTROPHE.sub("", t)
+        if t.isascii():
+            raw = t.encode()
+        elif _NON_ASCII_WORD_CHAR.search(t) is None:
+            raw = t.encode("ascii", "replace")
+        else:
+            return t, None, []
     return t, raw, raw.translate(ASCII_SPLIT).split()
 
 
 def ascii_needs_steps(t: str, raw: bytes, repeats: bool) -> bool:
-    """``_needs_steps`` for ``ascii_prepare`` output; ``repeats``: a word has a repeat."""
+    """``needs_steps(t)`` for ``prepare`` output with bytes; ``repeats``: a word has one.
+    Non-ASCII characters there are non-word ones, which no test below matches either."""
     if repeats or "  " in t:
         return True
     if raw.translate(None, _NOT_DIGITISH) and _LEET_NEEDED.search(t) is not None:
@@ -148,7 +164,7 @@ def ascii_needs_steps(t: str, raw: bytes, repeats: bool) -> bool:
 
 
 def run_steps(t: str) -> str:
-    """The disguise steps, for text that ``ascii_needs_steps`` or ``_needs_steps`` flagged."""
+    """The disguise steps, for text that ``ascii_needs_steps`` or ``needs_steps`` flagged."""
     for pattern, repl in _STEPS:
         t = pattern.sub(repl, t)
     return t
@@ -208,17 +224,12 @@ def fold_chars(text: str) -> str:
 
 def normalize(text: str) -> str:
     """The normalised form the patterns in content/safety.toml are written against."""
-    if text.isascii():
-        t, raw, words = ascii_prepare(text)
-        if not ascii_needs_steps(t, raw, any(map(_REPEATS.__getitem__, words))):
-            return t
+    t, raw, words = prepare(text)
+    if raw is not None:
+        needed = ascii_needs_steps(t, raw, any(map(_REPEATS.__getitem__, words)))
     else:
-        t = text.translate(_FOLD)
-        if "'" in t:
-            t = _APOSTROPHE.sub("", t)
-        if not _needs_steps(t):
-            return t
-    return run_steps(t)
+        needed = needs_steps(t)
+    return run_steps(t) if needed else t
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
@@ -229,7 +240,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     if text.isascii():  # the common case: at most apostrophes were dropped
         low = text.lower()
         t = _APOSTROPHE.sub("", low) if "'" in low else low
-        if not _needs_steps(t):
+        if not needs_steps(t):
             dropped = {m.start() for m in _APOSTROPHE.finditer(low)} if len(t) < len(low) else ()
             return t, [i for i in range(len(low)) if i not in dropped] + [len(text)]
     chars: list[str] = []
@@ -241,7 +252,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
         offsets.extend([i] * len(folded))
     t = "".join(chars)
     t, offsets = _sub_mapped(_APOSTROPHE, lambda m: "", t, offsets)
-    if _needs_steps(t):
+    if needs_steps(t):
         for pattern, repl in _STEPS:
             t, offsets = _sub_mapped(pattern, repl, t, offsets)
     offsets.append(len(text))
