@@ -67,7 +67,12 @@ class DiscordSender:
         channel = self._channel(post.guild_id, post.channel_id)
         zone = load_zone(post.timezone)
         embed = prompt_post_embed(
-            post.text, post.day, late_by=post.late_by, due=post.scheduled_at, zone=zone
+            post.text,
+            post.day,
+            late_by=post.late_by,
+            due=post.scheduled_at,
+            zone=zone,
+            use_thread=post.use_thread,
         )
         role = channel.guild.get_role(post.ping_role_id) if post.ping_role_id else None
         # The content is exactly that one role mention (embeds never ping), so allowing role

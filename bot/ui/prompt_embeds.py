@@ -21,6 +21,8 @@ from bot.ui.embeds import Tone, build_embed
 MARKER = "Daily reflection"
 LIST_PAGE_SIZE = 10
 POST_FOOTER_HINT = "Share in the thread if you like, or keep it to yourself."
+# Without a thread there is nowhere the post invites sharing, so the hint must not mention one.
+POST_FOOTER_HINT_NO_THREAD = "Take it at your own pace; there is no need to share."
 
 
 def marker(day: date) -> str:
@@ -60,6 +62,7 @@ def prompt_post_embed(
     late_by: timedelta | None = None,
     due: datetime | None = None,
     zone: ZoneInfo | None = None,
+    use_thread: bool = False,
 ) -> discord.Embed:
     """The daily post. `late_by` (only when over an hour) adds an honest note."""
     fields: list[tuple[str, str]] = []
@@ -77,7 +80,7 @@ def prompt_post_embed(
         text,
         tone=Tone.CARE,
         fields=fields,
-        footer=f"{marker(day)} · {POST_FOOTER_HINT}",
+        footer=f"{marker(day)} · {POST_FOOTER_HINT if use_thread else POST_FOOTER_HINT_NO_THREAD}",
     )
 
 
@@ -177,8 +180,8 @@ def status_embed(
     fields.append(
         (
             "Rotation",
-            f"{seen} of {total} prompts seen in this round ({custom_count} of this server's "
-            "own); none repeats until all have been posted.",
+            f"{seen} of {total} prompts seen in this round ({custom_count} of the {total} are "
+            "this server's own); none repeats until all have been posted.",
         )
     )
     if recent:

@@ -143,6 +143,31 @@ async def test_half_hour_zone_and_status_in_both_zones(
     assert "Wed 04 Mar 2026, 02:30 UTC" in fields["Next post"]
 
 
+@pytest.mark.parametrize("thread", [False, True])
+async def test_the_post_mentions_a_thread_only_when_there_is_one(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, clock: FakeClock, thread: bool
+) -> None:
+    await set_up(fake, world, "09:00", "UTC", thread=thread)
+    await tick(bot, clock, utc(2026, 3, 3, 9))
+    (post,) = posts(fake, world)
+    assert footer(post).startswith("Daily reflection · 2026-03-03")
+    assert ("thread" in footer(post)) is thread
+    assert (post.thread_id is not None) is thread
+
+
+async def test_status_says_how_many_of_the_rotation_are_the_servers_own(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, clock: FakeClock
+) -> None:
+    await set_up(fake, world, "09:00", "UTC")
+    await ask(fake, "prompts add", {"text": "What small kindness did you notice?"})
+    await tick(bot, clock, utc(2026, 3, 3, 9))
+    status = await ask(fake, "prompts status")
+    rotation = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}["Rotation"]
+    total = len(bot.content.prompts) + 1
+    assert rotation.startswith(f"1 of {total} prompts seen in this round")
+    assert f"(1 of the {total} are this server's own)" in rotation
+
+
 async def test_timezone_autocomplete_and_bad_input_are_refused(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
