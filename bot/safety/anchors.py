@@ -120,19 +120,21 @@ class AnchorIndex:
         literals = sorted(
             {lit for sets in ranked.values() for s in sets for lit in s},
             key=lambda lit: (score(frozenset([lit])), lit),
-            reverse=True,
         )
-        literals.reverse()
         bit = {lit: 1 << i for i, lit in enumerate(literals)}
         keyed: dict[Literal, list[_Alt]] = {}
         for alt, sets in ranked.items():
             for lit in sets[0]:  # keyed on the rarest set
                 keyed.setdefault(lit, []).append(alt)
         self._key_bits = sum(bit[lit] for lit in keyed)
-        self._keyed_by_bit = {bit[lit]: tuple(sorted(alts)) for lit, alts in keyed.items()}
-        # Each alternative: one mask per required set, rarest first, so a miss fails early.
-        self._sets: dict[_Alt, tuple[int, ...]] = {
-            alt: tuple(sum(bit[lit] for lit in s) for s in sets) for alt, sets in ranked.items()
+        # Per key literal: its alternatives, each with one mask per other required set (rarer
+        # first, so a miss fails early); the key's own set is already satisfied.
+        self._keyed_by_bit: dict[int, tuple[tuple[_Alt, tuple[int, ...]], ...]] = {
+            bit[lit]: tuple(
+                (alt, tuple(sum(bit[x] for x in s) for s in ranked[alt][1:]))
+                for alt in sorted(alts)
+            )
+            for lit, alts in keyed.items()
         }
         # Word literals: a word proves a word-start literal it begins with (or equals, for
         # one that must end the word), and any other word literal it contains.
@@ -173,20 +175,15 @@ class AnchorIndex:
         ``symbol_mask``."""
         found: set[_Alt] = set()
         keys = mask & self._key_bits
-        if not keys:
-            return found
-        keyed: set[_Alt] = set()
-        while keys:  # one step per key literal present
-            low = keys & -keys
-            keyed.update(self._keyed_by_bit[low])
-            keys ^= low
-        sets_of = self._sets
-        for alt in keyed:
-            for required in sets_of[alt]:
-                if not mask & required:
-                    break
-            else:
-                found.add(alt)
+        while keys:  # one step per key literal present, highest bit first
+            top = 1 << (keys.bit_length() - 1)
+            keys ^= top
+            for alt, rest in self._keyed_by_bit[top]:
+                for required in rest:
+                    if not mask & required:
+                        break
+                else:
+                    found.add(alt)
         return found
 
     def word_mask(self, word: str) -> int:
