@@ -99,6 +99,9 @@ def render_modal(modal: dict[str, Any]) -> list[str]:
     for top in modal.get("components") or []:
         label = top.get("label")
         for comp in walk_components([top]):
+            if comp.get("type") == 10:  # a text display: what the form says, e.g. today's prompt
+                lines.extend(f"  {line}" for line in str(comp.get("content", "")).splitlines())
+                continue
             if comp.get("type") != 4:
                 continue
             need = "required" if comp.get("required", True) else "optional"

@@ -157,6 +157,8 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
         box.user = box.people[args[0]]
         if box.channel.type == 1:  # stay in DMs: this person's DMs with the bot
             box.channel = fake.dm_channel(box.user)
+        if last is not None and not box.visible(last):
+            box.last_with_components = None  # another person's private message
         box.mark_seen()
         box.write(f"(you are now {box.user.name})")
     elif name == "channel":
@@ -170,6 +172,8 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
         for msg in fake.messages(chan, as_user=box.user):
             for out in render_message(msg):
                 box.write(out)
+            if msg.author.bot and msg.components and not msg.deleted:
+                box.last_with_components = msg  # :click acts on what was just read
     elif name == "click":
         if last is None:
             raise LookupError("no bot message with buttons shown yet")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.fakediscord import sandbox
+from bot.fakediscord.render import render_modal
 from bot.fakediscord.sandbox import Sandbox, run_sandbox
 
 SCRIPT = """\
@@ -83,3 +84,37 @@ async def test_sandbox_reports_invalid_requests(
     )
     assert code == 1
     assert "!! Discord would reject this:" in out.getvalue()
+
+
+async def test_click_acts_on_the_message_just_read_and_never_on_someone_elses(
+    make_bot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`:read` then `:click` presses a button of what was read; after `:as`, another person's
+    private message is no longer the one `:click` would press."""
+    monkeypatch.setattr(sandbox, "QUIET_SECONDS", 0.05)
+    script = "/confirm\n:as mod\n/confirm\n:as you\n:click 1\n:read general\n:click 1\n"
+    out = io.StringIO()
+    code = await run_sandbox(make_bot, stdin=io.StringIO(script), stdout=out, interactive=False)
+    text = out.getvalue()
+    assert code == 0
+    after_as = text.split("(you are now you)", 1)[1]
+    assert "error: no bot message with buttons shown yet" in after_as
+    assert "Not your button." not in text
+    assert "Confirmed." in after_as.split(":read general", 1)[1]
+
+
+def test_a_form_shows_its_text_as_well_as_its_fields() -> None:
+    modal = {
+        "title": "Check in",
+        "components": [
+            {"type": 10, "content": "**Today's prompt**:\nWhat helped today?"},
+            {"type": 18, "label": "Mood", "component": {"type": 4, "custom_id": "mood"}},
+        ],
+    }
+    assert render_modal(modal) == [
+        "[form] Check in",
+        "  **Today's prompt**:",
+        "  What helped today?",
+        "  - Mood (mood, required)",
+        '  answer with :submit field="your text" ...',
+    ]
