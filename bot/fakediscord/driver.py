@@ -256,6 +256,9 @@ class DriverMixin(WorldMixin):
         if menu is None:
             ids = [s.get("custom_id") for s in message.selects]
             raise LookupError(f"no select {custom_id!r} on message {message.id}; has {ids}")
+        low, high = menu.get("min_values", 1), menu.get("max_values", 1)
+        if not low <= len(values) <= high:  # Discord's client never sends such a choice
+            raise ValueError(f"choose {low} to {high} value(s) in {custom_id!r}, not {len(values)}")
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": menu["type"]}
         if menu["type"] == 3:
             allowed = [o["value"] for o in menu.get("options") or []]

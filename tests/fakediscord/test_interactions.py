@@ -64,6 +64,9 @@ async def test_select_and_other_users_cannot_click(
     assert (await picked.reply()).content == "Mood: tense"
     with pytest.raises(ValueError, match="not among"):
         await fake.select(shown, "confirm:mood", ["angry"], world.you)
+    for count in ([], ["calm", "tense"]):  # one value by default, as Discord's client enforces
+        with pytest.raises(ValueError, match="choose 1 to 1 value"):
+            await fake.select(shown, "confirm:mood", count, world.you)
     other = await fake.click(shown, "Yes", world.mod)
     assert (await other.reply()).content == "Not your button."
     assert shown.content == "Are you sure?"
