@@ -38,7 +38,7 @@ MEMBER_REPLY_LABELS: dict[str, str] = {
     "failed": "Could not reach the member",
 }
 STATUS_LABELS: dict[str, str] = {"open": "Open", "claimed": "Claimed", "resolved": "Resolved"}
-AUTOMATED_FOOTER = "Automated message from {server}, not a counsellor. Only you can see this."
+AUTOMATED_FOOTER = "Automated message from Bridgeline{where}, not a counsellor. Only you can see this."
 PAGE_SIZE = 8
 NOT_YOURS = (
     "This button is for the person the message was meant for. If you'd like support lines for "
@@ -59,7 +59,7 @@ def member_reply_embed(reply: ReplyText, server: str | None) -> discord.Embed:
         reply.title,
         reply.body,
         tone=Tone.CARE,
-        footer=AUTOMATED_FOOTER.format(server=server or "this server"),
+        footer=AUTOMATED_FOOTER.format(where=f" in {server}" if server else ""),
     )
 
 
