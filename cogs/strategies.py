@@ -47,13 +47,26 @@ UNKNOWN_STRATEGY = (
 )
 
 
+# Abuse-sign rules in content/safety.toml whose id starts with this describe silence itself
+# (habitual, or as punishment). Every other abuse-sign rule is a control behaviour
+# (monitoring, money, isolation, threats, gaslighting ...), where conversation scripts could be
+# read as "a communication fix for abuse" and some scripts (seeing friends) could raise risk.
+SILENCE_RULE_PREFIX = "silence_"
+
+
 def needs_support_only(detection: Any) -> bool:
-    """Crisis, danger, or a clear sign of abuse: support, and no conversation scripts (rule
-    15). A lone low-severity abuse sign is unclear, so scripts come with a pointer to support."""
+    """Crisis, danger, high severity or a control behaviour: support, and no conversation
+    scripts. Silence that has become a pattern is the one unclear case: scripts come with a
+    pointer to support, and the member chooses (safe-messaging.md, rule 15)."""
     if not detection.flagged:
         return False
     serious = detection.severity in ("high", "imminent")
-    return serious or bool(set(detection.categories) & SUPPORT_ONLY_CATEGORIES)
+    if serious or set(detection.categories) & SUPPORT_ONLY_CATEGORIES:
+        return True
+    return any(
+        hit.category == "abuse_sign" and not hit.rule.startswith(SILENCE_RULE_PREFIX)
+        for hit in detection.hits
+    )
 
 
 def strategy_options(content: Content) -> list[Option]:

@@ -156,6 +156,22 @@ async def test_script_search_about_fear_or_punishment_gets_support_not_scripts(
     assert situation not in shown.text
 
 
+async def test_script_search_describing_control_gets_support_not_scripts(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    """Isolation, monitoring or money control is not something better words should fix, and a
+    script such as 'I'm going to see my friend tonight' could raise the risk."""
+    for situation in (
+        "he checks my phone and wont let me see my friends",
+        "she controls all the money and i have to ask for bus fare",
+    ):
+        shown = await private_reply(fake, "script", {"situation": situation})
+        assert "Words you could use" not in shown.text, situation
+        assert all(s.text not in shown.text for s in bot.content.scripts)
+        assert "/resources show" in shown.text
+        assert "Share in channel" not in labels(shown)
+
+
 async def test_script_search_with_an_unclear_sign_offers_both_kinds_of_help(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
