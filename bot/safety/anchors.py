@@ -99,13 +99,18 @@ class AnchorIndex:
     no such split and are run whole.
     """
 
-    def __init__(self, patterns: Iterable[tuple[str, str | None]]) -> None:
+    def __init__(
+        self, patterns: Iterable[tuple[str, str | None]], unkeyed_branches: bool = False
+    ) -> None:
         always: set[int] = set()
         ranked: dict[_Alt, list[LiteralSet]] = {}
         self.alternative_regex: dict[_Alt, str] = {}
+        # With ``unkeyed_branches``, an alternative with no required literal is a candidate
+        # for every text, instead of making its whole pattern one.
+        unkeyed: set[_Alt] = set()
         for index, (regex, near) in enumerate(patterns):
             try:
-                split = alternatives(regex)
+                split = alternatives(regex, allow_unkeyed=unkeyed_branches and near is None)
                 extra = near_set(near) if near else None
             except Unsupported:
                 split = None
@@ -114,8 +119,12 @@ class AnchorIndex:
                 continue
             for a, (text, sets) in enumerate(split):
                 self.alternative_regex[(index, a)] = text
+                if not sets:
+                    unkeyed.add((index, a))
+                    continue
                 ranked[(index, a)] = sorted(sets + ([extra] if extra else []), key=score)[::-1]
         self.always = frozenset(always)
+        self._unkeyed: frozenset[_Alt] = frozenset(unkeyed)
         # Frequent literals get the low bits: a message of common words has a small mask.
         literals = sorted(
             {lit for sets in ranked.values() for s in sets for lit in s},
@@ -173,7 +182,7 @@ class AnchorIndex:
     def alternatives_for_mask(self, mask: int) -> set[_Alt]:
         """``candidate_alternatives`` of a text from the OR of its words' ``word_mask`` and its
         ``symbol_mask``."""
-        found: set[_Alt] = set()
+        found: set[_Alt] = set(self._unkeyed)
         keys = mask & self._key_bits
         while keys:  # one step per key literal present, highest bit first
             top = 1 << (keys.bit_length() - 1)

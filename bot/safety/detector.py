@@ -103,6 +103,14 @@ class Detector:
         self._compiled = tuple(re.compile(p.regex) for p in rules.patterns)
         self._near = tuple(re.compile(p.near) if p.near else None for p in rules.patterns)
         self._index = AnchorIndex((p.regex, p.near) for p in rules.patterns)
+        # ``near`` conditions are long alternations, slow to search where none of their words
+        # occur: an index of their own runs only the branches whose words the text has.
+        with_near = [(i, p.near) for i, p in enumerate(rules.patterns) if p.near]
+        self._near_slot = {i: slot for slot, (i, _) in enumerate(with_near)}
+        self._near_index = AnchorIndex(((near, None) for _, near in with_near), True)
+        self._near_branches = {
+            alt: re.compile(text) for alt, text in self._near_index.alternative_regex.items()
+        }
         # Run only the branch whose words occur, not a whole pattern of many branches.
         self._branches = {
             alt: re.compile(text) for alt, text in self._index.alternative_regex.items()
@@ -163,19 +171,37 @@ class Detector:
     def _raw_hits(self, norm: str, units: Iterable[_Unit]) -> list[Hit]:
         """Hits of the given (pattern, branch) units; branch None runs the whole pattern."""
         found: dict[tuple[int, int, int], Hit] = {}
+        near_alts: set[tuple[int, int]] | None = None  # worked out on the first need
         for i, branch in units:
             rule = self._patterns[i]
-            near = self._near[i]
             regex = self._compiled[i] if branch is None else self._branches[(i, branch)]
             for m in regex.finditer(norm):
                 start, end = m.span()
-                if (i, start, end) in found or (
-                    near is not None
-                    and not near.search(norm, max(0, start - rule.window), end + rule.window)
-                ):
+                if (i, start, end) in found:
                     continue
+                if rule.near is not None:
+                    if near_alts is None:
+                        near_alts = self._near_index.candidate_alternatives(norm)
+                    lo, hi = max(0, start - rule.window), end + rule.window
+                    if not self._near_found(i, near_alts, norm, lo, hi):
+                        continue
                 found[(i, start, end)] = Hit(rule.category, rule.severity, start, end, rule.id)
         return [found[key] for key in sorted(found)]
+
+    def _near_found(
+        self, i: int, near_alts: set[tuple[int, int]], norm: str, lo: int, hi: int
+    ) -> bool:
+        """``near.search(norm, lo, hi)`` of pattern ``i``, running only its possible branches
+        (a search of an alternation succeeds exactly where one of its branches does)."""
+        slot = self._near_slot[i]
+        if slot in self._near_index.always:
+            near = self._near[i]
+            return near is not None and near.search(norm, lo, hi) is not None
+        return any(
+            self._near_branches[alt].search(norm, lo, hi) is not None
+            for alt in near_alts
+            if alt[0] == slot
+        )
 
     def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:
         if not hits:

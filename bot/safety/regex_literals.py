@@ -498,15 +498,18 @@ def conditions(regex: str) -> Conditions | None:
     return None if split is None else [sets for _, sets in split]
 
 
-def alternatives(regex: str) -> list[tuple[str, list[LiteralSet]]] | None:
+def alternatives(
+    regex: str, allow_unkeyed: bool = False
+) -> list[tuple[str, list[LiteralSet]]] | None:
     """Each top-level alternative as a regex of its own, with the literal sets it requires;
-    None if one requires none. "\\b(?:a|b)\\b" gives "\\b(?:a)\\b" and "\\b(?:b)\\b": the
-    same matches as the whole pattern has through that branch."""
+    None if one requires none (unless ``allow_unkeyed``: then its list is empty).
+    "\\b(?:a|b)\\b" gives "\\b(?:a)\\b" and "\\b(?:b)\\b": the same matches as the whole
+    pattern has through that branch."""
     out: list[tuple[str, list[LiteralSet]]] = []
     for seq, initial, text in _alternatives(parse(regex), False, "", ""):
         sets: list[LiteralSet] = []
         required(seq, initial, collect=sets)
-        if not sets:
+        if not sets and not allow_unkeyed:
             return None
         out.append((text, sets))
     return out
