@@ -86,6 +86,18 @@ class WordCache(dict[_K, _V]):
         return info
 
 
+class _Node:
+    """A trie node: the bits of literals a word starts with (``prefix``) or equals (``whole``)
+    when it reaches here."""
+
+    __slots__ = ("children", "prefix", "whole")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.prefix = 0
+        self.whole = 0
+
+
 def _is_word_text(text: str) -> bool:
     return all(c.isalnum() or c == "_" for c in text)
 
@@ -147,10 +159,24 @@ class AnchorIndex:
         }
         # Word literals: a word proves a word-start literal it begins with (or equals, for
         # one that must end the word), and any other word literal it contains.
-        self._word_literals = tuple((lit, bit[lit]) for lit in literals if _is_word_text(lit[0]))
-        self._starts: dict[str, list[int]] = {}  # first character -> indexes into the above
-        for i, (lit, _) in enumerate(self._word_literals):
-            self._starts.setdefault(lit[0][0] if lit[1] else "", []).append(i)
+        # Word-start literals sit in a trie walked along the word; others are substring tests.
+        self._trie = _Node()
+        inner: list[tuple[str, int]] = []
+        for lit in literals:
+            text, initial, whole = lit
+            if not _is_word_text(text):
+                continue
+            if not initial:
+                inner.append((text, bit[lit]))
+                continue
+            node = self._trie
+            for ch in text:
+                node = node.children.setdefault(ch, _Node())
+            if whole:
+                node.whole |= bit[lit]
+            else:
+                node.prefix |= bit[lit]
+        self._inner_words = tuple(inner)
         # Symbols (emoji and the like) are substring tests, only on non-ASCII text.
         self._symbols = tuple((lit[0], bit[lit]) for lit in literals if not _is_word_text(lit[0]))
         # One cache per kind of word (bytes for ASCII text): each fills itself on a miss.
@@ -198,12 +224,16 @@ class AnchorIndex:
     def word_mask(self, word: str) -> int:
         """The literal bits one word (a maximal run of word characters) proves."""
         mask = 0
-        for i in (*self._starts.get(word[0], ()), *self._starts.get("", ())):
-            (text, initial, whole), lit_bit = self._word_literals[i]
-            if initial:
-                present = word == text if whole else word.startswith(text)
-            else:
-                present = text in word
-            if present:
+        node = self._trie
+        for ch in word:
+            child = node.children.get(ch)
+            if child is None:
+                break
+            node = child
+            mask |= node.prefix
+        else:
+            mask |= node.whole
+        for text, lit_bit in self._inner_words:
+            if text in word:
                 mask |= lit_bit
         return mask
