@@ -5,7 +5,8 @@ a combined alternation costs the sum of its branches at every position (measured
 0.5 ms per message for ours), so an index of required words (``anchors.py``, built once from
 our own reading of the pattern text, ``regex_literals.py``) picks the few patterns whose
 words occur, and only those precompiled regexes run. Most chat has no candidate at all.
-Exclusions run only on hits, and each only when its own required words occur.
+What each distinct word proves is cached, so a message costs a split and one lookup per word.
+``near`` conditions and exclusions run only on hits, each only where its own words occur.
 Hit offsets index the ORIGINAL text (end exclusive), mapped back through the normaliser.
 """
 

@@ -6,7 +6,8 @@ the original text). Each step is a per-character table or a regex substitution, 
 produce the same string by construction; a test checks it on sample text.
 
 Most chat needs none of the disguise steps: a few cheap searches (``needs_steps``) decide
-whether to run them, so plain ASCII costs a ``lower()`` and those searches.
+whether to run them. Text whose word characters are ASCII (``prepare``) takes C-level byte
+tests instead, plus a per-word stretched-letter test that callers can cache per word.
 """
 
 from __future__ import annotations
