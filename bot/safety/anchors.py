@@ -34,6 +34,7 @@ from bot.safety.regex_literals import (
 )
 
 _Alt = tuple[int, int]  # (pattern index, alternative index)
+_Keyed = tuple[_Alt, tuple[int, ...]]  # an alternative and the masks of its other sets
 _Trie = dict[str, "_Trie"]
 _END, _WHOLE = "", "$"  # trie markers: a literal may end here / a whole word ends here
 
@@ -148,17 +149,25 @@ class AnchorIndex:
             for lit in sets[0]:  # keyed on the rarest set
                 keyed.setdefault(lit, []).append(alt)
         self._key_bits = sum(bit[lit] for lit in keyed)
+        rest_masks = {
+            alt: tuple(sum(bit[x] for x in s) for s in sets[1:]) for alt, sets in ranked.items()
+        }
         # Per key literal: its alternatives, each with one mask per other required set (rarer
         # first, so a miss fails early); the key's own set is already satisfied.
-        self._keyed_by_bit: dict[int, tuple[tuple[_Alt, tuple[int, ...]], ...]] = {
-            bit[lit]: tuple(
-                (alt, tuple(sum(bit[x] for x in s) for s in ranked[alt][1:]))
-                for alt in sorted(alts)
-            )
+        self._keyed_by_bit: dict[int, tuple[_Keyed, ...]] = {
+            bit[lit]: tuple((alt, rest_masks[alt]) for alt in sorted(alts))
             for lit, alts in keyed.items()
         }
-        # Word literals: a word proves a word-start literal it begins with (or equals, for
-        # one that must end the word), and any other word literal it contains.
+        # The same split by pattern, for asking about one pattern only (``near`` conditions).
+        by_pattern: dict[int, dict[int, list[_Keyed]]] = {}
+        for lit, alts in keyed.items():
+            for alt in sorted(alts):
+                entries = by_pattern.setdefault(alt[0], {}).setdefault(bit[lit], [])
+                entries.append((alt, rest_masks[alt]))
+        self._pattern_keys = {
+            index: (sum(by_bit), {b: tuple(e) for b, e in by_bit.items()})
+            for index, by_bit in by_pattern.items()
+        }
         # Word-start literals sit in a trie walked along the word; others are substring tests.
         self._trie = _Node()
         inner: list[tuple[str, int]] = []
@@ -189,13 +198,28 @@ class AnchorIndex:
 
     def candidate_alternatives(self, norm: str) -> set[_Alt]:
         """(pattern, alternative) pairs that might match ``norm``; ``always`` not included."""
+        return self.alternatives_for_mask(self.text_mask(norm))
+
+    def text_mask(self, norm: str) -> int:
+        """The OR of the ``word_mask`` of each word of ``norm`` and its ``symbol_mask``."""
         if norm.isascii():
             words = norm.encode().translate(ASCII_SPLIT).split()
-            return self.alternatives_for_mask(
-                reduce(or_, map(self._ascii_masks.__getitem__, words), 0)
-            )
+            return reduce(or_, map(self._ascii_masks.__getitem__, words), 0)
         mask = reduce(or_, map(self._masks.__getitem__, _WORD.findall(norm)), 0)
-        return self.alternatives_for_mask(mask | self.symbol_mask(norm))
+        return mask | self.symbol_mask(norm)
+
+    def pattern_alternatives(self, mask: int, index: int) -> set[_Alt]:
+        """The alternatives of pattern ``index`` alone that might match a text of ``mask``."""
+        found = {alt for alt in self._unkeyed if alt[0] == index}
+        key_bits, by_bit = self._pattern_keys.get(index, (0, {}))
+        keys = mask & key_bits
+        while keys:
+            top = 1 << (keys.bit_length() - 1)
+            keys ^= top
+            for alt, rest in by_bit[top]:
+                if all(mask & required for required in rest):
+                    found.add(alt)
+        return found
 
     def symbol_mask(self, norm: str) -> int:
         """The bits of the non-word literals (emoji and the like) in ``norm``."""

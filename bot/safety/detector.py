@@ -172,7 +172,7 @@ class Detector:
     def _raw_hits(self, norm: str, units: Iterable[_Unit]) -> list[Hit]:
         """Hits of the given (pattern, branch) units; branch None runs the whole pattern."""
         found: dict[tuple[int, int, int], Hit] = {}
-        near_alts: set[tuple[int, int]] | None = None  # worked out on the first need
+        near_mask: int | None = None  # worked out on the first need
         for i, branch in units:
             rule = self._patterns[i]
             regex = self._compiled[i] if branch is None else self._branches[(i, branch)]
@@ -181,27 +181,24 @@ class Detector:
                 if (i, start, end) in found:
                     continue
                 if rule.near is not None:
-                    if near_alts is None:
-                        near_alts = self._near_index.candidate_alternatives(norm)
+                    if near_mask is None:
+                        near_mask = self._near_index.text_mask(norm)
                     lo, hi = max(0, start - rule.window), end + rule.window
-                    if not self._near_found(i, near_alts, norm, lo, hi):
+                    if not self._near_found(i, near_mask, norm, lo, hi):
                         continue
                 found[(i, start, end)] = Hit(rule.category, rule.severity, start, end, rule.id)
         return [found[key] for key in sorted(found)]
 
-    def _near_found(
-        self, i: int, near_alts: set[tuple[int, int]], norm: str, lo: int, hi: int
-    ) -> bool:
-        """``near.search(norm, lo, hi)`` of pattern ``i``, running only its possible branches
-        (a search of an alternation succeeds exactly where one of its branches does)."""
+    def _near_found(self, i: int, near_mask: int, norm: str, lo: int, hi: int) -> bool:
+        """``near.search(norm, lo, hi)`` of pattern ``i``, running only the branches whose
+        words occur (a search of an alternation succeeds exactly where a branch does)."""
         slot = self._near_slot[i]
         if slot in self._near_index.always:
             near = self._near[i]
             return near is not None and near.search(norm, lo, hi) is not None
         return any(
             self._near_branches[alt].search(norm, lo, hi) is not None
-            for alt in near_alts
-            if alt[0] == slot
+            for alt in self._near_index.pattern_alternatives(near_mask, slot)
         )
 
     def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:

@@ -60,14 +60,14 @@ def test_split_near_conditions_agree_with_the_whole_regex(detector: Detector) ->
     checked = 0
     for text in corpus_texts():
         norm = normalize(text)
-        possible = detector._near_index.candidate_alternatives(norm)
+        near_mask = detector._near_index.text_mask(norm)
         for i, rule in enumerate(detector.rules.patterns):
             near = detector._near[i]
             if near is None:
                 continue
             for lo, hi in ((0, len(norm)), (len(norm) // 3, len(norm) // 3 + 40)):
                 expected = near.search(norm, lo, hi) is not None
-                assert detector._near_found(i, possible, norm, lo, hi) == expected, (rule.id, text)
+                assert detector._near_found(i, near_mask, norm, lo, hi) == expected, (rule.id, text)
                 checked += expected
     assert checked > 100  # the near conditions do match somewhere in the corpus
 
@@ -81,3 +81,15 @@ def test_results_survive_word_caches_being_cleared(
     fresh = load_detector(SHIPPED)
     assert [fresh.scan(t) for t in texts] == before
     assert len(fresh._ascii_words) <= 3
+
+
+def test_one_pattern_alternatives_are_the_text_candidates_of_that_pattern(
+    detector: Detector,
+) -> None:
+    index = detector._near_index
+    slots = {slot for slot, _ in index.alternative_regex}
+    for text in corpus_texts():
+        mask = index.text_mask(normalize(text))
+        every = index.alternatives_for_mask(mask)
+        for slot in slots:
+            assert index.pattern_alternatives(mask, slot) == {a for a in every if a[0] == slot}
