@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shared_data import DEV_SET
 
 from bot.safety.anchors import AnchorIndex, trie_regex
 from bot.safety.detector import Detector, load_detector
@@ -15,7 +16,6 @@ from bot.safety.regex_literals import Unsupported, conditions, parse
 
 HERE = Path(__file__).resolve().parent
 SHIPPED = HERE.parents[1] / "content" / "safety.toml"
-DEV_SET = Path("/work/shared/safety/dev_set.jsonl")
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,14 @@ import re
 from pathlib import Path
 
 import pytest
+from shared_data import DEV_SET
 
 from bot.safety.detector import Detector, load_detector
 from bot.safety.evaluate import evaluate, parse_examples
 
 HERE = Path(__file__).resolve().parent
 SHIPPED = HERE.parents[1] / "content" / "safety.toml"
-DEV_SET = Path("/work/shared/safety/dev_set.jsonl")
+
 OWN_SETS = sorted(HERE.glob("*.jsonl"))  # extra_lines*, heldout_*, probes_*
 ZW = "\u200b"
 

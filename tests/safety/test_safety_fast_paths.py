@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
+from shared_data import DEV_SET
 
 from bot.safety import anchors
 from bot.safety.detector import Detector, load_detector
@@ -20,7 +21,6 @@ from bot.safety.normalize import (
 
 HERE = Path(__file__).resolve().parent
 SHIPPED = HERE.parents[1] / "content" / "safety.toml"
-DEV_SET = Path("/work/shared/safety/dev_set.jsonl")
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from shared_data import DEV_SET
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -28,7 +29,6 @@ from bot.safety.detector import Detection, Detector, load_detector  # noqa: E402
 
 PINNED_RULES = HERE / "snapshot" / "safety.toml"
 SNAPSHOT = HERE / "snapshot" / "detections.json"
-DEV_SET = Path("/work/shared/safety/dev_set.jsonl")
 
 
 def _bench() -> ModuleType:
