@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, MissingTokenError, Settings, load_settings
 from bot.log import setup_logging
 
 log = logging.getLogger(__name__)
@@ -85,12 +85,12 @@ def _load_content_or_report(settings: Settings) -> object | None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     try:
-        settings = _settings(require_token=False)
-    except ConfigError as exc:
-        return _fail(str(exc))
-    if settings.token is None:
+        settings = _settings(require_token=True)
+    except MissingTokenError:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return EXIT_USAGE
+    except ConfigError as exc:
+        return _fail(str(exc))
     content = _load_content_or_report(settings)
     if content is None:
         return EXIT_CONTENT

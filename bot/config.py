@@ -26,6 +26,10 @@ class ConfigError(Exception):
     """A setting is missing or malformed; the message names it and says what to do."""
 
 
+class MissingTokenError(ConfigError):
+    """No DISCORD_TOKEN: `run` answers with how to get one (and nothing is created on disk)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None
@@ -67,7 +71,7 @@ def _clean(values: Mapping[str, str], name: str) -> str | None:
 def _parse_token(raw: str | None, require_token: bool) -> str | None:
     if raw is None:
         if require_token:
-            raise ConfigError(
+            raise MissingTokenError(
                 "DISCORD_TOKEN is not set: put your bot token in .env or the environment "
                 "(see README, 'Creating the Discord application')."
             )

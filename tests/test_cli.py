@@ -30,6 +30,7 @@ def test_run_without_token_explains_and_offers_the_sandbox(tmp_path: Path) -> No
     assert "MESSAGE CONTENT INTENT" in result.stderr
     assert "bridgeline sandbox" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "data").exists(), "nothing is created before there is a token"
 
 
 @pytest.mark.parametrize(
