@@ -38,7 +38,9 @@ MEMBER_REPLY_LABELS: dict[str, str] = {
     "failed": "Could not reach the member",
 }
 STATUS_LABELS: dict[str, str] = {"open": "Open", "claimed": "Claimed", "resolved": "Resolved"}
-AUTOMATED_FOOTER = "Automated message from Bridgeline{where}, not a counsellor. Only you can see this."
+AUTOMATED_FOOTER = (
+    "Automated message from Bridgeline{where}, not a counsellor. Only you can see this."
+)
 PAGE_SIZE = 8
 NOT_YOURS = (
     "This button is for the person the message was meant for. If you'd like support lines for "
