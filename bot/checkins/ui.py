@@ -19,6 +19,13 @@ from bot.ui.views import BaseModal, InvokerOnlyView
 
 PROMPT_DISPLAY_LIMIT = 1500
 MOOD_LABEL = "Mood: 1 (very low) to 5 (good)"
+MOOD_CHOICES = (
+    ("1", "1 · very low"),
+    ("2", "2 · low"),
+    ("3", "3 · okay"),
+    ("4", "4 · fairly good"),
+    ("5", "5 · good"),
+)
 BODY_LABEL = "Your reflection"
 HELP_LABEL = "What would help? (optional)"
 # Field ids (the modal itself gets a random id per instance): tests and the sandbox use them.
@@ -42,10 +49,16 @@ class CheckinModal(BaseModal):
         if prompt_text:
             shown = clip(prompt_text, PROMPT_DISPLAY_LIMIT)
             self.add_item(discord.ui.TextDisplay(f"**Today's prompt**, if it helps:\n{shown}"))
-        self.mood: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            custom_id=MOOD_ID, style=discord.TextStyle.short, min_length=1, max_length=1,
-            placeholder="1, 2, 3, 4 or 5", default=typed.mood[:1] or None,
-        )  # fmt: skip
+        self.mood: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=MOOD_ID,
+            placeholder="Pick how you feel today",
+            min_values=1,
+            max_values=1,
+            options=[
+                discord.SelectOption(label=label, value=value, default=value == typed.mood)
+                for value, label in MOOD_CHOICES
+            ],
+        )
         self.body: discord.ui.TextInput[Any] = discord.ui.TextInput(
             custom_id=BODY_ID, style=discord.TextStyle.paragraph, max_length=MAX_REFLECTION,
             placeholder="How are you, really? Only you will see this unless you choose to post it.",
@@ -61,7 +74,8 @@ class CheckinModal(BaseModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         author = flow.author_of(interaction)
-        typed = Typed(self.mood.value, self.body.value, self.help.value)
+        mood = self.mood.values[0] if self.mood.values else ""
+        typed = Typed(mood, self.body.value, self.help.value)
         try:
             draft = validate_checkin(typed.mood, typed.body, typed.help)
         except InvalidCheckin as problem:
