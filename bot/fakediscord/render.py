@@ -102,10 +102,15 @@ def render_modal(modal: dict[str, Any]) -> list[str]:
             if comp.get("type") == 10:  # a text display: what the form says, e.g. today's prompt
                 lines.extend(f"  {line}" for line in str(comp.get("content", "")).splitlines())
                 continue
-            if comp.get("type") != 4:
+            if comp.get("type") not in (3, 4, 5, 6, 7, 8):  # text input or a select menu
                 continue
             need = "required" if comp.get("required", True) else "optional"
             name = comp.get("label") or label or "(no label)"
-            lines.append(f"  - {name} ({comp['custom_id']}, {need})")
+            choices = ", ".join(
+                f"{o['value']}={o['label']}" if o.get("label") != o["value"] else o["value"]
+                for o in comp.get("options") or []
+            )
+            pick = f"; pick one of: {choices}" if choices else ""
+            lines.append(f"  - {name} ({comp['custom_id']}, {need}{pick})")
     lines.append('  answer with :submit field="your text" ...')
     return lines
