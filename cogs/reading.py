@@ -26,6 +26,7 @@ from bot.ui.share import (
     share_view_for,
 )
 from bot.ui.strategy_embeds import (
+    closest_questions_embed,
     faq_embed,
     reflect_embed,
     warning_signs_pages,
@@ -34,6 +35,7 @@ from bot.ui.strategy_embeds import (
 )
 from bot.ui.views import InvokerOnlyView
 
+CLOSEST_QUESTIONS = 3
 UNKNOWN_QUESTION = (
     "I couldn't find that question. Pick one from the suggestions as you type, "
     "or try `/script` to describe your situation."
@@ -69,6 +71,25 @@ class ReasonSelect(discord.ui.Select[Any]):
             raise UserFacingError("That reason is no longer available. Run `/why` again.")
         region = await region_of(self.bot, interaction)
         embed = why_reason_embed(reason, self.content, region)
+        await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
+
+
+class FaqSelect(discord.ui.Select[Any]):
+    """Closest questions when free text did not match one: the member picks, never a guess."""
+
+    def __init__(self, bot: Bridgeline, keys: list[str]) -> None:
+        content = bot.content
+        entries = [e for e in (content.faq_entry(k) for k in keys) if e is not None]
+        options = [discord.SelectOption(label=e.question[:100], value=e.id) for e in entries]
+        super().__init__(placeholder="Open one of these questions", options=options)
+        self.bot = bot
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        content = self.bot.content
+        entry = content.faq_entry(self.values[0])
+        if entry is None:
+            raise UserFacingError("That question is no longer available. Run `/faq` again.")
+        embed = faq_embed(entry, content, await region_of(self.bot, interaction))
         await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
 
 
@@ -130,7 +151,13 @@ class Reading(commands.Cog):
         key = best_key(question, faq_options(content))
         entry = content.faq_entry(key) if key else None
         if entry is None:
-            raise UserFacingError(UNKNOWN_QUESTION)
+            closest = rank_keys(question, faq_options(content), limit=CLOSEST_QUESTIONS)
+            if not closest:
+                raise UserFacingError(UNKNOWN_QUESTION)
+            view = InvokerOnlyView(interaction.user.id)
+            view.add_item(FaqSelect(self.bot, closest))
+            await reply_privately(interaction, [closest_questions_embed()], view)
+            return
         embed = faq_embed(entry, content, await region_of(self.bot, interaction))
         await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
 

@@ -185,6 +185,16 @@ def script_results_embed(matches: Sequence[ScriptMatch], *, caution: bool = Fals
     )
 
 
+def closest_questions_embed() -> discord.Embed:
+    return build_embed(
+        "Is it one of these?",
+        "I couldn't match your words to one question exactly. Pick the closest one below, or "
+        "try `/script` to describe your situation in your own words.",
+        tone=Tone.NEUTRAL,
+        footer=BROWSE_FOOTER,
+    )
+
+
 def no_scripts_embed() -> discord.Embed:
     return build_embed(
         "No close match yet",

@@ -239,8 +239,25 @@ async def test_faq_autocomplete_and_answers_with_support_near_the_member(
     ordinary = await private_reply(fake, "faq", {"question": "should i ignore them back"})
     assert "Should I ignore my partner back?" in ordinary.text
 
+    # free text that matches no question is never answered with a guess: the member picks
     unknown = await private_reply(fake, "faq", {"question": "what is the capital of peru"})
-    assert "couldn't find that question" in unknown.text
+    assert "couldn't" in unknown.text
+    assert all(f.answer[:60] not in unknown.text for f in bot.content.faq)
+
+
+async def test_faq_free_text_offers_the_closest_questions_to_pick_from(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    shown = await private_reply(fake, "faq", {"question": "is it normal that he goes quiet"})
+    assert "Is it one of these?" in shown.text
+    menu = shown.selects[0]
+    assert 1 <= len(menu["options"]) <= 3
+    picked = await fake.select(shown, menu["custom_id"], [menu["options"][0]["value"]], world.you)
+    opened = await picked.reply()
+    entry = bot.content.faq_entry(menu["options"][0]["value"])
+    assert entry is not None and opened is not None and entry.question in opened.text
+    other = await fake.select(shown, menu["custom_id"], [menu["options"][0]["value"]], world.mod)
+    assert "someone else's reply" in (await other.response()).text
 
 
 async def test_warning_signs_page_and_point_to_resources(
