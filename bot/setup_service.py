@@ -1,5 +1,5 @@
-"""Server setup logic with no Discord calls: what the bot needs in each configured channel, how
-a setting change is described and audited, and the purge of a removed server's data.
+"""Server setup logic with no Discord calls: what the bot needs in each configured channel, and
+how a setting change is described and audited. (Removal and purge: bot/storage/purge.py.)
 
 Kept apart from the cog so the rules can be unit-tested with plain `discord.Permissions`
 values and a bare database.
@@ -11,11 +11,9 @@ import logging
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-import aiosqlite
 import discord
 
 from bot.storage import audit
@@ -24,9 +22,6 @@ from bot.storage.guilds import GuildSettings, get_settings, update_settings
 
 log = logging.getLogger(__name__)
 
-#: How long a removed server's data is kept, so an accidental kick loses nothing.
-PURGE_AFTER = timedelta(days=30)
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 PERMISSION_LABELS: dict[str, str] = {
     "view_channel": "View Channel",
@@ -278,158 +273,3 @@ def timezone_suggestions(query: str, limit: int = 25) -> list[str]:
         elif needle in folded:
             contains.append(tz)
     return (starts + contains)[:limit]
-
-
-# --- removal and purge -------------------------------------------------------------------------
-
-
-def stamp(moment: datetime) -> str:
-    return moment.strftime(TIMESTAMP_FORMAT)
-
-
-def parse_stamp(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-async def mark_left(db: Database, guild_id: int, now: datetime) -> None:
-    """The bot was removed: keep the data, start the 30-day countdown (only the first time)."""
-    settings = await get_settings(db, guild_id)
-    if settings.left_at is None:
-        await update_settings(db, guild_id, left_at=stamp(now))
-
-
-async def mark_rejoined(db: Database, guild_id: int) -> bool:
-    """Back within 30 days: nothing is purged. True when a countdown was cancelled."""
-    row = await db.fetchone("SELECT left_at FROM guild_settings WHERE guild_id = ?", (guild_id,))
-    if row is None or row["left_at"] is None:
-        return False
-    await update_settings(db, guild_id, left_at=None)
-    return True
-
-
-async def guilds_due_for_purge(db: Database, now: datetime) -> list[int]:
-    rows = await db.fetchall(
-        "SELECT guild_id, left_at FROM guild_settings WHERE left_at IS NOT NULL ORDER BY guild_id"
-    )
-    due = []
-    for row in rows:
-        left = parse_stamp(row["left_at"])
-        if left is None:
-            log.warning("Unreadable left_at for guild %s; purging it to be safe", row["guild_id"])
-            due.append(int(row["guild_id"]))
-        elif now - left >= PURGE_AFTER:
-            due.append(int(row["guild_id"]))
-    return due
-
-
-async def _columns(conn: aiosqlite.Connection, table: str) -> list[str]:
-    async with conn.execute(f'PRAGMA table_info("{table}")') as cursor:
-        return [row[1] for row in await cursor.fetchall()]
-
-
-async def _table_names(conn: aiosqlite.Connection) -> list[str]:
-    async with conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    ) as cursor:
-        return [row[0] for row in await cursor.fetchall()]
-
-
-async def guild_tables(db: Database) -> list[str]:
-    """Every table with a guild_id column, found from the schema so later features are
-    covered without registering anything."""
-    conn = db.connection
-    return [t for t in await _table_names(conn) if "guild_id" in await _columns(conn, t)]
-
-
-@dataclass(frozen=True)
-class _ForeignKey:
-    child: str
-    child_columns: tuple[str, ...]
-    parent_columns: tuple[str, ...]
-
-
-async def _children(
-    conn: aiosqlite.Connection, parent: str, tables: list[str]
-) -> list[_ForeignKey]:
-    """Tables whose rows point at `parent`, so they are deleted first (whatever ON DELETE)."""
-    found = []
-    for table in tables:
-        async with conn.execute(f'PRAGMA foreign_key_list("{table}")') as cursor:
-            rows = await cursor.fetchall()
-        by_id: dict[int, list[tuple[str, str | None]]] = {}
-        for row in rows:
-            if row[2] == parent:
-                by_id.setdefault(row[0], []).append((row[3], row[4]))
-        for pairs in by_id.values():
-            targets = [to for _, to in pairs]
-            parent_cols = (
-                [str(t) for t in targets]
-                if all(t is not None for t in targets)
-                else await _primary_key(conn, parent)
-            )
-            found.append(_ForeignKey(table, tuple(c for c, _ in pairs), tuple(parent_cols)))
-    return found
-
-
-async def _primary_key(conn: aiosqlite.Connection, table: str) -> list[str]:
-    async with conn.execute(f'PRAGMA table_info("{table}")') as cursor:
-        rows = sorted((r for r in await cursor.fetchall() if r[5]), key=lambda r: r[5])
-    return [r[1] for r in rows] or ["rowid"]
-
-
-def _cols(columns: Iterable[str]) -> str:
-    return ", ".join(f'"{c}"' for c in columns)
-
-
-async def _delete_where(
-    conn: aiosqlite.Connection,
-    table: str,
-    where: str,
-    params: tuple[Any, ...],
-    tables: list[str],
-    counts: dict[str, int],
-    depth: int = 0,
-) -> None:
-    if depth < 8:
-        for fk in await _children(conn, table, tables):
-            if fk.child == table:
-                continue
-            child_where = (
-                f"({_cols(fk.child_columns)}) IN "
-                f'(SELECT {_cols(fk.parent_columns)} FROM "{table}" WHERE {where})'
-            )
-            await _delete_where(conn, fk.child, child_where, params, tables, counts, depth + 1)
-    cursor = await conn.execute(f'DELETE FROM "{table}" WHERE {where}', params)
-    counts[table] = counts.get(table, 0) + max(cursor.rowcount, 0)
-
-
-async def purge_guild(db: Database, guild_id: int) -> dict[str, int]:
-    """Deletes every row of this server in one transaction; returns rows deleted per table.
-
-    guild_settings goes last, so an interrupted purge (rolled back) is simply retried."""
-    async with db.transaction() as conn:
-        tables = await _table_names(conn)
-        with_guild = [t for t in tables if "guild_id" in await _columns(conn, t)]
-        ordered = sorted(with_guild, key=lambda t: t == "guild_settings")
-        counts: dict[str, int] = {}
-        for table in ordered:
-            await _delete_where(conn, table, "guild_id = ?", (guild_id,), tables, counts)
-    log.info("Purged guild %s: %d rows", guild_id, sum(counts.values()))
-    return {table: n for table, n in counts.items() if n}
-
-
-async def purge_due(db: Database, now: datetime) -> list[int]:
-    """Purges every server removed at least 30 days ago; one failure does not stop the rest."""
-    purged = []
-    for guild_id in await guilds_due_for_purge(db, now):
-        try:
-            await purge_guild(db, guild_id)
-        except Exception:
-            log.exception("Purge of guild %s failed; will retry tomorrow", guild_id)
-        else:
-            purged.append(guild_id)
-    return purged

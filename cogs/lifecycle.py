@@ -12,7 +12,8 @@ import discord
 from discord.ext import commands
 
 from bot.client import Bridgeline
-from bot.setup_service import POSTING, mark_left, mark_rejoined, missing_permissions, purge_due
+from bot.setup_service import POSTING, missing_permissions
+from bot.storage.purge import mark_left, mark_rejoined, purge_due
 from bot.ui.setup_embeds import welcome_embed
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ import pytest
 
 from bot import setup_service as svc
 from bot.daily_prompts.schedules import configure, set_options
-from bot.storage import audit
+from bot.storage import audit, purge
 from bot.storage.db import Database
 from bot.storage.guilds import GuildSettings, get_settings, update_settings
 
@@ -151,8 +151,8 @@ async def _extra_feature_tables(db: Database) -> None:
 
 async def test_purge_removes_every_guild_table_and_dependants(db: Database) -> None:
     await _extra_feature_tables(db)
-    assert {"guild_settings", "audit_log", "posts"} <= set(await svc.guild_tables(db))
-    counts = await svc.purge_guild(db, G1)
+    assert {"guild_settings", "audit_log", "posts"} <= set(await purge.guild_tables(db))
+    counts = await purge.purge_guild(db, G1)
     assert counts == {
         "guild_settings": 1,
         "audit_log": 1,
@@ -160,7 +160,7 @@ async def test_purge_removes_every_guild_table_and_dependants(db: Database) -> N
         "post_flags": 1,
         "flag_notes": 1,
     }
-    for table in await svc.guild_tables(db):
+    for table in await purge.guild_tables(db):
         assert await db.fetchval(f"SELECT COUNT(*) FROM {table} WHERE guild_id = ?", (G1,)) == 0
     assert await db.fetchval("SELECT COUNT(*) FROM posts WHERE guild_id = ?", (G2,)) == 1
     assert await db.fetchval("SELECT COUNT(*) FROM post_flags") == 1
@@ -170,17 +170,17 @@ async def test_purge_removes_every_guild_table_and_dependants(db: Database) -> N
 
 async def test_purge_waits_thirty_days_and_rejoining_cancels_it(db: Database) -> None:
     await _extra_feature_tables(db)
-    await svc.mark_left(db, G1, NOW)
-    await svc.mark_left(db, G2, NOW)
-    await svc.mark_left(db, G1, NOW + timedelta(days=3))  # a second removal keeps the first date
+    await purge.mark_left(db, G1, NOW)
+    await purge.mark_left(db, G2, NOW)
+    await purge.mark_left(db, G1, NOW + timedelta(days=3))  # a second removal keeps the first date
     assert (await get_settings(db, G1)).left_at == "2026-03-01T12:00:00Z"
-    assert await svc.purge_due(db, NOW + timedelta(days=29, hours=23)) == []
-    assert await svc.mark_rejoined(db, G2) is True
-    assert await svc.mark_rejoined(db, G2) is False
-    assert await svc.purge_due(db, NOW + timedelta(days=30)) == [G1]
+    assert await purge.purge_due(db, NOW + timedelta(days=29, hours=23)) == []
+    assert await purge.mark_rejoined(db, G2) is True
+    assert await purge.mark_rejoined(db, G2) is False
+    assert await purge.purge_due(db, NOW + timedelta(days=30)) == [G1]
     assert await db.fetchval("SELECT COUNT(*) FROM posts WHERE guild_id = ?", (G1,)) == 0
     assert await db.fetchval("SELECT COUNT(*) FROM posts WHERE guild_id = ?", (G2,)) == 1
-    assert await svc.purge_due(db, NOW + timedelta(days=60)) == []
+    assert await purge.purge_due(db, NOW + timedelta(days=60)) == []
 
 
 async def test_failed_purge_rolls_back_and_others_continue(db: Database) -> None:
@@ -189,8 +189,8 @@ async def test_failed_purge_rolls_back_and_others_continue(db: Database) -> None
         "CREATE TRIGGER no_delete BEFORE DELETE ON posts WHEN old.guild_id = 111 "
         "BEGIN SELECT RAISE(ABORT, 'blocked'); END"
     )
-    await svc.mark_left(db, G1, NOW)
-    await svc.mark_left(db, G2, NOW)
-    assert await svc.purge_due(db, NOW + timedelta(days=31)) == [G2]
+    await purge.mark_left(db, G1, NOW)
+    await purge.mark_left(db, G2, NOW)
+    assert await purge.purge_due(db, NOW + timedelta(days=31)) == [G2]
     assert (await get_settings(db, G1)).left_at is not None
     assert await db.fetchval("SELECT COUNT(*) FROM audit_log WHERE guild_id = ?", (G1,)) == 1

@@ -12,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.privacy import short_label
 from bot.storage.db import Database
+from bot.storage.schema import column_names, table_names
 
 #: Kept on erasure: a moderation block must not be escapable by erasing one's data.
 RETAINED_ON_FORGET = frozenset({"anon_blocks"})
@@ -42,22 +41,12 @@ class MemberReference:
     guild_scoped: bool
 
 
-async def _columns(conn: aiosqlite.Connection, table: str) -> set[str]:
-    async with conn.execute(f'PRAGMA table_info("{table}")') as cursor:
-        return {str(row[1]) for row in await cursor.fetchall()}
-
-
 async def member_tables(db: Database, member: Member) -> list[MemberTable]:
     """Every table holding rows of this member, with the WHERE clause that finds them."""
     conn = db.connection
-    async with conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    ) as cursor:
-        names = [str(row[0]) for row in await cursor.fetchall()]
     found = []
-    for name in names:
-        columns = await _columns(conn, name)
+    for name in await table_names(conn):
+        columns = set(await column_names(conn, name))
         clauses: list[str] = []
         params: list[Any] = []
         if "pseudonym" in columns:
@@ -78,14 +67,9 @@ async def member_tables(db: Database, member: Member) -> list[MemberTable]:
 async def member_references(db: Database) -> list[MemberReference]:
     """Columns `*_user_id` (not `user_id` itself): rows that mention a member by id."""
     conn = db.connection
-    async with conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    ) as cursor:
-        names = [str(row[0]) for row in await cursor.fetchall()]
     found = []
-    for name in names:
-        columns = await _columns(conn, name)
+    for name in await table_names(conn):
+        columns = set(await column_names(conn, name))
         for column in sorted(c for c in columns if c.endswith("_user_id")):
             found.append(MemberReference(name, column, "guild_id" in columns))
     return found

@@ -13,10 +13,10 @@ from bot.setup_service import (
     Change,
     ChannelCheck,
     format_value,
-    parse_stamp,
 )
 from bot.storage.audit import AuditEntry
 from bot.storage.guilds import GuildSettings
+from bot.storage.purge import parse_stamp
 from bot.ui.embeds import Tone, build_embed
 
 AUDIT_PAGE_SIZE = 10

@@ -12,9 +12,9 @@ from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, Guild, Overwrite, StandardGuild
 from bot.fakediscord.state import Member
-from bot.setup_service import guild_tables
 from bot.storage import audit
 from bot.storage.guilds import get_settings, update_settings
+from bot.storage.purge import guild_tables
 
 
 def _event(bot: Bridgeline, name: str, guild_id: int) -> asyncio.Task[Any]:
