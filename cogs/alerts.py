@@ -19,13 +19,13 @@ from discord.ext import commands, tasks
 
 from bot.checks import REFUSALS, Level, has_level, moderator_only
 from bot.client import Bridgeline
-from bot.errors import UserFacingError, report_interaction_error, send_private
+from bot.errors import UserFacingError, send_private
 from bot.notify import notify_moderators
 from bot.safety_service import alerts
 from bot.safety_service.alerts import Alert
 from bot.storage import audit
 from bot.ui.safety_embeds import alert_embed, open_alerts_pages
-from bot.ui.views import BaseView, Paginator
+from bot.ui.views import BaseView, Paginator, guarded, persistent_view
 
 log = logging.getLogger(__name__)
 RETRY_EVERY_MINUTES = 5.0
@@ -62,10 +62,7 @@ class AlertButton(
         return cls(match["action"], int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._handle(interaction)
-        except Exception as exc:
-            await report_interaction_error(interaction, exc)
+        await guarded(interaction, self._handle(interaction))
 
     async def _handle(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MODERATOR):
@@ -102,11 +99,11 @@ class AlertButton(
 
 def alert_view(alert: Alert) -> BaseView:
     """Both buttons; disabled once resolved (the post keeps showing who resolved it)."""
-    view = BaseView(timeout=None)
     done = alert.status == "resolved"
-    view.add_item(AlertButton("claim", alert.id, disabled=done))
-    view.add_item(AlertButton("resolve", alert.id, disabled=done))
-    return view
+    return persistent_view(
+        AlertButton("claim", alert.id, disabled=done),
+        AlertButton("resolve", alert.id, disabled=done),
+    )
 
 
 class Alerts(commands.Cog):

@@ -16,7 +16,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.client import Bridgeline
-from bot.errors import report_interaction_error, send_private
+from bot.errors import send_private
 from bot.notify import notify_moderators
 from bot.privacy import pseudonym
 from bot.safety_service import alerts, offers
@@ -35,7 +35,7 @@ from bot.ui.safety_embeds import (
     member_reply_embed,
     reveal_embed,
 )
-from bot.ui.views import BaseView
+from bot.ui.views import guarded, persistent_view
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,7 @@ class NudgeButton(
         return cls(match["token"], getattr(item, "label", None) or "Open")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._open(interaction)
-        except Exception as exc:
-            await report_interaction_error(interaction, exc)
+        await guarded(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
@@ -127,10 +124,7 @@ class RevealButton(
         return cls(match["token"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self._reveal(interaction)
-        except Exception as exc:
-            await report_interaction_error(interaction, exc)
+        await guarded(interaction, self._reveal(interaction))
 
     async def _reveal(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
@@ -177,13 +171,6 @@ class RevealButton(
                 f"only they can see who you are. {danger}"
             )
         await interaction.followup.send(text, ephemeral=True)
-
-
-def _view(*items: discord.ui.Item[Any]) -> BaseView:
-    view = BaseView(timeout=None)
-    for item in items:
-        view.add_item(item)
-    return view
 
 
 class Safety(commands.Cog):
@@ -306,7 +293,7 @@ class Safety(commands.Cog):
             flag=flag,
             now=self.bot.clock.now(),
         )
-        view = _view(NudgeButton(token, responses.nudge_button))
+        view = persistent_view(NudgeButton(token, responses.nudge_button))
         try:
             # Named but not pinged, and not a reply: a reply would show their words again.
             await message.channel.send(
@@ -394,7 +381,7 @@ class Safety(commands.Cog):
             flag=flag,
             now=now,
         )
-        view = _view(RevealButton(token))
+        view = persistent_view(RevealButton(token))
         kwargs: dict[str, Any] = {"view": view, "ephemeral": True}
         if allowed.categories:
             reply = await compose_for(self.bot, guild.id, user_id, allowed)

@@ -8,35 +8,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable
 from typing import Any
 
 import discord
 
 from bot.checkins import flow, moderation, repo
 from bot.checkins.rules import MAX_REFLECTION, Draft, InvalidCheckin, validate_text
-from bot.errors import UserFacingError, report_interaction_error, send_private
+from bot.errors import UserFacingError, send_private
 from bot.ui.checkin_embeds import invalid_embed, saved_embed
-from bot.ui.views import BaseModal, BaseView
+from bot.ui.views import BaseModal, guarded, persistent_view
 
 log = logging.getLogger(__name__)
 Button = discord.ui.Button[Any]
 PREFIX = "bl:checkins"
-
-
-async def _guarded(interaction: discord.Interaction, work: Awaitable[object]) -> None:
-    """DynamicItems bypass BaseView.on_error: route their failures through the one handler."""
-    try:
-        await work
-    except Exception as error:
-        await report_interaction_error(interaction, error)
-
-
-def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
-    view = BaseView(timeout=None)
-    for item in items:
-        view.add_item(item)
-    return view
 
 
 # ---- the author's buttons ----------------------------------------------------------------------
@@ -56,7 +40,7 @@ class ShareButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:share:(?P
         return cls(str(match["ref"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, self._share(interaction))
+        await guarded(interaction, self._share(interaction))
 
     async def _share(self, interaction: discord.Interaction) -> None:
         author = flow.author_of(interaction)
@@ -91,7 +75,7 @@ class ReplyButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:reply:(?P
     async def callback(self, interaction: discord.Interaction) -> None:
         message_id = interaction.message.id if interaction.message else None
         modal = ReplyModal(self.post_id, message_id)
-        await _guarded(interaction, interaction.response.send_modal(modal))
+        await guarded(interaction, interaction.response.send_modal(modal))
 
 
 class ReportButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:report:(?P<id>\d+)"):
@@ -107,7 +91,7 @@ class ReportButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:report:(
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, self._report(interaction))
+        await guarded(interaction, self._report(interaction))
 
     async def _report(self, interaction: discord.Interaction) -> None:
         text = await moderation.report(interaction, self.post_id, report_view(self.post_id))
@@ -176,7 +160,7 @@ class ReviewButton(
         return cls(int(match["id"]), match["verdict"] == "approve")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(
+        await guarded(
             interaction, moderation.review(interaction, self.post_id, approve=self.approve)
         )
 
@@ -199,7 +183,7 @@ class ModerateButton(
         return cls(int(match["id"]), str(match["action"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, self._act(interaction))
+        await guarded(interaction, self._act(interaction))
 
     async def _act(self, interaction: discord.Interaction) -> None:
         bot = await moderation.require_moderator(interaction)

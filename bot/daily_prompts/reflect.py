@@ -14,7 +14,8 @@ from typing import Any, Protocol
 import discord
 
 from bot.daily_prompts.store import prompt_of_the_day
-from bot.errors import UserFacingError, report_interaction_error
+from bot.errors import UserFacingError
+from bot.ui.views import guarded, persistent_view
 
 LABEL = "Reflect privately"
 NOT_AVAILABLE = "Private reflections aren't available on this server right now."
@@ -65,11 +66,11 @@ class ReflectButton(
         return cls(datetime.strptime(match["day"], "%Y%m%d").date())
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            text = await self._prompt_text(interaction)
-            await _checkin_opener()(interaction, prompt_text=text)
-        except Exception as exc:
-            await report_interaction_error(interaction, exc)
+        await guarded(interaction, self._open(interaction))
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        text = await self._prompt_text(interaction)
+        await _checkin_opener()(interaction, prompt_text=text)
 
     async def _prompt_text(self, interaction: discord.Interaction) -> str | None:
         """From the database (exactly what was posted), else from the message itself."""
@@ -85,6 +86,4 @@ class ReflectButton(
 
 
 def reflect_view(day: date) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ReflectButton(day))
-    return view
+    return persistent_view(ReflectButton(day))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import discord
@@ -25,6 +25,22 @@ class BaseView(discord.ui.View):
 
 class BaseModal(discord.ui.Modal):
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await report_interaction_error(interaction, error)
+
+
+def persistent_view(*items: discord.ui.Item[Any]) -> BaseView:
+    """A view with no timeout for DynamicItems, whose custom_ids carry their own state."""
+    view = BaseView(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+async def guarded(interaction: discord.Interaction, work: Awaitable[object]) -> None:
+    """DynamicItems bypass BaseView.on_error: route their failures through the one handler."""
+    try:
+        await work
+    except Exception as error:
         await report_interaction_error(interaction, error)
 
 
