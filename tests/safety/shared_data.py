@@ -9,3 +9,18 @@ _CANDIDATES = (
     Path("/work/shared/safety/dev_set.jsonl"),
 )
 DEV_SET = next((p for p in _CANDIDATES if p.is_file()), _CANDIDATES[0])
+
+#: The shipped rules the detector tests run against.
+SHIPPED = _REPO / "content" / "safety.toml"
+HERE = Path(__file__).resolve().parent
+
+
+def corpus_texts() -> list[str]:
+    """Every labelled line we have: our own sets and, where present, the shared dev set."""
+    import json
+
+    texts: list[str] = []
+    for path in [*sorted(HERE.glob("*.jsonl")), DEV_SET]:
+        if path.exists():
+            texts += [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines()]
+    return texts

@@ -1,34 +1,19 @@
 """The prefilter only skips patterns that cannot match, and reads literals without re internals."""
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shared_data import DEV_SET
+from shared_data import corpus_texts
 
 from bot.safety.anchors import AnchorIndex, trie_regex
-from bot.safety.detector import Detector, load_detector
+from bot.safety.detector import Detector
 from bot.safety.normalize import normalize
 from bot.safety.regex_literals import Unsupported, conditions, parse
 
 HERE = Path(__file__).resolve().parent
-SHIPPED = HERE.parents[1] / "content" / "safety.toml"
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return load_detector(SHIPPED)
-
-
-def corpus_texts() -> list[str]:
-    texts: list[str] = []
-    for path in [*sorted(HERE.glob("*.jsonl")), DEV_SET]:
-        if path.exists():
-            texts += [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines()]
-    return texts
 
 
 def hits_without_prefilter(detector: Detector, norm: str) -> list[tuple[str, int, int]]:

@@ -11,15 +11,9 @@ from bot.safety.detector import Detector, load_detector
 from bot.safety.evaluate import evaluate, parse_examples
 
 HERE = Path(__file__).resolve().parent
-SHIPPED = HERE.parents[1] / "content" / "safety.toml"
 
 OWN_SETS = sorted(HERE.glob("*.jsonl"))  # extra_lines*, heldout_*, probes_*
 ZW = "\u200b"
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return load_detector(SHIPPED)
 
 
 def check_targets(detector: Detector, path: Path) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
 import pytest
-from shared_data import DEV_SET
+from shared_data import SHIPPED, corpus_texts
 
 from bot.safety import anchors
 from bot.safety.detector import Detector, load_detector
@@ -20,20 +19,6 @@ from bot.safety.normalize import (
 )
 
 HERE = Path(__file__).resolve().parent
-SHIPPED = HERE.parents[1] / "content" / "safety.toml"
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return load_detector(SHIPPED)
-
-
-def corpus_texts() -> list[str]:
-    texts: list[str] = []
-    for path in [*sorted(HERE.glob("*.jsonl")), DEV_SET]:
-        if path.exists():
-            texts += [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines()]
-    return texts
 
 
 def random_texts(count: int, seed: int) -> list[str]:

@@ -2,14 +2,12 @@
 
 import copy
 import tomllib
-from pathlib import Path
 from typing import Any
 
 import pytest
+from shared_data import SHIPPED
 
 from bot.safety.rules import parse_safety_rules
-
-SHIPPED = Path(__file__).resolve().parents[2] / "content" / "safety.toml"
 
 
 @pytest.fixture(scope="module")

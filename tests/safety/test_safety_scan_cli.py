@@ -4,17 +4,8 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
-from bot.safety.detector import Detector, load_detector
+from bot.safety.detector import Detector
 from bot.safety.scan_cli import run_scan
-
-SHIPPED = Path(__file__).resolve().parents[2] / "content" / "safety.toml"
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return load_detector(SHIPPED)
 
 
 def scan(detector: Detector, argv: list[str], stdin: str = "") -> tuple[int, str]:
