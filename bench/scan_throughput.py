@@ -8,6 +8,9 @@ The detector caches what each distinct word proves; its best run is with those c
 in a running bot. It also prints one pass of a freshly built detector (every word a miss once).
 Times are CPU seconds of this process (best of R runs), so other work on a shared machine
 does not count against the detector; the floor is tiny per call, so its figure is the noisiest.
+Then the meaning layer (embedding + head, bot/safety/scanner.py), which runs only on messages
+of at least three words that the patterns did not settle: its messages per second over the same
+chat in batches (as `bridgeline scan` runs it) and one message at a time (as the bot does).
 Usage: .venv/bin/python bench/scan_throughput.py [--messages N] [--repeat R] [--seed S]
 """
 
@@ -26,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.safety.detector import load_detector  # noqa: E402
+from bot.safety.scanner import SafetyScanner, load_meaning_layer  # noqa: E402
 
 OPENERS = ["", "", "", "ok so ", "ugh ", "lol ", "honestly ", "update: ", "hey all, ", "tbh "]
 SUBJECTS = ["he", "she", "my partner", "my bf", "my gf", "we", "i", "my husband", "my wife"]
@@ -132,6 +136,24 @@ def main() -> None:
     print(f"detector : {det:12,.0f} msg/s   (first pass, empty word caches: {cold:,.0f} msg/s)")
     print(f"baseline : {base:12,.0f} msg/s   detector/baseline = {det / base:6.1f}x")
     print(f"floor    : {flo:12,.0f} msg/s   floor/detector    = {flo / det:6.1f}x")
+
+    layer = load_meaning_layer()
+    if layer is None:
+        print("meaning layer: not available")
+        return
+    scanner = SafetyScanner(detector, layer)
+    sample = messages[:2000]
+    start = time.perf_counter()
+    scanner.scan_many(sample)
+    batched = len(sample) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for m in sample[:300]:
+        scanner.scan(m)
+    single = 300 / (time.perf_counter() - start)
+    print(
+        f"patterns + meaning layer: {batched:,.0f} msg/s in batches, {single:,.0f} msg/s one "
+        f"at a time (wall clock; NumPy may use both cores)"
+    )
 
 
 if __name__ == "__main__":

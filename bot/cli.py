@@ -137,6 +137,7 @@ def cmd_scan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from bot.content import ContentError, load_content
     from bot.safety.detector import Detector
     from bot.safety.scan_cli import run_scan
+    from bot.safety.scanner import SafetyScanner, load_meaning_layer
 
     try:
         settings = load_settings(require_token=False)
@@ -146,7 +147,17 @@ def cmd_scan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     except ContentError as exc:
         return _fail(str(exc), EXIT_CONTENT)
     argv = ["--eval", args.eval] if args.eval else []
-    return run_scan(argv, stdin, stdout, Detector(content.safety))
+    use_meaning = settings.meaning_layer and not args.patterns_only
+    meaning = load_meaning_layer() if use_meaning else None
+    return run_scan(argv, stdin, stdout, SafetyScanner(Detector(content.safety), meaning))
+
+
+def cmd_train_semantic(args: argparse.Namespace) -> int:
+    from bot.safety.semantic import HEAD_PATH
+    from bot.safety.train_semantic import train
+
+    out = Path(args.out) if args.out else HEAD_PATH
+    return train([Path(p) for p in args.files], out, sys.stdout)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -166,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--data-dir", help="keep the sandbox's data here (default: a temp dir)")
     scan = sub.add_parser("scan", help="run the safety detector over JSON lines on stdin")
     scan.add_argument("--eval", metavar="FILE", help="score the detector on a labelled file")
+    scan.add_argument(
+        "--patterns-only", action="store_true", help="skip the meaning (embedding) layer"
+    )
+    train = sub.add_parser(
+        "train-semantic", help="fit the safety meaning layer on labelled JSON lines files"
+    )
+    train.add_argument("files", nargs="+", help="labelled files (the dev set format)")
+    train.add_argument("--out", help="where to write the head (default: the shipped one)")
     check = sub.add_parser("check-content", help="validate the content TOML files")
     check.add_argument("directory", nargs="?", help="content folder (default: CONTENT_DIR)")
     sync = sub.add_parser("sync", help="register slash commands with Discord (run after updates)")
@@ -191,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "check-content": cmd_check_content,
             "sync": cmd_sync,
             "backup": cmd_backup,
+            "train-semantic": cmd_train_semantic,
         }
         return handlers[args.command](args)
     except ConfigError as exc:

@@ -16,6 +16,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content
 from bot.safety.detector import Detector
+from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
 from bot.tree import BridgelineTree
@@ -71,7 +72,11 @@ class Bridgeline(commands.Bot):
         )
         self.settings = settings
         self.content = content
-        self.detector = Detector(content.safety)
+        # Loaded once; reloading content rebuilds the patterns around the same model.
+        self._meaning: MeaningLayer | None = (
+            load_meaning_layer() if settings.meaning_layer else None
+        )
+        self.scanner = SafetyScanner(Detector(content.safety), self._meaning)
         self.clock: Clock = clock or SystemClock()
         self._extensions = list(extensions) if extensions is not None else None
 
@@ -85,9 +90,9 @@ class Bridgeline(commands.Bot):
         log.info("Loaded %d feature modules", len(self.extensions))
 
     def reload_content(self, content: Content) -> None:
-        """Swaps content and the detector together, so they never disagree."""
-        detector = Detector(content.safety)
-        self.content, self.detector = content, detector
+        """Swaps content and the safety scanner together, so they never disagree."""
+        scanner = SafetyScanner(Detector(content.safety), self._meaning)
+        self.content, self.scanner = content, scanner
 
     async def close(self) -> None:
         try:

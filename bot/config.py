@@ -38,6 +38,7 @@ class Settings:
     content_dir: Path
     log_level: str
     dev_guild_id: int | None
+    meaning_layer: bool = True  # the safety scan's embedding layer (SAFETY_MEANING_LAYER)
 
     @property
     def database_path(self) -> Path:
@@ -47,7 +48,7 @@ class Settings:
         return (
             f"Settings(token={'<set>' if self.token else None}, data_dir={self.data_dir!s}, "
             f"content_dir={self.content_dir!s}, log_level={self.log_level}, "
-            f"dev_guild_id={self.dev_guild_id})"
+            f"dev_guild_id={self.dev_guild_id}, meaning_layer={self.meaning_layer})"
         )
 
 
@@ -102,6 +103,17 @@ def _parse_guild_id(raw: str | None) -> int | None:
             "with Developer Mode on, 'Copy Server ID'), or left unset."
         )
     return int(raw)
+
+
+def _parse_switch(raw: str | None, name: str, default: bool) -> bool:
+    if raw is None:
+        return default
+    value = raw.lower()
+    if value in ("on", "true", "1", "yes"):
+        return True
+    if value in ("off", "false", "0", "no"):
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a switch: use on or off.")
 
 
 def _parse_dir(raw: str | None, name: str, default: Path, base: Path) -> Path:
@@ -170,6 +182,9 @@ def load_settings(
             f"CONTENT_DIR={content_dir} does not exist: point it at a content folder."
         )
     secret = _load_or_create_secret(_clean(values, "BRIDGELINE_SECRET"), data_dir)
+    meaning_layer = _parse_switch(
+        _clean(values, "SAFETY_MEANING_LAYER"), "SAFETY_MEANING_LAYER", default=True
+    )
     return Settings(
         token=token,
         data_dir=data_dir,
@@ -177,4 +192,5 @@ def load_settings(
         content_dir=content_dir,
         log_level=log_level,
         dev_guild_id=dev_guild_id,
+        meaning_layer=meaning_layer,
     )

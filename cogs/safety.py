@@ -218,7 +218,7 @@ class Safety(commands.Cog):
             if isinstance(message.channel, discord.DMChannel):
                 await self._handle_dm(message)
             return
-        flag = self._scan(message.content)
+        flag = await self._scan(message.content)
         if flag is None:
             return
         guild = message.guild
@@ -246,8 +246,8 @@ class Safety(commands.Cog):
             await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
             self.bot.dispatch("safety_alert", alert_id)
 
-    def _scan(self, text: str) -> Flag | None:
-        detection = self.bot.detector.scan(text)
+    async def _scan(self, text: str) -> Flag | None:
+        detection = await self.bot.scanner.scan_async(text)
         if not detection.flagged:
             return None
         flag = flag_from_detection(detection)
@@ -317,7 +317,7 @@ class Safety(commands.Cog):
 
     async def _handle_dm(self, message: discord.Message) -> None:
         """A DM to the bot: answer in the DM; there is no server to alert."""
-        flag = self._scan(message.content)
+        flag = await self._scan(message.content)
         if flag is None:
             return
         pseudo = pseudonym(self.bot.settings.secret, DM_GUILD, message.author.id)

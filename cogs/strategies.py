@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.client import Bridgeline
 from bot.content.models import INTERNATIONAL, Content, Strategy
 from bot.errors import UserFacingError
+from bot.safety.scanner import SEMANTIC_RULE
 from bot.safety_service.policy import flag_from_detection
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import compose_reply
@@ -56,7 +57,8 @@ SILENCE_RULE_PREFIX = "silence_"
 
 def needs_support_only(detection: Any) -> bool:
     """Crisis, danger, high severity or a control behaviour: support, and no conversation
-    scripts. Silence that has become a pattern is the one unclear case: scripts come with a
+    scripts. Silence that has become a pattern is the unclear case, and so is an abuse sign
+    only the meaning layer sees (a resemblance, not a named behaviour): scripts come with a
     pointer to support, and the member chooses (safe-messaging.md, rule 15)."""
     if not detection.flagged:
         return False
@@ -64,7 +66,9 @@ def needs_support_only(detection: Any) -> bool:
     if serious or set(detection.categories) & SUPPORT_ONLY_CATEGORIES:
         return True
     return any(
-        hit.category == "abuse_sign" and not hit.rule.startswith(SILENCE_RULE_PREFIX)
+        hit.category == "abuse_sign"
+        and not hit.rule.startswith(SILENCE_RULE_PREFIX)
+        and hit.rule != SEMANTIC_RULE
         for hit in detection.hits
     )
 
@@ -165,7 +169,7 @@ class Strategies(commands.Cog):
         interaction: discord.Interaction,
         situation: app_commands.Range[str, 1, 200],
     ) -> None:
-        detection = self.bot.detector.scan(situation)
+        detection = await self.bot.scanner.scan_async(situation)
         if needs_support_only(detection):
             await self._support_instead(interaction, detection)
             return

@@ -55,7 +55,7 @@ def test_malformed_setting_is_one_line_exit_2(
 def test_help_lists_every_command(tmp_path: Path) -> None:
     result = bridgeline(tmp_path, "--help")
     assert result.returncode == 0
-    for command in ("run", "sandbox", "scan", "check-content", "sync", "backup"):
+    for command in ("run", "sandbox", "scan", "check-content", "sync", "backup", "train-semantic"):
         assert command in result.stdout
 
 
@@ -112,3 +112,26 @@ def test_backup_copies_the_database(tmp_path: Path) -> None:
         copy.close()
     finally:
         live.close()
+
+
+def test_scan_uses_the_meaning_layer_unless_told_not_to(tmp_path: Path) -> None:
+    line = '{"id": 7, "text": "some nights i lie awake hoping my heart just gives out"}\n'
+    both = subprocess.run(
+        [sys.executable, "-m", "bot", "scan"],
+        cwd=tmp_path,
+        input=line,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    patterns = subprocess.run(
+        [sys.executable, "-m", "bot", "scan", "--patterns-only"],
+        cwd=tmp_path,
+        input=line,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert both.returncode == patterns.returncode == 0
+    assert '"categories": ["crisis"]' in both.stdout and '"severity": "concern"' in both.stdout
+    assert '"categories": []' in patterns.stdout

@@ -20,6 +20,7 @@ def test_defaults_and_generated_secret(tmp_path: Path) -> None:
     assert settings.data_dir == tmp_path / "data"
     assert settings.log_level == "INFO"
     assert settings.dev_guild_id is None
+    assert settings.meaning_layer is True
     secret_file = tmp_path / "data" / "secret.key"
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     # generated once, then reused: pseudonyms must stay stable across restarts
@@ -43,6 +44,12 @@ def test_missing_token_names_the_setting(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(("raw", "expected"), [("off", False), ("No", False), ("on", True)])
+def test_the_meaning_layer_can_be_switched_off(tmp_path: Path, raw: str, expected: bool) -> None:
+    settings = settings_for(tmp_path, DISCORD_TOKEN=TOKEN, SAFETY_MEANING_LAYER=raw)
+    assert settings.meaning_layer is expected
+
+
 @pytest.mark.parametrize(
     ("env", "needle"),
     [
@@ -51,6 +58,7 @@ def test_missing_token_names_the_setting(tmp_path: Path) -> None:
         ({"DISCORD_TOKEN": TOKEN, "DEV_GUILD_ID": "abc"}, "DEV_GUILD_ID must be a server id"),
         ({"DISCORD_TOKEN": TOKEN, "BRIDGELINE_SECRET": "short"}, "BRIDGELINE_SECRET is too short"),
         ({"DISCORD_TOKEN": TOKEN, "CONTENT_DIR": "nowhere"}, "CONTENT_DIR="),
+        ({"DISCORD_TOKEN": TOKEN, "SAFETY_MEANING_LAYER": "maybe"}, "is not a switch"),
     ],
 )
 def test_malformed_values_give_one_clear_line(

@@ -137,7 +137,7 @@ class ReplyModal(BaseModal, title="Reply anonymously"):
         await interaction.response.send_message(
             f"Reply saved (`{checkin.public_id}`). {outcome.text}", ephemeral=True
         )
-        flow.raise_flag(author, interaction, checkin)
+        await flow.raise_flag(author, interaction, checkin)
 
 
 # ---- moderators' buttons -----------------------------------------------------------------------

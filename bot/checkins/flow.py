@@ -116,14 +116,14 @@ async def save(
     return checkin
 
 
-def severity_of(author: Author, text: str) -> str | None:
-    detection = author.bot.detector.scan(text)
+async def severity_of(author: Author, text: str) -> str | None:
+    detection = await author.bot.scanner.scan_async(text)
     return detection.severity if detection.flagged else None
 
 
-def raise_flag(author: Author, interaction: discord.Interaction, checkin: CheckIn) -> None:
+async def raise_flag(author: Author, interaction: discord.Interaction, checkin: CheckIn) -> None:
     """After the member has had their reply: the safety cog follows up with resources."""
-    detection = author.bot.detector.scan(checkin.body)
+    detection = await author.bot.scanner.scan_async(checkin.body)
     if detection.flagged:
         log.info("Check-in %s flagged (%s)", checkin.public_id, detection.severity)
         author.bot.dispatch("checkin_flagged", interaction, detection, checkin.public_id)
@@ -201,7 +201,7 @@ async def request_post(
         tag = daily_tag(
             bot.settings.secret, author.pseudonym, local_day(now, zone(settings.timezone))
         )
-    flagged = severity_of(author, checkin.body) in REVIEW_SEVERITIES
+    flagged = await severity_of(author, checkin.body) in REVIEW_SEVERITIES
     review = settings.approval_queue or flagged
     post = await repo.add_post(
         bot.db,

@@ -93,7 +93,7 @@ class CheckinModal(BaseModal):
             await interaction.response.send_message(embed=embed, view=share, ephemeral=True)
         else:
             await interaction.response.send_message(embed=embed, ephemeral=True)
-        flow.raise_flag(author, interaction, checkin)
+        await flow.raise_flag(author, interaction, checkin)
 
 
 class RetryView(InvokerOnlyView):

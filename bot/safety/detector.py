@@ -163,11 +163,14 @@ class Detector:
         hits = self._apply_exclusions(norm, hits)
         if not hits:
             return NOTHING
-        hits = self._escalate(norm, hits)
+        hits = self.escalate(norm, hits)
         hits = self._to_original_offsets(text, norm, hits)
         categories = frozenset(h.category for h in hits)
         severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
         return Detection(categories, severity, tuple(hits))
+
+    def scan_many(self, texts: list[str]) -> list[Detection]:
+        return [self.scan(t) for t in texts]
 
     def _raw_hits(self, norm: str, units: Iterable[_Unit]) -> list[Hit]:
         """Hits of the given (pattern, branch) units; branch None runs the whole pattern."""
@@ -220,7 +223,21 @@ class Detector:
                 hits = [h for h in hits if not exc.applies_to(h)]
         return hits
 
-    def _escalate(self, norm: str, hits: list[Hit]) -> list[Hit]:
+    def excluded(self, norm: str, category: Category) -> bool:
+        """Whether any exclusion for ``category`` holds anywhere in the normalised text: how a
+        hit without a span (the meaning layer's) is held to the same idiom, media, past-event,
+        third-party and negation rules as the patterns."""
+        possible = self._exclusion_index.candidates(norm)
+        return any(
+            i in possible
+            and category in exc.categories
+            and exc.regex.search(norm) is not None
+            and not (exc.unless is not None and exc.unless.search(norm))
+            for i, exc in enumerate(self._exclusions)
+        )
+
+    def escalate(self, norm: str, hits: list[Hit]) -> list[Hit]:
+        """Raise hits' severity where an escalator holds (a date, 'tonight', 'right now')."""
         for esc in self._escalators:
             if not any(h.category in esc.categories for h in hits):
                 continue

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from bot.safety.detector import Detector
+from bot.safety.detector import Detection
 from bot.safety.rules import CATEGORIES
+
+
+class ScansMany(Protocol):
+    """A Detector (patterns) or a SafetyScanner (patterns and meaning)."""
+
+    def scan_many(self, texts: list[str]) -> list[Detection]: ...
 
 
 @dataclass(frozen=True)
@@ -94,10 +101,11 @@ def parse_examples(lines: Iterable[str]) -> list[Example]:
     return out
 
 
-def evaluate(detector: Detector, examples: Iterable[Example]) -> Report:
+def evaluate(scanner: ScansMany, examples: Sequence[Example]) -> Report:
     report = Report()
-    for ex in examples:
-        got = detector.scan(ex.text).categories
+    found = scanner.scan_many([ex.text for ex in examples])
+    for ex, detection in zip(examples, found, strict=True):
+        got = detection.categories
         for cat in CATEGORIES:
             score = report.scores[cat]
             if cat in got and cat in ex.labels:

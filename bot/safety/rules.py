@@ -95,11 +95,22 @@ class Responses:
 
 
 @dataclass(frozen=True)
+class MeaningRules:
+    """Limits on the meaning (embedding) layer, which has no span for an exclusion to hit:
+    it reads messages of at least ``min_words`` words, and proposes nothing where ``veto``
+    (laughter, a joke marker) is in the message."""
+
+    min_words: int = 3
+    veto: str | None = None
+
+
+@dataclass(frozen=True)
 class SafetyRules:
     patterns: tuple[PatternRule, ...]
     exclusions: tuple[ExclusionRule, ...]
     escalators: tuple[Escalator, ...]
     responses: Responses
+    meaning: MeaningRules = MeaningRules()
 
 
 def parse_safety_rules(
@@ -122,9 +133,23 @@ def parse_safety_rules(
             problems.append((f"exclusions[{i}].rules", f"unknown pattern id {unknown!r}"))
     escalators = _parse_escalators(data.get("escalators", []), macros, problems)
     responses = _parse_responses(data.get("responses"), problems)
+    meaning = _parse_meaning(data.get("meaning", {}), macros, problems)
     if problems or responses is None:
         return None, problems
-    return SafetyRules(tuple(patterns), tuple(exclusions), tuple(escalators), responses), []
+    rules = SafetyRules(tuple(patterns), tuple(exclusions), tuple(escalators), responses, meaning)
+    return rules, []
+
+
+def _parse_meaning(raw: Any, macros: Mapping[str, str], problems: Problems) -> MeaningRules:
+    if not isinstance(raw, Mapping):
+        problems.append(("meaning", "must be a table (min_words, veto)"))
+        return MeaningRules()
+    min_words = raw.get("min_words", 3)
+    if not isinstance(min_words, int) or isinstance(min_words, bool) or not 1 <= min_words <= 50:
+        problems.append(("meaning.min_words", "must be a whole number from 1 to 50"))
+        min_words = 3
+    veto = _regex_field(raw, "veto", "meaning", macros, problems) if "veto" in raw else None
+    return MeaningRules(min_words, veto)
 
 
 def _parse_macros(raw: Any, problems: Problems) -> dict[str, str]:

@@ -229,7 +229,7 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
     command = await fake.slash("resources show", None, world.you, world.check_ins)
     await command.response()  # stands in for the check-in modal the check-ins cog answers
     bot.remove_listener(capture, "on_interaction")
-    detection = bot.detector.scan("he tracks my phone and won't let me see my friends")
+    detection = bot.scanner.scan("he tracks my phone and won't let me see my friends")
     assert detection.flagged
     bot.dispatch("checkin_flagged", seen[0], detection, "C-7F3A")
 

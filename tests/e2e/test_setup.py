@@ -266,7 +266,7 @@ async def test_reload_content_validates_before_swapping(
     shutil.copy(original / "faq.toml", copy)
     text = await _owner_reply(fake, "admin reload-content")
     assert "Content reloaded" in text and "content OK" in text
-    assert bot.content is not before and bot.detector is not None
+    assert bot.content is not before and bot.scanner is not None
 
 
 async def test_owner_syncs_commands(

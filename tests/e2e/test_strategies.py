@@ -121,8 +121,10 @@ async def test_script_search_finds_words_for_situations_in_members_words(
     for situation, title in situations.items():
         shown = await private_reply(fake, "script", {"situation": situation})
         embed = shown.embeds[0]
-        assert 1 <= len(embed["fields"]) <= 3
-        assert any(f"From: {title}" == f["name"] for f in embed["fields"]), situation
+        scripts = [f for f in embed["fields"] if f["name"].startswith("From: ")]
+        assert 1 <= len(scripts) <= 3  # plus, at most, a gentle check first
+        assert len(embed["fields"]) - len(scripts) <= 1
+        assert any(f"From: {title}" == f["name"] for f in scripts), situation
         assert situation not in shown.text, "the member's words are never echoed"
         assert "Share in channel" in labels(shown)
 

@@ -1,0 +1,121 @@
+"""One entry point for "is this message a safety concern?": patterns, then meaning.
+
+The pattern detector runs on every message (microseconds) and gives spans and severities.
+The meaning layer (sentence embedding + logistic head) runs on messages of three words or more
+and may add a category the patterns missed, at ``concern`` severity (raised by the same
+escalators, e.g. a date or "tonight"), unless one of the category's exclusions holds. Its hit
+covers the whole message: it has no span to point at.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from bot.safety.detector import NOTHING, Detection, Detector, Hit
+from bot.safety.normalize import normalize
+from bot.safety.rules import SEVERITY_RANK, Category
+
+if TYPE_CHECKING:  # NumPy and the tokenizer load only when the layer does
+    from bot.safety.encoder import Encoder
+    from bot.safety.semantic import SemanticHead
+
+log = logging.getLogger(__name__)
+
+SEMANTIC_RULE = "semantic"
+
+
+class Proposer(Protocol):
+    """Proposes categories per text (the meaning layer; tests pass their own)."""
+
+    def categories(self, texts: list[str]) -> list[frozenset[Category]]: ...
+
+
+@dataclass(frozen=True)
+class MeaningLayer:
+    """The encoder and the trained head, loaded together."""
+
+    encoder: Encoder
+    head: SemanticHead
+
+    def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+        if not texts:
+            return []
+        return self.head.categories(self.encoder.encode(texts))
+
+
+def load_meaning_layer(head_path: Path | None = None) -> MeaningLayer | None:
+    """The shared encoder and the head; None (patterns only, logged once) if either is
+    missing or unreadable, so a broken install degrades instead of stopping the bot."""
+    try:
+        from bot.safety.encoder import shared_encoder
+        from bot.safety.semantic import HEAD_PATH, load_head
+
+        return MeaningLayer(shared_encoder(), load_head(head_path or HEAD_PATH))
+    except (ImportError, OSError, ValueError, KeyError) as exc:
+        log.warning("Safety meaning layer unavailable, patterns only: %s", exc)
+        return None
+
+
+class SafetyScanner:
+    """Patterns plus (optionally) meaning; safe to share between tasks and threads."""
+
+    def __init__(self, detector: Detector, meaning: Proposer | None) -> None:
+        self.detector = detector
+        self.meaning = meaning
+        limits = detector.rules.meaning
+        self._min_words = limits.min_words  # "same", "lol ok": nothing to read
+        self._veto = re.compile(limits.veto) if limits.veto else None
+
+    def scan(self, text: str) -> Detection:
+        return self.scan_many([text])[0]
+
+    def scan_many(self, texts: list[str]) -> list[Detection]:
+        """Patterns on each text; the meaning layer once over all texts that qualify."""
+        found = [self.detector.scan(t) for t in texts]
+        if self.meaning is None:
+            return found
+        norms = {i: normalize(t) for i, t in enumerate(texts)}
+        asked = [
+            i
+            for i, norm in norms.items()
+            if len(norm.split()) >= self._min_words
+            and (self._veto is None or not self._veto.search(norm))
+        ]
+        proposals = self.meaning.categories([norms[i] for i in asked])
+        for i, categories in zip(asked, proposals, strict=True):
+            found[i] = self._merge(texts[i], norms[i], found[i], categories)
+        return found
+
+    async def scan_async(self, text: str) -> Detection:
+        """``scan`` off the event loop: the meaning layer takes a few milliseconds."""
+        if self.meaning is None:
+            return self.detector.scan(text)
+        return await asyncio.to_thread(self.scan, text)
+
+    def _merge(
+        self, text: str, norm: str, found: Detection, proposed: frozenset[Category]
+    ) -> Detection:
+        new = [
+            c for c in proposed if c not in found.categories and not self.detector.excluded(norm, c)
+        ]
+        if not new:
+            return found
+        added = [Hit(c, "concern", 0, len(text), SEMANTIC_RULE) for c in sorted(new)]
+        added = self.detector.escalate(norm, added)
+        hits = (*found.hits, *added)
+        severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
+        return Detection(frozenset(h.category for h in hits), severity, hits)
+
+
+__all__ = [
+    "NOTHING",
+    "MeaningLayer",
+    "Proposer",
+    "SafetyScanner",
+    "load_meaning_layer",
+]

@@ -1,0 +1,83 @@
+"""The meaning layer through the real client: a crisis worded in a way no pattern has is
+answered and alerted like any other; switched off, the same words pass; laughter holds it back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.client import Bridgeline
+from bot.config import Settings
+from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
+from bot.safety_service import alerts
+from bot.storage.guilds import update_settings
+
+# Written for these tests and in no labelled set; no pattern matches it (checked below).
+UNSEEN_CRISIS = "i keep imagining the quiet after im gone and it honestly sounds peaceful"
+SENTINEL = "honestly i just want to die"
+
+
+def is_alert(message: FakeMessage) -> bool:
+    return any("Safety alert" in (e.get("title") or "") for e in message.embeds)
+
+
+async def handlers_done() -> None:
+    """Wait for every event handler discord.py has started (scans run off the loop, so a later
+    message can be answered before an earlier one is done)."""
+    while pending := [
+        t
+        for t in asyncio.all_tasks()
+        if t.get_name().startswith("discord.py: on_") and t is not asyncio.current_task()
+    ]:
+        await asyncio.wait(pending)
+
+
+async def test_crisis_beyond_the_patterns_gets_the_nudge_and_an_alert(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    assert not bot.scanner.detector.scan(UNSEEN_CRISIS).flagged
+    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+    said = await fake.send_message(world.general, world.you, UNSEEN_CRISIS)
+    nudge = await fake.wait_for_message(world.general)
+    assert nudge.content.startswith(f"<@{world.you.user.id}>")
+    assert "gone" not in nudge.text and "peaceful" not in nudge.text
+    alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
+    assert "crisis" in alert_post.text.lower() and f"/{said.id}" in alert_post.text
+    assert "IMMINENT" not in alert_post.text  # a resemblance is never imminent by itself
+    assert "peaceful" not in alert_post.text
+
+
+async def test_switched_off_the_same_words_pass(
+    fake: FakeDiscord,
+    world: StandardGuild,
+    settings: Settings,
+    make_bridgeline: Callable[..., Bridgeline],
+) -> None:
+    patterns_only = replace(settings, meaning_layer=False)
+    async with run_bot(make_bridgeline(settings=patterns_only), fake) as bot:
+        assert bot.scanner.meaning is None
+        await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+        await fake.send_message(world.general, world.you, UNSEEN_CRISIS)
+        sentinel = await fake.send_message(world.general, world.mod, SENTINEL)
+        alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
+        assert f"/{sentinel.id}" in alert_post.text
+        await handlers_done()
+        flagged = [a.message_id for a in await alerts.unresolved(bot.db, world.guild.id)]
+        assert flagged == [sentinel.id]
+
+
+async def test_laughter_keeps_the_meaning_layer_quiet(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+    joking = "nobody would notice if i left the group chat 🙈"
+    assert bot.scanner.meaning is not None
+    assert bot.scanner.meaning.categories([joking]) == [{"crisis"}]  # what the veto holds back
+    await fake.send_message(world.general, world.you, joking)
+    sentinel = await fake.send_message(world.general, world.mod, SENTINEL)
+    alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
+    assert f"/{sentinel.id}" in alert_post.text
+    await handlers_done()
+    flagged = [a.message_id for a in await alerts.unresolved(bot.db, world.guild.id)]
+    assert flagged == [sentinel.id]

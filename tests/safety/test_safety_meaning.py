@@ -1,0 +1,224 @@
+"""The meaning layer: the NumPy encoder against the original model, the logistic fit, how the
+scanner merges and limits proposals, the shipped head on wording no pattern has, training."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from shared_data import SHIPPED
+
+from bot.safety.detector import Detector, load_detector
+from bot.safety.encoder import Encoder, shared_encoder
+from bot.safety.rules import Category
+from bot.safety.scanner import SEMANTIC_RULE, SafetyScanner, load_meaning_layer
+from bot.safety.semantic import fit_logistic, load_head
+from bot.safety.train_semantic import train
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = json.loads((HERE / "meaning" / "reference_vectors.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return shared_encoder()
+
+
+@pytest.fixture(scope="module")
+def scanner() -> SafetyScanner:
+    layer = load_meaning_layer()
+    assert layer is not None, "the shipped model files must load"
+    return SafetyScanner(load_detector(SHIPPED), layer)
+
+
+# --- encoder -------------------------------------------------------------------------------
+
+
+def test_encoder_reproduces_the_original_model(encoder: Encoder) -> None:
+    """Vectors made by the float32 original (sentence-transformers on PyTorch) for three texts,
+    one of them French with an emoji: the int8 NumPy copy must point the same way."""
+    ours = encoder.encode(REFERENCE["texts"])
+    theirs = np.asarray(REFERENCE["vectors"], dtype=np.float32)
+    cosines = (ours * theirs).sum(axis=1)
+    assert cosines.min() > 0.995, cosines
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_encoder_batches_give_the_same_vectors_as_one_at_a_time(encoder: Encoder) -> None:
+    texts = ["ok", "a much longer message " * 20, "he went quiet again", ""]
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_encoder_places_meaning_not_words(encoder: Encoder) -> None:
+    a, b, c = encoder.encode(
+        [
+            "i wish i could just stop existing",
+            "some days i want to disappear and never come back",
+            "i want to disappear into the kitchen and bake all weekend",
+        ]
+    )
+    assert float(a @ b) > float(a @ c)
+
+
+# --- the fit -------------------------------------------------------------------------------
+
+
+def test_logistic_fit_reaches_the_optimum_and_separates_classes() -> None:
+    rng = np.random.default_rng(7)
+    x = np.vstack([rng.normal(-1, 1, (200, 5)), rng.normal(1, 1, (60, 5))])
+    y = np.array([False] * 200 + [True] * 60)
+    w, b = fit_logistic(x, y, c=10.0)
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    # Balanced weights and an L2 penalty of 1/C: the gradient vanishes at the answer.
+    weight = np.where(y, len(y) / (2 * 60), len(y) / (2 * 200))
+    grad_w = x.T @ (weight * (p - y)) + w / 10.0
+    grad_b = float((weight * (p - y)).sum())
+    assert np.abs(grad_w).max() < 1e-4 and abs(grad_b) < 1e-4
+    assert ((p >= 0.5) == y).mean() > 0.9
+
+
+# --- merging proposals -----------------------------------------------------------------------
+
+
+class Proposes:
+    """A stand-in meaning layer that proposes the same categories for every text it reads."""
+
+    def __init__(self, *categories: Category) -> None:
+        self.proposal = frozenset(categories)
+        self.read: list[str] = []
+
+    def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+        self.read += texts
+        return [self.proposal for _ in texts]
+
+
+@pytest.fixture(scope="module")
+def patterns() -> Detector:
+    return load_detector(SHIPPED)
+
+
+def test_a_proposal_adds_a_whole_message_hit_at_concern(patterns: Detector) -> None:
+    text = "everything feels pointless lately and i am so tired"
+    found = SafetyScanner(patterns, Proposes("crisis")).scan(text)
+    assert found.categories == {"crisis"} and found.severity == "concern"
+    (hit,) = found.hits
+    assert (hit.rule, hit.start, hit.end) == (SEMANTIC_RULE, 0, len(text))
+
+
+def test_a_proposal_is_raised_by_the_escalators(patterns: Detector) -> None:
+    found = SafetyScanner(patterns, Proposes("crisis")).scan(
+        "i have made up my mind and tonight is when it stops"
+    )
+    assert found.severity_of("crisis") == "imminent"
+
+
+def test_a_proposal_never_removes_or_weakens_a_pattern_hit(patterns: Detector) -> None:
+    text = "i want to k1ll mys3lf tonight"
+    alone = patterns.scan(text)
+    merged = SafetyScanner(patterns, Proposes("crisis")).scan(text)
+    assert merged == alone  # the category was already there: nothing added
+
+
+def test_exclusions_and_the_veto_hold_back_proposals(patterns: Detector) -> None:
+    crisis_only = SafetyScanner(patterns, Proposes("crisis"))
+    assert not crisis_only.scan("my sister says she wants to disappear, what do i say?").flagged
+    veto_only = "nobody would notice if i left the group chat 🙈"  # no exclusion covers it
+    assert not crisis_only.scan(veto_only).flagged
+    assert crisis_only.scan(veto_only.replace(" 🙈", "")).flagged
+    layer = Proposes("crisis", "danger")
+    scanner = SafetyScanner(patterns, layer)
+    assert not scanner.scan("i want to crawl under my desk forever lol").flagged
+    assert not scanner.scan("we watched a film about a breakup 😂 so dramatic").flagged
+    assert not scanner.scan("ok same").flagged  # shorter than min_words: not even read
+    assert "ok same" not in layer.read
+
+
+def test_without_a_meaning_layer_the_scanner_is_the_patterns(patterns: Detector) -> None:
+    texts = ["he hit me again", "lovely day", "i dont want to be here anymore"]
+    assert SafetyScanner(patterns, None).scan_many(texts) == patterns.scan_many(texts)
+
+
+# --- the shipped head ----------------------------------------------------------------------
+
+
+def test_shipped_head_finds_crisis_worded_beyond_the_patterns(
+    scanner: SafetyScanner, patterns: Detector
+) -> None:
+    """Written for this test, in no labelled set: no pattern matches, the meaning does."""
+    texts = [
+        "lately i keep thinking everyone would do just fine if i quietly stopped being around",
+        "i keep imagining the quiet after im gone and it honestly sounds peaceful",
+        "some nights i lie awake hoping my heart just gives out",
+    ]
+    for text in texts:
+        assert "crisis" not in patterns.scan(text).categories, text
+        assert "crisis" in scanner.scan(text).categories, text
+
+
+def test_shipped_head_stays_quiet_on_ordinary_chat(scanner: SafetyScanner) -> None:
+    ordinary = [
+        "we made pasta and watched a film, best evening in ages",
+        "he was quiet after work but we talked it through before bed",
+        "does anyone have tips for the reflective listening exercise?",
+        "my gf forgot to buy milk again, third time this week haha",
+        "honestly i booked a weekend away for us, feeling better now",
+        "good morning everyone, hope your week is gentle",
+    ]
+    flagged = [t for t, d in zip(ordinary, scanner.scan_many(ordinary), strict=True) if d.flagged]
+    assert flagged == []
+
+
+def test_shipped_head_records_what_it_was_trained_on() -> None:
+    head = load_head()
+    assert "dev_set.jsonl" in head.trained_on
+    own = {p.name for p in HERE.glob("*.jsonl")}
+    assert own <= set(head.trained_on)  # retrain after adding a labelled set
+    for name, digest in head.trained_on.items():
+        path = HERE / name if (HERE / name).exists() else HERE / "benign" / name
+        if path.exists():
+            actual = hashlib.sha256(path.read_bytes()).hexdigest()
+            assert actual == digest, f"{name} changed since training: run train-semantic"
+
+
+# --- training ------------------------------------------------------------------------------
+
+
+def test_train_writes_a_head_that_loads_and_lists_its_inputs(tmp_path: Path) -> None:
+    rows = [
+        ("i dont see the point of going on", ["crisis"]),
+        ("everyone would be better without me around", ["crisis"]),
+        ("he shoved me into the wall", ["danger"]),
+        ("she threatened me with a knife", ["danger"]),
+        ("he reads all my messages and tracks my location", ["abuse_sign"]),
+        ("she punishes me with silence every time i see friends", ["abuse_sign"]),
+        ("we had a lovely walk today", []),
+        ("the new cafe near work is great", []),
+    ]
+    labelled = tmp_path / "tiny.jsonl"
+    labelled.write_text(
+        "".join(
+            json.dumps({"id": i, "text": t, "categories": c}) + "\n"
+            for i, (t, c) in enumerate(rows)
+        ),
+        encoding="utf-8",
+    )
+    out, report = tmp_path / "head.json", io.StringIO()
+    assert train([labelled], out, report) == 0
+    head = load_head(out)
+    assert head.trained_on == {"tiny.jsonl": hashlib.sha256(labelled.read_bytes()).hexdigest()}
+    assert "trained on 8 lines" in report.getvalue()
+
+
+def test_train_refuses_an_unlabelled_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "no labels here"}\n', encoding="utf-8")
+    report = io.StringIO()
+    assert train([bad], tmp_path / "head.json", report) == 2
+    assert "bad.jsonl" in report.getvalue()
+    assert not (tmp_path / "head.json").exists()
