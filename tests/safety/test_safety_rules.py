@@ -100,3 +100,17 @@ def test_response_texts_follow_the_safe_messaging_rules(shipped: dict[str, Any])
     assert r.crisis.imminent_body and r.crisis.imminent_body.startswith("**If you")
     assert "{emergency}" in r.crisis.imminent_body.splitlines()[0]
     assert "suicid" not in r.nudge_text.lower() and "abuse" not in r.nudge_text.lower()
+
+
+def test_meaning_table_is_validated(shipped: dict[str, Any]) -> None:
+    rules, _ = parse_safety_rules(shipped)
+    assert rules is not None and rules.meaning.veto is not None
+    data = copy.deepcopy(shipped)
+    data["meaning"] = {"min_words": 0, "veto": "(lol"}
+    problems = dict(problems_for(data))
+    assert "meaning.min_words" in problems and "meaning.veto" in problems
+    data["meaning"] = "everything"
+    assert problems_for(data) == [("meaning", "must be a table (min_words, veto)")]
+    del data["meaning"]  # optional: defaults apply
+    rules, problems = parse_safety_rules(data)
+    assert problems == [] and rules is not None and rules.meaning.min_words == 3
