@@ -38,7 +38,7 @@ _Keyed = tuple[_Alt, tuple[int, ...]]  # an alternative and the masks of its oth
 _Trie = dict[str, "_Trie"]
 _END, _WHOLE = "", "$"  # trie markers: a literal may end here / a whole word ends here
 
-_K = TypeVar("_K", str, bytes)
+_K = TypeVar("_K", str, bytes, int)  # a word, its bytes, or a mask of word bits
 _V = TypeVar("_V")
 _WORD = re.compile(r"\w+")
 _CACHE_LIMIT = 50_000  # distinct words remembered; cleared when full (typos, names, noise)
@@ -74,7 +74,8 @@ def trie_regex(literals: Iterable[Literal]) -> str:
 
 
 class WordCache(dict[_K, _V]):
-    """What each distinct word proves, worked out on first sight; cleared when full."""
+    """What each distinct key (a word, or a mask of word bits) proves, worked out on first
+    sight; cleared when full."""
 
     def __init__(self, compute: Callable[[_K], _V]) -> None:
         super().__init__()

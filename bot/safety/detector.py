@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from functools import reduce
 from operator import or_
@@ -120,6 +121,10 @@ class Detector:
         self._ascii_words = WordCache[bytes, int](
             lambda w: self._index.word_mask(w.decode()) << 1 | word_has_repeat(w)
         )
+        # The branches a word mask selects, per distinct mask (chat repeats its word sets).
+        self._branches_for = WordCache[int, frozenset[tuple[int, int]]](
+            lambda mask: frozenset(self._index.alternatives_for_mask(mask))
+        )
         self._whole: tuple[_Unit, ...] = tuple((i, None) for i in sorted(self._index.always))
         self._exclusions = tuple(
             _Exclusion(
@@ -146,6 +151,7 @@ class Detector:
 
     def scan(self, text: str) -> Detection:
         norm, raw, words = prepare(text)
+        branches: AbstractSet[tuple[int, int]]
         if raw is not None:  # most chat: one cached lookup per word feeds both steps
             packed = reduce(or_, map(self._ascii_words.__getitem__, words), 0)
             if ascii_needs_steps(norm, raw, bool(packed & 1)):
@@ -153,7 +159,7 @@ class Detector:
                 branches = self._index.candidate_alternatives(norm)
             else:
                 symbols = 0 if norm.isascii() else self._index.symbol_mask(norm)
-                branches = self._index.alternatives_for_mask(packed >> 1 | symbols)
+                branches = self._branches_for[packed >> 1 | symbols]
         else:
             norm = run_steps(norm) if needs_steps(norm) else norm
             branches = self._index.candidate_alternatives(norm)
