@@ -9,7 +9,7 @@ in a running bot. It also prints one pass of a freshly built detector (every wor
 Times are CPU seconds of this process (best of R runs), so other work on a shared machine
 does not count against the detector; the floor is tiny per call, so its figure is the noisiest.
 Then the meaning layer (embedding + head, bot/safety/scanner.py), which runs only on messages
-of at least three words that the patterns did not settle: its messages per second over the same
+long enough to read ([meaning] min_words in safety.toml): its messages per second over the same
 chat in batches (as `bridgeline scan` runs it) and one message at a time (as the bot does).
 Usage: .venv/bin/python bench/scan_throughput.py [--messages N] [--repeat R] [--seed S]
 """

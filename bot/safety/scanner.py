@@ -1,7 +1,7 @@
 """One entry point for "is this message a safety concern?": patterns, then meaning.
 
 The pattern detector runs on every message (microseconds) and gives spans and severities.
-The meaning layer (sentence embedding + logistic head) runs on messages of three words or more
+The meaning layer (sentence embedding + logistic head) runs on messages long enough to read
 and may add a category the patterns missed, at ``concern`` severity (raised by the same
 escalators, e.g. a date or "tonight"), unless one of the category's exclusions holds. Its hit
 covers the whole message: it has no span to point at.

@@ -2,11 +2,15 @@
 
 Run it after adding labelled lines (the shared dev set and our own sets), then commit the
 rewritten ``bot/safety/model/semantic_head.json``; the file records which inputs it came from.
-Thresholds were chosen on sets the head had never seen (tests/safety/firstlook/heldout_10 for
-recall, tests/safety/benign/chat_b for false alarms on ordinary chat): crisis lower, because a
-missed crisis costs more than a gentle private note; danger and abuse higher, because the
-patterns already find most of those. Give it ordinary chat too (tests/safety/benign/chat_a):
-without it, calm everyday news looked like a goodbye to the head.
+Thresholds were chosen while heldout_10 was still unseen by the head (for recall) and with
+tests/safety/benign/chat_b for false alarms on ordinary chat: crisis lower, because a missed
+crisis costs more than a gentle private note; danger and abuse higher, because the patterns
+already find most of those. Give it ordinary chat too (tests/safety/benign/chat_a): without it,
+calm everyday news looked like a goodbye to the head. Keep out what measures it: benign/chat_b
+and chat_c (false alarms) and tests/safety/firstlook/ (sets nobody has tuned on yet); adding
+chat_c cost crisis recall on unseen sets for one fewer false alarm in 250, so it stays out.
+The maintainers' command: ``bridgeline train-semantic ../shared/safety/dev_set.jsonl
+tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl``.
 """
 
 from __future__ import annotations
