@@ -33,6 +33,21 @@ async def handlers_done() -> None:
         await asyncio.wait(pending)
 
 
+async def only_the_sentinel_is_flagged(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, text: str
+) -> None:
+    """``text`` from a member, then a message that is surely flagged: once every handler is
+    done, the sentinel is the only alert."""
+    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+    await fake.send_message(world.general, world.you, text)
+    sentinel = await fake.send_message(world.general, world.mod, SENTINEL)
+    alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
+    assert f"/{sentinel.id}" in alert_post.text
+    await handlers_done()
+    flagged = [a.message_id for a in await alerts.unresolved(bot.db, world.guild.id)]
+    assert flagged == [sentinel.id]
+
+
 async def test_crisis_beyond_the_patterns_gets_the_nudge_and_an_alert(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
@@ -57,27 +72,13 @@ async def test_switched_off_the_same_words_pass(
     patterns_only = replace(settings, meaning_layer=False)
     async with run_bot(make_bridgeline(settings=patterns_only), fake) as bot:
         assert bot.scanner.meaning is None
-        await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
-        await fake.send_message(world.general, world.you, UNSEEN_CRISIS)
-        sentinel = await fake.send_message(world.general, world.mod, SENTINEL)
-        alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
-        assert f"/{sentinel.id}" in alert_post.text
-        await handlers_done()
-        flagged = [a.message_id for a in await alerts.unresolved(bot.db, world.guild.id)]
-        assert flagged == [sentinel.id]
+        await only_the_sentinel_is_flagged(fake, world, bot, UNSEEN_CRISIS)
 
 
 async def test_laughter_keeps_the_meaning_layer_quiet(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
-    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
     joking = "nobody would notice if i left the group chat 🙈"
     assert bot.scanner.meaning is not None
     assert bot.scanner.meaning.categories([joking]) == [{"crisis"}]  # what the veto holds back
-    await fake.send_message(world.general, world.you, joking)
-    sentinel = await fake.send_message(world.general, world.mod, SENTINEL)
-    alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
-    assert f"/{sentinel.id}" in alert_post.text
-    await handlers_done()
-    flagged = [a.message_id for a in await alerts.unresolved(bot.db, world.guild.id)]
-    assert flagged == [sentinel.id]
+    await only_the_sentinel_is_flagged(fake, world, bot, joking)
