@@ -10,7 +10,7 @@ calm everyday news looked like a goodbye to the head. Keep out what measures it:
 and chat_c (false alarms) and tests/safety/firstlook/ (sets nobody has tuned on yet); adding
 chat_c cost crisis recall on unseen sets for one fewer false alarm in 250, so it stays out.
 The maintainers' command: ``bridgeline train-semantic ../shared/safety/dev_set.jsonl
-tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl``.
+tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl tests/safety/meaning/train_extra.jsonl``.
 """
 
 from __future__ import annotations
