@@ -22,7 +22,12 @@ from bot.privacy import pseudonym
 from bot.safety_service import alerts, offers
 from bot.safety_service.cooldown import claim_reply
 from bot.safety_service.offers import TOKEN_PATTERN
-from bot.safety_service.policy import DetectionLike, Flag, flag_from_detection
+from bot.safety_service.policy import (
+    DetectionLike,
+    Flag,
+    flag_from_detection,
+    public_nudge_allowed,
+)
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import ReplyText, compose_reply, emergency_line
 from bot.storage import audit
@@ -258,6 +263,8 @@ class Safety(commands.Cog):
     ) -> tuple[str, str | None]:
         if mode == "mods":
             return "mods", None
+        if mode == "nudge" and not public_nudge_allowed(flag):
+            return "guess", None  # nothing public for a resemblance; the alert asks moderators
         assert message.guild is not None
         guild_id, author = message.guild.id, message.author
         pseudo = pseudonym(self.bot.settings.secret, guild_id, author.id)
@@ -273,6 +280,8 @@ class Safety(commands.Cog):
                 pass  # DMs closed (50007): fall back to the neutral nudge
             except discord.HTTPException as exc:
                 log.warning("Safety DM failed in guild %s (HTTP %s)", guild_id, exc.status)
+            if not public_nudge_allowed(allowed):
+                return "guess_dm_closed", None
             outcome, note = await self._nudge(message, pseudo, allowed, alert_id)
             return ("dm_closed_nudge" if outcome == "nudge" else outcome), note
         return await self._nudge(message, pseudo, allowed, alert_id)

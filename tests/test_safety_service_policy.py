@@ -79,3 +79,35 @@ def test_cooldown_verdict(
     expected: str,
 ) -> None:
     assert cooldown_verdict(category, imminent, last, bypass, NOW) == expected
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    category: str
+    severity: str
+    rule: str
+
+
+def test_a_flag_is_a_guess_only_when_every_hit_is_the_meaning_layers() -> None:
+    from bot.safety.scanner import SEMANTIC_RULE
+    from bot.safety_service.policy import public_nudge_allowed
+
+    guess = flag_from_detection(
+        Detection(frozenset({"crisis"}), "concern", (RuleHit("crisis", "concern", SEMANTIC_RULE),))
+    )
+    mixed = flag_from_detection(
+        Detection(
+            frozenset({"crisis", "danger"}),
+            "high",
+            (RuleHit("crisis", "concern", SEMANTIC_RULE), RuleHit("danger", "high", "hit_me")),
+        )
+    )
+    raised = flag_from_detection(
+        Detection(
+            frozenset({"crisis"}), "imminent", (RuleHit("crisis", "imminent", SEMANTIC_RULE),)
+        )
+    )
+    assert guess.guessed and not mixed.guessed and raised.guessed
+    assert not public_nudge_allowed(guess)
+    assert public_nudge_allowed(mixed) and public_nudge_allowed(raised)
+    assert guess.only(["crisis"]).guessed  # narrowing by the cooldown keeps what it was

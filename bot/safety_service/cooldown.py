@@ -40,4 +40,4 @@ async def claim_reply(db: Database, guild_id: int, pseudo: str, flag: Flag, now:
                 "last_bypass_at = excluded.last_bypass_at",
                 (guild_id, pseudo, category, reply, bypass),
             )
-    return Flag(allowed)
+    return Flag(allowed, flag.guessed)

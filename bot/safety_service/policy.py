@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.safety.rules import CATEGORIES, SEVERITY_RANK
+from bot.safety.scanner import SEMANTIC_RULE
 
 COOLDOWN = timedelta(hours=6)
 IMMINENT_BYPASS_EVERY = timedelta(hours=1)
@@ -36,6 +37,7 @@ class Flag:
     """A flagged text reduced to categories and the severity of each (no text, no spans)."""
 
     severities: Mapping[str, str]
+    guessed: bool = False  # only the meaning layer saw it: a resemblance, not a known phrase
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -51,7 +53,7 @@ class Flag:
 
     def only(self, categories: Iterable[str]) -> Flag:
         keep = set(categories)
-        return Flag({c: s for c, s in self.severities.items() if c in keep})
+        return Flag({c: s for c, s in self.severities.items() if c in keep}, self.guessed)
 
     @property
     def primary(self) -> str:
@@ -85,13 +87,22 @@ def flag_from_detection(detection: DetectionLike) -> Flag:
         severity = getattr(hit, "severity", None)
         if isinstance(category, str) and isinstance(severity, str):
             per.setdefault(category, []).append(severity)
+    rules = [getattr(hit, "rule", None) for hit in detection.hits]
     return Flag(
         {
             c: _max_severity(per[c]) if c in per else overall
             for c in CATEGORIES
             if c in detection.categories
-        }
+        },
+        guessed=bool(rules) and all(rule == SEMANTIC_RULE for rule in rules),
     )
+
+
+def public_nudge_allowed(flag: Flag) -> bool:
+    """A public nudge names the member in the channel: not for a guess of the meaning layer
+    (about 1 ordinary message in 60 resembles a concern), unless it is imminent. Moderators
+    still get the alert, and DM mode still answers privately."""
+    return not flag.guessed or flag.severity == "imminent"
 
 
 def cooldown_verdict(

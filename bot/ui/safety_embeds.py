@@ -36,6 +36,14 @@ MEMBER_REPLY_LABELS: dict[str, str] = {
     "cooldown": "No reply: the member got resources recently (cooldown)",
     "cooldown_short": "Got resources recently; offered only the 'reach out' button this time",
     "failed": "Could not reach the member",
+    "guess": (
+        "No public nudge: only the meaning layer read this as a concern (a resemblance to "
+        "examples, not a phrase we know). Please read it, and reach out if it worries you"
+    ),
+    "guess_dm_closed": (
+        "DMs are closed, and only the meaning layer read this as a concern, so nothing was "
+        "posted publicly. Please read it, and reach out if it worries you"
+    ),
 }
 STATUS_LABELS: dict[str, str] = {"open": "Open", "claimed": "Claimed", "resolved": "Resolved"}
 AUTOMATED_FOOTER = (

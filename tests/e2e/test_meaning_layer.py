@@ -10,6 +10,7 @@ from dataclasses import replace
 from bot.client import Bridgeline
 from bot.config import Settings
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
+from bot.safety.scanner import SEMANTIC_RULE
 from bot.safety_service import alerts
 from bot.storage.guilds import update_settings
 
@@ -48,19 +49,47 @@ async def only_the_sentinel_is_flagged(
     assert flagged == [sentinel.id]
 
 
-async def test_crisis_beyond_the_patterns_gets_the_nudge_and_an_alert(
+async def test_crisis_beyond_the_patterns_alerts_moderators_without_a_public_nudge(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
+    """Nudge mode (the default): a guess of the meaning layer is not named in the channel; the
+    alert says so and asks moderators to read it."""
     assert not bot.scanner.detector.scan(UNSEEN_CRISIS).flagged
     await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
     said = await fake.send_message(world.general, world.you, UNSEEN_CRISIS)
-    nudge = await fake.wait_for_message(world.general)
-    assert nudge.content.startswith(f"<@{world.you.user.id}>")
-    assert "gone" not in nudge.text and "peaceful" not in nudge.text
     alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
     assert "crisis" in alert_post.text.lower() and f"/{said.id}" in alert_post.text
+    assert "only the meaning layer" in alert_post.text and "reach out" in alert_post.text
     assert "IMMINENT" not in alert_post.text  # a resemblance is never imminent by itself
     assert "peaceful" not in alert_post.text
+    await handlers_done()
+    assert [m for m in fake.messages(world.general) if m.author is fake.bot_user] == []
+
+
+async def test_in_dm_mode_a_guess_is_answered_privately(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await update_settings(
+        bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id, safety_mode="dm"
+    )
+    await fake.send_message(world.general, world.you, UNSEEN_CRISIS)
+    dm = await fake.wait_for_dm(world.you)
+    assert "only you can see this" in dm.text.lower() and "peaceful" not in dm.text
+    alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
+    assert "Sent private resources by DM" in alert_post.text
+
+
+async def test_a_guess_raised_to_imminent_still_gets_the_nudge(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    text = "i keep imagining the quiet after im gone and tonight it honestly sounds peaceful"
+    found = bot.scanner.scan(text)
+    assert found.severity == "imminent" and {h.rule for h in found.hits} == {SEMANTIC_RULE}
+    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+    await fake.send_message(world.general, world.you, text)
+    nudge = await fake.wait_for_message(world.general)
+    assert nudge.content.startswith(f"<@{world.you.user.id}>")
+    assert "tonight" not in nudge.text and "peaceful" not in nudge.text
 
 
 async def test_switched_off_the_same_words_pass(
