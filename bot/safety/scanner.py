@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # NumPy and the tokenizer load only when the layer does
 log = logging.getLogger(__name__)
 
 SEMANTIC_RULE = "semantic"
+MAX_WAITING = 64  # messages queued for the model before new ones get the patterns alone
 
 
 class Proposer(Protocol):
@@ -70,6 +71,8 @@ class SafetyScanner:
         limits = detector.rules.meaning
         self._min_words = limits.min_words  # "same", "lol ok": nothing to read
         self._veto = re.compile(limits.veto) if limits.veto else None
+        self._waiting = 0  # scan_async calls whose model run has not finished
+        self._overloaded_logged = False
 
     def scan(self, text: str) -> Detection:
         return self.scan_many([text])[0]
@@ -80,22 +83,41 @@ class SafetyScanner:
         if self.meaning is None:
             return found
         norms = {i: normalize(t) for i, t in enumerate(texts)}
-        asked = [
-            i
-            for i, norm in norms.items()
-            if len(norm.split()) >= self._min_words
-            and (self._veto is None or not self._veto.search(norm))
-        ]
+        asked = [i for i, norm in norms.items() if self._readable(norm)]
         proposals = self.meaning.categories([norms[i] for i in asked])
         for i, categories in zip(asked, proposals, strict=True):
             found[i] = self._merge(texts[i], norms[i], found[i], categories)
         return found
 
     async def scan_async(self, text: str) -> Detection:
-        """``scan`` off the event loop: the meaning layer takes a few milliseconds."""
+        """``scan`` with the model off the event loop (a few milliseconds a message). Under a
+        flood (a raid, a spam wave) more than ``MAX_WAITING`` queued messages get the patterns
+        alone, so pattern alerts are never held up behind the model."""
+        found = self.detector.scan(text)
         if self.meaning is None:
-            return self.detector.scan(text)
-        return await asyncio.to_thread(self.scan, text)
+            return found
+        norm = normalize(text)
+        if not self._readable(norm):
+            return found
+        if self._waiting >= MAX_WAITING:
+            if not self._overloaded_logged:
+                log.warning("Safety meaning layer busy: patterns only until the queue drains")
+                self._overloaded_logged = True
+            return found
+        self._waiting += 1
+        try:
+            (proposed,) = await asyncio.to_thread(self.meaning.categories, [norm])
+        finally:
+            self._waiting -= 1
+            if self._waiting == 0:
+                self._overloaded_logged = False
+        return self._merge(text, norm, found, proposed)
+
+    def _readable(self, norm: str) -> bool:
+        """Long enough for the model to read, and no laughter or joke marker."""
+        return len(norm.split()) >= self._min_words and (
+            self._veto is None or not self._veto.search(norm)
+        )
 
     def _merge(
         self, text: str, norm: str, found: Detection, proposed: frozenset[Category]

@@ -3,9 +3,11 @@ scanner merges and limits proposals, the shipped head on wording no pattern has,
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,7 @@ from shared_data import DEV_SET, SHIPPED
 from bot.safety.detector import Detector, load_detector
 from bot.safety.encoder import Encoder, shared_encoder
 from bot.safety.rules import Category
-from bot.safety.scanner import SEMANTIC_RULE, SafetyScanner, load_meaning_layer
+from bot.safety.scanner import MAX_WAITING, SEMANTIC_RULE, SafetyScanner, load_meaning_layer
 from bot.safety.semantic import fit_logistic, load_head
 from bot.safety.train_semantic import train
 
@@ -225,3 +227,34 @@ def test_train_refuses_an_unlabelled_file(tmp_path: Path) -> None:
     assert train([bad], tmp_path / "head.json", report) == 2
     assert "bad.jsonl" in report.getvalue()
     assert not (tmp_path / "head.json").exists()
+
+
+class Blocking(Proposes):
+    """Proposes crisis, but only once the test lets the model threads go."""
+
+    def __init__(self) -> None:
+        super().__init__("crisis")
+        self.go = threading.Event()
+
+    def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+        self.go.wait(timeout=10)
+        return super().categories(texts)
+
+
+async def test_a_flood_gets_the_patterns_alone_while_the_model_is_busy(
+    patterns: Detector,
+) -> None:
+    layer = Blocking()
+    scanner = SafetyScanner(patterns, layer)
+    text = "everything feels pointless lately and i am so tired"
+    queued = [asyncio.create_task(scanner.scan_async(text)) for _ in range(MAX_WAITING)]
+    await asyncio.sleep(0)  # each task has registered itself and handed its text to a thread
+    overflow = await scanner.scan_async(text)
+    assert not overflow.flagged  # patterns alone: they see nothing here
+    pattern_hit = await scanner.scan_async("he hit me again last night")
+    assert pattern_hit.categories == {"danger"}  # never held up behind the model
+    layer.go.set()
+    done = await asyncio.gather(*queued)
+    assert all(d.categories == {"crisis"} for d in done)
+    assert len(layer.read) == MAX_WAITING
+    assert (await scanner.scan_async(text)).flagged  # the queue drained: the model reads again
