@@ -13,6 +13,7 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -52,11 +53,19 @@ class MeaningLayer:
 def load_meaning_layer(head_path: Path | None = None) -> MeaningLayer | None:
     """The shared encoder and the head; None (patterns only, logged once) if either is
     missing or unreadable, so a broken install degrades instead of stopping the bot."""
+    from bot.safety.semantic import HEAD_PATH
+
+    return _load_meaning_layer(head_path or HEAD_PATH)
+
+
+@lru_cache(maxsize=4)
+def _load_meaning_layer(head_path: Path) -> MeaningLayer | None:
+    """Once per process and head file (every bot, and every test's bot, shares it)."""
     try:
         from bot.safety.encoder import shared_encoder
-        from bot.safety.semantic import HEAD_PATH, load_head
+        from bot.safety.semantic import load_head
 
-        return MeaningLayer(shared_encoder(), load_head(head_path or HEAD_PATH))
+        return MeaningLayer(shared_encoder(), load_head(head_path))
     except (ImportError, OSError, ValueError, KeyError) as exc:
         log.warning("Safety meaning layer unavailable, patterns only: %s", exc)
         return None
