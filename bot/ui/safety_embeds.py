@@ -37,12 +37,12 @@ MEMBER_REPLY_LABELS: dict[str, str] = {
     "cooldown_short": "Got resources recently; offered only the 'reach out' button this time",
     "failed": "Could not reach the member",
     "guess": (
-        "No public nudge: only the meaning layer read this as a concern (a resemblance to "
-        "examples, not a phrase we know). Please read it, and reach out if it worries you"
+        "No public nudge: this was recognised by its resemblance to examples, not by a known "
+        "phrase, so it may be a false alarm. Please read it, and reach out if it worries you"
     ),
     "guess_dm_closed": (
-        "DMs are closed, and only the meaning layer read this as a concern, so nothing was "
-        "posted publicly. Please read it, and reach out if it worries you"
+        "DMs are closed, and this was recognised by resemblance, not by a known phrase, so "
+        "nothing was posted publicly. Please read it, and reach out if it worries you"
     ),
 }
 STATUS_LABELS: dict[str, str] = {"open": "Open", "claimed": "Claimed", "resolved": "Resolved"}

@@ -59,7 +59,8 @@ async def test_crisis_beyond_the_patterns_alerts_moderators_without_a_public_nud
     said = await fake.send_message(world.general, world.you, UNSEEN_CRISIS)
     alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
     assert "crisis" in alert_post.text.lower() and f"/{said.id}" in alert_post.text
-    assert "only the meaning layer" in alert_post.text and "reach out" in alert_post.text
+    assert "No public nudge" in alert_post.text and "resemblance" in alert_post.text
+    assert "reach out" in alert_post.text
     assert "IMMINENT" not in alert_post.text  # a resemblance is never imminent by itself
     assert "peaceful" not in alert_post.text
     await handlers_done()
