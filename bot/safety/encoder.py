@@ -8,6 +8,7 @@ are int8 with a scale per row (``export_encoder.py`` re-creates them), widened o
 
 from __future__ import annotations
 
+import gzip
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,9 @@ class Encoder:
     """Text to unit-length 384-dimensional vectors (mean of the last layer over real tokens)."""
 
     def __init__(self, model_dir: Path = MODEL_DIR) -> None:
-        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        # Stored gzipped: smaller, and its vocabulary is not plain text in the tree.
+        packed_vocab = gzip.decompress((model_dir / "tokenizer.json.gz").read_bytes())
+        self._tokenizer = Tokenizer.from_str(packed_vocab.decode("utf-8"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()  # the shipped file pads to 128; we pad per batch
         with np.load(model_dir / "minilm-l6-int8.npz") as packed:

@@ -9,8 +9,8 @@ download; the safetensors file is read directly, with no library.
 
 from __future__ import annotations
 
+import gzip
 import json
-import shutil
 import struct
 import sys
 from pathlib import Path
@@ -19,7 +19,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent / "model"
 WEIGHTS = HERE / "minilm-l6-int8.npz"
-TOKENIZER = HERE / "tokenizer.json"
+TOKENIZER = HERE / "tokenizer.json.gz"
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
@@ -59,7 +59,8 @@ def export(model_dir: Path) -> None:
             arrays[name] = tensor.astype(np.float32)
     HERE.mkdir(exist_ok=True)
     np.savez_compressed(WEIGHTS, **arrays)  # type: ignore[arg-type]  # numpy's stub
-    shutil.copyfile(model_dir / "tokenizer.json", TOKENIZER)
+    # mtime=0: the same input always gives the same bytes
+    TOKENIZER.write_bytes(gzip.compress((model_dir / "tokenizer.json").read_bytes(), mtime=0))
     print(f"wrote {WEIGHTS} ({WEIGHTS.stat().st_size / 1e6:.1f} MB) and {TOKENIZER}")
 
 
