@@ -1,11 +1,13 @@
 """The private reply's words, over the shipped content (resources.toml and safety.toml)."""
 
+import re
+
 import pytest
 
 from bot.content import Content, default_content_dir, load_content
 from bot.safety_service.directory import listing
 from bot.safety_service.policy import Flag
-from bot.safety_service.replies import compose_reply, pick_helplines
+from bot.safety_service.replies import SECONDARY, compose_reply, pick_helplines
 
 REGIONS = ("US", "CA", "GB", "IE", "AU", "NZ", "INTL")
 FLAGS = (
@@ -15,6 +17,10 @@ FLAGS = (
     Flag({"danger": "high", "abuse_sign": "concern"}),
     Flag({"abuse_sign": "concern"}),
     Flag({"crisis": "imminent", "abuse_sign": "high"}),
+    Flag({"danger": "high"}),
+    Flag({"crisis": "imminent", "danger": "high"}),
+    Flag({"crisis": "high", "danger": "concern"}),
+    Flag({"abuse_sign": "imminent"}),
 )
 
 
@@ -38,10 +44,16 @@ def test_every_reply_follows_the_safe_messaging_rules(
     assert "counsell" not in body.replace("not a counsellor", "")
     known = content.region(region)
     number = known.emergency if known and known.emergency else "your local emergency number"
-    if flag.is_imminent(flag.primary):
+    first_line = body.split("\n", 1)[0]
+    if flag.is_urgent:  # R5: the emergency number leads, in the title and the first line
+        assert number in reply.title and number in first_line
         assert body.index(number) < body.index("automated message")
+    elif flag.severities.get("danger") == "high":
+        assert number in body and number not in first_line
+        assert reply.title == content.safety.responses.danger.title
     else:
         assert "emergency" not in body.lower()
+        assert reply.title == content.safety.responses.for_category(flag.primary).title
     device_hint = content.safety.responses.device_safety
     assert (device_hint in body) == flag.touches_abuse
     assert len(body) <= 4096
@@ -70,3 +82,50 @@ def test_resources_listing_never_offers_counselling_for_abuse(content: Content) 
     everything = listing(content, "GB", "all", [])
     assert [k for k, _ in everything.groups][-1] == "directory"
     assert listing(content, "GB", "nonsense", []).topic == "all"
+
+
+def test_two_labels_get_both_kinds_of_help_in_one_reply(content: Content) -> None:
+    flag = Flag({"crisis": "imminent", "danger": "high"})
+    reply = compose_reply(content, content.safety.responses, "GB", flag)
+    body = reply.body
+    assert (
+        body.startswith("**If you")
+        and "call 999 now" in body.split("\n")[0]
+        and "press 55" in body.split("\n")[0]
+    )
+    assert "Samaritans" in body and "National Domestic Abuse Helpline" in body
+    assert SECONDARY["danger"] in body and "not your fault" in body
+    assert body.index(SECONDARY["danger"]) < body.index("Samaritans")  # "below" is true
+    assert content.safety.responses.device_safety in body
+    assert body.count("999") == 1  # said once, first; the later danger line is not repeated
+
+
+def test_danger_first_still_carries_the_crisis_line(content: Content) -> None:
+    flag = Flag({"danger": "imminent", "crisis": "high"})
+    body = compose_reply(content, content.safety.responses, "US", flag).body
+    assert body.split("\n")[0].startswith("**If you're in danger right now, call 911")
+    assert SECONDARY["crisis"] in body and "988" in body
+    assert "National Domestic Violence Hotline" in body
+
+
+def test_danger_high_shows_the_emergency_number_after_the_helplines(content: Content) -> None:
+    reply = compose_reply(content, content.safety.responses, "AU", Flag({"danger": "high"}))
+    body = reply.body
+    assert "call 000" in body and body.index("1800RESPECT") < body.index("call 000")
+    assert "000" not in reply.title
+
+
+def test_an_imminent_category_without_its_own_text_still_leads_with_the_number(
+    content: Content,
+) -> None:
+    reply = compose_reply(content, content.safety.responses, "NZ", Flag({"abuse_sign": "imminent"}))
+    assert reply.body.startswith("**If you are in danger right now, call 111.**")
+    assert "111" in reply.title
+
+
+def test_secondary_paragraphs_follow_safe_messaging() -> None:
+    for text in SECONDARY.values():
+        lowered = text.lower()
+        assert "couples" not in lowered and "counselling" not in lowered  # R15
+        assert not re.search(r"\b(?:because|leave|just leave|should)\b", lowered)  # R11, R13
+        assert "committed" not in lowered  # R10

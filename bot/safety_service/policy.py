@@ -51,6 +51,11 @@ class Flag:
     def is_imminent(self, category: str) -> bool:
         return self.severities.get(category) == "imminent"
 
+    @property
+    def is_urgent(self) -> bool:
+        """Any category imminent: the emergency number leads the reply (safe-messaging R5)."""
+        return any(self.is_imminent(c) for c in self.categories)
+
     def only(self, categories: Iterable[str]) -> Flag:
         keep = set(categories)
         return Flag({c: s for c, s in self.severities.items() if c in keep}, self.guessed)
