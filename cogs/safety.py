@@ -8,7 +8,6 @@ Order matters: the alert row is stored first, the member is answered, then the a
 from __future__ import annotations
 
 import logging
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -16,31 +15,22 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.client import Bridgeline
-from bot.errors import send_private
-from bot.notify import notify_moderators
 from bot.privacy import pseudonym
 from bot.safety_service import alerts, offers
 from bot.safety_service.cooldown import claim_reply
-from bot.safety_service.offers import TOKEN_PATTERN
 from bot.safety_service.policy import (
     DetectionLike,
     Flag,
+    Route,
     flag_from_detection,
-    public_nudge_allowed,
+    member_plan,
+    outcome_label,
 )
-from bot.safety_service.regions import member_region
-from bot.safety_service.replies import ReplyText, compose_reply, emergency_line
-from bot.storage import audit
+from bot.safety_service.replies import compose_reply
 from bot.storage.guilds import get_settings
-from bot.ui.safety_embeds import (
-    EXPIRED,
-    NOT_YOURS,
-    REVEAL_LABEL,
-    SHORT_CHECKIN_REPLY,
-    member_reply_embed,
-    reveal_embed,
-)
-from bot.ui.views import guarded, persistent_view
+from bot.ui.safety_buttons import DYNAMIC_ITEMS, NudgeButton, RevealButton, compose_for
+from bot.ui.safety_embeds import SHORT_CHECKIN_REPLY, member_reply_embed
+from bot.ui.views import persistent_view
 
 log = logging.getLogger(__name__)
 
@@ -55,140 +45,17 @@ def _log_once(guild_id: int, reason: str) -> None:
         log.warning("Safety reply problem in guild %s: %s", guild_id, reason)
 
 
-def _bot(interaction: discord.Interaction) -> Bridgeline:
-    client = interaction.client
-    assert isinstance(client, Bridgeline)
-    return client
-
-
-async def compose_for(bot: Bridgeline, guild_id: int, user_id: int, flag: Flag) -> ReplyText:
-    region = await member_region(bot.db, bot.settings.secret, guild_id, user_id)
-    return compose_reply(bot.content, bot.content.safety.responses, region, flag)
-
-
-class NudgeButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"bl:safety:nudge:(?P<token>{TOKEN_PATTERN})",
-):
-    """On a public nudge: only its author gets the private reply (checked by pseudonym)."""
-
-    def __init__(self, token: str, label: str = "Open") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"bl:safety:nudge:{token}",
-            )
-        )
-        self.token = token
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> NudgeButton:
-        return cls(match["token"], getattr(item, "label", None) or "Open")
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, self._open(interaction))
-
-    async def _open(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
-        offer = await offers.get_offer(bot.db, self.token, "nudge")
-        if offer is None or interaction.guild is None or interaction.guild.id != offer.guild_id:
-            await send_private(interaction, EXPIRED)
-            return
-        if pseudonym(bot.settings.secret, offer.guild_id, interaction.user.id) != offer.pseudonym:
-            await send_private(interaction, NOT_YOURS)
-            return
-        reply = await compose_for(bot, offer.guild_id, interaction.user.id, offer.flag)
-        embed = member_reply_embed(reply, interaction.guild.name)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
-        await offers.mark_used(bot.db, self.token, bot.clock.now())
-
-
-class RevealButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"bl:safety:reveal:(?P<token>{TOKEN_PATTERN})",
-):
-    """On the private reply to a flagged check-in: the author may choose to be contacted."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=REVEAL_LABEL,
-                style=discord.ButtonStyle.primary,
-                custom_id=f"bl:safety:reveal:{token}",
-            )
-        )
-        self.token = token
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> RevealButton:
-        return cls(match["token"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await guarded(interaction, self._reveal(interaction))
-
-    async def _reveal(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
-        guild = interaction.guild
-        offer = await offers.get_offer(bot.db, self.token, "reveal")
-        if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:
-            await send_private(interaction, EXPIRED)
-            return
-        if pseudonym(bot.settings.secret, guild.id, interaction.user.id) != offer.pseudonym:
-            await send_private(interaction, NOT_YOURS)
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        if not await offers.mark_used(bot.db, self.token, bot.clock.now()):
-            await interaction.followup.send(
-                "You already asked, and the moderators were told. Someone will reach out.",
-                ephemeral=True,
-            )
-            return
-        await alerts.set_revealed(bot.db, offer.alert_id, interaction.user.id)
-        alert = await alerts.get_alert(bot.db, offer.alert_id)
-        assert alert is not None
-        await audit.record(
-            bot.db,
-            guild.id,
-            interaction.user.id,
-            "alert.reveal",
-            target=alert.label,
-            detail="the author asked a moderator to reach out",
-        )
-        posted = await notify_moderators(
-            bot.db, guild, embed=reveal_embed(alert, interaction.user.id)
-        )
-        bot.dispatch("safety_alert_changed", alert.id)
-        region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
-        danger = emergency_line(bot.content, region)
-        if posted is None:
-            text = (
-                "I couldn't reach the moderators just now; your request is saved and shows on "
-                f"their open alerts. {danger}"
-            )
-        else:
-            text = (
-                "Thank you. The moderators have been told you'd like someone to reach out, and "
-                f"only they can see who you are. {danger}"
-            )
-        await interaction.followup.send(text, ephemeral=True)
-
-
 class Safety(commands.Cog):
     def __init__(self, bot: Bridgeline) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(NudgeButton, RevealButton)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.forget_old_offers.start()
 
     async def cog_unload(self) -> None:
         self.forget_old_offers.cancel()
-        self.bot.remove_dynamic_items(NudgeButton, RevealButton)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @tasks.loop(hours=24)
     async def forget_old_offers(self) -> None:
@@ -261,30 +128,40 @@ class Safety(commands.Cog):
     async def _answer(
         self, message: discord.Message, flag: Flag, alert_id: int, mode: str
     ) -> tuple[str, str | None]:
-        if mode == "mods":
-            return "mods", None
-        if mode == "nudge" and not public_nudge_allowed(flag):
-            return "guess", None  # nothing public for a resemblance; the alert asks moderators
+        """Tries the routes of `member_plan` in order (bot/safety_service/policy.py)."""
+        plan = member_plan(mode, flag)
+        if not plan.routes:
+            return plan.quiet or "mods", None
         assert message.guild is not None
         guild_id, author = message.guild.id, message.author
         pseudo = pseudonym(self.bot.settings.secret, guild_id, author.id)
-        allowed = await claim_reply(self.bot.db, guild_id, pseudo, flag, self.bot.clock.now())
+        allowed = await claim_reply(self.bot.db, guild_id, pseudo, plan.flag, self.bot.clock.now())
         if not allowed.categories:
             return "cooldown", None
-        if mode == "dm":
-            reply = await compose_for(self.bot, guild_id, author.id, allowed)
-            try:
-                await author.send(embed=member_reply_embed(reply, message.guild.name))
-                return "dm", None
-            except discord.Forbidden:
-                pass  # DMs closed (50007): fall back to the neutral nudge
-            except discord.HTTPException as exc:
-                log.warning("Safety DM failed in guild %s (HTTP %s)", guild_id, exc.status)
-            if not public_nudge_allowed(allowed):
-                return "guess_dm_closed", None
+        dm_failed = False
+        for route in plan.routes:
+            if route == "dm":
+                if await self._dm(message, allowed):
+                    return outcome_label("dm", allowed, dm_failed=False), None
+                dm_failed = True
+                continue
             outcome, note = await self._nudge(message, pseudo, allowed, alert_id)
-            return ("dm_closed_nudge" if outcome == "nudge" else outcome), note
-        return await self._nudge(message, pseudo, allowed, alert_id)
+            used: Route | None = "nudge" if outcome == "nudge" else None
+            return (outcome_label(used, allowed, dm_failed) if used else outcome), note
+        return outcome_label(None, allowed, dm_failed), None
+
+    async def _dm(self, message: discord.Message, flag: Flag) -> bool:
+        """The private reply by DM; False when DMs are closed (50007) or Discord failed."""
+        assert message.guild is not None
+        reply = await compose_for(self.bot, message.guild.id, message.author.id, flag)
+        try:
+            await message.author.send(embed=member_reply_embed(reply, message.guild.name))
+            return True
+        except discord.Forbidden:
+            return False
+        except discord.HTTPException as exc:
+            log.warning("Safety DM failed in guild %s (HTTP %s)", message.guild.id, exc.status)
+            return False
 
     async def _nudge(
         self, message: discord.Message, pseudo: str, flag: Flag, alert_id: int

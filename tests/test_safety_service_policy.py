@@ -3,7 +3,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.safety_service.policy import Flag, cooldown_verdict, flag_from_detection
+from bot.safety_service.policy import (
+    Flag,
+    cooldown_verdict,
+    flag_from_detection,
+    member_plan,
+    outcome_label,
+)
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -111,3 +117,36 @@ def test_a_flag_is_a_guess_only_when_every_hit_is_the_meaning_layers() -> None:
     assert not public_nudge_allowed(guess)
     assert public_nudge_allowed(mixed) and public_nudge_allowed(raised)
     assert guess.only(["crisis"]).guessed  # narrowing by the cooldown keeps what it was
+
+
+GUESSED_CRISIS = Flag({"crisis": "concern"}, guessed=True)
+GUESSED_MIXED = Flag({"crisis": "concern", "abuse_sign": "concern"}, guessed=True)
+GUESSED_ABUSE = Flag({"abuse_sign": "concern"}, guessed=True)
+KNOWN = Flag({"crisis": "high"})
+URGENT_GUESS = Flag({"crisis": "imminent"}, guessed=True)
+
+
+def test_nudge_mode_nudges_known_phrases_and_dms_a_guessed_crisis() -> None:
+    assert member_plan("nudge", KNOWN).routes == ("nudge",)
+    assert member_plan("nudge", URGENT_GUESS).routes == ("nudge",)  # imminent: public allowed
+    plan = member_plan("nudge", GUESSED_MIXED)
+    assert plan.routes == ("dm",) and plan.flag.severities == {"crisis": "concern"}
+    assert plan.flag.guessed
+    quiet = member_plan("nudge", GUESSED_ABUSE)
+    assert quiet.routes == () and quiet.quiet == "guess"  # no reply, no cooldown spent
+
+
+def test_dm_mode_falls_back_to_the_nudge_only_when_public_is_allowed() -> None:
+    assert member_plan("dm", KNOWN).routes == ("dm", "nudge")
+    assert member_plan("dm", GUESSED_ABUSE).routes == ("dm",)
+    assert member_plan("mods", URGENT_GUESS) == member_plan("mods", URGENT_GUESS)
+    assert member_plan("mods", KNOWN).routes == () and member_plan("mods", KNOWN).quiet == "mods"
+
+
+def test_outcome_labels() -> None:
+    assert outcome_label("dm", KNOWN, dm_failed=False) == "dm"
+    assert outcome_label("dm", GUESSED_CRISIS, dm_failed=False) == "guess_dm"
+    assert outcome_label("nudge", KNOWN, dm_failed=True) == "dm_closed_nudge"
+    assert outcome_label("nudge", KNOWN, dm_failed=False) == "nudge"
+    assert outcome_label(None, GUESSED_CRISIS, dm_failed=True) == "guess_dm_closed"
+    assert outcome_label(None, KNOWN, dm_failed=False) == "failed"

@@ -13,6 +13,7 @@ from bot.safety.scanner import SEMANTIC_RULE
 COOLDOWN = timedelta(hours=6)
 IMMINENT_BYPASS_EVERY = timedelta(hours=1)
 Verdict = Literal["reply", "bypass", "quiet"]
+Route = Literal["dm", "nudge"]
 
 
 class DetectionLike(Protocol):
@@ -108,6 +109,43 @@ def public_nudge_allowed(flag: Flag) -> bool:
     (about 1 ordinary message in 60 resembles a concern), unless it is imminent. Moderators
     still get the alert, and DM mode still answers privately."""
     return not flag.guessed or flag.severity == "imminent"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to answer the member for a flagged server message: the routes to try in order (the
+    first that reaches them wins), the part of the flag the reply covers, and what the alert
+    says when no route applies ("mods": the server chose moderators only; "guess": a
+    resemblance that is not crisis, left to moderators, and no cooldown is spent on it)."""
+
+    routes: tuple[Route, ...]
+    flag: Flag
+    quiet: str | None = None
+
+
+def member_plan(mode: str, flag: Flag) -> Plan:
+    """dm: a DM, else the nudge if a public nudge is allowed. nudge: the nudge if allowed; a
+    guessed crisis gets a DM instead (private, nothing public, the crisis part only), because a
+    crisis must never go unanswered for want of a known phrase. mods: nothing."""
+    if mode == "mods":
+        return Plan((), flag, "mods")
+    public = public_nudge_allowed(flag)
+    if mode == "dm":
+        return Plan(("dm", "nudge") if public else ("dm",), flag)
+    if public:
+        return Plan(("nudge",), flag)
+    if "crisis" in flag.severities:
+        return Plan(("dm",), flag.only(("crisis",)))
+    return Plan((), flag, "guess")
+
+
+def outcome_label(route: Route | None, flag: Flag, dm_failed: bool) -> str:
+    """The alert's `member_reply` for where the reply went (None: nowhere could be reached)."""
+    if route == "dm":
+        return "guess_dm" if flag.guessed else "dm"
+    if route == "nudge":
+        return "dm_closed_nudge" if dm_failed else "nudge"
+    return "guess_dm_closed" if flag.guessed and dm_failed else "failed"
 
 
 def cooldown_verdict(

@@ -49,20 +49,38 @@ async def only_the_sentinel_is_flagged(
     assert flagged == [sentinel.id]
 
 
-async def test_crisis_beyond_the_patterns_alerts_moderators_without_a_public_nudge(
+async def test_crisis_beyond_the_patterns_is_answered_by_dm_without_a_public_nudge(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
-    """Nudge mode (the default): a guess of the meaning layer is not named in the channel; the
-    alert says so and asks moderators to read it."""
+    """Nudge mode (the default): a guess of the meaning layer is not named in the channel, but
+    a crisis is still answered privately, by DM; the alert says it was a resemblance."""
     assert not bot.scanner.detector.scan(UNSEEN_CRISIS).flagged
-    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+    await update_settings(
+        bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id, region="GB"
+    )
     said = await fake.send_message(world.general, world.you, UNSEEN_CRISIS)
+    dm = await fake.wait_for_dm(world.you)
+    assert "Samaritans" in dm.text and "only you can see this" in dm.text.lower()
+    assert "peaceful" not in dm.text and "quiet after" not in dm.text  # nothing echoed
     alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
     assert "crisis" in alert_post.text.lower() and f"/{said.id}" in alert_post.text
-    assert "No public nudge" in alert_post.text and "resemblance" in alert_post.text
-    assert "reach out" in alert_post.text
+    assert "nothing public" in alert_post.text and "resemblance" in alert_post.text
+    assert "by DM" in alert_post.text and "reach out" in alert_post.text
     assert "IMMINENT" not in alert_post.text  # a resemblance is never imminent by itself
     assert "peaceful" not in alert_post.text
+    await handlers_done()
+    assert [m for m in fake.messages(world.general) if m.author is fake.bot_user] == []
+    assert (await alerts.get_alert(bot.db, 1)).member_reply == "guess_dm"  # type: ignore[union-attr]
+
+
+async def test_a_guessed_crisis_with_closed_dms_posts_nothing_public(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    fake.close_dms(world.you)
+    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+    await fake.send_message(world.general, world.you, UNSEEN_CRISIS)
+    alert_post = await fake.wait_for_message(world.mod_alerts, is_alert)
+    assert "DMs are closed" in alert_post.text and "nothing was posted publicly" in alert_post.text
     await handlers_done()
     assert [m for m in fake.messages(world.general) if m.author is fake.bot_user] == []
 

@@ -1,0 +1,158 @@
+"""The safety buttons (they survive restarts) and the one way to build a member's private reply.
+
+NudgeButton sits on the public nudge and opens the private reply for its author only;
+RevealButton sits on a private reply to something only the bot saw (a check-in, a command) and
+lets the author ask a moderator to reach out. Both match the clicker by pseudonym.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.client import Bridgeline
+from bot.errors import send_private
+from bot.notify import notify_moderators
+from bot.privacy import pseudonym
+from bot.safety_service import alerts, offers
+from bot.safety_service.offers import TOKEN_PATTERN
+from bot.safety_service.policy import Flag
+from bot.safety_service.regions import member_region
+from bot.safety_service.replies import ReplyText, compose_reply, emergency_line
+from bot.storage import audit
+from bot.ui.safety_embeds import (
+    EXPIRED,
+    NOT_YOURS,
+    REVEAL_LABEL,
+    member_reply_embed,
+    reveal_embed,
+)
+from bot.ui.views import guarded
+
+
+def _bot(interaction: discord.Interaction) -> Bridgeline:
+    client = interaction.client
+    assert isinstance(client, Bridgeline)
+    return client
+
+
+async def compose_for(bot: Bridgeline, guild_id: int, user_id: int, flag: Flag) -> ReplyText:
+    region = await member_region(bot.db, bot.settings.secret, guild_id, user_id)
+    return compose_reply(bot.content, bot.content.safety.responses, region, flag)
+
+
+class NudgeButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"bl:safety:nudge:(?P<token>{TOKEN_PATTERN})",
+):
+    """On a public nudge: only its author gets the private reply (checked by pseudonym)."""
+
+    def __init__(self, token: str, label: str = "Open") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"bl:safety:nudge:{token}",
+            )
+        )
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> NudgeButton:
+        return cls(match["token"], getattr(item, "label", None) or "Open")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, self._open(interaction))
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        offer = await offers.get_offer(bot.db, self.token, "nudge")
+        if offer is None or interaction.guild is None or interaction.guild.id != offer.guild_id:
+            await send_private(interaction, EXPIRED)
+            return
+        if pseudonym(bot.settings.secret, offer.guild_id, interaction.user.id) != offer.pseudonym:
+            await send_private(interaction, NOT_YOURS)
+            return
+        reply = await compose_for(bot, offer.guild_id, interaction.user.id, offer.flag)
+        embed = member_reply_embed(reply, interaction.guild.name)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await offers.mark_used(bot.db, self.token, bot.clock.now())
+
+
+class RevealButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"bl:safety:reveal:(?P<token>{TOKEN_PATTERN})",
+):
+    """On the private reply to a flagged check-in: the author may choose to be contacted."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=REVEAL_LABEL,
+                style=discord.ButtonStyle.primary,
+                custom_id=f"bl:safety:reveal:{token}",
+            )
+        )
+        self.token = token
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> RevealButton:
+        return cls(match["token"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await guarded(interaction, self._reveal(interaction))
+
+    async def _reveal(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        guild = interaction.guild
+        offer = await offers.get_offer(bot.db, self.token, "reveal")
+        if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:
+            await send_private(interaction, EXPIRED)
+            return
+        if pseudonym(bot.settings.secret, guild.id, interaction.user.id) != offer.pseudonym:
+            await send_private(interaction, NOT_YOURS)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not await offers.mark_used(bot.db, self.token, bot.clock.now()):
+            await interaction.followup.send(
+                "You already asked, and the moderators were told. Someone will reach out.",
+                ephemeral=True,
+            )
+            return
+        await alerts.set_revealed(bot.db, offer.alert_id, interaction.user.id)
+        alert = await alerts.get_alert(bot.db, offer.alert_id)
+        assert alert is not None
+        await audit.record(
+            bot.db,
+            guild.id,
+            interaction.user.id,
+            "alert.reveal",
+            target=alert.label,
+            detail="the author asked a moderator to reach out",
+        )
+        posted = await notify_moderators(
+            bot.db, guild, embed=reveal_embed(alert, interaction.user.id)
+        )
+        bot.dispatch("safety_alert_changed", alert.id)
+        region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
+        danger = emergency_line(bot.content, region)
+        if posted is None:
+            text = (
+                "I couldn't reach the moderators just now; your request is saved and shows on "
+                f"their open alerts. {danger}"
+            )
+        else:
+            text = (
+                "Thank you. The moderators have been told you'd like someone to reach out, and "
+                f"only they can see who you are. {danger}"
+            )
+        await interaction.followup.send(text, ephemeral=True)
+
+
+DYNAMIC_ITEMS = (NudgeButton, RevealButton)
