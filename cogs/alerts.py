@@ -24,7 +24,8 @@ from bot.notify import notify_moderators
 from bot.safety_service import alerts
 from bot.safety_service.alerts import Alert
 from bot.storage import audit
-from bot.ui.safety_embeds import alert_embed, open_alerts_pages
+from bot.storage.guilds import get_settings
+from bot.ui.safety_embeds import alert_embed, alert_ping, open_alerts_pages
 from bot.ui.views import BaseView, Paginator, guarded, persistent_view
 
 log = logging.getLogger(__name__)
@@ -151,8 +152,18 @@ class Alerts(commands.Cog):
                 if guild is None:
                     return False
                 embed = alert_embed(alert, self.bot.content.safety.responses.mod_alert)
+                role_id = (await get_settings(self.bot.db, guild.id)).moderator_role_id
                 posted = await notify_moderators(
-                    self.bot.db, guild, embed=embed, view=alert_view(alert)
+                    self.bot.db,
+                    guild,
+                    embed=embed,
+                    view=alert_view(alert),
+                    content=alert_ping(alert, role_id),
+                    allowed_mentions=discord.AllowedMentions(
+                        roles=[discord.Object(role_id)] if role_id else False,
+                        everyone=False,
+                        users=False,
+                    ),
                 )
                 if posted is None:
                     return False

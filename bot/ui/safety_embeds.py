@@ -40,6 +40,11 @@ MEMBER_REPLY_LABELS: dict[str, str] = {
         "No public nudge: this was recognised by its resemblance to examples, not by a known "
         "phrase, so it may be a false alarm. Please read it, and reach out if it worries you"
     ),
+    "guess_dm": (
+        "Sent private resources by DM, and nothing public: this was recognised by its "
+        "resemblance to examples, not by a known phrase, so it may be a false alarm. Please "
+        "read it, and reach out if it worries you"
+    ),
     "guess_dm_closed": (
         "DMs are closed, and this was recognised by resemblance, not by a known phrase, so "
         "nothing was posted publicly. Please read it, and reach out if it worries you"
@@ -71,6 +76,18 @@ def member_reply_embed(reply: ReplyText, server: str | None) -> discord.Embed:
         tone=Tone.CARE,
         footer=AUTOMATED_FOOTER.format(where=f" in {server}" if server else ""),
     )
+
+
+IMMINENT_PING = "**Imminent safety alert #{id}**: a member may be in danger now. Please look now."
+
+
+def alert_ping(alert: Alert, moderator_role_id: int | None) -> str | None:
+    """The line above an imminent alert (the moderator role is pinged, if the server has one),
+    so it stands out in notifications; nothing for other severities. Never the member's words."""
+    if alert.severity != "imminent":
+        return None
+    line = IMMINENT_PING.format(id=alert.id)
+    return f"<@&{moderator_role_id}> {line}" if moderator_role_id else line
 
 
 def age(created: datetime, now: datetime) -> str:
@@ -117,8 +134,10 @@ def alert_embed(alert: Alert, guidance: Mapping[str, str]) -> discord.Embed:
         fields.append(("Author asked for contact", f"<@{alert.revealed_user_id}>"))
     fields.append(("Status", status_text(alert)))
     resolved = alert.status == "resolved"
+    kind = alert.categories[0].replace("_", " ") if alert.categories else "safety"
+    marker = " · IMMINENT" if alert.severity == "imminent" else ""
     return build_embed(
-        f"Safety alert #{alert.id}: {alert.categories[0].replace('_', ' ') if alert.categories else 'safety'}",
+        f"Safety alert #{alert.id}: {kind}{marker}",
         guidance.get(primary, "") if primary else None,
         tone=Tone.NEUTRAL if resolved else Tone.ALERT,
         fields=fields,
