@@ -17,6 +17,7 @@ from bot.checks import moderator_only, require_guild
 from bot.client import Bridgeline
 from bot.content.models import INTERNATIONAL
 from bot.errors import UserFacingError
+from bot.safety_guard import SCREEN
 from bot.safety_service.directory import TOPIC_LABELS, listing, normalise_topic
 from bot.safety_service.regions import member_region, own_region, set_member_region
 from bot.safety_service.server_resources import (
@@ -194,7 +195,11 @@ class Resources(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         return await self.region_choices(interaction, current)
 
-    @group.command(name="add", description="Add one of this server's own resources")
+    # Moderators describe services here ("support after domestic abuse"), so the text is not
+    # about its typist: the safety guard (bot/safety_guard.py) leaves this command alone.
+    @group.command(
+        name="add", description="Add one of this server's own resources", extras={SCREEN: False}
+    )
     @app_commands.describe(
         name="Name, e.g. Riverside Counselling Centre",
         topic="What it helps with",

@@ -1,7 +1,8 @@
 """/strategy list|show|random|steps and /script: the strategies and their ready-to-say words.
 
 Every reply is private, with a button to share a public copy. A /script search that reads like
-fear, danger, abuse or crisis gets support instead of scripts (safe-messaging.md, rule 15).
+fear, danger, abuse or crisis gets support instead of scripts (safe-messaging.md, rule 15):
+bot/safety_guard.py answers it before the command runs, as for every command's typed text.
 """
 
 from __future__ import annotations
@@ -15,14 +16,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Bridgeline
-from bot.content.models import INTERNATIONAL, Content, Strategy
+from bot.content.models import Content, Strategy
 from bot.errors import UserFacingError
-from bot.safety.scanner import SEMANTIC_RULE
-from bot.safety_service.policy import flag_from_detection
-from bot.safety_service.regions import member_region
-from bot.safety_service.replies import compose_reply
+from bot.safety_guard import DETECTION
 from bot.search import Option, ScriptIndex, best_key, rank_keys
-from bot.ui.safety_embeds import member_reply_embed
 from bot.ui.share import (
     ShareButton,
     SharePaginator,
@@ -33,7 +30,6 @@ from bot.ui.share import (
 from bot.ui.strategy_embeds import (
     no_scripts_embed,
     script_results_embed,
-    script_support_note_embed,
     sequence_embed,
     strategy_list_embed,
     strategy_pages,
@@ -42,35 +38,9 @@ from bot.ui.views import InvokerOnlyView
 
 log = logging.getLogger(__name__)
 
-SUPPORT_ONLY_CATEGORIES = frozenset({"crisis", "danger"})
 UNKNOWN_STRATEGY = (
     "I don't know a strategy by that name. Pick one from the suggestions, or see `/strategy list`."
 )
-
-
-# Abuse-sign rules in content/safety.toml whose id starts with this describe silence itself
-# (habitual, or as punishment). Every other abuse-sign rule is a control behaviour
-# (monitoring, money, isolation, threats, gaslighting ...), where conversation scripts could be
-# read as "a communication fix for abuse" and some scripts (seeing friends) could raise risk.
-SILENCE_RULE_PREFIX = "silence_"
-
-
-def needs_support_only(detection: Any) -> bool:
-    """Crisis, danger, high severity or a control behaviour: support, and no conversation
-    scripts. Silence that has become a pattern is the unclear case, and so is an abuse sign
-    only the meaning layer sees (a resemblance, not a named behaviour): scripts come with a
-    pointer to support, and the member chooses (safe-messaging.md, rule 15)."""
-    if not detection.flagged:
-        return False
-    serious = detection.severity in ("high", "imminent")
-    if serious or set(detection.categories) & SUPPORT_ONLY_CATEGORIES:
-        return True
-    return any(
-        hit.category == "abuse_sign"
-        and not hit.rule.startswith(SILENCE_RULE_PREFIX)
-        and hit.rule != SEMANTIC_RULE
-        for hit in detection.hits
-    )
 
 
 def strategy_options(content: Content) -> list[Option]:
@@ -169,32 +139,16 @@ class Strategies(commands.Cog):
         interaction: discord.Interaction,
         situation: app_commands.Range[str, 1, 200],
     ) -> None:
-        detection = await self.bot.scanner.scan_async(situation)
-        if needs_support_only(detection):
-            await self._support_instead(interaction, detection)
-            return
+        # The safety guard scanned the text already and answered anything that needs support.
+        detection = interaction.extras.get(DETECTION) or await self.bot.scanner.scan_async(
+            situation
+        )
         matches = self.index.search(situation, limit=3)
         if not matches:
             await reply_privately(interaction, [no_scripts_embed()])
             return
         embed = script_results_embed(matches, caution=detection.flagged)
         await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
-
-    async def _support_instead(self, interaction: discord.Interaction, detection: Any) -> None:
-        """Private support for a search that reads like fear, abuse or crisis; never shareable."""
-        region = INTERNATIONAL
-        if interaction.guild is not None:
-            region = await member_region(
-                self.bot.db, self.bot.settings.secret, interaction.guild.id, interaction.user.id
-            )
-        content = self.bot.content
-        reply = compose_reply(
-            content, content.safety.responses, region, flag_from_detection(detection)
-        )
-        log.info("A /script search was answered with support instead of scripts")
-        server = interaction.guild.name if interaction.guild else None
-        embeds = [member_reply_embed(reply, server), script_support_note_embed()]
-        await reply_privately(interaction, embeds)
 
     @script.autocomplete("situation")
     async def script_autocomplete(

@@ -121,9 +121,15 @@ async def severity_of(author: Author, text: str) -> str | None:
     return detection.severity if detection.flagged else None
 
 
+def typed_text(checkin: CheckIn) -> str:
+    """Everything the member typed into the check-in: the reflection and "what would help"."""
+    return "\n".join(t for t in (checkin.body, checkin.help_text) if t)
+
+
 async def raise_flag(author: Author, interaction: discord.Interaction, checkin: CheckIn) -> None:
-    """After the member has had their reply: the safety cog follows up with resources."""
-    detection = await author.bot.scanner.scan_async(checkin.body)
+    """After the member has had their reply: the safety cog follows up with resources. Reads
+    every field they typed (the optional "what would help" too), with the one scanner."""
+    detection = await author.bot.scanner.scan_async(typed_text(checkin))
     if detection.flagged:
         log.info("Check-in %s flagged (%s)", checkin.public_id, detection.severity)
         author.bot.dispatch("checkin_flagged", interaction, detection, checkin.public_id)

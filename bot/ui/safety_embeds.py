@@ -14,6 +14,7 @@ import discord
 from bot.safety_service.alerts import Alert
 from bot.safety_service.replies import ReplyText
 from bot.ui.embeds import Tone, build_embed
+from bot.ui.strategy_embeds import RESOURCES_FOOTER, script_support_note_embed
 
 CATEGORY_LABELS: dict[str, str] = {
     "crisis": "Crisis (suicidal thoughts or self-harm)",
@@ -66,6 +67,28 @@ SHORT_CHECKIN_REPLY = (
     "brings them back any time. If you'd like a moderator to reach out to you, press the button: "
     "only then will they learn it was you."
 )
+
+
+SUPPORT_INSTEAD = (
+    "What you typed may need more than {what}, so I haven't run `/{command}` and have shown "
+    "support first. Nothing you typed was saved or shared. `/warning-signs` explains the "
+    "difference between a healthy break and silence used as control, and `/resources show` "
+    "lists support near you, any time."
+)
+SUPPORT_INSTEAD_WHAT: dict[str, str] = {"faq": "an FAQ answer", "prompts add": "a daily prompt"}
+
+
+def support_instead_embed(command: str) -> discord.Embed:
+    """Under the private reply when a command's typed text was answered with support."""
+    if command == "script":
+        return script_support_note_embed()
+    what = SUPPORT_INSTEAD_WHAT.get(command, "a quick answer")
+    return build_embed(
+        "Why you're seeing this instead",
+        SUPPORT_INSTEAD.format(what=what, command=command),
+        tone=Tone.NEUTRAL,
+        footer=RESOURCES_FOOTER,
+    )
 
 
 def member_reply_embed(reply: ReplyText, server: str | None) -> discord.Embed:
