@@ -15,16 +15,19 @@ opts out with `extras={SCREEN: False}` (/resources add, where moderators describ
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.content.models import INTERNATIONAL
-from bot.safety_service.policy import flag_from_detection
+from bot.safety_service.policy import DetectionLike, flag_from_detection
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import compose_reply
 from bot.safety_service.screening import support_first, typed_values
 from bot.ui.safety_embeds import member_reply_embed, support_instead_embed
+
+if TYPE_CHECKING:
+    from bot.client import Bridgeline
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +57,36 @@ async def screen_command(interaction: discord.Interaction) -> bool:
     interaction.extras[DETECTION] = detection
     if not support_first(detection):
         return True
-    flag = flag_from_detection(detection)
+    name = command.qualified_name if command is not None else str(data.get("name", ""))
+    embeds = await support_embeds(bot, interaction, detection)
+    embeds.append(support_instead_embed(name))
+    log.info("/%s was answered with support instead", name)
+    await interaction.response.send_message(embeds=embeds, ephemeral=True)
+    return False
+
+
+async def support_embeds(
+    bot: Bridgeline, interaction: discord.Interaction, detection: DetectionLike
+) -> list[discord.Embed]:
+    """The private reply for what the member typed, with their region's helplines."""
     region = INTERNATIONAL
     if interaction.guild is not None:
         region = await member_region(
             bot.db, bot.settings.secret, interaction.guild.id, interaction.user.id
         )
+    flag = flag_from_detection(detection)
     reply = compose_reply(bot.content, bot.content.safety.responses, region, flag)
-    name = command.qualified_name if command is not None else data.get("name", "")
     server = interaction.guild.name if interaction.guild else None
-    embeds = [member_reply_embed(reply, server), support_instead_embed(str(name))]
-    log.info("/%s was answered with support instead (%s)", name, flag.encode())
-    await interaction.response.send_message(embeds=embeds, ephemeral=True)
-    return False
+    return [member_reply_embed(reply, server)]
+
+
+async def send_support(
+    bot: Bridgeline, interaction: discord.Interaction, detection: DetectionLike
+) -> None:
+    """The private reply, ephemeral (a followup when the interaction was already answered).
+    For text that was refused (empty, too long) and so never saved or alerted."""
+    embeds = await support_embeds(bot, interaction, detection)
+    if interaction.response.is_done():
+        await interaction.followup.send(embeds=embeds, ephemeral=True)
+    else:
+        await interaction.response.send_message(embeds=embeds, ephemeral=True)

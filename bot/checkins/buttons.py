@@ -15,6 +15,7 @@ import discord
 from bot.checkins import flow, moderation, repo
 from bot.checkins.rules import MAX_REFLECTION, Draft, InvalidCheckin, validate_text
 from bot.errors import UserFacingError, send_private
+from bot.safety_guard import send_support
 from bot.ui.checkin_embeds import invalid_embed, saved_embed
 from bot.ui.views import BaseModal, guarded, persistent_view
 
@@ -116,9 +117,14 @@ class ReplyModal(BaseModal, title="Reply anonymously"):
         try:
             body = validate_text(self.reply.value, what="reply")
         except InvalidCheckin as problem:
-            await interaction.response.send_message(
-                embed=invalid_embed(str(problem), self.reply.value), ephemeral=True
+            typed = self.reply.value
+            detection = await author.bot.scanner.scan_async(typed) if typed.strip() else None
+            flagged = detection is not None and detection.flagged
+            await interaction.response.send_message(  # flagged text is not shown back
+                embed=invalid_embed(str(problem), None if flagged else typed), ephemeral=True
             )
+            if detection is not None and detection.flagged:
+                await send_support(author.bot, interaction, detection)
             return
         target = await repo.get_post(author.bot.db, self.post_id)
         live = (

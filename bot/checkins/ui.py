@@ -12,6 +12,7 @@ from bot.checkins import flow
 from bot.checkins.buttons import share_view
 from bot.checkins.rules import MAX_HELP, MAX_REFLECTION, InvalidCheckin, validate_checkin
 from bot.errors import send_private
+from bot.safety_guard import send_support
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import invalid_embed, saved_embed
 from bot.ui.embeds import clip
@@ -79,10 +80,18 @@ class CheckinModal(BaseModal):
         try:
             draft = validate_checkin(typed.mood, typed.body, typed.help)
         except InvalidCheckin as problem:
+            # Refused text is read all the same; flagged text is not shown back (the modal's
+            # "Try again" still refills it), and the private reply follows.
+            text = "\n".join(t for t in (typed.body, typed.help) if t.strip())
+            detection = await author.bot.scanner.scan_async(text) if text else None
+            flagged = detection is not None and detection.flagged
             retry = RetryView(interaction.user.id, self.prompt_text, typed)
+            shown = None if flagged else typed.body
             await interaction.response.send_message(
-                embed=invalid_embed(str(problem), typed.body), view=retry, ephemeral=True
+                embed=invalid_embed(str(problem), shown), view=retry, ephemeral=True
             )
+            if detection is not None and detection.flagged:
+                await send_support(author.bot, interaction, detection)
             return
         checkin = await flow.save(author, draft, prompt=self.prompt_text)
         settings = await get_settings(author.bot.db, author.guild.id)

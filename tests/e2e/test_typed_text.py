@@ -170,3 +170,20 @@ async def test_an_anonymous_reply_is_read_and_answered_privately(
     assert "kill" not in reply.text.lower()
     alert = await fake.wait_for_message(world.mod_alerts, is_alert)
     assert "IMMINENT" in alert.embeds[0]["title"] and str(world.mod.user.id) not in alert.text
+
+
+async def test_a_refused_check_in_is_still_read_and_not_shown_back(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    """An invisible-only reflection is refused (nothing is saved, so no alert), but what the
+    member typed beside it is read: the private reply follows, and the refusal does not show
+    the flagged text back."""
+    await configure(bot, world, region="NZ")
+    await (await fake.slash("checkin new", None, world.you, "general")).modal_shown()
+    fields = {"checkin:mood": "1", "checkin:body": "\u200b", "checkin:help": IMMINENT}
+    submitted = await fake.submit_modal(fields, world.you)
+    refused = await submitted.response()
+    assert "Not saved yet" in refused.text and "kill" not in refused.text.lower()
+    reply = (await submitted.followups(1))[0]
+    assert reply.ephemeral and "111" in first_line(reply.text) and "1737" in reply.text
+    assert "kill" not in reply.text.lower()
