@@ -38,18 +38,18 @@ LATER_EMERGENCY = "**If you are ever in immediate danger, call {number}.**"
 SECONDARY: dict[str, str] = {
     "crisis": (
         "If you're having thoughts of suicide or of hurting yourself, you don't have to carry "
-        "them alone. The crisis line below is there any time, by call or text, and talking to a "
-        "real person can help."
+        "them alone. A crisis line is there any time, by call or text, and talking to a real "
+        "person can help: the lines below can connect you."
     ),
     "danger": (
         "If someone is hurting, threatening or frightening you, that is not okay, and it is not "
-        "your fault. You deserve to be safe. A domestic-abuse service below can help you plan "
-        "for your safety, by phone, text or chat, in confidence, whatever you decide."
+        "your fault. You deserve to be safe. A domestic-abuse service can help you plan for your "
+        "safety, by phone, text or chat, in confidence, whatever you decide: see the lines below."
     ),
     "abuse_sign": (
         "If your partner's behaviour leaves you feeling controlled, afraid or punished, that is "
-        "not your fault. Domestic-abuse services below help with emotional abuse and control "
-        "too, not only physical violence, whatever you decide to do."
+        "not your fault. Domestic-abuse services help with emotional abuse and control too, not "
+        "only physical violence, whatever you decide to do: see the lines below."
     ),
 }
 
@@ -137,7 +137,7 @@ def shows_emergency(flag: Flag) -> bool:
     """Imminent anything, or danger at high or above (choking, a weapon, threats to kill)."""
     return (
         flag.is_urgent
-        or SEVERITY_RANK.get(flag.severities.get("danger", ""), -1) >= (SEVERITY_RANK["high"])
+        or SEVERITY_RANK.get(flag.severities.get("danger", ""), -1) >= SEVERITY_RANK["high"]
     )
 
 
