@@ -159,7 +159,8 @@ def compose_reply(content: Content, responses: Responses, region: str, flag: Fla
     helplines = "\n".join(f"• {resource_line(r, discreet_first=discreet)}" for r in listed)
     number, note = emergency_number(content, region)
     if shows_emergency(flag) and not flag.is_urgent:
-        helplines += f"\n\n{LATER_EMERGENCY.format(number=number)}" + (f" {note}" if note else "")
+        later = LATER_EMERGENCY.format(number=number) + (f" {note}" if note else "")
+        helplines += f"\n\n{later}\n"  # a paragraph of its own, before the directory line
     directory = directory_line(content, region) if local_only else ""
     text = (
         body.replace("{emergency}", number)
