@@ -77,7 +77,9 @@ def lower_ascii(text: str) -> str:
     """``_FOLD`` for ASCII text: lowercase, and whitespace other than space and newline
     folded one for one (tab and U+001F to a space, the other line breaks to a newline)."""
     low = text.lower()
-    return low.translate(_ASCII_SPACES) if _ASCII_ODD_SPACE.search(low) else low
+    if low.isprintable() or _ASCII_ODD_SPACE.search(low) is None:  # isprintable: C, fast
+        return low
+    return low.translate(_ASCII_SPACES)
 
 
 _W = r"[\w@$!|]"  # a character that can be part of a (possibly leet) word
@@ -118,7 +120,7 @@ _NEWLINE_RUN_NEEDED = re.compile(r"[ \n]\n|\n ")
 def needs_steps(t: str) -> bool:
     return (
         "  " in t
-        or _NEWLINE_RUN_NEEDED.search(t) is not None
+        or ("\n" in t and _NEWLINE_RUN_NEEDED.search(t) is not None)
         or (_DIGITISH.search(t) is not None and _LEET_NEEDED.search(t) is not None)
         or _SPACED_NEEDED.search(f" {t} ") is not None
         or _REPEAT_NEEDED.search(t) is not None
@@ -183,7 +185,7 @@ def prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
 def ascii_needs_steps(t: str, raw: bytes, repeats: bool) -> bool:
     """``needs_steps(t)`` for ``prepare`` output with bytes; ``repeats``: a word has one.
     Non-ASCII characters there are non-word ones, which no test below matches either."""
-    if repeats or "  " in t or _NEWLINE_RUN_NEEDED.search(t) is not None:
+    if repeats or "  " in t or ("\n" in t and _NEWLINE_RUN_NEEDED.search(t) is not None):
         return True
     if raw.translate(None, _NOT_DIGITISH) and _LEET_NEEDED.search(t) is not None:
         return True
