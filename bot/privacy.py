@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from dataclasses import dataclass
 
 PSEUDONYM_HEX_LENGTH = 32  # 128 bits: collisions are not a practical concern
 
@@ -29,35 +28,15 @@ def short_label(pseudo: str) -> str:
 
 # ---- text sanitising --------------------------------------------------------------------------
 # Check-in text is cleaned for storage (invisible characters, zalgo) and, before an anonymous
-# post, also made harmless in public (mentions, invite links, markdown that changes meaning).
+# post, also made harmless in public (mentions, invite links, markdown that changes meaning)
+# by bot.public_text.
 
 MAX_MARKS_PER_BASE = 3  # enough for Thai, Hebrew or Vietnamese; zalgo stacks dozens
-MAX_PUBLIC_LINES = 30
-ZWSP = "\u200b"
 ZWJ = "\u200d"
 _BLACK_FLAG = "\U0001f3f4"
 _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e")
 _LINE_BREAKS = frozenset("\u2028\u2029\u0085\x0b\x0c")
-_INVITE = re.compile(
-    r"(?:https?://)?(?:www\.)?"
-    r"(?:discord(?:app)?\s*\\?\.\s*com\s*/\s*invite|discord\s*\\?\.\s*(?:gg|io|me|li)"
-    r"|dsc\s*\\?\.\s*gg)\s*/\s*[A-Za-z0-9-]+",
-    re.IGNORECASE,
-)
-_MENTION = re.compile(r"@(everyone|here|[!&]?\d+)", re.IGNORECASE)
-_MASKED_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
-_HEADING = re.compile(r"^([ \t]*)(#{1,6}|-#)(?=[ \t])", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n{3,}")
-INVITE_REPLACEMENT = "[invite link removed]"
-
-
-@dataclass(frozen=True)
-class PublicText:
-    """Text ready for an anonymous post, and what was changed (to tell the author)."""
-
-    text: str
-    invites_removed: int
-    mentions_escaped: int
 
 
 def _is_emoji(char: str) -> bool:
@@ -119,35 +98,3 @@ def has_visible_text(text: str) -> bool:
         and not _is_variation_selector(char)
         for char in text
     )
-
-
-def escape_mentions(text: str) -> tuple[str, int]:
-    """@everyone, @here and <@id>/<@&id> become inert text (a zero-width space after the @)."""
-    return _MENTION.subn(lambda m: f"@{ZWSP}{m.group(1)}", text)
-
-
-def strip_invites(text: str) -> tuple[str, int]:
-    return _INVITE.subn(INVITE_REPLACEMENT, text)
-
-
-def neutralize_markdown(text: str) -> str:
-    """Masked links show their real address; headings and subtext render as plain text; a wall
-    of lines is folded so one post cannot push the channel out of view."""
-    text = _MASKED_LINK.sub(
-        lambda m: f"{m.group(1)} ({m.group(2)})" if m.group(2) else m.group(1), text
-    )
-    text = _HEADING.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
-    lines = text.split("\n")
-    if len(lines) > MAX_PUBLIC_LINES:
-        head = lines[: MAX_PUBLIC_LINES - 1]
-        tail = " ".join(line.strip() for line in lines[MAX_PUBLIC_LINES - 1 :] if line.strip())
-        lines = [*head, tail]
-    return "\n".join(lines)
-
-
-def sanitize_public(text: str) -> PublicText:
-    """Everything an anonymous post goes through before it leaves the bot."""
-    cleaned = neutralize_markdown(clean_text(text))
-    without_invites, invites = strip_invites(cleaned)
-    escaped, mentions = escape_mentions(without_invites)
-    return PublicText(escaped, invites, mentions)

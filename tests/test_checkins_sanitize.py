@@ -1,17 +1,11 @@
-"""Text cleaning and public sanitising for anonymous posts (bot.privacy)."""
+"""Text cleaning (bot.privacy) and public sanitising for anonymous posts (bot.public_text)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.privacy import (
-    INVITE_REPLACEMENT,
-    MAX_PUBLIC_LINES,
-    ZWSP,
-    clean_text,
-    has_visible_text,
-    sanitize_public,
-)
+from bot.privacy import clean_text, has_visible_text
+from bot.public_text import INVITE_REPLACEMENT, MAX_PUBLIC_LINES, ZWSP, sanitize_public
 
 
 @pytest.mark.parametrize(

@@ -135,3 +135,20 @@ def test_scan_uses_the_meaning_layer_unless_told_not_to(tmp_path: Path) -> None:
     assert both.returncode == patterns.returncode == 0
     assert '"categories": ["crisis"]' in both.stdout and '"severity": "concern"' in both.stdout
     assert '"categories": []' in patterns.stdout
+
+
+def test_check_content_refuses_a_regex_that_backtracks_catastrophically(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for source in (REPO / "content").glob("*.toml"):
+        (content / source.name).write_text(source.read_text())
+    with (content / "safety.toml").open("a") as fh:
+        fh.write('\n[[crisis.patterns]]\nid = "zz"\nseverity = "high"\n')
+        fh.write("regex = '''\\bzz(?:\\w+\\s?)+zz\\b'''\n")
+    result = bridgeline(tmp_path, "check-content", str(content))
+    assert result.returncode == 1, result.stdout + result.stderr
+    (line,) = result.stdout.strip().splitlines()
+    assert line.startswith("safety.toml: crisis.patterns[")
+    assert "].regex: (?:\\w+\\s?)+ repeats (unbounded)" in line
+    assert "backtrack catastrophically" in line
+    assert "Traceback" not in result.stderr

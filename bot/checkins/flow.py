@@ -27,7 +27,8 @@ from bot.checkins.rules import (
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
 from bot.notify import notify_moderators
-from bot.privacy import pseudonym, sanitize_public, short_label
+from bot.privacy import pseudonym, short_label
+from bot.public_text import sanitize_public
 from bot.storage.guilds import GuildSettings, get_settings
 from bot.ui.checkin_embeds import review_embed
 

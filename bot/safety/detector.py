@@ -72,6 +72,7 @@ class Detection:
 
 
 NOTHING = Detection(frozenset(), None, ())
+MAX_HITS_PER_RULE = 8  # spans kept per rule and message (see _first_per_rule)
 _Unit = tuple[int, int | None]  # (pattern index, top-level branch or None for all of it)
 
 
@@ -150,6 +151,12 @@ class Detector:
         )
 
     def scan(self, text: str) -> Detection:
+        return self.scan_normalized(text)[0]
+
+    def scan_normalized(self, text: str) -> tuple[Detection, str]:
+        """``scan`` plus the normalised text it matched (what ``normalize`` returns), for
+        callers that read the text again (the meaning layer): normalising costs as much as
+        matching, so it is done once."""
         norm, raw, words = prepare(text)
         branches: AbstractSet[tuple[int, int]]
         if raw is not None:  # most chat: one cached lookup per word feeds both steps
@@ -164,16 +171,16 @@ class Detector:
             norm = run_steps(norm) if needs_steps(norm) else norm
             branches = self._index.candidate_alternatives(norm)
         if not branches and not self._whole:
-            return NOTHING
+            return NOTHING, norm
         hits = self._raw_hits(norm, [*branches, *self._whole])
-        hits = self._apply_exclusions(norm, hits)
+        hits = _first_per_rule(self._apply_exclusions(norm, hits))
         if not hits:
-            return NOTHING
+            return NOTHING, norm
         hits = self.escalate(norm, hits)
         hits = self._to_original_offsets(text, norm, hits)
         categories = frozenset(h.category for h in hits)
         severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
-        return Detection(categories, severity, tuple(hits))
+        return Detection(categories, severity, tuple(hits)), norm
 
     def scan_many(self, texts: list[str]) -> list[Detection]:
         return [self.scan(t) for t in texts]
@@ -266,6 +273,22 @@ class Detector:
         if mapped != norm:  # cannot happen unless the two paths diverge; keep norm offsets
             return hits
         return [replace(h, start=offsets[h.start], end=offsets[h.end - 1] + 1) for h in hits]
+
+
+def _first_per_rule(hits: list[Hit]) -> list[Hit]:
+    """At most ``MAX_HITS_PER_RULE`` hits of each rule, the first ones: the same categories
+    and severities (a rule has one of each, and escalators raise a whole category), while a
+    message repeating a phrase a thousand times costs no more to escalate and map back.
+    Applied after exclusions, so idioms cannot crowd a real hit out."""
+    if len(hits) <= MAX_HITS_PER_RULE:
+        return hits
+    seen: dict[str, int] = {}
+    kept = []
+    for hit in hits:
+        seen[hit.rule] = count = seen.get(hit.rule, 0) + 1
+        if count <= MAX_HITS_PER_RULE:
+            kept.append(hit)
+    return kept
 
 
 def _overlaps(hit: Hit, spans: list[tuple[int, int]]) -> bool:

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from bot.safety.vocab import WORDS, segment, unstretch
 
 # Cyrillic and Greek letters that look like Latin ones (after casefold).
+#: Characters that break a line (str.splitlines); every other whitespace folds to a space.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _HOMOGLYPHS = {
     "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
     "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i",
@@ -40,7 +42,12 @@ _LEET = str.maketrans("0134578@$!|", "oieastbasii")
 
 def _fold_char(ch: str) -> str:
     """NFKC + casefold + look-alike folding + accent stripping for one character."""
-    if unicodedata.category(ch) == "Cf":  # zero-width spaces, joiners, bidi marks...
+    if ch.isspace():  # every whitespace class: one space, or one newline if it breaks a line
+        return "\n" if ch in LINE_BREAKS else " "
+    category = unicodedata.category(ch)
+    # Zero-width spaces, joiners, bidi marks; and combining marks on their own, before
+    # casefold: zalgo stacks them, and U+0345 (a combining iota) would fold to "i".
+    if category == "Cf" or category.startswith("M"):
         return ""
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
@@ -62,6 +69,18 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD = _FoldTable()
+_ASCII_ODD_SPACE = re.compile(r"[\t\r\x0b\x0c\x1c-\x1f]")
+_ASCII_SPACES = str.maketrans("\t\r\x0b\x0c\x1c\x1d\x1e\x1f", " \n\n\n\n\n\n ")
+
+
+def lower_ascii(text: str) -> str:
+    """``_FOLD`` for ASCII text: lowercase, and whitespace other than space and newline
+    folded one for one (tab and U+001F to a space, the other line breaks to a newline)."""
+    low = text.lower()
+    if low.isprintable() or _ASCII_ODD_SPACE.search(low) is None:  # isprintable: C, fast
+        return low
+    return low.translate(_ASCII_SPACES)
+
 
 _W = r"[\w@$!|]"  # a character that can be part of a (possibly leet) word
 _NW = r"[^\w@$!|]"
@@ -71,14 +90,23 @@ _SEP = r"(?: *[.\-_*] *| +)"
 _SPACED = re.compile(rf"(?<!{_W}){_W}(?:{_SEP}{_W}(?!{_W}))+")
 _SEP_SPLIT = re.compile(rf"({_SEP})")
 # A word with a letter and a leet character: "k1ll", "d13", "4g41n", "k!ll".
-_LEET_WORD = re.compile(r"(?<![\w@$!|])[\w@$!|]*[a-z][\w@$!|]*")
+# The look-ahead skips (in C) words with no leet character, which _fold_leet leaves alone.
+_LEET_WORD = re.compile(r"(?<![\w@$!|])(?=[\w@$!|]*[0134578@$!|])[\w@$!|]*[a-z][\w@$!|]*")
 _LEET_CHARS = re.compile(r"[0134578]|(?<=\w)[@$!|]+(?=\w)")
 _UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|am|pm|k|ks|m|x|h|hr|hrs|min|mins|yr|yrs|yo|kg|lbs?|ft|mb|gb|s|"
     r"day|days|wk|wks|week|weeks|mo|km|mi|d|w|y)"
 )
-_STRETCHED = re.compile(r"[a-z]*([a-z])\1\1[a-z]*")
+# Starts only where a run of letters starts: without the look-behind a long word with no
+# stretched letter is tried from every position (quadratic: "k1" * 2000 took 150 ms).
+_STRETCHED = re.compile(r"(?<![a-z])[a-z]*([a-z])\1\1[a-z]*")
 _SPACES = re.compile(r" {2,}")
+# Whitespace: patterns with "\s+ ... \s*" are quadratic on long runs of tabs, CRs, U+2028 or
+# U+001C (a 4,000-character run: 250 ms). Character folding turns each whitespace character
+# into a space, or a newline where it breaks a line (one for one, so offsets stay put); then a
+# run holding a newline becomes one newline, and runs of spaces (which _SPACED reads as word
+# gaps) are squeezed last. The run regex starts only where a run starts: linear.
+_NEWLINE_RUN = re.compile(r"(?<! )(?: ++\n|\n[ \n])[ \n]*")
 # Cheap tests for "could a disguise step change anything?" (apostrophes are handled
 # separately). Separate searches beat one alternation: each skips ahead on its first
 # character, and the leet test only runs on text with a digit or symbol.
@@ -86,11 +114,13 @@ _DIGITISH = re.compile(r"[0-9@$!|]")
 _LEET_NEEDED = re.compile(r"[0-9@$!|](?<=[a-z].)|[0-9](?=[a-z])")
 _SPACED_NEEDED = re.compile(r"[ .\-_*][\w@$!|][ .\-_*]+[\w@$!|][ .\-_*]")  # on " text "
 _REPEAT_NEEDED = re.compile(r"([a-z])\1\1")
+_NEWLINE_RUN_NEEDED = re.compile(r"[ \n]\n|\n ")
 
 
 def needs_steps(t: str) -> bool:
     return (
         "  " in t
+        or ("\n" in t and _NEWLINE_RUN_NEEDED.search(t) is not None)
         or (_DIGITISH.search(t) is not None and _LEET_NEEDED.search(t) is not None)
         or _SPACED_NEEDED.search(f" {t} ") is not None
         or _REPEAT_NEEDED.search(t) is not None
@@ -135,7 +165,7 @@ def prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
     character of the result is ASCII (plain chat, accents folded away, emoji around), its
     bytes with other characters as "?" and its words; else (folded text, None, [])."""
     if text.isascii():
-        t = text.lower()
+        t = lower_ascii(text)
         if "'" in t:
             t = _APOSTROPHE.sub("", t)
         raw = t.encode()
@@ -155,7 +185,7 @@ def prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
 def ascii_needs_steps(t: str, raw: bytes, repeats: bool) -> bool:
     """``needs_steps(t)`` for ``prepare`` output with bytes; ``repeats``: a word has one.
     Non-ASCII characters there are non-word ones, which no test below matches either."""
-    if repeats or "  " in t:
+    if repeats or "  " in t or ("\n" in t and _NEWLINE_RUN_NEEDED.search(t) is not None):
         return True
     if raw.translate(None, _NOT_DIGITISH) and _LEET_NEEDED.search(t) is not None:
         return True
@@ -209,6 +239,7 @@ def _fold_leet(m: re.Match[str]) -> str:
 _Repl = Callable[[re.Match[str]], str]
 
 _STEPS: tuple[tuple[re.Pattern[str], _Repl], ...] = (
+    (_NEWLINE_RUN, lambda m: "\n"),
     (_SPACED, _join_spaced),
     (_LEET_WORD, _fold_leet),
     (_STRETCHED, lambda m: unstretch(m.group(0))),
@@ -219,7 +250,7 @@ _STEPS: tuple[tuple[re.Pattern[str], _Repl], ...] = (
 def fold_chars(text: str) -> str:
     """Character-level fold; ASCII text only needs lowercasing."""
     if text.isascii():
-        return text.lower()
+        return lower_ascii(text)
     return text.translate(_FOLD)
 
 
@@ -239,19 +270,19 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     ``offsets`` has one extra entry (``len(text)``) so span ends map cleanly.
     """
     if text.isascii():  # the common case: at most apostrophes were dropped
-        low = text.lower()
+        low = lower_ascii(text)
         t = _APOSTROPHE.sub("", low) if "'" in low else low
         if not needs_steps(t):
             dropped = {m.start() for m in _APOSTROPHE.finditer(low)} if len(t) < len(low) else ()
             return t, [i for i in range(len(low)) if i not in dropped] + [len(text)]
-    chars: list[str] = []
-    offsets: list[int] = []
-    ascii_text = text.isascii()
-    for i, ch in enumerate(text):
-        folded = ch.lower() if ascii_text else ch.translate(_FOLD)
-        chars.append(folded)
-        offsets.extend([i] * len(folded))
-    t = "".join(chars)
+        t, offsets = low, list(range(len(low)))  # folding ASCII is one for one
+    else:
+        folds = list(map(_FOLD.__getitem__, map(ord, text)))
+        t = "".join(folds)
+        if len(t) == len(text) and all(len(f) == 1 for f in folds):
+            offsets = list(range(len(t)))
+        else:
+            offsets = [i for i, f in enumerate(folds) for _ in f]
     t, offsets = _sub_mapped(_APOSTROPHE, lambda m: "", t, offsets)
     if needs_steps(t):
         for pattern, repl in _STEPS:

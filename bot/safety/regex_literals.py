@@ -61,6 +61,7 @@ class Alt:
 class Repeat:
     body: Seq
     low: int
+    high: int | None = None  # None: unbounded
 
 
 Node = Lit | CharSet | At | Look | Seq | Alt | Repeat
@@ -97,15 +98,17 @@ class _Parser:
         while self.pos < len(self.text) and self.peek() not in "|)":
             start = self.pos
             atom = self.atom()
-            items.append(self.quantified(atom))
+            items.append(self.quantified(atom, self.text[start : self.pos]))
             parts.append(self.text[start : self.pos])
         return Seq(tuple(items), tuple(parts))
 
-    def quantified(self, atom: Node) -> Node:
+    def quantified(self, atom: Node, atom_text: str) -> Node:
         low: int | None = None
+        high: int | None = None
         ch = self.peek()
         if ch in ("*", "?"):
             low = 0
+            high = 1 if ch == "?" else None
             self.pos += 1
         elif ch == "+":
             low = 1
@@ -119,6 +122,7 @@ class _Parser:
                 if rest[0] and not rest[0].isdigit():
                     return atom
                 low = int(lo_text or 0)
+                high = int(rest[0]) if rest[0] else (None if "," in body else low)
                 self.pos = close + 1
             else:
                 return atom
@@ -128,7 +132,8 @@ class _Parser:
             self.pos += 1
         if isinstance(atom, At | Look):
             raise Unsupported("repeated assertion")
-        return Repeat(atom if isinstance(atom, Seq) else Seq((atom,)), low)
+        repeated = atom if isinstance(atom, Seq) else Seq((atom,), (atom_text,))
+        return Repeat(repeated, low, high)
 
     def atom(self) -> Node:
         ch = self.take()

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from bot.safety.regex_safety import backtracking_problem
+
 Category = Literal["crisis", "danger", "abuse_sign"]
 Severity = Literal["concern", "high", "imminent"]
 Scope = Literal["span", "message"]
@@ -196,6 +198,10 @@ def _check_regex(regex: str, path: str, problems: Problems, allow_empty: bool = 
         return False
     if not allow_empty and compiled.match(""):
         problems.append((path, "regex matches the empty string"))
+        return False
+    slow = backtracking_problem(regex)
+    if slow is not None:
+        problems.append((path, slow))
         return False
     return True
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from bot.safety.detector import NOTHING, Detection, Detector, Hit
-from bot.safety.normalize import normalize
 from bot.safety.rules import SEVERITY_RANK, Category
 
 if TYPE_CHECKING:  # NumPy and the tokenizer load only when the layer does
@@ -88,11 +87,12 @@ class SafetyScanner:
 
     def scan_many(self, texts: list[str]) -> list[Detection]:
         """Patterns on each text; the meaning layer once over all texts that qualify."""
-        found = [self.detector.scan(t) for t in texts]
         if self.meaning is None:
-            return found
-        norms = {i: normalize(t) for i, t in enumerate(texts)}
-        asked = [i for i, norm in norms.items() if self._readable(norm)]
+            return [self.detector.scan(t) for t in texts]
+        scanned = [self.detector.scan_normalized(t) for t in texts]
+        found = [detection for detection, _ in scanned]
+        norms = [norm for _, norm in scanned]
+        asked = [i for i, norm in enumerate(norms) if self._readable(norm)]
         proposals = self.meaning.categories([norms[i] for i in asked])
         for i, categories in zip(asked, proposals, strict=True):
             found[i] = self._merge(texts[i], norms[i], found[i], categories)
@@ -102,10 +102,9 @@ class SafetyScanner:
         """``scan`` with the model off the event loop (a few milliseconds a message). Under a
         flood (a raid, a spam wave) more than ``MAX_WAITING`` queued messages get the patterns
         alone, so pattern alerts are never held up behind the model."""
-        found = self.detector.scan(text)
         if self.meaning is None:
-            return found
-        norm = normalize(text)
+            return self.detector.scan(text)
+        found, norm = self.detector.scan_normalized(text)  # normalised once, for both
         if not self._readable(norm):
             return found
         if self._waiting >= MAX_WAITING:

@@ -16,7 +16,8 @@ from bot.checkins import repo
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
-from bot.privacy import ZWSP, pseudonym, short_label
+from bot.privacy import pseudonym, short_label
+from bot.public_text import ZWSP
 from bot.storage import audit
 from bot.storage.guilds import update_settings
 

@@ -269,6 +269,23 @@ async def test_reload_content_validates_before_swapping(
     assert bot.content is not before and bot.scanner is not None
 
 
+async def test_reload_content_refuses_a_regex_that_backtracks_catastrophically(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, tmp_path: Path
+) -> None:
+    copy, original = tmp_path / "content", bot.settings.content_dir
+    shutil.copytree(original, copy)
+    bot.settings = replace(bot.settings, content_dir=copy)
+    with (copy / "safety.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n[[crisis.patterns]]\nid = 'zz'\nseverity = 'high'\n")
+        fh.write(r"regex = '\bzz(?:\w+\s?)+zz\b'" + "\n")
+    before, scanner = bot.content, bot.scanner
+    text = await _owner_reply(fake, "admin reload-content")
+    assert "Content not reloaded" in text and "keeps the content" in text
+    assert "safety.toml" in text and "crisis.patterns[" in text
+    assert "backtrack catastrophically" in text
+    assert bot.content is before and bot.scanner is scanner
+
+
 async def test_owner_syncs_commands(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:

@@ -14,8 +14,11 @@ import numpy as np
 import pytest
 from shared_data import DEV_SET, SHIPPED
 
+from bot.safety import detector as detector_module
+from bot.safety import normalize as normalize_module
 from bot.safety.detector import Detector, load_detector
 from bot.safety.encoder import Encoder, shared_encoder
+from bot.safety.normalize import normalize as real_normalize
 from bot.safety.rules import Category
 from bot.safety.scanner import MAX_WAITING, SEMANTIC_RULE, SafetyScanner, load_meaning_layer
 from bot.safety.semantic import fit_logistic, load_head
@@ -144,6 +147,30 @@ def test_exclusions_and_the_veto_hold_back_proposals(patterns: Detector) -> None
 def test_without_a_meaning_layer_the_scanner_is_the_patterns(patterns: Detector) -> None:
     texts = ["he hit me again", "lovely day", "i dont want to be here anymore"]
     assert SafetyScanner(patterns, None).scan_many(texts) == patterns.scan_many(texts)
+
+
+async def test_each_message_is_normalised_once(
+    patterns: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The patterns and the meaning layer read the same normalised text, worked out once
+    (normalising costs about as much as matching)."""
+    calls: list[str] = []
+    real_prepare = normalize_module.prepare
+
+    def counting_prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
+        calls.append(text)
+        return real_prepare(text)
+
+    monkeypatch.setattr(normalize_module, "prepare", counting_prepare)
+    monkeypatch.setattr(detector_module, "prepare", counting_prepare)
+    layer = Proposes("crisis")
+    scanner = SafetyScanner(patterns, layer)
+    text = "Everything   feels\tpointless lately and i am so t1red"
+    await scanner.scan_async(text)
+    assert len(calls) == 1
+    scanner.scan_many([text, "lovely day out with the dog today"])
+    assert len(calls) == 3
+    assert layer.read == [real_normalize(text)] * 2 + ["lovely day out with the dog today"]
 
 
 # --- the shipped head ----------------------------------------------------------------------

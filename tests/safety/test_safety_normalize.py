@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.safety.detector import Detector
 from bot.safety.normalize import normalize, normalize_with_map
 
 ZW = "\u200b"
@@ -90,3 +91,59 @@ def test_offsets_skip_dropped_apostrophes() -> None:
     mapped, offsets = normalize_with_map(text)
     assert mapped == "hes done, i dont care"
     assert [text[offsets[i]] for i in range(len(mapped))] == list(mapped)
+
+
+# --- zalgo and whitespace (issue 12 item 5, issue 13 item 6) ------------------------------
+
+ZALGO = "k̷̢̛i̸̡͝l̶̨̛l̵ m̸y̷s̴e̷l̷f̸"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        ZALGO,
+        "k\u0345i\u0345l\u0345l m\u0345y\u0345s\u0345e\u0345l\u0345f",  # combining iota
+        "k\u0337\u0345\u0489\u0322i\u0345\u0345l\u0489l\u0363\u036f m\u0345yself",
+        "".join(c + "\u0345\u0337\u031b" * 6 for c in "kill myself"),  # dozens per letter
+    ],
+)
+def test_stacked_combining_marks_are_dropped(raw: str) -> None:
+    assert normalize(raw) == "kill myself"
+    mapped, offsets = normalize_with_map(raw)
+    assert mapped == "kill myself"
+    assert raw[offsets[0]] == "k" and raw[offsets[-2]] == "f"
+
+
+def test_zalgo_is_detected_where_the_plain_words_are(detector: Detector) -> None:
+    found = detector.scan(f"i want to {ZALGO}")
+    assert found.categories == {"crisis"}
+    text = f"i want to {ZALGO}"
+    assert max(hit.end for hit in found.hits) == text.rindex("f") + 1  # spans end on a letter
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("i dont\twant\tto", "i dont want to"),  # a tab is a space
+        ("a\r\nb", "a\nb"),
+        ("a\rb", "a\nb"),
+        (
+            "one\u2028two\u2029three\x85four\x0bfive\x0csix\x1cseven",
+            "one\ntwo\nthree\nfour\nfive\nsix\nseven",
+        ),
+        ("one\x1ftwo\u00a0three\u3000four\u2003five", "one two three four five"),
+        ("dont\n\n\n \n\tcare", "dont\ncare"),  # a run with a line break: one newline
+        ("dont\t\t \t care", "dont care"),
+        ("dont" + "\u2028" * 3000 + "be alive", "dont\nbe alive"),
+        ("k\ti\tl\tl", "kill"),  # tab-spaced letters join like space-spaced ones
+        ("i w a n t  t o  d i e\n\nok", "i want to die\nok"),  # word gaps still read
+    ],
+)
+def test_every_whitespace_class_collapses(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+    mapped, offsets = normalize_with_map(raw)
+    assert mapped == expected
+    assert len(offsets) == len(mapped) + 1 and offsets == sorted(offsets)
+    assert [raw[offsets[i]] for i, ch in enumerate(mapped) if not ch.isspace()] == [
+        ch for ch in mapped if not ch.isspace()
+    ]
