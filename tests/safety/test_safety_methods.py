@@ -97,3 +97,64 @@ def test_choking_weapons_and_threats_to_kill_are_danger(detector: Detector, text
     assert "danger" in found.categories, text
     assert found.severity_of("danger") in {"high", "imminent"}
     assert "crisis" not in found.categories, text
+
+
+# The same families in the other languages the server sees (written for this test).
+OTHER_IMMINENT = [
+    ("es", "acabo de tomarme todas las pastillas de mi abuela"),
+    ("es", "estoy en el borde del puente, ya no aguanto más"),
+    ("es", "tengo la soga lista en el armario"),
+    ("fr", "j'ai avalé toute la boîte de somnifères il y a une heure"),
+    ("fr", "je suis sur le toit de l'immeuble et je regarde en bas"),
+    ("fr", "la corde est accrochée à la poutre du grenier"),
+    ("de", "ich habe gerade alle meine Schlaftabletten geschluckt"),
+    ("de", "ich stehe auf der Brücke und will springen"),
+    ("de", "das Seil hängt schon am Balken im Keller"),
+    ("pt", "tomei todos os comprimidos da caixa agora há pouco"),
+    ("pt", "estou no telhado do prédio e vou pular"),
+    ("it", "ho preso tutte le pillole del flacone mezz'ora fa"),
+    ("it", "sono sul ponte e sto per buttarmi"),
+    ("nl", "ik heb net al mijn pillen ingenomen"),
+    ("nl", "ik sta op de brug en ga springen"),
+    ("pl", "połknęłam wszystkie tabletki godzinę temu"),
+    ("pl", "stoję na moście i zaraz skoczę"),
+]
+OTHER_HIGH = [
+    ("es", "pienso en tirarme del balcón todos los días"),
+    ("fr", "je vais me pendre"),
+    ("de", "ich will mich erhängen"),
+    ("pt", "quero me enforcar"),
+    ("it", "voglio impiccarmi"),
+    ("nl", "ik wil mezelf ophangen"),
+    ("pl", "chcę się powiesić"),
+]
+OTHER_QUIET = [
+    ("es", "colgué la ropa en la cuerda del tendedero"),
+    ("fr", "je prends mes cachets tous les matins comme le médecin a dit"),
+    ("de", "wir sind heute vom Sprungturm ins Becken gesprungen"),
+    ("pt", "tomei os remédios para a dor de cabeça"),
+    ("it", "ho preso tutte le medicine prescritte dal medico come sempre"),
+    ("nl", "ik sta op de brug en maak foto's van de zonsondergang"),
+    ("pl", "skoczyłam na bungee z mostu, było super"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), OTHER_IMMINENT)
+def test_other_languages_acts_and_means_are_imminent(
+    detector: Detector, lang: str, text: str
+) -> None:
+    assert detector.scan(text).severity_of("crisis") == "imminent", (lang, text)
+
+
+@pytest.mark.parametrize(("lang", "text"), OTHER_HIGH)
+def test_other_languages_a_named_method_is_at_least_high(
+    detector: Detector, lang: str, text: str
+) -> None:
+    assert detector.scan(text).severity_of("crisis") in {"high", "imminent"}, (lang, text)
+
+
+@pytest.mark.parametrize(("lang", "text"), OTHER_QUIET)
+def test_other_languages_everyday_look_alikes_stay_quiet(
+    detector: Detector, lang: str, text: str
+) -> None:
+    assert "crisis" not in detector.scan(text).categories, (lang, text)
