@@ -16,11 +16,12 @@ HERE = Path(__file__).resolve().parent
 
 
 def corpus_texts() -> list[str]:
-    """Every labelled line we have: our own sets and, where present, the shared dev set."""
+    """Every labelled line we have: our own sets, the issue 12 urgent sets (methods, means and
+    acts) and, where present, the shared dev set."""
     import json
 
     texts: list[str] = []
-    for path in [*sorted(HERE.glob("*.jsonl")), DEV_SET]:
+    for path in [*sorted(HERE.glob("*.jsonl")), *sorted(HERE.glob("urgent/*.jsonl")), DEV_SET]:
         if path.exists():
             texts += [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines()]
     return texts

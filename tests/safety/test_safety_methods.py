@@ -1,0 +1,160 @@
+"""Issue 12: a named method, means at hand, a place reached, an act under way or done.
+
+These are the most urgent lines the detector will see (shared/safety/README.md, "Methods,
+means and acts in progress"); safe-messaging rule 9 limits what the bot says, never what it
+recognises. Written for this test as a member might say them; none is in a labelled set.
+"""
+
+import pytest
+
+from bot.safety.detector import Detector
+
+IMMINENT = [
+    # acts done: an overdose or poison already taken
+    "I've taken an overdose",
+    "I just swallowed a whole bottle of sleeping pills",
+    "took every tablet in the house about ten minutes ago",
+    "i think i overdosed, everything is spinning",
+    "drank some of the bleach from under the sink",
+    "swallowed the entire packet of my nans painkillers",
+    # means at hand, an act under way
+    "I have the rope ready",
+    "the cord is already over the beam in the garage",
+    "there's a noose in my wardrobe now",
+    "my pills are lined up on the desk, just waiting for him to fall asleep",
+    "sitting with the razor in my hand and i cant stop crying",
+    "I bought a gun to end it",
+    # a place reached
+    "I'm standing on the bridge right now and I'm going to jump",
+    "sitting on the ledge of the car park roof looking down",
+    # self-injury now
+    "im cutting again and it wont stop bleeding",
+    # a method with a time set
+    "I'm going to hang myself tonight",
+    "gonna overdose when everyone is asleep",
+]
+
+HIGH = [
+    "I wrote my note",
+    "i keep thinking about jumping off the bridge near work",
+    "been googling lethal doses every night this week",
+    "i want to hang myself so badly",
+    "part of me wants to step in front of a train",
+]
+
+# Everyday lines that share the words: jobs at home, medicine as directed, sport, games,
+# films, caffeine hyperbole, figures of speech.
+QUIET = [
+    "hanging the washing out before it rains",
+    "i took my meds this morning like the doctor said",
+    "took two paracetamol for my headache, going to bed early",
+    "overdosed on coffee before the exam lol, hands are shaking",
+    "shoot me a message when you land",
+    "kill the engine before you get out",
+    "jumped off the diving board for the first time today!",
+    "that scene where he jumps off the bridge in the film wrecked me",
+    "i tied the rope to the tree for the kids swing",
+    "i'd rather jump off a bridge than sit through another team meeting",
+    "i wrote my notes for the exam on the bus",
+    "standing on the bridge taking photos of the sunset",
+    "he bought a gun for hunting season, i hate having it in the house",
+    "my friend overdosed last year and i still think about her",
+    "cut my finger chopping onions, it wont stop bleeding",
+    "the belt is too tight, i need a new hole in it",
+    "in the game you can hang from ledges and jump to the roof",
+]
+
+
+@pytest.mark.parametrize("text", IMMINENT)
+def test_acts_means_and_timed_methods_are_imminent_crisis(detector: Detector, text: str) -> None:
+    found = detector.scan(text)
+    assert "crisis" in found.categories, text
+    assert found.severity_of("crisis") == "imminent", (text, found)
+
+
+@pytest.mark.parametrize("text", HIGH)
+def test_a_method_named_with_intent_or_a_note_is_high(detector: Detector, text: str) -> None:
+    found = detector.scan(text)
+    assert found.severity_of("crisis") == "high", (text, found)
+
+
+@pytest.mark.parametrize("text", QUIET)
+def test_everyday_lines_sharing_the_words_stay_quiet(detector: Detector, text: str) -> None:
+    assert "crisis" not in detector.scan(text).categories, (text, detector.scan(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he put his hands around my throat and squeezed",
+        "he held a knife to my throat last night",
+        "she said she will kill me if i leave",
+        "he pointed his gun at me during the fight",
+    ],
+)
+def test_choking_weapons_and_threats_to_kill_are_danger(detector: Detector, text: str) -> None:
+    found = detector.scan(text)
+    assert "danger" in found.categories, text
+    assert found.severity_of("danger") in {"high", "imminent"}
+    assert "crisis" not in found.categories, text
+
+
+# The same families in the other languages the server sees (written for this test).
+OTHER_IMMINENT = [
+    ("es", "acabo de tomarme todas las pastillas de mi abuela"),
+    ("es", "estoy en el borde del puente, ya no aguanto más"),
+    ("es", "tengo la soga lista en el armario"),
+    ("fr", "j'ai avalé toute la boîte de somnifères il y a une heure"),
+    ("fr", "je suis sur le toit de l'immeuble et je regarde en bas"),
+    ("fr", "la corde est accrochée à la poutre du grenier"),
+    ("de", "ich habe gerade alle meine Schlaftabletten geschluckt"),
+    ("de", "ich stehe auf der Brücke und will springen"),
+    ("de", "das Seil hängt schon am Balken im Keller"),
+    ("pt", "tomei todos os comprimidos da caixa agora há pouco"),
+    ("pt", "estou no telhado do prédio e vou pular"),
+    ("it", "ho preso tutte le pillole del flacone mezz'ora fa"),
+    ("it", "sono sul ponte e sto per buttarmi"),
+    ("nl", "ik heb net al mijn pillen ingenomen"),
+    ("nl", "ik sta op de brug en ga springen"),
+    ("pl", "połknęłam wszystkie tabletki godzinę temu"),
+    ("pl", "stoję na moście i zaraz skoczę"),
+]
+OTHER_HIGH = [
+    ("es", "pienso en tirarme del balcón todos los días"),
+    ("fr", "je vais me pendre"),
+    ("de", "ich will mich erhängen"),
+    ("pt", "quero me enforcar"),
+    ("it", "voglio impiccarmi"),
+    ("nl", "ik wil mezelf ophangen"),
+    ("pl", "chcę się powiesić"),
+]
+OTHER_QUIET = [
+    ("es", "colgué la ropa en la cuerda del tendedero"),
+    ("fr", "je prends mes cachets tous les matins comme le médecin a dit"),
+    ("de", "wir sind heute vom Sprungturm ins Becken gesprungen"),
+    ("pt", "tomei os remédios para a dor de cabeça"),
+    ("it", "ho preso tutte le medicine prescritte dal medico come sempre"),
+    ("nl", "ik sta op de brug en maak foto's van de zonsondergang"),
+    ("pl", "skoczyłam na bungee z mostu, było super"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), OTHER_IMMINENT)
+def test_other_languages_acts_and_means_are_imminent(
+    detector: Detector, lang: str, text: str
+) -> None:
+    assert detector.scan(text).severity_of("crisis") == "imminent", (lang, text)
+
+
+@pytest.mark.parametrize(("lang", "text"), OTHER_HIGH)
+def test_other_languages_a_named_method_is_at_least_high(
+    detector: Detector, lang: str, text: str
+) -> None:
+    assert detector.scan(text).severity_of("crisis") in {"high", "imminent"}, (lang, text)
+
+
+@pytest.mark.parametrize(("lang", "text"), OTHER_QUIET)
+def test_other_languages_everyday_look_alikes_stay_quiet(
+    detector: Detector, lang: str, text: str
+) -> None:
+    assert "crisis" not in detector.scan(text).categories, (lang, text)
