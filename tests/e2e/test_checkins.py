@@ -432,3 +432,16 @@ async def test_retention_deletes_old_checkins_and_their_posts_daily(
     bodies = [r[0] for r in await ready.db.fetchall("SELECT body FROM checkins")]
     assert bodies == ["recent"]
     assert await ready.db.fetchval("SELECT COUNT(*) FROM anon_posts") == 0
+
+
+async def test_unblock_autocomplete_lists_blocked_labels_to_moderators_only(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    post = await post_anonymously(fake, world, "to be blocked")
+    blocked = await (await fake.context_menu("Block anonymous author", post, world.mod)).response()
+    assert "Blocked" in blocked.text
+    shown = await fake.autocomplete("checkin unblock", {}, "label", world.mod)
+    assert len(shown) == 1 and shown[0]["name"].startswith("anon-")
+    bystander = await fake.add_member(world.guild, "bystander")
+    for member in (world.you, bystander):  # the blocked author, and any other member
+        assert await fake.autocomplete("checkin unblock", {}, "label", member) == []
