@@ -18,10 +18,9 @@ from discord.ext import commands, tasks
 from bot.client import Bridgeline
 from bot.errors import send_private
 from bot.notify import notify_moderators
-from bot.privacy import pseudonym
 from bot.safety_service import alerts, offers
-from bot.safety_service.cooldown import claim_reply
-from bot.safety_service.offers import TOKEN_PATTERN
+from bot.safety_service.cooldown import claim_reply, cooldown_key
+from bot.safety_service.offers import TOKEN_PATTERN, offer_key
 from bot.safety_service.policy import (
     DetectionLike,
     Flag,
@@ -46,6 +45,8 @@ log = logging.getLogger(__name__)
 
 OFFERS_KEPT = timedelta(days=30)
 DM_GUILD = 0  # cooldown key for messages sent to the bot in DMs (no server)
+#: The audit trail's actor for a reveal: the member is named only in the request to moderators.
+ANONYMOUS_ACTOR = 0
 _logged: set[tuple[int, str]] = set()
 
 
@@ -70,7 +71,7 @@ class NudgeButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"bl:safety:nudge:(?P<token>{TOKEN_PATTERN})",
 ):
-    """On a public nudge: only its author gets the private reply (checked by pseudonym)."""
+    """On a public nudge: only its author gets the private reply (checked by the offer's tag)."""
 
     def __init__(self, token: str, label: str = "Open") -> None:
         super().__init__(
@@ -97,7 +98,7 @@ class NudgeButton(
         if offer is None or interaction.guild is None or interaction.guild.id != offer.guild_id:
             await send_private(interaction, EXPIRED)
             return
-        if pseudonym(bot.settings.secret, offer.guild_id, interaction.user.id) != offer.pseudonym:
+        if not offer.is_for(bot.settings.secret, interaction.user.id):
             await send_private(interaction, NOT_YOURS)
             return
         reply = await compose_for(bot, offer.guild_id, interaction.user.id, offer.flag)
@@ -138,7 +139,7 @@ class RevealButton(
         if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:
             await send_private(interaction, EXPIRED)
             return
-        if pseudonym(bot.settings.secret, guild.id, interaction.user.id) != offer.pseudonym:
+        if not offer.is_for(bot.settings.secret, interaction.user.id):
             await send_private(interaction, NOT_YOURS)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -148,34 +149,38 @@ class RevealButton(
                 ephemeral=True,
             )
             return
-        await alerts.set_revealed(bot.db, offer.alert_id, interaction.user.id)
         alert = await alerts.get_alert(bot.db, offer.alert_id)
         assert alert is not None
+        region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
+        danger = emergency_line(bot.content, region)
+        # The member's id goes to the moderators on Discord only: the database keeps that they
+        # asked, never who they are, so a copy of it cannot tie them to their check-ins.
+        posted = await notify_moderators(
+            bot.db, guild, embed=reveal_embed(alert, interaction.user.id)
+        )
+        if posted is None:
+            await offers.release(bot.db, self.token)
+            await interaction.followup.send(
+                "I couldn't reach the moderators just now, so nothing was shared. Please press "
+                f"the button again in a few minutes. {danger}",
+                ephemeral=True,
+            )
+            return
+        await alerts.set_revealed(bot.db, alert.id)
         await audit.record(
             bot.db,
             guild.id,
-            interaction.user.id,
+            ANONYMOUS_ACTOR,
             "alert.reveal",
             target=alert.label,
             detail="the author asked a moderator to reach out",
         )
-        posted = await notify_moderators(
-            bot.db, guild, embed=reveal_embed(alert, interaction.user.id)
-        )
         bot.dispatch("safety_alert_changed", alert.id)
-        region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
-        danger = emergency_line(bot.content, region)
-        if posted is None:
-            text = (
-                "I couldn't reach the moderators just now; your request is saved and shows on "
-                f"their open alerts. {danger}"
-            )
-        else:
-            text = (
-                "Thank you. The moderators have been told you'd like someone to reach out, and "
-                f"only they can see who you are. {danger}"
-            )
-        await interaction.followup.send(text, ephemeral=True)
+        await interaction.followup.send(
+            "Thank you. The moderators have been told you'd like someone to reach out, and "
+            f"only they can see who you are. {danger}",
+            ephemeral=True,
+        )
 
 
 class Safety(commands.Cog):
@@ -267,8 +272,8 @@ class Safety(commands.Cog):
             return "guess", None  # nothing public for a resemblance; the alert asks moderators
         assert message.guild is not None
         guild_id, author = message.guild.id, message.author
-        pseudo = pseudonym(self.bot.settings.secret, guild_id, author.id)
-        allowed = await claim_reply(self.bot.db, guild_id, pseudo, flag, self.bot.clock.now())
+        key = cooldown_key(self.bot.settings.secret, guild_id, author.id)
+        allowed = await claim_reply(self.bot.db, guild_id, key, flag, self.bot.clock.now())
         if not allowed.categories:
             return "cooldown", None
         if mode == "dm":
@@ -282,12 +287,12 @@ class Safety(commands.Cog):
                 log.warning("Safety DM failed in guild %s (HTTP %s)", guild_id, exc.status)
             if not public_nudge_allowed(allowed):
                 return "guess_dm_closed", None
-            outcome, note = await self._nudge(message, pseudo, allowed, alert_id)
+            outcome, note = await self._nudge(message, allowed, alert_id)
             return ("dm_closed_nudge" if outcome == "nudge" else outcome), note
-        return await self._nudge(message, pseudo, allowed, alert_id)
+        return await self._nudge(message, allowed, alert_id)
 
     async def _nudge(
-        self, message: discord.Message, pseudo: str, flag: Flag, alert_id: int
+        self, message: discord.Message, flag: Flag, alert_id: int
     ) -> tuple[str, str | None]:
         """A short neutral message; its button opens the private reply for the author only."""
         assert message.guild is not None
@@ -298,7 +303,7 @@ class Safety(commands.Cog):
             guild_id=guild_id,
             alert_id=alert_id,
             kind="nudge",
-            pseudo=pseudo,
+            key=offer_key(self.bot.settings.secret, guild_id, message.author.id),
             flag=flag,
             now=self.bot.clock.now(),
         )
@@ -329,8 +334,8 @@ class Safety(commands.Cog):
         flag = await self._scan(message.content)
         if flag is None:
             return
-        pseudo = pseudonym(self.bot.settings.secret, DM_GUILD, message.author.id)
-        allowed = await claim_reply(self.bot.db, DM_GUILD, pseudo, flag, self.bot.clock.now())
+        key = cooldown_key(self.bot.settings.secret, DM_GUILD, message.author.id)
+        allowed = await claim_reply(self.bot.db, DM_GUILD, key, flag, self.bot.clock.now())
         if not allowed.categories:
             return
         reply = compose_reply(self.bot.content, self.bot.content.safety.responses, "INTL", allowed)
@@ -378,15 +383,17 @@ class Safety(commands.Cog):
         self, interaction: discord.Interaction, guild: discord.Guild, flag: Flag, alert_id: int
     ) -> str:
         user_id = interaction.user.id
-        pseudo = pseudonym(self.bot.settings.secret, guild.id, user_id)
+        secret = self.bot.settings.secret
         now = self.bot.clock.now()
-        allowed = await claim_reply(self.bot.db, guild.id, pseudo, flag, now)
+        allowed = await claim_reply(
+            self.bot.db, guild.id, cooldown_key(secret, guild.id, user_id), flag, now
+        )
         token = await offers.create_offer(
             self.bot.db,
             guild_id=guild.id,
             alert_id=alert_id,
             kind="reveal",
-            pseudo=pseudo,
+            key=offer_key(secret, guild.id, user_id),
             flag=flag,
             now=now,
         )

@@ -88,9 +88,10 @@ async def test_one_alert_per_message_and_no_text_stored(db: Database) -> None:
     alert = await alerts.get_alert(db, first)
     assert alert is not None
     assert alert.categories == ("crisis", "danger") and alert.severity == "imminent"
-    assert alert.status == "open" and not alert.delivered and alert.revealed_user_id is None
+    assert alert.status == "open" and not alert.delivered and not alert.revealed
     columns = {r[1] for r in await db.fetchall("PRAGMA table_info(safety_alerts)")}
-    assert not columns & {"text", "content", "author_id", "user_id"}
+    assert not columns & {"text", "content", "author_id", "user_id", "revealed_user_id"}
+    assert not columns & {"pseudonym", "owner_tag"}  # nothing about the member at all
 
 
 async def test_claim_resolve_and_listing(db: Database) -> None:
@@ -121,17 +122,30 @@ async def test_offers_are_matched_by_token_and_used_once(db: Database) -> None:
     alert_id = await alerts.create_alert(
         db, guild_id=GUILD, source="checkin", flag=flag, now=NOW, checkin_ref="C-1"
     )
+    key = offers.offer_key(SECRET, GUILD, USER)
     token = await offers.create_offer(
-        db, guild_id=GUILD, alert_id=alert_id, kind="reveal", pseudo="pp", flag=flag, now=NOW
+        db, guild_id=GUILD, alert_id=alert_id, kind="reveal", key=key, flag=flag, now=NOW
+    )
+    again = await offers.create_offer(
+        db, guild_id=GUILD, alert_id=alert_id, kind="nudge", key=key, flag=flag, now=NOW
     )
     assert len(token) >= 16
     assert await offers.get_offer(db, token, "nudge") is None
     offer = await offers.get_offer(db, token, "reveal")
-    assert offer is not None and offer.flag == flag and offer.pseudonym == "pp"
+    assert offer is not None and offer.flag == flag
+    assert offer.is_for(SECRET, USER) and not offer.is_for(SECRET, USER + 1)
+    assert not offer.is_for(b"t" * 32, USER)
+    # two offers to one member share no value that could link them (nor with a pseudonym)
+    rows = [dict(r) for r in await db.fetchall("SELECT owner_tag, tag_salt FROM safety_offers")]
+    assert len({r["owner_tag"] for r in rows}) == 2 and len({r["tag_salt"] for r in rows}) == 2
+    assert pseudonym(SECRET, GUILD, USER) not in repr(rows)
     assert await offers.mark_used(db, token, NOW)
     assert not await offers.mark_used(db, token, NOW)
+    await offers.release(db, token)  # the reveal could not be delivered: usable again
+    assert await offers.mark_used(db, token, NOW)
+    assert await offers.get_offer(db, again, "nudge") is not None
     assert await offers.delete_before(db, NOW) == 0
-    assert await offers.delete_before(db, NOW + timedelta(seconds=1)) == 1
+    assert await offers.delete_before(db, NOW + timedelta(seconds=1)) == 2
     assert await offers.get_offer(db, token, "reveal") is None
 
 

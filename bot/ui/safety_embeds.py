@@ -56,6 +56,10 @@ NOT_YOURS = (
 )
 EXPIRED = "This button has expired. `/resources show` lists support lines privately, any time."
 REVEAL_LABEL = "Ask a moderator to reach out"
+REVEALED_FIELD = (
+    "Yes: the request in this channel names them (it is not stored anywhere else). It is about "
+    "this check-in only."
+)
 SHORT_CHECKIN_REPLY = (
     "Thank you for checking in. I sent you support lines a little while ago; `/resources show` "
     "brings them back any time. If you'd like a moderator to reach out to you, press the button: "
@@ -113,8 +117,8 @@ def alert_embed(alert: Alert, guidance: Mapping[str, str]) -> discord.Embed:
     fields.append(("Member", MEMBER_REPLY_LABELS.get(alert.member_reply, alert.member_reply)))
     if alert.note:
         fields.append(("Note", alert.note))
-    if alert.revealed_user_id:
-        fields.append(("Author asked for contact", f"<@{alert.revealed_user_id}>"))
+    if alert.revealed:
+        fields.append(("Author asked for contact", REVEALED_FIELD))
     fields.append(("Status", status_text(alert)))
     resolved = alert.status == "resolved"
     return build_embed(
@@ -133,8 +137,10 @@ def reveal_embed(alert: Alert, user_id: int) -> discord.Embed:
         (
             f"The author behind this alert ({where(alert)}) chose to share who they are: "
             f"<@{user_id}>.\n\n"
-            "Reach out privately and gently, and don't mention what they wrote in public. "
-            "Use “I'm on it” on the alert so others know."
+            "This is about this one check-in: it does not tell you which anonymous posts are "
+            "theirs, and please don't try to find out. Reach out privately and gently, and "
+            "don't mention what they wrote in public. Use “I'm on it” on the alert so others "
+            "know."
         ),
         tone=Tone.SUPPORT,
         footer=f"alert-{alert.id}",
