@@ -20,6 +20,7 @@ from bot.errors import send_private
 from bot.notify import notify_moderators
 from bot.safety_service import alerts, offers
 from bot.safety_service.cooldown import claim_reply, cooldown_key
+from bot.safety_service.cooldown import forget_before as forget_cooldowns_before
 from bot.safety_service.offers import TOKEN_PATTERN, offer_key
 from bot.safety_service.policy import (
     DetectionLike,
@@ -198,7 +199,9 @@ class Safety(commands.Cog):
     @tasks.loop(hours=24)
     async def forget_old_offers(self) -> None:
         try:
-            await offers.delete_before(self.bot.db, self.bot.clock.now() - OFFERS_KEPT)
+            now = self.bot.clock.now()
+            await offers.delete_before(self.bot.db, now - OFFERS_KEPT)
+            await forget_cooldowns_before(self.bot.db, now)
         except Exception:
             log.exception("Could not forget old safety offers; will try again tomorrow")
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from bot.privacy import pseudonym
 from bot.safety_service import alerts, offers
-from bot.safety_service.cooldown import claim_reply
+from bot.safety_service.cooldown import claim_reply, cooldown_key
+from bot.safety_service.cooldown import forget_before as forget_cooldowns_before
 from bot.safety_service.policy import Flag
 from bot.safety_service.regions import member_region, own_region, set_member_region
 from bot.storage.db import Database
@@ -162,3 +163,17 @@ async def test_member_region_by_pseudonym_else_server_default(db: Database) -> N
     await set_member_region(db, SECRET, GUILD, USER, None, NOW)
     assert await own_region(db, SECRET, GUILD, USER) is None
     assert await member_region(db, SECRET, GUILD, USER) == "GB"
+
+
+async def test_cooldown_rows_share_no_value_and_are_forgotten(db: Database) -> None:
+    key = cooldown_key(SECRET, GUILD, USER)
+    await claim_reply(db, GUILD, key, Flag({"crisis": "high", "danger": "high"}), NOW)
+    later = NOW + timedelta(minutes=23)
+    assert (await claim_reply(db, GUILD, key, Flag({"crisis": "imminent"}), later)).categories
+    rows = [dict(r) for r in await db.fetchall("SELECT * FROM safety_cooldowns")]
+    assert len(rows) == 3  # two replies and a bypass: one row each
+    assert len({r["owner_tag"] for r in rows}) == 3
+    assert pseudonym(SECRET, GUILD, USER) not in repr(rows) and key not in repr(rows)
+    assert {r["slot"] for r in rows} == {"2026-03-01T12:00", "2026-03-01T12:20"}  # 10-minute slots
+    assert await forget_cooldowns_before(db, NOW + timedelta(hours=6)) == 0
+    assert await forget_cooldowns_before(db, NOW + timedelta(hours=7)) == 3

@@ -81,3 +81,10 @@ async def claim_reply(db: Database, guild_id: int, key: str, flag: Flag, now: da
                 (owner_tag(key, salt), guild_id, salt, current.strftime(SLOT_FORMAT)),
             )
     return Flag(allowed, flag.guessed)
+
+
+async def forget_before(db: Database, now: datetime) -> int:
+    """Deletes replies older than the window (also done on every claim; this catches quiet
+    servers): a cooldown row is kept no longer than it can change an answer."""
+    oldest = _slots(now)[-1].strftime(SLOT_FORMAT)
+    return await db.execute("DELETE FROM safety_cooldowns WHERE slot < ?", (oldest,))

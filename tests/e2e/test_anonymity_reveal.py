@@ -122,3 +122,29 @@ async def test_a_reveal_exposes_the_one_checkin_and_no_other_post(
     for message in seen_by_moderators(fake, world):
         if str(you.user.id) in message.text:
             assert not set(LABEL.findall(message.text)) - {revealed_label}, message.text
+
+
+async def test_a_reveal_that_cannot_reach_moderators_shares_nothing_and_can_be_retried(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+    alerts_id = str(world.mod_alerts.id)
+    blocked = fake.faults.add(
+        "POST /channels/{channel_id}/messages", 403, 50013, times=None,
+        match=lambda p, _b: p.get("channel_id") == alerts_id,
+    )  # fmt: skip
+    fake.close_dms(world.owner)  # the owner fallback fails too
+    submitted, _ = await check_in(fake, world.you, IMMINENT, "1")
+    private = (await submitted.followups(1))[0]
+    first = await fake.click(private, "Ask a moderator to reach out", world.you)
+    told = (await first.followups(1))[0].text
+    assert "nothing was shared" in told and "press the button again" in told
+    assert await bot.db.fetchval("SELECT revealed FROM safety_alerts") == 0
+    assert await bot.db.fetchval("SELECT used_at FROM safety_offers WHERE kind = 'reveal'") is None
+
+    fake.faults.active.remove(blocked)
+    again = await fake.click(private, "Ask a moderator to reach out", world.you)
+    assert "moderators have been told" in (await again.followups(1))[0].text
+    request = await fake.wait_for_message(world.mod_alerts, lambda m: "reach out" in m.text)
+    assert f"<@{world.you.user.id}>" in request.text
+    assert await bot.db.fetchval("SELECT revealed FROM safety_alerts") == 1
