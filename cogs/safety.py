@@ -388,9 +388,8 @@ class Safety(commands.Cog):
         user_id = interaction.user.id
         secret = self.bot.settings.secret
         now = self.bot.clock.now()
-        allowed = await claim_reply(
-            self.bot.db, guild.id, cooldown_key(secret, guild.id, user_id), flag, now
-        )
+        key = cooldown_key(secret, guild.id, user_id)
+        allowed = await claim_reply(self.bot.db, guild.id, key, flag, now, scope="checkin")
         token = await offers.create_offer(
             self.bot.db,
             guild_id=guild.id,
@@ -411,7 +410,9 @@ class Safety(commands.Cog):
             await interaction.followup.send(**kwargs)
         else:
             await interaction.response.send_message(**kwargs)
-        return "ephemeral" if allowed.categories else "cooldown_short"
+        # The same answer for moderators either way: "they had resources recently" would tell
+        # them that this check-in's author also wrote an earlier flagged one.
+        return "ephemeral"
 
 
 async def setup(bot: Bridgeline) -> None:

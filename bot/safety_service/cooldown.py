@@ -3,7 +3,13 @@
 A reply is spent at the moment of a flagged message, which anyone in the channel can see, so a
 row kept under a stable member value would name that member's pseudonym (and a row with the
 exact time would point at the message). Instead each reply is one row: `owner_tag`, a keyed
-hash of the member's cooldown key and `tag_salt` (category, reply or bypass, 10-minute slot).
+hash of the member's cooldown key and `tag_salt` (scope, category, reply or bypass, 10-minute
+slot).
+
+Public messages and check-ins keep separate cooldowns (`Scope`): whether a public message gets
+its nudge is seen by everyone in the channel, and an alert says how the member was answered,
+so a shared cooldown would tell them that the author of an anonymous check-in is the member
+whose message went unanswered (or that two flagged check-ins share an author).
 Rows share no value with each other or with anything else; the bot finds a member's recent
 replies by recomputing the tags of the slots in the window. Rows older than the window are
 deleted whenever anyone is answered.
@@ -12,6 +18,7 @@ deleted whenever anyone is answered.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from bot.privacy import member_key, owner_tag
 from bot.safety_service.policy import COOLDOWN, IMMINENT_BYPASS_EVERY, Flag, cooldown_verdict
@@ -22,6 +29,7 @@ SLOT = timedelta(minutes=10)
 SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 #: Slots looked at (and kept): the whole cooldown, plus the slot it started in.
 WINDOW = max(COOLDOWN, IMMINENT_BYPASS_EVERY) + SLOT
+Scope = Literal["message", "checkin"]
 
 
 def cooldown_key(secret: bytes, guild_id: int, user_id: int) -> str:
@@ -36,8 +44,8 @@ def slot_of(moment: datetime) -> datetime:
     return moment - timedelta(minutes=moment.minute % (SLOT.seconds // 60))
 
 
-def tag_salt(category: str, kind: str, slot: datetime) -> str:
-    return f"{category}:{kind}:{slot.strftime(SLOT_FORMAT)}"
+def tag_salt(scope: Scope, category: str, kind: str, slot: datetime) -> str:
+    return f"{scope}:{category}:{kind}:{slot.strftime(SLOT_FORMAT)}"
 
 
 def _slots(now: datetime) -> list[datetime]:
@@ -45,10 +53,12 @@ def _slots(now: datetime) -> list[datetime]:
     return [newest - SLOT * i for i in range(int(WINDOW / SLOT) + 1)]
 
 
-async def claim_reply(db: Database, guild_id: int, key: str, flag: Flag, now: datetime) -> Flag:
-    """The categories of `flag` the member (by `cooldown_key`) may get a reply about now,
-    recorded as answered in the same transaction (so two messages at once cannot both pass).
-    Empty: stay quiet."""
+async def claim_reply(
+    db: Database, guild_id: int, key: str, flag: Flag, now: datetime, scope: Scope = "message"
+) -> Flag:
+    """The categories of `flag` the member (by `cooldown_key`) may get a reply about now in
+    this scope, recorded as answered in the same transaction (so two messages at once cannot
+    both pass). Empty: stay quiet."""
     allowed: dict[str, str] = {}
     slots = _slots(now)
     current = slots[0]
@@ -58,7 +68,7 @@ async def claim_reply(db: Database, guild_id: int, key: str, flag: Flag, now: da
         for category in flag.categories:
             last: dict[str, datetime | None] = {}
             for kind in ("reply", "bypass"):
-                tags = {owner_tag(key, tag_salt(category, kind, s)): s for s in slots}
+                tags = {owner_tag(key, tag_salt(scope, category, kind, s)): s for s in slots}
                 marks = ", ".join("?" for _ in tags)
                 cursor = await conn.execute(
                     f"SELECT owner_tag FROM safety_cooldowns WHERE guild_id = ? "
@@ -74,7 +84,7 @@ async def claim_reply(db: Database, guild_id: int, key: str, flag: Flag, now: da
                 continue
             allowed[category] = flag.severities[category]
             kind = "bypass" if verdict == "bypass" else "reply"
-            salt = tag_salt(category, kind, current)
+            salt = tag_salt(scope, category, kind, current)
             await conn.execute(
                 "INSERT OR IGNORE INTO safety_cooldowns (owner_tag, guild_id, tag_salt, slot) "
                 "VALUES (?, ?, ?, ?)",

@@ -30,7 +30,10 @@ MEMBER_REPLY_LABELS: dict[str, str] = {
     "dm": "Sent private resources by DM",
     "nudge": "Posted a neutral nudge; only the author can open the private resources",
     "dm_closed_nudge": "DMs are closed, so a neutral nudge was posted instead",
-    "ephemeral": "Shown private resources right after the check-in",
+    "ephemeral": (
+        "Shown private resources right after the check-in (a short note instead if they had "
+        "them recently), with a button to ask a moderator to reach out"
+    ),
     "dm_reply": "Answered privately in the DM",
     "mods": "No reply to the member (server set to moderators only)",
     "cooldown": "No reply: the member got resources recently (cooldown)",

@@ -148,3 +148,40 @@ async def test_a_reveal_that_cannot_reach_moderators_shares_nothing_and_can_be_r
     request = await fake.wait_for_message(world.mod_alerts, lambda m: "reach out" in m.text)
     assert f"<@{world.you.user.id}>" in request.text
     assert await bot.db.fetchval("SELECT revealed FROM safety_alerts") == 1
+
+
+def member_field(alert: FakeMessage) -> str:
+    (value,) = [f["value"] for f in alert.embeds[0]["fields"] if f["name"] == "Member"]
+    return str(value)
+
+
+async def checkin_alert(fake: FakeDiscord, world: StandardGuild, who: Any, text: str) -> str:
+    """A flagged check-in; returns how its alert says the member was answered."""
+    _, saved = await check_in(fake, who, text, "1")
+    ref = saved.text.split("Reference ")[1].split()[0]
+    alert = await fake.wait_for_message(
+        world.mod_alerts, lambda m: f"`{ref}`" in m.text and "Safety alert" in m.text
+    )
+    return member_field(alert)
+
+
+async def test_safety_answers_do_not_tie_a_checkin_to_a_public_message_or_another_checkin(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    """One member's flagged public message, then two flagged check-ins, then another public
+    message, all within the six hours of the reply cooldown: what moderators and the channel
+    see is what they would see for five different people."""
+    you = world.you
+    bea = await fake.add_member(world.guild, "bea")
+    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+    said = await fake.send_message(world.general, you, "honestly i just want to die")
+    await fake.wait_for_message(world.mod_alerts, lambda m: f"/{said.id}" in m.text)
+    assert [m for m in fake.messages(world.general) if m.author is fake.bot_user]  # the nudge
+
+    fresh = await checkin_alert(fake, world, bea, IMMINENT)
+    assert await checkin_alert(fake, world, you, IMMINENT) == fresh
+    assert await checkin_alert(fake, world, you, "i keep thinking about not waking up") == fresh
+
+    await fake.send_message(world.general, bea, "honestly i just want to die")
+    nudge = await fake.wait_for_message(world.general, lambda m: m.author is fake.bot_user)
+    assert f"<@{bea.user.id}>" in nudge.content  # answered, though she just checked in
