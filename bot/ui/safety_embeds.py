@@ -60,8 +60,8 @@ NOT_YOURS = (
 EXPIRED = "This button has expired. `/resources show` lists support lines privately, any time."
 REVEAL_LABEL = "Ask a moderator to reach out"
 REVEALED_FIELD = (
-    "Yes: the request in this channel names them (it is not stored anywhere else). It is about "
-    "this check-in only."
+    "Yes: Bridgeline's request to the moderators names them (the name is not stored "
+    "anywhere else). It is about this check-in only."
 )
 SHORT_CHECKIN_REPLY = (
     "Thank you for checking in. I sent you support lines a little while ago; `/resources show` "
