@@ -45,6 +45,7 @@ from bot.ui.views import guarded, persistent_view
 log = logging.getLogger(__name__)
 
 OFFERS_KEPT = timedelta(days=30)
+RESOLVED_MESSAGE_KEPT = timedelta(days=30)  # a resolved alert's link to the flagged message
 DM_GUILD = 0  # cooldown key for messages sent to the bot in DMs (no server)
 #: The audit trail's actor for a reveal: the member is named only in the request to moderators.
 ANONYMOUS_ACTOR = 0
@@ -202,6 +203,7 @@ class Safety(commands.Cog):
             now = self.bot.clock.now()
             await offers.delete_before(self.bot.db, now - OFFERS_KEPT)
             await forget_cooldowns_before(self.bot.db, now)
+            await alerts.forget_messages_before(self.bot.db, now - RESOLVED_MESSAGE_KEPT)
         except Exception:
             log.exception("Could not forget old safety offers; will try again tomorrow")
 

@@ -177,3 +177,20 @@ async def test_cooldown_rows_share_no_value_and_are_forgotten(db: Database) -> N
     assert {r["slot"] for r in rows} == {"2026-03-01T12:00", "2026-03-01T12:20"}  # 10-minute slots
     assert await forget_cooldowns_before(db, NOW + timedelta(hours=6)) == 0
     assert await forget_cooldowns_before(db, NOW + timedelta(hours=7)) == 3
+
+
+async def test_resolved_alerts_forget_the_message_after_a_while(db: Database) -> None:
+    flag = Flag({"crisis": "high"})
+    ids = [
+        await alerts.create_alert(db, guild_id=GUILD, source="message", flag=flag, now=NOW,
+                                  channel_id=5, message_id=m, jump_url=f"https://x/5/{m}")
+        for m in (10**17, 10**17 + 1)
+    ]  # fmt: skip
+    done, still_open = (i for i in ids if i is not None)
+    await alerts.resolve(db, done, 900, NOW)
+    assert await alerts.forget_messages_before(db, NOW) == 0
+    assert await alerts.forget_messages_before(db, NOW + timedelta(days=31)) == 1
+    forgotten, kept = await alerts.get_alert(db, done), await alerts.get_alert(db, still_open)
+    assert forgotten is not None and forgotten.message_id is None and forgotten.jump_url is None
+    assert forgotten.categories == ("crisis",) and forgotten.status == "resolved"
+    assert kept is not None and kept.message_id == 10**17 + 1

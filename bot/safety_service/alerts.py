@@ -170,3 +170,13 @@ async def undelivered(db: Database, limit: int = 50) -> list[Alert]:
         (MAX_DELIVERY_ATTEMPTS, limit),
     )
     return [_from_row(r) for r in rows]
+
+
+async def forget_messages_before(db: Database, cutoff: datetime) -> int:
+    """Alerts resolved before `cutoff` forget which message they were about (its id and jump
+    link, which point at a member): the moderators' record stays, the pointer does not."""
+    return await db.execute(
+        "UPDATE safety_alerts SET message_id = NULL, jump_url = NULL WHERE status = 'resolved' "
+        "AND resolved_at < ? AND (message_id IS NOT NULL OR jump_url IS NOT NULL)",
+        (to_text(cutoff),),
+    )
