@@ -1,8 +1,20 @@
-"""Pseudonyms: the only identity stored next to anonymous content.
+"""Pseudonyms and keyed tags: the only identities stored next to anonymous content.
 
-HMAC-SHA256(secret, guild id + user id). Without the secret nobody (moderators, someone with a
-copy of the database) can turn a pseudonym back into a member; with both the database and the
-secret one can test member ids one by one, which the README says plainly.
+One secret, a separate key per purpose (HMAC-SHA256(secret, purpose)), so values made for one
+purpose cannot be joined with values made for another without the secret:
+
+- `pseudonym()`: the check-in pseudonym, HMAC(secret, guild id + user id). It sits on the
+  member's own private data (check-ins, anonymous posts, region, blocks, reports), which is
+  never tied to anything a member can be seen doing in public.
+- `member_key()` + `owner_tag()`: for data written *because of* something visible (a safety
+  nudge under a public message, a cooldown spent at that moment). Each row gets its own tag,
+  HMAC(member key for that purpose, a per-row salt): two rows of one member share no value, and
+  no row shares one with the check-ins. The bot recognises a member by recomputing the tag.
+- Moderators see a random label per anonymous post (`new_post_label()`), never a pseudonym.
+
+Without the secret nobody (moderators, someone with a copy of the database) can turn any of
+these back into a member; with both the database and the secret one can test member ids one by
+one, which the README says plainly.
 """
 
 from __future__ import annotations
@@ -10,9 +22,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 import unicodedata
 
 PSEUDONYM_HEX_LENGTH = 32  # 128 bits: collisions are not a practical concern
+TAG_HEX_LENGTH = 32
+LABEL_PREFIX = "anon-"
 
 
 def pseudonym(secret: bytes, guild_id: int, user_id: int) -> str:
@@ -21,9 +36,34 @@ def pseudonym(secret: bytes, guild_id: int, user_id: int) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_LENGTH]
 
 
+def purpose_key(secret: bytes, purpose: str) -> bytes:
+    """A key of its own for one purpose (a table), derived from the secret."""
+    return hmac.new(secret, f"bridgeline-purpose:{purpose}".encode(), hashlib.sha256).digest()
+
+
+def member_key(secret: bytes, purpose: str, guild_id: int, user_id: int) -> str:
+    """A member's key for one purpose. Never stored: it only derives `owner_tag`s."""
+    key = purpose_key(secret, purpose)
+    return hmac.new(key, f"{guild_id}:{user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def owner_tag(key: str, salt: str) -> str:
+    """The tag stored on one row (`owner_tag`, next to its `tag_salt`): different for every
+    salt, so rows of one member cannot be grouped without the secret."""
+    digest = hmac.new(key.encode(), salt.encode(), hashlib.sha256).hexdigest()
+    return digest[:TAG_HEX_LENGTH]
+
+
+def new_post_label() -> str:
+    """What moderators see for the author of one anonymous post: random, one per post, so a
+    reveal (or a guess) about one post says nothing about the author's other posts."""
+    return f"{LABEL_PREFIX}{secrets.token_hex(4)}"
+
+
 def short_label(pseudo: str) -> str:
-    """What moderators see for an anonymous author: enough to block, nothing to identify."""
-    return f"anon-{pseudo[:8]}"
+    """The label older versions showed for every post of an author (`anon-` + the pseudonym's
+    first 8 characters). Kept only to find moderation records made before labels per post."""
+    return f"{LABEL_PREFIX}{pseudo[:8]}"
 
 
 # ---- text sanitising --------------------------------------------------------------------------

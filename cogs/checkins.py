@@ -15,7 +15,7 @@ from bot.checkins.member_data import RetentionTask, delete_entry
 from bot.checkins.rules import daily_moods, local_day, sparkline, streak, zone
 from bot.checkins.sender import PostSender
 from bot.checkins.ui import open_checkin_modal
-from bot.checks import moderator_only
+from bot.checks import Level, has_level, moderator_only
 from bot.client import Bridgeline
 from bot.daily_prompts.store import prompt_of_the_day
 from bot.errors import UserFacingError
@@ -132,7 +132,8 @@ class CheckIns(commands.Cog):
     async def unblock_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        if interaction.guild is None:
+        # Autocomplete skips the command's checks: without this, any member could list them.
+        if interaction.guild is None or not await has_level(interaction, Level.MODERATOR):
             return []
         labels = await moderation.blocked_labels(self.bot, interaction.guild.id)
         return [app_commands.Choice(name=x, value=x) for x in labels if current.lower() in x][:25]

@@ -52,7 +52,9 @@ class Privacy(commands.Cog):
 
     def _member(self, interaction: discord.Interaction) -> Member:
         author = flow.author_of(interaction)
-        return Member(author.guild.id, interaction.user.id, author.pseudonym)
+        return Member(
+            author.guild.id, interaction.user.id, author.pseudonym, author.bot.settings.secret
+        )
 
     @privacy.command(name="about", description="What Bridgeline stores and who can see it")
     async def about(self, interaction: discord.Interaction) -> None:

@@ -15,9 +15,10 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.client import Bridgeline
-from bot.privacy import pseudonym
 from bot.safety_service import alerts, offers
-from bot.safety_service.cooldown import claim_reply
+from bot.safety_service.cooldown import claim_reply, cooldown_key
+from bot.safety_service.cooldown import forget_before as forget_cooldowns_before
+from bot.safety_service.offers import offer_key
 from bot.safety_service.policy import (
     DetectionLike,
     Flag,
@@ -35,6 +36,7 @@ from bot.ui.views import persistent_view
 log = logging.getLogger(__name__)
 
 OFFERS_KEPT = timedelta(days=30)
+RESOLVED_MESSAGE_KEPT = timedelta(days=30)  # a resolved alert's link to the flagged message
 DM_GUILD = 0  # cooldown key for messages sent to the bot in DMs (no server)
 _logged: set[tuple[int, str]] = set()
 
@@ -60,7 +62,10 @@ class Safety(commands.Cog):
     @tasks.loop(hours=24)
     async def forget_old_offers(self) -> None:
         try:
-            await offers.delete_before(self.bot.db, self.bot.clock.now() - OFFERS_KEPT)
+            now = self.bot.clock.now()
+            await offers.delete_before(self.bot.db, now - OFFERS_KEPT)
+            await forget_cooldowns_before(self.bot.db, now)
+            await alerts.forget_messages_before(self.bot.db, now - RESOLVED_MESSAGE_KEPT)
         except Exception:
             log.exception("Could not forget old safety offers; will try again tomorrow")
 
@@ -134,8 +139,8 @@ class Safety(commands.Cog):
             return plan.quiet or "mods", None
         assert message.guild is not None
         guild_id, author = message.guild.id, message.author
-        pseudo = pseudonym(self.bot.settings.secret, guild_id, author.id)
-        allowed = await claim_reply(self.bot.db, guild_id, pseudo, plan.flag, self.bot.clock.now())
+        key = cooldown_key(self.bot.settings.secret, guild_id, author.id)
+        allowed = await claim_reply(self.bot.db, guild_id, key, plan.flag, self.bot.clock.now())
         if not allowed.categories:
             return "cooldown", None
         dm_failed = False
@@ -145,7 +150,7 @@ class Safety(commands.Cog):
                     return outcome_label("dm", allowed, dm_failed=False), None
                 dm_failed = True
                 continue
-            outcome, note = await self._nudge(message, pseudo, allowed, alert_id)
+            outcome, note = await self._nudge(message, allowed, alert_id)
             used: Route | None = "nudge" if outcome == "nudge" else None
             return (outcome_label(used, allowed, dm_failed) if used else outcome), note
         return outcome_label(None, allowed, dm_failed), None
@@ -164,7 +169,7 @@ class Safety(commands.Cog):
             return False
 
     async def _nudge(
-        self, message: discord.Message, pseudo: str, flag: Flag, alert_id: int
+        self, message: discord.Message, flag: Flag, alert_id: int
     ) -> tuple[str, str | None]:
         """A short neutral message; its button opens the private reply for the author only."""
         assert message.guild is not None
@@ -175,7 +180,7 @@ class Safety(commands.Cog):
             guild_id=guild_id,
             alert_id=alert_id,
             kind="nudge",
-            pseudo=pseudo,
+            key=offer_key(self.bot.settings.secret, guild_id, message.author.id),
             flag=flag,
             now=self.bot.clock.now(),
         )
@@ -206,8 +211,8 @@ class Safety(commands.Cog):
         flag = await self._scan(message.content)
         if flag is None:
             return
-        pseudo = pseudonym(self.bot.settings.secret, DM_GUILD, message.author.id)
-        allowed = await claim_reply(self.bot.db, DM_GUILD, pseudo, flag, self.bot.clock.now())
+        key = cooldown_key(self.bot.settings.secret, DM_GUILD, message.author.id)
+        allowed = await claim_reply(self.bot.db, DM_GUILD, key, flag, self.bot.clock.now())
         if not allowed.categories:
             return
         reply = compose_reply(self.bot.content, self.bot.content.safety.responses, "INTL", allowed)
@@ -255,15 +260,16 @@ class Safety(commands.Cog):
         self, interaction: discord.Interaction, guild: discord.Guild, flag: Flag, alert_id: int
     ) -> str:
         user_id = interaction.user.id
-        pseudo = pseudonym(self.bot.settings.secret, guild.id, user_id)
+        secret = self.bot.settings.secret
         now = self.bot.clock.now()
-        allowed = await claim_reply(self.bot.db, guild.id, pseudo, flag, now)
+        key = cooldown_key(secret, guild.id, user_id)
+        allowed = await claim_reply(self.bot.db, guild.id, key, flag, now, scope="checkin")
         token = await offers.create_offer(
             self.bot.db,
             guild_id=guild.id,
             alert_id=alert_id,
             kind="reveal",
-            pseudo=pseudo,
+            key=offer_key(secret, guild.id, user_id),
             flag=flag,
             now=now,
         )
@@ -278,7 +284,9 @@ class Safety(commands.Cog):
             await interaction.followup.send(**kwargs)
         else:
             await interaction.response.send_message(**kwargs)
-        return "ephemeral" if allowed.categories else "cooldown_short"
+        # The same answer for moderators either way: "they had resources recently" would tell
+        # them that this check-in's author also wrote an earlier flagged one.
+        return "ephemeral"
 
 
 async def setup(bot: Bridgeline) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.checkins import repo
 from bot.checkins.datarights import Member, export_member, forget_member, member_tables
-from bot.privacy import pseudonym, short_label
+from bot.privacy import pseudonym
 from bot.storage import audit
 from bot.storage.db import Database
 
@@ -67,12 +67,16 @@ async def test_rate_window_counts_every_request(db: Database) -> None:
 
 
 async def test_blocks_and_reports(db: Database) -> None:
-    assert await repo.block(db, GUILD, ALICE.pseudonym, NOW)
-    assert not await repo.block(db, GUILD, ALICE.pseudonym, NOW)
+    assert await repo.block(db, GUILD, "anon-00000001", ALICE.pseudonym, NOW)
+    assert not await repo.block(db, GUILD, "anon-00000001", ALICE.pseudonym, NOW)
+    # blocked again from another of her posts: a second block, under that post's label
+    assert await repo.block(db, GUILD, "anon-00000002", ALICE.pseudonym, NOW)
     assert await repo.is_blocked(db, GUILD, ALICE.pseudonym)
     assert not await repo.is_blocked(db, GUILD + 1, ALICE.pseudonym)
-    assert await repo.blocked_pseudonyms(db, GUILD) == [ALICE.pseudonym]
-    assert await repo.unblock(db, GUILD, ALICE.pseudonym)
+    assert await repo.blocked_labels(db, GUILD) == ["anon-00000001", "anon-00000002"]
+    assert await repo.unblock(db, GUILD, "anon-00000001")
+    assert await repo.is_blocked(db, GUILD, ALICE.pseudonym)  # the other block stays
+    assert await repo.unblock(db, GUILD, "anon-00000002")
     assert not await repo.is_blocked(db, GUILD, ALICE.pseudonym)
     checkin = await repo.add_checkin(db, guild_id=GUILD, pseudonym=ALICE.pseudonym, body="x",
                                      now=NOW)  # fmt: skip
@@ -92,8 +96,8 @@ async def _session(db: Database) -> None:
         post = await repo.add_post(db, checkin=checkin, channel_id=9, body="x", status="queued",
                                    now=NOW, due_at=NOW)  # fmt: skip
     await repo.add_report(db, post, ALICE.pseudonym, NOW)  # Alice reports Bob's post
-    await repo.block(db, GUILD, ALICE.pseudonym, NOW)
-    await audit.record(db, GUILD, 900, "checkins.block", target=short_label(ALICE.pseudonym))
+    await repo.block(db, GUILD, "anon-a11ce000", ALICE.pseudonym, NOW)
+    await audit.record(db, GUILD, 900, "checkins.block", target="anon-a11ce000")
     # a later feature's tables, keyed by pseudonym and by user id
     await db.execute("CREATE TABLE region_choice (pseudonym TEXT, region TEXT)")
     await db.execute("INSERT INTO region_choice VALUES (?, 'UK')", (ALICE.pseudonym,))

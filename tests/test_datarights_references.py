@@ -1,37 +1,68 @@
-"""A member who revealed themselves on a safety alert finds that in their export, and forget
-clears it without deleting the moderators' alert."""
+"""Rows that carry no pseudonym but a tag of their own (safety cooldowns and offers) are still
+the member's: export finds them and forget deletes them, by recomputing each row's tag with the
+secret; nobody else's rows are touched. Columns `*_user_id` are still covered."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.checkins.datarights import Member, export_member, forget_member
+from bot.privacy import pseudonym
+from bot.safety_service import offers
+from bot.safety_service.cooldown import claim_reply, cooldown_key
+from bot.safety_service.policy import Flag
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
 
 GUILD, USER, OTHER = 111, 222, 333
+SECRET = b"k" * 32
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-async def test_revealed_id_is_exported_and_cleared_on_forget(tmp_path: Path) -> None:
+def member(user_id: int, secret: bytes = SECRET) -> Member:
+    return Member(GUILD, user_id, pseudonym(SECRET, GUILD, user_id), secret)
+
+
+async def test_tagged_rows_are_exported_and_forgotten(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "db.sqlite3")
     try:
         await migrate(db)
-        for revealed in (USER, OTHER):
-            await db.execute(
-                "INSERT INTO safety_alerts (guild_id, source, categories, severity, checkin_ref, "
-                "revealed_user_id, created_at) VALUES (?, 'checkin', 'crisis', 'high', ?, ?, "
-                "'2026-03-02T09:00:00Z')",
-                (GUILD, f"ref-{revealed}", revealed),
-            )
-        member = Member(GUILD, USER, "p" * 32)
-        exported = await export_member(db, member)
-        mentioning = [k for k in exported["tables"] if k.startswith("safety_alerts")]
-        assert len(mentioning) == 1
-        assert [row["checkin_ref"] for row in exported["tables"][mentioning[0]]] == [f"ref-{USER}"]
+        flag = Flag({"crisis": "high", "danger": "high"})
+        for user_id in (USER, OTHER):
+            await claim_reply(db, GUILD, cooldown_key(SECRET, GUILD, user_id), flag, NOW)
+            await offers.create_offer(db, guild_id=GUILD, alert_id=None, kind="nudge",
+                                      key=offers.offer_key(SECRET, GUILD, user_id), flag=flag,
+                                      now=NOW)  # fmt: skip
+        exported = await export_member(db, member(USER))
+        assert len(exported["tables"]["safety_cooldowns"]) == 2  # one row per category
+        assert len(exported["tables"]["safety_offers"]) == 1
+        assert (await export_member(db, member(USER, b"")))["tables"] == {}  # no secret, no rows
 
-        counts = await forget_member(db, member)
-        assert counts.get("safety_alerts.revealed_user_id") == 1
-        rows = await db.fetchall(
-            "SELECT checkin_ref, revealed_user_id FROM safety_alerts ORDER BY id"
+        counts = await forget_member(db, member(USER))
+        assert counts == {"safety_cooldowns": 2, "safety_offers": 1}
+        assert await db.fetchval("SELECT COUNT(*) FROM safety_cooldowns") == 2
+        assert await db.fetchval("SELECT COUNT(*) FROM safety_offers") == 1
+        left = await export_member(db, member(OTHER))
+        assert len(left["tables"]["safety_cooldowns"]) == 2
+    finally:
+        await db.close()
+
+
+async def test_a_later_features_user_id_reference_is_exported_and_cleared(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "db.sqlite3")
+    try:
+        await migrate(db)
+        await db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, guild_id INTEGER, "
+                         "about_user_id INTEGER, note TEXT)")  # fmt: skip
+        await db.executemany(
+            "INSERT INTO notes (guild_id, about_user_id, note) VALUES (?, ?, ?)",
+            [(GUILD, USER, "mine"), (GUILD, OTHER, "theirs")],
         )
-        assert [tuple(r) for r in rows] == [(f"ref-{USER}", None), (f"ref-{OTHER}", OTHER)]
+        exported = await export_member(db, member(USER))
+        (key,) = [k for k in exported["tables"] if k.startswith("notes")]
+        assert [row["note"] for row in exported["tables"][key]] == ["mine"]
+        counts = await forget_member(db, member(USER))
+        assert counts.get("notes.about_user_id") == 1
+        rows = await db.fetchall("SELECT note, about_user_id FROM notes ORDER BY id")
+        assert [tuple(r) for r in rows] == [("mine", None), ("theirs", OTHER)]
     finally:
         await db.close()

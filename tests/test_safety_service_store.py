@@ -5,7 +5,8 @@ from pathlib import Path
 
 from bot.privacy import pseudonym
 from bot.safety_service import alerts, offers
-from bot.safety_service.cooldown import claim_reply
+from bot.safety_service.cooldown import claim_reply, cooldown_key
+from bot.safety_service.cooldown import forget_before as forget_cooldowns_before
 from bot.safety_service.policy import Flag
 from bot.safety_service.regions import member_region, own_region, set_member_region
 from bot.storage.db import Database
@@ -88,9 +89,10 @@ async def test_one_alert_per_message_and_no_text_stored(db: Database) -> None:
     alert = await alerts.get_alert(db, first)
     assert alert is not None
     assert alert.categories == ("crisis", "danger") and alert.severity == "imminent"
-    assert alert.status == "open" and not alert.delivered and alert.revealed_user_id is None
+    assert alert.status == "open" and not alert.delivered and not alert.revealed
     columns = {r[1] for r in await db.fetchall("PRAGMA table_info(safety_alerts)")}
-    assert not columns & {"text", "content", "author_id", "user_id"}
+    assert not columns & {"text", "content", "author_id", "user_id", "revealed_user_id"}
+    assert not columns & {"pseudonym", "owner_tag"}  # nothing about the member at all
 
 
 async def test_claim_resolve_and_listing(db: Database) -> None:
@@ -121,17 +123,30 @@ async def test_offers_are_matched_by_token_and_used_once(db: Database) -> None:
     alert_id = await alerts.create_alert(
         db, guild_id=GUILD, source="checkin", flag=flag, now=NOW, checkin_ref="C-1"
     )
+    key = offers.offer_key(SECRET, GUILD, USER)
     token = await offers.create_offer(
-        db, guild_id=GUILD, alert_id=alert_id, kind="reveal", pseudo="pp", flag=flag, now=NOW
+        db, guild_id=GUILD, alert_id=alert_id, kind="reveal", key=key, flag=flag, now=NOW
+    )
+    again = await offers.create_offer(
+        db, guild_id=GUILD, alert_id=alert_id, kind="nudge", key=key, flag=flag, now=NOW
     )
     assert len(token) >= 16
     assert await offers.get_offer(db, token, "nudge") is None
     offer = await offers.get_offer(db, token, "reveal")
-    assert offer is not None and offer.flag == flag and offer.pseudonym == "pp"
+    assert offer is not None and offer.flag == flag
+    assert offer.is_for(SECRET, USER) and not offer.is_for(SECRET, USER + 1)
+    assert not offer.is_for(b"t" * 32, USER)
+    # two offers to one member share no value that could link them (nor with a pseudonym)
+    rows = [dict(r) for r in await db.fetchall("SELECT owner_tag, tag_salt FROM safety_offers")]
+    assert len({r["owner_tag"] for r in rows}) == 2 and len({r["tag_salt"] for r in rows}) == 2
+    assert pseudonym(SECRET, GUILD, USER) not in repr(rows)
     assert await offers.mark_used(db, token, NOW)
     assert not await offers.mark_used(db, token, NOW)
+    await offers.release(db, token)  # the reveal could not be delivered: usable again
+    assert await offers.mark_used(db, token, NOW)
+    assert await offers.get_offer(db, again, "nudge") is not None
     assert await offers.delete_before(db, NOW) == 0
-    assert await offers.delete_before(db, NOW + timedelta(seconds=1)) == 1
+    assert await offers.delete_before(db, NOW + timedelta(seconds=1)) == 2
     assert await offers.get_offer(db, token, "reveal") is None
 
 
@@ -148,3 +163,34 @@ async def test_member_region_by_pseudonym_else_server_default(db: Database) -> N
     await set_member_region(db, SECRET, GUILD, USER, None, NOW)
     assert await own_region(db, SECRET, GUILD, USER) is None
     assert await member_region(db, SECRET, GUILD, USER) == "GB"
+
+
+async def test_cooldown_rows_share_no_value_and_are_forgotten(db: Database) -> None:
+    key = cooldown_key(SECRET, GUILD, USER)
+    await claim_reply(db, GUILD, key, Flag({"crisis": "high", "danger": "high"}), NOW)
+    later = NOW + timedelta(minutes=23)
+    assert (await claim_reply(db, GUILD, key, Flag({"crisis": "imminent"}), later)).categories
+    rows = [dict(r) for r in await db.fetchall("SELECT * FROM safety_cooldowns")]
+    assert len(rows) == 3  # two replies and a bypass: one row each
+    assert len({r["owner_tag"] for r in rows}) == 3
+    assert pseudonym(SECRET, GUILD, USER) not in repr(rows) and key not in repr(rows)
+    assert {r["slot"] for r in rows} == {"2026-03-01T12:00", "2026-03-01T12:20"}  # 10-minute slots
+    assert await forget_cooldowns_before(db, NOW + timedelta(hours=6)) == 0
+    assert await forget_cooldowns_before(db, NOW + timedelta(hours=7)) == 3
+
+
+async def test_resolved_alerts_forget_the_message_after_a_while(db: Database) -> None:
+    flag = Flag({"crisis": "high"})
+    ids = [
+        await alerts.create_alert(db, guild_id=GUILD, source="message", flag=flag, now=NOW,
+                                  channel_id=5, message_id=m, jump_url=f"https://x/5/{m}")
+        for m in (10**17, 10**17 + 1)
+    ]  # fmt: skip
+    done, still_open = (i for i in ids if i is not None)
+    await alerts.resolve(db, done, 900, NOW)
+    assert await alerts.forget_messages_before(db, NOW) == 0
+    assert await alerts.forget_messages_before(db, NOW + timedelta(days=31)) == 1
+    forgotten, kept = await alerts.get_alert(db, done), await alerts.get_alert(db, still_open)
+    assert forgotten is not None and forgotten.message_id is None and forgotten.jump_url is None
+    assert forgotten.categories == ("crisis",) and forgotten.status == "resolved"
+    assert kept is not None and kept.message_id == 10**17 + 1

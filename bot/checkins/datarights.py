@@ -2,19 +2,23 @@
 
 Tables are discovered from the schema, so a later feature is covered without touching this
 file: a table with a `pseudonym` column holds rows by that member's pseudonym; a table with a
-`user_id` column holds rows by their id (within the server when it also has `guild_id`).
+`user_id` column holds rows by their id (within the server when it also has `guild_id`); a
+table with `owner_tag` and `tag_salt` columns holds rows each tagged on its own for that member
+(bot.privacy.owner_tag, with the member's key for that table), found by recomputing every tag
+of the server.
 Other columns named `*_user_id` (e.g. the id an author chose to reveal on a safety alert) only
 point at the member from someone else's row: they are exported, and cleared (set NULL) on forget.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hmac
+from dataclasses import dataclass, field
 from typing import Any
 
-from bot.privacy import short_label
+from bot.privacy import member_key, owner_tag, short_label
 from bot.storage.db import Database
-from bot.storage.schema import column_names, table_names
+from bot.storage.schema import column_names, primary_key, table_names
 
 #: Kept on erasure: a moderation block must not be escapable by erasing one's data.
 RETAINED_ON_FORGET = frozenset({"anon_blocks"})
@@ -25,6 +29,8 @@ class Member:
     guild_id: int
     user_id: int
     pseudonym: str
+    #: The bot's secret, to recompute the member's tags (rows without a pseudonym).
+    secret: bytes = field(default=b"", repr=False)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,19 @@ class MemberReference:
     guild_scoped: bool
 
 
+async def _tagged_rows(db: Database, table: str, member: Member) -> list[str]:
+    """The owner tags in `table` that are this member's."""
+    if not member.secret:
+        return []
+    key = member_key(member.secret, table, member.guild_id, member.user_id)
+    rows = await db.fetchall(
+        f'SELECT owner_tag, tag_salt FROM "{table}" WHERE guild_id = ?', (member.guild_id,)
+    )
+    return [
+        str(row[0]) for row in rows if hmac.compare_digest(owner_tag(key, str(row[1])), str(row[0]))
+    ]
+
+
 async def member_tables(db: Database, member: Member) -> list[MemberTable]:
     """Every table holding rows of this member, with the WHERE clause that finds them."""
     conn = db.connection
@@ -49,6 +68,11 @@ async def member_tables(db: Database, member: Member) -> list[MemberTable]:
         columns = set(await column_names(conn, name))
         clauses: list[str] = []
         params: list[Any] = []
+        if {"owner_tag", "tag_salt", "guild_id"} <= columns:
+            tags = await _tagged_rows(db, name, member)
+            if tags:
+                clauses.append(f"(guild_id = ? AND owner_tag IN ({', '.join('?' for _ in tags)}))")
+                params.extend([member.guild_id, *tags])
         if "pseudonym" in columns:
             clauses.append("pseudonym = ?")
             params.append(member.pseudonym)
@@ -81,6 +105,10 @@ def _reference_where(ref: MemberReference, member: Member) -> tuple[str, tuple[A
     return f'"{ref.column}" = ?', (member.user_id,)
 
 
+def _cols(columns: list[str]) -> str:
+    return ", ".join(c if c == "rowid" else f'"{c}"' for c in columns)
+
+
 def _plain(value: Any) -> Any:
     return value.hex() if isinstance(value, bytes) else value
 
@@ -90,8 +118,9 @@ async def export_member(db: Database, member: Member) -> dict[str, Any]:
     (without the moderator's identity)."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in await member_tables(db, member):
+        order = _cols(await primary_key(db.connection, table.name))
         rows = await db.fetchall(
-            f'SELECT * FROM "{table.name}" WHERE {table.where} ORDER BY rowid', table.params
+            f'SELECT * FROM "{table.name}" WHERE {table.where} ORDER BY {order}', table.params
         )
         if rows:
             tables[table.name] = [{k: _plain(v) for k, v in dict(row).items()} for row in rows]
@@ -101,18 +130,31 @@ async def export_member(db: Database, member: Member) -> dict[str, Any]:
         if rows:
             key = f"{ref.table} (mentioning you in {ref.column})"
             tables[key] = [{k: _plain(v) for k, v in dict(row).items()} for row in rows]
+    labels = await _labels_of(db, member)
     actions = await db.fetchall(
-        "SELECT action, created_at FROM audit_log WHERE guild_id = ? AND target = ? ORDER BY id",
-        (member.guild_id, short_label(member.pseudonym)),
+        f"SELECT action, target, created_at FROM audit_log WHERE guild_id = ? "
+        f"AND target IN ({', '.join('?' for _ in labels)}) ORDER BY id",
+        (member.guild_id, *labels),
     )
     return {
         "server_id": str(member.guild_id),
         "your_user_id": str(member.user_id),
         "your_pseudonym": member.pseudonym,
-        "your_anonymous_label": short_label(member.pseudonym),
+        "your_anonymous_labels": labels,
         "tables": tables,
         "moderation_actions_about_your_anonymous_posts": [dict(row) for row in actions],
     }
+
+
+async def _labels_of(db: Database, member: Member) -> list[str]:
+    """The labels moderators saw for this member's posts (one per post), the blocks made from
+    them, and the single label versions before 0006 showed for every post."""
+    rows = await db.fetchall(
+        "SELECT label FROM anon_posts WHERE guild_id = ? AND pseudonym = ? AND label IS NOT NULL "
+        "UNION SELECT label FROM anon_blocks WHERE guild_id = ? AND pseudonym = ?",
+        (member.guild_id, member.pseudonym, member.guild_id, member.pseudonym),
+    )
+    return sorted({str(r[0]) for r in rows} | {short_label(member.pseudonym)})
 
 
 async def forget_member(db: Database, member: Member) -> dict[str, int]:

@@ -27,7 +27,7 @@ from bot.checkins.rules import (
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
 from bot.notify import notify_moderators
-from bot.privacy import pseudonym, short_label
+from bot.privacy import pseudonym
 from bot.public_text import sanitize_public
 from bot.storage.guilds import GuildSettings, get_settings
 from bot.ui.checkin_embeds import review_embed
@@ -203,12 +203,15 @@ async def request_post(
     if refusal is not None or channel_id is None:
         return PostOutcome(refusal or NO_CHANNEL)
     public = sanitize_public(checkin.body)
+    severity = await severity_of(author, checkin.body)
+    flagged = severity in REVIEW_SEVERITIES
     tag = None
-    if settings.anon_daily_tag:
+    # No daily tag on a check-in that raised a safety alert: if its author asks a moderator to
+    # reach out, the tag would point the moderator to their other posts of the day.
+    if settings.anon_daily_tag and severity is None:
         tag = daily_tag(
             bot.settings.secret, author.pseudonym, local_day(now, zone(settings.timezone))
         )
-    flagged = await severity_of(author, checkin.body) in REVIEW_SEVERITIES
     review = settings.approval_queue or flagged
     post = await repo.add_post(
         bot.db,
@@ -230,7 +233,7 @@ async def request_post(
         return PostOutcome(
             QUEUED.format(channel=where, when=_when(settings.anon_delay_max_s)) + note, post
         )
-    embed = review_embed(post, short_label(post.pseudonym))
+    embed = review_embed(post, post.label)
     message = await notify_moderators(
         bot.db, guild, embed=embed, view=review_view(post.id), owner_fallback=False
     )

@@ -62,3 +62,4 @@ class AnonPost:
     review_message_id: int | None
     created_at: datetime
     posted_at: datetime | None
+    label: str = ""  # what moderators see: random, one per post (bot.privacy.new_post_label)

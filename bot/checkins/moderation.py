@@ -1,7 +1,8 @@
 """Moderating anonymous posts without unmasking: remove, block, approve, reject, report.
 
-Moderators only ever see `short_label(pseudonym)`; the audit trail records that label as the
-target. Members' reports name nobody either.
+Moderators only ever see the post's own label (random, one per post: `AnonPost.label`), so
+nothing they see links two posts of one author, and a reveal about one check-in exposes no
+other post. The audit trail records that label as the target. Members' reports name nobody.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from bot.checks import Level, has_level
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
 from bot.notify import notify_moderators
-from bot.privacy import short_label
 from bot.storage import audit
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import report_embed, review_done_embed
@@ -102,7 +102,7 @@ async def remove_post(interaction: discord.Interaction, post: AnonPost) -> str:
     if not await delete_message(bot, post.channel_id, post.message_id):
         raise UserFacingError("Discord refused to delete that post (missing permission?).")
     await repo.transition(bot.db, post.id, "removed", allowed_from=LIVE)
-    label = short_label(post.pseudonym)
+    label = post.label
     await audit.record(bot.db, interaction.guild.id, interaction.user.id, "checkins.anon_removed",
                        target=label, detail=f"post {post.id}")  # fmt: skip
     return f"Removed the anonymous post by `{label}`. Its author can still check in privately."
@@ -111,16 +111,18 @@ async def remove_post(interaction: discord.Interaction, post: AnonPost) -> str:
 async def block_author(interaction: discord.Interaction, post: AnonPost) -> str:
     bot = await require_moderator(interaction)
     assert interaction.guild is not None
-    guild_id, label = interaction.guild.id, short_label(post.pseudonym)
-    if not await repo.block(bot.db, guild_id, post.pseudonym, bot.clock.now()):
+    guild_id, label = interaction.guild.id, post.label
+    if not await repo.block(bot.db, guild_id, label, post.pseudonym, bot.clock.now()):
         return f"`{label}` was already blocked from posting anonymously."
-    cancelled = await repo.cancel_pending_of(bot.db, guild_id, post.pseudonym)
+    # How many of their posts were on their way is not said: it would tell the moderator
+    # that this author has written other posts.
+    await repo.cancel_pending_of(bot.db, guild_id, post.pseudonym)
     await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_blocked",
                        target=label, detail=f"post {post.id}")  # fmt: skip
-    extra = f" {cancelled} waiting post(s) were cancelled." if cancelled else ""
     return (
-        f"Blocked `{label}` from posting anonymously. You still don't know who it is, and "
-        f"they can still check in privately. `/checkin unblock {label}` undoes this.{extra}"
+        f"Blocked the author of `{label}` from posting anonymously. You still don't know who "
+        f"it is, and they can still check in privately. `/checkin unblock {label}` undoes "
+        "this."
     )
 
 
@@ -128,17 +130,18 @@ async def unblock(interaction: discord.Interaction, label: str) -> str:
     bot = await require_moderator(interaction)
     assert interaction.guild is not None
     guild_id, wanted = interaction.guild.id, label.strip().lower()
-    for pseudo in await repo.blocked_pseudonyms(bot.db, guild_id):
-        if short_label(pseudo) == wanted:
-            await repo.unblock(bot.db, guild_id, pseudo)
-            await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_unblocked",
-                               target=wanted)  # fmt: skip
-            return f"`{wanted}` can post anonymously again."
-    raise UserFacingError(f"No blocked anonymous author is called `{wanted}`.")
+    if not await repo.unblock(bot.db, guild_id, wanted):
+        raise UserFacingError(f"No blocked anonymous author is called `{wanted}`.")
+    await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_unblocked",
+                       target=wanted)  # fmt: skip
+    return (
+        f"Lifted the block made from `{wanted}`. (A block made from another post stays: "
+        "labels are per post, so I can't tell you whether that was the same author.)"
+    )
 
 
 async def blocked_labels(bot: Bridgeline, guild_id: int) -> list[str]:
-    return [short_label(p) for p in await repo.blocked_pseudonyms(bot.db, guild_id)]
+    return await repo.blocked_labels(bot.db, guild_id)
 
 
 async def review(interaction: discord.Interaction, post_id: int, *, approve: bool) -> None:
@@ -146,7 +149,7 @@ async def review(interaction: discord.Interaction, post_id: int, *, approve: boo
     bot = await require_moderator(interaction)
     assert interaction.guild is not None
     post = await _post_for(bot, interaction.guild.id, post_id)
-    label = short_label(post.pseudonym)
+    label = post.label
     if approve:
         settings = await get_settings(bot.db, post.guild_id)
         due = due_time(bot.clock.now(), settings.anon_delay_max_s)
@@ -182,7 +185,7 @@ async def report(interaction: discord.Interaction, post_id: int, view: discord.u
     message_id = post.message_id or (interaction.message.id if interaction.message else None)
     if message_id:
         jump = f"https://discord.com/channels/{guild.id}/{post.channel_id}/{message_id}"
-    embed = report_embed(post, short_label(post.pseudonym), jump)
+    embed = report_embed(post, post.label, jump)
     sent = await notify_moderators(bot.db, guild, embed=embed, view=view, owner_fallback=False)
     if sent is None:
         return "Thanks. I couldn't reach the moderators right now; your report is recorded."

@@ -6,7 +6,6 @@ import secrets
 from datetime import datetime
 
 from bot.checkins.models import (
-    PENDING,
     AnonPost,
     CheckIn,
     Kind,
@@ -14,6 +13,7 @@ from bot.checkins.models import (
     from_db_time,
     to_db_time,
 )
+from bot.privacy import new_post_label
 from bot.storage.db import Database, Row
 
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o/1/l/i: easy to read back
@@ -125,8 +125,8 @@ async def add_post(
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "INSERT INTO anon_posts (checkin_id, guild_id, pseudonym, channel_id, "
-            "reply_to_message_id, body, mood, tag, status, nonce, due_at, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "reply_to_message_id, body, mood, tag, status, nonce, due_at, created_at, label) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 checkin.id,
                 checkin.guild_id,
@@ -140,6 +140,7 @@ async def add_post(
                 secrets.token_hex(12),  # Discord nonces are at most 25 characters
                 to_db_time(due_at) if due_at else None,
                 to_db_time(now),
+                new_post_label(),
             ),
         )
         await conn.execute(
@@ -231,16 +232,20 @@ async def set_review_message(db: Database, post_id: int, channel_id: int, messag
 
 
 async def cancel_pending_of(db: Database, guild_id: int, pseudonym: str) -> int:
-    """A blocked author's posts that were still waiting never go out."""
-    marks = ", ".join("?" for _ in PENDING[:2])
+    """A blocked author's posts on their way (the random delay) never go out. Posts waiting in
+    the approval queue are left to the moderators: cancelling them would show which of the
+    posts in front of them share an author."""
     return await db.execute(
-        f"UPDATE anon_posts SET status = 'rejected', failure = 'blocked' WHERE guild_id = ? "
-        f"AND pseudonym = ? AND status IN ({marks})",
-        (guild_id, pseudonym, *PENDING[:2]),
+        "UPDATE anon_posts SET status = 'rejected', failure = 'blocked' WHERE guild_id = ? "
+        "AND pseudonym = ? AND status = 'queued'",
+        (guild_id, pseudonym),
     )
 
 
 # ---- blocks and reports ------------------------------------------------------------------------
+# A block is stored under the label of the post it was made from, with the author's pseudonym
+# (which moderators never see). Blocking from a second post of the same author adds a second
+# row, so the answer never tells a moderator that two posts share an author.
 async def is_blocked(db: Database, guild_id: int, pseudonym: str) -> bool:
     found = await db.fetchval(
         "SELECT 1 FROM anon_blocks WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym)
@@ -248,27 +253,28 @@ async def is_blocked(db: Database, guild_id: int, pseudonym: str) -> bool:
     return bool(found)
 
 
-async def block(db: Database, guild_id: int, pseudonym: str, now: datetime) -> bool:
-    """False when already blocked."""
+async def block(db: Database, guild_id: int, label: str, pseudonym: str, now: datetime) -> bool:
+    """False when this label is already blocked."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
-            "INSERT OR IGNORE INTO anon_blocks (guild_id, pseudonym, created_at) VALUES (?, ?, ?)",
-            (guild_id, pseudonym, to_db_time(now)),
+            "INSERT OR IGNORE INTO anon_blocks (guild_id, label, pseudonym, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (guild_id, label, pseudonym, to_db_time(now)),
         )
         return cursor.rowcount == 1
 
 
-async def blocked_pseudonyms(db: Database, guild_id: int) -> list[str]:
+async def blocked_labels(db: Database, guild_id: int) -> list[str]:
     rows = await db.fetchall(
-        "SELECT pseudonym FROM anon_blocks WHERE guild_id = ? ORDER BY created_at DESC",
+        "SELECT label FROM anon_blocks WHERE guild_id = ? ORDER BY created_at DESC, label",
         (guild_id,),
     )
     return [str(r[0]) for r in rows]
 
 
-async def unblock(db: Database, guild_id: int, pseudonym: str) -> bool:
+async def unblock(db: Database, guild_id: int, label: str) -> bool:
     changed = await db.execute(
-        "DELETE FROM anon_blocks WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudonym)
+        "DELETE FROM anon_blocks WHERE guild_id = ? AND label = ?", (guild_id, label)
     )
     return changed == 1
 

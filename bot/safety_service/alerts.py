@@ -1,7 +1,8 @@
 """Moderator alerts: one row per flagged message or check-in, stored before anything is sent.
 
-Rows never hold message text, and hold the author's user id only after the author asked a
-moderator to reach out (`set_revealed`).
+Rows never hold message text, and never a member's id or pseudonym: when the author of a
+flagged check-in asks a moderator to reach out, the request posted to the moderators names them,
+and the row only records that they asked (`set_revealed`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Alert:
     claimed_at: datetime | None
     resolved_by: int | None
     resolved_at: datetime | None
-    revealed_user_id: int | None
+    revealed: bool
     created_at: datetime
 
     @property
@@ -56,6 +57,7 @@ class Alert:
 def _from_row(row: Row) -> Alert:
     values = dict(row)
     values["categories"] = tuple(c for c in values["categories"].split(",") if c)
+    values["revealed"] = bool(values["revealed"])
     for key in ("claimed_at", "resolved_at"):
         values[key] = from_text(values[key])
     created = from_text(values["created_at"])
@@ -144,11 +146,10 @@ async def resolve(db: Database, alert_id: int, moderator_id: int, now: datetime)
     return await get_alert(db, alert_id) if changed else None
 
 
-async def set_revealed(db: Database, alert_id: int, user_id: int) -> None:
-    """Only ever called after the author pressed "Ask a moderator to reach out"."""
-    await db.execute(
-        "UPDATE safety_alerts SET revealed_user_id = ? WHERE id = ?", (user_id, alert_id)
-    )
+async def set_revealed(db: Database, alert_id: int) -> None:
+    """Only ever called after the author pressed "Ask a moderator to reach out" and the
+    moderators were told who they are (on Discord, not here)."""
+    await db.execute("UPDATE safety_alerts SET revealed = 1 WHERE id = ?", (alert_id,))
 
 
 async def unresolved(db: Database, guild_id: int, limit: int = 100) -> list[Alert]:
@@ -169,3 +170,13 @@ async def undelivered(db: Database, limit: int = 50) -> list[Alert]:
         (MAX_DELIVERY_ATTEMPTS, limit),
     )
     return [_from_row(r) for r in rows]
+
+
+async def forget_messages_before(db: Database, cutoff: datetime) -> int:
+    """Alerts resolved before `cutoff` forget which message they were about (its id and jump
+    link, which point at a member): the moderators' record stays, the pointer does not."""
+    return await db.execute(
+        "UPDATE safety_alerts SET message_id = NULL, jump_url = NULL WHERE status = 'resolved' "
+        "AND resolved_at < ? AND (message_id IS NOT NULL OR jump_url IS NOT NULL)",
+        (to_text(cutoff),),
+    )

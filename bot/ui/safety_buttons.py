@@ -2,7 +2,7 @@
 
 NudgeButton sits on the public nudge and opens the private reply for its author only;
 RevealButton sits on a private reply to something only the bot saw (a check-in, a command) and
-lets the author ask a moderator to reach out. Both match the clicker by pseudonym.
+lets the author ask a moderator to reach out. Both match the clicker by the offer's keyed tag.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import discord
 from bot.client import Bridgeline
 from bot.errors import send_private
 from bot.notify import notify_moderators
-from bot.privacy import pseudonym
 from bot.safety_service import alerts, offers
 from bot.safety_service.offers import TOKEN_PATTERN
 from bot.safety_service.policy import Flag
@@ -30,6 +29,9 @@ from bot.ui.safety_embeds import (
     reveal_embed,
 )
 from bot.ui.views import guarded
+
+#: The audit trail's actor for a reveal: the member is named only in the request to moderators.
+ANONYMOUS_ACTOR = 0
 
 
 def _bot(interaction: discord.Interaction) -> Bridgeline:
@@ -47,7 +49,7 @@ class NudgeButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"bl:safety:nudge:(?P<token>{TOKEN_PATTERN})",
 ):
-    """On a public nudge: only its author gets the private reply (checked by pseudonym)."""
+    """On a public nudge: only its author gets the private reply (checked by the offer's tag)."""
 
     def __init__(self, token: str, label: str = "Open") -> None:
         super().__init__(
@@ -74,7 +76,7 @@ class NudgeButton(
         if offer is None or interaction.guild is None or interaction.guild.id != offer.guild_id:
             await send_private(interaction, EXPIRED)
             return
-        if pseudonym(bot.settings.secret, offer.guild_id, interaction.user.id) != offer.pseudonym:
+        if not offer.is_for(bot.settings.secret, interaction.user.id):
             await send_private(interaction, NOT_YOURS)
             return
         reply = await compose_for(bot, offer.guild_id, interaction.user.id, offer.flag)
@@ -115,7 +117,7 @@ class RevealButton(
         if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:
             await send_private(interaction, EXPIRED)
             return
-        if pseudonym(bot.settings.secret, guild.id, interaction.user.id) != offer.pseudonym:
+        if not offer.is_for(bot.settings.secret, interaction.user.id):
             await send_private(interaction, NOT_YOURS)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -125,34 +127,38 @@ class RevealButton(
                 ephemeral=True,
             )
             return
-        await alerts.set_revealed(bot.db, offer.alert_id, interaction.user.id)
         alert = await alerts.get_alert(bot.db, offer.alert_id)
         assert alert is not None
+        region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
+        danger = emergency_line(bot.content, region)
+        # The member's id goes to the moderators on Discord only: the database keeps that they
+        # asked, never who they are, so a copy of it cannot tie them to their check-ins.
+        posted = await notify_moderators(
+            bot.db, guild, embed=reveal_embed(alert, interaction.user.id)
+        )
+        if posted is None:
+            await offers.release(bot.db, self.token)
+            await interaction.followup.send(
+                "I couldn't reach the moderators just now, so nothing was shared. Please press "
+                f"the button again in a few minutes. {danger}",
+                ephemeral=True,
+            )
+            return
+        await alerts.set_revealed(bot.db, alert.id)
         await audit.record(
             bot.db,
             guild.id,
-            interaction.user.id,
+            ANONYMOUS_ACTOR,
             "alert.reveal",
             target=alert.label,
             detail="the author asked a moderator to reach out",
         )
-        posted = await notify_moderators(
-            bot.db, guild, embed=reveal_embed(alert, interaction.user.id)
-        )
         bot.dispatch("safety_alert_changed", alert.id)
-        region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
-        danger = emergency_line(bot.content, region)
-        if posted is None:
-            text = (
-                "I couldn't reach the moderators just now; your request is saved and shows on "
-                f"their open alerts. {danger}"
-            )
-        else:
-            text = (
-                "Thank you. The moderators have been told you'd like someone to reach out, and "
-                f"only they can see who you are. {danger}"
-            )
-        await interaction.followup.send(text, ephemeral=True)
+        await interaction.followup.send(
+            "Thank you. The moderators have been told you'd like someone to reach out, and "
+            f"only they can see who you are. {danger}",
+            ephemeral=True,
+        )
 
 
 DYNAMIC_ITEMS = (NudgeButton, RevealButton)

@@ -31,7 +31,10 @@ MEMBER_REPLY_LABELS: dict[str, str] = {
     "dm": "Sent private resources by DM",
     "nudge": "Posted a neutral nudge; only the author can open the private resources",
     "dm_closed_nudge": "DMs are closed, so a neutral nudge was posted instead",
-    "ephemeral": "Shown private resources right after the check-in",
+    "ephemeral": (
+        "Shown private resources right after the check-in (a short note instead if they had "
+        "them recently), with a button to ask a moderator to reach out"
+    ),
     "dm_reply": "Answered privately in the DM",
     "mods": "No reply to the member (server set to moderators only)",
     "cooldown": "No reply: the member got resources recently (cooldown)",
@@ -62,6 +65,10 @@ NOT_YOURS = (
 )
 EXPIRED = "This button has expired. `/resources show` lists support lines privately, any time."
 REVEAL_LABEL = "Ask a moderator to reach out"
+REVEALED_FIELD = (
+    "Yes: Bridgeline's request to the moderators names them (the name is not stored "
+    "anywhere else). It is about this check-in only."
+)
 SHORT_CHECKIN_REPLY = (
     "Thank you for checking in. I sent you support lines a little while ago; `/resources show` "
     "brings them back any time. If you'd like a moderator to reach out to you, press the button: "
@@ -153,8 +160,8 @@ def alert_embed(alert: Alert, guidance: Mapping[str, str]) -> discord.Embed:
     fields.append(("Member", MEMBER_REPLY_LABELS.get(alert.member_reply, alert.member_reply)))
     if alert.note:
         fields.append(("Note", alert.note))
-    if alert.revealed_user_id:
-        fields.append(("Author asked for contact", f"<@{alert.revealed_user_id}>"))
+    if alert.revealed:
+        fields.append(("Author asked for contact", REVEALED_FIELD))
     fields.append(("Status", status_text(alert)))
     resolved = alert.status == "resolved"
     kind = alert.categories[0].replace("_", " ") if alert.categories else "safety"
@@ -175,8 +182,10 @@ def reveal_embed(alert: Alert, user_id: int) -> discord.Embed:
         (
             f"The author behind this alert ({where(alert)}) chose to share who they are: "
             f"<@{user_id}>.\n\n"
-            "Reach out privately and gently, and don't mention what they wrote in public. "
-            "Use “I'm on it” on the alert so others know."
+            "This is about this one check-in: it does not tell you which anonymous posts are "
+            "theirs, and please don't try to find out. Reach out privately and gently, and "
+            "don't mention what they wrote in public. Use “I'm on it” on the alert so others "
+            "know."
         ),
         tone=Tone.SUPPORT,
         footer=f"alert-{alert.id}",

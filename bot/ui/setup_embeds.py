@@ -113,7 +113,8 @@ def audit_pages(entries: Sequence[AuditEntry]) -> list[discord.Embed]:
         chunk = entries[start : start + AUDIT_PAGE_SIZE]
         lines = []
         for e in chunk:
-            line = f"{_when(e.created_at)} · <@{e.actor_id}> · `{e.action}`"
+            actor = f"<@{e.actor_id}>" if e.actor_id else "a member (not named)"
+            line = f"{_when(e.created_at)} · {actor} · `{e.action}`"
             if e.target:
                 line += f" · {e.target}"
             if e.detail:

@@ -16,7 +16,7 @@ from bot.checkins import repo
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
-from bot.privacy import pseudonym, short_label
+from bot.privacy import pseudonym
 from bot.public_text import ZWSP
 from bot.storage import audit
 from bot.storage.guilds import update_settings
@@ -74,6 +74,14 @@ def on_post_sent(bot: Bridgeline) -> asyncio.Event:
 
     bot.add_listener(listener, "on_checkin_post_sent")
     return sent
+
+
+async def label_of(bot: Bridgeline, post: FakeMessage) -> str:
+    """The label moderators see for the author of this post."""
+    (post_id,) = {b["custom_id"].rsplit(":", 1)[1] for b in post.buttons}  # reply, report
+    label = await bot.db.fetchval("SELECT label FROM anon_posts WHERE id = ?", (int(post_id),))
+    assert isinstance(label, str) and label.startswith("anon-")
+    return label
 
 
 def bot_posts(fake: FakeDiscord, world: StandardGuild) -> list[FakeMessage]:
@@ -145,7 +153,7 @@ async def test_reply_anonymously_keeps_the_days_tag_and_report_names_nobody(
     report = await (await fake.click(post, "Report", world.owner)).response()
     assert report.ephemeral and "your name was not shared" in report.text
     alert = await fake.wait_for_message(world.mod_alerts, lambda m: "was reported" in m.text)
-    label = short_label(pseudonym(ready.settings.secret, world.guild.id, world.you.user.id))
+    label = await label_of(ready, post)
     assert label in alert.text
     for member in (world.owner, world.you):  # neither the reporter nor the author is named
         assert str(member.user.id) not in alert.text
@@ -241,28 +249,31 @@ async def test_moderators_remove_and_block_without_learning_who_posted(
     assert not fake.messages_by_id[first.id].deleted
 
     removed = await (await fake.context_menu("Remove anonymous post", first, world.mod)).response()
-    label = short_label(pseudonym(ready.settings.secret, world.guild.id, world.you.user.id))
+    label = await label_of(ready, first)
     assert removed.ephemeral and label in removed.text
     assert str(world.you.user.id) not in removed.text
     assert fake.messages_by_id[first.id].deleted
     second = await post_anonymously(fake, world, "second")
+    label2 = await label_of(ready, second)
+    assert label2 != label  # one label per post: nothing links the two for moderators
     blocked = await (
         await fake.context_menu("Block anonymous author", second, world.mod)
     ).response()
-    assert label in blocked.text and str(world.you.user.id) not in blocked.text
+    assert label2 in blocked.text and label not in blocked.text
+    assert str(world.you.user.id) not in blocked.text
     actions = [(e.action, e.target) for e in await audit.recent(ready.db, world.guild.id)]
-    assert ("checkins.anon_removed", label) in actions and (
-        "checkins.anon_blocked",
-        label,
-    ) in actions
+    assert ("checkins.anon_removed", label) in actions
+    assert ("checkins.anon_blocked", label2) in actions
 
     told = await share(fake, await check_in(fake, world.you, "third"), world.you)
     assert "paused anonymous posting for you" in told and "saved privately" in told
     not_a_post = await fake.send_message(world.check_ins, world.owner, "hello")
     other = await fake.context_menu("Remove anonymous post", not_a_post, world.mod)
     assert "isn't an anonymous check-in post" in (await other.response()).text
-    unblock = await fake.slash("checkin unblock", {"label": label}, world.mod, "general")
-    assert "can post anonymously again" in (await unblock.response()).text
+    unknown = await fake.slash("checkin unblock", {"label": label}, world.mod, "general")
+    assert "No blocked anonymous author" in (await unknown.response()).text
+    unblock = await fake.slash("checkin unblock", {"label": label2}, world.mod, "general")
+    assert "Lifted the block" in (await unblock.response()).text
     await post_anonymously(fake, world, "fourth")
 
 
@@ -433,3 +444,16 @@ async def test_retention_deletes_old_checkins_and_their_posts_daily(
     bodies = [r[0] for r in await ready.db.fetchall("SELECT body FROM checkins")]
     assert bodies == ["recent"]
     assert await ready.db.fetchval("SELECT COUNT(*) FROM anon_posts") == 0
+
+
+async def test_unblock_autocomplete_lists_blocked_labels_to_moderators_only(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    post = await post_anonymously(fake, world, "to be blocked")
+    blocked = await (await fake.context_menu("Block anonymous author", post, world.mod)).response()
+    assert "Blocked" in blocked.text
+    shown = await fake.autocomplete("checkin unblock", {}, "label", world.mod)
+    assert len(shown) == 1 and shown[0]["name"].startswith("anon-")
+    bystander = await fake.add_member(world.guild, "bystander")
+    for member in (world.you, bystander):  # the blocked author, and any other member
+        assert await fake.autocomplete("checkin unblock", {}, "label", member) == []

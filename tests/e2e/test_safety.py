@@ -246,7 +246,7 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
     )
     alert = await alerts.get_alert(bot.db, alert_id)
     assert alert is not None
-    assert alert.revealed_user_id is None and alert.member_reply == "ephemeral"
+    assert not alert.revealed and alert.member_reply == "ephemeral"
 
     reveal = await fake.click(private, "Ask a moderator to reach out", world.you)
     answer = await reveal.followups(1)
@@ -255,7 +255,7 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
         world.mod_alerts, lambda m: "asked a moderator to reach out" in m.text
     )
     assert f"<@{world.you.user.id}>" in told.text and told.mentions == []
-    assert (await alerts.get_alert(bot.db, alert.id)).revealed_user_id == world.you.user.id  # type: ignore[union-attr]
+    assert (await alerts.get_alert(bot.db, alert.id)).revealed  # type: ignore[union-attr]
     await fake.wait_until(
         lambda: True if "Author asked for contact" in alert_post.text else None, 5, "alert edit"
     )
