@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 NOT_A_POST = "That message isn't an anonymous check-in post (or it was already removed)."
 FOR_MODERATORS = "This is for moderators (the server's moderator role or Manage Messages)."
 GONE = "That anonymous post no longer exists."
+ALREADY_REMOVED = "That post was already taken down."
 #: Statuses of a post visible in the channel ('sending': posted, confirmation in progress).
 LIVE: tuple[PostStatus, ...] = ("sending", "posted")
 _REPLY_ID = re.compile(r"bl:checkins:reply:(\d+)")
@@ -101,7 +102,8 @@ async def remove_post(interaction: discord.Interaction, post: AnonPost) -> str:
     assert interaction.guild is not None
     if not await delete_message(bot, post.channel_id, post.message_id):
         raise UserFacingError("Discord refused to delete that post (missing permission?).")
-    await repo.transition(bot.db, post.id, "removed", allowed_from=LIVE)
+    if not await repo.transition(bot.db, post.id, "removed", allowed_from=LIVE):
+        raise UserFacingError(ALREADY_REMOVED)  # a second press, or another moderator
     label = short_label(post.pseudonym)
     await audit.record(bot.db, interaction.guild.id, interaction.user.id, "checkins.anon_removed",
                        target=label, detail=f"post {post.id}")  # fmt: skip
