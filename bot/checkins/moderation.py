@@ -71,7 +71,7 @@ async def _post_for(bot: Bridgeline, guild_id: int, post_id: int) -> AnonPost:
     return post
 
 
-def _post_id_on(message: discord.Message) -> int | None:
+def post_id_on(message: discord.Message) -> int | None:
     """The post id carried by the buttons of one of our anonymous posts."""
     for row in message.components:
         for child in getattr(row, "children", []):
@@ -88,7 +88,7 @@ async def post_from_message(interaction: discord.Interaction, message: discord.M
     assert interaction.guild is not None
     post = await repo.post_by_message(bot.db, interaction.guild.id, message.id)
     if post is None and bot.user is not None and message.author.id == bot.user.id:
-        post_id = _post_id_on(message)
+        post_id = post_id_on(message)
         post = await repo.get_post(bot.db, post_id) if post_id is not None else None
     if post is None or post.guild_id != interaction.guild.id or post.status not in LIVE:
         raise UserFacingError(NOT_A_POST)

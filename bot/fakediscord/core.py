@@ -60,10 +60,18 @@ class FakeCore:
         self.gateway = Gateway(self)
         #: Seconds the bot has for its first callback before the fake answers 10062.
         self.response_deadline = 3.0
+        #: Messages sent with ``enforce_nonce``, by (channel id, nonce): a repeat returns the
+        #: first message. Discord remembers a nonce for a few minutes only; ``expire_nonces()``
+        #: is those minutes passing.
+        self.nonces: dict[tuple[int, str], FakeMessage] = {}
         self.base_url = ""
         self.gateway_url = ""
         self._change: asyncio.Event | None = None
         self._mark = 0
+
+    def expire_nonces(self) -> None:
+        """Forget every nonce, as Discord does a few minutes after a message was sent."""
+        self.nonces.clear()
 
     # ---- lookups ---------------------------------------------------------------------------
     def channel(self, ref: ChannelRef) -> Channel:

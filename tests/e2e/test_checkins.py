@@ -187,6 +187,7 @@ async def test_the_delay_survives_a_restart_and_the_post_goes_out_once(
         sends = [r.body for r in fake.requests if r.route == POST_ROUTE]
         assert len(sends) == 2 and sends[0]["nonce"] == sends[1]["nonce"] == nonce
         assert all(body["enforce_nonce"] for body in sends)
+        assert len(bot_posts(fake, world)) == 1  # Discord returned the first message
         assert await third.db.fetchval("SELECT status FROM anon_posts") == "posted"
         clock.advance(timedelta(hours=1))
         await third.wait_until_ready()
