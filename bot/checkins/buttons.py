@@ -14,7 +14,7 @@ import discord
 
 from bot.checkins import flow, moderation, repo
 from bot.checkins.rules import MAX_REFLECTION, Draft, InvalidCheckin, validate_text
-from bot.errors import UserFacingError, send_private
+from bot.errors import UserFacingError, log_storage_trouble, send_private, storage_trouble
 from bot.ui.checkin_embeds import invalid_embed, saved_embed
 from bot.ui.views import BaseModal, guarded, persistent_view
 
@@ -133,7 +133,15 @@ class ReplyModal(BaseModal, title="Reply anonymously"):
             raise UserFacingError("That post was taken down, so there is nothing to reply to.")
         # Saving, the safety scan and the checks can outlast Discord's 3 s under load.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        checkin = await flow.save(author, Draft(None, body, None), kind="reply")
+        try:
+            checkin = await flow.save(author, Draft(None, body, None), kind="reply")
+        except Exception as exc:
+            trouble = storage_trouble(exc)
+            if trouble is None:
+                raise
+            log_storage_trouble("reply", exc)  # one line; the member keeps their words
+            await interaction.edit_original_response(embed=invalid_embed(trouble, body))
+            return
         outcome = await flow.request_post(
             author, interaction, checkin, review_view=review_view,
             channel_id=target.channel_id, reply_to_message_id=reply_to,

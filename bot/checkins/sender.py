@@ -23,6 +23,7 @@ from bot.checkins.models import AnonPost
 from bot.checkins.moderation import delete_message, post_id_on
 from bot.checkins.timing import wait_until
 from bot.client import Bridgeline
+from bot.storage.db import Problem, storage_problem
 from bot.ui.checkin_embeds import anon_post_embed
 
 log = logging.getLogger(__name__)
@@ -66,13 +67,23 @@ class PostSender:
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
+        trouble: Problem | None = None  # a storage problem already logged
         while True:
             self._poke.clear()
             try:
                 await self.run_due()
                 upcoming = await repo.next_due(self.bot.db)
-            except Exception:
-                log.exception("Anonymous post sender failed; retrying shortly")
+                if trouble is not None:
+                    log.info("Anonymous post sender: storage works again")
+                    trouble = None
+            except Exception as exc:
+                problem = storage_problem(exc)
+                if problem is None:
+                    log.exception("Anonymous post sender failed; retrying shortly")
+                elif problem != trouble:  # one line while it lasts, not one every 30 s
+                    log.error("Anonymous post sender paused, storage problem (%s): %s; "
+                              "retrying every %ds", problem, exc, RETRY_AFTER.seconds)  # fmt: skip
+                trouble = problem
                 upcoming = self.bot.clock.now() + RETRY_AFTER
             await wait_until(self.bot.clock, upcoming, self._poke)
 

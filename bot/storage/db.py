@@ -138,9 +138,17 @@ class Database:
             try:
                 yield self._conn
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk): a second
+                # ROLLBACK would fail and hide the real error.
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
                 raise
-            await self._conn.execute("COMMIT")
+            try:
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:  # else every later BEGIN would fail too
+                    await self._conn.execute("ROLLBACK")
+                raise
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Runs one write in its own transaction; returns lastrowid (or rowcount for updates)."""
