@@ -80,11 +80,23 @@ class Bridgeline(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self._extensions = list(extensions) if extensions is not None else None
 
+    async def open_storage(self) -> None:
+        """Opens and migrates the database (once). `run_bot` calls it before logging in, so a
+        storage problem ends the start-up before anything reaches Discord."""
+        if getattr(self, "db", None) is not None:
+            return
+        db = await Database.open(self.settings.database_path)
+        try:
+            version = await migrate(db)
+        except BaseException:
+            await db.close()
+            raise
+        self.db = db
+        log.info("Database ready at schema version %d", version)
+
     async def setup_hook(self) -> None:
         """Storage first, then cogs (which may read it in cog_load and register views)."""
-        self.db = await Database.open(self.settings.database_path)
-        version = await migrate(self.db)
-        log.info("Database ready at schema version %d", version)
+        await self.open_storage()
         for name in self._extensions if self._extensions is not None else discover_extensions():
             await self.load_extension(name)
         log.info("Loaded %d feature modules", len(self.extensions))

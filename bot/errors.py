@@ -9,6 +9,8 @@ import secrets
 import discord
 from discord import app_commands
 
+from bot.storage.db import Problem, storage_problem
+
 log = logging.getLogger(__name__)
 
 
@@ -24,6 +26,27 @@ SOMETHING_WRONG = (
     "Something went wrong on our side and this didn't finish. Nothing you saved before was lost. "
     "If it keeps happening, a moderator can look up error id `{error_id}`."
 )
+
+
+STORAGE_TROUBLE: dict[Problem, str] = {
+    "full": "the server running Bridgeline is out of disk space",
+    "read_only": "the bot's storage is read-only right now",
+    "damaged": "the bot's storage is damaged",
+    "unavailable": "the bot's storage isn't reachable right now",
+}
+NOT_SAVED = "I couldn't save that: {why}. Please try again later."
+
+
+def storage_trouble(error: BaseException) -> str | None:
+    """The member-facing sentence when `error` is the storage failing (a full disk...)."""
+    problem = storage_problem(_unwrap(error))
+    return None if problem is None else NOT_SAVED.format(why=STORAGE_TROUBLE[problem])
+
+
+def log_storage_trouble(where: str, error: BaseException) -> None:
+    """One line, no traceback: the cause is the disk, not the code."""
+    error = _unwrap(error)
+    log.error("Storage problem in %s (%s): %s", where, storage_problem(error), error)
 
 
 def _unwrap(error: BaseException) -> BaseException:
@@ -79,7 +102,13 @@ async def send_private(interaction: discord.Interaction, text: str) -> None:
 async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Shared by the command tree, views and modals, so every failure looks the same."""
     message = describe_known_error(error)
-    if message is None:
+    trouble = storage_trouble(error) if message is None else None
+    if trouble is not None:
+        log_storage_trouble(
+            interaction.command.qualified_name if interaction.command else "component", error
+        )
+        message = trouble
+    elif message is None:
         error_id = secrets.token_hex(4)
         where = interaction.command.qualified_name if interaction.command else "component"
         log.error(

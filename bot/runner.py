@@ -9,6 +9,7 @@ import discord
 from bot.client import Bridgeline
 from bot.config import Settings
 from bot.content import Content
+from bot.storage.db import StorageError
 from bot.storage.migrate import MigrationError
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,11 @@ async def run_bot(settings: Settings, content: Content) -> int:
     assert settings.token is not None
     try:
         async with Bridgeline(settings, content) as bot:
+            await bot.open_storage()  # before logging in: a storage problem ends it here
             await bot.start(settings.token)
+    except StorageError as exc:
+        log.error("%s", exc)
+        return 2
     except discord.LoginFailure:
         log.error("Discord rejected DISCORD_TOKEN: copy a fresh token from the Developer Portal.")
         return 2
@@ -51,6 +56,9 @@ async def sync_commands(settings: Settings, content: Content, guild_id: int | No
             else:
                 synced = await bot.tree.sync()
                 print(f"Synced {len(synced)} global commands (may take up to an hour to show).")
+    except StorageError as exc:
+        log.error("%s", exc)
+        return 2
     except discord.LoginFailure:
         log.error("Discord rejected DISCORD_TOKEN: copy a fresh token from the Developer Portal.")
         return 2

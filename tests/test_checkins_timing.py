@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from bot.checkins.timing import wait_until
 from bot.clock import FakeClock
+from bot.fakediscord import HANG_GUARD
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 async def test_returns_at_once_when_due() -> None:
     clock = FakeClock(START)
-    await asyncio.wait_for(wait_until(clock, START, asyncio.Event()), 1)
+    await asyncio.wait_for(wait_until(clock, START, asyncio.Event()), HANG_GUARD)
 
 
 async def test_wakes_on_poke_and_on_a_clock_move() -> None:
@@ -24,17 +25,17 @@ async def test_wakes_on_poke_and_on_a_clock_move() -> None:
     await asyncio.sleep(0)
     assert not waiting.done()
     poke.set()
-    await asyncio.wait_for(waiting, 1)
+    await asyncio.wait_for(waiting, HANG_GUARD)
     moved = asyncio.create_task(wait_until(clock, later, asyncio.Event()))
     await asyncio.sleep(0)
     clock.advance(timedelta(minutes=1))
-    await asyncio.wait_for(moved, 1)
+    await asyncio.wait_for(moved, HANG_GUARD)
 
 
 async def test_real_timeout_is_capped() -> None:
     clock = FakeClock(START)
     far = START + timedelta(days=1)
-    await asyncio.wait_for(wait_until(clock, far, asyncio.Event(), max_sleep=0.01), 1)
+    await asyncio.wait_for(wait_until(clock, far, asyncio.Event(), max_sleep=0.01), HANG_GUARD)
 
 
 async def test_cancelling_a_waiter_always_stops_it() -> None:
@@ -53,5 +54,5 @@ async def test_cancelling_a_waiter_always_stops_it() -> None:
         for _ in range(yields):
             await asyncio.sleep(0)
         task.cancel()
-        done, _ = await asyncio.wait([task], timeout=1)
+        done, _ = await asyncio.wait([task], timeout=HANG_GUARD)
         assert task in done and task.cancelled(), f"cancel lost after {yields} yields"

@@ -22,6 +22,7 @@ from bot.daily_prompts.sender import (
     Pace,
     TransientFailure,
 )
+from bot.fakediscord import HANG_GUARD
 from bot.storage import audit
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
@@ -181,7 +182,7 @@ async def test_a_stuck_server_does_not_hold_up_the_others(db: Database) -> None:
         await schedule(db, guild_id)
     sender = HangingSender()
     runner = scheduler(db, sender, send_timeout=0.2, concurrency=2)
-    report = await asyncio.wait_for(runner.run_due(SLOT), 2)
+    report = await asyncio.wait_for(runner.run_due(SLOT), HANG_GUARD)
     assert sorted(p.guild_id for p, _ in sender.posts) == [2, 3, 4]
     assert report.retrying == [(GUILD, date(2026, 6, 1))]
 
@@ -229,7 +230,7 @@ async def test_the_loop_runs_due_work_on_its_own(db: Database) -> None:
     runner = PromptScheduler(db, sender, FakeClock(SLOT), lambda: PROMPTS, interval=0.05)
     runner.start()
     try:
-        await asyncio.wait_for(sender.sent.wait(), 2)
+        await asyncio.wait_for(sender.sent.wait(), HANG_GUARD)
     finally:
         await runner.stop()
     assert len(sender.posts) == 1

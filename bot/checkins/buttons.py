@@ -14,7 +14,7 @@ import discord
 
 from bot.checkins import flow, moderation, repo
 from bot.checkins.rules import MAX_REFLECTION, Draft, InvalidCheckin, validate_text
-from bot.errors import UserFacingError, send_private
+from bot.errors import UserFacingError, log_storage_trouble, send_private, storage_trouble
 from bot.safety_guard import send_support
 from bot.ui.checkin_embeds import invalid_embed, saved_embed
 from bot.ui.views import BaseModal, guarded, persistent_view
@@ -48,13 +48,15 @@ class ShareButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:share:(?P
         checkin = await repo.get_checkin(author.bot.db, author.guild.id, self.public_id)
         if checkin is None or checkin.pseudonym != author.pseudonym:
             raise UserFacingError("That check-in no longer exists.")
-        if await repo.post_for_checkin(author.bot.db, checkin.id) is not None:
-            raise UserFacingError("You already chose to post this one; see `/checkin history`.")
+        # The checks and the safety scan can outlast Discord's 3 s under load: answer first.
+        await interaction.response.defer()
         outcome = await flow.request_post(author, interaction, checkin, review_view=review_view)
-        if outcome.post is None:  # refused: keep the button, so they can try again later
-            await interaction.response.edit_message(content=outcome.text)
+        if outcome.repeat:  # a second press: the first one's answer stays on the message
+            await interaction.followup.send(outcome.text, ephemeral=True)
+        elif outcome.post is None:  # refused: keep the button, so they can try again later
+            await interaction.edit_original_response(content=outcome.text)
         else:
-            await interaction.response.edit_message(
+            await interaction.edit_original_response(
                 content=outcome.text, embed=saved_embed(checkin, can_share=False), view=None
             )
 
@@ -135,13 +137,23 @@ class ReplyModal(BaseModal, title="Reply anonymously"):
         reply_to = (target.message_id if target else None) or self.message_id
         if target is None or not live or reply_to is None:
             raise UserFacingError("That post was taken down, so there is nothing to reply to.")
-        checkin = await flow.save(author, Draft(None, body, None), kind="reply")
+        # Saving, the safety scan and the checks can outlast Discord's 3 s under load.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            checkin = await flow.save(author, Draft(None, body, None), kind="reply")
+        except Exception as exc:
+            trouble = storage_trouble(exc)
+            if trouble is None:
+                raise
+            log_storage_trouble("reply", exc)  # one line; the member keeps their words
+            await interaction.edit_original_response(embed=invalid_embed(trouble, body))
+            return
         outcome = await flow.request_post(
             author, interaction, checkin, review_view=review_view,
             channel_id=target.channel_id, reply_to_message_id=reply_to,
         )  # fmt: skip
-        await interaction.response.send_message(
-            f"Reply saved (`{checkin.public_id}`). {outcome.text}", ephemeral=True
+        await interaction.edit_original_response(
+            content=f"Reply saved (`{checkin.public_id}`). {outcome.text}"
         )
         await flow.raise_flag(author, interaction, checkin)
 
@@ -198,7 +210,7 @@ class ModerateButton(
             raise UserFacingError(moderation.GONE)
         if self.action == "remove":
             if post.status not in moderation.LIVE or post.message_id is None:
-                raise UserFacingError("That post was already taken down.")
+                raise UserFacingError(moderation.ALREADY_REMOVED)
             text = await moderation.remove_post(interaction, post)
         else:
             text = await moderation.block_author(interaction, post)

@@ -6,10 +6,12 @@ rate limit, missing channel or permission) leaves it saved privately and says so
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from weakref import WeakValueDictionary
 
 import discord
 
@@ -72,6 +74,12 @@ IN_REVIEW_FLAGGED = (
     "they can't see who wrote it."
 )
 INVITES_NOTE = " (An invite link was removed from the public copy.)"
+ALREADY_CHOSEN = "You already chose to post this one; `/checkin history` shows how it went."
+#: A second identical entry this soon is the member's retry of one whose reply never reached
+#: them (an interaction's token lives 15 minutes): it is the same check-in, saved once.
+SAME_ENTRY_WINDOW = timedelta(minutes=15)
+# One request_post at a time per check-in, so a double press sees the first one's post.
+_posting: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,8 @@ class Author:
 class PostOutcome:
     text: str
     post: AnonPost | None = None
+    #: The check-in already had a post (a second press): nothing new happened.
+    repeat: bool = False
 
 
 def author_of(interaction: discord.Interaction) -> Author:
@@ -102,6 +112,8 @@ def author_of(interaction: discord.Interaction) -> Author:
 async def save(
     author: Author, draft: Draft, *, prompt: str | None = None, kind: Kind = "checkin"
 ) -> CheckIn:
+    """Stores the entry; the same words again within SAME_ENTRY_WINDOW return the first."""
+    now = author.bot.clock.now()
     checkin = await repo.add_checkin(
         author.bot.db,
         guild_id=author.guild.id,
@@ -111,7 +123,8 @@ async def save(
         help_text=draft.help_text,
         prompt=prompt,
         kind=kind,
-        now=author.bot.clock.now(),
+        now=now,
+        same_since=now - SAME_ENTRY_WINDOW,
     )
     log.info("Check-in %s saved in guild %s", checkin.public_id, author.guild.id)
     return checkin
@@ -194,7 +207,27 @@ async def request_post(
     channel_id: int | None = None,
     reply_to_message_id: int | None = None,
 ) -> PostOutcome:
-    """Queues the anonymous post of a saved check-in, or explains why it stays private."""
+    """Queues the anonymous post of a saved check-in, or explains why it stays private.
+    Idempotent: a second call for the same check-in (a double press, a retry) queues nothing
+    and says so."""
+    lock = _posting.setdefault(checkin.id, asyncio.Lock())
+    async with lock:
+        existing = await repo.post_for_checkin(author.bot.db, checkin.id)
+        if existing is not None:
+            return PostOutcome(ALREADY_CHOSEN, existing, repeat=True)
+        return await _request_post(author, interaction, checkin, review_view=review_view,
+                                   channel_id=channel_id, reply_to_message_id=reply_to_message_id)  # fmt: skip
+
+
+async def _request_post(
+    author: Author,
+    interaction: discord.Interaction,
+    checkin: CheckIn,
+    *,
+    review_view: ReviewViewFactory,
+    channel_id: int | None,
+    reply_to_message_id: int | None,
+) -> PostOutcome:
     bot, guild = author.bot, author.guild
     settings = await get_settings(bot.db, guild.id)
     channel_id = channel_id if channel_id is not None else settings.checkin_channel_id
@@ -224,6 +257,8 @@ async def request_post(
         tag=tag,
         reply_to_message_id=reply_to_message_id,
     )
+    if post is None:  # another process got there first; the lock covers this one
+        return PostOutcome(ALREADY_CHOSEN, await repo.post_for_checkin(bot.db, checkin.id), True)
     note = INVITES_NOTE if public.invites_removed else ""
     where = f"<#{channel_id}>"
     notices.remember(bot, post.id, interaction)

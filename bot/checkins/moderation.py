@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 NOT_A_POST = "That message isn't an anonymous check-in post (or it was already removed)."
 FOR_MODERATORS = "This is for moderators (the server's moderator role or Manage Messages)."
 GONE = "That anonymous post no longer exists."
+ALREADY_REMOVED = "That post was already taken down."
 #: Statuses of a post visible in the channel ('sending': posted, confirmation in progress).
 LIVE: tuple[PostStatus, ...] = ("sending", "posted")
 _REPLY_ID = re.compile(r"bl:checkins:reply:(\d+)")
@@ -70,7 +71,7 @@ async def _post_for(bot: Bridgeline, guild_id: int, post_id: int) -> AnonPost:
     return post
 
 
-def _post_id_on(message: discord.Message) -> int | None:
+def post_id_on(message: discord.Message) -> int | None:
     """The post id carried by the buttons of one of our anonymous posts."""
     for row in message.components:
         for child in getattr(row, "children", []):
@@ -87,7 +88,7 @@ async def post_from_message(interaction: discord.Interaction, message: discord.M
     assert interaction.guild is not None
     post = await repo.post_by_message(bot.db, interaction.guild.id, message.id)
     if post is None and bot.user is not None and message.author.id == bot.user.id:
-        post_id = _post_id_on(message)
+        post_id = post_id_on(message)
         post = await repo.get_post(bot.db, post_id) if post_id is not None else None
     if post is None or post.guild_id != interaction.guild.id or post.status not in LIVE:
         raise UserFacingError(NOT_A_POST)
@@ -101,7 +102,8 @@ async def remove_post(interaction: discord.Interaction, post: AnonPost) -> str:
     assert interaction.guild is not None
     if not await delete_message(bot, post.channel_id, post.message_id):
         raise UserFacingError("Discord refused to delete that post (missing permission?).")
-    await repo.transition(bot.db, post.id, "removed", allowed_from=LIVE)
+    if not await repo.transition(bot.db, post.id, "removed", allowed_from=LIVE):
+        raise UserFacingError(ALREADY_REMOVED)  # a second press, or another moderator
     label = post.label
     await audit.record(bot.db, interaction.guild.id, interaction.user.id, "checkins.anon_removed",
                        target=label, detail=f"post {post.id}")  # fmt: skip

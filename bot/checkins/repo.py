@@ -49,20 +49,41 @@ async def add_checkin(
     kind: Kind = "checkin",
     help_text: str | None = None,
     prompt: str | None = None,
+    same_since: datetime | None = None,
 ) -> CheckIn:
-    for _ in range(5):
-        public_id = new_public_id()
-        exists = await db.fetchval("SELECT 1 FROM checkins WHERE public_id = ?", (public_id,))
-        if not exists:
-            break
-    row_id = await db.execute(
-        "INSERT INTO checkins (public_id, guild_id, pseudonym, kind, mood, body, help_text, "
-        "prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (public_id, guild_id, pseudonym, kind, mood, body, help_text, prompt, to_db_time(now)),
+    """Stores a check-in. With `same_since`, an identical entry of this author saved since
+    then is returned instead of a second copy: the member's retry after a reply that never
+    reached them (a timeout, a restart) must not save their words twice. The look-up and the
+    insert share one transaction, so two identical submissions at once store one row."""
+    same = (
+        "SELECT * FROM checkins WHERE guild_id = ? AND pseudonym = ? AND kind = ? AND body = ? "
+        "AND mood IS ? AND help_text IS ? AND prompt IS ? AND created_at >= ? "
+        "ORDER BY id DESC LIMIT 1"
     )
-    row = await db.fetchone("SELECT * FROM checkins WHERE id = ?", (row_id,))
-    assert row is not None
-    return _checkin(row)
+    async with db.transaction() as conn:
+        if same_since is not None:
+            params = (guild_id, pseudonym, kind, body, mood, help_text, prompt,
+                      to_db_time(same_since))  # fmt: skip
+            found = list(await conn.execute_fetchall(same, params))
+            if found:
+                return _checkin(found[0])
+        for _ in range(5):
+            public_id = new_public_id()
+            taken = await conn.execute_fetchall(
+                "SELECT 1 FROM checkins WHERE public_id = ?", (public_id,)
+            )
+            if not list(taken):
+                break
+        cursor = await conn.execute(
+            "INSERT INTO checkins (public_id, guild_id, pseudonym, kind, mood, body, help_text, "
+            "prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (public_id, guild_id, pseudonym, kind, mood, body, help_text, prompt,
+             to_db_time(now)),
+        )  # fmt: skip
+        rows = list(
+            await conn.execute_fetchall("SELECT * FROM checkins WHERE id = ?", (cursor.lastrowid,))
+        )
+    return _checkin(rows[0])
 
 
 async def get_checkin(db: Database, guild_id: int, public_id: str) -> CheckIn | None:
@@ -120,13 +141,14 @@ async def add_post(
     due_at: datetime | None,
     tag: str | None = None,
     reply_to_message_id: int | None = None,
-) -> AnonPost:
-    """Records the post and marks its check-in anonymous, in one transaction."""
+) -> AnonPost | None:
+    """Records the post and marks its check-in anonymous, in one transaction; None when the
+    check-in already has a post (a second press of "Post anonymously" at the same moment)."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "INSERT INTO anon_posts (checkin_id, guild_id, pseudonym, channel_id, "
             "reply_to_message_id, body, mood, tag, status, nonce, due_at, created_at, label) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkin_id) DO NOTHING",
             (
                 checkin.id,
                 checkin.guild_id,
@@ -143,6 +165,8 @@ async def add_post(
                 new_post_label(),
             ),
         )
+        if cursor.rowcount != 1:
+            return None
         await conn.execute(
             "UPDATE checkins SET visibility = 'anonymous' WHERE id = ?", (checkin.id,)
         )

@@ -4,7 +4,9 @@ Pending posts live in the database with their due time, so a restart loses none.
 claimed (`sending`) before the request and confirmed (`posted`) after it, and every attempt
 reuses the post's nonce with Discord's enforce_nonce: a post that was in flight when the
 process died is re-sent after the restart and Discord returns the original instead of posting
-it twice.
+it twice. Discord remembers a nonce for a few minutes only, so a post left `sending` for
+longer is first looked for in its channel (by the post id on its buttons, as daily prompts
+look for their marker) and only sent if it isn't there.
 """
 
 from __future__ import annotations
@@ -18,14 +20,19 @@ import discord
 
 from bot.checkins import notices, repo
 from bot.checkins.models import AnonPost
-from bot.checkins.moderation import delete_message
+from bot.checkins.moderation import delete_message, post_id_on
 from bot.checkins.timing import wait_until
 from bot.client import Bridgeline
+from bot.storage.db import Problem, storage_problem
 from bot.ui.checkin_embeds import anon_post_embed
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(seconds=30)
+#: How long Discord surely still de-duplicates a nonce ("a few minutes"; kept short, since
+#: past it the only cost is one look at the channel).
+NONCE_WINDOW = timedelta(minutes=2)
+HISTORY_LOOKBACK = 100
 SENT_EVENT = "checkin_post_sent"  # (post_id): observable by tests and other features
 PostViewFactory = Callable[[int], discord.ui.View]
 
@@ -60,13 +67,23 @@ class PostSender:
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
+        trouble: Problem | None = None  # a storage problem already logged
         while True:
             self._poke.clear()
             try:
                 await self.run_due()
                 upcoming = await repo.next_due(self.bot.db)
-            except Exception:
-                log.exception("Anonymous post sender failed; retrying shortly")
+                if trouble is not None:
+                    log.info("Anonymous post sender: storage works again")
+                    trouble = None
+            except Exception as exc:
+                problem = storage_problem(exc)
+                if problem is None:
+                    log.exception("Anonymous post sender failed; retrying shortly")
+                elif problem != trouble:  # one line while it lasts, not one every 30 s
+                    log.error("Anonymous post sender paused, storage problem (%s): %s; "
+                              "retrying every %ds", problem, exc, RETRY_AFTER.seconds)  # fmt: skip
+                trouble = problem
                 upcoming = self.bot.clock.now() + RETRY_AFTER
             await wait_until(self.bot.clock, upcoming, self._poke)
 
@@ -97,6 +114,10 @@ class PostSender:
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             await self._fail(post, "channel_missing")
             return 0
+        found = await self._already_sent(post, channel)
+        if found is not None:
+            log.info("Anonymous post %s was already in its channel; not sent again", post.id)
+            return await self._confirm(post, channel, found)
         embed, view = anon_post_embed(post), self.post_view(post.id)
         none = discord.AllowedMentions.none()
         try:
@@ -117,6 +138,34 @@ class PostSender:
                 await repo.transition(self.bot.db, post.id, "queued", allowed_from=("sending",),
                                       due_at=retry_at)  # fmt: skip
             return 0
+        return await self._confirm(post, channel, message)
+
+    async def _already_sent(
+        self, post: AnonPost, channel: discord.TextChannel | discord.Thread
+    ) -> discord.Message | None:
+        """For a post left `sending` (the process died, or storage failed, between the send
+        and the confirmation) past the nonce window: the message, if it reached the channel."""
+        if post.status != "sending":
+            return None
+        claimed_at = post.due_at or post.created_at  # claimed at or after its due time
+        if self.bot.clock.now() - claimed_at <= NONCE_WINDOW:
+            return None  # Discord still returns the original for the same nonce
+        own_id = self.bot.user.id if self.bot.user else None
+        try:
+            async for message in channel.history(limit=HISTORY_LOOKBACK):
+                if message.author.id == own_id and post_id_on(message) == post.id:
+                    return message
+        except discord.HTTPException as exc:
+            log.warning("Could not look for anonymous post %s in its channel (HTTP %s); "
+                        "sending it", post.id, exc.status)  # fmt: skip
+        return None
+
+    async def _confirm(
+        self,
+        post: AnonPost,
+        channel: discord.TextChannel | discord.Thread,
+        message: discord.Message,
+    ) -> int:
         confirmed = await repo.transition(
             self.bot.db, post.id, "posted", allowed_from=("sending",),
             message_id=message.id, posted_at=self.bot.clock.now(),

@@ -11,7 +11,7 @@ import discord
 from bot.checkins import flow
 from bot.checkins.buttons import share_view
 from bot.checkins.rules import MAX_HELP, MAX_REFLECTION, InvalidCheckin, validate_checkin
-from bot.errors import send_private
+from bot.errors import log_storage_trouble, send_private, storage_trouble
 from bot.safety_guard import send_support
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import invalid_embed, saved_embed
@@ -93,7 +93,18 @@ class CheckinModal(BaseModal):
             if detection is not None and detection.flagged:
                 await send_support(author.bot, interaction, detection)
             return
-        checkin = await flow.save(author, draft, prompt=self.prompt_text)
+        try:
+            checkin = await flow.save(author, draft, prompt=self.prompt_text)
+        except Exception as exc:
+            trouble = storage_trouble(exc)
+            if trouble is None:
+                raise
+            log_storage_trouble("checkin new", exc)  # one line; the member keeps their words
+            retry = RetryView(interaction.user.id, self.prompt_text, typed)
+            await interaction.response.send_message(
+                embed=invalid_embed(trouble, typed.body), view=retry, ephemeral=True
+            )
+            return
         settings = await get_settings(author.bot.db, author.guild.id)
         can_share = settings.checkin_channel_id is not None
         embed = saved_embed(checkin, can_share=can_share)

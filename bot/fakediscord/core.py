@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from .faults import Faults
 from .gateway import INTENT_MESSAGE_CONTENT, PRIVILEGED, Gateway
-from .interactions import Interaction
+from .interactions import HANG_GUARD, Interaction
 from .messages import FakeMessage
 from .spec import Violation
 from .state import DM_PERMISSIONS, Channel, Guild, Member, Role, User, snowflake
@@ -60,10 +60,18 @@ class FakeCore:
         self.gateway = Gateway(self)
         #: Seconds the bot has for its first callback before the fake answers 10062.
         self.response_deadline = 3.0
+        #: Messages sent with ``enforce_nonce``, by (channel id, nonce): a repeat returns the
+        #: first message. Discord remembers a nonce for a few minutes only; ``expire_nonces()``
+        #: is those minutes passing.
+        self.nonces: dict[tuple[int, str], FakeMessage] = {}
         self.base_url = ""
         self.gateway_url = ""
         self._change: asyncio.Event | None = None
         self._mark = 0
+
+    def expire_nonces(self) -> None:
+        """Forget every nonce, as Discord does a few minutes after a message was sent."""
+        self.nonces.clear()
 
     # ---- lookups ---------------------------------------------------------------------------
     def channel(self, ref: ChannelRef) -> Channel:
@@ -162,7 +170,7 @@ class FakeCore:
         self._change = asyncio.Event()
 
     async def wait_until(
-        self, check: Callable[[], T | None], timeout: float = 5.0, what: str = "condition"
+        self, check: Callable[[], T | None], timeout: float = HANG_GUARD, what: str = "condition"
     ) -> T:
         """Return ``check()`` once it is not None. Re-checked on every change the fake sees and
         every ``POLL`` seconds, so ``check`` may also look at the bot's own state."""
@@ -190,7 +198,7 @@ class FakeCore:
         channel: ChannelRef | None = None,
         predicate: Callable[[FakeMessage], bool] | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = HANG_GUARD,
         after: FakeMessage | int | None = None,
         author: UserRef | None = None,
         include_ephemeral: bool = False,
@@ -220,7 +228,7 @@ class FakeCore:
         user: UserRef,
         predicate: Callable[[FakeMessage], bool] | None = None,
         *,
-        timeout: float = 5.0,
+        timeout: float = HANG_GUARD,
         after: FakeMessage | int | None = None,
     ) -> FakeMessage:
         """First DM from the bot to ``user`` newer than ``after`` (default: last driver action)."""

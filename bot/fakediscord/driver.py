@@ -293,7 +293,7 @@ class DriverMixin(WorldMixin):
             5, who, opened.channel, data, opened.source_message if opened.type == 3 else None
         )
 
-    async def drop_connection(self, *, wait: bool = True, timeout: float = 5.0) -> None:
+    async def drop_connection(self, *, wait: bool = True, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Drop the bot's websocket; with ``wait``, return once it has RESUMEd."""
         await self.gateway.drop()
         if wait:

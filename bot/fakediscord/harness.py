@@ -24,6 +24,7 @@ import yarl
 from discord.ext import commands
 
 from .fake import FakeDiscord
+from .interactions import HANG_GUARD
 
 log = logging.getLogger(__name__)
 BotT = TypeVar("BotT", bound=discord.Client)
@@ -84,7 +85,7 @@ async def run_bot(
     *,
     sync: bool = True,
     fast_retries: bool = True,
-    timeout: float = 10.0,
+    timeout: float = HANG_GUARD,
 ) -> AsyncIterator[BotT]:
     """Log ``bot`` in to ``fake``, connect, wait for ``on_ready``, sync its command tree (if it
     is a ``commands.Bot`` and ``sync``), yield it, and close it cleanly on exit."""

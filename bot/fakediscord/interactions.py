@@ -16,7 +16,12 @@ from .state import EPHEMERAL, Channel, Member, User, snowflake
 if TYPE_CHECKING:
     from .core import FakeCore
 
-DEFAULT_TIMEOUT = 5.0
+#: How long any wait of the driver may take before it gives up: a guard against a hang, not an
+#: expectation. Every wait returns as soon as its event happens (a few milliseconds), so the
+#: bound only decides how soon a broken test fails; it is generous because a loaded 2-core
+#: machine can stall a healthy test for several seconds (5 s once failed 3 runs in 6).
+HANG_GUARD = 60.0
+DEFAULT_TIMEOUT = HANG_GUARD
 
 
 @dataclass

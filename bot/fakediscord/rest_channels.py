@@ -116,6 +116,9 @@ async def create_message(fake: FakeDiscord, req: Req) -> Reply:
     else:
         require(fake, chan, SEND_THREAD if chan.is_thread else SEND)
     body: dict[str, Any] = req.body or {}
+    nonce = str(body["nonce"]) if body.get("enforce_nonce") and body.get("nonce") else None
+    if nonce is not None and (chan.id, nonce) in fake.nonces:
+        return 200, fake.nonces[(chan.id, nonce)].to_json()  # the first one, not a second post
     ref = (body.get("message_reference") or {}).get("message_id")
     msg = FakeMessage(
         id=snowflake(),
@@ -130,6 +133,8 @@ async def create_message(fake: FakeDiscord, req: Req) -> Reply:
         mentions=fake.mentions_in(body.get("content") or ""),
         attachments=[fake.attachment(f) for f in req.files],
     )
+    if nonce is not None:
+        fake.nonces[(chan.id, nonce)] = msg
     fake.add_message(msg)
     await fake.gateway.dispatch("MESSAGE_CREATE", fake.message_event(msg))
     return 200, msg.to_json()

@@ -7,15 +7,17 @@ two tasks never interleave statements inside one BEGIN ... COMMIT.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
+log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 Row = sqlite3.Row
 #: The data folder holds the secret and the database: only the bot's own account may enter it.
@@ -47,6 +49,70 @@ def tighten_side_files(path: Path) -> None:
             os.chmod(side, FILE_MODE)
 
 
+Problem = Literal["full", "damaged", "read_only", "unavailable"]
+
+# Primary SQLite result codes (the low byte of an extended code).
+_PROBLEMS: dict[int, Problem] = {
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_CORRUPT: "damaged",
+    sqlite3.SQLITE_NOTADB: "damaged",
+    sqlite3.SQLITE_READONLY: "read_only",
+    sqlite3.SQLITE_PERM: "read_only",
+    sqlite3.SQLITE_CANTOPEN: "unavailable",
+    sqlite3.SQLITE_IOERR: "unavailable",
+}
+
+
+def storage_problem(error: BaseException) -> Problem | None:
+    """What is wrong with the storage itself (as opposed to a bug in a query), or None."""
+    if isinstance(error, PermissionError):
+        return "read_only"
+    if isinstance(error, OSError):
+        return "full" if error.errno == 28 else "unavailable"  # 28: ENOSPC
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None:
+            return _PROBLEMS.get(code & 0xFF)
+    return None
+
+
+class StorageError(Exception):
+    """The database can't be opened or used: one sentence for the person running the bot."""
+
+    def __init__(self, message: str, problem: Problem | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
+def describe_open_failure(
+    path: Path | str, error: BaseException, problem: Problem | None = None
+) -> StorageError:
+    """One line a host can act on, naming the file and SQLite's (or the OS's) own words."""
+    reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    problem = problem or storage_problem(error)
+    if problem == "full":
+        text = (
+            f"The disk holding the database {path} is full ({reason}): free some space, "
+            "then start again."
+        )
+    elif problem == "damaged":
+        text = (
+            f"The database {path} is damaged ({reason}): restore a backup (made with "
+            "`bridgeline backup`), or move the file away to start with an empty one."
+        )
+    elif problem == "read_only":
+        text = (
+            f"Bridgeline can't write the database {path} ({reason}): make BRIDGELINE_DATA_DIR "
+            "and the files in it writable by the user running the bot, then start again."
+        )
+    else:
+        text = (
+            f"Bridgeline can't open the database {path} ({reason}): check BRIDGELINE_DATA_DIR "
+            "and the disk, then start again."
+        )
+    return StorageError(text, problem)
+
+
 class Database:
     """Owns the connection; repositories receive it and never open their own."""
 
@@ -57,28 +123,44 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
-        """Opens (creating if needed) with WAL, foreign keys and a busy timeout. The folder is
-        made 0700 and the files 0600 (pseudonymous data is still data about people).
-        secure_delete overwrites deleted rows, so erased or purged data does not linger in
-        free pages of the file."""
+        """Opens (creating if needed) with WAL, foreign keys and a busy timeout, after checking
+        that the file is a whole database that can be written. The folder is made 0700 and the
+        files 0600 (pseudonymous data is still data about people); secure_delete overwrites
+        deleted rows, so erased or purged data does not linger in free pages of the file.
+        Raises StorageError with one line for the host; on failure nothing is left open
+        (aiosqlite's worker thread would keep the process alive)."""
         is_memory = str(path) == ":memory:"
-        if not is_memory:
-            private_dir(Path(path).parent)
-            private_file(Path(path))
-            tighten_side_files(Path(path))
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA secure_delete = ON")
-        if not is_memory:
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            tighten_side_files(Path(path))
+        try:
+            if not is_memory:
+                private_dir(Path(path).parent)
+                private_file(Path(path))
+                tighten_side_files(Path(path))
+            conn = await aiosqlite.connect(str(path), isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            raise describe_open_failure(path, exc) from exc
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA secure_delete = ON")
+            if not is_memory:
+                await conn.execute("PRAGMA journal_mode = WAL")
+                await conn.execute("PRAGMA synchronous = NORMAL")
+                tighten_side_files(Path(path))
+                verdict = await _quick_check(conn)
+                if verdict != "ok":
+                    damage = sqlite3.DatabaseError(f"integrity check: {verdict}")
+                    raise describe_open_failure(path, damage, "damaged")
+                await _write_probe(conn)
+        except BaseException as exc:
+            await _close_quietly(conn)
+            if isinstance(exc, sqlite3.Error | OSError):
+                raise describe_open_failure(path, exc) from exc
+            raise
         return cls(conn, None if is_memory else Path(path))
 
     async def close(self) -> None:
-        await self._conn.close()
+        await _close_quietly(self._conn)
 
     @property
     def connection(self) -> aiosqlite.Connection:
@@ -92,9 +174,17 @@ class Database:
             try:
                 yield self._conn
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                # SQLite has already rolled back after some errors (a full disk): a second
+                # ROLLBACK would fail and hide the real error.
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
                 raise
-            await self._conn.execute("COMMIT")
+            try:
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:  # else every later BEGIN would fail too
+                    await self._conn.execute("ROLLBACK")
+                raise
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Runs one write in its own transaction; returns lastrowid (or rowcount for updates)."""
@@ -118,3 +208,28 @@ class Database:
     async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+
+async def _quick_check(conn: aiosqlite.Connection) -> str:
+    """The verdict: "ok", or SQLite's first complaint. A truncated or scribbled-on file often opens fine
+    and fails on some later query; the quick check (structure only, not index contents: a
+    few milliseconds for a bot's database) finds that at start-up instead."""
+    rows = list(await conn.execute_fetchall("PRAGMA quick_check(1)"))
+    return str(rows[0][0]) if rows else "no answer"
+
+
+async def _write_probe(conn: aiosqlite.Connection) -> None:
+    """Rewrites the schema version with its own value: one page, so a read-only file or folder
+    (SQLite then silently opens read-only) or a full disk is found now, not at the first
+    member's check-in."""
+    rows = list(await conn.execute_fetchall("PRAGMA user_version"))
+    await conn.execute(f"PRAGMA user_version = {int(rows[0][0])}")
+
+
+async def _close_quietly(conn: aiosqlite.Connection) -> None:
+    """Closes the connection and always stops its worker thread, even if SQLite's close fails
+    (aiosqlite's own close re-raises, but its `finally` still stops the thread)."""
+    try:
+        await conn.close()
+    except Exception as exc:  # the thread is stopped; nothing more can be done with it
+        log.warning("Closing the database failed: %s", exc)

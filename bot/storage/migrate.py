@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.db import Database
+from bot.storage.db import Database, describe_open_failure, storage_problem
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -66,6 +66,8 @@ async def migrate(db: Database, migrations: list[Migration] | None = None) -> in
         except Exception as exc:
             if conn.in_transaction:
                 await conn.execute("ROLLBACK")
+            if storage_problem(exc) is not None:  # the disk, not the migration: say so
+                raise describe_open_failure(db.path or ":memory:", exc) from exc
             raise MigrationError(f"{migration.name} failed: {exc}") from exc
         version = migration.version
     return version

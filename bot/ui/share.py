@@ -91,6 +91,7 @@ async def share_in_channel(
     if missing:
         await send_private(interaction, CANT_POST.format(channel=where, missing=missing[0]))
         return False
+    shared.add(key)  # before sending: a second press meanwhile is "already shared"
     try:
         await channel.send(
             content=SHARED_NOTE,
@@ -98,10 +99,13 @@ async def share_in_channel(
             allowed_mentions=discord.AllowedMentions.none(),
         )
     except discord.Forbidden:
+        shared.discard(key)
         log.info("Share refused by Discord in channel %s", interaction.channel_id)
         await send_private(interaction, CANT_POST.format(channel=where, missing="Send Messages"))
         return False
-    shared.add(key)
+    except BaseException:
+        shared.discard(key)  # not posted: pressing again may try again
+        raise
     await send_private(interaction, DONE.format(channel=where))
     return True
 

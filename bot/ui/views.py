@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
@@ -59,35 +60,65 @@ class InvokerOnlyView(BaseView):
 
 
 class ConfirmView(InvokerOnlyView):
-    """Two buttons; `wait()` then read `confirmed` (None on timeout)."""
+    """Two buttons; `wait()` then read `confirmed` (None on timeout) and answer `interaction`.
+
+    Only the first press decides. The view stays registered until its timeout, so a second
+    press (a double click, or a click before Discord showed the first answer) still gets a
+    private answer instead of "This interaction failed"."""
+
+    ALREADY = "Already confirmed: that's being done, or done."
+    ALREADY_CANCELLED = "Already cancelled. Nothing was changed."
 
     def __init__(
         self, owner_id: int, *, confirm_label: str = "Confirm", danger: bool = False
     ) -> None:
         super().__init__(owner_id, timeout=120)
         self.confirmed: bool | None = None
+        self._decided = asyncio.Event()
         self.confirm.label = confirm_label
         if danger:
             self.confirm.style = discord.ButtonStyle.danger
+
+    async def wait(self) -> bool:
+        """True on timeout (nothing pressed), False once a button was pressed."""
+        await self._decided.wait()
+        return self.confirmed is None
+
+    async def on_timeout(self) -> None:
+        self._decided.set()
+
+    def stop(self) -> None:
+        super().stop()
+        self._decided.set()
+
+    async def _again(self, interaction: discord.Interaction) -> bool:
+        if self.confirmed is None:
+            return False
+        await send_private(interaction, self.ALREADY if self.confirmed else self.ALREADY_CANCELLED)
+        return True
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.primary)
     async def confirm(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
+        if await self._again(interaction):
+            return
         self.confirmed = True
         self.interaction = interaction
-        self.stop()
+        self._decided.set()
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(
         self, interaction: discord.Interaction, button: discord.ui.Button[Any]
     ) -> None:
+        if await self._again(interaction):
+            return
         self.confirmed = False
         self.interaction = interaction
+        self._decided.set()
         await interaction.response.edit_message(
             content="Cancelled. Nothing was changed.", view=None, embeds=[]
         )
-        self.stop()
 
 
 class Paginator(InvokerOnlyView):

@@ -15,7 +15,7 @@ import pytest
 from bot.checkins import repo
 from bot.client import Bridgeline
 from bot.clock import FakeClock
-from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
+from bot.fakediscord import HANG_GUARD, FakeDiscord, FakeMessage, StandardGuild, run_bot
 from bot.privacy import pseudonym
 from bot.public_text import ZWSP
 from bot.storage import audit
@@ -53,10 +53,13 @@ async def check_in(
 
 
 async def share(fake: FakeDiscord, saved: FakeMessage, user: Any) -> str:
-    """Press "Post anonymously" on the private reply; returns what the author is told."""
-    answer = await (await fake.click(saved, "Post anonymously", user)).response()
-    assert answer.type == 7
-    return answer.text
+    """Press "Post anonymously" on the private reply; returns what the author is told (the
+    button defers, then edits the reply)."""
+    edits = len(saved.history)
+    pressed = await fake.click(saved, "Post anonymously", user)
+    assert (await pressed.response()).type == 6
+    await fake.wait_until(lambda: True if len(saved.history) > edits else None, what="the edit")
+    return saved.text
 
 
 async def post_anonymously(fake: FakeDiscord, world: StandardGuild, text: str) -> FakeMessage:
@@ -141,10 +144,9 @@ async def test_reply_anonymously_keeps_the_days_tag_and_report_names_nobody(
 ) -> None:
     post = await post_anonymously(fake, world, "Is it normal to feel this tired?")
     await (await fake.click(post, "Reply anonymously", world.you)).modal_shown()
-    answer = await (
-        await fake.submit_modal({"checkin:reply": "Yes. Me too."}, world.you)
-    ).response()
-    assert answer.ephemeral and "Reply saved" in answer.text
+    submitted = await fake.submit_modal({"checkin:reply": "Yes. Me too."}, world.you)
+    assert (await submitted.response()).ephemeral
+    assert "Reply saved" in (await submitted.reply()).text
     reply = await fake.wait_for_message(world.check_ins, lambda m: "Me too" in m.text)
     assert reply.embeds[0]["title"].startswith("Anonymous reply · ")
     assert reply.embeds[0]["title"].split(" · ")[1] == post.embeds[0]["title"].split(" · ")[1]
@@ -181,7 +183,7 @@ async def test_the_delay_survives_a_restart_and_the_post_goes_out_once(
     second_sent = on_post_sent(second)
     async with run_bot(second, fake):
         clock.advance(timedelta(seconds=61))
-        await asyncio.wait_for(second_sent.wait(), 5)
+        await asyncio.wait_for(second_sent.wait(), HANG_GUARD)
         (posted,) = bot_posts(fake, world)
         assert "Waiting is hard." in posted.text
         # a crash between claiming and confirming: resent with the same nonce, Discord dedups
@@ -190,10 +192,11 @@ async def test_the_delay_survives_a_restart_and_the_post_goes_out_once(
     third = make_bridgeline()
     confirmed = on_post_sent(third)
     async with run_bot(third, fake):
-        await asyncio.wait_for(confirmed.wait(), 5)
+        await asyncio.wait_for(confirmed.wait(), HANG_GUARD)
         sends = [r.body for r in fake.requests if r.route == POST_ROUTE]
         assert len(sends) == 2 and sends[0]["nonce"] == sends[1]["nonce"] == nonce
         assert all(body["enforce_nonce"] for body in sends)
+        assert len(bot_posts(fake, world)) == 1  # Discord returned the first message
         assert await third.db.fetchval("SELECT status FROM anon_posts") == "posted"
         clock.advance(timedelta(hours=1))
         await third.wait_until_ready()
@@ -330,7 +333,7 @@ async def test_crisis_checkin_dispatches_to_safety_and_is_held_for_review(
 
     ready.add_listener(on_flag, "on_checkin_flagged")
     saved = await check_in(fake, world.you, "I want to kill myself tonight", "1")
-    await fake.wait_until(lambda: flagged or None, 5, "checkin_flagged")
+    await fake.wait_until(lambda: flagged or None, HANG_GUARD, "checkin_flagged")
     ref = saved.text.split("Reference ")[1].split()[0]
     assert flagged == [(world.you.user.id, "imminent", ref)]
     told = await share(fake, saved, world.you)
@@ -435,7 +438,9 @@ async def test_retention_deletes_old_checkins_and_their_posts_daily(
     clock.advance(timedelta(days=6))
     await check_in(fake, world.you, "recent")
     purged = asyncio.ensure_future(
-        ready.wait_for("checkin_retention_done", check=lambda removed: removed > 0, timeout=5)
+        ready.wait_for(
+            "checkin_retention_done", check=lambda removed: removed > 0, timeout=HANG_GUARD
+        )
     )
     await asyncio.sleep(0)  # the listener is registered once the waiter has started
     clock.advance(timedelta(days=2))  # the first two are now 8 days old

@@ -10,7 +10,7 @@ import discord
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
-from bot.fakediscord import FakeDiscord, Guild, Overwrite, StandardGuild
+from bot.fakediscord import HANG_GUARD, FakeDiscord, Guild, Overwrite, StandardGuild
 from bot.fakediscord.state import Member
 from bot.storage import audit
 from bot.storage.guilds import get_settings, update_settings
@@ -20,7 +20,7 @@ from bot.storage.purge import guild_tables
 def _event(bot: Bridgeline, name: str, guild_id: int) -> asyncio.Task[Any]:
     """Start waiting before acting, so the event cannot be missed."""
     return asyncio.create_task(
-        bot.wait_for(name, check=lambda gid: gid == guild_id, timeout=5)  # type: ignore[arg-type]
+        bot.wait_for(name, check=lambda gid: gid == guild_id, timeout=HANG_GUARD)  # type: ignore[arg-type]
     )
 
 

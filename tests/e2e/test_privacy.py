@@ -14,7 +14,7 @@ from test_checkins import check_in, configure, post_anonymously, share
 from bot.checkins import member_data
 from bot.checkins.datarights import Member, export_member
 from bot.client import Bridgeline
-from bot.fakediscord import FakeDiscord, StandardGuild
+from bot.fakediscord import HANG_GUARD, FakeDiscord, StandardGuild
 from bot.privacy import pseudonym
 
 
@@ -89,7 +89,7 @@ async def test_forget_asks_first_then_deletes_everything_posts_included(
     assert confirm is not None
     pressed = await fake.click(confirm, "Delete everything", world.you)
     assert (await pressed.response()).type == 7
-    await fake.wait_until(lambda: True if "Done." in confirm.text else None, 5, "forget")
+    await fake.wait_until(lambda: True if "Done." in confirm.text else None, HANG_GUARD, "forget")
     assert "Everything Bridgeline kept about you in this server is deleted" in confirm.text
     for quoted in (post, report, review):  # the post and every message quoting it
         assert fake.messages_by_id[quoted.id].deleted
@@ -109,7 +109,7 @@ async def test_forget_keeps_a_moderation_block(
     confirm = (await forget.response()).message
     assert confirm is not None and "moderation block" in confirm.text
     await (await fake.click(confirm, "Delete everything", world.you)).response()
-    await fake.wait_until(lambda: True if "Done." in confirm.text else None, 5, "forget")
+    await fake.wait_until(lambda: True if "Done." in confirm.text else None, HANG_GUARD, "forget")
     told = await share(fake, await check_in(fake, world.you, "again"), world.you)
     assert "paused anonymous posting for you" in told
 
@@ -139,7 +139,7 @@ async def test_no_table_holds_an_anonymous_authors_user_id_and_logs_hold_no_text
     await check_in(fake, world.you, secret_text, "2", "a hug")
     post = await post_anonymously(fake, world, "anonymous and sad")
     await (await fake.click(post, "Reply anonymously", world.you)).modal_shown()
-    await (await fake.submit_modal({"checkin:reply": "replying to myself"}, world.you)).response()
+    await (await fake.submit_modal({"checkin:reply": "replying to myself"}, world.you)).reply()
     await (await fake.click(post, "Report", world.owner)).response()
     flagged = await check_in(fake, world.you, "I want to kill myself tonight", "1")
     await fake.wait_for_message(world.mod_alerts, lambda m: "alert" in m.text.lower())

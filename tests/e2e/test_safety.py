@@ -11,7 +11,7 @@ import discord
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
-from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
+from bot.fakediscord import HANG_GUARD, FakeDiscord, FakeMessage, StandardGuild, run_bot
 from bot.safety_service import alerts
 from bot.safety_service.alerts import Alert
 from bot.storage.guilds import update_settings
@@ -257,7 +257,9 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
     assert f"<@{world.you.user.id}>" in told.text and told.mentions == []
     assert (await alerts.get_alert(bot.db, alert.id)).revealed  # type: ignore[union-attr]
     await fake.wait_until(
-        lambda: True if "Author asked for contact" in alert_post.text else None, 5, "alert edit"
+        lambda: True if "Author asked for contact" in alert_post.text else None,
+        HANG_GUARD,
+        "alert edit",
     )
     twice = await fake.click(private, "Ask a moderator to reach out", world.you)
     assert "already asked" in (await twice.followups(1))[0].text

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.fakediscord import FakeDiscord, StandardGuild
+from bot.fakediscord import HANG_GUARD, FakeDiscord, StandardGuild
 
 SEND = "POST /channels/{channel_id}/messages"
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
@@ -35,7 +35,7 @@ async def test_persistent_server_error_gives_up(
 ) -> None:
     fake.faults.server_error(SEND, status=500, times=None)
     await fake.send_message(world.general, world.you, "!hello")
-    await fake.wait_until(lambda: bot.errors or None, 5, "bot error")
+    await fake.wait_until(lambda: bot.errors or None, HANG_GUARD, "bot error")
     assert isinstance(bot.errors[0], discord.DiscordServerError)
     assert attempts(fake, SEND) == [500] * 5
 
@@ -45,12 +45,12 @@ async def test_missing_permissions_fault_and_real_permissions(
 ) -> None:
     fake.faults.missing_permissions(SEND)
     await fake.send_message(world.general, world.you, "!hello")
-    await fake.wait_until(lambda: bot.errors or None, 5, "bot error")
+    await fake.wait_until(lambda: bot.errors or None, HANG_GUARD, "bot error")
     assert isinstance(bot.errors[0], discord.Forbidden) and bot.errors[0].code == 50013
     no_send = discord.Permissions(send_messages=True)
     await fake.set_overwrite(world.general, fake.bot_user, deny=no_send)
     await fake.send_message(world.general, world.you, "!hello")
-    await fake.wait_until(lambda: bot.errors[1:] or None, 5, "second bot error")
+    await fake.wait_until(lambda: bot.errors[1:] or None, HANG_GUARD, "second bot error")
     assert bot.errors[1].code == 50013
     assert attempts(fake, SEND) == [403, 403]
 
@@ -59,7 +59,7 @@ async def test_unknown_channel_after_delete(
     fake: FakeDiscord, world: StandardGuild, bot: Any
 ) -> None:
     stale = bot.get_channel(world.daily_prompt.id)
-    deleted = bot.wait_for("guild_channel_delete", timeout=5)
+    deleted = bot.wait_for("guild_channel_delete", timeout=HANG_GUARD)
     await fake.delete_channel(world.daily_prompt)
     await deleted
     try:
@@ -72,7 +72,7 @@ async def test_unknown_channel_after_delete(
 async def test_deadline_exceeded(fake: FakeDiscord, world: StandardGuild, bot: Any) -> None:
     fake.faults.deadline_exceeded = True
     inter = await fake.slash("ping", user=world.you, channel=world.general)
-    await fake.wait_until(lambda: bot.errors or None, 5, "bot error")
+    await fake.wait_until(lambda: bot.errors or None, HANG_GUARD, "bot error")
     assert isinstance(bot.errors[0], discord.NotFound) and bot.errors[0].code == 10062
     assert inter.callbacks == [] and attempts(fake, CALLBACK) == [404]
 
@@ -82,7 +82,7 @@ async def test_double_acknowledgement_fault(
 ) -> None:
     fake.faults.add(CALLBACK, 400, 40060)
     await fake.slash("ping", user=world.you, channel=world.general)
-    await fake.wait_until(lambda: bot.errors or None, 5, "bot error")
+    await fake.wait_until(lambda: bot.errors or None, HANG_GUARD, "bot error")
     assert isinstance(bot.errors[0], discord.HTTPException) and bot.errors[0].code == 40060
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+from bot.fakediscord import HANG_GUARD, FakeDiscord, StandardGuild, run_bot
 
 
 async def test_on_message_reply_and_channel_as_a_person_sees_it(
@@ -31,7 +31,7 @@ async def test_wait_for_message_ignores_older_answers(
 
 async def test_history_and_edits(fake: FakeDiscord, world: StandardGuild, bot: Any) -> None:
     original = await fake.send_message(world.general, world.you, "first")
-    edited = bot.wait_for("message_edit", timeout=5)
+    edited = bot.wait_for("message_edit", timeout=HANG_GUARD)
     await fake.edit_message(original, "first, edited")
     before, after = await edited
     assert (before.content, after.content) == ("first", "first, edited")
@@ -54,29 +54,29 @@ async def test_threads_from_message_and_private(
 
 async def test_bot_reaction(fake: FakeDiscord, world: StandardGuild, bot: Any) -> None:
     msg = await fake.send_message(world.general, world.you, "!react")
-    await fake.wait_until(lambda: msg.reactions or None, 5, "reaction")
+    await fake.wait_until(lambda: msg.reactions or None, HANG_GUARD, "reaction")
     assert msg.reactions == {"\N{WHITE HEAVY CHECK MARK}": {fake.bot_user.id}}
 
 
 async def test_guild_join_leave_and_channel_delete(
     fake: FakeDiscord, world: StandardGuild, bot: Any
 ) -> None:
-    joined = bot.wait_for("guild_join", timeout=5)
+    joined = bot.wait_for("guild_join", timeout=HANG_GUARD)
     guild = await fake.add_guild("Second")
     assert (await joined).id == guild.id
-    created = bot.wait_for("guild_channel_create", timeout=5)
+    created = bot.wait_for("guild_channel_create", timeout=HANG_GUARD)
     chan = await fake.add_channel(guild, "new-room")
     assert (await created).name == "new-room"
-    deleted = bot.wait_for("guild_channel_delete", timeout=5)
+    deleted = bot.wait_for("guild_channel_delete", timeout=HANG_GUARD)
     await fake.delete_channel(chan)
     assert (await deleted).id == chan.id and bot.get_channel(chan.id) is None
-    removed = bot.wait_for("guild_remove", timeout=5)
+    removed = bot.wait_for("guild_remove", timeout=HANG_GUARD)
     await fake.remove_bot(guild)
     assert (await removed).id == guild.id and bot.get_guild(guild.id) is None
 
 
 async def test_member_join_is_seen(fake: FakeDiscord, world: StandardGuild, bot: Any) -> None:
-    joined = bot.wait_for("member_join", timeout=5)
+    joined = bot.wait_for("member_join", timeout=HANG_GUARD)
     newcomer = await fake.add_member(world.guild, "newcomer")
     assert (await joined).id == newcomer.id
 
@@ -85,10 +85,10 @@ async def test_without_message_content_intent_content_is_empty(
     fake: FakeDiscord, world: StandardGuild, make_bot: Any
 ) -> None:
     async with run_bot(make_bot(message_content=False), fake) as bot:
-        seen = bot.wait_for("message", timeout=5)
+        seen = bot.wait_for("message", timeout=HANG_GUARD)
         await fake.send_message(world.general, world.you, "!hello")
         assert (await seen).content == ""
-        seen = bot.wait_for("message", timeout=5)
+        seen = bot.wait_for("message", timeout=HANG_GUARD)
         await fake.send_message(world.general, world.you, f"{fake.bot_user.mention} hi")
         assert (await seen).content.endswith(" hi")
 
@@ -106,7 +106,7 @@ async def test_privileged_intent_not_granted_fails_login(make_bot: Any) -> None:
 async def test_purge_uses_bulk_delete(fake: FakeDiscord, world: StandardGuild, bot: Any) -> None:
     await fake.send_message(world.check_ins, world.you, "one")
     await fake.send_message(world.check_ins, world.you, "two")
-    gone = bot.wait_for("bulk_message_delete", timeout=5)
+    gone = bot.wait_for("bulk_message_delete", timeout=HANG_GUARD)
     await fake.send_message(world.check_ins, world.mod, "!purge")
     assert len(await gone) == 3
     assert fake.messages(world.check_ins) == []
@@ -125,7 +125,7 @@ async def test_guild_fetches_timeout_and_member_leaving(
     member = await guild.fetch_member(world.you.id)
     await member.timeout(datetime.timedelta(minutes=10))
     assert world.you.timeout_until is not None
-    left = bot.wait_for("member_remove", timeout=5)
+    left = bot.wait_for("member_remove", timeout=HANG_GUARD)
     await fake.remove_member(world.you)
     assert (await left).id == world.you.id
 
@@ -156,16 +156,16 @@ async def test_invite_is_a_join_not_an_outage_ending(
         seen.append("available")
 
     bot.add_listener(on_guild_available)
-    joined = bot.wait_for("guild_join", timeout=5)
+    joined = bot.wait_for("guild_join", timeout=HANG_GUARD)
     guild = await fake.add_guild("Invited")
     assert (await joined).id == guild.id
     assert fake.gateway.session is not None
     sent = [p["d"] for p in fake.gateway.session.buffer if p["t"] == "GUILD_CREATE"]
     assert "unavailable" not in sent[-1] and sent[-1]["id"] == str(guild.id)
-    removed = bot.wait_for("guild_remove", timeout=5)
+    removed = bot.wait_for("guild_remove", timeout=HANG_GUARD)
     await fake.remove_bot(guild)
     await removed
-    rejoined = bot.wait_for("guild_join", timeout=5)
+    rejoined = bot.wait_for("guild_join", timeout=HANG_GUARD)
     await fake.add_bot_to_guild(guild)
     assert (await rejoined).id == guild.id
     assert seen == []

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.fakediscord import FakeDiscord, StandardGuild
+from bot.fakediscord import HANG_GUARD, FakeDiscord, StandardGuild
 from bot.fakediscord import spec as fake_spec
 from bot.fakediscord.make_spec_subset import DEFAULT_SPEC, SUBSET_KEYS, build_subset
 
@@ -43,7 +43,7 @@ async def test_too_long_content_fails_with_path(
     fake: FakeDiscord, world: StandardGuild, bot: Any
 ) -> None:
     inter = await fake.slash("long", {"size": 2001}, world.you, world.general)
-    await fake.wait_until(lambda: bot.errors or None, 5, "bot error")
+    await fake.wait_until(lambda: bot.errors or None, HANG_GUARD, "bot error")
     assert bot.errors[0].status == 400 and bot.errors[0].code == 50035
     assert "data.content" in str(bot.errors[0])
     assert inter.callbacks == []
