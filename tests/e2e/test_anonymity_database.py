@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from test_checkins import share
+
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, FakeMessage, Member, StandardGuild
@@ -188,7 +190,7 @@ class Session:
 
     async def share(self, who: Member, saved: FakeMessage) -> str:
         self.tick()
-        return (await (await self.fake.click(saved, "Post anonymously", who)).response()).text
+        return await share(self.fake, saved, who)
 
     async def post(self, who: Member, text: str) -> FakeMessage:
         _, saved = await self.check_in(who, text)

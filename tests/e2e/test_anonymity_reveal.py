@@ -15,6 +15,8 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from test_checkins import share
+
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
@@ -32,13 +34,9 @@ async def check_in(fake: FakeDiscord, who: Any, text: str, mood: str = "3") -> t
     return submitted, saved
 
 
-async def share(fake: FakeDiscord, who: Any, saved: FakeMessage) -> str:
-    return (await (await fake.click(saved, "Post anonymously", who)).response()).text
-
-
 async def post(fake: FakeDiscord, world: StandardGuild, who: Any, text: str) -> FakeMessage:
     _, saved = await check_in(fake, who, text)
-    assert "appear anonymously" in await share(fake, who, saved)
+    assert "appear anonymously" in await share(fake, saved, who)
     return await fake.wait_for_message(world.check_ins, lambda m: text in m.text)
 
 
@@ -70,7 +68,7 @@ async def test_a_reveal_exposes_the_one_checkin_and_no_other_post(
 
     submitted, saved = await check_in(fake, you, IMMINENT, "1")
     private = (await submitted.followups(1))[0]
-    assert "a moderator will look at it" in await share(fake, you, saved)
+    assert "a moderator will look at it" in await share(fake, saved, you)
     review = next(m for m in fake.messages(world.mod_alerts) if "kill myself" in m.text)
     (revealed_label,) = LABEL.findall(review.text)
     reveal = await fake.click(private, "Ask a moderator to reach out", you)
@@ -93,7 +91,7 @@ async def test_a_reveal_exposes_the_one_checkin_and_no_other_post(
         await fake.context_menu("Block anonymous author", flagged_post, world.mod)
     ).response()
     assert revealed_label in blocked.text and LABEL.findall(blocked.text) == [revealed_label] * 2
-    refused = await share(fake, you, (await check_in(fake, you, "one more"))[1])
+    refused = await share(fake, (await check_in(fake, you, "one more"))[1], you)
     assert "paused anonymous posting for you" in refused  # the block works, by pseudonym
 
     # Labels: one per post, as every moderator-visible message shows them.
