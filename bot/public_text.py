@@ -10,7 +10,7 @@ invisible characters, zalgo collapsed, line breaks and spaces tidied), then, in 
    (``discord。gg``), and backslashes and the markdown characters ``* _ ~ | ` `` are ignored
    (``discord\\.gg``, ``discord.gg/**code**``); spaces, ``[.]`` and "dot" around the dot are
    allowed; ``discord.gg``, ``.io/.me/.li``, ``dsc.gg``, ``discord(app).com/invite/`` and
-   ``/invite?code=`` on any subdomain (www., ptb., canary.).
+   ``/invite?code=`` (also on www., ptb. and canary.).
 2. Markdown: a masked link ``[text](url)`` shows its address as ``text (url)``; then every
    ``[`` that could still open one (any ``[`` before the last ``](``: nested brackets, titles,
    line breaks) is escaped, so none survives. Headings (``#``-``###``) and subtext (``-#``)
