@@ -10,7 +10,7 @@ invisible characters, zalgo collapsed, line breaks and spaces tidied), then, in 
    (``discord。gg``), and backslashes and the markdown characters ``* _ ~ | ` `` are ignored
    (``discord\\.gg``, ``discord.gg/**code**``); spaces, ``[.]`` and "dot" around the dot are
    allowed; ``discord.gg``, ``.io/.me/.li``, ``dsc.gg``, ``discord(app).com/invite/`` and
-   ``/invite?code=`` on any subdomain (www., ptb., canary.).
+   ``/invite?code=`` (also on www., ptb. and canary.).
 2. Markdown: a masked link ``[text](url)`` shows its address as ``text (url)``; then every
    ``[`` that could still open one (any ``[`` before the last ``](``: nested brackets, titles,
    line breaks) is escaped, so none survives. Headings (``#``-``###``) and subtext (``-#``)
@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.privacy import clean_text
 
@@ -44,12 +45,18 @@ _IGNORED = frozenset("*_~|`")
 _PERCENT = re.compile(r"%([0-7][0-9a-fA-F])")
 _DOT = r"\s*(?:\.|\[\.\]|\(\.\)|\bdot\b)\s*"
 _SLASH = r"\s*/+\s*"
+# Only Discord's own subdomains: an open-ended (?:[a-z0-9-]+\.)* was quadratic on "a.a.a...".
 _INVITE = re.compile(
-    r"(?:https?:/+)?(?:[a-z0-9-]+\.)*"
+    rf"(?:https?:/+)?(?:(?:www|ptb|canary){_DOT})?"
     rf"(?:discord(?:app)?{_DOT}com{_SLASH}invite(?:{_SLASH}|\s*\?(?:[^\s&=]*=[^\s&]*&)*code=)"
     rf"|discord{_DOT}(?:gg|io|me|li){_SLASH}|dsc{_DOT}gg{_SLASH})"
     r"[a-z0-9-]+"
 )
+
+
+@lru_cache(maxsize=4096)
+def _nfkc(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch).casefold()
 
 
 def _canonical(text: str, backslash: str) -> tuple[str, list[int], list[int]]:
@@ -69,7 +76,7 @@ def _canonical(text: str, backslash: str) -> tuple[str, list[int], list[int]]:
         elif ch.isascii():
             folded = ch.lower()
         else:
-            folded = unicodedata.normalize("NFKC", ch).casefold()
+            folded = _nfkc(ch)
         folded = "".join(
             backslash if c == "\\" else "" if c in _IGNORED else _DOTS.get(c, c) for c in folded
         )
@@ -107,7 +114,7 @@ def strip_invites(text: str) -> tuple[str, int]:
 # --- markdown ----------------------------------------------------------------------------------
 
 _MASKED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]*)>?(?:\s+\"[^\"\n]*\")?\s*\)")
-_LINE_PREFIX = r"(?:[ \t]*(?:>>>|>|[-*+]|\d{1,9}[.)])[ \t]+)*[ \t]*"
+_LINE_PREFIX = r"[ \t]*(?:(?:>>>|>|[-*+]|\d{1,9}[.)])[ \t]+)*"  # rounds start with a marker: linear
 _HEADING = re.compile(rf"^({_LINE_PREFIX})(#{{1,6}}|-#)(?=[ \t])", re.MULTILINE)
 _OPEN_BRACKET = re.compile(r"(\\*)\[")
 

@@ -10,6 +10,7 @@ IDNA dots). Property tests feed generated markdown built from the tricky pieces.
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 import urllib.parse
 
@@ -268,3 +269,16 @@ def test_sanitising_twice_changes_nothing_that_matters(text: str) -> None:
     once = sanitize_public(text).text
     assert survivors(sanitize_public(once).text) == []
     assert sanitize_public(once).invites_removed == 0
+
+
+@pytest.mark.parametrize("unit", ["a.", "discord.", "www.", "-  ", ">  ", "[a](", "ｄ", "</"])
+def test_sanitising_a_long_adversarial_post_stays_fast(unit: str) -> None:
+    """CPU time, best of 3, against a generous bound (about 7 ms measured; an open-ended
+    subdomain repeat once made "discord." * 500 take 350 ms). bench/public_text.py."""
+    text = (unit * 4000)[:4000]
+    best = float("inf")
+    for _ in range(3):
+        start = time.thread_time()
+        sanitize_public(text)
+        best = min(best, time.thread_time() - start)
+    assert best < 0.05, f"{best * 1000:.0f} ms"
