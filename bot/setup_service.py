@@ -45,6 +45,7 @@ class ChannelPurpose:
     label: str
     required: tuple[str, ...]
     why: str  # what does not happen while no channel is chosen
+    private: bool = False  # only moderators should be able to read it
 
 
 # Anonymous posts and alerts are the bot's own messages: deleting them needs no Manage Messages,
@@ -57,6 +58,7 @@ ALERTS = ChannelPurpose(
     "Alerts channel",
     POSTING,
     "moderator alerts go to the server owner by DM until it is set",
+    private=True,
 )
 DAILY_PROMPT = ChannelPurpose(
     "daily_prompt",
@@ -76,10 +78,11 @@ class ChannelCheck:
     channel_id: int | None
     status: CheckStatus
     missing: tuple[str, ...] = ()
+    public: bool = False  # a moderators-only channel that @everyone can read
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status == "ok" and not self.public
 
 
 def missing_permissions(granted: discord.Permissions, required: Iterable[str]) -> tuple[str, ...]:
@@ -109,10 +112,13 @@ async def channel_targets(db: Database, settings: GuildSettings) -> list[Target]
 
 
 def check_channels(
-    targets: Iterable[Target], permissions_in: Callable[[int], discord.Permissions | None]
+    targets: Iterable[Target],
+    permissions_in: Callable[[int], discord.Permissions | None],
+    public: Callable[[int], bool] = lambda _: False,
 ) -> list[ChannelCheck]:
     """`permissions_in(channel_id)` gives the bot's permissions there, or None when the channel
-    is gone or is not a text channel."""
+    is gone or is not a text channel; `public(channel_id)` says whether @everyone can read it
+    (reported only for channels meant for moderators)."""
     checks: list[ChannelCheck] = []
     for purpose, channel_id in targets:
         if channel_id is None:
@@ -123,7 +129,9 @@ def check_channels(
             checks.append(ChannelCheck(purpose, channel_id, "not_found"))
             continue
         missing = missing_permissions(granted, purpose.required)
-        checks.append(ChannelCheck(purpose, channel_id, "missing" if missing else "ok", missing))
+        status: CheckStatus = "missing" if missing else "ok"
+        exposed = purpose.private and public(channel_id)
+        checks.append(ChannelCheck(purpose, channel_id, status, missing, public=exposed))
     return checks
 
 
@@ -136,6 +144,19 @@ def bot_permissions_in(guild: discord.Guild) -> Callable[[int], discord.Permissi
         if not isinstance(channel, discord.TextChannel) or me is None:
             return None
         return channel.permissions_for(me)
+
+    return lookup
+
+
+def everyone_can_read(guild: discord.Guild) -> Callable[[int], bool]:
+    """Whether @everyone may view a channel (its overwrites included); unknown channels: False,
+    they are reported as not found anyway."""
+
+    def lookup(channel_id: int) -> bool:
+        channel = guild.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return False
+        return channel.permissions_for(guild.default_role).view_channel
 
     return lookup
 

@@ -61,6 +61,16 @@ def test_check_channels_reports_each_state() -> None:
     assert checks[1].ok
 
 
+def test_only_a_moderators_channel_is_flagged_when_everyone_can_read_it() -> None:
+    settings = GuildSettings(guild_id=G1, alerts_channel_id=5, checkin_channel_id=6)
+    full = discord.Permissions.all()
+    checks = svc.check_channels(svc.settings_targets(settings), lambda _: full, lambda _: True)
+    assert [(c.purpose, c.status, c.public, c.ok) for c in checks] == [
+        (svc.CHECKINS, "ok", False, True),
+        (svc.ALERTS, "ok", True, False),
+    ]
+
+
 async def test_daily_prompt_channel_is_checked_with_threads_when_used(db: Database) -> None:
     settings = GuildSettings(guild_id=G1)
     assert (await svc.channel_targets(db, settings))[-1] == (svc.DAILY_PROMPT, None)

@@ -17,7 +17,7 @@ from bot.errors import NotPermitted, UserFacingError
 from bot.setup_service import COMMON_TIMEZONES, SAFETY_MODE_LABELS
 from bot.storage.guilds import SAFETY_MODES, GuildSettings
 from bot.ui.embeds import clip
-from bot.ui.setup_embeds import wizard_embed
+from bot.ui.setup_embeds import public_alerts_embed, wizard_embed
 from bot.ui.views import InvokerOnlyView
 
 MAX_OPTIONS = 25
@@ -97,7 +97,9 @@ class _Button(discord.ui.Button["SetupWizard"]):
         style: discord.ButtonStyle,
         action: Callable[[discord.Interaction], Awaitable[None]],
     ) -> None:
-        super().__init__(label=label, style=style, custom_id=f"setup:{label.lower()}", row=4)
+        super().__init__(
+            label=label, style=style, custom_id=f"setup:{label.lower().replace(' ', '-')}", row=4
+        )
         self.action = action
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -138,11 +140,15 @@ class SetupWizard(InvokerOnlyView):
         settings: GuildSettings,
         regions: Sequence[Region],
         on_finish: Finish,
+        *,
+        is_public: Callable[[int], bool] = lambda _: False,
     ) -> None:
         super().__init__(owner_id, timeout=900)
         self.guild = guild
         self.regions = regions
         self.on_finish = on_finish
+        self.is_public = is_public
+        self.public_confirmed: int | None = None  # the public alerts channel accepted
         self.choices: dict[str, Any] = {
             "checkin_channel_id": settings.checkin_channel_id,
             "alerts_channel_id": settings.alerts_channel_id,
@@ -175,13 +181,16 @@ class SetupWizard(InvokerOnlyView):
                 _StringChoice("region", "Region", region_options(self.regions, c["region"]))
             )
             self.add_item(_Button("Next", discord.ButtonStyle.primary, self._next))
-        else:
+        elif step == 2:
             self.add_item(_StringChoice("timezone", "Timezone", timezone_options(c["timezone"])))
             self.add_item(
                 _StringChoice("safety_mode", "Safety replies", safety_options(c["safety_mode"]))
             )
             self.add_item(_Button("Back", discord.ButtonStyle.secondary, self._back))
             self.add_item(_Button("Finish", discord.ButtonStyle.success, self._finish))
+        else:  # 3: confirm an alerts channel that @everyone can read
+            self.add_item(_Button("Back", discord.ButtonStyle.secondary, self._back))
+            self.add_item(_Button("Use it anyway", discord.ButtonStyle.danger, self._accept))
         self.add_item(_Button("Cancel", discord.ButtonStyle.secondary, self._cancel))
 
     def _channel(self, channel_id: int | None) -> str | None:
@@ -193,6 +202,8 @@ class SetupWizard(InvokerOnlyView):
         return f"@{role.name}" if role else None
 
     def embed(self) -> discord.Embed:
+        if self.step == 3:
+            return public_alerts_embed(self.choices["alerts_channel_id"])
         return wizard_embed(self.step, self.guild.name)
 
     async def _next(self, interaction: discord.Interaction) -> None:
@@ -209,8 +220,17 @@ class SetupWizard(InvokerOnlyView):
             content="Setup cancelled. Nothing was changed.", embed=None, view=None
         )
 
+    async def _accept(self, interaction: discord.Interaction) -> None:
+        self.public_confirmed = self.choices["alerts_channel_id"]
+        await self._finish(interaction)
+
     async def _finish(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MANAGER):
             raise NotPermitted(REFUSALS[Level.MANAGER])
+        alerts = self.choices["alerts_channel_id"]
+        if alerts and self.is_public(alerts) and self.public_confirmed != alerts:
+            self.show_step(3)
+            await interaction.response.edit_message(embed=self.embed(), view=self)
+            return
         self.stop()
         await self.on_finish(interaction, dict(self.choices))

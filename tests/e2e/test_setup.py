@@ -196,7 +196,12 @@ async def test_missing_permissions_are_named_per_channel(
 
     hidden = discord.Permissions(view_channel=True).value
     secret = await fake.add_channel(
-        world.guild, "secret", overwrites=[Overwrite(bot_role.id, 0, deny=hidden)]
+        world.guild,
+        "secret",
+        overwrites=[
+            Overwrite(bot_role.id, 0, deny=hidden),
+            Overwrite(world.guild.id, 0, deny=hidden),
+        ],
     )
     reply = await _ephemeral(fake, "setup alerts-channel", {"channel": secret}, world.owner)
     assert f"<#{secret.id}>: I'm missing **View Channel, Send Messages" in reply.text
@@ -285,3 +290,47 @@ async def test_owner_syncs_commands(
     refused = await fake.slash("admin sync", None, world.owner, world.general)
     assert "bot's owner only" in (await refused.response()).text
     assert puts() == before + 1
+
+
+async def test_a_public_alerts_channel_needs_confirmation_and_stays_flagged(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    owner, gid = world.owner, world.guild.id
+    asked = await _ephemeral(fake, "setup alerts-channel", {"channel": world.general}, owner)
+    assert "Everyone can read that channel" in asked.text and "never scanned" in asked.text
+    assert (await get_settings(bot.db, gid)).alerts_channel_id is None  # not before an answer
+    await (await fake.click(asked, "Cancel", owner)).response()
+    assert "Nothing was changed" in asked.text
+    assert (await get_settings(bot.db, gid)).alerts_channel_id is None
+
+    asked = await _ephemeral(fake, "setup alerts-channel", {"channel": world.general}, owner)
+    await (await fake.click(asked, "Use it anyway", owner)).response()
+    assert "Saved" in asked.text and "Not private" in asked.text and asked.components == []
+    assert (await get_settings(bot.db, gid)).alerts_channel_id == world.general.id
+    actions = [e.action for e in await audit.recent(bot.db, gid)]
+    assert "setup.alerts_channel_public" in actions
+    show = await _ephemeral(fake, "setup show", None, owner)
+    assert f"⚠️ **Alerts channel** <#{world.general.id}>" in show.text
+
+    private = await _ephemeral(fake, "setup alerts-channel", {"channel": world.mod_alerts}, owner)
+    assert "Saved" in private.text and "Not private" not in private.text
+    assert f"✅ **Alerts channel** <#{world.mod_alerts.id}>" in private.text
+    assert "never scanned for safety concerns" in private.text
+
+
+async def test_wizard_asks_before_a_public_alerts_channel(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    await fake.select(shown, "setup:alerts_channel_id", [world.general], world.owner)
+    await (await fake.click(shown, "Next", world.owner)).response()
+    await (await fake.click(shown, "Finish", world.owner)).response()
+    assert "Everyone can read that channel" in shown.text
+    assert (await get_settings(bot.db, world.guild.id)).alerts_channel_id is None
+    await (await fake.click(shown, "Back", world.owner)).response()
+    assert "Step 1 of 2" in shown.text
+    await (await fake.click(shown, "Next", world.owner)).response()
+    await (await fake.click(shown, "Finish", world.owner)).response()
+    await (await fake.click(shown, "Use it anyway", world.owner)).response()
+    assert "Bridgeline is set up" in shown.text and "Not private" in shown.text
+    assert (await get_settings(bot.db, world.guild.id)).alerts_channel_id == world.general.id
