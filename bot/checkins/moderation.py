@@ -20,7 +20,7 @@ from bot.checks import Level, has_level
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
 from bot.notify import notify_moderators
-from bot.privacy import short_label
+from bot.privacy import sanitize_public, short_label
 from bot.storage import audit
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import report_embed, review_done_embed
@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 NOT_A_POST = "That message isn't an anonymous check-in post (or it was already removed)."
 FOR_MODERATORS = "This is for moderators (the server's moderator role or Manage Messages)."
 GONE = "That anonymous post no longer exists."
+OWN_POST = (
+    "That's your own post, so there's nothing to report, and nobody was told. "
+    "`/checkin delete` takes it down."
+)
 #: Statuses of a post visible in the channel ('sending': posted, confirmation in progress).
 LIVE: tuple[PostStatus, ...] = ("sending", "posted")
 _REPLY_ID = re.compile(r"bl:checkins:reply:(\d+)")
@@ -169,20 +173,26 @@ async def review(interaction: discord.Interaction, post_id: int, *, approve: boo
                            "Your check-in is still saved privately.")  # fmt: skip
 
 
-async def report(interaction: discord.Interaction, post_id: int, view: discord.ui.View) -> str:
-    """A member tells moderators about a post; neither side learns the other's identity."""
+async def report(
+    interaction: discord.Interaction, post_id: int, view: discord.ui.View, *, reason: str = ""
+) -> str:
+    """A member tells moderators about a post; neither side learns the other's identity. An
+    author reporting their own post is answered privately and nothing is sent or stored."""
     author = author_of(interaction)
     bot, guild = author.bot, author.guild
     post = await _post_for(bot, guild.id, post_id)
     if post.status not in LIVE:
         return "Thanks. That post has already been taken down."
+    if post.pseudonym == author.pseudonym:
+        return OWN_POST
     if not await repo.add_report(bot.db, post, author.pseudonym, bot.clock.now()):
         return "You already reported this post. Moderators have been told."
     jump = None
     message_id = post.message_id or (interaction.message.id if interaction.message else None)
     if message_id:
         jump = f"https://discord.com/channels/{guild.id}/{post.channel_id}/{message_id}"
-    embed = report_embed(post, short_label(post.pseudonym), jump)
+    given = sanitize_public(reason).text.strip() if reason.strip() else None
+    embed = report_embed(post, short_label(post.pseudonym), jump, given)
     sent = await notify_moderators(bot.db, guild, embed=embed, view=view, owner_fallback=False)
     if sent is None:
         return "Thanks. I couldn't reach the moderators right now; your report is recorded."

@@ -284,6 +284,14 @@ async def add_report(db: Database, post: AnonPost, reporter_pseudonym: str, now:
         return cursor.rowcount == 1
 
 
+async def has_report(db: Database, post_id: int, reporter_pseudonym: str) -> bool:
+    found = await db.fetchval(
+        "SELECT 1 FROM anon_reports WHERE post_id = ? AND pseudonym = ?",
+        (post_id, reporter_pseudonym),
+    )
+    return bool(found)
+
+
 async def set_report_alert(
     db: Database, post_id: int, reporter_pseudonym: str, channel_id: int, message_id: int
 ) -> None:

@@ -96,8 +96,15 @@ def review_done_embed(post: AnonPost, label: str, verdict: str, moderator: str) 
     )
 
 
-def report_embed(post: AnonPost, label: str, jump_url: str | None) -> discord.Embed:
+REPORT_HANDLED = "Handled"
+
+
+def report_embed(
+    post: AnonPost, label: str, jump_url: str | None, reason: str | None = None
+) -> discord.Embed:
     fields = [("Author", f"`{label}` (anonymous)")]
+    if reason:
+        fields.append(("Reason given", clip(reason, 1000)))
     if jump_url:
         fields.append(("Post", jump_url))
     return build_embed(
@@ -108,6 +115,27 @@ def report_embed(post: AnonPost, label: str, jump_url: str | None) -> discord.Em
         footer="The reporter is not named. Remove the post or block its author below; "
         "neither tells you who wrote it.",
     )
+
+
+def report_handled_embed(
+    shown: discord.Embed, handled: Sequence[str], *, removed: bool
+) -> discord.Embed:
+    """A report alert as posted, with who handled it; a removed post loses its dead link."""
+    embed = shown.copy()
+    kept = [
+        (f.name, f.value)
+        for f in shown.fields
+        if f.name != REPORT_HANDLED and not (removed and f.name == "Post")
+    ]
+    embed.clear_fields()
+    for name, value in kept:
+        embed.add_field(name=name, value=value, inline=False)
+    if handled:
+        embed.add_field(name=REPORT_HANDLED, value=clip("\n".join(handled), 1024), inline=False)
+    if removed:
+        embed.title = "A reported anonymous post was removed"
+        embed.colour = Tone.NEUTRAL.value
+    return embed
 
 
 def _entry_line(checkin: CheckIn, post: AnonPost | None, tz: ZoneInfo) -> tuple[str, str]:

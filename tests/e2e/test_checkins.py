@@ -75,6 +75,26 @@ def on_post_sent(bot: Bridgeline) -> asyncio.Event:
     return sent
 
 
+async def report(
+    fake: FakeDiscord, world: StandardGuild, post: FakeMessage, user: Any, reason: str
+) -> FakeMessage:
+    """Report, fill in the optional reason; returns the moderators' alert."""
+    await (await fake.click(post, "Report", user)).modal_shown()
+    told = await (await fake.submit_modal({"checkin:report_reason": reason}, user)).response()
+    assert told.ephemeral and "your name was not shared" in told.text
+    return await fake.wait_for_message(world.mod_alerts, lambda m: "was reported" in m.text)
+
+
+async def confirm(fake: FakeDiscord, source: FakeMessage, action: str, user: Any) -> str:
+    """A Remove/Block button on `source` (or a context menu, given its interaction's reply):
+    press it, then confirm; returns what the moderator is told."""
+    asked = await (await fake.click(source, action, user)).response()
+    assert asked.ephemeral and asked.message is not None and "?" in asked.text
+    done = await (await fake.click(asked.message, action, user)).response()
+    assert done.type == 7
+    return asked.message.text
+
+
 def bot_posts(fake: FakeDiscord, world: StandardGuild) -> list[FakeMessage]:
     return [m for m in fake.messages(world.check_ins) if m.author is fake.bot_user]
 
@@ -141,17 +161,14 @@ async def test_reply_anonymously_keeps_the_days_tag_and_report_names_nobody(
     assert reply.embeds[0]["title"].split(" · ")[1] == post.embeds[0]["title"].split(" · ")[1]
     assert f"/{world.check_ins.id}/{post.id})" in reply.embeds[0]["description"]  # jump link
 
-    report = await (await fake.click(post, "Report", world.owner)).response()
-    assert report.ephemeral and "your name was not shared" in report.text
-    alert = await fake.wait_for_message(world.mod_alerts, lambda m: "was reported" in m.text)
+    alert = await report(fake, world, post, world.owner, "")
     label = short_label(pseudonym(ready.settings.secret, world.guild.id, world.you.user.id))
-    assert label in alert.text
+    assert label in alert.text and "Reason given" not in alert.text
     for member in (world.owner, world.you):  # neither the reporter nor the author is named
         assert str(member.user.id) not in alert.text
     again = await (await fake.click(post, "Report", world.owner)).response()
-    assert "already reported" in again.text
-    removed = await (await fake.click(alert, "Remove post", world.mod)).response()
-    assert "Removed" in removed.text
+    assert again.type == 4 and "already reported" in again.text  # no second form
+    await confirm(fake, alert, "Remove post", world.mod)
     assert fake.messages_by_id[post.id].deleted
 
 
@@ -239,16 +256,27 @@ async def test_moderators_remove_and_block_without_learning_who_posted(
     assert "for moderators" in (await denied.response()).text
     assert not fake.messages_by_id[first.id].deleted
 
-    removed = await (await fake.context_menu("Remove anonymous post", first, world.mod)).response()
+    asked = await (await fake.context_menu("Remove anonymous post", first, world.mod)).response()
     label = short_label(pseudonym(ready.settings.secret, world.guild.id, world.you.user.id))
-    assert removed.ephemeral and label in removed.text
-    assert str(world.you.user.id) not in removed.text
+    assert (
+        asked.ephemeral
+        and asked.message is not None
+        and "Remove this anonymous post" in (asked.text)
+    )
+    await (await fake.click(asked.message, "Cancel", world.mod)).response()
+    assert not fake.messages_by_id[first.id].deleted  # nothing without confirmation
+    asked = await (await fake.context_menu("Remove anonymous post", first, world.mod)).response()
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Remove post", world.mod)).response()
+    removed = asked.message.text
+    assert label in removed and str(world.you.user.id) not in removed
     assert fake.messages_by_id[first.id].deleted
     second = await post_anonymously(fake, world, "second")
-    blocked = await (
-        await fake.context_menu("Block anonymous author", second, world.mod)
-    ).response()
-    assert label in blocked.text and str(world.you.user.id) not in blocked.text
+    asked = await (await fake.context_menu("Block anonymous author", second, world.mod)).response()
+    assert asked.message is not None and "Block `" in asked.text
+    await (await fake.click(asked.message, "Block author", world.mod)).response()
+    blocked = asked.message.text
+    assert "Blocked" in blocked and label in blocked and str(world.you.user.id) not in blocked
     actions = [(e.action, e.target) for e in await audit.recent(ready.db, world.guild.id)]
     assert ("checkins.anon_removed", label) in actions and (
         "checkins.anon_blocked",
@@ -432,3 +460,45 @@ async def test_retention_deletes_old_checkins_and_their_posts_daily(
     bodies = [r[0] for r in await ready.db.fetchall("SELECT body FROM checkins")]
     assert bodies == ["recent"]
     assert await ready.db.fetchval("SELECT COUNT(*) FROM anon_posts") == 0
+
+
+async def test_report_alerts_show_who_handled_them_and_disable_what_is_done(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    post = await post_anonymously(fake, world, "a post someone finds unkind")
+    alert = await report(fake, world, post, world.owner, "It mocks <@1> and discord.gg/x")
+    assert "Reason given" in alert.text and "It mocks" in alert.text
+    assert "discord.gg" not in alert.text  # the reason is cleaned like a post
+    assert str(world.owner.user.id) not in alert.text
+    assert [b.get("disabled", False) for b in alert.buttons] == [False, False]
+
+    # Removed through the context menu: the alert follows all the same.
+    asked = await (await fake.context_menu("Remove anonymous post", post, world.mod)).response()
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Remove post", world.mod)).response()
+    await fake.wait_until(
+        lambda: True if "Post removed by" in alert.text else None, what="alert updated"
+    )
+    assert f"Post removed by <@{world.mod.user.id}>" in alert.text
+    assert "removed" in alert.embeds[0]["title"]
+    assert [b["label"] for b in alert.buttons if b.get("disabled")] == ["Remove post"]
+
+    told = await confirm(fake, alert, "Block author", world.owner)
+    assert "Blocked" in told
+    await fake.wait_until(
+        lambda: True if "Author blocked by" in alert.text else None, what="alert updated"
+    )
+    assert f"Author blocked by <@{world.owner.user.id}>" in alert.text
+    assert all(b.get("disabled") for b in alert.buttons)
+    assert "Reason given" in alert.text  # the reporter's reason is kept
+
+
+async def test_an_author_cannot_report_their_own_post_and_nobody_hears_of_it(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    post = await post_anonymously(fake, world, "my own words")
+    before = len(fake.messages(world.mod_alerts))
+    own = await (await fake.click(post, "Report", world.you)).response()
+    assert own.type == 4 and own.ephemeral and "your own post" in own.text  # no form either
+    assert len(fake.messages(world.mod_alerts)) == before
+    assert await ready.db.fetchval("SELECT COUNT(*) FROM anon_reports") == 0
