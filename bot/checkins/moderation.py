@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import discord
 
+from bot import member_notes
 from bot.checkins import notices, repo
 from bot.checkins.flow import QUEUED_EVENT, author_of
 from bot.checkins.models import AnonPost, PostStatus
@@ -29,6 +30,17 @@ log = logging.getLogger(__name__)
 NOT_A_POST = "That message isn't an anonymous check-in post (or it was already removed)."
 FOR_MODERATORS = "This is for moderators (the server's moderator role or Manage Messages)."
 GONE = "That anonymous post no longer exists."
+REJECTED_NOTE = (
+    "A moderator didn't approve your anonymous post (“{preview}”). Your check-in is still "
+    "saved privately."
+)
+REMOVED_NOTE = (
+    "A moderator removed your anonymous post (“{preview}”). Your check-in is still saved privately."
+)
+BLOCKED_NOTE = (
+    "Moderators paused anonymous posting for you in this server, so {count} post{s} waiting "
+    "to go out won't be posted. Your check-ins are still saved privately."
+)
 OWN_POST = (
     "That's your own post, so there's nothing to report, and nobody was told. "
     "`/checkin delete` takes it down."
@@ -65,6 +77,18 @@ async def delete_message(
         log.warning("Could not delete message %s (HTTP %s)", message_id, exc.status)
         return False
     return True
+
+
+def _preview(post: AnonPost) -> str:
+    words = " ".join(post.body.split())
+    return words if len(words) <= 60 else words[:59].rstrip() + "…"
+
+
+async def tell_author(bot: Bridgeline, post: AnonPost, text: str) -> None:
+    """Privately, while their interaction still works; otherwise a note shown the next time
+    they use a command here (by pseudonym: moderators learn nothing either way)."""
+    if not await notices.tell(bot, post.id, text):
+        await member_notes.leave(bot.db, post.guild_id, post.pseudonym, text, bot.clock.now())
 
 
 async def _post_for(bot: Bridgeline, guild_id: int, post_id: int) -> AnonPost:
@@ -109,6 +133,7 @@ async def remove_post(interaction: discord.Interaction, post: AnonPost) -> str:
     label = short_label(post.pseudonym)
     await audit.record(bot.db, interaction.guild.id, interaction.user.id, "checkins.anon_removed",
                        target=label, detail=f"post {post.id}")  # fmt: skip
+    await tell_author(bot, post, REMOVED_NOTE.format(preview=_preview(post)))
     return f"Removed the anonymous post by `{label}`. Its author can still check in privately."
 
 
@@ -122,6 +147,9 @@ async def block_author(interaction: discord.Interaction, post: AnonPost) -> str:
     await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_blocked",
                        target=label, detail=f"post {post.id}")  # fmt: skip
     extra = f" {cancelled} waiting post(s) were cancelled." if cancelled else ""
+    if cancelled:
+        note = BLOCKED_NOTE.format(count=cancelled, s="" if cancelled == 1 else "s")
+        await member_notes.leave(bot.db, guild_id, post.pseudonym, note, bot.clock.now())
     return (
         f"Blocked `{label}` from posting anonymously. You still don't know who it is, and "
         f"they can still check in privately. `/checkin unblock {label}` undoes this.{extra}"
@@ -169,8 +197,7 @@ async def review(interaction: discord.Interaction, post_id: int, *, approve: boo
     if approve:
         bot.dispatch(QUEUED_EVENT)
     else:
-        await notices.tell(bot, post.id, "A moderator didn't approve your anonymous post. "
-                           "Your check-in is still saved privately.")  # fmt: skip
+        await tell_author(bot, post, REJECTED_NOTE.format(preview=_preview(post)))
 
 
 async def report(
