@@ -8,10 +8,9 @@ values and a bare database.
 from __future__ import annotations
 
 import logging
-import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import discord
@@ -226,9 +225,11 @@ def diff(before: GuildSettings, changes: Mapping[str, Any]) -> list[Change]:
 
 
 async def apply_changes(
-    db: Database, guild_id: int, actor_id: int, **changes: Any
+    db: Database, guild_id: int, actor_id: int, *, now: datetime | None = None, **changes: Any
 ) -> tuple[GuildSettings, list[Change]]:
-    """Writes only what differs and audits each change with who made it."""
+    """Writes only what differs and audits each change with who made it. The server's
+    timezone is the one source of truth: the daily prompt schedule follows it (`now`: the
+    bot's clock, to compute its next post)."""
     before = await get_settings(db, guild_id)
     changed = diff(before, changes)
     if not changed:
@@ -238,59 +239,8 @@ async def apply_changes(
         await audit.record(
             db, guild_id, actor_id, change.action, target=None, detail=change.describe()
         )
+    if any(c.setting == "timezone" for c in changed):
+        from bot.daily_prompts.schedules import set_timezone  # imported late: it imports us
+
+        await set_timezone(db, guild_id, after.timezone, now or datetime.now(UTC))
     return after, changed
-
-
-# --- timezones -------------------------------------------------------------------------------
-
-COMMON_TIMEZONES: tuple[str, ...] = (
-    "UTC",
-    "America/Los_Angeles",
-    "America/Denver",
-    "America/Chicago",
-    "America/New_York",
-    "America/Halifax",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Madrid",
-    "Europe/Athens",
-    "Africa/Johannesburg",
-    "Africa/Lagos",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Manila",
-    "Asia/Tokyo",
-    "Australia/Perth",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-)
-
-
-@lru_cache(maxsize=1)
-def all_timezones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
-
-
-def canonical_timezone(name: str) -> str | None:
-    """The IANA name matching `name` case-insensitively, or None."""
-    wanted = name.strip().replace(" ", "_").casefold()
-    return next((tz for tz in all_timezones() if tz.casefold() == wanted), None)
-
-
-def timezone_suggestions(query: str, limit: int = 25) -> list[str]:
-    """Prefix matches on the whole name or its city part first, then substring matches."""
-    needle = query.strip().replace(" ", "_").casefold()
-    if not needle:
-        return list(COMMON_TIMEZONES[:limit])
-    starts, contains = [], []
-    for tz in all_timezones():
-        folded = tz.casefold()
-        if folded.startswith(needle) or folded.rsplit("/", 1)[-1].startswith(needle):
-            starts.append(tz)
-        elif needle in folded:
-            contains.append(tz)
-    return (starts + contains)[:limit]

@@ -18,14 +18,13 @@ from bot.setup_service import (
     ChannelCheck,
     apply_changes,
     bot_permissions_in,
-    canonical_timezone,
     channel_targets,
     check_channels,
     everyone_can_read,
-    timezone_suggestions,
 )
 from bot.storage import audit
 from bot.storage.guilds import SAFETY_MODES, GuildSettings, get_settings
+from bot.timezones import TimezoneError, resolve_timezone, timezone_suggestions
 from bot.ui.setup_embeds import audit_pages, changes_embed, public_alerts_embed, summary_embed
 from bot.ui.setup_wizard import SetupWizard
 from bot.ui.views import ConfirmView, Paginator
@@ -66,7 +65,7 @@ class Setup(commands.Cog):
         """Write, audit, and describe what changed plus the permission report."""
         guild = require_guild(interaction)
         settings, changed = await apply_changes(
-            self.bot.db, guild.id, interaction.user.id, **changes
+            self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **changes
         )
         return changes_embed(changed, await self._checks(guild, settings))
 
@@ -79,7 +78,7 @@ class Setup(commands.Cog):
     ) -> None:
         guild = require_guild(interaction)
         settings, changed = await apply_changes(
-            self.bot.db, guild.id, interaction.user.id, **choices
+            self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **choices
         )
         await audit.record(
             self.bot.db,
@@ -205,12 +204,10 @@ class Setup(commands.Cog):
     @group.command(name="timezone", description="The server's timezone (IANA, e.g. Europe/London)")
     @manager_only
     async def timezone(self, interaction: discord.Interaction, timezone: str) -> None:
-        name = canonical_timezone(timezone)
-        if name is None:
-            raise UserFacingError(
-                f"{timezone!r} isn't a timezone I know. Start typing a city and pick from the "
-                "list, for example Europe/London or America/Chicago."
-            )
+        try:
+            name = resolve_timezone(timezone)
+        except TimezoneError as problem:
+            raise UserFacingError(str(problem)) from None
         await self._save(interaction, timezone=name)
 
     @timezone.autocomplete("timezone")

@@ -165,7 +165,10 @@ def welcome_embed(guild_name: str) -> discord.Embed:
     )
 
 
-def wizard_embed(step: int, guild_name: str) -> discord.Embed:
+def wizard_embed(
+    step: int, guild_name: str, proposal: tuple[str, str] | None = None
+) -> discord.Embed:
+    """`proposal`: (timezone, region name) when step 2 proposes the region's timezone."""
     if step == 1:
         text = (
             "**Step 1 of 2.** Choose the channel for anonymous check-ins, the channel where "
@@ -179,6 +182,12 @@ def wizard_embed(step: int, guild_name: str) -> discord.Embed:
             "IANA zone with `/setup timezone`) and how Bridgeline answers a message that "
             "sounds like a crisis, then press **Finish**. Nothing is saved before that."
         )
+        if proposal:
+            zone, region = proposal
+            text += (
+                f"\n\nProposed for {region}: **{zone}**. If your members are mostly elsewhere "
+                "in it, choose their zone from the menu."
+            )
     return build_embed(f"Set up Bridgeline for {guild_name}", text, tone=Tone.INFO)
 
 

@@ -14,8 +14,9 @@ import discord
 from bot.checks import REFUSALS, Level, has_level
 from bot.content import Region
 from bot.errors import NotPermitted, UserFacingError
-from bot.setup_service import COMMON_TIMEZONES, SAFETY_MODE_LABELS
+from bot.setup_service import SAFETY_MODE_LABELS
 from bot.storage.guilds import SAFETY_MODES, GuildSettings
+from bot.timezones import COMMON_TIMEZONES, proposed_timezone, region_zones
 from bot.ui.embeds import clip
 from bot.ui.setup_embeds import public_alerts_embed, wizard_embed
 from bot.ui.views import InvokerOnlyView
@@ -87,6 +88,7 @@ class _StringChoice(discord.ui.Select["SetupWizard"]):
     async def callback(self, interaction: discord.Interaction) -> None:
         assert self.view is not None
         self.view.choices[self.setting] = self.values[0]
+        self.view.picked.add(self.setting)
         await interaction.response.defer()
 
 
@@ -116,8 +118,9 @@ def region_options(regions: Sequence[Region], current: str) -> list[discord.Sele
     return options
 
 
-def timezone_options(current: str) -> list[discord.SelectOption]:
-    zones = list(COMMON_TIMEZONES)
+def timezone_options(current: str, region: str = "") -> list[discord.SelectOption]:
+    """The region's zones first, then common ones; the current choice always included."""
+    zones = list(dict.fromkeys([*region_zones(region), *COMMON_TIMEZONES]))
     if current not in zones:
         zones.insert(0, current)
     return [discord.SelectOption(label=z, value=z, default=z == current) for z in zones]
@@ -149,6 +152,8 @@ class SetupWizard(InvokerOnlyView):
         self.on_finish = on_finish
         self.is_public = is_public
         self.public_confirmed: int | None = None  # the public alerts channel accepted
+        self.picked: set[str] = set()  # settings chosen in a menu (never replaced by a guess)
+        self.proposed: str | None = None  # a timezone proposed from the region
         self.choices: dict[str, Any] = {
             "checkin_channel_id": settings.checkin_channel_id,
             "alerts_channel_id": settings.alerts_channel_id,
@@ -182,7 +187,9 @@ class SetupWizard(InvokerOnlyView):
             )
             self.add_item(_Button("Next", discord.ButtonStyle.primary, self._next))
         elif step == 2:
-            self.add_item(_StringChoice("timezone", "Timezone", timezone_options(c["timezone"])))
+            self._propose_timezone()
+            options = timezone_options(c["timezone"], c["region"])
+            self.add_item(_StringChoice("timezone", "Timezone", options))
             self.add_item(
                 _StringChoice("safety_mode", "Safety replies", safety_options(c["safety_mode"]))
             )
@@ -192,6 +199,21 @@ class SetupWizard(InvokerOnlyView):
             self.add_item(_Button("Back", discord.ButtonStyle.secondary, self._back))
             self.add_item(_Button("Use it anyway", discord.ButtonStyle.danger, self._accept))
         self.add_item(_Button("Cancel", discord.ButtonStyle.secondary, self._cancel))
+
+    def _propose_timezone(self) -> None:
+        """The region's zone, unless the manager picked one or the current one fits."""
+        if "timezone" in self.picked:
+            return
+        guess = proposed_timezone(self.choices["region"], self.choices["timezone"])
+        if guess is not None:
+            self.choices["timezone"] = guess
+            self.proposed = guess
+        elif self.proposed != self.choices["timezone"]:
+            self.proposed = None
+
+    def _region_name(self) -> str:
+        code = self.choices["region"]
+        return next((r.name for r in self.regions if r.code == code), code)
 
     def _channel(self, channel_id: int | None) -> str | None:
         channel = self.guild.get_channel(channel_id) if channel_id else None
@@ -204,7 +226,10 @@ class SetupWizard(InvokerOnlyView):
     def embed(self) -> discord.Embed:
         if self.step == 3:
             return public_alerts_embed(self.choices["alerts_channel_id"])
-        return wizard_embed(self.step, self.guild.name)
+        proposal = None
+        if self.step == 2 and self.proposed and self.proposed == self.choices["timezone"]:
+            proposal = (self.proposed, self._region_name())
+        return wizard_embed(self.step, self.guild.name, proposal)
 
     async def _next(self, interaction: discord.Interaction) -> None:
         self.show_step(2)

@@ -107,6 +107,13 @@ async def test_wizard_keeps_current_values_goes_back_and_cancels(
 
     shown = await _ephemeral(fake, "setup start", None, world.owner)
     await (await fake.click(shown, "Next", world.owner)).response()
+    assert "Proposed for Australia: **Australia/Sydney**" in shown.text  # the zone was UTC
+    await (await fake.click(shown, "Finish", world.owner)).response()
+    kept = await get_settings(bot.db, world.guild.id)
+    assert (kept.region, kept.timezone) == ("AU", "Australia/Sydney")
+
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    await (await fake.click(shown, "Next", world.owner)).response()
     await (await fake.click(shown, "Finish", world.owner)).response()
     assert "Setup finished: nothing changed" in shown.text
     kept = await get_settings(bot.db, world.guild.id)
@@ -334,3 +341,28 @@ async def test_wizard_asks_before_a_public_alerts_channel(
     await (await fake.click(shown, "Use it anyway", world.owner)).response()
     assert "Bridgeline is set up" in shown.text and "Not private" in shown.text
     assert (await get_settings(bot.db, world.guild.id)).alerts_channel_id == world.general.id
+
+
+async def test_wizard_proposes_the_regions_timezone_and_keeps_a_managers_pick(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    await fake.select(shown, "setup:region", ["AU"], world.owner)
+    await (await fake.click(shown, "Next", world.owner)).response()
+    assert "Proposed for Australia: **Australia/Sydney**" in shown.text
+    zones = next(s for s in shown.selects if s["custom_id"] == "setup:timezone")["options"]
+    assert [o["value"] for o in zones if o.get("default")] == ["Australia/Sydney"]
+    assert zones[0]["value"] == "Australia/Sydney" and "Australia/Perth" in [
+        o["value"] for o in zones
+    ]
+    await fake.select(shown, "setup:timezone", ["Australia/Perth"], world.owner)
+    await (await fake.click(shown, "Back", world.owner)).response()
+    await (await fake.click(shown, "Next", world.owner)).response()
+    assert "Proposed for" not in shown.text  # the manager's pick stands
+    await (await fake.click(shown, "Finish", world.owner)).response()
+    settings = await get_settings(bot.db, world.guild.id)
+    assert (settings.region, settings.timezone) == ("AU", "Australia/Perth")
+
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    await (await fake.click(shown, "Next", world.owner)).response()
+    assert "Proposed for" not in shown.text  # Perth is already an Australian zone
