@@ -103,7 +103,7 @@ class ReplyModal(BaseModal, title="Reply anonymously"):
         custom_id="checkin:reply",
         style=discord.TextStyle.paragraph,
         max_length=MAX_REFLECTION,
-        placeholder="Posted as the bot, after a short delay. Nobody can see it was you.",
+        placeholder="Posted as the bot after a short delay; moderators and members aren't shown it's you.",
     )
 
     def __init__(self, post_id: int, message_id: int | None) -> None:

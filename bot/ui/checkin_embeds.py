@@ -39,7 +39,9 @@ def saved_embed(checkin: CheckIn, *, can_share: bool) -> discord.Embed:
     if can_share:
         lines.append(
             "\nYou can also post it anonymously in the check-in channel: it goes out as the bot, "
-            "after a short random delay, and nobody (moderators included) can see it was you."
+            "after a short random delay, and moderators and members aren't shown who wrote it. "
+            "Whoever runs the bot could find out, and Discord knows who pressed the button: "
+            "`/privacy about` explains."
         )
     return build_embed(
         "Check-in saved",
@@ -79,7 +81,7 @@ def review_embed(post: AnonPost, label: str) -> discord.Embed:
         post.body,
         tone=Tone.SUPPORT,
         fields=[
-            ("Author", f"`{label}` (anonymous: nobody can see who this is)"),
+            ("Author", f"`{label}` (anonymous: moderators aren't shown who this is)"),
             ("Mood", mood_text(post.mood)),
             ("Goes to", f"<#{post.channel_id}>"),
         ],

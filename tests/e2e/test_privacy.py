@@ -177,3 +177,20 @@ async def test_privacy_about_explains_the_threat_model(
     about = await (await fake.slash("privacy about", None, world.you, "general")).response()
     assert about.ephemeral
     assert "never your user id" in about.text and "bot's secret key" in about.text
+    assert "Discord itself" in about.text
+
+
+async def test_anonymous_posting_promises_only_what_the_threat_model_allows(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    saved = await check_in(fake, world.you, "a thought to share")
+    offered = saved.text  # before pressing: the message is then edited
+    told = await share(fake, saved, world.you)
+    await (await fake.click(await post_anonymously(fake, world, "x"), "Reply anonymously",
+                            world.you)).modal_shown()  # fmt: skip
+    placeholder = str(fake.modals[world.you.user.id].modal)
+    for text in (offered, told, placeholder):
+        assert "nobody" not in text.lower() and "moderators included" not in text
+        assert "aren't shown" in text
+    assert "Whoever runs the bot could find out" in offered
+    assert "/privacy about" in offered and "/privacy about" in told
