@@ -199,6 +199,8 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
     if name == "help":
         box.write(HELP + "".join(f"\n:{cmd}" for cmd in extra))
     elif name == "as":
+        if len(args) != 1 or args[0] not in box.people:
+            raise LookupError("usage: :as member|mod|owner")
         box.user = box.people[args[0]]
         if box.channel.type == 1:  # stay in DMs: this person's DMs with the bot
             box.channel = fake.dm_channel(box.user)
@@ -207,7 +209,13 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
         box.mark_seen()
         box.write(f"(you are now {box.user.name})")
     elif name == "channel":
-        box.channel = box.find_channel(args[0])
+        if len(args) != 1:
+            raise LookupError("usage: :channel NAME|dm")
+        chan = box.find_channel(args[0])
+        if chan.type != 1 and not fake.permissions_in(box.user.user, chan) & VIEW_CHANNEL:
+            box.write(f"(you cannot see #{chan.name})")
+            return True
+        box.channel = chan
         where = "your DMs with the bot" if box.channel.type == 1 else f"#{box.channel.name}"
         box.write(f"(now in {where})")
     elif name == "read":
@@ -238,14 +246,19 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
             raise LookupError('usage: :menu "Remove anonymous post" m3   or   :menu "NAME" @you')
         target: Any
         if args[1].startswith("@"):
+            if args[1][1:] not in box.people:
+                raise LookupError("choose @member, @mod or @owner")
             target = box.people[args[1][1:]]
         else:
-            target = box.refs.get(args[1]) or fake.messages_by_id.get(int(args[1]))
+            number = int(args[1]) if args[1].isdigit() else 0
+            target = box.refs.get(args[1]) or fake.messages_by_id.get(number)
             if target is None or not box.visible(target):
                 raise LookupError(f"no message {args[1]} that you can see")
         inter = await fake.context_menu(args[0], target, box.user)
         await _answered(box, inter)
     elif name == "submit":
+        if not args or not all("=" in arg for arg in args):
+            raise LookupError('usage: :submit field=value "other field=two words" ...')
         fields = dict(arg.split("=", 1) for arg in args)
         inter = await fake.submit_modal(fields, box.user)
         await _answered(box, inter)

@@ -130,7 +130,7 @@ async def test_an_unexpected_error_is_summarised_and_the_session_goes_on(
 
     out = io.StringIO()
     log_file = tmp_path / "sandbox.log"
-    script = ":boom\n/ping\n:click m9 1\n"
+    script = ":boom\n/ping\n:click m9 1\n:as nobody\n:submit oops\n:channel\n:menu Name 12x\n:channel mod-alerts\n"
     code = await run_sandbox(make_bot, stdin=io.StringIO(script), stdout=out, interactive=False,
                              extra_commands={"boom": boom}, log_file=log_file)  # fmt: skip
     text = out.getvalue()
@@ -139,6 +139,11 @@ async def test_an_unexpected_error_is_summarised_and_the_session_goes_on(
     assert "internal detail" not in text and "Traceback" not in text
     assert "pong" in text  # the session went on
     assert "error: no message m9" in text
+    assert "error: usage: :as member|mod|owner" in text
+    assert "error: usage: :submit field=value" in text and "error: usage: :channel" in text
+    assert "error: no message 12x that you can see" in text
+    assert "list index" not in text and "dictionary update" not in text
+    assert "(you cannot see #mod-alerts)" in text and "you@#mod-alerts" not in text
 
 
 async def test_click_targets_a_message_by_its_ref_and_says_which(
