@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 NOT_A_POST = "That message isn't an anonymous check-in post (or it was already removed)."
 FOR_MODERATORS = "This is for moderators (the server's moderator role or Manage Messages)."
 GONE = "That anonymous post no longer exists."
+BLOCKED_VERDICT = "not posted: its author was blocked"
 REJECTED_NOTE = (
     "A moderator didn't approve your anonymous post (“{preview}”). Your check-in is still "
     "saved privately."
@@ -143,9 +144,14 @@ async def block_author(interaction: discord.Interaction, post: AnonPost) -> str:
     guild_id, label = interaction.guild.id, short_label(post.pseudonym)
     if not await repo.block(bot.db, guild_id, post.pseudonym, bot.clock.now()):
         return f"`{label}` was already blocked from posting anonymously."
+    in_review = [p for p in await repo.posts_of(bot.db, guild_id, post.pseudonym)
+                 if p.status == "awaiting_approval" and p.review_message_id]  # fmt: skip
     cancelled = await repo.cancel_pending_of(bot.db, guild_id, post.pseudonym)
     await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_blocked",
                        target=label, detail=f"post {post.id}")  # fmt: skip
+    for waiting in in_review:  # their approval requests no longer wait for anyone
+        embed = review_done_embed(waiting, label, BLOCKED_VERDICT, interaction.user.mention)
+        await _edit_quietly(bot, waiting.review_channel_id, waiting.review_message_id, embed)
     extra = f" {cancelled} waiting post(s) were cancelled." if cancelled else ""
     if cancelled:
         note = BLOCKED_NOTE.format(count=cancelled, s="" if cancelled == 1 else "s")
@@ -154,6 +160,19 @@ async def block_author(interaction: discord.Interaction, post: AnonPost) -> str:
         f"Blocked `{label}` from posting anonymously. You still don't know who it is, and "
         f"they can still check in privately. `/checkin unblock {label}` undoes this.{extra}"
     )
+
+
+async def _edit_quietly(
+    bot: Bridgeline, channel_id: int | None, message_id: int | None, embed: discord.Embed
+) -> None:
+    """Replaces a moderators' message and removes its buttons; a failure is only logged."""
+    if channel_id is None or message_id is None:
+        return
+    message = bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+    try:
+        await message.edit(embed=embed, view=None)
+    except discord.HTTPException as exc:
+        log.warning("Could not update message %s (HTTP %s)", message_id, exc.status)
 
 
 async def unblock(interaction: discord.Interaction, label: str) -> str:

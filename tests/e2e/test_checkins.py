@@ -502,3 +502,21 @@ async def test_an_author_cannot_report_their_own_post_and_nobody_hears_of_it(
     assert own.type == 4 and own.ephemeral and "your own post" in own.text  # no form either
     assert len(fake.messages(world.mod_alerts)) == before
     assert await ready.db.fetchval("SELECT COUNT(*) FROM anon_reports") == 0
+
+
+async def test_blocking_an_author_closes_their_posts_waiting_for_approval(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    live = await post_anonymously(fake, world, "already out")
+    await configure(ready, world, approval_queue=True)
+    await share(fake, await check_in(fake, world.you, "waiting in the queue"), world.you)
+    review = await fake.wait_for_message(world.mod_alerts, lambda m: "in the queue" in m.text)
+    assert [b["label"] for b in review.buttons] == ["Approve", "Reject"]
+    asked = await (await fake.context_menu("Block anonymous author", live, world.mod)).response()
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Block author", world.mod)).response()
+    assert "1 waiting post(s) were cancelled" in asked.message.text
+    await fake.wait_until(
+        lambda: True if "its author was blocked" in review.text else None, what="review closed"
+    )
+    assert review.buttons == [] and f"<@{world.mod.user.id}>" in review.text
