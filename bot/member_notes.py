@@ -50,6 +50,11 @@ async def has_notes(db: Database, guild_id: int, pseudo: str) -> bool:
 
 async def first_visit(db: Database, guild_id: int, pseudo: str, now: datetime) -> bool:
     """True exactly once per member and server: the first time they use a command."""
+    seen = await db.fetchval(  # a read first: most commands come from members already seen
+        "SELECT 1 FROM member_welcomed WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudo)
+    )
+    if seen:
+        return False
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "INSERT OR IGNORE INTO member_welcomed (guild_id, pseudonym, created_at) "

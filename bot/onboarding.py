@@ -47,5 +47,7 @@ async def after_command(
     welcome = False
     if is_member_command(command) and command.qualified_name not in NO_WELCOME:
         welcome = await member_notes.first_visit(bot.db, guild_id, pseudo, bot.clock.now())
-    notes = await member_notes.take(bot.db, guild_id, pseudo) if guild_id else []
+    notes: list[str] = []
+    if guild_id and await member_notes.has_notes(bot.db, guild_id, pseudo):
+        notes = await member_notes.take(bot.db, guild_id, pseudo)
     return notes_text(notes, welcome=welcome)
