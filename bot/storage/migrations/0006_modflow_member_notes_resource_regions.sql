@@ -23,3 +23,9 @@ CREATE TABLE member_welcomed (
 -- A server resource can be limited to one region (a region code of content/resources.toml);
 -- NULL means it applies wherever the member is, which needs no emergency number in it.
 ALTER TABLE server_resources ADD COLUMN region TEXT;
+
+-- One timezone per server: /prompts setup used to keep its own. Where both exist, the server
+-- takes the prompt schedule's zone, so no daily prompt moves when this runs.
+UPDATE guild_settings
+SET timezone = (SELECT p.timezone FROM prompt_schedules p WHERE p.guild_id = guild_settings.guild_id)
+WHERE guild_id IN (SELECT guild_id FROM prompt_schedules);
