@@ -6,6 +6,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 # Discord bot tokens: base64 user id, timestamp, HMAC, separated by dots.
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")
@@ -36,9 +37,17 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
-    """Configures the root logger once; discord.py's chatty loggers are kept at WARNING."""
-    handler = logging.StreamHandler(sys.stderr)
+def setup_logging(
+    level: str = "INFO", secrets: Iterable[str] = (), *, file: Path | None = None
+) -> None:
+    """Configures the root logger once; discord.py's chatty loggers are kept at WARNING.
+    `file`: log there instead of stderr (the sandbox keeps its prompt clean)."""
+    handler: logging.Handler
+    if file is None:
+        handler = logging.StreamHandler(sys.stderr)
+    else:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(file, encoding="utf-8")
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
     )

@@ -29,14 +29,20 @@ DUE_RUNNERS = ("prompt_scheduler",)
 def run(data_dir: Path | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bridgeline-sandbox-") as temp:
         environ = dict(os.environ)
-        environ["BRIDGELINE_DATA_DIR"] = str(data_dir or Path(temp) / "data")
+        data = data_dir or Path(temp) / "data"
+        environ["BRIDGELINE_DATA_DIR"] = str(data)
         environ.pop("DISCORD_TOKEN", None)
         try:
             settings = load_settings(environ=environ, require_token=False)
         except ConfigError as exc:
             print(f"bridgeline: {exc}", file=sys.stderr)
             return 2
-        setup_logging("WARNING" if settings.log_level in ("DEBUG", "INFO") else settings.log_level)
+        # Into a file, never between the prompt and what you type; errors name it.
+        log_file = data / "sandbox.log"
+        setup_logging(
+            "WARNING" if settings.log_level in ("DEBUG", "INFO") else settings.log_level,
+            file=log_file,
+        )
         content, problems = check_content(settings.content_dir)
         if content is None:
             for problem in problems:
@@ -79,5 +85,8 @@ def run(data_dir: Path | None = None) -> int:
                 stdout=sys.stdout,
                 interactive=sys.stdin.isatty(),
                 extra_commands={"tick": tick},
+                # The same server ids after a restart on the same data: settings still apply.
+                world_file=data / "sandbox-world.json" if data_dir else None,
+                log_file=log_file,
             )
         )

@@ -319,9 +319,9 @@ def _submitted_score(query: str, texts: Sequence[str]) -> float:
 
 def best_key(typed: str, options: Sequence[Option]) -> str | None:
     """The option a submitted value means: an exact key, else one confident match."""
-    wanted = typed.strip()
+    wanted = typed.strip().casefold()
     for key, _ in options:
-        if key == wanted:
+        if key.casefold() == wanted:
             return key
     query = utils.default_process(wanted)
     if not query:
@@ -329,3 +329,27 @@ def best_key(typed: str, options: Sequence[Option]) -> str | None:
     scored = [(_submitted_score(query, texts), key) for key, texts in options]
     score, key = max(scored, key=lambda s: s[0], default=(0.0, ""))
     return key if score >= BEST_CUTOFF else None
+
+
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+             "ninth", "tenth")  # fmt: skip
+_NUMBERED = re.compile(
+    r"(?:(?:strategy|step|number|no\.?|nr\.?|n°)\s*)?#?\s*(\w+?)(?:st|nd|rd|th)?\.?", re.I
+)
+
+
+def typed_number(typed: str) -> int | None:
+    """A position typed as "3", "#3", "3.", "3rd", "no. 3", "strategy three" or "third";
+    None when the text is not a number."""
+    found = _NUMBERED.fullmatch(typed.strip())
+    if found is None:
+        return None
+    word = found.group(1).casefold()
+    if word.isdigit():
+        return int(word)
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS.index(word) + 1
+    if typed.strip().casefold().split()[-1] in _ORDINALS:
+        return _ORDINALS.index(typed.strip().casefold().split()[-1]) + 1
+    return None

@@ -8,10 +8,9 @@ values and a bare database.
 from __future__ import annotations
 
 import logging
-import zoneinfo
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import discord
@@ -45,6 +44,7 @@ class ChannelPurpose:
     label: str
     required: tuple[str, ...]
     why: str  # what does not happen while no channel is chosen
+    private: bool = False  # only moderators should be able to read it
 
 
 # Anonymous posts and alerts are the bot's own messages: deleting them needs no Manage Messages,
@@ -57,6 +57,7 @@ ALERTS = ChannelPurpose(
     "Alerts channel",
     POSTING,
     "moderator alerts go to the server owner by DM until it is set",
+    private=True,
 )
 DAILY_PROMPT = ChannelPurpose(
     "daily_prompt",
@@ -76,10 +77,11 @@ class ChannelCheck:
     channel_id: int | None
     status: CheckStatus
     missing: tuple[str, ...] = ()
+    public: bool = False  # a moderators-only channel that @everyone can read
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status == "ok" and not self.public
 
 
 def missing_permissions(granted: discord.Permissions, required: Iterable[str]) -> tuple[str, ...]:
@@ -109,10 +111,13 @@ async def channel_targets(db: Database, settings: GuildSettings) -> list[Target]
 
 
 def check_channels(
-    targets: Iterable[Target], permissions_in: Callable[[int], discord.Permissions | None]
+    targets: Iterable[Target],
+    permissions_in: Callable[[int], discord.Permissions | None],
+    public: Callable[[int], bool] = lambda _: False,
 ) -> list[ChannelCheck]:
     """`permissions_in(channel_id)` gives the bot's permissions there, or None when the channel
-    is gone or is not a text channel."""
+    is gone or is not a text channel; `public(channel_id)` says whether @everyone can read it
+    (reported only for channels meant for moderators)."""
     checks: list[ChannelCheck] = []
     for purpose, channel_id in targets:
         if channel_id is None:
@@ -123,7 +128,9 @@ def check_channels(
             checks.append(ChannelCheck(purpose, channel_id, "not_found"))
             continue
         missing = missing_permissions(granted, purpose.required)
-        checks.append(ChannelCheck(purpose, channel_id, "missing" if missing else "ok", missing))
+        status: CheckStatus = "missing" if missing else "ok"
+        exposed = purpose.private and public(channel_id)
+        checks.append(ChannelCheck(purpose, channel_id, status, missing, public=exposed))
     return checks
 
 
@@ -136,6 +143,19 @@ def bot_permissions_in(guild: discord.Guild) -> Callable[[int], discord.Permissi
         if not isinstance(channel, discord.TextChannel) or me is None:
             return None
         return channel.permissions_for(me)
+
+    return lookup
+
+
+def everyone_can_read(guild: discord.Guild) -> Callable[[int], bool]:
+    """Whether @everyone may view a channel (its overwrites included); unknown channels: False,
+    they are reported as not found anyway."""
+
+    def lookup(channel_id: int) -> bool:
+        channel = guild.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            return False
+        return channel.permissions_for(guild.default_role).view_channel
 
     return lookup
 
@@ -205,9 +225,11 @@ def diff(before: GuildSettings, changes: Mapping[str, Any]) -> list[Change]:
 
 
 async def apply_changes(
-    db: Database, guild_id: int, actor_id: int, **changes: Any
+    db: Database, guild_id: int, actor_id: int, *, now: datetime | None = None, **changes: Any
 ) -> tuple[GuildSettings, list[Change]]:
-    """Writes only what differs and audits each change with who made it."""
+    """Writes only what differs and audits each change with who made it. The server's
+    timezone is the one source of truth: the daily prompt schedule follows it (`now`: the
+    bot's clock, to compute its next post)."""
     before = await get_settings(db, guild_id)
     changed = diff(before, changes)
     if not changed:
@@ -217,59 +239,8 @@ async def apply_changes(
         await audit.record(
             db, guild_id, actor_id, change.action, target=None, detail=change.describe()
         )
+    if any(c.setting == "timezone" for c in changed):
+        from bot.daily_prompts.schedules import set_timezone  # imported late: it imports us
+
+        await set_timezone(db, guild_id, after.timezone, now or datetime.now(UTC))
     return after, changed
-
-
-# --- timezones -------------------------------------------------------------------------------
-
-COMMON_TIMEZONES: tuple[str, ...] = (
-    "UTC",
-    "America/Los_Angeles",
-    "America/Denver",
-    "America/Chicago",
-    "America/New_York",
-    "America/Halifax",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Dublin",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Madrid",
-    "Europe/Athens",
-    "Africa/Johannesburg",
-    "Africa/Lagos",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Manila",
-    "Asia/Tokyo",
-    "Australia/Perth",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-)
-
-
-@lru_cache(maxsize=1)
-def all_timezones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
-
-
-def canonical_timezone(name: str) -> str | None:
-    """The IANA name matching `name` case-insensitively, or None."""
-    wanted = name.strip().replace(" ", "_").casefold()
-    return next((tz for tz in all_timezones() if tz.casefold() == wanted), None)
-
-
-def timezone_suggestions(query: str, limit: int = 25) -> list[str]:
-    """Prefix matches on the whole name or its city part first, then substring matches."""
-    needle = query.strip().replace(" ", "_").casefold()
-    if not needle:
-        return list(COMMON_TIMEZONES[:limit])
-    starts, contains = [], []
-    for tz in all_timezones():
-        folded = tz.casefold()
-        if folded.startswith(needle) or folded.rsplit("/", 1)[-1].startswith(needle):
-            starts.append(tz)
-        elif needle in folded:
-            contains.append(tz)
-    return (starts + contains)[:limit]

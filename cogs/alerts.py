@@ -26,7 +26,7 @@ from bot.safety_service.alerts import Alert
 from bot.storage import audit
 from bot.storage.guilds import get_settings
 from bot.ui.safety_embeds import alert_embed, alert_ping, open_alerts_pages
-from bot.ui.views import BaseView, Paginator, guarded, persistent_view
+from bot.ui.views import BaseView, ConfirmView, Paginator, guarded, persistent_view
 
 log = logging.getLogger(__name__)
 RETRY_EVERY_MINUTES = 5.0
@@ -76,6 +76,11 @@ class AlertButton(
         now = bot.clock.now()
         if self.action == "claim":
             updated = await alerts.claim(bot.db, self.alert_id, interaction.user.id, now)
+            fresh = await alerts.get_alert(bot.db, self.alert_id) if updated is None else None
+            other = alerts.claimed_by_other(fresh, interaction.user.id) if fresh else None
+            if other is not None:  # another moderator is on it: ask first
+                await self._take_over(interaction, bot, other)
+                return
         else:
             updated = await alerts.resolve(bot.db, self.alert_id, interaction.user.id, now)
         if updated is None:
@@ -96,6 +101,41 @@ class AlertButton(
             embed=alert_embed(updated, bot.content.safety.responses.mod_alert),
             view=alert_view(updated),
         )
+
+    async def _take_over(
+        self, interaction: discord.Interaction, bot: Bridgeline, other: int
+    ) -> None:
+        """Another moderator is on it: ask before taking the alert over from them."""
+        confirm = ConfirmView(interaction.user.id, confirm_label="Take over")
+        await interaction.response.send_message(
+            TAKE_OVER_QUESTION.format(other=other), view=confirm, ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )  # fmt: skip
+        if await confirm.wait() or confirm.confirmed is None:
+            await interaction.edit_original_response(content=NO_ANSWER, view=None)
+            return
+        if not confirm.confirmed:
+            return
+        me = interaction.user.id
+        updated = await alerts.claim(bot.db, self.alert_id, me, bot.clock.now(), replacing=other)
+        if updated is None:
+            await confirm.interaction.response.edit_message(content=CHANGED_MEANWHILE, view=None)
+            return
+        await audit.record(bot.db, updated.guild_id, me, "alert.taken_over", target=updated.label,
+                           detail=f"from <@{other}>")  # fmt: skip
+        await confirm.interaction.response.edit_message(
+            content=TAKEN_OVER.format(other=other), view=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )  # fmt: skip
+        bot.dispatch("safety_alert_changed", updated.id)
+
+
+TAKE_OVER_QUESTION = (
+    "<@{other}> is already on this alert. Take it over from them? They won't be notified."
+)
+TAKEN_OVER = "You're on it now. <@{other}> isn't notified: tell them, so nobody doubles up."
+CHANGED_MEANWHILE = "Nothing changed: the alert was resolved or claimed again in the meantime."
+NO_ANSWER = "No answer, so nothing changed."
 
 
 def alert_view(alert: Alert) -> BaseView:

@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checkins import flow, moderation, repo
-from bot.checkins.buttons import DYNAMIC_ITEMS, public_post_view
+from bot.checkins import flow, moderation, repo, reports
+from bot.checkins.buttons import DYNAMIC_ITEMS, public_post_view, report_view
 from bot.checkins.member_data import RetentionTask, delete_entry
 from bot.checkins.rules import daily_moods, local_day, sparkline, streak, zone
 from bot.checkins.sender import PostSender
@@ -141,14 +141,12 @@ class CheckIns(commands.Cog):
     @moderator_only
     async def remove_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
         post = await moderation.post_from_message(interaction, message)
-        text = await moderation.remove_post(interaction, post)
-        await interaction.response.send_message(text, ephemeral=True)
+        await reports.confirm_and_act(interaction, post, "remove", report_view)
 
     @moderator_only
     async def block_menu(self, interaction: discord.Interaction, message: discord.Message) -> None:
         post = await moderation.post_from_message(interaction, message)
-        text = await moderation.block_author(interaction, post)
-        await interaction.response.send_message(text, ephemeral=True)
+        await reports.confirm_and_act(interaction, post, "block", report_view)
 
 
 async def setup(bot: Bridgeline) -> None:

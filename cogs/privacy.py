@@ -26,6 +26,8 @@ ABOUT = (
     "**Someone with both** the database and the bot's secret key (the server's bot host) could "
     "test member ids one by one to find an author: so only check in here if you trust whoever "
     "runs this bot.\n"
+    "**Discord itself** knows who pressed which button, as it does for any app, and a writing "
+    "style can give someone away; the random delay only blurs timing.\n"
     "`/privacy export` sends you a copy of everything stored about you in this server; "
     "`/privacy forget` deletes it, anonymous posts included."
 )

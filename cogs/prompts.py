@@ -32,15 +32,10 @@ from bot.daily_prompts.schedules import (
 from bot.daily_prompts.schedules import pause as pause_schedule
 from bot.errors import UserFacingError
 from bot.scheduling import format_time_of_day, parse_time_of_day
-from bot.setup_service import (
-    POSTING,
-    THREADS,
-    canonical_timezone,
-    missing_permissions,
-    timezone_suggestions,
-)
+from bot.setup_service import POSTING, THREADS, apply_changes, missing_permissions
 from bot.storage import audit
 from bot.storage.guilds import get_settings
+from bot.timezones import TimezoneError, resolve_timezone, timezone_suggestions
 from bot.ui.prompt_embeds import (
     custom_added_embed,
     custom_list_pages,
@@ -87,6 +82,12 @@ def _channel_warnings(
             "will show the role without pinging it."
         )
     return warnings
+
+
+ZONE_CHANGED = (
+    "The server's time zone is now {new} (it was {old}); check-in history and "
+    "`/setup show` use it too."
+)
 
 
 class Prompts(commands.Cog):
@@ -138,7 +139,7 @@ class Prompts(commands.Cog):
     @app_commands.describe(
         channel="Where the prompts are posted",
         post_time="Local time of day, 24-hour, e.g. 09:00",
-        timezone="IANA time zone, e.g. Europe/London (default: the server's time zone)",
+        timezone="Changes the server's time zone (IANA, e.g. Europe/London); default: keep it",
         thread="Open a thread for each prompt (archived after a day)",
         ping_role="A role to ping with each prompt",
         reflect_button="Add a “Reflect privately” button (opens a private check-in)",
@@ -159,18 +160,20 @@ class Prompts(commands.Cog):
             at = parse_time_of_day(post_time)
         except ValueError as exc:
             raise UserFacingError(str(exc).capitalize() + ".") from exc
-        zone_name = timezone or (await get_settings(self.bot.db, guild.id)).timezone
-        zone = canonical_timezone(zone_name)
-        if zone is None:
-            raise UserFacingError(
-                f"'{zone_name}' isn't a time zone I know. Pick one from the list, "
-                "e.g. Europe/London or America/New_York."
-            )
+        server_zone = (await get_settings(self.bot.db, guild.id)).timezone
+        try:
+            zone = resolve_timezone(timezone) if timezone else server_zone
+        except TimezoneError as problem:
+            raise UserFacingError(str(problem)) from None
         if ping_role is not None and ping_role.is_default():
             raise UserFacingError("Choose a role to ping; @everyone can't be used here.")
         current = await get_schedule(self.bot.db, guild.id)
         use_thread = thread if thread is not None else bool(current and current.use_thread)
         warnings = _channel_warnings(channel, use_thread, ping_role)
+        if zone != server_zone:  # one time zone per server: /setup timezone shows the same
+            await apply_changes(self.bot.db, guild.id, interaction.user.id,
+                                now=self.bot.clock.now(), timezone=zone)  # fmt: skip
+            warnings.append(ZONE_CHANGED.format(old=server_zone, new=zone))
         schedule = await configure(
             self.bot.db,
             guild.id,

@@ -21,6 +21,7 @@ from bot.safety_guard import SCREEN
 from bot.safety_service.directory import TOPIC_LABELS, listing, normalise_topic
 from bot.safety_service.regions import member_region, own_region, set_member_region
 from bot.safety_service.server_resources import (
+    EVERYWHERE,
     TOPICS,
     InvalidResource,
     add_resource,
@@ -105,7 +106,11 @@ class Resources(commands.Cog):
     ) -> None:
         chosen_topic = self._topic(topic)
         code, note = await self._region_for(interaction, region)
-        own = await list_resources(self.bot.db, interaction.guild.id) if interaction.guild else []
+        own = (
+            await list_resources(self.bot.db, interaction.guild.id, region=code)
+            if interaction.guild
+            else []
+        )
         found = listing(self.bot.content, code, chosen_topic, own)
         embed = resources_embed(self.bot.content, found, region_note=note)
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -168,7 +173,7 @@ class Resources(commands.Cog):
             if region
             else (await get_settings(self.bot.db, guild.id)).region
         )
-        own = await list_resources(self.bot.db, guild.id)
+        own = await list_resources(self.bot.db, guild.id, region=code)
         embed = resources_embed(
             self.bot.content, listing(self.bot.content, code, chosen_topic, own)
         )
@@ -206,6 +211,7 @@ class Resources(commands.Cog):
         phone="Phone number, e.g. +44 20 7946 0000",
         url="Website (https://...)",
         notes="Hours or who it is for (optional)",
+        region="Where it is shown (default: the server's region), or 'everywhere'",
     )
     @app_commands.choices(
         topic=[app_commands.Choice(name=SERVER_TOPIC_LABELS[t], value=t) for t in TOPICS]
@@ -219,8 +225,14 @@ class Resources(commands.Cog):
         phone: app_commands.Range[str, 1, 30] | None = None,
         url: app_commands.Range[str, 1, 300] | None = None,
         notes: app_commands.Range[str, 1, 300] | None = None,
+        region: str | None = None,
     ) -> None:
         guild = require_guild(interaction)
+        if region is None:
+            scope: str | None = (await get_settings(self.bot.db, guild.id)).region
+        else:
+            everywhere = region.strip().casefold() == EVERYWHERE
+            scope = None if everywhere else self._region_code(region)
         try:
             entry = await add_resource(
                 self.bot.db,
@@ -232,17 +244,32 @@ class Resources(commands.Cog):
                 notes=notes,
                 added_by=interaction.user.id,
                 now=self.bot.clock.now(),
+                region=scope,
             )
         except InvalidResource as exc:
             raise UserFacingError(str(exc)) from None
-        await audit.record(
-            self.bot.db, guild.id, interaction.user.id, "resources.add", target=entry.name
-        )
+        where = self._scope_name(entry.region)
+        await audit.record(self.bot.db, guild.id, interaction.user.id, "resources.add",
+                           target=entry.name, detail=f"region: {where}")  # fmt: skip
         await interaction.response.send_message(
-            f"Added **{entry.name}**. It shows in `/resources show` (marked as added by this "
-            "server); automated safety replies keep to the checked helplines.",
+            f"Added **{entry.name}** for {where}. It shows in `/resources show` to members "
+            "there (marked as added by this server); automated safety replies keep to the "
+            "checked helplines.",
             ephemeral=True,
         )
+
+    @add.autocomplete("region")
+    async def _add_region(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        everywhere = app_commands.Choice(name="Everywhere (no emergency numbers)", value=EVERYWHERE)
+        return [*await self.region_choices(interaction, current), everywhere][:MAX_CHOICES]
+
+    def _scope_name(self, code: str | None) -> str:
+        if code is None:
+            return "members in every region"
+        region = self.bot.content.region(code)
+        return f"members in {region.name if region else code}"
 
     @group.command(name="remove", description="Remove one of this server's own resources")
     @app_commands.describe(name="Which one")
@@ -276,8 +303,9 @@ class Resources(commands.Cog):
     async def list_own(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
         entries = await list_resources(self.bot.db, guild.id)
+        names = {r.code: r.name for r in self.bot.content.regions}
         await interaction.response.send_message(
-            embed=server_resources_embed(entries), ephemeral=True
+            embed=server_resources_embed(entries, names), ephemeral=True
         )
 
 

@@ -18,16 +18,16 @@ from bot.setup_service import (
     ChannelCheck,
     apply_changes,
     bot_permissions_in,
-    canonical_timezone,
     channel_targets,
     check_channels,
-    timezone_suggestions,
+    everyone_can_read,
 )
 from bot.storage import audit
 from bot.storage.guilds import SAFETY_MODES, GuildSettings, get_settings
-from bot.ui.setup_embeds import audit_pages, changes_embed, summary_embed
+from bot.timezones import TimezoneError, resolve_timezone, timezone_suggestions
+from bot.ui.setup_embeds import audit_pages, changes_embed, public_alerts_embed, summary_embed
 from bot.ui.setup_wizard import SetupWizard
-from bot.ui.views import Paginator
+from bot.ui.views import ConfirmView, Paginator
 
 log = logging.getLogger(__name__)
 
@@ -53,19 +53,24 @@ class Setup(commands.Cog):
 
     async def _checks(self, guild: discord.Guild, settings: GuildSettings) -> list[ChannelCheck]:
         targets = await channel_targets(self.bot.db, settings)
-        return check_channels(targets, bot_permissions_in(guild))
+        return check_channels(targets, bot_permissions_in(guild), everyone_can_read(guild))
 
     def _region_name(self, code: str) -> str:
         region = self.bot.content.region(code)
         return region.name if region else code
 
-    async def _save(self, interaction: discord.Interaction, **changes: Any) -> None:
-        """Write, audit, and answer with what changed plus the permission report."""
+    async def _changes_embed(
+        self, interaction: discord.Interaction, changes: dict[str, Any]
+    ) -> discord.Embed:
+        """Write, audit, and describe what changed plus the permission report."""
         guild = require_guild(interaction)
         settings, changed = await apply_changes(
-            self.bot.db, guild.id, interaction.user.id, **changes
+            self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **changes
         )
-        embed = changes_embed(changed, await self._checks(guild, settings))
+        return changes_embed(changed, await self._checks(guild, settings))
+
+    async def _save(self, interaction: discord.Interaction, **changes: Any) -> None:
+        embed = await self._changes_embed(interaction, changes)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     async def _finish_wizard(
@@ -73,7 +78,7 @@ class Setup(commands.Cog):
     ) -> None:
         guild = require_guild(interaction)
         settings, changed = await apply_changes(
-            self.bot.db, guild.id, interaction.user.id, **choices
+            self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **choices
         )
         await audit.record(
             self.bot.db,
@@ -99,7 +104,12 @@ class Setup(commands.Cog):
         guild = require_guild(interaction)
         settings = await get_settings(self.bot.db, guild.id)
         wizard = SetupWizard(
-            interaction.user.id, guild, settings, self.bot.content.regions, self._finish_wizard
+            interaction.user.id,
+            guild,
+            settings,
+            self.bot.content.regions,
+            self._finish_wizard,
+            is_public=everyone_can_read(guild),
         )
         await interaction.response.send_message(embed=wizard.embed(), view=wizard, ephemeral=True)
 
@@ -122,7 +132,31 @@ class Setup(commands.Cog):
     async def alerts_channel(
         self, interaction: discord.Interaction, channel: discord.TextChannel
     ) -> None:
-        await self._save(interaction, alerts_channel_id=channel.id)
+        guild = require_guild(interaction)
+        if not everyone_can_read(guild)(channel.id):
+            await self._save(interaction, alerts_channel_id=channel.id)
+            return
+        confirm = ConfirmView(interaction.user.id, confirm_label="Use it anyway", danger=True)
+        await interaction.response.send_message(
+            embed=public_alerts_embed(channel.id), view=confirm, ephemeral=True
+        )
+        if await confirm.wait() or confirm.confirmed is None:  # timed out
+            await interaction.edit_original_response(
+                content="No answer, so nothing was changed.", embed=None, view=None
+            )
+            return
+        if confirm.confirmed:
+            await audit.record(
+                self.bot.db,
+                guild.id,
+                interaction.user.id,
+                "setup.alerts_channel_public",
+                detail=f"<#{channel.id}> chosen although @everyone can read it",
+            )
+            embed = await self._changes_embed(
+                confirm.interaction, {"alerts_channel_id": channel.id}
+            )
+            await confirm.interaction.response.edit_message(content=None, embed=embed, view=None)
 
     @group.command(name="checkin-channel", description="Where anonymous check-ins are posted")
     @manager_only
@@ -170,12 +204,10 @@ class Setup(commands.Cog):
     @group.command(name="timezone", description="The server's timezone (IANA, e.g. Europe/London)")
     @manager_only
     async def timezone(self, interaction: discord.Interaction, timezone: str) -> None:
-        name = canonical_timezone(timezone)
-        if name is None:
-            raise UserFacingError(
-                f"{timezone!r} isn't a timezone I know. Start typing a city and pick from the "
-                "list, for example Europe/London or America/Chicago."
-            )
+        try:
+            name = resolve_timezone(timezone)
+        except TimezoneError as problem:
+            raise UserFacingError(str(problem)) from None
         await self._save(interaction, timezone=name)
 
     @timezone.autocomplete("timezone")

@@ -19,7 +19,7 @@ from bot.client import Bridgeline
 from bot.content.models import Content, Strategy
 from bot.errors import UserFacingError
 from bot.safety_guard import DETECTION
-from bot.search import Option, ScriptIndex, best_key, rank_keys
+from bot.search import Option, ScriptIndex, best_key, rank_keys, typed_number
 from bot.ui.share import (
     ShareButton,
     SharePaginator,
@@ -38,6 +38,10 @@ from bot.ui.views import InvokerOnlyView
 
 log = logging.getLogger(__name__)
 
+NO_SUCH_NUMBER = (
+    "There are {count} strategies, numbered as in `/strategy list`: give a number from 1 to "
+    "{count}, or start typing a name."
+)
 UNKNOWN_STRATEGY = (
     "I don't know a strategy by that name. Pick one from the suggestions, or see `/strategy list`."
 )
@@ -108,8 +112,14 @@ class Strategies(commands.Cog):
     @app_commands.describe(strategy="Start typing a strategy's name")
     async def show(self, interaction: discord.Interaction, strategy: str) -> None:
         content = self.bot.content
-        key = best_key(strategy, strategy_options(content))
-        found = content.strategy(key) if key else None
+        number, count = typed_number(strategy), len(content.strategies)
+        if number is not None and not 1 <= number <= count:
+            raise UserFacingError(NO_SUCH_NUMBER.format(count=count))
+        if number is not None:
+            found: Strategy | None = content.strategies[number - 1]
+        else:
+            key = best_key(strategy, strategy_options(content))
+            found = content.strategy(key) if key else None
         if found is None:
             raise UserFacingError(UNKNOWN_STRATEGY)
         await show_strategy(interaction, found)
@@ -120,6 +130,9 @@ class Strategies(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         content = self.bot.content
         keys = rank_keys(current, strategy_options(content))
+        number = typed_number(current)
+        if number is not None and 1 <= number <= len(content.strategies):
+            keys = [content.strategies[number - 1].id]
         found = (content.strategy(k) for k in keys)
         return [app_commands.Choice(name=s.title, value=s.id) for s in found if s is not None]
 

@@ -155,6 +155,26 @@ def test_enough_prompts_in_every_theme(content: Content) -> None:
     assert len(content.reflection_prompts) >= 10
 
 
+#: Asking someone punished with silence to thank, admire, appease or look after the partner
+#: (or to make the first move) stings: daily prompts point warmth elsewhere (content/prompts.toml).
+STINGS = re.compile(
+    r"\b(?:thank|admir|appreciat|grateful|gratitude|hug|apologi[sz]|make it up|reconnect"
+    r"|show (?:i|them|him|her) |looking forward|carrying|stopped noticing|from the other side"
+    r"|easier for both)\w*",
+    re.I,
+)
+
+
+def test_daily_prompts_never_ask_to_thank_admire_or_appease_the_partner(
+    content: Content,
+) -> None:
+    partner = re.compile(r"\b(?:partner|we|us|our|them|they)\b", re.I)
+    offenders = [p.id for p in content.prompts if partner.search(p.text) and STINGS.search(p.text)]
+    assert offenders == []
+    about_partner = [p.id for p in content.prompts if "partner" in p.text]
+    assert not [i for i in about_partner if i.startswith(("grat-", "conn-"))]
+
+
 def test_no_promotion_wording_anywhere_in_shipped_content() -> None:
     for path in SHIPPED.glob("*.toml"):
         text = path.read_text(encoding="utf-8").casefold()

@@ -95,3 +95,25 @@ async def test_backup_of_a_live_database(tmp_path: Path) -> None:
         copy.close()
     finally:
         await db.close()
+
+
+async def test_the_server_takes_its_prompt_schedules_timezone_once(tmp_path: Path) -> None:
+    """Before one-timezone-per-server, /prompts setup kept its own zone: the migration that
+    adds member notes makes the server's zone match the schedule (no prompt moves)."""
+    steps = discover()
+    ours = next(m for m in steps if m.name.endswith("_modflow_member_notes_resource_regions.sql"))
+    db = await Database.open(tmp_path / "a.sqlite3")
+    try:
+        await migrate(db, [m for m in steps if m.version < ours.version])
+        await db.execute("INSERT INTO guild_settings (guild_id, timezone) VALUES (1, 'UTC')")
+        await db.execute("INSERT INTO guild_settings (guild_id, timezone) VALUES (2, 'UTC')")
+        await db.execute(
+            "INSERT INTO prompt_schedules (guild_id, channel_id, post_time, timezone, paused, "
+            "next_run_at, next_local_date) VALUES (1, 5, '09:00', 'America/Chicago', 0, "
+            "'2026-03-02T15:00:00Z', '2026-03-02')"
+        )
+        await migrate(db)
+        rows = await db.fetchall("SELECT guild_id, timezone FROM guild_settings ORDER BY 1")
+        assert [tuple(r) for r in rows] == [(1, "America/Chicago"), (2, "UTC")]
+    finally:
+        await db.close()

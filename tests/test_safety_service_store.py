@@ -118,6 +118,21 @@ async def test_claim_resolve_and_listing(db: Database) -> None:
     assert await alerts.undelivered(db) == []
 
 
+async def test_a_claim_is_taken_over_only_after_asking(db: Database) -> None:
+    alert_id = await alerts.create_alert(
+        db, guild_id=GUILD, source="message", flag=Flag({"crisis": "high"}), now=NOW, message_id=9
+    )
+    assert alert_id is not None
+    first = await alerts.claim(db, alert_id, 900, NOW)
+    assert first is not None and alerts.claimed_by_other(first, 900) is None
+    assert alerts.claimed_by_other(first, 901) == 900
+    assert await alerts.claim(db, alert_id, 901, NOW) is None  # not silently
+    assert await alerts.claim(db, alert_id, 901, NOW, replacing=902) is None  # stale question
+    taken = await alerts.claim(db, alert_id, 901, NOW, replacing=900)
+    assert taken is not None and taken.claimed_by == 901
+    assert await alerts.claim(db, alert_id, 901, NOW) is not None  # clicking again is fine
+
+
 async def test_offers_are_matched_by_token_and_used_once(db: Database) -> None:
     flag = Flag({"crisis": "high"})
     alert_id = await alerts.create_alert(

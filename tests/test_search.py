@@ -17,6 +17,7 @@ from bot.search import (
     best_key,
     normalize,
     rank_keys,
+    typed_number,
 )
 
 LPO = "low-pressure-openings"
@@ -198,3 +199,13 @@ def test_best_key_accepts_a_whole_label_inside_more_words() -> None:
     options = [("ignore-back", ("Should I ignore my partner back?", "ignore them back"))]
     assert best_key("should i ignore them back", options) == "ignore-back"
     assert best_key("what is the capital of peru", options) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [("3", 3), (" #3 ", 3), ("3.", 3), ("3rd", 3), ("no. 3", 3), ("Strategy three", 3),
+     ("third", 3), ("FIRST", 1), ("eighth", 8), ("12", 12), ("boundaries", None), ("", None),
+     ("3 things", None), ("step", None)],
+)  # fmt: skip
+def test_typed_number_reads_positions_in_the_usual_ways(typed: str, number: int | None) -> None:
+    assert typed_number(typed) == number

@@ -4,7 +4,8 @@ import discord
 import pytest
 
 from bot import setup_service as svc
-from bot.daily_prompts.schedules import configure, set_options
+from bot import timezones as tz
+from bot.daily_prompts.schedules import configure, get_schedule, set_options
 from bot.storage import audit, purge
 from bot.storage.db import Database
 from bot.storage.guilds import GuildSettings, get_settings, update_settings
@@ -61,6 +62,16 @@ def test_check_channels_reports_each_state() -> None:
     assert checks[1].ok
 
 
+def test_only_a_moderators_channel_is_flagged_when_everyone_can_read_it() -> None:
+    settings = GuildSettings(guild_id=G1, alerts_channel_id=5, checkin_channel_id=6)
+    full = discord.Permissions.all()
+    checks = svc.check_channels(svc.settings_targets(settings), lambda _: full, lambda _: True)
+    assert [(c.purpose, c.status, c.public, c.ok) for c in checks] == [
+        (svc.CHECKINS, "ok", False, True),
+        (svc.ALERTS, "ok", True, False),
+    ]
+
+
 async def test_daily_prompt_channel_is_checked_with_threads_when_used(db: Database) -> None:
     settings = GuildSettings(guild_id=G1)
     assert (await svc.channel_targets(db, settings))[-1] == (svc.DAILY_PROMPT, None)
@@ -115,15 +126,50 @@ async def test_apply_changes_writes_and_audits_only_what_differs(db: Database) -
 
 
 def test_timezones() -> None:
-    assert svc.canonical_timezone("europe/london") == "Europe/London"
-    assert svc.canonical_timezone("new york") is None
-    assert svc.canonical_timezone("america/new york") == "America/New_York"
-    assert svc.canonical_timezone("Mars/Olympus") is None
-    assert svc.timezone_suggestions("")[0] == "UTC"
-    assert "America/New_York" in svc.timezone_suggestions("new_y")
-    assert svc.timezone_suggestions("berl")[0] == "Europe/Berlin"
-    assert len(svc.timezone_suggestions("a")) == 25
-    assert all(svc.canonical_timezone(tz) == tz for tz in svc.COMMON_TIMEZONES)
+    assert tz.canonical_timezone("europe/london") == "Europe/London"
+    assert tz.canonical_timezone("new york") is None
+    assert tz.canonical_timezone("america/new york") == "America/New_York"
+    assert tz.canonical_timezone("Mars/Olympus") is None
+    assert tz.timezone_suggestions("")[0] == "UTC"
+    assert "America/New_York" in tz.timezone_suggestions("new_y")
+    assert tz.timezone_suggestions("berl")[0] == "Europe/Berlin"
+    assert len(tz.timezone_suggestions("a")) == 25
+    assert all(tz.canonical_timezone(z) == z for z in tz.COMMON_TIMEZONES)
+
+
+@pytest.mark.parametrize("typed", ["EST", "est", " PST ", "BST", "IST", "CST6CDT", "GMT", "AEST"])
+def test_abbreviations_are_refused_with_the_zones_they_probably_mean(typed: str) -> None:
+    with pytest.raises(tz.TimezoneError) as refused:
+        tz.resolve_timezone(typed)
+    meant = tz.abbreviation_zones(typed)
+    assert meant and f"`{meant[0]}`" in str(refused.value) and "abbreviation" in str(refused.value)
+    assert tz.timezone_suggestions(typed)[: len(meant)] == list(meant)
+    assert typed.strip().upper() not in tz.timezone_suggestions(typed)
+
+
+def test_resolve_accepts_iana_names_in_any_case_and_explains_unknown_ones() -> None:
+    assert tz.resolve_timezone("america/chicago") == "America/Chicago"
+    assert tz.resolve_timezone("UTC") == "UTC"
+    with pytest.raises(tz.TimezoneError, match="isn't a timezone I know"):
+        tz.resolve_timezone("Moon/Base")
+    assert all(tz.canonical_timezone(z) for zones in tz.REGION_ZONES.values() for z in zones)
+
+
+def test_the_region_proposes_its_zone_unless_the_current_one_fits() -> None:
+    assert tz.proposed_timezone("GB", "UTC") == "Europe/London"
+    assert tz.proposed_timezone("US", "America/Chicago") is None
+    assert tz.proposed_timezone("AU", "Europe/London") == "Australia/Sydney"
+    assert tz.proposed_timezone("INTL", "UTC") is None
+
+
+async def test_the_prompt_schedule_follows_the_server_timezone(db: Database) -> None:
+    now = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+    await configure(db, G1, channel_id=5, post_time=time(9), timezone="UTC", now=now)
+    _, changed = await svc.apply_changes(db, G1, 99, now=now, timezone="America/New_York")
+    assert [c.setting for c in changed] == ["timezone"]
+    schedule = await get_schedule(db, G1)
+    assert schedule is not None and schedule.timezone == "America/New_York"
+    assert schedule.next_run_at == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # 09:00 EST
 
 
 # --- removal and purge -----------------------------------------------------------------------

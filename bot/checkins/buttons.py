@@ -12,9 +12,9 @@ from typing import Any
 
 import discord
 
-from bot.checkins import flow, moderation, repo
+from bot.checkins import flow, moderation, repo, reports
 from bot.checkins.rules import MAX_REFLECTION, Draft, InvalidCheckin, validate_text
-from bot.errors import UserFacingError, log_storage_trouble, send_private, storage_trouble
+from bot.errors import UserFacingError, log_storage_trouble, storage_trouble
 from bot.safety_guard import send_support
 from bot.ui.checkin_embeds import invalid_embed, saved_embed
 from bot.ui.views import BaseModal, guarded, persistent_view
@@ -97,8 +97,7 @@ class ReportButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:report:(
         await guarded(interaction, self._report(interaction))
 
     async def _report(self, interaction: discord.Interaction) -> None:
-        text = await moderation.report(interaction, self.post_id, report_view(self.post_id))
-        await send_private(interaction, text)
+        await reports.start_report(interaction, self.post_id, report_view)
 
 
 class ReplyModal(BaseModal, title="Reply anonymously"):
@@ -107,7 +106,7 @@ class ReplyModal(BaseModal, title="Reply anonymously"):
         custom_id="checkin:reply",
         style=discord.TextStyle.paragraph,
         max_length=MAX_REFLECTION,
-        placeholder="Posted as the bot, after a short delay. Nobody can see it was you.",
+        placeholder="Posted as the bot after a short delay; moderators and members aren't shown it's you.",
     )
 
     def __init__(self, post_id: int, message_id: int | None) -> None:
@@ -188,10 +187,10 @@ class ModerateButton(
 ):
     """On a report alert: the same actions as the context menus."""
 
-    def __init__(self, post_id: int, action: str) -> None:
+    def __init__(self, post_id: int, action: str, *, disabled: bool = False) -> None:
         label = "Remove post" if action == "remove" else "Block author"
         super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.danger,
-                         custom_id=f"{PREFIX}:{action}:{post_id}"))  # fmt: skip
+                         custom_id=f"{PREFIX}:{action}:{post_id}", disabled=disabled))  # fmt: skip
         self.post_id, self.action = post_id, action
 
     @classmethod
@@ -208,13 +207,8 @@ class ModerateButton(
         post = await repo.get_post(bot.db, self.post_id)
         if post is None or interaction.guild is None or post.guild_id != interaction.guild.id:
             raise UserFacingError(moderation.GONE)
-        if self.action == "remove":
-            if post.status not in moderation.LIVE or post.message_id is None:
-                raise UserFacingError(moderation.ALREADY_REMOVED)
-            text = await moderation.remove_post(interaction, post)
-        else:
-            text = await moderation.block_author(interaction, post)
-        await send_private(interaction, text)
+        action: reports.Action = "remove" if self.action == "remove" else "block"
+        await reports.confirm_and_act(interaction, post, action, report_view)
 
 
 DYNAMIC_ITEMS = (ShareButton, ReplyButton, ReportButton, ReviewButton, ModerateButton)
@@ -232,5 +226,8 @@ def review_view(post_id: int) -> discord.ui.View:
     return persistent_view(ReviewButton(post_id, True), ReviewButton(post_id, False))
 
 
-def report_view(post_id: int) -> discord.ui.View:
-    return persistent_view(ModerateButton(post_id, "remove"), ModerateButton(post_id, "block"))
+def report_view(post_id: int, *, removed: bool = False, blocked: bool = False) -> discord.ui.View:
+    return persistent_view(
+        ModerateButton(post_id, "remove", disabled=removed),
+        ModerateButton(post_id, "block", disabled=blocked),
+    )

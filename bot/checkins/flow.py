@@ -62,8 +62,8 @@ NO_REVIEWERS = (
     f"right now. {KEPT} Please try again later."
 )
 QUEUED = (
-    "It will appear anonymously in {channel} {when}. It is posted by the bot, and nobody "
-    "(moderators included) can see that it was you."
+    "It will appear anonymously in {channel} {when}. It is posted by the bot, and moderators "
+    "and members aren't shown that it was you (`/privacy about` says who could find out)."
 )
 IN_REVIEW = (
     "A moderator will look at it before it appears in {channel}; they can't see who wrote it. "

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import discord
 
+from bot import member_notes
 from bot.checkins import notices, repo
 from bot.checkins.flow import QUEUED_EVENT, author_of
 from bot.checkins.models import AnonPost, PostStatus
@@ -21,6 +22,7 @@ from bot.checks import Level, has_level
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
 from bot.notify import notify_moderators
+from bot.public_text import sanitize_public
 from bot.storage import audit
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import report_embed, review_done_embed
@@ -30,6 +32,21 @@ NOT_A_POST = "That message isn't an anonymous check-in post (or it was already r
 FOR_MODERATORS = "This is for moderators (the server's moderator role or Manage Messages)."
 GONE = "That anonymous post no longer exists."
 ALREADY_REMOVED = "That post was already taken down."
+REJECTED_NOTE = (
+    "A moderator didn't approve your anonymous post (“{preview}”). Your check-in is still "
+    "saved privately."
+)
+REMOVED_NOTE = (
+    "A moderator removed your anonymous post (“{preview}”). Your check-in is still saved privately."
+)
+BLOCKED_NOTE = (
+    "Moderators paused anonymous posting for you in this server, so {count} post{s} waiting "
+    "to go out won't be posted. Your check-ins are still saved privately."
+)
+OWN_POST = (
+    "That's your own post, so there's nothing to report, and nobody was told. "
+    "`/checkin delete` takes it down."
+)
 #: Statuses of a post visible in the channel ('sending': posted, confirmation in progress).
 LIVE: tuple[PostStatus, ...] = ("sending", "posted")
 _REPLY_ID = re.compile(r"bl:checkins:reply:(\d+)")
@@ -62,6 +79,18 @@ async def delete_message(
         log.warning("Could not delete message %s (HTTP %s)", message_id, exc.status)
         return False
     return True
+
+
+def _preview(post: AnonPost) -> str:
+    words = " ".join(post.body.split())
+    return words if len(words) <= 60 else words[:59].rstrip() + "…"
+
+
+async def tell_author(bot: Bridgeline, post: AnonPost, text: str) -> None:
+    """Privately, while their interaction still works; otherwise a note shown the next time
+    they use a command here (by pseudonym: moderators learn nothing either way)."""
+    if not await notices.tell(bot, post.id, text):
+        await member_notes.leave(bot.db, post.guild_id, post.pseudonym, text, bot.clock.now())
 
 
 async def _post_for(bot: Bridgeline, guild_id: int, post_id: int) -> AnonPost:
@@ -107,6 +136,7 @@ async def remove_post(interaction: discord.Interaction, post: AnonPost) -> str:
     label = post.label
     await audit.record(bot.db, interaction.guild.id, interaction.user.id, "checkins.anon_removed",
                        target=label, detail=f"post {post.id}")  # fmt: skip
+    await tell_author(bot, post, REMOVED_NOTE.format(preview=_preview(post)))
     return f"Removed the anonymous post by `{label}`. Its author can still check in privately."
 
 
@@ -116,11 +146,15 @@ async def block_author(interaction: discord.Interaction, post: AnonPost) -> str:
     guild_id, label = interaction.guild.id, post.label
     if not await repo.block(bot.db, guild_id, label, post.pseudonym, bot.clock.now()):
         return f"`{label}` was already blocked from posting anonymously."
-    # How many of their posts were on their way is not said: it would tell the moderator
-    # that this author has written other posts.
-    await repo.cancel_pending_of(bot.db, guild_id, post.pseudonym)
+    # How many of their posts were on their way is not said, and posts waiting for approval are
+    # left to the moderators (their review messages untouched): either would tell the moderator
+    # that this author has written other posts. Only the author hears of it, privately.
+    cancelled = await repo.cancel_pending_of(bot.db, guild_id, post.pseudonym)
     await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_blocked",
                        target=label, detail=f"post {post.id}")  # fmt: skip
+    if cancelled:
+        note = BLOCKED_NOTE.format(count=cancelled, s="" if cancelled == 1 else "s")
+        await member_notes.leave(bot.db, guild_id, post.pseudonym, note, bot.clock.now())
     return (
         f"Blocked the author of `{label}` from posting anonymously. You still don't know who "
         f"it is, and they can still check in privately. `/checkin unblock {label}` undoes "
@@ -170,24 +204,29 @@ async def review(interaction: discord.Interaction, post_id: int, *, approve: boo
     if approve:
         bot.dispatch(QUEUED_EVENT)
     else:
-        await notices.tell(bot, post.id, "A moderator didn't approve your anonymous post. "
-                           "Your check-in is still saved privately.")  # fmt: skip
+        await tell_author(bot, post, REJECTED_NOTE.format(preview=_preview(post)))
 
 
-async def report(interaction: discord.Interaction, post_id: int, view: discord.ui.View) -> str:
-    """A member tells moderators about a post; neither side learns the other's identity."""
+async def report(
+    interaction: discord.Interaction, post_id: int, view: discord.ui.View, *, reason: str = ""
+) -> str:
+    """A member tells moderators about a post; neither side learns the other's identity. An
+    author reporting their own post is answered privately and nothing is sent or stored."""
     author = author_of(interaction)
     bot, guild = author.bot, author.guild
     post = await _post_for(bot, guild.id, post_id)
     if post.status not in LIVE:
         return "Thanks. That post has already been taken down."
+    if post.pseudonym == author.pseudonym:
+        return OWN_POST
     if not await repo.add_report(bot.db, post, author.pseudonym, bot.clock.now()):
         return "You already reported this post. Moderators have been told."
     jump = None
     message_id = post.message_id or (interaction.message.id if interaction.message else None)
     if message_id:
         jump = f"https://discord.com/channels/{guild.id}/{post.channel_id}/{message_id}"
-    embed = report_embed(post, post.label, jump)
+    given = sanitize_public(reason).text.strip() if reason.strip() else None
+    embed = report_embed(post, post.label, jump, given)
     sent = await notify_moderators(bot.db, guild, embed=embed, view=view, owner_fallback=False)
     if sent is None:
         return "Thanks. I couldn't reach the moderators right now; your report is recorded."

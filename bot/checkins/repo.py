@@ -277,6 +277,15 @@ async def is_blocked(db: Database, guild_id: int, pseudonym: str) -> bool:
     return bool(found)
 
 
+async def label_blocked(db: Database, guild_id: int, label: str) -> bool:
+    """Whether a block was made from the post with this label (not whether its author is
+    blocked: that would tell a moderator the post shares an author with another one)."""
+    found = await db.fetchval(
+        "SELECT 1 FROM anon_blocks WHERE guild_id = ? AND label = ?", (guild_id, label)
+    )
+    return bool(found)
+
+
 async def block(db: Database, guild_id: int, label: str, pseudonym: str, now: datetime) -> bool:
     """False when this label is already blocked."""
     async with db.transaction() as conn:
@@ -312,6 +321,14 @@ async def add_report(db: Database, post: AnonPost, reporter_pseudonym: str, now:
             (post.id, post.guild_id, reporter_pseudonym, to_db_time(now)),
         )
         return cursor.rowcount == 1
+
+
+async def has_report(db: Database, post_id: int, reporter_pseudonym: str) -> bool:
+    found = await db.fetchval(
+        "SELECT 1 FROM anon_reports WHERE post_id = ? AND pseudonym = ?",
+        (post_id, reporter_pseudonym),
+    )
+    return bool(found)
 
 
 async def set_report_alert(

@@ -113,6 +113,25 @@ async def configure(
     return schedule
 
 
+async def set_timezone(
+    db: Database, guild_id: int, timezone: str, now: datetime
+) -> Schedule | None:
+    """Follows the server's timezone (the one source of truth): same local time, next run
+    recomputed; a paused schedule stays paused. None when there is no schedule."""
+    zone = load_zone(timezone)
+    async with db.transaction() as conn:
+        schedule = await read_schedule(conn, guild_id)
+        if schedule is None:
+            return None
+        await conn.execute(
+            f"UPDATE prompt_schedules SET timezone = ?, {_UPDATED} WHERE guild_id = ?",
+            (timezone, guild_id),
+        )
+        slot = await upcoming_slot(conn, guild_id, schedule.post_time, zone, now)
+        await set_next_run(conn, guild_id, slot)
+    return await get_schedule(db, guild_id)
+
+
 async def set_options(
     db: Database,
     guild_id: int,

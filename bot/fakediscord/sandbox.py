@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import json
 import logging
 import shlex
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any, TextIO
 
 from discord.ext import commands
@@ -17,7 +19,7 @@ from .harness import run_bot
 from .interactions import Interaction
 from .messages import FakeMessage
 from .render import render_message, render_modal
-from .state import Channel
+from .state import Channel, replay_ids
 from .world import StandardGuild
 
 log = logging.getLogger(__name__)
@@ -26,15 +28,21 @@ VIEW_CHANNEL = 1 << 10
 QUIET_SECONDS = 0.15
 #: How often the interactive prompt looks for messages the bot posted unprompted.
 WATCH_SECONDS = 0.5
+#: How long a deferred answer ("thinking...") is waited for before the next command.
+DEFERRED_SECONDS = 15.0
 ExtraCommand = Callable[["Sandbox", list[str]], Awaitable[None] | None]
 HELP = """\
 /command sub option:value name:"two words"   run a slash command (Tab completes names)
 plain text                                   say it in the current channel
-:click N            press button N of the last bot message shown
-:select N value...  choose value(s) in select menu N of the last bot message shown
+:click [mN] N       press button N of message mN (default: the last bot message shown)
+:select [mN] N value...   choose value(s) in select menu N of message mN (or the last)
 :submit field=value ...   fill in the form the bot showed you (by label or id)
-:as member|mod|owner      act as another person      :channel NAME|dm   switch channel
-:read [CHANNEL|dm]  show a channel as you see it     :help   :quit"""
+:menu "NAME" mN|@person   a right-click app command on a message or a person
+:as member|mod|owner      act as another person (owner: the server's and the bot's owner)
+:channel NAME|dm    switch channel                  :read [CHANNEL|dm]   show a channel
+:help   :quit"""
+#: Errors whose message is meant for the person typing; anything else is summarised.
+EXPECTED_ERRORS = (LookupError, ValueError, TimeoutError, IndexError, KeyError)
 
 
 class Sandbox:
@@ -57,6 +65,34 @@ class Sandbox:
         self.modals_shown: set[int] = set()
         self.violations_reported = 0
         self.busy = False
+        self.refs: dict[str, FakeMessage] = {}  # "m1" -> a bot message with buttons or menus
+        self.ref_of: dict[int, str] = {}
+
+    def ref(self, msg: FakeMessage) -> str:
+        """The short name (m1, m2 ...) that :click, :select and :menu accept for `msg`."""
+        if msg.id not in self.ref_of:
+            name = f"m{len(self.refs) + 1}"
+            self.refs[name], self.ref_of[msg.id] = msg, name
+        return self.ref_of[msg.id]
+
+    def target(self, args: list[str]) -> tuple[FakeMessage, list[str]]:
+        """The message an action is for: a leading mN, else the last one shown (said aloud)."""
+        if args and args[0] in self.refs:
+            msg, rest = self.refs[args[0]], args[1:]
+        elif args and args[0][:1] == "m" and args[0][1:].isdigit():
+            raise LookupError(f"no message {args[0]} (refs are shown under bot messages)")
+        elif self.last_with_components is None:
+            raise LookupError("no bot message with buttons or menus shown yet")
+        else:
+            msg, rest = self.last_with_components, args
+        if not self.visible(msg) or msg.deleted:
+            raise LookupError(f"{self.ref(msg)} is not a message you can see")
+        first = (msg.text.splitlines() or [""])[0][:50]
+        self.write(f"(on {self.ref(msg)}: {msg.author.name} in {self.where(msg)}: {first!r})")
+        return msg, rest
+
+    def where(self, msg: FakeMessage) -> str:
+        return "DMs" if msg.channel.type == 1 else f"#{msg.channel.name}"
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -83,8 +119,7 @@ class Sandbox:
                 continue  # your own words need no echo
             for line in render_message(msg, edited=before is not None):
                 self.write(line)
-            if msg.author.bot and msg.components and not msg.deleted:
-                self.last_with_components = msg
+            self.note_actions(msg)
         for inter in list(self.fake.interactions.values()):
             if inter.user is self.user.user and inter.modal and inter.id not in self.modals_shown:
                 self.modals_shown.add(inter.id)
@@ -106,6 +141,12 @@ class Sandbox:
         """A channel by name; ``dm`` is the current person's DMs with the bot."""
         return self.fake.dm_channel(self.user) if name == "dm" else self.fake.channel(name)
 
+    def note_actions(self, msg: FakeMessage) -> None:
+        """A bot message with buttons or menus becomes the default target and gets a ref."""
+        if msg.author.bot and msg.components and not msg.deleted:
+            self.last_with_components = msg
+            self.write(f"  ({self.ref(msg)}: :click N {self.ref(msg)})")
+
     def mark_seen(self) -> None:
         for msg in self.fake.messages_by_id.values():
             state = (msg.content, repr(msg.embeds), repr(msg.components), str(msg.deleted))
@@ -124,6 +165,10 @@ async def _answered(box: Sandbox, inter: Interaction) -> None:
         await box.fake.wait_until(tried, box.fake.response_deadline, "interaction response")
     except TimeoutError:
         box.write("(no answer within 3 s: Discord shows 'The application did not respond')")
+        return
+    if inter.callbacks and inter.callbacks[0].type == 5:  # "thinking...": wait for the answer
+        with contextlib.suppress(TimeoutError):
+            await inter.reply(timeout=DEFERRED_SECONDS)
 
 
 async def _slash(box: Sandbox, line: str) -> Interaction:
@@ -154,6 +199,8 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
     if name == "help":
         box.write(HELP + "".join(f"\n:{cmd}" for cmd in extra))
     elif name == "as":
+        if len(args) != 1 or args[0] not in box.people:
+            raise LookupError("usage: :as member|mod|owner")
         box.user = box.people[args[0]]
         if box.channel.type == 1:  # stay in DMs: this person's DMs with the bot
             box.channel = fake.dm_channel(box.user)
@@ -162,31 +209,56 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
         box.mark_seen()
         box.write(f"(you are now {box.user.name})")
     elif name == "channel":
-        box.channel = box.find_channel(args[0])
+        if len(args) != 1:
+            raise LookupError("usage: :channel NAME|dm")
+        chan = box.find_channel(args[0])
+        if chan.type != 1 and not fake.permissions_in(box.user.user, chan) & VIEW_CHANNEL:
+            box.write(f"(you cannot see #{chan.name})")
+            return True
+        box.channel = chan
         where = "your DMs with the bot" if box.channel.type == 1 else f"#{box.channel.name}"
         box.write(f"(now in {where})")
     elif name == "read":
         chan = box.find_channel(args[0]) if args else box.channel
-        if not fake.permissions_in(box.user.user, chan) & VIEW_CHANNEL:
+        if chan.type != 1 and not fake.permissions_in(box.user.user, chan) & VIEW_CHANNEL:
             box.write(f"(you cannot see #{chan.name})")
+            return True
         for msg in fake.messages(chan, as_user=box.user):
             for out in render_message(msg):
                 box.write(out)
-            if msg.author.bot and msg.components and not msg.deleted:
-                box.last_with_components = msg  # :click acts on what was just read
+            box.note_actions(msg)  # :click acts on what was just read
     elif name == "click":
-        if last is None:
-            raise LookupError("no bot message with buttons shown yet")
-        button = last.buttons[int(args[0]) - 1]
-        inter = await fake.click(last, button.get("custom_id") or button["label"], box.user)
+        msg, rest = box.target(args)
+        if not rest or not rest[0].isdigit() or not 1 <= int(rest[0]) <= len(msg.buttons):
+            raise LookupError(f"{box.ref(msg)} has buttons 1 to {len(msg.buttons)}")
+        button = msg.buttons[int(rest[0]) - 1]
+        inter = await fake.click(msg, button.get("custom_id") or button["label"], box.user)
         await _answered(box, inter)
     elif name == "select":
-        if last is None:
-            raise LookupError("no bot message with a menu shown yet")
-        menu = last.selects[int(args[0]) - 1]
-        inter = await fake.select(last, menu["custom_id"], args[1:], box.user)
+        msg, rest = box.target(args)
+        if not rest or not rest[0].isdigit() or not 1 <= int(rest[0]) <= len(msg.selects):
+            raise LookupError(f"{box.ref(msg)} has menus 1 to {len(msg.selects)}")
+        menu = msg.selects[int(rest[0]) - 1]
+        inter = await fake.select(msg, menu["custom_id"], rest[1:], box.user)
+        await _answered(box, inter)
+    elif name == "menu":
+        if len(args) != 2:
+            raise LookupError('usage: :menu "Remove anonymous post" m3   or   :menu "NAME" @you')
+        target: Any
+        if args[1].startswith("@"):
+            if args[1][1:] not in box.people:
+                raise LookupError("choose @member, @mod or @owner")
+            target = box.people[args[1][1:]]
+        else:
+            number = int(args[1]) if args[1].isdigit() else 0
+            target = box.refs.get(args[1]) or fake.messages_by_id.get(number)
+            if target is None or not box.visible(target):
+                raise LookupError(f"no message {args[1]} that you can see")
+        inter = await fake.context_menu(args[0], target, box.user)
         await _answered(box, inter)
     elif name == "submit":
+        if not args or not all("=" in arg for arg in args):
+            raise LookupError('usage: :submit field=value "other field=two words" ...')
         fields = dict(arg.split("=", 1) for arg in args)
         inter = await fake.submit_modal(fields, box.user)
         await _answered(box, inter)
@@ -197,6 +269,23 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
     else:
         box.write(f"unknown command :{name} (try :help)")
     return True
+
+
+def _load_ids(path: Path | None) -> list[int]:
+    if path is None or not path.exists():
+        return []
+    try:
+        ids = json.loads(path.read_text(encoding="utf-8"))["ids"]
+        return [int(i) for i in ids]
+    except (OSError, ValueError, KeyError, TypeError):
+        log.warning("Ignoring unreadable sandbox ids in %s", path)
+        return []
+
+
+def _save_ids(path: Path | None, ids: list[int]) -> None:
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"ids": ids}), encoding="utf-8")
 
 
 async def _watch(box: Sandbox) -> None:
@@ -229,17 +318,26 @@ async def run_sandbox(
     stdout: TextIO,
     interactive: bool,
     extra_commands: Mapping[str, ExtraCommand] | None = None,
+    world_file: Path | None = None,
+    log_file: Path | None = None,
 ) -> int:
     """Start the fake with the standard guild and the real bot, then read commands.
 
     Interactive: a prompt (input() in a thread, so the bot keeps running). Otherwise ``stdin`` is
     a script and ``stdout`` receives the transcript. Returns 0, or 1 if the bot sent requests
-    Discord would reject.
+    Discord would reject. `world_file` keeps the server's ids, so a sandbox restarted on the
+    same data finds its settings again; `log_file` is named when something unexpected fails.
     """
     extra = dict(extra_commands or {})
     loop = asyncio.get_running_loop()
-    async with FakeDiscord() as fake:
-        world = await fake.standard_guild()
+    saved = _load_ids(world_file)
+    with replay_ids(saved) as used:
+        fake = FakeDiscord()
+    async with fake:
+        with replay_ids(saved[len(used) :]) as more:
+            world = await fake.standard_guild()
+        _save_ids(world_file, [*used, *more])
+        fake.app_owner = world.owner.user  # the owner runs the bot too: /admin works for them
         async with run_bot(bot_factory(), fake):
             box = Sandbox(fake, world, stdout)
             if interactive:
@@ -270,8 +368,12 @@ async def run_sandbox(
                 try:
                     if not await _command(box, line, extra):
                         break
-                except (LookupError, ValueError, TimeoutError, IndexError, KeyError) as exc:
+                except EXPECTED_ERRORS as exc:
                     box.write(f"error: {exc}")
+                except Exception as exc:  # a bug: say so briefly, keep the session going
+                    log.exception("Sandbox command failed: %s", line)
+                    where = f" (details in {log_file})" if log_file else ""
+                    box.write(f"error: that didn't work: {type(exc).__name__}{where}")
                 await box.quiet()
                 box.show_new()
                 box.busy = False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,16 +27,40 @@ DM_PERMISSIONS = discord.Permissions(
 
 _counter = itertools.count(1)
 _last = 0
+_replay: list[int] = []
+_recording: list[int] | None = None
 
 
 def snowflake() -> int:
     """A unique id from the wall clock (so discord.py's ``created_at`` is plausible) that is
     strictly increasing even if a test moves ``time.time`` backwards: "newer than" checks such
-    as ``wait_for_message(after=...)`` rely on that."""
+    as ``wait_for_message(after=...)`` rely on that. Inside `replay_ids`, the given ids come
+    first."""
     global _last
-    ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
-    _last = max((ms << 22) | (next(_counter) & 0x3FFFFF), _last + 1)
-    return _last
+    if _replay:
+        value = _replay.pop(0)  # saved ids are older: ids made afterwards stay newer
+        _last = max(_last, value)
+    else:
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        _last = value = max((ms << 22) | (next(_counter) & 0x3FFFFF), _last + 1)
+    if _recording is not None:
+        _recording.append(value)
+    return value
+
+
+@contextmanager
+def replay_ids(ids: Sequence[int]) -> Iterator[list[int]]:
+    """Hands out `ids` (ids saved from an earlier run, in order) before new ones, and yields
+    the list of every id handed out in the block: the sandbox rebuilds the same server with the
+    same ids after a restart, so settings stored by id still apply."""
+    global _recording
+    _replay[:] = list(ids)
+    _recording = []
+    try:
+        yield _recording
+    finally:
+        _replay.clear()
+        _recording = None
 
 
 def iso(ts: datetime | None = None) -> str:

@@ -126,14 +126,26 @@ async def mark_delivered(db: Database, alert_id: int, channel_id: int, message_i
     )
 
 
-async def claim(db: Database, alert_id: int, moderator_id: int, now: datetime) -> Alert | None:
-    """Records who is on it (the latest claimer wins); None if missing or already resolved."""
+async def claim(
+    db: Database, alert_id: int, moderator_id: int, now: datetime, *, replacing: int | None = None
+) -> Alert | None:
+    """Records who is on it. Another moderator's claim is taken over only when `replacing`
+    names them (they were asked first); None if missing, resolved, or claimed by someone
+    else in the meantime."""
     changed = await db.execute(
         "UPDATE safety_alerts SET status = 'claimed', claimed_by = ?, claimed_at = ? "
-        "WHERE id = ? AND status != 'resolved'",
-        (moderator_id, to_text(now), alert_id),
+        "WHERE id = ? AND status != 'resolved' "
+        "AND (claimed_by IS NULL OR claimed_by = ? OR claimed_by = ?)",
+        (moderator_id, to_text(now), alert_id, moderator_id, replacing),
     )
     return await get_alert(db, alert_id) if changed else None
+
+
+def claimed_by_other(alert: Alert, moderator_id: int) -> int | None:
+    """The moderator who is already on it, when that is someone else."""
+    if alert.status == "claimed" and alert.claimed_by not in (None, moderator_id):
+        return alert.claimed_by
+    return None
 
 
 async def resolve(db: Database, alert_id: int, moderator_id: int, now: datetime) -> Alert | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.storage.db import Database
@@ -33,6 +34,20 @@ async def record(
         "INSERT INTO audit_log (guild_id, actor_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
         (guild_id, actor_id, action, target, detail),
     )
+
+
+async def for_detail(
+    db: Database, guild_id: int, detail: str, actions: Iterable[str]
+) -> list[AuditEntry]:
+    """Entries of these actions with exactly this detail (such as "post 12"), oldest first."""
+    wanted = list(actions)
+    marks = ", ".join("?" for _ in wanted)
+    rows = await db.fetchall(
+        f"SELECT * FROM audit_log WHERE guild_id = ? AND detail = ? AND action IN ({marks}) "
+        "ORDER BY id",
+        (guild_id, detail, *wanted),
+    )
+    return [AuditEntry(**dict(row)) for row in rows]
 
 
 async def recent(db: Database, guild_id: int, limit: int = 20) -> list[AuditEntry]:

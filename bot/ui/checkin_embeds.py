@@ -39,7 +39,9 @@ def saved_embed(checkin: CheckIn, *, can_share: bool) -> discord.Embed:
     if can_share:
         lines.append(
             "\nYou can also post it anonymously in the check-in channel: it goes out as the bot, "
-            "after a short random delay, and nobody (moderators included) can see it was you."
+            "after a short random delay, and moderators and members aren't shown who wrote it. "
+            "Whoever runs the bot could find out, and Discord knows who pressed the button: "
+            "`/privacy about` explains."
         )
     return build_embed(
         "Check-in saved",
@@ -79,7 +81,7 @@ def review_embed(post: AnonPost, label: str) -> discord.Embed:
         post.body,
         tone=Tone.SUPPORT,
         fields=[
-            ("Author", f"`{label}` (anonymous: nobody can see who this is)"),
+            ("Author", f"`{label}` (anonymous: moderators aren't shown who this is)"),
             ("Mood", mood_text(post.mood)),
             ("Goes to", f"<#{post.channel_id}>"),
         ],
@@ -96,8 +98,15 @@ def review_done_embed(post: AnonPost, label: str, verdict: str, moderator: str) 
     )
 
 
-def report_embed(post: AnonPost, label: str, jump_url: str | None) -> discord.Embed:
+REPORT_HANDLED = "Handled"
+
+
+def report_embed(
+    post: AnonPost, label: str, jump_url: str | None, reason: str | None = None
+) -> discord.Embed:
     fields = [("Author", f"`{label}` (anonymous)")]
+    if reason:
+        fields.append(("Reason given", clip(reason, 1000)))
     if jump_url:
         fields.append(("Post", jump_url))
     return build_embed(
@@ -108,6 +117,27 @@ def report_embed(post: AnonPost, label: str, jump_url: str | None) -> discord.Em
         footer="The reporter is not named. Remove the post or block its author below; "
         "neither tells you who wrote it.",
     )
+
+
+def report_handled_embed(
+    shown: discord.Embed, handled: Sequence[str], *, removed: bool
+) -> discord.Embed:
+    """A report alert as posted, with who handled it; a removed post loses its dead link."""
+    embed = shown.copy()
+    kept = [
+        (f.name, f.value)
+        for f in shown.fields
+        if f.name != REPORT_HANDLED and not (removed and f.name == "Post")
+    ]
+    embed.clear_fields()
+    for name, value in kept:
+        embed.add_field(name=name, value=value, inline=False)
+    if handled:
+        embed.add_field(name=REPORT_HANDLED, value=clip("\n".join(handled), 1024), inline=False)
+    if removed:
+        embed.title = "A reported anonymous post was removed"
+        embed.colour = Tone.NEUTRAL.value
+    return embed
 
 
 def _entry_line(checkin: CheckIn, post: AnonPost | None, tz: ZoneInfo) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
@@ -67,15 +67,22 @@ def resources_embed(
     )
 
 
-def server_resources_embed(entries: Sequence[ServerResource]) -> discord.Embed:
-    """/resources list: what moderators have added, with topics, for review and removal."""
+def server_resources_embed(
+    entries: Sequence[ServerResource], region_names: Mapping[str, str] | None = None
+) -> discord.Embed:
+    """/resources list: what moderators have added, with topics and where each is shown."""
+    names = region_names or {}
     if not entries:
         return build_embed(
             "This server's own resources",
             "None yet. Add one with `/resources add` (for example a local counselling centre).",
             tone=Tone.INFO,
         )
-    lines = [f"`{e.topic}` · {server_line(e)}" for e in entries]
+    lines = [
+        f"`{e.topic}` · {names.get(e.region, e.region) if e.region else 'everywhere'} · "
+        f"{server_line(e)}"
+        for e in entries
+    ]
     return build_embed(
         f"This server's own resources ({len(entries)})",
         "\n".join(lines),

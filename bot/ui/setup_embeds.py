@@ -23,6 +23,13 @@ AUDIT_PAGE_SIZE = 10
 MAX_PROBLEMS_SHOWN = 15
 
 
+PUBLIC_ALERTS = (
+    "everyone in the server can read it, and alerts link to members' messages and say what "
+    "worried the bot. Choose a channel only moderators can see."
+)
+NOT_SCANNED = "Messages posted there are never scanned for safety concerns."
+
+
 def check_line(check: ChannelCheck) -> str:
     """One line per channel, saying exactly what to fix."""
     label = check.purpose.label
@@ -31,9 +38,23 @@ def check_line(check: ChannelCheck) -> str:
     where = f"<#{check.channel_id}>"
     if check.status == "not_found":
         return f"❌ **{label}** {where}: I can't find or see this channel. Choose another one."
+    note = f" {NOT_SCANNED}" if check.purpose.private else ""
+    if check.public:
+        note = f" ⚠️ Not private: {PUBLIC_ALERTS}{note}"
     if check.status == "missing":
-        return f"⚠️ **{label}** {where}: I'm missing **{', '.join(check.missing)}** there."
-    return f"✅ **{label}** {where}: all the permissions I need."
+        return f"⚠️ **{label}** {where}: I'm missing **{', '.join(check.missing)}** there.{note}"
+    icon = "⚠️" if check.public else "✅"
+    return f"{icon} **{label}** {where}: all the permissions I need.{note}"
+
+
+def public_alerts_embed(channel_id: int) -> discord.Embed:
+    """Asked before a channel @everyone can read becomes the alerts channel."""
+    return build_embed(
+        "Everyone can read that channel",
+        f"<#{channel_id}> is visible to @everyone: {PUBLIC_ALERTS}\n\n"
+        "Use it anyway only if you will restrict it right after. " + NOT_SCANNED,
+        tone=Tone.SUPPORT,
+    )
 
 
 def report_text(checks: Sequence[ChannelCheck]) -> str:
@@ -145,7 +166,10 @@ def welcome_embed(guild_name: str) -> discord.Embed:
     )
 
 
-def wizard_embed(step: int, guild_name: str) -> discord.Embed:
+def wizard_embed(
+    step: int, guild_name: str, proposal: tuple[str, str] | None = None
+) -> discord.Embed:
+    """`proposal`: (timezone, region name) when step 2 proposes the region's timezone."""
     if step == 1:
         text = (
             "**Step 1 of 2.** Choose the channel for anonymous check-ins, the channel where "
@@ -159,6 +183,12 @@ def wizard_embed(step: int, guild_name: str) -> discord.Embed:
             "IANA zone with `/setup timezone`) and how Bridgeline answers a message that "
             "sounds like a crisis, then press **Finish**. Nothing is saved before that."
         )
+        if proposal:
+            zone, region = proposal
+            text += (
+                f"\n\nProposed for {region}: **{zone}**. If your members are mostly elsewhere "
+                "in it, choose their zone from the menu."
+            )
     return build_embed(f"Set up Bridgeline for {guild_name}", text, tone=Tone.INFO)
 
 

@@ -14,10 +14,11 @@ import discord
 from bot.checks import REFUSALS, Level, has_level
 from bot.content import Region
 from bot.errors import NotPermitted, UserFacingError
-from bot.setup_service import COMMON_TIMEZONES, SAFETY_MODE_LABELS
+from bot.setup_service import SAFETY_MODE_LABELS
 from bot.storage.guilds import SAFETY_MODES, GuildSettings
+from bot.timezones import COMMON_TIMEZONES, proposed_timezone, region_zones
 from bot.ui.embeds import clip
-from bot.ui.setup_embeds import wizard_embed
+from bot.ui.setup_embeds import public_alerts_embed, wizard_embed
 from bot.ui.views import InvokerOnlyView
 
 MAX_OPTIONS = 25
@@ -87,6 +88,7 @@ class _StringChoice(discord.ui.Select["SetupWizard"]):
     async def callback(self, interaction: discord.Interaction) -> None:
         assert self.view is not None
         self.view.choices[self.setting] = self.values[0]
+        self.view.picked.add(self.setting)
         await interaction.response.defer()
 
 
@@ -97,7 +99,9 @@ class _Button(discord.ui.Button["SetupWizard"]):
         style: discord.ButtonStyle,
         action: Callable[[discord.Interaction], Awaitable[None]],
     ) -> None:
-        super().__init__(label=label, style=style, custom_id=f"setup:{label.lower()}", row=4)
+        super().__init__(
+            label=label, style=style, custom_id=f"setup:{label.lower().replace(' ', '-')}", row=4
+        )
         self.action = action
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -114,8 +118,9 @@ def region_options(regions: Sequence[Region], current: str) -> list[discord.Sele
     return options
 
 
-def timezone_options(current: str) -> list[discord.SelectOption]:
-    zones = list(COMMON_TIMEZONES)
+def timezone_options(current: str, region: str = "") -> list[discord.SelectOption]:
+    """The region's zones first, then common ones; the current choice always included."""
+    zones = list(dict.fromkeys([*region_zones(region), *COMMON_TIMEZONES]))
     if current not in zones:
         zones.insert(0, current)
     return [discord.SelectOption(label=z, value=z, default=z == current) for z in zones]
@@ -138,11 +143,17 @@ class SetupWizard(InvokerOnlyView):
         settings: GuildSettings,
         regions: Sequence[Region],
         on_finish: Finish,
+        *,
+        is_public: Callable[[int], bool] = lambda _: False,
     ) -> None:
         super().__init__(owner_id, timeout=900)
         self.guild = guild
         self.regions = regions
         self.on_finish = on_finish
+        self.is_public = is_public
+        self.public_confirmed: int | None = None  # the public alerts channel accepted
+        self.picked: set[str] = set()  # settings chosen in a menu (never replaced by a guess)
+        self.proposed: str | None = None  # a timezone proposed from the region
         self.choices: dict[str, Any] = {
             "checkin_channel_id": settings.checkin_channel_id,
             "alerts_channel_id": settings.alerts_channel_id,
@@ -175,14 +186,34 @@ class SetupWizard(InvokerOnlyView):
                 _StringChoice("region", "Region", region_options(self.regions, c["region"]))
             )
             self.add_item(_Button("Next", discord.ButtonStyle.primary, self._next))
-        else:
-            self.add_item(_StringChoice("timezone", "Timezone", timezone_options(c["timezone"])))
+        elif step == 2:
+            self._propose_timezone()
+            options = timezone_options(c["timezone"], c["region"])
+            self.add_item(_StringChoice("timezone", "Timezone", options))
             self.add_item(
                 _StringChoice("safety_mode", "Safety replies", safety_options(c["safety_mode"]))
             )
             self.add_item(_Button("Back", discord.ButtonStyle.secondary, self._back))
             self.add_item(_Button("Finish", discord.ButtonStyle.success, self._finish))
+        else:  # 3: confirm an alerts channel that @everyone can read
+            self.add_item(_Button("Back", discord.ButtonStyle.secondary, self._back))
+            self.add_item(_Button("Use it anyway", discord.ButtonStyle.danger, self._accept))
         self.add_item(_Button("Cancel", discord.ButtonStyle.secondary, self._cancel))
+
+    def _propose_timezone(self) -> None:
+        """The region's zone, unless the manager picked one or the current one fits."""
+        if "timezone" in self.picked:
+            return
+        guess = proposed_timezone(self.choices["region"], self.choices["timezone"])
+        if guess is not None:
+            self.choices["timezone"] = guess
+            self.proposed = guess
+        elif self.proposed != self.choices["timezone"]:
+            self.proposed = None
+
+    def _region_name(self) -> str:
+        code = self.choices["region"]
+        return next((r.name for r in self.regions if r.code == code), code)
 
     def _channel(self, channel_id: int | None) -> str | None:
         channel = self.guild.get_channel(channel_id) if channel_id else None
@@ -193,7 +224,12 @@ class SetupWizard(InvokerOnlyView):
         return f"@{role.name}" if role else None
 
     def embed(self) -> discord.Embed:
-        return wizard_embed(self.step, self.guild.name)
+        if self.step == 3:
+            return public_alerts_embed(self.choices["alerts_channel_id"])
+        proposal = None
+        if self.step == 2 and self.proposed and self.proposed == self.choices["timezone"]:
+            proposal = (self.proposed, self._region_name())
+        return wizard_embed(self.step, self.guild.name, proposal)
 
     async def _next(self, interaction: discord.Interaction) -> None:
         self.show_step(2)
@@ -209,8 +245,17 @@ class SetupWizard(InvokerOnlyView):
             content="Setup cancelled. Nothing was changed.", embed=None, view=None
         )
 
+    async def _accept(self, interaction: discord.Interaction) -> None:
+        self.public_confirmed = self.choices["alerts_channel_id"]
+        await self._finish(interaction)
+
     async def _finish(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MANAGER):
             raise NotPermitted(REFUSALS[Level.MANAGER])
+        alerts = self.choices["alerts_channel_id"]
+        if alerts and self.is_public(alerts) and self.public_confirmed != alerts:
+            self.show_step(3)
+            await interaction.response.edit_message(embed=self.embed(), view=self)
+            return
         self.stop()
         await self.on_finish(interaction, dict(self.choices))

@@ -103,3 +103,34 @@ async def test_deleted_alerts_channel_falls_back_to_the_owner(
     await fake.send_message(world.general, world.you, CRISIS)
     dm = await fake.wait_for_dm(world.owner)
     assert "Safety alert" in dm.text and "want to die" not in dm.text
+
+
+async def test_im_on_it_asks_before_taking_over_another_moderators_claim(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
+    await fake.send_message(world.general, world.you, ABUSE)
+    post = await fake.wait_for_message(world.mod_alerts, is_alert)
+    await (await fake.click(post, "I'm on it", world.mod)).response()
+    assert f"<@{world.mod.user.id}> is on it" in post.text
+
+    asked = await (await fake.click(post, "I'm on it", world.owner)).response()
+    assert asked.ephemeral and asked.type == 4
+    assert f"<@{world.mod.user.id}> is already on this alert" in asked.text
+    assert f"<@{world.mod.user.id}> is on it" in post.text  # nothing taken yet
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Cancel", world.owner)).response()
+    assert f"<@{world.mod.user.id}> is on it" in post.text
+
+    asked = await (await fake.click(post, "I'm on it", world.owner)).response()
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Take over", world.owner)).response()
+    assert "You're on it now" in asked.message.text
+    await fake.wait_until(
+        lambda: True if f"<@{world.owner.user.id}> is on it" in post.text else None,
+        what="the alert post shows the new claim",
+    )
+    trail = await audit.recent(bot.db, world.guild.id)
+    assert (trail[0].action, trail[0].actor_id) == ("alert.taken_over", world.owner.user.id)
+    again = await fake.click(post, "I'm on it", world.owner)  # own claim: no question
+    assert (await again.response()).type == 7

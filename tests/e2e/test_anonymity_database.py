@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from test_checkins import share
+from test_checkins import from_menu, report, share
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
@@ -224,8 +224,7 @@ async def run_session(s: Session) -> None:
     await (await fake.submit_modal({"checkin:reply": "Same here. It gets better."}, bea)).response()
     await fake.wait_for_message(world.check_ins, lambda m: "gets better" in m.text)
     s.tick()
-    await (await fake.click(first, "Report", bea)).response()
-    await fake.wait_for_message(world.mod_alerts, lambda m: "was reported" in m.text)
+    await report(fake, world, first, bea, "It upset me.")
 
     said = await s.say_in_public(you, CRISIS)  # nudge mode: named in public, then opened
     nudge = await fake.wait_for_message(world.general, lambda m: m.author is fake.bot_user)
@@ -257,9 +256,9 @@ async def run_session(s: Session) -> None:
     await (await fake.click(queued, "Approve", world.mod)).response()
     bea_post = await fake.wait_for_message(world.check_ins, lambda m: "as asked" in m.text)
     s.tick()
-    await (await fake.context_menu("Block anonymous author", bea_post, world.mod)).response()
+    await from_menu(fake, "Block anonymous author", bea_post, "Block author", world.mod)
     s.tick()
-    await (await fake.context_menu("Remove anonymous post", first, world.mod)).response()
+    await from_menu(fake, "Remove anonymous post", first, "Remove post", world.mod)
     s.tick()
     await (await fake.slash("resources region", {"region": "NZ"}, you, "general")).response()
     s.tick()

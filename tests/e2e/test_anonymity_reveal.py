@@ -15,7 +15,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from test_checkins import share
+from test_checkins import from_menu, report, share
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
@@ -82,15 +82,13 @@ async def test_a_reveal_exposes_the_one_checkin_and_no_other_post(
     after = await post(fake, world, you, "Evening. He said two words, it's a start.")
 
     # What moderators do with the posts: report, remove, block; each answer names one post.
-    await (await fake.click(after, "Report", bea)).response()
-    await fake.wait_for_message(world.mod_alerts, lambda m: "two words" in m.text)
-    await (await fake.click(theirs, "Report", you)).response()
-    await fake.wait_for_message(world.mod_alerts, lambda m: "quiet too" in m.text)
-    removed = await (await fake.context_menu("Remove anonymous post", before, world.mod)).response()
-    blocked = await (
-        await fake.context_menu("Block anonymous author", flagged_post, world.mod)
-    ).response()
-    assert revealed_label in blocked.text and LABEL.findall(blocked.text) == [revealed_label] * 2
+    assert "two words" in (await report(fake, world, after, bea, "")).text
+    assert "quiet too" in (await report(fake, world, theirs, you, "")).text
+    removed = await from_menu(fake, "Remove anonymous post", before, "Remove post", world.mod)
+    blocked = await from_menu(
+        fake, "Block anonymous author", flagged_post, "Block author", world.mod
+    )
+    assert revealed_label in blocked and LABEL.findall(blocked) == [revealed_label] * 2
     refused = await share(fake, (await check_in(fake, you, "one more"))[1], you)
     assert "paused anonymous posting for you" in refused  # the block works, by pseudonym
 
@@ -102,7 +100,7 @@ async def test_a_reveal_exposes_the_one_checkin_and_no_other_post(
         for name, body in bodies.items():
             if body[:30] in message.text or f"/{posts[name].id}" in message.text:
                 labels[name] |= set(LABEL.findall(message.text))
-    labels["before"] |= set(LABEL.findall(removed.text))
+    labels["before"] |= set(LABEL.findall(removed))
     assert labels["flagged"] == {revealed_label}
     for name in ("before", "theirs", "after"):
         assert labels[name], f"moderators saw no label for {name}"

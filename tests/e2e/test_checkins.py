@@ -87,6 +87,36 @@ async def label_of(bot: Bridgeline, post: FakeMessage) -> str:
     return label
 
 
+async def report(
+    fake: FakeDiscord, world: StandardGuild, post: FakeMessage, user: Any, reason: str
+) -> FakeMessage:
+    """Report, fill in the optional reason; returns the moderators' alert."""
+    await (await fake.click(post, "Report", user)).modal_shown()
+    told = await (await fake.submit_modal({"checkin:report_reason": reason}, user)).response()
+    assert told.ephemeral and "your name was not shared" in told.text
+    return await fake.wait_for_message(world.mod_alerts, lambda m: "was reported" in m.text)
+
+
+async def confirm(fake: FakeDiscord, source: FakeMessage, action: str, user: Any) -> str:
+    """A Remove/Block button on `source` (or a context menu, given its interaction's reply):
+    press it, then confirm; returns what the moderator is told."""
+    asked = await (await fake.click(source, action, user)).response()
+    assert asked.ephemeral and asked.message is not None and "?" in asked.text
+    done = await (await fake.click(asked.message, action, user)).response()
+    assert done.type == 7
+    return asked.message.text
+
+
+async def from_menu(fake: FakeDiscord, menu: str, post: FakeMessage, action: str, user: Any) -> str:
+    """A moderator's context menu on a post ("Remove anonymous post", "Block anonymous
+    author"), then its confirmation button; returns what the moderator is told."""
+    asked = await (await fake.context_menu(menu, post, user)).response()
+    assert asked.ephemeral and asked.message is not None and "?" in asked.text
+    done = await (await fake.click(asked.message, action, user)).response()
+    assert done.type == 7
+    return asked.message.text
+
+
 def bot_posts(fake: FakeDiscord, world: StandardGuild) -> list[FakeMessage]:
     return [m for m in fake.messages(world.check_ins) if m.author is fake.bot_user]
 
@@ -152,17 +182,14 @@ async def test_reply_anonymously_keeps_the_days_tag_and_report_names_nobody(
     assert reply.embeds[0]["title"].split(" · ")[1] == post.embeds[0]["title"].split(" · ")[1]
     assert f"/{world.check_ins.id}/{post.id})" in reply.embeds[0]["description"]  # jump link
 
-    report = await (await fake.click(post, "Report", world.owner)).response()
-    assert report.ephemeral and "your name was not shared" in report.text
-    alert = await fake.wait_for_message(world.mod_alerts, lambda m: "was reported" in m.text)
+    alert = await report(fake, world, post, world.owner, "")
     label = await label_of(ready, post)
-    assert label in alert.text
+    assert label in alert.text and "Reason given" not in alert.text
     for member in (world.owner, world.you):  # neither the reporter nor the author is named
         assert str(member.user.id) not in alert.text
     again = await (await fake.click(post, "Report", world.owner)).response()
-    assert "already reported" in again.text
-    removed = await (await fake.click(alert, "Remove post", world.mod)).response()
-    assert "Removed" in removed.text
+    assert again.type == 4 and "already reported" in again.text  # no second form
+    await confirm(fake, alert, "Remove post", world.mod)
     assert fake.messages_by_id[post.id].deleted
 
 
@@ -251,19 +278,30 @@ async def test_moderators_remove_and_block_without_learning_who_posted(
     assert "for moderators" in (await denied.response()).text
     assert not fake.messages_by_id[first.id].deleted
 
-    removed = await (await fake.context_menu("Remove anonymous post", first, world.mod)).response()
     label = await label_of(ready, first)
-    assert removed.ephemeral and label in removed.text
-    assert str(world.you.user.id) not in removed.text
+    asked = await (await fake.context_menu("Remove anonymous post", first, world.mod)).response()
+    assert (
+        asked.ephemeral
+        and asked.message is not None
+        and "Remove this anonymous post" in (asked.text)
+    )
+    await (await fake.click(asked.message, "Cancel", world.mod)).response()
+    assert not fake.messages_by_id[first.id].deleted  # nothing without confirmation
+    asked = await (await fake.context_menu("Remove anonymous post", first, world.mod)).response()
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Remove post", world.mod)).response()
+    removed = asked.message.text
+    assert label in removed and str(world.you.user.id) not in removed
     assert fake.messages_by_id[first.id].deleted
     second = await post_anonymously(fake, world, "second")
     label2 = await label_of(ready, second)
     assert label2 != label  # one label per post: nothing links the two for moderators
-    blocked = await (
-        await fake.context_menu("Block anonymous author", second, world.mod)
-    ).response()
-    assert label2 in blocked.text and label not in blocked.text
-    assert str(world.you.user.id) not in blocked.text
+    asked = await (await fake.context_menu("Block anonymous author", second, world.mod)).response()
+    assert asked.message is not None and f"Block the author of `{label2}`" in asked.text
+    await (await fake.click(asked.message, "Block author", world.mod)).response()
+    blocked = asked.message.text
+    assert "Blocked" in blocked and label2 in blocked and label not in blocked
+    assert str(world.you.user.id) not in blocked
     actions = [(e.action, e.target) for e in await audit.recent(ready.db, world.guild.id)]
     assert ("checkins.anon_removed", label) in actions
     assert ("checkins.anon_blocked", label2) in actions
@@ -455,10 +493,110 @@ async def test_unblock_autocomplete_lists_blocked_labels_to_moderators_only(
     fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
 ) -> None:
     post = await post_anonymously(fake, world, "to be blocked")
-    blocked = await (await fake.context_menu("Block anonymous author", post, world.mod)).response()
-    assert "Blocked" in blocked.text
+    asked = await (await fake.context_menu("Block anonymous author", post, world.mod)).response()
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Block author", world.mod)).response()
+    assert "Blocked" in asked.message.text
     shown = await fake.autocomplete("checkin unblock", {}, "label", world.mod)
     assert len(shown) == 1 and shown[0]["name"].startswith("anon-")
     bystander = await fake.add_member(world.guild, "bystander")
     for member in (world.you, bystander):  # the blocked author, and any other member
         assert await fake.autocomplete("checkin unblock", {}, "label", member) == []
+
+
+async def test_report_alerts_show_who_handled_them_and_disable_what_is_done(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    post = await post_anonymously(fake, world, "a post someone finds unkind")
+    alert = await report(fake, world, post, world.owner, "It mocks <@1> and discord.gg/x")
+    assert "Reason given" in alert.text and "It mocks" in alert.text
+    assert "discord.gg" not in alert.text  # the reason is cleaned like a post
+    assert str(world.owner.user.id) not in alert.text
+    assert [b.get("disabled", False) for b in alert.buttons] == [False, False]
+
+    # Removed through the context menu: the alert follows all the same.
+    asked = await (await fake.context_menu("Remove anonymous post", post, world.mod)).response()
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Remove post", world.mod)).response()
+    await fake.wait_until(
+        lambda: True if "Post removed by" in alert.text else None, what="alert updated"
+    )
+    assert f"Post removed by <@{world.mod.user.id}>" in alert.text
+    assert "removed" in alert.embeds[0]["title"]
+    assert [b["label"] for b in alert.buttons if b.get("disabled")] == ["Remove post"]
+
+    told = await confirm(fake, alert, "Block author", world.owner)
+    assert "Blocked" in told
+    await fake.wait_until(
+        lambda: True if "Author blocked by" in alert.text else None, what="alert updated"
+    )
+    assert f"Author blocked by <@{world.owner.user.id}>" in alert.text
+    assert all(b.get("disabled") for b in alert.buttons)
+    assert "Reason given" in alert.text  # the reporter's reason is kept
+
+
+async def test_an_author_cannot_report_their_own_post_and_nobody_hears_of_it(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    post = await post_anonymously(fake, world, "my own words")
+    before = len(fake.messages(world.mod_alerts))
+    own = await (await fake.click(post, "Report", world.you)).response()
+    assert own.type == 4 and own.ephemeral and "your own post" in own.text  # no form either
+    assert len(fake.messages(world.mod_alerts)) == before
+    assert await ready.db.fetchval("SELECT COUNT(*) FROM anon_reports") == 0
+
+
+async def test_blocking_an_author_leaves_their_posts_waiting_for_approval_to_moderators(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    """Blocking cancels the author's posts still on their delay, tells the moderator nothing
+    about them (a count, or closing other review messages, would show which posts share an
+    author) and leaves the approval queue as it was; only the author is told, privately."""
+    live = await post_anonymously(fake, world, "already out")
+    await configure(ready, world, anon_delay_max_s=3600)
+    told = await share(fake, await check_in(fake, world.you, "on its way"), world.you)
+    assert "appear anonymously" in told
+    await configure(ready, world, approval_queue=True)
+    await share(fake, await check_in(fake, world.you, "waiting in the queue"), world.you)
+    review = await fake.wait_for_message(world.mod_alerts, lambda m: "in the queue" in m.text)
+    assert [b["label"] for b in review.buttons] == ["Approve", "Reject"]
+    before = review.text
+
+    asked = await (await fake.context_menu("Block anonymous author", live, world.mod)).response()
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Block author", world.mod)).response()
+    done = asked.message.text
+    assert "Blocked" in done and "cancelled" not in done and "waiting" not in done
+    statuses = dict(await ready.db.fetchall("SELECT body, status FROM anon_posts"))
+    assert statuses == {
+        "already out": "posted",
+        "on its way": "rejected",
+        "waiting in the queue": "awaiting_approval",
+    }
+    await asyncio.sleep(0)
+    assert review.text == before  # the review stays open: moderators still decide
+    assert [b["label"] for b in review.buttons] == ["Approve", "Reject"]
+    (note,) = [r[0] for r in await ready.db.fetchall("SELECT text FROM member_notes")]
+    assert "1 post waiting to go out won't be posted" in note  # for the author alone
+    rejected = await (await fake.click(review, "Reject", world.mod)).response()
+    assert rejected.type == 7
+
+
+async def test_a_report_alert_does_not_show_a_block_made_from_another_post(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    """The alert about one post shows what was done from that post only: a block made from the
+    same author's other post would tell moderators the two posts share an author."""
+    first = await post_anonymously(fake, world, "first of mine")
+    second = await post_anonymously(fake, world, "second of mine")
+    alert = await report(fake, world, second, world.owner, "")
+    told = await from_menu(fake, "Block anonymous author", first, "Block author", world.mod)
+    assert "Blocked" in told
+    await confirm(fake, alert, "Remove post", world.mod)
+    await fake.wait_until(
+        lambda: True if "Post removed by" in alert.text else None, what="alert updated"
+    )
+    assert "blocked" not in alert.text.lower()
+    assert [b["label"] for b in alert.buttons if not b.get("disabled")] == ["Block author"]
+    told = await confirm(fake, alert, "Block author", world.mod)
+    assert "Blocked the author of" in told and "already" not in told

@@ -54,6 +54,8 @@ EXPECTED: dict[str, str] = {
     "checkin unblock": MODERATOR,
     "Remove anonymous post": MODERATOR,
     "Block anonymous author": MODERATOR,
+    # help (issue 14)
+    "help": MEMBER,
     # privacy (issue 5)
     "privacy about": MEMBER,
     "privacy export": MEMBER,

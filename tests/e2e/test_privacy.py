@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 import pytest
-from test_checkins import check_in, configure, post_anonymously, share
+from test_checkins import check_in, configure, confirm, post_anonymously, report, share
 
 from bot.checkins import member_data
 from bot.checkins.datarights import Member, export_member
@@ -42,9 +42,11 @@ async def test_export_sends_every_table_with_their_data_privately(
     fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, exported: list[dict[str, Any]]
 ) -> None:
     await check_in(fake, world.you, "private thoughts", "2", "sleep")
-    post = await post_anonymously(fake, world, "shared thoughts")
+    await post_anonymously(fake, world, "shared thoughts")
     await (await fake.slash("resources region", {"region": "GB"}, world.you, "general")).response()
-    await (await fake.click(post, "Report", world.you)).response()  # reporting counts too
+    await share(fake, await check_in(fake, world.owner, "the owner's post"), world.owner)
+    owners = await fake.wait_for_message(world.check_ins, lambda m: "owner's post" in m.text)
+    await report(fake, world, owners, world.you, "")  # reporting counts too
     await check_in(fake, world.owner, "the owner's entry")
 
     command = await fake.slash("privacy export", None, world.you, "general")
@@ -61,7 +63,7 @@ async def test_export_sends_every_table_with_their_data_privately(
     mine = pseudonym(ready.settings.secret, world.guild.id, world.you.user.id)
     assert data["your_pseudonym"] == mine
     assert tables["anon_posts"][0]["label"] in data["your_anonymous_labels"]
-    assert "the owner's entry" not in json.dumps(data)
+    assert "the owner's entry" not in json.dumps(data) and "owner's post" not in json.dumps(data)
 
 
 async def test_forget_asks_first_then_deletes_everything_posts_included(
@@ -70,8 +72,7 @@ async def test_forget_asks_first_then_deletes_everything_posts_included(
     await check_in(fake, world.you, "private")
     post = await post_anonymously(fake, world, "public")
     await check_in(fake, world.owner, "the owner's entry")
-    await (await fake.click(post, "Report", world.owner)).response()
-    report = await fake.wait_for_message(world.mod_alerts, lambda m: "was reported" in m.text)
+    reported = await report(fake, world, post, world.owner, "")
     await configure(ready, world, approval_queue=True)
     await share(fake, await check_in(fake, world.you, "waiting for review"), world.you)
     review = await fake.wait_for_message(
@@ -91,7 +92,7 @@ async def test_forget_asks_first_then_deletes_everything_posts_included(
     assert (await pressed.response()).type == 7
     await fake.wait_until(lambda: True if "Done." in confirm.text else None, HANG_GUARD, "forget")
     assert "Everything Bridgeline kept about you in this server is deleted" in confirm.text
-    for quoted in (post, report, review):  # the post and every message quoting it
+    for quoted in (post, reported, review):  # the post and every message quoting it
         assert fake.messages_by_id[quoted.id].deleted
     secret = ready.settings.secret
     mine = Member(world.guild.id, world.you.user.id,
@@ -104,7 +105,9 @@ async def test_forget_keeps_a_moderation_block(
     fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
 ) -> None:
     post = await post_anonymously(fake, world, "something")
-    await (await fake.context_menu("Block anonymous author", post, world.mod)).response()
+    asked = await (await fake.context_menu("Block anonymous author", post, world.mod)).response()
+    assert asked.message is not None
+    await (await fake.click(asked.message, "Block author", world.mod)).response()
     forget = await fake.slash("privacy forget", None, world.you, "general")
     confirm = (await forget.response()).message
     assert confirm is not None and "moderation block" in confirm.text
@@ -140,12 +143,12 @@ async def test_no_table_holds_an_anonymous_authors_user_id_and_logs_hold_no_text
     post = await post_anonymously(fake, world, "anonymous and sad")
     await (await fake.click(post, "Reply anonymously", world.you)).modal_shown()
     await (await fake.submit_modal({"checkin:reply": "replying to myself"}, world.you)).reply()
-    await (await fake.click(post, "Report", world.owner)).response()
+    alert = await report(fake, world, post, world.owner, "reason")
     flagged = await check_in(fake, world.you, "I want to kill myself tonight", "1")
     await fake.wait_for_message(world.mod_alerts, lambda m: "alert" in m.text.lower())
     await configure(ready, world, approval_queue=True)
     await share(fake, await check_in(fake, world.you, "queued one"), world.you)
-    await (await fake.context_menu("Block anonymous author", post, world.mod)).response()
+    await confirm(fake, alert, "Block author", world.mod)
     await (await fake.slash("checkin history", None, world.you, "general")).response()
     assert flagged.ephemeral
 
@@ -176,3 +179,20 @@ async def test_privacy_about_explains_the_threat_model(
     about = await (await fake.slash("privacy about", None, world.you, "general")).response()
     assert about.ephemeral
     assert "never your user id" in about.text and "bot's secret key" in about.text
+    assert "Discord itself" in about.text
+
+
+async def test_anonymous_posting_promises_only_what_the_threat_model_allows(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    saved = await check_in(fake, world.you, "a thought to share")
+    offered = saved.text  # before pressing: the message is then edited
+    told = await share(fake, saved, world.you)
+    await (await fake.click(await post_anonymously(fake, world, "x"), "Reply anonymously",
+                            world.you)).modal_shown()  # fmt: skip
+    placeholder = str(fake.modals[world.you.user.id].modal)
+    for text in (offered, told, placeholder):
+        assert "nobody" not in text.lower() and "moderators included" not in text
+        assert "aren't shown" in text
+    assert "Whoever runs the bot could find out" in offered
+    assert "/privacy about" in offered and "/privacy about" in told

@@ -22,7 +22,7 @@ from bot.daily_prompts.claims import claim_due, recent_posts
 from bot.daily_prompts.schedules import get_schedule
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
 from bot.storage import audit
-from bot.storage.guilds import update_settings
+from bot.storage.guilds import get_settings, update_settings
 
 MESSAGES = "POST /channels/{channel_id}/messages"
 
@@ -91,7 +91,7 @@ async def test_moderator_sets_up_and_the_prompt_posts_at_local_time(
     second = posts(fake, world)[-1]
     assert len(posts(fake, world)) == 2 and second.embeds[0]["description"] != text
     actions = [e.action for e in await audit.recent(bot.db, world.guild.id)]
-    assert actions == ["prompts.setup"]
+    assert actions == ["prompts.setup", "setup.timezone"]  # the server's zone was UTC
 
 
 @pytest.mark.parametrize(
@@ -178,10 +178,42 @@ async def test_timezone_autocomplete_and_bad_input_are_refused(
     assert "Europe/London" in [c["value"] for c in offered]
     assert len(offered) <= 25
     refused = await set_up(fake, world, "09:00", "Mars/Olympus")
-    assert "isn't a time zone I know" in refused.text
+    assert "isn't a timezone I know" in refused.text
     refused = await set_up(fake, world, "25:00", "Europe/London")
     assert "not a time of day" in refused.text
+    refused = await set_up(fake, world, "09:00", "EST")
+    assert "abbreviation" in refused.text and "`America/New_York`" in refused.text
     assert await get_schedule(bot.db, world.guild.id) is None
+    offered = await fake.autocomplete(
+        "prompts setup", {"channel": world.daily_prompt, "time": "09:00", "timezone": "est"},
+        "timezone", "mod",
+    )  # fmt: skip
+    assert offered[0]["value"] == "America/New_York"
+    assert "EST" not in [c["value"] for c in offered]
+
+
+async def test_the_server_has_one_timezone_for_setup_and_prompts(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    done = await set_up(fake, world, "09:00", "America/Chicago")
+    assert "server's time zone is now America/Chicago (it was UTC)" in done.text
+    assert (await get_settings(bot.db, world.guild.id)).timezone == "America/Chicago"
+    shown = await ask(fake, "setup show", None, "owner")
+    assert "America/Chicago" in shown.text
+
+    await ask(fake, "setup timezone", {"timezone": "Europe/London"}, "owner")
+    schedule = await get_schedule(bot.db, world.guild.id)
+    assert schedule is not None and schedule.timezone == "Europe/London"
+    local = schedule.next_run_at.astimezone(ZoneInfo("Europe/London"))
+    assert (local.hour, local.minute) == (9, 0)  # the same local time, in the new zone
+    status = await ask(fake, "prompts status", None)
+    assert "Europe/London" in status.text and "America/Chicago" not in status.text
+
+    again = await ask(fake, "prompts setup", {"channel": world.daily_prompt, "time": "10:00"})
+    assert "time zone is now" not in again.text  # no timezone given: the server's is kept
+    refused = await ask(fake, "setup timezone", {"timezone": "est"}, "owner")
+    assert "abbreviation" in refused.text and "`America/New_York`" in refused.text
+    assert (await get_settings(bot.db, world.guild.id)).timezone == "Europe/London"
 
 
 async def test_no_duplicate_across_a_crash_between_claim_and_send(

@@ -109,6 +109,7 @@ async def test_server_entries_are_validated_listed_and_removed_by_moderators(
         "phone": "+44 20 7946 0000",
         "url": "https://riverside.example.org",
         "notes": "Mon-Fri 9-5, sliding scale",
+        "region": "GB",
     }
     for path, options in (
         ("resources add", entry),
@@ -150,3 +151,38 @@ async def test_server_entries_are_validated_listed_and_removed_by_moderators(
 
     actions = [e.action for e in await audit.recent(bot.db, world.guild.id)]
     assert actions[:2] == ["resources.remove", "resources.add"]
+
+
+async def test_server_entries_are_shown_only_in_their_region_and_disguises_are_refused(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await update_settings(bot.db, world.guild.id, region="GB")
+    police = {"name": "Police", "topic": "crisis", "phone": "999", "notes": "if in danger"}
+    added = await run(fake, "resources add", police, world.mod)  # the server's region
+    assert "Added **Police** for members in United Kingdom" in added.text
+    local = {"name": "Town Helpline", "topic": "crisis", "url": "https://town.example.org"}
+    await run(fake, "resources add", {**local, "region": "everywhere"}, world.mod)
+
+    uk = await run(fake, "resources show", {"topic": "crisis", "region": "GB"}, world.you)
+    assert "Police" in uk.text and "Town Helpline" in uk.text
+    australia = await run(fake, "resources show", {"topic": "crisis", "region": "AU"}, world.you)
+    assert "999" not in australia.text and "Police" not in australia.text
+    assert "Town Helpline" in australia.text
+    posted = await fake.slash("resources post", {"topic": "crisis", "region": "AU"}, world.mod)
+    assert "Police" not in (await posted.response()).text
+    listed = await run(fake, "resources list", None, world.mod)
+    assert "United Kingdom · **Police**" in listed.text and "everywhere · **Town" in listed.text
+
+    everywhere = {"name": "Ambulance", "topic": "crisis", "phone": "112", "region": "everywhere"}
+    refused = await run(fake, "resources add", everywhere, world.mod)
+    assert "Emergency numbers work in one country only" in refused.text
+    for bad, problem in (
+        ({"name": "Help\u202eenilpleh", "phone": "0800 123 456"}, "invisible characters (U+202E)"),
+        ({"name": "Helpline", "phone": "0800\u200b123 456"}, "invisible characters (U+200B)"),
+        ({"name": "Helpline", "phone": "0800 123 456", "notes": "chat: discord.gg/abc"}, "invite"),
+        ({"name": "Helpline", "url": "https://discord.com/invite/abc"}, "invite"),
+    ):
+        answer = await run(fake, "resources add", {"topic": "other", **bad}, world.mod)
+        assert problem in answer.text, (bad, answer.text)
+    names = [r["name"] for r in await bot.db.fetchall("SELECT name FROM server_resources")]
+    assert sorted(names) == ["Police", "Town Helpline"]

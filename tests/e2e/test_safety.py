@@ -233,8 +233,8 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
     assert detection.flagged
     bot.dispatch("checkin_flagged", seen[0], detection, "C-7F3A")
 
-    followups = await command.followups(1)
-    private = followups[0]
+    followups = await command.followups(2)  # the member's one-time welcome, and the reply
+    private = next(m for m in followups if "First time" not in m.text)
     assert private.ephemeral and "1800RESPECT" in private.text
     assert "phone or computer" in private.text  # device-safety hint for abuse signs
     assert "counselling" not in private.text.replace("not a counsellor", "")

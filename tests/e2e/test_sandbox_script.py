@@ -47,3 +47,68 @@ def test_a_scripted_session_prints_a_readable_transcript(tmp_path: Path) -> None
     assert "#check-ins | Bridgeline:" in public
     assert "Anonymous check-in" in public
     assert "@\u200beveryone" in public
+
+
+def _sandbox(data: Path, script: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--data-dir", str(data)],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=data.parent,
+        timeout=120,
+    )
+
+
+FIRST = """\
+:as owner
+/setup checkin-channel channel:check-ins
+/setup anonymous delay:0
+:as you
+:read mod-alerts
+/checkin new
+:submit checkin:mood=3 "checkin:body=something to take down"
+:click 1
+:tick 1m
+:read check-ins
+:click 99
+:as mod
+:menu "Remove anonymous post" m2
+:click 1
+:as owner
+/admin reload-content
+:quit
+"""
+SECOND = """\
+:as owner
+/setup show
+:quit
+"""
+
+
+def test_menus_owner_commands_refs_and_a_restart_on_the_same_data(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = _sandbox(data, FIRST)
+    out = first.stdout
+    assert first.returncode == 0, first.stderr + out
+    assert first.stderr == ""  # warnings go to the log file, never into the prompt
+    assert "(you cannot see #mod-alerts)" in out
+    read = out.split("you@#general> :read mod-alerts", 1)[1].split("you@#general> /checkin", 1)[0]
+    assert "Bridgeline" not in read  # nothing of the hidden channel is printed
+    public = out.split(":read check-ins", 1)[1].split(":click 99", 1)[0]
+    assert "Anonymous check-in" in public and "(m2: :click N m2)" in public
+    menu = out.split(':menu "Remove anonymous post" m2', 1)[1]
+    assert "Remove this anonymous post" in menu
+    assert "(on m3:" in menu and "Removed the anonymous post" in menu  # the click is shown
+    admin = out.split("/admin reload-content", 1)[1]
+    assert "bot's owner only" not in admin and "Content reloaded" in admin
+    assert "error: m2 has buttons 1 to 2" in out.split(":click 99", 1)[1]
+    assert (data / "sandbox-world.json").exists()
+
+    second = _sandbox(data, SECOND)
+    assert second.returncode == 0, second.stderr + second.stdout
+    shown = second.stdout.split("/setup show", 1)[1]
+    assert "Check-in channel**: not set" not in shown  # same server ids: settings still apply
+    assert "✅ **Check-in channel** #check-ins" in shown or "✅ **Check-in channel**" in shown

@@ -107,6 +107,13 @@ async def test_wizard_keeps_current_values_goes_back_and_cancels(
 
     shown = await _ephemeral(fake, "setup start", None, world.owner)
     await (await fake.click(shown, "Next", world.owner)).response()
+    assert "Proposed for Australia: **Australia/Sydney**" in shown.text  # the zone was UTC
+    await (await fake.click(shown, "Finish", world.owner)).response()
+    kept = await get_settings(bot.db, world.guild.id)
+    assert (kept.region, kept.timezone) == ("AU", "Australia/Sydney")
+
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    await (await fake.click(shown, "Next", world.owner)).response()
     await (await fake.click(shown, "Finish", world.owner)).response()
     assert "Setup finished: nothing changed" in shown.text
     kept = await get_settings(bot.db, world.guild.id)
@@ -196,7 +203,12 @@ async def test_missing_permissions_are_named_per_channel(
 
     hidden = discord.Permissions(view_channel=True).value
     secret = await fake.add_channel(
-        world.guild, "secret", overwrites=[Overwrite(bot_role.id, 0, deny=hidden)]
+        world.guild,
+        "secret",
+        overwrites=[
+            Overwrite(bot_role.id, 0, deny=hidden),
+            Overwrite(world.guild.id, 0, deny=hidden),
+        ],
     )
     reply = await _ephemeral(fake, "setup alerts-channel", {"channel": secret}, world.owner)
     assert f"<#{secret.id}>: I'm missing **View Channel, Send Messages" in reply.text
@@ -302,3 +314,72 @@ async def test_owner_syncs_commands(
     refused = await fake.slash("admin sync", None, world.owner, world.general)
     assert "bot's owner only" in (await refused.response()).text
     assert puts() == before + 1
+
+
+async def test_a_public_alerts_channel_needs_confirmation_and_stays_flagged(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    owner, gid = world.owner, world.guild.id
+    asked = await _ephemeral(fake, "setup alerts-channel", {"channel": world.general}, owner)
+    assert "Everyone can read that channel" in asked.text and "never scanned" in asked.text
+    assert (await get_settings(bot.db, gid)).alerts_channel_id is None  # not before an answer
+    await (await fake.click(asked, "Cancel", owner)).response()
+    assert "Nothing was changed" in asked.text
+    assert (await get_settings(bot.db, gid)).alerts_channel_id is None
+
+    asked = await _ephemeral(fake, "setup alerts-channel", {"channel": world.general}, owner)
+    await (await fake.click(asked, "Use it anyway", owner)).response()
+    assert "Saved" in asked.text and "Not private" in asked.text and asked.components == []
+    assert (await get_settings(bot.db, gid)).alerts_channel_id == world.general.id
+    actions = [e.action for e in await audit.recent(bot.db, gid)]
+    assert "setup.alerts_channel_public" in actions
+    show = await _ephemeral(fake, "setup show", None, owner)
+    assert f"⚠️ **Alerts channel** <#{world.general.id}>" in show.text
+
+    private = await _ephemeral(fake, "setup alerts-channel", {"channel": world.mod_alerts}, owner)
+    assert "Saved" in private.text and "Not private" not in private.text
+    assert f"✅ **Alerts channel** <#{world.mod_alerts.id}>" in private.text
+    assert "never scanned for safety concerns" in private.text
+
+
+async def test_wizard_asks_before_a_public_alerts_channel(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    await fake.select(shown, "setup:alerts_channel_id", [world.general], world.owner)
+    await (await fake.click(shown, "Next", world.owner)).response()
+    await (await fake.click(shown, "Finish", world.owner)).response()
+    assert "Everyone can read that channel" in shown.text
+    assert (await get_settings(bot.db, world.guild.id)).alerts_channel_id is None
+    await (await fake.click(shown, "Back", world.owner)).response()
+    assert "Step 1 of 2" in shown.text
+    await (await fake.click(shown, "Next", world.owner)).response()
+    await (await fake.click(shown, "Finish", world.owner)).response()
+    await (await fake.click(shown, "Use it anyway", world.owner)).response()
+    assert "Bridgeline is set up" in shown.text and "Not private" in shown.text
+    assert (await get_settings(bot.db, world.guild.id)).alerts_channel_id == world.general.id
+
+
+async def test_wizard_proposes_the_regions_timezone_and_keeps_a_managers_pick(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    await fake.select(shown, "setup:region", ["AU"], world.owner)
+    await (await fake.click(shown, "Next", world.owner)).response()
+    assert "Proposed for Australia: **Australia/Sydney**" in shown.text
+    zones = next(s for s in shown.selects if s["custom_id"] == "setup:timezone")["options"]
+    assert [o["value"] for o in zones if o.get("default")] == ["Australia/Sydney"]
+    assert zones[0]["value"] == "Australia/Sydney" and "Australia/Perth" in [
+        o["value"] for o in zones
+    ]
+    await fake.select(shown, "setup:timezone", ["Australia/Perth"], world.owner)
+    await (await fake.click(shown, "Back", world.owner)).response()
+    await (await fake.click(shown, "Next", world.owner)).response()
+    assert "Proposed for" not in shown.text  # the manager's pick stands
+    await (await fake.click(shown, "Finish", world.owner)).response()
+    settings = await get_settings(bot.db, world.guild.id)
+    assert (settings.region, settings.timezone) == ("AU", "Australia/Perth")
+
+    shown = await _ephemeral(fake, "setup start", None, world.owner)
+    await (await fake.click(shown, "Next", world.owner)).response()
+    assert "Proposed for" not in shown.text  # Perth is already an Australian zone

@@ -93,6 +93,19 @@ async def test_strategy_show_autocomplete_and_free_text(
     assert "don't know a strategy" in unknown.text and not unknown.embeds
 
 
+async def test_strategy_show_takes_any_case_and_the_number_from_the_list(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    third = bot.content.strategies[2]
+    for typed in ("3", "#3", "Strategy 3", "third", "THREE", third.id.upper(), third.title.upper()):
+        shown = await private_reply(fake, "strategy show", {"strategy": typed})
+        assert shown.embeds and shown.embeds[0]["title"] == third.title, typed
+    suggested = await fake.autocomplete("strategy show", {"strategy": "3"}, "strategy")
+    assert suggested[0]["value"] == third.id
+    too_far = await private_reply(fake, "strategy show", {"strategy": "8"})
+    assert "give a number from 1 to 7" in too_far.text and not too_far.embeds
+
+
 async def test_strategy_random_and_steps(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:

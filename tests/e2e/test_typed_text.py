@@ -164,7 +164,7 @@ async def test_an_anonymous_reply_is_read_and_answered_privately(
 
     await (await fake.click(post, "Reply anonymously", world.mod)).modal_shown()
     submitted = await fake.submit_modal({"checkin:reply": IMMINENT}, world.mod)
-    assert "Reply saved" in (await submitted.response()).text
+    assert "Reply saved" in (await submitted.reply()).text
     reply = (await submitted.followups(1))[0]
     assert reply.ephemeral and "000" in first_line(reply.text) and "Lifeline" in reply.text
     assert "kill" not in reply.text.lower()

@@ -98,7 +98,7 @@ async def test_click_acts_on_the_message_just_read_and_never_on_someone_elses(
     text = out.getvalue()
     assert code == 0
     after_as = text.split("(you are now you)", 1)[1]
-    assert "error: no bot message with buttons shown yet" in after_as
+    assert "error: no bot message with buttons or menus shown yet" in after_as
     assert "Not your button." not in text
     assert "Confirmed." in after_as.split(":read general", 1)[1]
 
@@ -118,3 +118,67 @@ def test_a_form_shows_its_text_as_well_as_its_fields() -> None:
         "  - Mood (mood, required)",
         '  answer with :submit field="your text" ...',
     ]
+
+
+async def test_an_unexpected_error_is_summarised_and_the_session_goes_on(
+    make_bot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(sandbox, "QUIET_SECONDS", 0.05)
+
+    def boom(box: Sandbox, args: list[str]) -> None:
+        raise RuntimeError("internal detail that means nothing to a person")
+
+    out = io.StringIO()
+    log_file = tmp_path / "sandbox.log"
+    script = ":boom\n/ping\n:click m9 1\n:as nobody\n:submit oops\n:channel\n:menu Name 12x\n:channel mod-alerts\n"
+    code = await run_sandbox(make_bot, stdin=io.StringIO(script), stdout=out, interactive=False,
+                             extra_commands={"boom": boom}, log_file=log_file)  # fmt: skip
+    text = out.getvalue()
+    assert code == 0
+    assert f"error: that didn't work: RuntimeError (details in {log_file})" in text
+    assert "internal detail" not in text and "Traceback" not in text
+    assert "pong" in text  # the session went on
+    assert "error: no message m9" in text
+    assert "error: usage: :as member|mod|owner" in text
+    assert "error: usage: :submit field=value" in text and "error: usage: :channel" in text
+    assert "error: no message 12x that you can see" in text
+    assert "list index" not in text and "dictionary update" not in text
+    assert "(you cannot see #mod-alerts)" in text and "you@#mod-alerts" not in text
+
+
+async def test_click_targets_a_message_by_its_ref_and_says_which(
+    make_bot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox, "QUIET_SECONDS", 0.05)
+    script = "/confirm\n/ping\n/confirm\n:click m1 1\n"
+    out = io.StringIO()
+    assert await run_sandbox(make_bot, stdin=io.StringIO(script), stdout=out,
+                             interactive=False) == 0  # fmt: skip
+    text = out.getvalue()
+    assert "(m1: :click N m1)" in text and "(m2: :click N m2)" in text
+    assert "(on m1: Bridgeline in #general: 'Are you sure?')" in text
+    assert text.count("Confirmed.") == 1
+
+
+async def test_the_same_server_ids_come_back_from_a_saved_world(tmp_path: Any) -> None:
+    from bot.fakediscord import FakeDiscord
+    from bot.fakediscord.sandbox import _load_ids, _save_ids
+    from bot.fakediscord.state import replay_ids
+
+    async def build(saved: list[int]) -> tuple[list[int], list[int]]:
+        with replay_ids(saved) as used:
+            fake = FakeDiscord()
+        async with fake:
+            with replay_ids(saved[len(used) :]) as more:
+                world = await fake.standard_guild()
+            ids = [world.guild.id, world.general.id, world.check_ins.id, world.mod_alerts.id,
+                   world.moderator_role.id, world.you.user.id, world.owner.user.id]  # fmt: skip
+            return [*used, *more], ids
+
+    first, ids = await build([])
+    path = tmp_path / "world.json"
+    _save_ids(path, first)
+    again, same = await build(_load_ids(path))
+    assert same == ids and again == first
+    path.write_text("not json")
+    assert _load_ids(path) == []
