@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.askmods.identity import data_rights_columns
 from bot.checkins import flow
 from bot.checkins.datarights import Member
 from bot.checkins.member_data import export_file, forget
@@ -52,7 +53,9 @@ class Privacy(commands.Cog):
 
     def _member(self, interaction: discord.Interaction) -> Member:
         author = flow.author_of(interaction)
-        return Member(author.guild.id, interaction.user.id, author.pseudonym)
+        guild_id, user_id = author.guild.id, interaction.user.id
+        extra = data_rights_columns(self.bot.settings.secret, guild_id, user_id)
+        return Member(guild_id, user_id, author.pseudonym, extra)
 
     @privacy.command(name="about", description="What Bridgeline stores and who can see it")
     async def about(self, interaction: discord.Interaction) -> None:

@@ -3,13 +3,16 @@
 Tables are discovered from the schema, so a later feature is covered without touching this
 file: a table with a `pseudonym` column holds rows by that member's pseudonym; a table with a
 `user_id` column holds rows by their id (within the server when it also has `guild_id`).
+A feature with a pseudonym of its own purpose names its column `<purpose>_pseudonym`, and the
+caller passes that value in `Member.purpose_pseudonyms` (e.g. bot.askmods.identity).
 Other columns named `*_user_id` (e.g. the id an author chose to reveal on a safety alert) only
 point at the member from someone else's row: they are exported, and cleared (set NULL) on forget.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.privacy import short_label
@@ -17,7 +20,7 @@ from bot.storage.db import Database
 from bot.storage.schema import column_names, table_names
 
 #: Kept on erasure: a moderation block must not be escapable by erasing one's data.
-RETAINED_ON_FORGET = frozenset({"anon_blocks"})
+RETAINED_ON_FORGET = frozenset({"anon_blocks", "askmods_blocks"})
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class Member:
     guild_id: int
     user_id: int
     pseudonym: str
+    #: column name -> this member's value, for pseudonyms made for one purpose only
+    purpose_pseudonyms: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,9 @@ async def member_tables(db: Database, member: Member) -> list[MemberTable]:
         if "pseudonym" in columns:
             clauses.append("pseudonym = ?")
             params.append(member.pseudonym)
+        for column in sorted(columns & set(member.purpose_pseudonyms)):
+            clauses.append(f'"{column}" = ?')
+            params.append(member.purpose_pseudonyms[column])
         if "user_id" in columns:
             clause = "user_id = ?"
             params.append(member.user_id)
