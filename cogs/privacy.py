@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.askmods.identity import data_rights_columns
+from bot.askmods.service import erase_member
 from bot.checkins import flow
 from bot.checkins.datarights import Member
 from bot.checkins.member_data import export_file, forget
@@ -37,7 +38,8 @@ EXPORT_READY = (
 EXPORT_FAILED = "Discord didn't accept the file just now. Nothing changed; please try again later."
 FORGET_WARNING = (
     "This deletes everything Bridgeline keeps about you in this server: your check-ins, your "
-    "anonymous posts (they are taken down from the channel), your replies, your region choice "
+    "anonymous posts (they are taken down from the channel), your replies, your /ask-mods "
+    "conversations (your words leave the moderators' threads), your region choice "
     "and anything else stored under your pseudonym or your id. It can't be undone. "
     "A moderation block on anonymous posting, if there is one, stays."
 )
@@ -80,7 +82,10 @@ class Privacy(commands.Cog):
         await interaction.response.send_message(FORGET_WARNING, view=view, ephemeral=True)
         if not await view.wait() and view.confirmed:
             await view.interaction.response.edit_message(content="Deleting…", view=None)
+            conversations = await erase_member(self.bot, member.guild_id, member.user_id)
             counts, refused = await forget(self.bot, member)
+            if conversations:
+                counts["askmods_conversations"] = conversations
             text = "Done. Everything Bridgeline kept about you in this server is deleted."
             if not counts:
                 text = "Done. There was nothing stored about you in this server."

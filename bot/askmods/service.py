@@ -245,6 +245,23 @@ async def erase(bot: Bridgeline, conversation: Conversation, reason: str) -> Non
     await store.delete(bot.db, conversation.id)
 
 
+async def erase_member(bot: Bridgeline, guild_id: int, user_id: int) -> int:
+    """/privacy forget: every conversation of this member is erased as by "End and delete"
+    (their words leave the staff threads too). Returns how many."""
+    pseudo = identity.asker_pseudonym(bot.settings.secret, guild_id, user_id)
+    rows = await bot.db.fetchall(
+        "SELECT id FROM askmods_conversations WHERE guild_id = ? AND askmods_pseudonym = ?",
+        (guild_id, pseudo),
+    )
+    for row in rows:
+        conversation = await store.get(bot.db, row["id"])
+        if conversation is not None:
+            await erase(
+                bot, conversation, "The member erased their data; their messages were removed."
+            )
+    return len(rows)
+
+
 async def purge_expired(bot: Bridgeline) -> int:
     """Retention: records of conversations closed long enough ago (the threads stay)."""
     removed = 0

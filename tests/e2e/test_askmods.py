@@ -247,3 +247,20 @@ async def test_rate_limit_on_opening(
         )
     refused = await (await fake.slash("ask-mods", None, "you", "general")).response()
     assert "several conversations today" in refused.text
+
+
+async def test_privacy_forget_erases_conversations_and_their_words_in_the_thread(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    await ask(fake, "words to forget")
+    post = starter(fake, world)
+    words = await wait_in_thread(fake, post, "words to forget")
+    prompt = (await (await fake.slash("privacy forget", None, "you", "general")).response()).message
+    assert prompt is not None and "/ask-mods" in prompt.text
+    confirmed = await fake.click(prompt, "Delete everything", "you")
+    await fake.wait_until(
+        lambda: True if confirmed.original and "Done." in confirmed.original.text else None,
+        what="forget done",
+    )
+    assert words.deleted
+    assert await ready.db.fetchval("SELECT COUNT(*) FROM askmods_messages") == 0
