@@ -15,7 +15,7 @@ from bot.askmods.service import AskModsError
 from bot.askmods.views import MemberButton, MessageModal, ModButton, member_view
 from bot.checks import manager_only
 from bot.client import Bridgeline
-from bot.storage import audit
+from bot.storage import audit, feature_settings
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class AskMods(commands.Cog):
         unclaimed_minutes: app_commands.Range[int, 1, 1440] | None = None,
     ) -> None:
         assert interaction.guild is not None
-        saved = await store.set_feature_settings(
+        saved = await feature_settings.set_feature_settings(
             self.bot.db,
             interaction.guild.id,
             self.bot.clock.now(),

@@ -102,7 +102,13 @@ class NudgeButton(
             return
         reply = await compose_for(bot, offer.guild_id, interaction.user.id, offer.flag)
         embed = member_reply_embed(reply, interaction.guild.name)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        if offer.alert_id is None:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+        else:  # the same "ask a moderator to reach out" offer as a flagged check-in gets
+            view = await reveal_view(
+                bot, offer.guild_id, offer.alert_id, offer.pseudonym, offer.flag
+            )
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
         await offers.mark_used(bot.db, self.token, bot.clock.now())
 
 
@@ -133,8 +139,9 @@ class RevealButton(
 
     async def _reveal(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
-        guild = interaction.guild
         offer = await offers.get_offer(bot.db, self.token, "reveal")
+        # Pressed in a DM (the private safety reply): the server is the offer's.
+        guild = interaction.guild or (bot.get_guild(offer.guild_id) if offer else None)
         if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:
             await send_private(interaction, EXPIRED)
             return
@@ -176,6 +183,22 @@ class RevealButton(
                 f"only they can see who you are. {danger}"
             )
         await interaction.followup.send(text, ephemeral=True)
+
+
+async def reveal_view(
+    bot: Bridgeline, guild_id: int, alert_id: int, pseudo: str, flag: Flag
+) -> discord.ui.View:
+    """A one-member "Ask a moderator to reach out" button for this alert (consent by press)."""
+    token = await offers.create_offer(
+        bot.db,
+        guild_id=guild_id,
+        alert_id=alert_id,
+        kind="reveal",
+        pseudo=pseudo,
+        flag=flag,
+        now=bot.clock.now(),
+    )
+    return persistent_view(RevealButton(token))
 
 
 class Safety(commands.Cog):
@@ -273,8 +296,9 @@ class Safety(commands.Cog):
             return "cooldown", None
         if mode == "dm":
             reply = await compose_for(self.bot, guild_id, author.id, allowed)
+            view = await reveal_view(self.bot, guild_id, alert_id, pseudo, allowed)
             try:
-                await author.send(embed=member_reply_embed(reply, message.guild.name))
+                await author.send(embed=member_reply_embed(reply, message.guild.name), view=view)
                 return "dm", None
             except discord.Forbidden:
                 pass  # DMs closed (50007): fall back to the neutral nudge

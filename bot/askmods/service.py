@@ -17,6 +17,7 @@ from bot.client import Bridgeline
 from bot.safety_service.policy import Flag, flag_from_detection
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import ReplyText, compose_reply
+from bot.storage import feature_settings
 from bot.storage.guilds import get_settings
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class AskModsError(Exception):
 
 
 async def staff_channel(bot: Bridgeline, guild: discord.Guild) -> discord.TextChannel | None:
-    chosen = (await store.get_feature_settings(bot.db, guild.id)).askmods_channel_id
+    chosen = (await feature_settings.get_feature_settings(bot.db, guild.id)).askmods_channel_id
     channel_id = chosen or (await get_settings(bot.db, guild.id)).alerts_channel_id
     channel = guild.get_channel(channel_id) if channel_id else None
     return channel if isinstance(channel, discord.TextChannel) else None

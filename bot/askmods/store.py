@@ -15,13 +15,6 @@ Status = Literal["open", "closed", "blocked"]
 
 
 @dataclass(frozen=True)
-class FeatureSettings:
-    guild_id: int
-    askmods_channel_id: int | None = None
-    unclaimed_minutes: int = 10
-
-
-@dataclass(frozen=True)
 class Conversation:
     id: int
     guild_id: int
@@ -74,41 +67,6 @@ def _message(row: Row) -> StoredMessage:
         delivered=bool(row["delivered"]),
         created_at=created,
     )
-
-
-# ---- settings ---------------------------------------------------------------------------------
-
-
-async def get_feature_settings(db: Database, guild_id: int) -> FeatureSettings:
-    row = await db.fetchone(
-        "SELECT askmods_channel_id, unclaimed_minutes FROM feature_settings WHERE guild_id = ?",
-        (guild_id,),
-    )
-    if row is None:
-        return FeatureSettings(guild_id)
-    return FeatureSettings(guild_id, row["askmods_channel_id"], row["unclaimed_minutes"])
-
-
-async def set_feature_settings(
-    db: Database,
-    guild_id: int,
-    now: datetime,
-    *,
-    askmods_channel_id: int | None = None,
-    unclaimed_minutes: int | None = None,
-    clear_channel: bool = False,
-) -> FeatureSettings:
-    current = await get_feature_settings(db, guild_id)
-    channel = None if clear_channel else (askmods_channel_id or current.askmods_channel_id)
-    minutes = unclaimed_minutes or current.unclaimed_minutes
-    await db.execute(
-        "INSERT INTO feature_settings (guild_id, askmods_channel_id, unclaimed_minutes, "
-        "updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(guild_id) DO UPDATE SET "
-        "askmods_channel_id = excluded.askmods_channel_id, "
-        "unclaimed_minutes = excluded.unclaimed_minutes, updated_at = excluded.updated_at",
-        (guild_id, channel, minutes, to_text(now)),
-    )
-    return await get_feature_settings(db, guild_id)
 
 
 # ---- conversations ----------------------------------------------------------------------------

@@ -1,0 +1,79 @@
+"""Raising unclaimed alerts again: once each, pinging the moderator role, through the same
+path as the alert itself (the alerts channel, else the owner by DM)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import discord
+
+from bot.client import Bridgeline
+from bot.escalation import rules, store
+from bot.notify import notify_moderators
+from bot.safety_service.alerts import Alert
+from bot.storage.feature_settings import get_feature_settings
+from bot.storage.guilds import get_settings
+from bot.ui.embeds import Tone, build_embed
+
+log = logging.getLogger(__name__)
+
+
+def reraise_embed(alert: Alert, now: datetime) -> discord.Embed:
+    """Points at the alert post (claim it there); never repeats what the member wrote."""
+    asked = " The member asked for someone to reach out." if alert.revealed_user_id else ""
+    link = ""
+    if alert.alert_channel_id and alert.alert_message_id:
+        link = (
+            f"\n[Open the alert](https://discord.com/channels/{alert.guild_id}/"
+            f"{alert.alert_channel_id}/{alert.alert_message_id}) and press “I'm on it”."
+        )
+    severity = "an **imminent** concern" if alert.severity == "imminent" else "a concern"
+    return build_embed(
+        f"Still waiting: safety alert #{alert.id}",
+        f"Nobody has claimed this alert ({severity}) for {rules.waited(alert.created_at, now)}."
+        f"{asked}{link}\nThis reminder is sent once.",
+        tone=Tone.ALERT,
+        footer=f"alert-{alert.id}",
+    )
+
+
+async def reraise_due(bot: Bridgeline) -> int:
+    """One pass: every open alert past its time is raised again (once). Returns how many."""
+    now = bot.clock.now()
+    raised = 0
+    for alert in await store.candidates(bot.db):
+        minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
+        if now < rules.due_at(alert.created_at, alert.severity, minutes):
+            continue
+        guild = bot.get_guild(alert.guild_id)
+        if guild is None or not await store.claim_reraise(bot.db, alert, now):
+            continue
+        role_id = (await get_settings(bot.db, guild.id)).moderator_role_id
+        content, mentions = None, discord.AllowedMentions.none()
+        if role_id:
+            content = f"<@&{role_id}>"
+            mentions = discord.AllowedMentions(roles=[discord.Object(role_id)])
+        posted = await notify_moderators(
+            bot.db,
+            guild,
+            embed=reraise_embed(alert, now),
+            content=content,
+            allowed_mentions=mentions,
+        )
+        if posted is None:
+            await store.release(bot.db, alert.id)  # nobody reachable: try again next pass
+            continue
+        await store.set_message(bot.db, alert.id, posted.id)
+        raised += 1
+    return raised
+
+
+async def next_due(bot: Bridgeline) -> datetime | None:
+    """When the next candidate falls due (to sleep until then)."""
+    soonest: datetime | None = None
+    for alert in await store.candidates(bot.db):
+        minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
+        due = rules.due_at(alert.created_at, alert.severity, minutes)
+        soonest = due if soonest is None else min(soonest, due)
+    return soonest

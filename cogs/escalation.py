@@ -1,0 +1,68 @@
+"""Unclaimed safety alerts are raised again once (bot/escalation); this file runs the loop on
+the bot's clock, and wakes it when a new alert arrives."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+
+from discord.ext import commands
+
+from bot.checkins.timing import wait_until
+from bot.client import Bridgeline
+from bot.escalation.service import next_due, reraise_due
+
+log = logging.getLogger(__name__)
+CHECK_EVERY_S = 60.0
+REPASS_EVENT = "alerts_reraise_pass"  # (raised: int), after each pass (tests wait on it)
+
+
+class Escalation(commands.Cog):
+    def __init__(self, bot: Bridgeline) -> None:
+        self.bot = bot
+        self._poke = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.last_pass_at: datetime | None = None  # clock time the last pass ran at
+
+    async def cog_load(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="alerts-reraise")
+
+    async def cog_unload(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    @commands.Cog.listener()
+    async def on_safety_alert(self, alert_id: int) -> None:
+        self._poke.set()
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        while True:
+            self._poke.clear()
+            pass_time = self.bot.clock.now()
+            raised = 0
+            try:
+                raised = await reraise_due(self.bot)
+            except Exception:
+                log.exception("Re-raising unclaimed alerts failed; trying again shortly")
+            if raised:
+                log.info("Raised %d unclaimed safety alerts again", raised)
+            self.last_pass_at = pass_time
+            self.bot.dispatch(REPASS_EVENT, raised)
+            try:
+                when = await next_due(self.bot)
+            except Exception:
+                when = None
+            if when is not None and when <= pass_time:
+                when = None  # due but not sent (nobody reachable): retry on the next check
+            elif when is not None and when <= self.bot.clock.now():
+                continue  # the clock moved on during the pass: go again now
+            await wait_until(self.bot.clock, when, self._poke, max_sleep=CHECK_EVERY_S)
+
+
+async def setup(bot: Bridgeline) -> None:
+    await bot.add_cog(Escalation(bot))
