@@ -7,7 +7,9 @@ import contextlib
 import inspect
 import logging
 import shlex
+import tempfile
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any, TextIO
 
 from discord.ext import commands
@@ -57,6 +59,7 @@ class Sandbox:
         self.modals_shown: set[int] = set()
         self.violations_reported = 0
         self.busy = False
+        self.files_dir: Path | None = None  # where files the bot sends are saved (on first one)
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -83,6 +86,9 @@ class Sandbox:
                 continue  # your own words need no echo
             for line in render_message(msg, edited=before is not None):
                 self.write(line)
+            if not msg.deleted:
+                for attachment in msg.attachments:
+                    self.write(f"  [file] {self.save_attachment(attachment)}")
             if msg.author.bot and msg.components and not msg.deleted:
                 self.last_with_components = msg
         for inter in list(self.fake.interactions.values()):
@@ -93,6 +99,15 @@ class Sandbox:
         for violation in self.fake.violations[self.violations_reported :]:
             self.write(f"!! Discord would reject this: {violation}")
         self.violations_reported = len(self.fake.violations)
+
+    def save_attachment(self, attachment: dict[str, Any]) -> str:
+        """A file the bot sent is saved where you can open it; returns the path to show."""
+        if self.files_dir is None:
+            self.files_dir = Path(tempfile.mkdtemp(prefix="bridgeline-sandbox-files-"))
+        path = self.files_dir / f"{attachment['id']}-{Path(attachment['filename']).name}"
+        path.write_bytes(self.fake.attachment_data.get(int(attachment["id"]), b""))
+        described = attachment.get("description")
+        return f"{path}" + (f"\n    (alt text: {described})" if described else "")
 
     async def quiet(self) -> None:
         """Wait until the bot has made no request for QUIET_SECONDS (sandbox only, not tests)."""
