@@ -31,6 +31,7 @@ from bot.safety_service.policy import (
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import ReplyText, compose_reply, emergency_line
 from bot.storage import audit
+from bot.storage.feature_settings import in_staff_thread
 from bot.storage.guilds import get_settings
 from bot.ui.safety_embeds import (
     EXPIRED,
@@ -253,6 +254,8 @@ class Safety(commands.Cog):
         settings = await get_settings(self.bot.db, guild.id)
         if message.channel.id == settings.alerts_channel_id:
             return  # moderators discussing an alert are not the person at risk
+        if await in_staff_thread(self.bot.db, message.channel, settings.alerts_channel_id):
+            return  # nor moderators answering an /ask-mods conversation (scanned on its own)
         alert_id = await alerts.create_alert(
             self.bot.db,
             guild_id=guild.id,

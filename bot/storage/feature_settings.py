@@ -49,3 +49,18 @@ async def set_feature_settings(
         (guild_id, channel, minutes, to_text(now)),
     )
     return await get_feature_settings(db, guild_id)
+
+
+async def in_staff_thread(db: Database, channel: object, alerts_channel_id: int | None) -> bool:
+    """A thread under the alerts channel or the /ask-mods staff channel: moderators' own talk
+    (the members' words there are posted by the bot and scanned when they are sent)."""
+    parent = getattr(channel, "parent_id", None)
+    if parent is None or not hasattr(channel, "guild"):
+        return False
+    if parent == alerts_channel_id:
+        return True
+    guild = getattr(channel, "guild", None)
+    guild_id = getattr(guild, "id", None)
+    if guild_id is None:
+        return False
+    return bool(parent == (await get_feature_settings(db, guild_id)).askmods_channel_id)

@@ -264,3 +264,16 @@ async def test_privacy_forget_erases_conversations_and_their_words_in_the_thread
     )
     assert words.deleted
     assert await ready.db.fetchval("SELECT COUNT(*) FROM askmods_messages") == 0
+
+
+async def test_moderators_talking_in_the_thread_raise_no_safety_alert(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    await ask(fake, "hello")
+    post = starter(fake, world)
+    assert post.thread_id is not None
+    await fake.send_message(post.thread_id, world.mod, "i want to die, this thread is heavy")
+    await fake.send_message(world.general, world.you, "honestly i just want to die")
+    await fake.wait_for_message(world.mod_alerts, lambda m: "Safety alert" in m.text)
+    rows = await ready.db.fetchall("SELECT channel_id FROM safety_alerts")
+    assert [r["channel_id"] for r in rows] == [world.general.id]  # only the member's message
