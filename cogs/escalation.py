@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.checkins.timing import wait_until
 from bot.client import Bridgeline
-from bot.escalation.service import next_due, reraise_due
+from bot.escalation.service import next_due, reraise_conversations, reraise_due
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_S = 60.0
@@ -47,6 +47,7 @@ class Escalation(commands.Cog):
             raised = 0
             try:
                 raised = await reraise_due(self.bot)
+                raised += await reraise_conversations(self.bot)
             except Exception:
                 log.exception("Re-raising unclaimed alerts failed; trying again shortly")
             if raised:

@@ -13,7 +13,7 @@ from bot.privacy import pseudonym
 from bot.storage.db import Database
 
 SECRET = b"s" * 32
-GUILD, USER, OTHER = 111, 222, 333
+GUILD, USER, OTHER = 111, 1578488821241085955, 1578488821241085999
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 

@@ -21,3 +21,15 @@ def test_waiting_time_reads_plainly() -> None:
     assert waited(T0, T0 + timedelta(hours=2)) == "2 h"
     assert waited(T0, T0 + timedelta(hours=2, minutes=5)) == "2 h 5 min"
     assert waited(T0, T0 + timedelta(days=3)) == "3 d"
+
+
+def test_an_unanswered_conversation_waits_the_setting_or_three_minutes_after_imminent() -> None:
+    from bot.escalation.rules import conversation_due_at
+
+    assert conversation_due_at(T0, None, None, 10) == T0 + timedelta(minutes=10)
+    assert conversation_due_at(T0, "high", T0, 10) == T0 + timedelta(minutes=10)
+    late = T0 + timedelta(minutes=5)
+    assert conversation_due_at(T0, "imminent", late, 10) == late + timedelta(minutes=3)
+    assert conversation_due_at(T0, "imminent", T0 + timedelta(minutes=9), 10) == T0 + timedelta(
+        minutes=10
+    )

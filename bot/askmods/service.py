@@ -132,27 +132,32 @@ async def private_help(bot: Bridgeline, guild_id: int, user_id: int, flag: Flag)
     return compose_reply(bot.content, bot.content.safety.responses, region, flag)
 
 
-async def raise_in_thread(bot: Bridgeline, conversation: Conversation, flag: Flag) -> None:
-    """The alert goes into the conversation's own thread; an imminent one pings the role."""
+async def post_in_thread(
+    bot: Bridgeline, conversation: Conversation, embed: discord.Embed, *, ping_role: int | None
+) -> bool:
+    """A bot notice in the conversation's thread, pinging the moderator role if given (the
+    only mention /ask-mods ever lets through)."""
     thread = await _thread(bot, conversation)
     if thread is None:
-        return
+        return False
+    content, mentions = None, NO_MENTIONS
+    if ping_role:
+        content = f"<@&{ping_role}>"
+        mentions = discord.AllowedMentions(roles=[discord.Object(ping_role)])
+    try:
+        await thread.send(content, embed=embed, allowed_mentions=mentions)
+        return True
+    except discord.HTTPException as exc:
+        log.warning("Ask-mods notice failed in guild %s (HTTP %s)", thread.guild.id, exc.status)
+        return False
+
+
+async def raise_in_thread(bot: Bridgeline, conversation: Conversation, flag: Flag) -> None:
+    """The alert goes into the conversation's own thread; an imminent one pings the role."""
     imminent = flag.severity == "imminent"
     role_id = (await get_settings(bot.db, conversation.guild_id)).moderator_role_id
-    content, mentions = None, NO_MENTIONS
-    if imminent and role_id:
-        content = f"<@&{role_id}>"
-        mentions = discord.AllowedMentions(roles=[discord.Object(role_id)])
-    try:
-        await thread.send(
-            content,
-            embed=replies.safety_embed(flag.categories, imminent),
-            allowed_mentions=mentions,
-        )
-    except discord.HTTPException as exc:
-        log.warning(
-            "Ask-mods safety note failed in guild %s (HTTP %s)", thread.guild.id, exc.status
-        )
+    embed = replies.safety_embed(flag.categories, imminent)
+    await post_in_thread(bot, conversation, embed, ping_role=role_id if imminent else None)
 
 
 async def note(bot: Bridgeline, conversation: Conversation, text: str) -> None:

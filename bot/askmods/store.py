@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.safety.rules import SEVERITY_RANK
 from bot.safety_service.timefmt import from_text, to_text
 from bot.storage.db import Database, Row
 
@@ -26,6 +27,9 @@ class Conversation:
     channel_id: int | None
     starter_message_id: int | None
     thread_id: int | None
+    flagged_severity: str | None
+    flagged_at: datetime | None
+    reraised_at: datetime | None
     created_at: datetime
     closed_at: datetime | None
 
@@ -51,7 +55,8 @@ def _conversation(row: Row) -> Conversation:
     created = from_text(values["created_at"])
     assert created is not None
     values["created_at"] = created
-    values["closed_at"] = from_text(values["closed_at"])
+    for key in ("closed_at", "flagged_at", "reraised_at"):
+        values[key] = from_text(values[key])
     return Conversation(**values)
 
 
@@ -167,6 +172,39 @@ async def closed_before(db: Database, guild_id: int | None, cutoff: datetime) ->
         sql += " AND guild_id = ?"
         params = (*params, guild_id)
     return [int(r["id"]) for r in await db.fetchall(sql, params)]
+
+
+async def record_flag(db: Database, conversation_id: int, severity: str, now: datetime) -> None:
+    """Keeps the highest severity seen (and when it was first reached)."""
+    conversation = await get(db, conversation_id)
+    if conversation is None:
+        return
+    rank = SEVERITY_RANK.get(severity, -1)
+    if rank > SEVERITY_RANK.get(conversation.flagged_severity or "", -1):
+        await db.execute(
+            "UPDATE askmods_conversations SET flagged_severity = ?, flagged_at = ? WHERE id = ?",
+            (severity, to_text(now), conversation_id),
+        )
+
+
+async def unanswered(db: Database) -> list[Conversation]:
+    """Open conversations with a staff thread, no moderator reply yet, not raised again."""
+    rows = await db.fetchall(
+        "SELECT c.* FROM askmods_conversations c WHERE c.status = 'open' "
+        "AND c.thread_id IS NOT NULL AND c.reraised_at IS NULL AND NOT EXISTS ("
+        "SELECT 1 FROM askmods_messages m WHERE m.conversation_id = c.id "
+        "AND m.direction = 'moderators') ORDER BY c.id"
+    )
+    return [_conversation(r) for r in rows]
+
+
+async def claim_reraise(db: Database, conversation_id: int, now: datetime) -> bool:
+    """True for exactly one caller per conversation."""
+    changed = await db.execute(
+        "UPDATE askmods_conversations SET reraised_at = ? WHERE id = ? AND reraised_at IS NULL",
+        (to_text(now), conversation_id),
+    )
+    return changed == 1
 
 
 # ---- messages ---------------------------------------------------------------------------------

@@ -99,6 +99,7 @@ class MessageModal(BaseModal, title=replies.MODAL_TITLE):
         await service.post_member_message(bot, conversation, *texts)
         flag = await service.scan(bot, texts[0])
         if flag is not None:
+            await store.record_flag(bot.db, conversation.id, flag.severity, bot.clock.now())
             help_text = await service.private_help(bot, guild.id, user_id, flag)
             await interaction.followup.send(
                 embed=member_reply_embed(help_text, guild.name), ephemeral=True

@@ -26,3 +26,17 @@ def waited(created: datetime, now: datetime) -> str:
         hours, rest = divmod(minutes, 60)
         return f"{hours} h {rest} min" if rest else f"{hours} h"
     return f"{minutes // (24 * 60)} d"
+
+
+def conversation_due_at(
+    created: datetime,
+    flagged_severity: str | None,
+    flagged_at: datetime | None,
+    unclaimed_minutes: int,
+) -> datetime:
+    """An /ask-mods conversation nobody answered: the server's wait from when it opened, or
+    3 minutes from an imminent message, whichever comes first."""
+    due = created + timedelta(minutes=unclaimed_minutes)
+    if flagged_severity == "imminent" and flagged_at is not None:
+        due = min(due, flagged_at + IMMINENT_AFTER)
+    return due

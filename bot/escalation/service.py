@@ -8,6 +8,9 @@ from datetime import datetime
 
 import discord
 
+from bot.askmods import service as askmods_service
+from bot.askmods import store as askmods_store
+from bot.askmods.store import Conversation
 from bot.client import Bridgeline
 from bot.escalation import rules, store
 from bot.notify import notify_moderators
@@ -69,11 +72,51 @@ async def reraise_due(bot: Bridgeline) -> int:
     return raised
 
 
+async def _conversation_due(bot: Bridgeline, conversation: Conversation) -> datetime:
+    minutes = (await get_feature_settings(bot.db, conversation.guild_id)).unclaimed_minutes
+    return rules.conversation_due_at(
+        conversation.created_at,
+        conversation.flagged_severity,
+        conversation.flagged_at,
+        minutes,
+    )
+
+
+def waiting_embed(conversation: Conversation, now: datetime) -> discord.Embed:
+    urgent = conversation.flagged_severity == "imminent"
+    what = "an **imminent** safety concern" if urgent else "a message"
+    return build_embed(
+        f"Still waiting: {conversation.label}",
+        f"This member wrote {what} {rules.waited(conversation.created_at, now)} ago and nobody "
+        "has replied yet. Use **Reply** on the post above the thread.\n"
+        "This reminder is sent once.",
+        tone=Tone.ALERT,
+    )
+
+
+async def reraise_conversations(bot: Bridgeline) -> int:
+    """/ask-mods conversations nobody answered in time: raised again once, in their thread."""
+    now = bot.clock.now()
+    raised = 0
+    for conversation in await askmods_store.unanswered(bot.db):
+        if now < await _conversation_due(bot, conversation):
+            continue
+        if not await askmods_store.claim_reraise(bot.db, conversation.id, now):
+            continue
+        role_id = (await get_settings(bot.db, conversation.guild_id)).moderator_role_id
+        if await askmods_service.post_in_thread(
+            bot, conversation, waiting_embed(conversation, now), ping_role=role_id
+        ):
+            raised += 1
+    return raised
+
+
 async def next_due(bot: Bridgeline) -> datetime | None:
-    """When the next candidate falls due (to sleep until then)."""
-    soonest: datetime | None = None
+    """When the next alert or conversation falls due (to sleep until then)."""
+    dues: list[datetime] = []
     for alert in await store.candidates(bot.db):
         minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
-        due = rules.due_at(alert.created_at, alert.severity, minutes)
-        soonest = due if soonest is None else min(soonest, due)
-    return soonest
+        dues.append(rules.due_at(alert.created_at, alert.severity, minutes))
+    for conversation in await askmods_store.unanswered(bot.db):
+        dues.append(await _conversation_due(bot, conversation))
+    return min(dues, default=None)

@@ -148,3 +148,53 @@ async def test_private_dm_reply_offers_reach_out_too(
     await pressed.followups(1)
     told = await fake.wait_for_message(world.mod_alerts, lambda m: "reach out" in m.text)
     assert f"<@{world.you.user.id}>" in told.text
+
+
+async def ask_mods(fake: FakeDiscord, text: str) -> FakeMessage:
+    """Opens an /ask-mods conversation; returns its staff post (the thread hangs from it)."""
+    await (await fake.slash("ask-mods", None, "you", "general")).modal_shown()
+    submitted = await fake.submit_modal({"askmods:text": text}, "you")
+    await fake.wait_until(
+        lambda: True if any("Sent to the" in m.text for m in submitted.followup_messages) else None
+    )
+    return await fake.wait_for_message(
+        None, lambda m: m.thread_id is not None and "Conversation ask-" in m.text, after=0
+    )
+
+
+def waiting_in(fake: FakeDiscord, post: FakeMessage) -> list[FakeMessage]:
+    assert post.thread_id is not None
+    return [m for m in fake.messages(post.thread_id) if "Still waiting" in m.text]
+
+
+async def test_unanswered_ask_mods_conversation_is_raised_again_once(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+) -> None:
+    post = await ask_mods(fake, "is anyone there?")
+    await advance(fake, ready, clock, 9)
+    assert waiting_in(fake, post) == []
+    await advance(fake, ready, clock, 1)
+    await fake.wait_until(lambda: waiting_in(fake, post) or None, what="the reminder")
+    (reminder,) = waiting_in(fake, post)
+    assert reminder.content == f"<@&{world.moderator_role.id}>"
+    assert "anyone there" not in reminder.text and str(world.you.user.id) not in reminder.text
+    await advance(fake, ready, clock, 60)
+    assert len(waiting_in(fake, post)) == 1
+
+
+async def test_answered_conversation_is_not_raised_and_imminent_waits_three_minutes(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+) -> None:
+    answered = await ask_mods(fake, "hello")
+    await (await fake.click(answered, "Reply", world.mod)).modal_shown()
+    await (await fake.submit_modal({"askmods:reply": "Hi, we're here."}, world.mod)).followups(1)
+    await (await fake.click(answered, "Close", world.mod)).followups(1)
+
+    urgent = await ask_mods(fake, IMMINENT)
+    await advance(fake, ready, clock, 2)
+    assert waiting_in(fake, urgent) == []
+    await advance(fake, ready, clock, 1)
+    await fake.wait_until(lambda: waiting_in(fake, urgent) or None, what="the urgent reminder")
+    assert "imminent" in waiting_in(fake, urgent)[0].text
+    await advance(fake, ready, clock, 30)
+    assert waiting_in(fake, answered) == [] and len(waiting_in(fake, urgent)) == 1

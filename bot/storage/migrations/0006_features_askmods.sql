@@ -28,6 +28,9 @@ CREATE TABLE askmods_conversations (
     channel_id         INTEGER,                   -- the staff channel holding the thread
     starter_message_id INTEGER,
     thread_id          INTEGER,
+    flagged_severity   TEXT,                      -- highest safety severity in the member's words
+    flagged_at         TEXT,
+    reraised_at        TEXT,                      -- raised again once, unanswered
     created_at         TEXT    NOT NULL,
     closed_at          TEXT
 );
