@@ -10,7 +10,6 @@ from datetime import datetime
 
 from discord.ext import commands
 
-from bot.checkins.timing import wait_until
 from bot.client import Bridgeline
 from bot.escalation.service import next_due, reraise_conversations, reraise_due
 
@@ -44,6 +43,7 @@ class Escalation(commands.Cog):
         while True:
             self._poke.clear()
             pass_time = self.bot.clock.now()
+            moved: asyncio.Event | None = getattr(self.bot.clock, "changed", None)  # a FakeClock
             raised = 0
             try:
                 raised = await reraise_due(self.bot)
@@ -58,11 +58,30 @@ class Escalation(commands.Cog):
                 when = await next_due(self.bot)
             except Exception:
                 when = None
+            if isinstance(moved, asyncio.Event) and moved.is_set():
+                continue  # a test clock moved on during the pass: look again at the new time
             if when is not None and when <= pass_time:
                 when = None  # due but not sent (nobody reachable): retry on the next check
             elif when is not None and when <= self.bot.clock.now():
-                continue  # the clock moved on during the pass: go again now
-            await wait_until(self.bot.clock, when, self._poke, max_sleep=CHECK_EVERY_S)
+                continue  # fell due during the pass: go again now
+            await self._sleep(when, moved)
+
+    async def _sleep(self, when: datetime | None, moved: asyncio.Event | None) -> None:
+        """Until `when` (at most CHECK_EVERY_S), a poke, or the test clock moving. `moved` is
+        the clock's event from before the pass, so a move at any moment since is not missed."""
+        delay = CHECK_EVERY_S
+        if when is not None:
+            delay = min(delay, (when - self.bot.clock.now()).total_seconds())
+        if delay <= 0:
+            return
+        waiters = [asyncio.ensure_future(self._poke.wait())]
+        if isinstance(moved, asyncio.Event):
+            waiters.append(asyncio.ensure_future(moved.wait()))
+        try:
+            await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
 
 
 async def setup(bot: Bridgeline) -> None:
