@@ -12,7 +12,8 @@ from discord.ext import commands, tasks
 
 from bot.askmods import identity, replies, service, store
 from bot.askmods.service import AskModsError
-from bot.askmods.views import MemberButton, MessageModal, ModButton, member_view
+from bot.askmods.staff_views import ModButton, UnblockButton
+from bot.askmods.views import MemberButton, MessageModal, member_view
 from bot.checks import manager_only
 from bot.client import Bridgeline
 from bot.storage import audit, feature_settings
@@ -25,12 +26,12 @@ class AskMods(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(MemberButton, ModButton)
+        self.bot.add_dynamic_items(MemberButton, ModButton, UnblockButton)
         self.retention.start()
 
     async def cog_unload(self) -> None:
         self.retention.cancel()
-        self.bot.remove_dynamic_items(MemberButton, ModButton)
+        self.bot.remove_dynamic_items(MemberButton, ModButton, UnblockButton)
 
     @tasks.loop(hours=24)
     async def retention(self) -> None:

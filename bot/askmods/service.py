@@ -67,7 +67,7 @@ async def open_conversation(
     bot: Bridgeline, guild: discord.Guild, user_id: int, *, named: bool
 ) -> Conversation:
     """Stores the conversation and opens its staff thread; raises AskModsError for refusals."""
-    from bot.askmods.views import starter_view  # views import this module
+    from bot.askmods.staff_views import starter_view  # it imports this module
 
     channel = await staff_channel(bot, guild)
     if channel is None:
@@ -213,7 +213,7 @@ async def send_to_member(
 
 async def refresh_starter(bot: Bridgeline, conversation: Conversation) -> None:
     """Re-renders the staff post (status, buttons; the name only when named)."""
-    from bot.askmods.views import starter_view
+    from bot.askmods.staff_views import starter_view
 
     if conversation.channel_id is None or conversation.starter_message_id is None:
         return

@@ -280,6 +280,19 @@ async def unblock(db: Database, guild_id: int, pseudo: str) -> bool:
     return changed == 1
 
 
+async def unblock_label(db: Database, guild_id: int, label: str) -> bool:
+    """Lifts the block that came from this conversation label (kept after it was deleted)."""
+    changed = await db.execute(
+        "DELETE FROM askmods_blocks WHERE guild_id = ? AND label = ?", (guild_id, label)
+    )
+    return changed >= 1
+
+
+async def by_label(db: Database, label: str) -> Conversation | None:
+    row = await db.fetchone("SELECT * FROM askmods_conversations WHERE label = ?", (label,))
+    return None if row is None else _conversation(row)
+
+
 async def is_blocked(db: Database, guild_id: int, pseudo: str) -> bool:
     row = await db.fetchone(
         "SELECT 1 FROM askmods_blocks WHERE guild_id = ? AND askmods_pseudonym = ?",

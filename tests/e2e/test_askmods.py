@@ -277,3 +277,28 @@ async def test_moderators_talking_in_the_thread_raise_no_safety_alert(
     await fake.wait_for_message(world.mod_alerts, lambda m: "Safety alert" in m.text)
     rows = await ready.db.fetchall("SELECT channel_id FROM safety_alerts")
     assert [r["channel_id"] for r in rows] == [world.general.id]  # only the member's message
+
+
+async def test_a_block_outlives_end_and_delete_and_can_still_be_lifted(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    sent = await ask(fake, "hello")
+    post = starter(fake, world)
+    await (await fake.click(post, "Block this asker", world.mod)).followups(1)
+    prompt = (await (await fake.click(sent, "End and delete", "you")).response()).message
+    assert prompt is not None
+    ended = await fake.click(prompt, "End and delete", "you")
+    await fake.wait_until(
+        lambda: True if ended.original and "is ended" in ended.original.text else None,
+        what="the conversation deleted",
+    )
+    assert await ready.db.fetchval("SELECT COUNT(*) FROM askmods_conversations") == 0
+    assert [b["label"] for b in post.buttons] == ["Unblock"]
+    again = await (await fake.slash("ask-mods", None, "you", "general")).response()
+    assert "paused conversations from you" in again.text  # erasing did not lift the block
+
+    assert (await (await fake.click(post, "Unblock", world.mod)).response()).type == 7
+    assert post.buttons == []
+    await (await fake.slash("ask-mods", None, "you", "general")).modal_shown()
+    trail = await audit.recent(ready.db, world.guild.id)
+    assert trail[0].action == "askmods.unblock" and trail[0].target in post.text
