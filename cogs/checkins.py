@@ -4,6 +4,7 @@ for anonymous posts. The logic lives in bot/checkins; this file wires Discord to
 from __future__ import annotations
 
 import logging
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -19,6 +20,7 @@ from bot.checks import Level, has_level, moderator_only
 from bot.client import Bridgeline
 from bot.daily_prompts.store import prompt_of_the_day
 from bot.errors import UserFacingError
+from bot.moodchart.attach import chart_file
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import history_pages, mood_text
 from bot.ui.embeds import clip
@@ -70,8 +72,9 @@ class CheckIns(commands.Cog):
             prompt = await prompt_of_the_day(self.bot.db, interaction.guild.id, today)
         await open_checkin_modal(interaction, prompt_text=prompt)
 
-    @checkin.command(name="history", description="Your check-ins, mood over 30 days, streak")
-    async def history(self, interaction: discord.Interaction) -> None:
+    @checkin.command(name="history", description="Your check-ins, a mood chart, your streak")
+    @app_commands.describe(days="How many days the mood chart covers (default 30)")
+    async def history(self, interaction: discord.Interaction, days: Literal[30, 90] = 30) -> None:
         author = flow.author_of(interaction)
         db, guild_id = self.bot.db, author.guild.id
         entries = await repo.own_checkins(db, guild_id, author.pseudonym, limit=HISTORY_LIMIT)
@@ -79,15 +82,19 @@ class CheckIns(commands.Cog):
         tz = zone((await get_settings(db, guild_id)).timezone)
         today = local_day(self.bot.clock.now(), tz)
         moods = [(local_day(c.created_at, tz), c.mood) for c in entries if c.mood is not None]
+        daily, streak_days = daily_moods(moods), streak((day for day, _ in moods), today)
         pages = history_pages(
-            entries, posts, spark=sparkline(daily_moods(moods), today),
-            streak_days=streak((day for day, _ in moods), today), tz=tz,
-        )  # fmt: skip
+            entries, posts, spark=sparkline(daily, today), streak_days=streak_days, tz=tz
+        )
+        extra: dict[str, Any] = {"ephemeral": True}
+        chart = await chart_file(daily, streak_days, today, days)  # only this member's days
+        if chart is not None:
+            extra["file"] = chart
         if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0], ephemeral=True)
+            await interaction.response.send_message(embed=pages[0], **extra)
             return
         view = Paginator(interaction.user.id, pages)
-        await interaction.response.send_message(embed=view.current, view=view, ephemeral=True)
+        await interaction.response.send_message(embed=view.current, view=view, **extra)
 
     @checkin.command(name="delete", description="Delete one of your check-ins (and its post)")
     @app_commands.describe(entry="Start typing: your check-ins are listed, newest first")

@@ -8,6 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.askmods.identity import data_rights_columns
+from bot.askmods.service import erase_member
 from bot.checkins import flow
 from bot.checkins.datarights import Member
 from bot.checkins.member_data import export_file, forget
@@ -38,7 +40,8 @@ EXPORT_READY = (
 EXPORT_FAILED = "Discord didn't accept the file just now. Nothing changed; please try again later."
 FORGET_WARNING = (
     "This deletes everything Bridgeline keeps about you in this server: your check-ins, your "
-    "anonymous posts (they are taken down from the channel), your replies, your region choice "
+    "anonymous posts (they are taken down from the channel), your replies, your /ask-mods "
+    "conversations (your words leave the moderators' threads), your region choice "
     "and anything else stored under your pseudonym or your id. It can't be undone. "
     "A moderation block on anonymous posting, if there is one, stays."
 )
@@ -54,8 +57,14 @@ class Privacy(commands.Cog):
 
     def _member(self, interaction: discord.Interaction) -> Member:
         author = flow.author_of(interaction)
+        guild_id, user_id = author.guild.id, interaction.user.id
+        secret = author.bot.settings.secret
         return Member(
-            author.guild.id, interaction.user.id, author.pseudonym, author.bot.settings.secret
+            guild_id,
+            user_id,
+            author.pseudonym,
+            secret,
+            purpose_pseudonyms=data_rights_columns(secret, guild_id, user_id),
         )
 
     @privacy.command(name="about", description="What Bridgeline stores and who can see it")
@@ -81,7 +90,10 @@ class Privacy(commands.Cog):
         await interaction.response.send_message(FORGET_WARNING, view=view, ephemeral=True)
         if not await view.wait() and view.confirmed:
             await view.interaction.response.edit_message(content="Deleting…", view=None)
+            conversations = await erase_member(self.bot, member.guild_id, member.user_id)
             counts, refused = await forget(self.bot, member)
+            if conversations:
+                counts["askmods_conversations"] = conversations
             text = "Done. Everything Bridgeline kept about you in this server is deleted."
             if not counts:
                 text = "Done. There was nothing stored about you in this server."

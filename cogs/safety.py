@@ -28,8 +28,14 @@ from bot.safety_service.policy import (
     outcome_label,
 )
 from bot.safety_service.replies import compose_reply
+from bot.storage.feature_settings import in_staff_thread
 from bot.storage.guilds import get_settings
-from bot.ui.safety_buttons import DYNAMIC_ITEMS, NudgeButton, RevealButton, compose_for
+from bot.ui.safety_buttons import (
+    DYNAMIC_ITEMS,
+    NudgeButton,
+    compose_for,
+    reveal_view,
+)
 from bot.ui.safety_embeds import SHORT_CHECKIN_REPLY, member_reply_embed
 from bot.ui.views import persistent_view
 
@@ -102,6 +108,8 @@ class Safety(commands.Cog):
         settings = await get_settings(self.bot.db, guild.id)
         if message.channel.id == settings.alerts_channel_id:
             return  # moderators discussing an alert are not the person at risk
+        if await in_staff_thread(self.bot.db, message.channel, settings.alerts_channel_id):
+            return  # nor moderators answering an /ask-mods conversation (scanned on its own)
         alert_id = await alerts.create_alert(
             self.bot.db,
             guild_id=guild.id,
@@ -146,7 +154,7 @@ class Safety(commands.Cog):
         dm_failed = False
         for route in plan.routes:
             if route == "dm":
-                if await self._dm(message, allowed):
+                if await self._dm(message, allowed, alert_id):
                     return outcome_label("dm", allowed, dm_failed=False), None
                 dm_failed = True
                 continue
@@ -155,17 +163,20 @@ class Safety(commands.Cog):
             return (outcome_label(used, allowed, dm_failed) if used else outcome), note
         return outcome_label(None, allowed, dm_failed), None
 
-    async def _dm(self, message: discord.Message, flag: Flag) -> bool:
-        """The private reply by DM; False when DMs are closed (50007) or Discord failed."""
+    async def _dm(self, message: discord.Message, flag: Flag, alert_id: int) -> bool:
+        """The private reply by DM, with "Ask a moderator to reach out" for this alert; False
+        when DMs are closed (50007) or Discord failed."""
         assert message.guild is not None
-        reply = await compose_for(self.bot, message.guild.id, message.author.id, flag)
+        guild_id, author = message.guild.id, message.author
+        reply = await compose_for(self.bot, guild_id, author.id, flag)
+        view = await reveal_view(self.bot, guild_id, alert_id, author.id, flag)
         try:
-            await message.author.send(embed=member_reply_embed(reply, message.guild.name))
+            await author.send(embed=member_reply_embed(reply, message.guild.name), view=view)
             return True
         except discord.Forbidden:
             return False
         except discord.HTTPException as exc:
-            log.warning("Safety DM failed in guild %s (HTTP %s)", message.guild.id, exc.status)
+            log.warning("Safety DM failed in guild %s (HTTP %s)", guild_id, exc.status)
             return False
 
     async def _nudge(
@@ -264,16 +275,7 @@ class Safety(commands.Cog):
         now = self.bot.clock.now()
         key = cooldown_key(secret, guild.id, user_id)
         allowed = await claim_reply(self.bot.db, guild.id, key, flag, now, scope="checkin")
-        token = await offers.create_offer(
-            self.bot.db,
-            guild_id=guild.id,
-            alert_id=alert_id,
-            kind="reveal",
-            key=offer_key(secret, guild.id, user_id),
-            flag=flag,
-            now=now,
-        )
-        view = persistent_view(RevealButton(token))
+        view = await reveal_view(self.bot, guild.id, alert_id, user_id, flag)
         kwargs: dict[str, Any] = {"view": view, "ephemeral": True}
         if allowed.categories:
             reply = await compose_for(self.bot, guild.id, user_id, allowed)

@@ -5,7 +5,9 @@ file: a table with a `pseudonym` column holds rows by that member's pseudonym; a
 `user_id` column holds rows by their id (within the server when it also has `guild_id`); a
 table with `owner_tag` and `tag_salt` columns holds rows each tagged on its own for that member
 (bot.privacy.owner_tag, with the member's key for that table), found by recomputing every tag
-of the server.
+of the server. A feature with a pseudonym of its own purpose names its column
+`<purpose>_pseudonym`, and the caller passes that value in `Member.purpose_pseudonyms` (e.g.
+bot.askmods.identity).
 Other columns named `*_user_id` (e.g. the id an author chose to reveal on a safety alert) only
 point at the member from someone else's row: they are exported, and cleared (set NULL) on forget.
 """
@@ -13,6 +15,7 @@ point at the member from someone else's row: they are exported, and cleared (set
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +24,7 @@ from bot.storage.db import Database
 from bot.storage.schema import column_names, primary_key, table_names
 
 #: Kept on erasure: a moderation block must not be escapable by erasing one's data.
-RETAINED_ON_FORGET = frozenset({"anon_blocks"})
+RETAINED_ON_FORGET = frozenset({"anon_blocks", "askmods_blocks"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Member:
     pseudonym: str
     #: The bot's secret, to recompute the member's tags (rows without a pseudonym).
     secret: bytes = field(default=b"", repr=False)
+    #: column name -> this member's value, for pseudonyms made for one purpose only
+    purpose_pseudonyms: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,9 @@ async def member_tables(db: Database, member: Member) -> list[MemberTable]:
         if "pseudonym" in columns:
             clauses.append("pseudonym = ?")
             params.append(member.pseudonym)
+        for column in sorted(columns & set(member.purpose_pseudonyms)):
+            clauses.append(f'"{column}" = ?')
+            params.append(member.purpose_pseudonyms[column])
         if "user_id" in columns:
             clause = "user_id = ?"
             params.append(member.user_id)

@@ -56,6 +56,8 @@ class FakeCore:
         self.modals: dict[int, Interaction] = {}
         self.violations: list[Violation] = []
         self.requests: list[RequestRecord] = []
+        #: Uploaded files by attachment id (tests decode them; the sandbox saves them).
+        self.attachment_data: dict[int, bytes] = {}
         self.faults = Faults()
         self.gateway = Gateway(self)
         #: Seconds the bot has for its first callback before the fake answers 10062.

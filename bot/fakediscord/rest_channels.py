@@ -131,7 +131,7 @@ async def create_message(fake: FakeDiscord, req: Req) -> Reply:
         guild_id=chan.guild_id,
         reference_id=int(ref) if ref else None,
         mentions=fake.mentions_in(body.get("content") or ""),
-        attachments=[fake.attachment(f) for f in req.files],
+        attachments=[fake.attachment(f, req.body) for f in req.files],
     )
     if nonce is not None:
         fake.nonces[(chan.id, nonce)] = msg

@@ -129,7 +129,9 @@ async def interaction_callback(fake: FakeDiscord, req: Req) -> Reply:
     data: dict[str, Any] = body.get("data") or {}
     callback = Callback(kind, data, at=req.received)
     if kind == 4:
-        inter.original = callback.message = fake.add_message(_bot_message(fake, inter, data))
+        message = _bot_message(fake, inter, data)
+        message.attachments = [fake.attachment(f, data) for f in req.files]
+        inter.original = callback.message = fake.add_message(message)
         await _publish(fake, inter.original)
     elif kind == 5:
         placeholder = _bot_message(fake, inter, {"flags": int(data.get("flags") or 0) | LOADING})
@@ -184,7 +186,7 @@ def _target(fake: FakeDiscord, inter: Interaction, req: Req) -> FakeMessage:
 async def followup(fake: FakeDiscord, req: Req) -> Reply:
     inter = _webhook_interaction(fake, req)
     msg = _bot_message(fake, inter, req.body or {})
-    msg.attachments = [fake.attachment(f) for f in req.files]
+    msg.attachments = [fake.attachment(f, req.body) for f in req.files]
     inter.followup_messages.append(msg)
     fake.add_message(msg)
     await _publish(fake, msg)

@@ -120,7 +120,11 @@ async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
         files = []
         for key, value in form.items():
             if key.startswith("files[") and isinstance(value, FileField):
-                files.append({"filename": value.filename, "size": len(value.file.read())})
+                data = value.file.read()
+                index = key[len("files[") : -1]
+                files.append(
+                    {"filename": value.filename, "size": len(data), "data": data, "index": index}
+                )
         payload = form.get("payload_json")
         return (json.loads(str(payload)) if payload else {}), files
     text = await request.text()

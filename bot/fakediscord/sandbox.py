@@ -8,6 +8,7 @@ import inspect
 import json
 import logging
 import shlex
+import tempfile
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
@@ -65,6 +66,7 @@ class Sandbox:
         self.modals_shown: set[int] = set()
         self.violations_reported = 0
         self.busy = False
+        self.files_dir: Path | None = None  # where files the bot sends are saved (on first one)
         self.refs: dict[str, FakeMessage] = {}  # "m1" -> a bot message with buttons or menus
         self.ref_of: dict[int, str] = {}
 
@@ -119,6 +121,9 @@ class Sandbox:
                 continue  # your own words need no echo
             for line in render_message(msg, edited=before is not None):
                 self.write(line)
+            if not msg.deleted:
+                for attachment in msg.attachments:
+                    self.write(f"  [file] {self.save_attachment(attachment)}")
             self.note_actions(msg)
         for inter in list(self.fake.interactions.values()):
             if inter.user is self.user.user and inter.modal and inter.id not in self.modals_shown:
@@ -128,6 +133,15 @@ class Sandbox:
         for violation in self.fake.violations[self.violations_reported :]:
             self.write(f"!! Discord would reject this: {violation}")
         self.violations_reported = len(self.fake.violations)
+
+    def save_attachment(self, attachment: dict[str, Any]) -> str:
+        """A file the bot sent is saved where you can open it; returns the path to show."""
+        if self.files_dir is None:
+            self.files_dir = Path(tempfile.mkdtemp(prefix="bridgeline-sandbox-files-"))
+        path = self.files_dir / f"{attachment['id']}-{Path(attachment['filename']).name}"
+        path.write_bytes(self.fake.attachment_data.get(int(attachment["id"]), b""))
+        described = attachment.get("description")
+        return f"{path}" + (f"\n    (alt text: {described})" if described else "")
 
     async def quiet(self) -> None:
         """Wait until the bot has made no request for QUIET_SECONDS (sandbox only, not tests)."""

@@ -240,16 +240,23 @@ class WorldMixin(FakeCore):
         )
 
     # ---- small helpers used by the REST routes -----------------------------------------
-    def attachment(self, file: dict[str, Any]) -> dict[str, Any]:
+    def attachment(self, file: dict[str, Any], body: Any = None) -> dict[str, Any]:
+        """An uploaded file as Discord shows it; ``body`` (the JSON part) may describe it."""
         aid = snowflake()
         url = f"{self.base_url}/attachments/{aid}/{file['filename']}"
-        return {
+        self.attachment_data[aid] = file.get("data", b"")
+        shown = {
             "id": str(aid),
             "filename": file["filename"],
             "size": file["size"],
             "url": url,
             "proxy_url": url,
         }
+        described = (body or {}).get("attachments") if isinstance(body, dict) else None
+        for meta in described or []:
+            if str(meta.get("id")) == file.get("index") and meta.get("description"):
+                shown["description"] = meta["description"]
+        return shown
 
     async def delete_message_now(self, msg: FakeMessage) -> None:
         msg.deleted = True

@@ -1,8 +1,9 @@
 """The safety buttons (they survive restarts) and the one way to build a member's private reply.
 
 NudgeButton sits on the public nudge and opens the private reply for its author only;
-RevealButton sits on a private reply to something only the bot saw (a check-in, a command) and
-lets the author ask a moderator to reach out. Both match the clicker by the offer's keyed tag.
+RevealButton sits on a member's private reply about something flagged (a check-in, the reply
+the nudge opens, the safety DM) and lets the author ask a moderator to reach out; it works from
+a DM too (the server is the offer's). Both match the clicker by the offer's keyed tag.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bot.client import Bridgeline
 from bot.errors import send_private
 from bot.notify import notify_moderators
 from bot.safety_service import alerts, offers
-from bot.safety_service.offers import TOKEN_PATTERN
+from bot.safety_service.offers import TOKEN_PATTERN, offer_key
 from bot.safety_service.policy import Flag
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import ReplyText, compose_reply, emergency_line
@@ -28,7 +29,7 @@ from bot.ui.safety_embeds import (
     member_reply_embed,
     reveal_embed,
 )
-from bot.ui.views import guarded
+from bot.ui.views import guarded, persistent_view
 
 #: The audit trail's actor for a reveal: the member is named only in the request to moderators.
 ANONYMOUS_ACTOR = 0
@@ -81,7 +82,13 @@ class NudgeButton(
             return
         reply = await compose_for(bot, offer.guild_id, interaction.user.id, offer.flag)
         embed = member_reply_embed(reply, interaction.guild.name)
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        if offer.alert_id is None:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+        else:  # the same "ask a moderator to reach out" offer as a flagged check-in gets
+            view = await reveal_view(
+                bot, offer.guild_id, offer.alert_id, interaction.user.id, offer.flag
+            )
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
         await offers.mark_used(bot.db, self.token, bot.clock.now())
 
 
@@ -112,8 +119,9 @@ class RevealButton(
 
     async def _reveal(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
-        guild = interaction.guild
         offer = await offers.get_offer(bot.db, self.token, "reveal")
+        # Pressed in a DM (the private safety reply): the server is the offer's.
+        guild = interaction.guild or (bot.get_guild(offer.guild_id) if offer else None)
         if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:
             await send_private(interaction, EXPIRED)
             return
@@ -159,6 +167,23 @@ class RevealButton(
             f"only they can see who you are. {danger}",
             ephemeral=True,
         )
+
+
+async def reveal_view(
+    bot: Bridgeline, guild_id: int, alert_id: int, user_id: int, flag: Flag
+) -> discord.ui.View:
+    """A one-member "Ask a moderator to reach out" button for this alert (consent by press).
+    The offer holds only a tag of its own for the member (`offer_key`), never their id."""
+    token = await offers.create_offer(
+        bot.db,
+        guild_id=guild_id,
+        alert_id=alert_id,
+        kind="reveal",
+        key=offer_key(bot.settings.secret, guild_id, user_id),
+        flag=flag,
+        now=bot.clock.now(),
+    )
+    return persistent_view(RevealButton(token))
 
 
 DYNAMIC_ITEMS = (NudgeButton, RevealButton)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import discord
 
+from bot.escalation.rules import waited
 from bot.safety_service.alerts import Alert
 from bot.safety_service.replies import ReplyText
 from bot.ui.embeds import Tone, build_embed
@@ -199,7 +200,7 @@ def open_alerts_pages(alerts: Sequence[Alert], now: datetime) -> list[discord.Em
     pages: list[discord.Embed] = []
     for start in range(0, len(alerts), PAGE_SIZE):
         chunk = alerts[start : start + PAGE_SIZE]
-        fields = [(_alert_heading(a, now), _alert_summary(a)) for a in chunk]
+        fields = [(_alert_heading(a, now), _alert_summary(a, now)) for a in chunk]
         pages.append(
             build_embed(
                 f"Open safety alerts ({len(alerts)})",
@@ -216,8 +217,10 @@ def _alert_heading(alert: Alert, now: datetime) -> str:
     return f"#{alert.id} · {cats} · {alert.severity} · {age(alert.created_at, now)}"
 
 
-def _alert_summary(alert: Alert) -> str:
+def _alert_summary(alert: Alert, now: datetime) -> str:
     parts = [where(alert)]
+    if alert.status == "open":
+        parts.append(f"⏳ waiting {waited(alert.created_at, now)}, nobody on it yet")
     if alert.jump_url:
         parts.append(f"[message]({alert.jump_url})")
     parts.append(status_text(alert))

@@ -37,6 +37,11 @@ STEP = timedelta(minutes=7)  # between two actions of the session
 NEAR = timedelta(minutes=2)  # timestamps closer than this are joined
 HEX_PSEUDONYM = re.compile(r"^[0-9a-f]{32}$")
 IDENTIFIER = re.compile(r"^[A-Za-z0-9_\-:./]{8,}$")
+#: Moments the bot's own timer sets from another row's time, never at a member's action: an
+#: unclaimed alert is raised again its server's minutes after it was created. Here the fake clock
+#: moves only at members' actions, so the timer fires exactly at one of them, a coincidence a
+#: running server (whose clock moves on its own) doesn't make. Still joined by foreign key.
+TIMER_MOMENTS = {("alert_reraises", "raised_at")}
 
 
 @dataclass
@@ -154,7 +159,9 @@ def links(
     moments = [
         (number, moment)
         for number, row in enumerate(rows)
-        for moment in (as_moment(v) for v in row.values.values())
+        for moment in (
+            as_moment(v) for k, v in row.values.items() if (row.table, k) not in TIMER_MOMENTS
+        )
         if moment is not None
     ]
     for a, first in moments:

@@ -60,6 +60,9 @@ EXPECTED: dict[str, str] = {
     "privacy about": MEMBER,
     "privacy export": MEMBER,
     "privacy forget": MEMBER,
+    # /ask-mods and re-raising unclaimed alerts (issue 18)
+    "ask-mods": MEMBER,
+    "staff-settings": MANAGER,
     # daily prompts (issue 7)
     "prompts setup": MODERATOR,
     "prompts options": MODERATOR,

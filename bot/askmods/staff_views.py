@@ -1,0 +1,232 @@
+"""The moderators' side of /ask-mods: the buttons on the staff post (reply, close, block,
+unblock) and the reply form. Checked by moderator level; nothing here learns who asked."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, ClassVar
+
+import discord
+
+from bot.askmods import replies, rules, service, store
+from bot.askmods.store import Conversation
+from bot.checks import REFUSALS, Level, has_level
+from bot.client import Bridgeline
+from bot.errors import send_private
+from bot.storage import audit
+from bot.ui.views import BaseModal, guarded, persistent_view
+
+log = logging.getLogger(__name__)
+
+
+def _bot(interaction: discord.Interaction) -> Bridgeline:
+    client = interaction.client
+    assert isinstance(client, Bridgeline)
+    return client
+
+
+def starter_view(conversation: Conversation) -> discord.ui.View:
+    """Open: reply, close, block. Blocked: unblock. Closed: no buttons (an empty view)."""
+    if conversation.status == "blocked":
+        return persistent_view(UnblockButton(conversation.label))
+    actions = ["reply", "close", "block"] if conversation.status == "open" else []
+    return persistent_view(*(ModButton(a, conversation.id) for a in actions))
+
+
+# ---- the moderators ---------------------------------------------------------------------------
+
+
+class ReplyModal(BaseModal, title=replies.REPLY_MODAL_TITLE):
+    text: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
+        label="Your reply",
+        custom_id="askmods:reply",
+        style=discord.TextStyle.paragraph,
+        placeholder="The member sees it as from the moderators, without your name.",
+        max_length=rules.MESSAGE_MAX_CHARS,
+    )
+
+    def __init__(self, conversation_id: int) -> None:
+        super().__init__()
+        self.conversation_id = conversation_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        body = rules.moderator_text(self.text.value)
+        conversation = await store.get(bot.db, self.conversation_id)
+        if body is None or conversation is None or not conversation.is_open:
+            await send_private(
+                interaction, "Nothing was sent: the reply was empty or the conversation has ended."
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await store.add_message(bot.db, conversation, "moderators", body, bot.clock.now())
+        thread = await service._thread(bot, conversation)
+        if thread is not None:
+            await thread.send(
+                embed=replies.moderator_message_embed(interaction.user.id, body),
+                allowed_mentions=service.NO_MENTIONS,
+            )
+        guild = bot.get_guild(conversation.guild_id)
+        delivered = await service.send_to_member(
+            bot,
+            conversation,
+            embed=replies.reply_to_member_embed(
+                guild.name if guild else "the server", conversation.label, body
+            ),
+        )
+        if delivered:
+            await store.mark_delivered(bot.db, conversation.id)
+            await interaction.followup.send(replies.DELIVERED_NOTE, ephemeral=True)
+        else:
+            await service.note(bot, conversation, replies.DMS_CLOSED_NOTE)
+            await interaction.followup.send(replies.DMS_CLOSED_NOTE, ephemeral=True)
+
+
+class ModButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"bl:askmods:mod:(?P<action>reply|close|block):(?P<id>[0-9]{1,18})",
+):
+    LABELS: ClassVar[dict[str, str]] = {
+        "reply": replies.MOD_REPLY,
+        "close": replies.MOD_CLOSE,
+        "block": replies.MOD_BLOCK,
+    }
+
+    def __init__(self, action: str, conversation_id: int) -> None:
+        style = {
+            "reply": discord.ButtonStyle.primary,
+            "block": discord.ButtonStyle.danger,
+        }.get(action, discord.ButtonStyle.secondary)
+        super().__init__(
+            discord.ui.Button(
+                label=self.LABELS[action],
+                style=style,
+                custom_id=f"bl:askmods:mod:{action}:{conversation_id}",
+            )
+        )
+        self.action = action
+        self.conversation_id = conversation_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ModButton:
+        return cls(match["action"], int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+
+        await guarded(interaction, self._handle(interaction))
+
+    async def _handle(self, interaction: discord.Interaction) -> None:
+        if not await has_level(interaction, Level.MODERATOR):
+            await send_private(interaction, REFUSALS[Level.MODERATOR])
+            return
+        bot = _bot(interaction)
+        conversation = await store.get(bot.db, self.conversation_id)
+        if conversation is None or conversation.guild_id != interaction.guild_id:
+            await send_private(interaction, "This conversation was ended and deleted.")
+            return
+        if self.action == "reply":
+            if not conversation.is_open:
+                await send_private(interaction, "This conversation is closed.")
+                return
+            await interaction.response.send_modal(ReplyModal(conversation.id))
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = await self._change(bot, conversation, interaction.user.id)
+        updated = await store.get(bot.db, conversation.id)
+        if updated is not None:
+            await service.refresh_starter(bot, updated)
+        await interaction.followup.send(text, ephemeral=True)
+
+    async def _change(self, bot: Bridgeline, conversation: Conversation, moderator: int) -> str:
+        now = bot.clock.now()
+        blocked = self.action == "block"
+        if blocked:
+            await store.block(
+                bot.db,
+                conversation.guild_id,
+                conversation.askmods_pseudonym,
+                conversation.label,
+                now,
+            )
+        was_open = await store.close(
+            bot.db, conversation.id, "blocked" if blocked else "closed", now
+        )
+        if blocked and not was_open:
+            await store.set_status(bot.db, conversation.id, "blocked")
+        await audit.record(
+            bot.db,
+            conversation.guild_id,
+            moderator,
+            "askmods.block" if blocked else "askmods.close",
+            target=conversation.label,
+        )
+        what = (
+            "closed this conversation and blocked this asker"
+            if blocked
+            else "closed this conversation"
+        )
+        await service.note(bot, conversation, f"<@{moderator}> {what}. Who asked stays unknown.")
+        if was_open:
+            guild = bot.get_guild(conversation.guild_id)
+            await service.send_to_member(
+                bot,
+                conversation,
+                content=replies.closed_to_member(guild.name if guild else "the server", blocked),
+                with_buttons=False,
+            )
+        return (
+            "Blocked. They can't open new conversations; you still don't know who it is."
+            if (blocked)
+            else "Closed. The member was told."
+        )
+
+
+class UnblockButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"bl:askmods:unblock:(?P<label>ask-[0-9a-f]{6})",
+):
+    """Keyed by the label, not the conversation: the block outlives the conversation (the
+    member may end and delete it, or erase their data), and must stay liftable."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=replies.MOD_UNBLOCK,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"bl:askmods:unblock:{label}",
+            )
+        )
+        self.label = label
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> UnblockButton:
+        return cls(match["label"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+
+        await guarded(interaction, self._handle(interaction))
+
+    async def _handle(self, interaction: discord.Interaction) -> None:
+        if not await has_level(interaction, Level.MODERATOR) or interaction.guild_id is None:
+            await send_private(interaction, REFUSALS[Level.MODERATOR])
+            return
+        bot = _bot(interaction)
+        guild_id, moderator = interaction.guild_id, interaction.user.id
+        if not await store.unblock_label(bot.db, guild_id, self.label):
+            await send_private(interaction, "That asker isn't blocked any more.")
+            return
+        await audit.record(bot.db, guild_id, moderator, "askmods.unblock", target=self.label)
+        await interaction.response.edit_message(view=None)
+        await interaction.followup.send(
+            "Unblocked: they can open conversations again. You still don't know who it is.",
+            ephemeral=True,
+        )
+        conversation = await store.by_label(bot.db, self.label)
+        if conversation is not None:
+            await store.set_status(bot.db, conversation.id, "closed")
+            await service.note(bot, conversation, f"<@{moderator}> unblocked this asker.")

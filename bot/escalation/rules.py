@@ -1,0 +1,42 @@
+"""When an unclaimed alert is raised again (pure)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+#: An imminent alert waits at most this long, whatever the server's setting.
+IMMINENT_AFTER = timedelta(minutes=3)
+
+
+def reraise_after(severity: str, unclaimed_minutes: int) -> timedelta:
+    setting = timedelta(minutes=unclaimed_minutes)
+    return min(setting, IMMINENT_AFTER) if severity == "imminent" else setting
+
+
+def due_at(created: datetime, severity: str, unclaimed_minutes: int) -> datetime:
+    return created + reraise_after(severity, unclaimed_minutes)
+
+
+def waited(created: datetime, now: datetime) -> str:
+    """'4 min', '2 h 5 min', '3 d': how long someone has been waiting."""
+    minutes = max(0, int((now - created).total_seconds()) // 60)
+    if minutes < 60:
+        return f"{max(1, minutes)} min"
+    if minutes < 48 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    return f"{minutes // (24 * 60)} d"
+
+
+def conversation_due_at(
+    created: datetime,
+    flagged_severity: str | None,
+    flagged_at: datetime | None,
+    unclaimed_minutes: int,
+) -> datetime:
+    """An /ask-mods conversation nobody answered: the server's wait from when it opened, or
+    3 minutes from an imminent message, whichever comes first."""
+    due = created + timedelta(minutes=unclaimed_minutes)
+    if flagged_severity == "imminent" and flagged_at is not None:
+        due = min(due, flagged_at + IMMINENT_AFTER)
+    return due

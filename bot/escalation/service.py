@@ -1,0 +1,122 @@
+"""Raising unclaimed alerts again: once each, pinging the moderator role, through the same
+path as the alert itself (the alerts channel, else the owner by DM)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import discord
+
+from bot.askmods import service as askmods_service
+from bot.askmods import store as askmods_store
+from bot.askmods.store import Conversation
+from bot.client import Bridgeline
+from bot.escalation import rules, store
+from bot.notify import notify_moderators
+from bot.safety_service.alerts import Alert
+from bot.storage.feature_settings import get_feature_settings
+from bot.storage.guilds import get_settings
+from bot.ui.embeds import Tone, build_embed
+
+log = logging.getLogger(__name__)
+
+
+def reraise_embed(alert: Alert, now: datetime) -> discord.Embed:
+    """Points at the alert post (claim it there); never repeats what the member wrote."""
+    asked = " The member asked for someone to reach out." if alert.revealed else ""
+    link = ""
+    if alert.alert_channel_id and alert.alert_message_id:
+        link = (
+            f"\n[Open the alert](https://discord.com/channels/{alert.guild_id}/"
+            f"{alert.alert_channel_id}/{alert.alert_message_id}) and press “I'm on it”."
+        )
+    severity = "an **imminent** concern" if alert.severity == "imminent" else "a concern"
+    return build_embed(
+        f"Still waiting: safety alert #{alert.id}",
+        f"Nobody has claimed this alert ({severity}) for {rules.waited(alert.created_at, now)}."
+        f"{asked}{link}\nThis reminder is sent once.",
+        tone=Tone.ALERT,
+        footer=f"alert-{alert.id}",
+    )
+
+
+async def reraise_due(bot: Bridgeline) -> int:
+    """One pass: every open alert past its time is raised again (once). Returns how many."""
+    now = bot.clock.now()
+    raised = 0
+    for alert in await store.candidates(bot.db):
+        minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
+        if now < rules.due_at(alert.created_at, alert.severity, minutes):
+            continue
+        guild = bot.get_guild(alert.guild_id)
+        if guild is None or not await store.claim_reraise(bot.db, alert, now):
+            continue
+        role_id = (await get_settings(bot.db, guild.id)).moderator_role_id
+        content, mentions = None, discord.AllowedMentions.none()
+        if role_id:
+            content = f"<@&{role_id}>"
+            mentions = discord.AllowedMentions(roles=[discord.Object(role_id)])
+        posted = await notify_moderators(
+            bot.db,
+            guild,
+            embed=reraise_embed(alert, now),
+            content=content,
+            allowed_mentions=mentions,
+        )
+        if posted is None:
+            await store.release(bot.db, alert.id)  # nobody reachable: try again next pass
+            continue
+        await store.set_message(bot.db, alert.id, posted.id)
+        raised += 1
+    return raised
+
+
+async def _conversation_due(bot: Bridgeline, conversation: Conversation) -> datetime:
+    minutes = (await get_feature_settings(bot.db, conversation.guild_id)).unclaimed_minutes
+    return rules.conversation_due_at(
+        conversation.created_at,
+        conversation.flagged_severity,
+        conversation.flagged_at,
+        minutes,
+    )
+
+
+def waiting_embed(conversation: Conversation, now: datetime) -> discord.Embed:
+    urgent = conversation.flagged_severity == "imminent"
+    what = "an **imminent** safety concern" if urgent else "a message"
+    return build_embed(
+        f"Still waiting: {conversation.label}",
+        f"This member wrote {what} {rules.waited(conversation.created_at, now)} ago and nobody "
+        "has replied yet. Use **Reply** on the post above the thread.\n"
+        "This reminder is sent once.",
+        tone=Tone.ALERT,
+    )
+
+
+async def reraise_conversations(bot: Bridgeline) -> int:
+    """/ask-mods conversations nobody answered in time: raised again once, in their thread."""
+    now = bot.clock.now()
+    raised = 0
+    for conversation in await askmods_store.unanswered(bot.db):
+        if now < await _conversation_due(bot, conversation):
+            continue
+        if not await askmods_store.claim_reraise(bot.db, conversation.id, now):
+            continue
+        role_id = (await get_settings(bot.db, conversation.guild_id)).moderator_role_id
+        if await askmods_service.post_in_thread(
+            bot, conversation, waiting_embed(conversation, now), ping_role=role_id
+        ):
+            raised += 1
+    return raised
+
+
+async def next_due(bot: Bridgeline) -> datetime | None:
+    """When the next alert or conversation falls due (to sleep until then)."""
+    dues: list[datetime] = []
+    for alert in await store.candidates(bot.db):
+        minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
+        dues.append(rules.due_at(alert.created_at, alert.severity, minutes))
+    for conversation in await askmods_store.unanswered(bot.db):
+        dues.append(await _conversation_due(bot, conversation))
+    return min(dues, default=None)

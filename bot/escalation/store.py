@@ -1,0 +1,52 @@
+"""Which alerts were raised again (one row each: the primary key makes it once only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.safety_service import alerts
+from bot.safety_service.alerts import Alert
+from bot.safety_service.timefmt import to_text
+from bot.storage.db import Database
+
+
+async def candidates(db: Database, limit: int = 200) -> list[Alert]:
+    """Open (unclaimed), delivered alerts not raised again yet, oldest first."""
+    rows = await db.fetchall(
+        "SELECT a.id FROM safety_alerts a LEFT JOIN alert_reraises r ON r.alert_id = a.id "
+        "WHERE a.status = 'open' AND a.alert_message_id IS NOT NULL AND r.alert_id IS NULL "
+        "ORDER BY a.id LIMIT ?",
+        (limit,),
+    )
+    found = []
+    for row in rows:
+        alert = await alerts.get_alert(db, row["id"])
+        if alert is not None:
+            found.append(alert)
+    return found
+
+
+async def claim_reraise(db: Database, alert: Alert, now: datetime) -> bool:
+    """True for exactly one caller per alert, even if two passes race."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT OR IGNORE INTO alert_reraises (alert_id, guild_id, raised_at) VALUES (?, ?, ?)",
+            (alert.id, alert.guild_id, to_text(now)),
+        )
+        return cursor.rowcount == 1
+
+
+async def release(db: Database, alert_id: int) -> None:
+    """Posting failed: let the next pass try again."""
+    await db.execute("DELETE FROM alert_reraises WHERE alert_id = ?", (alert_id,))
+
+
+async def set_message(db: Database, alert_id: int, message_id: int) -> None:
+    await db.execute(
+        "UPDATE alert_reraises SET message_id = ? WHERE alert_id = ?", (message_id, alert_id)
+    )
+
+
+async def reraised_ids(db: Database, guild_id: int) -> set[int]:
+    rows = await db.fetchall("SELECT alert_id FROM alert_reraises WHERE guild_id = ?", (guild_id,))
+    return {int(r["alert_id"]) for r in rows}
