@@ -11,6 +11,7 @@ import threading
 
 import pytest
 
+from bot.safety.encoder import length_groups
 from bot.safety.inference import InferenceWorker
 from bot.safety.rules import Category
 
@@ -107,3 +108,10 @@ async def test_the_thread_ends_when_idle_and_starts_again_on_demand() -> None:
     assert await worker.submit("two") == frozenset({"crisis"})
     assert worker.thread is not first
 
+
+def test_length_groups_keep_similar_lengths_together() -> None:
+    lengths = [70, 12, 13, 71, 14, 40, 12]
+    groups = length_groups(lengths)
+    assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
+    assert groups == [[1, 6, 2, 4], [5], [0, 3]]
+    assert all(len(g) <= 32 for g in length_groups([10] * 70))
