@@ -71,7 +71,9 @@ class InferenceWorker:
         self._running = False
         self.thread: threading.Thread | None = None  # the current model thread, if any
         self._overloaded_logged = False
-        self.batches = 0  # model calls made (for benches and tests)
+        self.batches = 0  # model calls made, texts read, texts refused (for benches and tests)
+        self.read = 0
+        self.refused = 0
 
     @property
     def waiting(self) -> int:
@@ -83,6 +85,7 @@ class InferenceWorker:
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._waiting >= self.max_waiting:
+                self.refused += 1
                 if not self._overloaded_logged:
                     self._overloaded_logged = True
                     log.warning("Safety meaning layer busy: patterns only until the queue drains")
@@ -117,6 +120,7 @@ class InferenceWorker:
 
     def _read(self, batch: list[_Job]) -> list[Answer]:
         self.batches += 1
+        self.read += len(batch)
         try:
             return list(self.model.categories([job.text for job in batch]))
         except Exception:
