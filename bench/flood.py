@@ -2,7 +2,7 @@
 
 The real Bridgeline bot (temp data dir, shipped content, alerts channel set) gets --messages
 chat messages (``bench/scan_throughput.py``'s generator: mixed lengths, emoji, accents) of which
---risky (default 2%) are risky lines, sent unpaced through the fake gateway, --floods times in
+--risky (default 2%) are risky lines, sent through the fake gateway unpaced (or --rate a second), --floods times in
 one process. During each flood a probe sends ``/checkin history`` every --probe-ms and a ticker
 measures event-loop lag. Per flood it prints:
   msg/s        messages the bot received / seconds until it had received all of them and its
@@ -22,7 +22,7 @@ The fake runs in the same process and event loop as the bot, so the loop lag inc
 --model off runs patterns alone (both for comparison; the bot itself uses the thread).
 
     .venv/bin/python bench/flood.py [--messages 10000] [--floods 4] [--risky 0.02]
-        [--probe-ms 100] [--model thread|process]
+        [--probe-ms 100] [--rate MSG_PER_S] [--model thread|process|off]
 
 The default is 10,000 messages per flood (a few minutes for four floods on a loaded 2-core
 machine); the issue's original measurement used 60,000 (--messages 60000 --floods 1).
@@ -184,7 +184,11 @@ async def one_flood(
         asyncio.create_task(watch_alerts(fake, world, posted, stop)),
     ]
     start = time.perf_counter()
-    for text in texts:
+    for n, text in enumerate(texts):
+        if args.rate:  # paced: message n goes out n / rate seconds after the start
+            ahead = start + n / args.rate - time.perf_counter()
+            if ahead > 0:
+                await asyncio.sleep(ahead)
         message = await fake.send_message(world.general, world.you, text)
         sent_at[message.id] = time.perf_counter()
     await fake.wait_until(
@@ -231,6 +235,7 @@ async def main(argv: list[str]) -> int:
     parser.add_argument("--floods", type=int, default=4)
     parser.add_argument("--risky", type=float, default=0.02)
     parser.add_argument("--probe-ms", type=float, default=100)
+    parser.add_argument("--rate", type=float, default=0, help="messages/s; 0: unpaced")
     parser.add_argument("--model", choices=["thread", "process", "off"], default="thread")
     parser.add_argument("--seed", type=int, default=20240601)
     args = parser.parse_args(argv)
@@ -251,7 +256,8 @@ async def main(argv: list[str]) -> int:
                     f" (+{gc.get_freeze_count():,} frozen)"
                 )
                 print(
-                    f"model in a {args.model}; {args.messages} messages a flood, "
+                    f"model in a {args.model}; {args.messages} messages a flood "
+                    f"({f'{args.rate:.0f} msg/s' if args.rate else 'unpaced'}), "
                     f"{args.risky:.0%} risky; RSS at start {rss0:.1f} MB"
                 )
                 print(
