@@ -10,8 +10,12 @@ model. The thread starts on the first message and ends after ``IDLE_S`` without 
 scanner that is replaced (content reload) or dropped leaves nothing running.
 
 The model (ONNX Runtime, ``encoder.py``) releases the interpreter lock while it computes, so the
-event loop keeps running beside it; a separate process was measured and did not pay (see
-``bench/flood.py``). Native thread pools are pinned to one thread in ``pin_native_threads``.
+event loop keeps running beside it. The thread runs at a lower CPU priority (``NICE``): on a
+busy or shared machine the loop, which answers people, comes first. A separate process was
+measured with ``bench/flood.py --model process`` and did not pay: loop lag and slash answers
+were no better than the thread's (the process competes for the same cores), and it needs a
+second copy of the model and a start-up of seconds. BLAS is pinned to one thread by
+``pin_native_threads`` (called once, where the encoder is loaded).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -31,6 +36,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 32  # messages run through the model together
 MAX_WAITING = 64  # queued or being read; beyond this, new messages get the patterns alone
 IDLE_S = 2.0  # the thread ends after this long without work
+NICE = 10  # the model thread yields the CPU to the event loop (Linux: per thread)
 
 
 class Proposer(Protocol):
@@ -79,9 +85,11 @@ class InferenceWorker:
     def waiting(self) -> int:
         return self._waiting
 
-    def submit(self, text: str) -> asyncio.Future[Answer] | None:
+    def submit(self, text: str, *, urgent: bool = False) -> asyncio.Future[Answer] | None:
         """A future for ``text``'s categories, or None when the queue is full (logged once
-        per overload). Call it from a running event loop; the future resolves on it."""
+        per overload). ``urgent`` texts (the patterns already flagged them: an alert waits on
+        this answer) go to the front of the queue. Call it from a running event loop; the
+        future resolves on it."""
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._waiting >= self.max_waiting:
@@ -92,7 +100,10 @@ class InferenceWorker:
                 return None
             job = _Job(text, loop, loop.create_future())
             self._waiting += 1
-            self._jobs.append(job)
+            if urgent:
+                self._jobs.appendleft(job)
+            else:
+                self._jobs.append(job)
             if self._running:
                 self._wake.notify()
             else:
@@ -102,6 +113,7 @@ class InferenceWorker:
         return job.future
 
     def _run(self) -> None:
+        _lower_priority()
         while True:
             with self._lock:
                 if not self._jobs:
@@ -135,6 +147,14 @@ def _settle(job: _Job, answer: Answer) -> None:
 
     with contextlib.suppress(RuntimeError):  # that loop has closed: nobody is waiting
         job.loop.call_soon_threadsafe(resolve)
+
+
+def _lower_priority() -> None:
+    """Runs the calling thread at ``NICE``: when cores are short (a busy or shared machine),
+    the event loop, which answers members and moderators, gets the CPU first and the model
+    the rest. Linux applies a thread id's nice value to that thread alone."""
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
 
 
 _pinned = False

@@ -92,16 +92,17 @@ class SafetyScanner:
 
     async def scan_async(self, text: str) -> Detection:
         """``scan`` with the model off the event loop, on the scanner's one model thread
-        (``inference.py``), batched with whatever else is waiting. Under a flood (a raid, a
-        spam wave) more than ``MAX_WAITING`` waiting messages get the patterns alone, so
-        pattern alerts are never held up behind the model."""
+        (``inference.py``), batched with whatever else is waiting; a message the patterns
+        flagged goes first. Under a flood (a raid, a spam wave) more than ``MAX_WAITING``
+        waiting messages get the patterns alone, so pattern alerts are never held up behind
+        the model."""
         found = self.detector.scan(text)
         if self.worker is None:
             return found
         norm = normalize(text)
         if not self._readable(norm):
             return found
-        pending = self.worker.submit(norm)
+        pending = self.worker.submit(norm, urgent=found.flagged)
         if pending is None:
             return found
         proposed = await pending

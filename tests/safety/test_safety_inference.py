@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 
 import pytest
@@ -54,6 +55,33 @@ async def test_what_waits_while_the_model_reads_goes_in_one_batch() -> None:
     assert model.calls[1][0] == "message 0"
     assert model.threads == {"safety-model"}  # one thread, not one per message
     assert worker.waiting == 0
+
+
+async def test_a_text_the_patterns_flagged_jumps_the_queue() -> None:
+    model = Gate()
+    worker = InferenceWorker(model, max_batch=2)
+    first = worker.submit("first")
+    await entered(model)
+    rest = [worker.submit(t) for t in ("chat 1", "chat 2", "chat 3")]
+    urgent = worker.submit("he hit me", urgent=True)
+    model.go.set()
+    await asyncio.gather(first, urgent, *rest)
+    assert model.calls[1] == ["he hit me", "chat 1"]
+
+
+def test_the_model_thread_runs_at_a_lower_priority_than_the_loop() -> None:
+    seen: list[int] = []
+
+    class Niceness:
+        def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+            seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+            return [frozenset() for _ in texts]
+
+    async def ask() -> None:
+        await InferenceWorker(Niceness()).submit("hello there")
+
+    asyncio.run(ask())
+    assert seen and seen[0] > os.getpriority(os.PRIO_PROCESS, 0)
 
 
 async def test_a_full_queue_refuses_at_once_and_logs_once(
