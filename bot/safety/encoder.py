@@ -24,6 +24,7 @@ from bot.safety.onnx_graph import build_graph
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_TOKENS = 128  # longer messages are cut; what matters is rarely past the first 100 words
 BATCH = 32
+BATCH_TOKENS = 1024  # rows x width per run: bounds the memory one run needs
 SPREAD = 1.25  # a batch's longest message has at most this many times its shortest's tokens
 
 
@@ -40,6 +41,12 @@ class Encoder:
             weights = _widen(dict(packed))
         self.dimensions = int(weights["embeddings.word_embeddings.weight"].shape[1])
         self._session = _session(build_graph(weights), threads)
+        # The largest run once, now: ONNX Runtime's memory arena grows to its peak here
+        # instead of in steps during the first floods (the process then stays the same size).
+        rows = BATCH_TOKENS // MAX_TOKENS
+        self.forward(
+            np.zeros((rows, MAX_TOKENS), np.int64), np.ones((rows, MAX_TOKENS), np.float32)
+        )
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One row per text. Messages of similar length run together (padding a short message
@@ -64,14 +71,16 @@ class Encoder:
 
 
 def length_groups(lengths: list[int]) -> list[list[int]]:
-    """Indices grouped by similar length: at most ``BATCH`` each, the longest at most
-    ``SPREAD`` times the shortest (plus two tokens), shortest first."""
+    """Indices grouped by similar length: at most ``BATCH`` each and ``BATCH_TOKENS`` once
+    padded, the longest at most ``SPREAD`` times the shortest (plus two tokens), shortest
+    first."""
     groups: list[list[int]] = []
     for i in sorted(range(len(lengths)), key=lengths.__getitem__):
         current = groups[-1] if groups else None
         if (
             current is None
             or len(current) >= BATCH
+            or (len(current) + 1) * lengths[i] > BATCH_TOKENS
             or lengths[i] > SPREAD * lengths[current[0]] + 2
         ):
             groups.append([i])

@@ -143,3 +143,4 @@ def test_length_groups_keep_similar_lengths_together() -> None:
     assert sorted(i for g in groups for i in g) == list(range(len(lengths)))
     assert groups == [[1, 6, 2, 4], [5], [0, 3]]
     assert all(len(g) <= 32 for g in length_groups([10] * 70))
+    assert [len(g) for g in length_groups([128] * 20)] == [8, 8, 4]  # 1024 tokens a run
