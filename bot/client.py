@@ -15,6 +15,7 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content
+from bot.inflight import InFlight
 from bot.safety.detector import Detector
 from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
 from bot.storage.db import Database
@@ -78,6 +79,7 @@ class Bridgeline(commands.Bot):
         )
         self.scanner = SafetyScanner(Detector(content.safety), self._meaning)
         self.clock: Clock = clock or SystemClock()
+        self.in_flight = InFlight()  # safety work that close() lets finish first
         self._extensions = list(extensions) if extensions is not None else None
 
     async def open_storage(self) -> None:
@@ -108,6 +110,9 @@ class Bridgeline(commands.Bot):
 
     async def close(self) -> None:
         try:
+            # While Discord and the database are still open: alerts being stored or posted
+            # finish (or stay stored for the retry at the next start), never half-done.
+            await self.in_flight.drain()
             await super().close()
         finally:
             db = getattr(self, "db", None)

@@ -171,7 +171,11 @@ class Alerts(commands.Cog):
 
     @commands.Cog.listener()
     async def on_safety_alert(self, alert_id: int) -> None:
-        await self.deliver(alert_id)
+        async with self.bot.in_flight.hold():  # the bot's close() lets this finish first
+            try:
+                await self.deliver(alert_id)
+            except Exception:  # the row stays pending: the retry loop and /alerts open post it
+                log.exception("Alert %s not posted yet; it stays pending and is retried", alert_id)
 
     @commands.Cog.listener()
     async def on_safety_alert_changed(self, alert_id: int) -> None:
@@ -234,7 +238,8 @@ class Alerts(commands.Cog):
         sent = 0
         for alert in await alerts.undelivered(self.bot.db):
             if guild_id is None or alert.guild_id == guild_id:
-                sent += await self.deliver(alert.id)
+                async with self.bot.in_flight.hold():  # not cut off between post and mark
+                    sent += await self.deliver(alert.id)
         return sent
 
     @tasks.loop(minutes=RETRY_EVERY_MINUTES)

@@ -79,18 +79,21 @@ class Safety(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        await self.handle_message(message)
+        async with self.bot.in_flight.hold():
+            await self.handle_message(message)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         if "content" in payload.data:
-            await self.handle_message(payload.message)
+            async with self.bot.in_flight.hold():
+                await self.handle_message(payload.message)
 
     @commands.Cog.listener()
     async def on_checkin_flagged(
         self, interaction: discord.Interaction, detection: DetectionLike, checkin_ref: str
     ) -> None:
-        await self.handle_checkin(interaction, detection, str(checkin_ref))
+        async with self.bot.in_flight.hold():
+            await self.handle_checkin(interaction, detection, str(checkin_ref))
 
     # --- messages ---------------------------------------------------------------------------
 

@@ -9,15 +9,15 @@ covers the whole message: it has no span to point at.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from bot.safety.detector import NOTHING, Detection, Detector, Hit
+from bot.safety.inference import MAX_WAITING, InferenceWorker, Proposer
 from bot.safety.rules import SEVERITY_RANK, Category
 
 if TYPE_CHECKING:  # NumPy and the tokenizer load only when the layer does
@@ -27,13 +27,6 @@ if TYPE_CHECKING:  # NumPy and the tokenizer load only when the layer does
 log = logging.getLogger(__name__)
 
 SEMANTIC_RULE = "semantic"
-MAX_WAITING = 64  # messages queued for the model before new ones get the patterns alone
-
-
-class Proposer(Protocol):
-    """Proposes categories per text (the meaning layer; tests pass their own)."""
-
-    def categories(self, texts: list[str]) -> list[frozenset[Category]]: ...
 
 
 @dataclass(frozen=True)
@@ -79,8 +72,7 @@ class SafetyScanner:
         limits = detector.rules.meaning
         self._min_words = limits.min_words  # "same", "lol ok": nothing to read
         self._veto = re.compile(limits.veto) if limits.veto else None
-        self._waiting = 0  # scan_async calls whose model run has not finished
-        self._overloaded_logged = False
+        self.worker = InferenceWorker(meaning) if meaning is not None else None
 
     def scan(self, text: str) -> Detection:
         return self.scan_many([text])[0]
@@ -99,27 +91,21 @@ class SafetyScanner:
         return found
 
     async def scan_async(self, text: str) -> Detection:
-        """``scan`` with the model off the event loop (a few milliseconds a message). Under a
-        flood (a raid, a spam wave) more than ``MAX_WAITING`` queued messages get the patterns
-        alone, so pattern alerts are never held up behind the model."""
-        if self.meaning is None:
+        """``scan`` with the model off the event loop, on the scanner's one model thread
+        (``inference.py``), batched with whatever else is waiting; a message the patterns
+        flagged goes first. Under a flood (a raid, a spam wave) more than ``MAX_WAITING``
+        waiting messages get the patterns alone, so pattern alerts are never held up behind
+        the model."""
+        if self.worker is None:
             return self.detector.scan(text)
         found, norm = self.detector.scan_normalized(text)  # normalised once, for both
         if not self._readable(norm):
             return found
-        if self._waiting >= MAX_WAITING:
-            if not self._overloaded_logged:
-                log.warning("Safety meaning layer busy: patterns only until the queue drains")
-                self._overloaded_logged = True
+        pending = self.worker.submit(norm, urgent=found.flagged)
+        if pending is None:
             return found
-        self._waiting += 1
-        try:
-            (proposed,) = await asyncio.to_thread(self.meaning.categories, [norm])
-        finally:
-            self._waiting -= 1
-            if self._waiting == 0:
-                self._overloaded_logged = False
-        return self._merge(text, norm, found, proposed)
+        proposed = await pending
+        return found if proposed is None else self._merge(text, norm, found, proposed)
 
     def _readable(self, norm: str) -> bool:
         """Long enough for the model to read, and no laughter or joke marker."""
@@ -143,6 +129,7 @@ class SafetyScanner:
 
 
 __all__ = [
+    "MAX_WAITING",
     "NOTHING",
     "MeaningLayer",
     "Proposer",
