@@ -31,6 +31,7 @@ MEMBER_COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "Support",
         (
             "`/resources show` · `/resources region`: checked helplines for your country",
+            "`/ask-mods`: a private conversation with the moderators, anonymous if you like",
             "In danger right now? Call your local emergency number.",
         ),
     ),
