@@ -253,7 +253,7 @@ class Safety(commands.Cog):
             source="checkin",
             flag=flag,
             now=now,
-            channel_id=interaction.channel_id,
+            channel_id=None,  # the channel would help moderators guess who wrote it
             checkin_ref=checkin_ref,
         )
         if alert_id is None:

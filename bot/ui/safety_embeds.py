@@ -132,8 +132,9 @@ def age(created: datetime, now: datetime) -> str:
 
 def where(alert: Alert) -> str:
     if alert.source == "checkin":
-        place = f" (from <#{alert.channel_id}>)" if alert.channel_id else ""
-        return f"Anonymous check-in `{alert.checkin_ref}`{place}"
+        # A check-in is private, not anonymous; its channel and exact time would narrow down
+        # who wrote it, so neither is named (the alert row keeps no channel either).
+        return f"A member's private check-in `{alert.checkin_ref}`"
     if alert.guild_id == 0 or alert.channel_id is None:
         return "Direct message to the bot"
     return f"<#{alert.channel_id}>"

@@ -239,13 +239,14 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
     assert "phone or computer" in private.text  # device-safety hint for abuse signs
     assert "counselling" not in private.text.replace("not a counsellor", "")
     alert_post = await next_alert(fake, world)
-    assert "Anonymous check-in `C-7F3A`" in alert_post.text
+    assert "private check-in `C-7F3A`" in alert_post.text
+    assert "Anonymous" not in alert_post.text and f"<#{world.check_ins.id}>" not in alert_post.text
     assert str(world.you.user.id) not in alert_post.text and "tracks" not in alert_post.text
     alert_id = await bot.db.fetchval(
         "SELECT id FROM safety_alerts WHERE checkin_ref = ?", ("C-7F3A",)
     )
     alert = await alerts.get_alert(bot.db, alert_id)
-    assert alert is not None
+    assert alert is not None and alert.channel_id is None  # nothing to narrow the writer down
     assert not alert.revealed and alert.member_reply == "ephemeral"
 
     reveal = await fake.click(private, "Ask a moderator to reach out", world.you)
