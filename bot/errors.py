@@ -49,6 +49,22 @@ def log_storage_trouble(where: str, error: BaseException) -> None:
     log.error("Storage problem in %s (%s): %s", where, storage_problem(error), error)
 
 
+MAX_MESSAGE = 2000  # Discord refuses longer content, and the member would see nothing
+MAX_ECHO = 80
+
+
+def echo(value: str, limit: int = MAX_ECHO) -> str:
+    """What the member typed, fit to quote back in a reply: one line, no control characters,
+    at most `limit` characters (an option value can be 6,000)."""
+    flat = "".join(" " if ch.isspace() or not ch.isprintable() else ch for ch in value)
+    flat = " ".join(flat.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
 def _unwrap(error: BaseException) -> BaseException:
     while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         inner = (
@@ -89,7 +105,9 @@ def describe_known_error(error: BaseException) -> str | None:
 
 
 async def send_private(interaction: discord.Interaction, text: str) -> None:
-    """Answers ephemerally whether or not the interaction was already acknowledged."""
+    """Answers ephemerally whether or not the interaction was already acknowledged (cut to
+    Discord's 2,000 characters: an error that quotes input must still arrive)."""
+    text = _fit(text)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)

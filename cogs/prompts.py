@@ -30,7 +30,7 @@ from bot.daily_prompts.schedules import (
     set_options,
 )
 from bot.daily_prompts.schedules import pause as pause_schedule
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, echo
 from bot.scheduling import format_time_of_day, parse_time_of_day
 from bot.setup_service import (
     POSTING,
@@ -163,7 +163,7 @@ class Prompts(commands.Cog):
         zone = canonical_timezone(zone_name)
         if zone is None:
             raise UserFacingError(
-                f"'{zone_name}' isn't a time zone I know. Pick one from the list, "
+                f"'{echo(zone_name)}' isn't a time zone I know. Pick one from the list, "
                 "e.g. Europe/London or America/New_York."
             )
         if ping_role is not None and ping_role.is_default():

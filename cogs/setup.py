@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.checks import manager_only, require_guild
 from bot.client import Bridgeline
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, echo
 from bot.setup_service import (
     SAFETY_MODE_LABELS,
     ChannelCheck,
@@ -153,7 +153,9 @@ class Setup(commands.Cog):
         found = self.bot.content.region(region.strip())
         if found is None:
             known = ", ".join(f"{r.code} ({r.name})" for r in self.bot.content.regions)
-            raise UserFacingError(f"I don't know the region {region!r}. Choose one of: {known}.")
+            raise UserFacingError(
+                f"I don't know the region {echo(region)!r}. Choose one of: {known}."
+            )
         await self._save(interaction, region=found.code)
 
     @region.autocomplete("region")
@@ -173,7 +175,7 @@ class Setup(commands.Cog):
         name = canonical_timezone(timezone)
         if name is None:
             raise UserFacingError(
-                f"{timezone!r} isn't a timezone I know. Start typing a city and pick from the "
+                f"{echo(timezone)!r} isn't a timezone I know. Start typing a city and pick from the "
                 "list, for example Europe/London or America/Chicago."
             )
         await self._save(interaction, timezone=name)

@@ -18,7 +18,7 @@ from bot.checkins.models import AnonPost, PostStatus
 from bot.checkins.rules import due_time
 from bot.checks import Level, has_level
 from bot.client import Bridgeline
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, echo
 from bot.notify import notify_moderators
 from bot.privacy import short_label
 from bot.storage import audit
@@ -136,7 +136,7 @@ async def unblock(interaction: discord.Interaction, label: str) -> str:
             await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_unblocked",
                                target=wanted)  # fmt: skip
             return f"`{wanted}` can post anonymously again."
-    raise UserFacingError(f"No blocked anonymous author is called `{wanted}`.")
+    raise UserFacingError(f"No blocked anonymous author is called `{echo(wanted)}`.")
 
 
 async def blocked_labels(bot: Bridgeline, guild_id: int) -> list[str]:
