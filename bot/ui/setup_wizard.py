@@ -13,7 +13,7 @@ import discord
 
 from bot.checks import REFUSALS, Level, has_level
 from bot.content import Region
-from bot.errors import NotPermitted, UserFacingError
+from bot.errors import NotPermitted, UserFacingError, send_private
 from bot.setup_service import COMMON_TIMEZONES, SAFETY_MODE_LABELS
 from bot.storage.guilds import SAFETY_MODES, GuildSettings
 from bot.ui.embeds import clip
@@ -101,6 +101,10 @@ class _Button(discord.ui.Button["SetupWizard"]):
         self.action = action
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        view = self.view
+        if view is not None and view.closed is not None:  # a second press of Finish/Cancel
+            await send_private(interaction, view.closed)
+            return
         await self.action(interaction)
 
 
@@ -140,6 +144,9 @@ class SetupWizard(InvokerOnlyView):
         on_finish: Finish,
     ) -> None:
         super().__init__(owner_id, timeout=900)
+        #: Set by Finish or Cancel: what a later press is told. The view stays registered
+        #: until its timeout, so that press gets this answer instead of none.
+        self.closed: str | None = None
         self.guild = guild
         self.regions = regions
         self.on_finish = on_finish
@@ -204,7 +211,7 @@ class SetupWizard(InvokerOnlyView):
         await interaction.response.edit_message(embed=self.embed(), view=self)
 
     async def _cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
+        self.closed = "Setup was cancelled; nothing was changed. `/setup start` begins again."
         await interaction.response.edit_message(
             content="Setup cancelled. Nothing was changed.", embed=None, view=None
         )
@@ -212,5 +219,9 @@ class SetupWizard(InvokerOnlyView):
     async def _finish(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MANAGER):
             raise NotPermitted(REFUSALS[Level.MANAGER])
-        self.stop()
-        await self.on_finish(interaction, dict(self.choices))
+        self.closed = "Setup is already finished; `/setup show` shows the settings."
+        try:
+            await self.on_finish(interaction, dict(self.choices))
+        except BaseException:
+            self.closed = None  # not saved: Finish may be pressed again
+            raise
