@@ -94,9 +94,9 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         """Opens (creating if needed) with WAL, foreign keys and a busy timeout, after checking
-        that the file is a whole database that can be written. Raises StorageError with one line for the host;
-        on failure nothing is left open (aiosqlite's worker thread would keep the process
-        alive)."""
+        that the file is a whole database that can be written. Raises StorageError, one line
+        for the host; on failure nothing is left open (aiosqlite's worker thread, not a daemon,
+        would keep the process alive)."""
         is_memory = str(path) == ":memory:"
         try:
             if not is_memory:
