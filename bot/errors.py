@@ -49,6 +49,13 @@ def log_storage_trouble(where: str, error: BaseException) -> None:
     log.error("Storage problem in %s (%s): %s", where, storage_problem(error), error)
 
 
+MAX_MESSAGE = 2000  # Discord refuses longer content, and the member would see nothing
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
 def _unwrap(error: BaseException) -> BaseException:
     while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         inner = (
@@ -89,7 +96,9 @@ def describe_known_error(error: BaseException) -> str | None:
 
 
 async def send_private(interaction: discord.Interaction, text: str) -> None:
-    """Answers ephemerally whether or not the interaction was already acknowledged."""
+    """Answers ephemerally whether or not the interaction was already acknowledged (cut to
+    Discord's 2,000 characters: an error that quotes input must still arrive)."""
+    text = _fit(text)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)

@@ -32,19 +32,25 @@ class Slot:
     day: date
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """The typed value, short enough to quote back (an option value may be 6,000 chars)."""
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def parse_time_of_day(text: str) -> time:
     """'09:00', '9:30', '21.15', '7pm', '7:30 am' -> time; ValueError says what to type."""
     match = _TIME.match(text)
     if not match:
-        raise ValueError(f"'{text.strip()}' is not a time of day: use 24-hour HH:MM, e.g. 09:00")
+        raise ValueError(f"'{_shown(text)}' is not a time of day: use 24-hour HH:MM, e.g. 09:00")
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
     suffix = (match.group(3) or "").lower()
     if suffix:
         if not 1 <= hour <= 12:
-            raise ValueError(f"'{text.strip()}': with am/pm the hour is 1 to 12")
+            raise ValueError(f"'{_shown(text)}': with am/pm the hour is 1 to 12")
         hour = hour % 12 + (12 if suffix == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise ValueError(f"'{text.strip()}' is not a time of day: use 24-hour HH:MM, e.g. 09:00")
+        raise ValueError(f"'{_shown(text)}' is not a time of day: use 24-hour HH:MM, e.g. 09:00")
     return time(hour, minute)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import zoneinfo
 from functools import lru_cache
 
+from bot.quoting import echo
+
 COMMON_TIMEZONES: tuple[str, ...] = (
     "UTC",
     "America/Los_Angeles",
@@ -144,14 +146,14 @@ def resolve_timezone(name: str) -> str:
     if meant:
         options = " or ".join(f"`{zone}`" for zone in meant)
         raise TimezoneError(
-            f"“{name.strip()}” is an abbreviation, and those are ambiguous: some mean several "
+            f"“{echo(name)}” is an abbreviation, and those are ambiguous: some mean several "
             "places, and a fixed one such as EST ignores daylight saving, so posts would be an "
             f"hour off half the year. Choose a city zone instead, such as {options}."
         )
     found = canonical_timezone(name)
     if found is None:
         raise TimezoneError(
-            f"“{name.strip()}” isn't a timezone I know. Start typing a city and pick from the "
+            f"“{echo(name)}” isn't a timezone I know. Start typing a city and pick from the "
             "list, for example Europe/London or America/Chicago."
         )
     return found

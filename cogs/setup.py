@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.checks import manager_only, require_guild
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
+from bot.quoting import echo
 from bot.setup_service import (
     SAFETY_MODE_LABELS,
     ChannelCheck,
@@ -187,7 +188,9 @@ class Setup(commands.Cog):
         found = self.bot.content.region(region.strip())
         if found is None:
             known = ", ".join(f"{r.code} ({r.name})" for r in self.bot.content.regions)
-            raise UserFacingError(f"I don't know the region {region!r}. Choose one of: {known}.")
+            raise UserFacingError(
+                f"I don't know the region {echo(region)!r}. Choose one of: {known}."
+            )
         await self._save(interaction, region=found.code)
 
     @region.autocomplete("region")

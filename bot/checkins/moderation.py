@@ -23,6 +23,7 @@ from bot.client import Bridgeline
 from bot.errors import UserFacingError
 from bot.notify import notify_moderators
 from bot.public_text import sanitize_public
+from bot.quoting import echo
 from bot.storage import audit
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import report_embed, review_done_embed
@@ -167,7 +168,7 @@ async def unblock(interaction: discord.Interaction, label: str) -> str:
     assert interaction.guild is not None
     guild_id, wanted = interaction.guild.id, label.strip().lower()
     if not await repo.unblock(bot.db, guild_id, wanted):
-        raise UserFacingError(f"No blocked anonymous author is called `{wanted}`.")
+        raise UserFacingError(f"No blocked anonymous author is called `{echo(wanted)}`.")
     await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_unblocked",
                        target=wanted)  # fmt: skip
     return (

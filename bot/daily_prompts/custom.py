@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import aiosqlite
@@ -20,7 +21,13 @@ class CustomPromptError(ValueError):
 
 
 def clean_prompt_text(text: str) -> str:
-    """Collapses whitespace runs inside lines and checks the length the table accepts."""
+    """Collapses whitespace runs inside lines and checks the length the table accepts, and
+    that nothing unprintable (NUL, other control characters) would go into a public post."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in text):
+        raise CustomPromptError(
+            "A prompt can't contain control characters (such as NUL, often pasted in by "
+            "accident). Please type or paste it again as plain text."
+        )
     lines = [" ".join(line.split()) for line in text.strip().splitlines()]
     cleaned = "\n".join(lines).strip()
     if len(cleaned) < MIN_LENGTH:

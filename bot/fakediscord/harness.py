@@ -107,7 +107,15 @@ async def run_bot(
                 await sync_commands(bot, fake)
             yield bot
         finally:
-            await bot.close()
+            # Bounded only as a hang guard: a close that never finishes fails the test with a
+            # message instead of hanging the run.
+            closing = asyncio.ensure_future(bot.close())
+            await asyncio.wait([closing], timeout=timeout)
             if connect is not None:
-                with contextlib.suppress(Exception, asyncio.CancelledError):
-                    await connect
+                await asyncio.wait([connect], timeout=timeout)
+                if connect.done() and not connect.cancelled():
+                    connect.exception()  # retrieved: why it ended doesn't matter here
+            if not closing.done():
+                closing.cancel()
+                raise TimeoutError(f"fakediscord: bot.close() did not finish within {timeout}s")
+            closing.result()

@@ -13,7 +13,7 @@ import discord
 
 from bot.checks import REFUSALS, Level, has_level
 from bot.content import Region
-from bot.errors import NotPermitted, UserFacingError
+from bot.errors import NotPermitted, UserFacingError, send_private
 from bot.setup_service import SAFETY_MODE_LABELS
 from bot.storage.guilds import SAFETY_MODES, GuildSettings
 from bot.timezones import COMMON_TIMEZONES, proposed_timezone, region_zones
@@ -105,6 +105,10 @@ class _Button(discord.ui.Button["SetupWizard"]):
         self.action = action
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        view = self.view
+        if view is not None and view.closed is not None:  # a second press of Finish/Cancel
+            await send_private(interaction, view.closed)
+            return
         await self.action(interaction)
 
 
@@ -147,6 +151,9 @@ class SetupWizard(InvokerOnlyView):
         is_public: Callable[[int], bool] = lambda _: False,
     ) -> None:
         super().__init__(owner_id, timeout=900)
+        #: Set by Finish or Cancel: what a later press is told. The view stays registered
+        #: until its timeout, so that press gets this answer instead of none.
+        self.closed: str | None = None
         self.guild = guild
         self.regions = regions
         self.on_finish = on_finish
@@ -240,7 +247,7 @@ class SetupWizard(InvokerOnlyView):
         await interaction.response.edit_message(embed=self.embed(), view=self)
 
     async def _cancel(self, interaction: discord.Interaction) -> None:
-        self.stop()
+        self.closed = "Setup was cancelled; nothing was changed. `/setup start` begins again."
         await interaction.response.edit_message(
             content="Setup cancelled. Nothing was changed.", embed=None, view=None
         )
@@ -257,5 +264,9 @@ class SetupWizard(InvokerOnlyView):
             self.show_step(3)
             await interaction.response.edit_message(embed=self.embed(), view=self)
             return
-        self.stop()
-        await self.on_finish(interaction, dict(self.choices))
+        self.closed = "Setup is already finished; `/setup show` shows the settings."
+        try:
+            await self.on_finish(interaction, dict(self.choices))
+        except BaseException:
+            self.closed = None  # not saved: Finish may be pressed again
+            raise

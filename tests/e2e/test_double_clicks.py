@@ -91,3 +91,20 @@ async def test_two_presses_of_remove_post_remove_it_once(
                 if e.action == "checkins.anon_removed"]  # fmt: skip
     assert len(removals) == 1
     nothing_went_wrong(fake, world)
+
+
+async def test_a_second_press_of_finish_in_the_setup_wizard_is_answered(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    shown = await (await fake.slash("setup start", None, world.owner, "general")).response()
+    assert shown.message is not None
+    await (await fake.click(shown.message, "Next", world.owner)).response()
+    first = await fake.click(shown.message, "Finish", world.owner)
+    second = await fake.click(shown.message, "Finish", world.owner)
+    await both_answered(first, second)
+    assert "already finished" in (await second.reply()).text
+    assert "set up" in shown.message.text or "Setup finished" in shown.message.text
+    completed = [e for e in await audit.recent(bot.db, world.guild.id)
+                 if e.action == "setup.completed"]  # fmt: skip
+    assert len(completed) == 1
+    nothing_went_wrong(fake, world)
