@@ -7,6 +7,7 @@ two tasks never interleave statements inside one BEGIN ... COMMIT.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -174,17 +175,22 @@ class Database:
             try:
                 yield self._conn
             except BaseException:
-                # SQLite has already rolled back after some errors (a full disk): a second
-                # ROLLBACK would fail and hide the real error.
-                if self._conn.in_transaction:
-                    await self._conn.execute("ROLLBACK")
+                await self._rollback()
                 raise
             try:
                 await self._conn.execute("COMMIT")
             except BaseException:
-                if self._conn.in_transaction:  # else every later BEGIN would fail too
-                    await self._conn.execute("ROLLBACK")
+                await self._rollback()  # else every later BEGIN would fail too
                 raise
+
+    async def _rollback(self) -> None:
+        """ROLLBACK if a transaction is still open. SQLite has already rolled back after some
+        errors (a full disk), and a COMMIT cancelled on our side may still finish in
+        aiosqlite's thread: then ROLLBACK finds nothing to undo, and its error must not replace
+        the real one (a CancelledError turned into an OperationalError keeps a task alive)."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.OperationalError):
+                await self._conn.execute("ROLLBACK")
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Runs one write in its own transaction; returns lastrowid (or rowcount for updates)."""
