@@ -22,6 +22,9 @@ class Example:
     id: str
     text: str
     labels: frozenset[str]
+    #: The writer of the line marked it `imminent` in its note (an act under way or done, means
+    #: at hand, a time set): the report counts how many of those were rated imminent.
+    imminent: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Report:
     )
     none_total: int = 0
     none_flagged: int = 0
+    imminent_total: int = 0
+    imminent_rated: int = 0
     misses: list[Miss] = field(default_factory=list)
 
     @property
@@ -78,6 +83,11 @@ class Report:
             f"false positives on none-labelled lines: {self.none_flagged}/{self.none_total}"
             f" = {self.false_positive_rate:.3f}"
         )
+        if self.imminent_total:
+            lines.append(
+                f"lines marked imminent rated imminent: {self.imminent_rated}/"
+                f"{self.imminent_total} = {self.imminent_rated / self.imminent_total:.3f}"
+            )
         lines.append(f"misses: {len(self.misses)}")
         for m in self.misses:
             exp = ",".join(m.expected) or "none"
@@ -95,7 +105,8 @@ def parse_examples(lines: Iterable[str]) -> list[Example]:
         try:
             row = json.loads(line)
             labels = frozenset(row["categories"])
-            out.append(Example(str(row["id"]), str(row["text"]), labels))
+            imminent = "imminent" in str(row.get("note", "")).split(" | ")
+            out.append(Example(str(row["id"]), str(row["text"]), labels, imminent))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"line {n}: not a labelled example ({exc})") from exc
     return out
@@ -114,6 +125,9 @@ def evaluate(scanner: ScansMany, examples: Sequence[Example]) -> Report:
                 score.fp += 1
             elif cat in ex.labels:
                 score.fn += 1
+        if ex.imminent:
+            report.imminent_total += 1
+            report.imminent_rated += detection.severity == "imminent"
         if not ex.labels:
             report.none_total += 1
             report.none_flagged += bool(got)

@@ -51,6 +51,26 @@ def test_eval_prints_the_report(detector: Detector, tmp_path: Path) -> None:
     assert "b  expected=none  got=danger" in out
 
 
+def test_eval_counts_lines_marked_imminent_that_were_rated_imminent(
+    detector: Detector, tmp_path: Path
+) -> None:
+    rows = [
+        ("a", "i am going to kill myself tonight", "plan | imminent"),
+        ("b", "i want to die", "explicit_ideation | imminent"),  # high, not imminent
+        ("c", "i want to die", "explicit_ideation"),  # not marked: not counted
+    ]
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text(
+        "".join(
+            json.dumps({"id": i, "text": t, "categories": ["crisis"], "note": n}) + "\n"
+            for i, t, n in rows
+        )
+    )
+    code, out = scan(detector, ["--eval", str(labelled)])
+    assert code == 0
+    assert "lines marked imminent rated imminent: 1/2 = 0.500" in out
+
+
 def test_eval_missing_file_is_one_clear_line(detector: Detector, tmp_path: Path) -> None:
     code, out = scan(detector, ["--eval", str(tmp_path / "nope.jsonl")])
     assert code == 2
