@@ -24,7 +24,7 @@ LONG = "x" * 6000  # the longest string option value Discord sends
             "prompts setup",
             {"channel": "daily-prompt", "time": "09:00", "timezone": LONG},
             "mod",
-            "isn't a time zone I know",
+            "isn't a timezone I know",
         ),
         ("setup region", {"region": LONG}, "owner", "I don't know the region"),
         ("setup timezone", {"timezone": LONG}, "owner", "isn't a timezone I know"),
