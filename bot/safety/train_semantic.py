@@ -9,8 +9,16 @@ already find most of those. Give it ordinary chat too (tests/safety/benign/chat_
 calm everyday news looked like a goodbye to the head. Keep out what measures it: benign/chat_b
 and chat_c (false alarms) and tests/safety/firstlook/ (sets nobody has tuned on yet); adding
 chat_c cost crisis recall on unseen sets for one fewer false alarm in 250, so it stays out.
+Issue 12 added the urgent lines (methods, means, places and acts, with their everyday
+look-alikes, tests/safety/urgent/). Trained with them, a crisis threshold of 0.5 proposed crisis
+for more look-alikes (medicine as directed, a bridge on the way to work), most of all in the
+other languages, which this English model reads less well; 0.7 kept crisis recall on urgent
+wording held out of training (five folds: English 83%, other languages 73%, against 73% and
+55% for the patterns alone) and ordinary chat no noisier than before (chat_b 4 and chat_c 3
+false alarms, the previous head 4 and 4).
 The maintainers' command: ``bridgeline train-semantic ../shared/safety/dev_set.jsonl
-tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl tests/safety/meaning/train_extra.jsonl``.
+tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl tests/safety/meaning/train_extra.jsonl
+tests/safety/urgent/*.jsonl``.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from typing import TextIO
 from bot.safety.evaluate import Example, parse_examples
 from bot.safety.rules import Category
 
-THRESHOLDS: dict[Category, float] = {"crisis": 0.5, "danger": 0.7, "abuse_sign": 0.8}
+THRESHOLDS: dict[Category, float] = {"crisis": 0.7, "danger": 0.7, "abuse_sign": 0.8}
 REGULARISATION = 10.0  # scikit-learn's C; 3 and 30 scored within a line of it on unseen sets
 
 

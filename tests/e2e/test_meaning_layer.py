@@ -126,7 +126,8 @@ async def test_switched_off_the_same_words_pass(
 async def test_laughter_keeps_the_meaning_layer_quiet(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
-    joking = "nobody would notice if i left the group chat 🙈"
+    # A joke the head alone does read as crisis (checked below), so the veto has work to do.
+    joking = "honestly nobody would notice if i vanished from the group chat 🙈"
     assert bot.scanner.meaning is not None
     assert bot.scanner.meaning.categories([joking]) == [{"crisis"}]  # what the veto holds back
     await only_the_sentinel_is_flagged(fake, world, bot, joking)

@@ -158,3 +158,50 @@ def test_other_languages_everyday_look_alikes_stay_quiet(
     detector: Detector, lang: str, text: str
 ) -> None:
     assert "crisis" not in detector.scan(text).categories, (lang, text)
+
+
+# Issue 12 first-look families (wording of my own, not the retired set's lines): any crisis
+# signal with an act under way, means at hand, a place reached or a time set is imminent;
+# danger with the partner still there or armed about the house is imminent.
+FAMILY_IMMINENT = [
+    "i took every pill in the box at once. bye everyone",
+    "sitting in the window on the 9th floor with my legs out",
+    "gonna jump when the train comes through at 11",
+    "me he tragado una caja entera de pastillas hace media hora",
+    "je suis assise sur le rebord de la fenêtre au 6e étage, je vais sauter",
+    "ich habe alle tabletten auf einmal genommen",
+    "engoli uma cartela inteira de remédio faz meia hora",
+    "ho ingoiato una scatola intera di sonniferi mezz'ora fa",
+    "ik zit op de vensterbank op de 6e verdieping en wil springen",
+    "siedzę na parapecie na 8 piętrze i chcę skoczyć",
+    "i dont want to be here anymore. the rope is in my car",
+    "no quiero vivir más, la pistola está aquí a mi lado",
+]
+FAMILY_DANGER_NOW = [
+    "hes got a knife and hes in the hallway",
+    "il a un couteau et il est dans le couloir",
+    "hij heeft een mes en staat voor de deur",
+    "er hat mich im keller eingeschlossen",
+]
+FAMILY_QUIET = [
+    "sitting on the edge of the pool with my feet in the water",
+    "ho preso una scatola intera di cioccolatini a natale",
+    "sitting on the window ledge with my coffee watching the rain",
+    "we're on the bridge in the traffic jam right now, gonna be late",
+    "ho fatto overdose di caffè stamattina",
+]
+
+
+@pytest.mark.parametrize("text", FAMILY_IMMINENT)
+def test_first_look_families_are_imminent(detector: Detector, text: str) -> None:
+    assert detector.scan(text).severity_of("crisis") == "imminent", text
+
+
+@pytest.mark.parametrize("text", FAMILY_DANGER_NOW)
+def test_first_look_danger_families_are_found(detector: Detector, text: str) -> None:
+    assert detector.scan(text).severity_of("danger") in {"high", "imminent"}, text
+
+
+@pytest.mark.parametrize("text", FAMILY_QUIET)
+def test_first_look_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert "crisis" not in detector.scan(text).categories, text
