@@ -25,6 +25,7 @@ from bot.config import Settings, load_settings
 from bot.content import Content, default_content_dir, load_content
 from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
 from bot.storage.db import Database
+from bot.storage.guilds import update_settings
 from bot.storage.migrate import migrate
 
 TEST_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, outside any DST change
@@ -88,6 +89,18 @@ async def bot(
 ) -> AsyncIterator[Bridgeline]:
     async with run_bot(make_bridgeline(), fake) as running:
         yield running
+
+
+@pytest.fixture
+async def staffed(fake: FakeDiscord, world: StandardGuild, bot: Bridgeline) -> Bridgeline:
+    """The running bot with an alerts channel and a moderator role (staff features need both)."""
+    await update_settings(
+        bot.db,
+        world.guild.id,
+        alerts_channel_id=world.mod_alerts.id,
+        moderator_role_id=world.moderator_role.id,
+    )
+    return bot
 
 
 @pytest.fixture

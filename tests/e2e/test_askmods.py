@@ -8,27 +8,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from bot.askmods import identity, store
 from bot.client import Bridgeline
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
 from bot.storage import audit
-from bot.storage.guilds import update_settings
 
 TEXT, REPLY = "askmods:text", "askmods:reply"
 IMMINENT = "i want to k1ll mys3lf tonight"
-
-
-@pytest.fixture
-async def ready(fake: FakeDiscord, world: StandardGuild, bot: Bridgeline) -> Bridgeline:
-    await update_settings(
-        bot.db,
-        world.guild.id,
-        alerts_channel_id=world.mod_alerts.id,
-        moderator_role_id=world.moderator_role.id,
-    )
-    return bot
 
 
 async def ask(fake: FakeDiscord, text: str, identity_choice: str | None = None) -> FakeMessage:
@@ -91,11 +77,11 @@ def assert_identity_hidden(fake: FakeDiscord, world: StandardGuild, post: FakeMe
 
 
 async def test_anonymous_conversation_moderators_never_learn_who(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     you = world.you.user
     sent = await ask(fake, f"Can I talk to someone? @everyone <@{world.mod.user.id}>")
-    conversation = (await ready.db.fetchall("SELECT * FROM askmods_conversations"))[0]
+    conversation = (await staffed.db.fetchall("SELECT * FROM askmods_conversations"))[0]
     label = conversation["label"]
     assert label in sent.text and sent.button("Write to the moderators")
 
@@ -117,14 +103,14 @@ async def test_anonymous_conversation_moderators_never_learn_who(
     assert_identity_hidden(fake, world, post)
     # The database holds no raw id beside the content either.
     for table in ("askmods_conversations", "askmods_messages"):
-        for row in await ready.db.fetchall(f"SELECT * FROM {table}"):
+        for row in await staffed.db.fetchall(f"SELECT * FROM {table}"):
             assert str(you.id) not in json.dumps([str(v) for v in dict(row).values()])
     box = conversation["delivery_box"]
-    assert identity.unseal(ready.settings.secret, box) == you.id  # only with the secret
+    assert identity.unseal(staffed.settings.secret, box) == you.id  # only with the secret
 
 
 async def test_block_holds_and_unblock_lifts_it(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     await ask(fake, "hello")
     post = starter(fake, world)
@@ -137,15 +123,15 @@ async def test_block_holds_and_unblock_lifts_it(
     await blocked.followups(1)
     await fake.wait_for_dm(world.you, lambda m: "paused new ones" in m.text)
     assert [b["label"] for b in post.buttons] == ["Unblock"]
-    trail = await audit.recent(ready.db, world.guild.id)
+    trail = await audit.recent(staffed.db, world.guild.id)
     assert (trail[0].action, trail[0].target) == ("askmods.block", label)
 
     again = await (await fake.slash("ask-mods", None, "you", "general")).response()
     assert again.type == 4 and "paused conversations from you" in again.text  # no modal
     assert await store.is_blocked(
-        ready.db,
+        staffed.db,
         world.guild.id,
-        identity.asker_pseudonym(ready.settings.secret, world.guild.id, world.you.user.id),
+        identity.asker_pseudonym(staffed.settings.secret, world.guild.id, world.you.user.id),
     )
 
     lifted = await fake.click(post, "Unblock", world.mod)
@@ -156,7 +142,7 @@ async def test_block_holds_and_unblock_lifts_it(
 
 
 async def test_reveal_happens_only_when_the_member_presses(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     sent = await ask(fake, "I'd like help")
     post = starter(fake, world)
@@ -178,7 +164,7 @@ async def test_reveal_happens_only_when_the_member_presses(
 
 
 async def test_named_from_the_start_shows_the_member(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     sent = await ask(fake, "Hi, it's me", "named")
     assert "can see it's you" in sent.text
@@ -187,7 +173,7 @@ async def test_named_from_the_start_shows_the_member(
 
 
 async def test_dms_closed_member_reads_the_reply_through_ask_mods(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     await ask(fake, "hello")
     fake.close_dms(world.you)
@@ -199,7 +185,7 @@ async def test_dms_closed_member_reads_the_reply_through_ask_mods(
 
 
 async def test_imminent_message_raises_the_alert_in_the_same_thread(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     await (await fake.slash("ask-mods", None, "you", "general")).modal_shown()
     submitted = await fake.submit_modal({TEXT: IMMINENT}, "you")
@@ -214,7 +200,7 @@ async def test_imminent_message_raises_the_alert_in_the_same_thread(
 
 
 async def test_end_and_delete_removes_words_and_records(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     sent = await ask(fake, "something private")
     post = starter(fake, world)
@@ -229,11 +215,11 @@ async def test_end_and_delete_removes_words_and_records(
     await wait_in_thread(fake, post, "ended this conversation")
     assert words.deleted and post.buttons == []
     for table in ("askmods_conversations", "askmods_messages"):
-        assert await ready.db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0
+        assert await staffed.db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0
 
 
 async def test_rate_limit_on_opening(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     """Three a day, even when each is ended and deleted straight away."""
     for n in range(3):
@@ -250,7 +236,7 @@ async def test_rate_limit_on_opening(
 
 
 async def test_privacy_forget_erases_conversations_and_their_words_in_the_thread(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     await ask(fake, "words to forget")
     post = starter(fake, world)
@@ -263,11 +249,11 @@ async def test_privacy_forget_erases_conversations_and_their_words_in_the_thread
         what="forget done",
     )
     assert words.deleted
-    assert await ready.db.fetchval("SELECT COUNT(*) FROM askmods_messages") == 0
+    assert await staffed.db.fetchval("SELECT COUNT(*) FROM askmods_messages") == 0
 
 
 async def test_moderators_talking_in_the_thread_raise_no_safety_alert(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     await ask(fake, "hello")
     post = starter(fake, world)
@@ -275,12 +261,12 @@ async def test_moderators_talking_in_the_thread_raise_no_safety_alert(
     await fake.send_message(post.thread_id, world.mod, "i want to die, this thread is heavy")
     await fake.send_message(world.general, world.you, "honestly i just want to die")
     await fake.wait_for_message(world.mod_alerts, lambda m: "Safety alert" in m.text)
-    rows = await ready.db.fetchall("SELECT channel_id FROM safety_alerts")
+    rows = await staffed.db.fetchall("SELECT channel_id FROM safety_alerts")
     assert [r["channel_id"] for r in rows] == [world.general.id]  # only the member's message
 
 
 async def test_a_block_outlives_end_and_delete_and_can_still_be_lifted(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     sent = await ask(fake, "hello")
     post = starter(fake, world)
@@ -292,7 +278,7 @@ async def test_a_block_outlives_end_and_delete_and_can_still_be_lifted(
         lambda: True if ended.original and "is ended" in ended.original.text else None,
         what="the conversation deleted",
     )
-    assert await ready.db.fetchval("SELECT COUNT(*) FROM askmods_conversations") == 0
+    assert await staffed.db.fetchval("SELECT COUNT(*) FROM askmods_conversations") == 0
     assert [b["label"] for b in post.buttons] == ["Unblock"]
     again = await (await fake.slash("ask-mods", None, "you", "general")).response()
     assert "paused conversations from you" in again.text  # erasing did not lift the block
@@ -300,5 +286,5 @@ async def test_a_block_outlives_end_and_delete_and_can_still_be_lifted(
     assert (await (await fake.click(post, "Unblock", world.mod)).response()).type == 7
     assert post.buttons == []
     await (await fake.slash("ask-mods", None, "you", "general")).modal_shown()
-    trail = await audit.recent(ready.db, world.guild.id)
+    trail = await audit.recent(staffed.db, world.guild.id)
     assert trail[0].action == "askmods.unblock" and trail[0].target in post.text

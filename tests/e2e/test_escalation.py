@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
-
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
@@ -17,17 +15,6 @@ from bot.storage.guilds import update_settings
 ABUSE = "he gives me the silent treatment every time i see my friends"
 IMMINENT = "i want to k1ll mys3lf tonight"
 REACH_OUT = "Ask a moderator to reach out"
-
-
-@pytest.fixture
-async def ready(fake: FakeDiscord, world: StandardGuild, bot: Bridgeline) -> Bridgeline:
-    await update_settings(
-        bot.db,
-        world.guild.id,
-        alerts_channel_id=world.mod_alerts.id,
-        moderator_role_id=world.moderator_role.id,
-    )
-    return bot
 
 
 def is_alert(message: FakeMessage) -> bool:
@@ -60,47 +47,47 @@ async def flagged(fake: FakeDiscord, world: StandardGuild, text: str) -> FakeMes
 
 
 async def test_unclaimed_alert_is_raised_again_exactly_once(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline, clock: FakeClock
 ) -> None:
     alert = await flagged(fake, world, ABUSE)
-    await advance(fake, ready, clock, 9)
+    await advance(fake, staffed, clock, 9)
     assert reraises(fake, world) == []
 
-    await advance(fake, ready, clock, 1)
+    await advance(fake, staffed, clock, 1)
     again = await fake.wait_for_message(world.mod_alerts, lambda m: "Still waiting" in m.text)
     assert again.content == f"<@&{world.moderator_role.id}>"  # the role is pinged
     assert f"/{alert.id})" in again.text and "10 min" in again.text
     assert "silent treatment" not in again.text and "friends" not in again.text
 
-    await advance(fake, ready, clock, 45)
-    await advance(fake, ready, clock, 240)
+    await advance(fake, staffed, clock, 45)
+    await advance(fake, staffed, clock, 240)
     assert len(reraises(fake, world)) == 1
-    rows = await ready.db.fetchall("SELECT alert_id, message_id FROM alert_reraises")
+    rows = await staffed.db.fetchall("SELECT alert_id, message_id FROM alert_reraises")
     assert len(rows) == 1 and rows[0]["message_id"] == again.id
 
 
 async def test_a_claimed_alert_is_not_raised_again(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline, clock: FakeClock
 ) -> None:
     alert = await flagged(fake, world, ABUSE)
     assert (await (await fake.click(alert, "I'm on it", world.mod)).response()).type == 7
-    await advance(fake, ready, clock, 30)
+    await advance(fake, staffed, clock, 30)
     assert reraises(fake, world) == []
 
 
 async def test_imminent_is_raised_again_after_three_minutes(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline, clock: FakeClock
 ) -> None:
     await flagged(fake, world, IMMINENT)
-    await advance(fake, ready, clock, 2)
+    await advance(fake, staffed, clock, 2)
     assert reraises(fake, world) == []
-    await advance(fake, ready, clock, 1)
+    await advance(fake, staffed, clock, 1)
     again = await fake.wait_for_message(world.mod_alerts, lambda m: "Still waiting" in m.text)
     assert "imminent" in again.text and "k1ll" not in again.text
 
 
 async def test_server_setting_changes_the_wait_and_alerts_open_shows_waiting_time(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline, clock: FakeClock
 ) -> None:
     set_it = await fake.slash("staff-settings", {"unclaimed_minutes": 30}, world.owner, "general")
     assert "after 30 min" in (await set_it.response()).text
@@ -108,21 +95,21 @@ async def test_server_setting_changes_the_wait_and_alerts_open_shows_waiting_tim
     assert "managers" in (await refused.response()).text
 
     await flagged(fake, world, ABUSE)
-    await advance(fake, ready, clock, 12)
+    await advance(fake, staffed, clock, 12)
     assert reraises(fake, world) == []
     listing = await (await fake.slash("alerts open", None, world.mod, "general")).response()
     assert "waiting 12 min, nobody on it yet" in listing.text
-    await advance(fake, ready, clock, 18)
+    await advance(fake, staffed, clock, 18)
     await fake.wait_for_message(world.mod_alerts, lambda m: "Still waiting" in m.text)
 
 
 async def test_public_nudge_reply_offers_reach_out_only_by_the_members_press(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
     await fake.send_message(world.general, world.you, ABUSE)
     nudge = await fake.wait_for_message(world.general)
     await fake.wait_for_message(world.mod_alerts, is_alert)
-    button = ready.content.safety.responses.nudge_button
+    button = staffed.content.safety.responses.nudge_button
     opened = await (await fake.click(nudge, button, world.you)).response()
     assert opened.ephemeral and opened.message is not None
     assert opened.message.button(REACH_OUT)
@@ -135,9 +122,9 @@ async def test_public_nudge_reply_offers_reach_out_only_by_the_members_press(
 
 
 async def test_private_dm_reply_offers_reach_out_too(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
 ) -> None:
-    await update_settings(ready.db, world.guild.id, safety_mode="dm")
+    await update_settings(staffed.db, world.guild.id, safety_mode="dm")
     await fake.send_message(world.general, world.you, ABUSE)
     dm = await fake.wait_for_dm(world.you)
     assert dm.button(REACH_OUT)
@@ -168,22 +155,22 @@ def waiting_in(fake: FakeDiscord, post: FakeMessage) -> list[FakeMessage]:
 
 
 async def test_unanswered_ask_mods_conversation_is_raised_again_once(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline, clock: FakeClock
 ) -> None:
     post = await ask_mods(fake, "is anyone there?")
-    await advance(fake, ready, clock, 9)
+    await advance(fake, staffed, clock, 9)
     assert waiting_in(fake, post) == []
-    await advance(fake, ready, clock, 1)
+    await advance(fake, staffed, clock, 1)
     await fake.wait_until(lambda: waiting_in(fake, post) or None, what="the reminder")
     (reminder,) = waiting_in(fake, post)
     assert reminder.content == f"<@&{world.moderator_role.id}>"
     assert "anyone there" not in reminder.text and str(world.you.user.id) not in reminder.text
-    await advance(fake, ready, clock, 60)
+    await advance(fake, staffed, clock, 60)
     assert len(waiting_in(fake, post)) == 1
 
 
 async def test_answered_conversation_is_not_raised_and_imminent_waits_three_minutes(
-    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline, clock: FakeClock
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline, clock: FakeClock
 ) -> None:
     answered = await ask_mods(fake, "hello")
     await (await fake.click(answered, "Reply", world.mod)).modal_shown()
@@ -191,10 +178,10 @@ async def test_answered_conversation_is_not_raised_and_imminent_waits_three_minu
     await (await fake.click(answered, "Close", world.mod)).followups(1)
 
     urgent = await ask_mods(fake, IMMINENT)
-    await advance(fake, ready, clock, 2)
+    await advance(fake, staffed, clock, 2)
     assert waiting_in(fake, urgent) == []
-    await advance(fake, ready, clock, 1)
+    await advance(fake, staffed, clock, 1)
     await fake.wait_until(lambda: waiting_in(fake, urgent) or None, what="the urgent reminder")
     assert "imminent" in waiting_in(fake, urgent)[0].text
-    await advance(fake, ready, clock, 30)
+    await advance(fake, staffed, clock, 30)
     assert waiting_in(fake, answered) == [] and len(waiting_in(fake, urgent)) == 1
