@@ -126,3 +126,11 @@ class Bridgeline(commands.Bot):
         gc.freeze()
         user = self.user
         log.info("Connected as %s to %d servers", user.name if user else "?", len(self.guilds))
+
+
+def bridgeline_of(interaction: discord.Interaction) -> Bridgeline:
+    """The bot behind an interaction, typed (buttons and views only get `interaction.client`)."""
+    client = interaction.client
+    if not isinstance(client, Bridgeline):
+        raise TypeError("this needs the Bridgeline client")
+    return client

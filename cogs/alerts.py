@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.checks import REFUSALS, Level, has_level, moderator_only
-from bot.client import Bridgeline
+from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError, send_private
 from bot.notify import notify_moderators
 from bot.safety_service import alerts
@@ -31,12 +31,6 @@ from bot.ui.views import BaseView, ConfirmView, Paginator, guarded, persistent_v
 log = logging.getLogger(__name__)
 RETRY_EVERY_MINUTES = 5.0
 ACTIONS = {"claim": "I'm on it", "resolve": "Resolved"}
-
-
-def _bot(interaction: discord.Interaction) -> Bridgeline:
-    client = interaction.client
-    assert isinstance(client, Bridgeline)
-    return client
 
 
 class AlertButton(
@@ -69,7 +63,7 @@ class AlertButton(
         if not await has_level(interaction, Level.MODERATOR):
             await send_private(interaction, REFUSALS[Level.MODERATOR])
             return
-        bot = _bot(interaction)
+        bot = bridgeline_of(interaction)
         current = await alerts.get_alert(bot.db, self.alert_id)
         if current is None or interaction.guild_id != current.guild_id:
             raise UserFacingError("This alert no longer exists.")

@@ -12,18 +12,12 @@ import discord
 from bot.askmods import replies, rules, service, store
 from bot.askmods.store import Conversation
 from bot.checks import REFUSALS, Level, has_level
-from bot.client import Bridgeline
+from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
 from bot.storage import audit
 from bot.ui.views import BaseModal, guarded, persistent_view
 
 log = logging.getLogger(__name__)
-
-
-def _bot(interaction: discord.Interaction) -> Bridgeline:
-    client = interaction.client
-    assert isinstance(client, Bridgeline)
-    return client
 
 
 def starter_view(conversation: Conversation) -> discord.ui.View:
@@ -51,7 +45,7 @@ class ReplyModal(BaseModal, title=replies.REPLY_MODAL_TITLE):
         self.conversation_id = conversation_id
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+        bot = bridgeline_of(interaction)
         body = rules.moderator_text(self.text.value)
         conversation = await store.get(bot.db, self.conversation_id)
         if body is None or conversation is None or not conversation.is_open:
@@ -122,7 +116,7 @@ class ModButton(
         if not await has_level(interaction, Level.MODERATOR):
             await send_private(interaction, REFUSALS[Level.MODERATOR])
             return
-        bot = _bot(interaction)
+        bot = bridgeline_of(interaction)
         conversation = await store.get(bot.db, self.conversation_id)
         if conversation is None or conversation.guild_id != interaction.guild_id:
             await send_private(interaction, "This conversation was ended and deleted.")
@@ -215,7 +209,7 @@ class UnblockButton(
         if not await has_level(interaction, Level.MODERATOR) or interaction.guild_id is None:
             await send_private(interaction, REFUSALS[Level.MODERATOR])
             return
-        bot = _bot(interaction)
+        bot = bridgeline_of(interaction)
         guild_id, moderator = interaction.guild_id, interaction.user.id
         if not await store.unblock_label(bot.db, guild_id, self.label):
             await send_private(interaction, "That asker isn't blocked any more.")

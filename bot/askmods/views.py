@@ -13,18 +13,12 @@ import discord
 from bot.askmods import identity, replies, rules, service, store
 from bot.askmods.service import AskModsError
 from bot.askmods.store import Conversation
-from bot.client import Bridgeline
+from bot.client import bridgeline_of
 from bot.errors import send_private
 from bot.ui.safety_embeds import member_reply_embed
 from bot.ui.views import BaseModal, ConfirmView, guarded, persistent_view
 
 log = logging.getLogger(__name__)
-
-
-def _bot(interaction: discord.Interaction) -> Bridgeline:
-    client = interaction.client
-    assert isinstance(client, Bridgeline)
-    return client
 
 
 def member_view(conversation: Conversation) -> discord.ui.View:
@@ -56,7 +50,7 @@ class MessageModal(BaseModal, title=replies.MODAL_TITLE):
         self.named = named
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+        bot = bridgeline_of(interaction)
         texts = rules.member_text(self.text.value)
         if texts is None:
             await send_private(interaction, replies.EMPTY)
@@ -100,7 +94,7 @@ class MessageModal(BaseModal, title=replies.MODAL_TITLE):
 
 async def _own(interaction: discord.Interaction, conversation_id: int) -> Conversation | None:
     """The conversation, if the presser is its asker (by pseudonym); answers otherwise."""
-    bot = _bot(interaction)
+    bot = bridgeline_of(interaction)
     conversation = await store.get(bot.db, conversation_id)
     if conversation is None:
         await send_private(interaction, replies.GONE)
@@ -176,7 +170,7 @@ class MemberButton(
         view = await _confirmed(interaction, replies.REVEAL_CONFIRM, "Yes, tell them")
         if view is None:
             return
-        bot = _bot(interaction)
+        bot = bridgeline_of(interaction)
         await view.interaction.response.edit_message(content=replies.REVEALED, view=None)
         if not await store.set_named(bot.db, conversation.id):
             return
@@ -196,7 +190,7 @@ class MemberButton(
             return
         await view.interaction.response.edit_message(content="Deleting…", view=None)
         await service.erase(
-            _bot(interaction),
+            bridgeline_of(interaction),
             conversation,
             "The member ended this conversation and deleted it; their messages were removed.",
         )

@@ -19,7 +19,7 @@ from bot.checkins.flow import QUEUED_EVENT, author_of
 from bot.checkins.models import AnonPost, PostStatus
 from bot.checkins.rules import due_time
 from bot.checks import Level, has_level
-from bot.client import Bridgeline
+from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError
 from bot.notify import notify_moderators
 from bot.public_text import sanitize_public
@@ -53,17 +53,10 @@ LIVE: tuple[PostStatus, ...] = ("sending", "posted")
 _REPLY_ID = re.compile(r"bl:checkins:reply:(\d+)")
 
 
-def _bot(interaction: discord.Interaction) -> Bridgeline:
-    client = interaction.client
-    if not isinstance(client, Bridgeline):
-        raise TypeError("check-ins need the Bridgeline client")
-    return client
-
-
 async def require_moderator(interaction: discord.Interaction) -> Bridgeline:
     if not await has_level(interaction, Level.MODERATOR):
         raise UserFacingError(FOR_MODERATORS)
-    return _bot(interaction)
+    return bridgeline_of(interaction)
 
 
 async def delete_message(

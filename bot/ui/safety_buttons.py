@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from bot.client import Bridgeline
+from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
 from bot.notify import notify_moderators
 from bot.safety_service import alerts, offers
@@ -33,12 +33,6 @@ from bot.ui.views import guarded, persistent_view
 
 #: The audit trail's actor for a reveal: the member is named only in the request to moderators.
 ANONYMOUS_ACTOR = 0
-
-
-def _bot(interaction: discord.Interaction) -> Bridgeline:
-    client = interaction.client
-    assert isinstance(client, Bridgeline)
-    return client
 
 
 async def compose_for(bot: Bridgeline, guild_id: int, user_id: int, flag: Flag) -> ReplyText:
@@ -72,7 +66,7 @@ class NudgeButton(
         await guarded(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+        bot = bridgeline_of(interaction)
         offer = await offers.get_offer(bot.db, self.token, "nudge")
         if offer is None or interaction.guild is None or interaction.guild.id != offer.guild_id:
             await send_private(interaction, EXPIRED)
@@ -118,7 +112,7 @@ class RevealButton(
         await guarded(interaction, self._reveal(interaction))
 
     async def _reveal(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
+        bot = bridgeline_of(interaction)
         offer = await offers.get_offer(bot.db, self.token, "reveal")
         # Pressed in a DM (the private safety reply): the server is the offer's.
         guild = interaction.guild or (bot.get_guild(offer.guild_id) if offer else None)
