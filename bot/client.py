@@ -12,6 +12,7 @@ import discord
 from discord.ext import commands
 
 import cogs
+from bot import i18n
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content
@@ -73,6 +74,7 @@ class Bridgeline(commands.Bot):
         )
         self.settings = settings
         self.content = content
+        _install_messages(content)
         # Loaded once; reloading content rebuilds the patterns around the same model.
         self._meaning: MeaningLayer | None = (
             load_meaning_layer() if settings.meaning_layer else None
@@ -107,6 +109,7 @@ class Bridgeline(commands.Bot):
         """Swaps content and the safety scanner together, so they never disagree."""
         scanner = SafetyScanner(Detector(content.safety), self._meaning)
         self.content, self.scanner = content, scanner
+        _install_messages(content)
 
     async def close(self) -> None:
         try:
@@ -134,3 +137,9 @@ def bridgeline_of(interaction: discord.Interaction) -> Bridgeline:
     if not isinstance(client, Bridgeline):
         raise TypeError("this needs the Bridgeline client")
     return client
+
+
+def _install_messages(content: Content) -> None:
+    """Reply builders read wording through bot.i18n.t; point it at the content just loaded."""
+    if content.messages is not None:
+        i18n.install(content.messages)

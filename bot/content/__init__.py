@@ -6,12 +6,15 @@ so `bridgeline check-content` can show a contributor everything to fix in one ru
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import tomllib
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+from bot.content.messages import check_catalog
 from bot.content.models import (
     Contact,
     Content,
@@ -34,6 +37,7 @@ from bot.content.models import (
 from bot.content.read_guidance import Refs, read_faq, read_psychoeducation, read_strategies
 from bot.content.read_other import read_prompts, read_regions, read_resources
 from bot.content.schema import FileContext, Table
+from bot.content.translations import read_translations
 from bot.safety.rules import SafetyRules, parse_safety_rules
 
 __all__ = [
@@ -152,6 +156,8 @@ def check_content(directory: Path) -> tuple[Content | None, list[ContentProblem]
     safety = _read_safety(data["safety.toml"], files["safety.toml"])
 
     problems = [p for ctx in files.values() for p in ctx.problems] + _unknown_files(directory)
+    catalog, catalog_problems = check_catalog(directory)
+    problems += catalog_problems
     if problems or psycho is None or safety is None:
         return None, problems
     reasons, reflection, warning_signs, sequence = psycho
@@ -167,8 +173,12 @@ def check_content(directory: Path) -> tuple[Content | None, list[ContentProblem]
         regions=regions,
         sources=sources,
         safety=safety,
+        messages=catalog,
     )
-    return content, []
+    translations, translation_problems = read_translations(directory, content)
+    if translation_problems:
+        return None, translation_problems
+    return dataclasses.replace(content, translations=MappingProxyType(translations)), []
 
 
 def _read_safety(data: dict[str, Any] | None, ctx: FileContext) -> SafetyRules | None:

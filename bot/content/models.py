@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from bot.content.messages import Catalog
     from bot.safety.rules import SafetyRules
 
 ResourceKind = Literal["emergency", "crisis", "domestic_abuse", "counselling", "directory"]
@@ -210,6 +213,14 @@ class Content:
     regions: tuple[Region, ...]
     sources: tuple[Source, ...]
     safety: SafetyRules
+    # Member-facing wording of every feature (content/messages/, content/<lang>/messages/).
+    messages: Catalog | None = None
+    # The same content in each other language we speak (content/<lang>/), by language code.
+    translations: Mapping[str, Content] = field(default_factory=lambda: MappingProxyType({}))
+
+    def in_lang(self, lang: str) -> Content:
+        """This content in `lang` where a translation exists, else itself (English)."""
+        return self.translations.get(lang, self)
 
     @property
     def scripts(self) -> tuple[Script, ...]:

@@ -142,6 +142,12 @@ def parse_safety_rules(
     return rules, []
 
 
+def parse_responses(raw: Any) -> tuple[Responses | None, list[tuple[str, str]]]:
+    """Only the [responses] tables: a translation's safety.toml holds nothing else."""
+    problems: Problems = []
+    return _parse_responses(raw, problems), problems
+
+
 def _parse_meaning(raw: Any, macros: Mapping[str, str], problems: Problems) -> MeaningRules:
     if not isinstance(raw, Mapping):
         problems.append(("meaning", "must be a table (min_words, veto)"))

@@ -1,0 +1,47 @@
+"""Speak the member's language: which language to use and the words in it.
+
+`t(lang, key, **fields)` is how reply builders get member-facing text. The catalog comes from the
+content directory the bot loaded (`install`, called whenever content is loaded or reloaded), and
+from the shipped content/ until then, so unit tests and builders need no set-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.content.messages import Catalog, check_catalog, placeholders
+from bot.i18n.locales import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, lang_for_locale, pick_lang
+
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "LANGUAGE_NAMES",
+    "Catalog",
+    "check_catalog",
+    "install",
+    "lang_for_locale",
+    "pick_lang",
+    "placeholders",
+    "t",
+]
+
+_SHIPPED = Path(__file__).resolve().parent.parent.parent / "content"
+_installed: Catalog | None = None
+
+
+def install(catalog: Catalog) -> None:
+    """Use this catalog from now on (the bot calls it with the content it loaded)."""
+    global _installed
+    _installed = catalog
+
+
+def _catalog() -> Catalog:
+    global _installed
+    if _installed is None:
+        _installed, _ = check_catalog(_SHIPPED)
+    return _installed
+
+
+def t(lang: str, key: str, /, **fields: object) -> str:
+    """Member-facing text `key` in `lang`, with {fields} filled in."""
+    return _catalog().text(lang, key, **fields)

@@ -1,0 +1,121 @@
+"""Languages: locale mapping, the message catalog's parity rules and translated content's shape."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content import check_content, default_content_dir
+from bot.content.messages import placeholders
+from bot.i18n import LANGS, check_catalog, lang_for_locale, pick_lang, t
+
+SHIPPED = default_content_dir()
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang"),
+    [
+        ("es-ES", "es"),
+        ("es-419", "es"),
+        ("pt-BR", "pt"),
+        ("fr", "fr"),
+        ("de", "de"),
+        ("en-GB", "en"),
+        ("en-US", "en"),
+        ("ja", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_discord_locales_map_to_our_languages(locale: str | None, lang: str | None) -> None:
+    assert lang_for_locale(locale) == lang
+
+
+def test_pick_lang_takes_the_first_language_we_speak() -> None:
+    assert pick_lang("ja", None, "de", "fr") == "de"
+    assert pick_lang("ja", "ko") == "en"
+
+
+def test_placeholders_are_the_format_fields() -> None:
+    assert placeholders("Hi {name}, {count:d} left {{literal}}") == {"name", "count"}
+
+
+def test_shipped_catalog_is_complete_in_every_language() -> None:
+    catalog, problems = check_catalog(SHIPPED)
+    assert problems == []
+    for lang in LANGS:
+        for key in catalog.all_keys():
+            assert catalog.texts[lang][key].strip(), (lang, key)
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(SHIPPED, target)
+    return target
+
+
+def test_a_missing_or_mismatched_translation_is_reported(tmp_path: Path) -> None:
+    content_dir = _copy(tmp_path)
+    (content_dir / "messages" / "zz_test.toml").write_text(
+        'greeting = "Hello {name}"\nfarewell = "Bye"\n', encoding="utf-8"
+    )
+    for lang in LANGS[1:]:
+        (content_dir / lang / "messages" / "zz_test.toml").write_text(
+            'greeting = "Hola {nombre}"\n', encoding="utf-8"
+        )
+    _, problems = check_catalog(content_dir)
+    found = {(p.file, p.path, p.message.split(" [")[0]) for p in problems}
+    assert ("es/messages", "zz_test.farewell", "missing translation") in found
+    assert ("de/messages", "zz_test.greeting", "placeholders") in found
+    loaded, problems = check_content(content_dir)
+    assert loaded is None and problems
+
+
+def test_text_fills_placeholders_and_falls_back_to_english_for_other_languages() -> None:
+    catalog, _ = check_catalog(SHIPPED)
+    key = sorted(catalog.all_keys())[0]
+    assert t("ja", key) == catalog.texts["en"][key]
+    with pytest.raises(KeyError):
+        t("en", "no.such.key")
+
+
+def _with_translation(tmp_path: Path) -> Path:
+    """A content copy whose 'de' translation is the English text (shape-identical)."""
+    content_dir = _copy(tmp_path)
+    for name in ("strategies", "faq", "psychoeducation", "prompts"):
+        shutil.copy(SHIPPED / f"{name}.toml", content_dir / "de" / f"{name}.toml")
+    safety = (SHIPPED / "safety.toml").read_text(encoding="utf-8")
+    responses = safety[safety.index("[responses.crisis]") :]
+    (content_dir / "de" / "safety.toml").write_text(responses, encoding="utf-8")
+    return content_dir
+
+
+def test_a_translation_in_the_english_shape_loads(tmp_path: Path) -> None:
+    content_dir = _with_translation(tmp_path)
+    loaded, problems = check_content(content_dir)
+    assert problems == []
+    assert loaded is not None
+    assert "de" in loaded.translations
+    assert loaded.in_lang("de").strategies == loaded.strategies
+    assert loaded.in_lang("ja") is loaded
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('id = "', 'id = "x', "must stay"),
+        ("{helplines}", "{lineas}", "placeholders differ"),
+    ],
+)
+def test_a_translation_that_changes_ids_or_placeholders_is_refused(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    content_dir = _with_translation(tmp_path)
+    name = "safety.toml" if "{" in old else "faq.toml"
+    path = content_dir / "de" / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    loaded, problems = check_content(content_dir)
+    assert loaded is None
+    assert any(p.file == f"de/{name}" and message in p.message for p in problems), problems
