@@ -9,7 +9,7 @@ import pytest
 
 from bot.content import check_content, default_content_dir
 from bot.content.messages import placeholders
-from bot.i18n import LANGS, check_catalog, lang_for_locale, pick_lang, t
+from bot.i18n import LANGS, check_catalog, lang_for_locale, member_lang, pick_lang, t
 
 SHIPPED = default_content_dir()
 
@@ -119,3 +119,24 @@ def test_a_translation_that_changes_ids_or_placeholders_is_refused(
     loaded, problems = check_content(content_dir)
     assert loaded is None
     assert any(p.file == f"de/{name}" and message in p.message for p in problems), problems
+
+
+class _Interaction:
+    def __init__(self, locale: str | None, guild_locale: str | None) -> None:
+        self.locale = locale
+        self.guild_locale = guild_locale
+
+
+@pytest.mark.parametrize(
+    ("locale", "server", "guild_locale", "lang"),
+    [
+        ("es-ES", "de", "fr", "es"),
+        ("ja", "de", "fr", "de"),
+        ("ja", None, "fr", "fr"),
+        ("ja", None, None, "en"),
+    ],
+)
+def test_member_lang_prefers_the_members_own_language(
+    locale: str, server: str | None, guild_locale: str | None, lang: str
+) -> None:
+    assert member_lang(_Interaction(locale, guild_locale), server) == lang

@@ -20,6 +20,7 @@ __all__ = [
     "check_catalog",
     "install",
     "lang_for_locale",
+    "member_lang",
     "pick_lang",
     "placeholders",
     "t",
@@ -40,6 +41,16 @@ def _catalog() -> Catalog:
     if _installed is None:
         _installed, _ = check_catalog(_SHIPPED)
     return _installed
+
+
+def member_lang(interaction: object, server_language: str | None = None) -> str:
+    """The language for a reply to one member: their Discord client language when we speak it,
+    else the server's (/setup language, or Discord's community locale), else English."""
+    return pick_lang(
+        getattr(interaction, "locale", None),
+        server_language,
+        getattr(interaction, "guild_locale", None),
+    )
 
 
 def t(lang: str, key: str, /, **fields: object) -> str:

@@ -26,6 +26,7 @@ class GuildSettings:
     approval_queue: bool = False
     retention_days: int | None = None
     left_at: str | None = None
+    language: str = "en"
 
 
 EDITABLE = frozenset(f.name for f in fields(GuildSettings)) - {"guild_id"}
