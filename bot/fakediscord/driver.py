@@ -113,7 +113,7 @@ class DriverMixin(WorldMixin):
             "token": inter.token,
             "version": 1,
             "attachment_size_limit": 10 * 1024 * 1024,
-            "locale": "en-US",
+            "locale": who.locale,
             "entitlements": [],
             "app_permissions": str(self.permissions_in(self.bot_user, chan)),
             "channel_id": str(chan.id),
@@ -122,10 +122,11 @@ class DriverMixin(WorldMixin):
         }
         if chan.guild_id is not None:
             assert member is not None
+            guild_locale = self.guilds[chan.guild_id].preferred_locale
             payload.update(
                 guild_id=str(chan.guild_id),
-                guild_locale="en-US",
-                guild={"id": str(chan.guild_id), "locale": "en-US", "features": []},
+                guild_locale=guild_locale,
+                guild={"id": str(chan.guild_id), "locale": guild_locale, "features": []},
                 member={
                     **member.to_json(),
                     "permissions": str(self.permissions_in(who, chan)),

@@ -79,6 +79,8 @@ class User:
     name: str
     bot: bool = False
     dms_open: bool = True
+    # The member's Discord client language, sent as `locale` on each interaction.
+    locale: str = "en-US"
 
     @property
     def mention(self) -> str:
@@ -261,6 +263,8 @@ class Guild:
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    # A community server's language ("preferred locale"), sent as `guild_locale`.
+    preferred_locale: str = "en-US"
 
     @property
     def everyone(self) -> Role:
@@ -328,7 +332,7 @@ class Guild:
             "nsfw_level": 0,
             "premium_tier": 0,
             "premium_subscription_count": 0,
-            "preferred_locale": "en-US",
+            "preferred_locale": self.preferred_locale,
             "system_channel_id": None,
             "system_channel_flags": 0,
             "rules_channel_id": None,

@@ -57,8 +57,10 @@ class StandardGuild:
 
 
 class WorldMixin(FakeCore):
-    def add_user(self, name: str, *, bot: bool = False, dms_open: bool = True) -> User:
-        user = User(snowflake(), name, bot=bot, dms_open=dms_open)
+    def add_user(
+        self, name: str, *, bot: bool = False, dms_open: bool = True, locale: str = "en-US"
+    ) -> User:
+        user = User(snowflake(), name, bot=bot, dms_open=dms_open, locale=locale)
         self.users[user.id] = user
         return user
 
@@ -151,9 +153,11 @@ class WorldMixin(FakeCore):
         permissions: discord.Permissions | int | None = None,
         *,
         dms_open: bool = True,
+        locale: str = "en-US",
     ) -> Member:
-        """A new member; ``permissions`` creates a personal role granting them."""
-        user = self.add_user(name, dms_open=dms_open)
+        """A new member; ``permissions`` creates a personal role granting them; ``locale`` is
+        their Discord client language (sent with each of their interactions)."""
+        user = self.add_user(name, dms_open=dms_open, locale=locale)
         role_ids = [r.id for r in roles or []]
         if permissions is not None:
             role_ids.append((await self.add_role(guild, f"{name}-perms", permissions)).id)
