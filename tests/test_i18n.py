@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.content import check_content, default_content_dir
-from bot.content.messages import placeholders
-from bot.i18n import LANGS, check_catalog, lang_for_locale, member_lang, pick_lang, t
+from bot.content.messages import check_catalog, placeholders
+from bot.i18n import LANGS, lang_for_locale, member_lang, pick_lang, t
 
 SHIPPED = default_content_dir()
 
@@ -140,3 +140,14 @@ def test_member_lang_prefers_the_members_own_language(
     locale: str, server: str | None, guild_locale: str | None, lang: str
 ) -> None:
     assert member_lang(_Interaction(locale, guild_locale), server) == lang
+
+
+@pytest.mark.parametrize("module", ["bot.content", "bot.i18n", "bot.content.messages"])
+def test_each_package_imports_first_in_a_fresh_interpreter(module: str) -> None:
+    """bot.content and bot.i18n use each other; whichever is imported first must work
+    (`bridgeline check-content` imports bot.content first)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()

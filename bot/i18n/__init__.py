@@ -8,23 +8,23 @@ from the shipped content/ until then, so unit tests and builders need no set-up.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.content.messages import Catalog, check_catalog, placeholders
 from bot.i18n.locales import DEFAULT_LANG, LANGS, LANGUAGE_NAMES, lang_for_locale, pick_lang
 
 __all__ = [
     "DEFAULT_LANG",
     "LANGS",
     "LANGUAGE_NAMES",
-    "Catalog",
-    "check_catalog",
     "install",
     "lang_for_locale",
     "member_lang",
     "pick_lang",
-    "placeholders",
     "t",
 ]
+
+if TYPE_CHECKING:
+    from bot.content.messages import Catalog
 
 _SHIPPED = Path(__file__).resolve().parent.parent.parent / "content"
 _installed: Catalog | None = None
@@ -39,6 +39,10 @@ def install(catalog: Catalog) -> None:
 def _catalog() -> Catalog:
     global _installed
     if _installed is None:
+        # Imported here: bot.content imports bot.i18n.locales, so a top-level import would
+        # make the two packages import each other.
+        from bot.content.messages import check_catalog
+
         _installed, _ = check_catalog(_SHIPPED)
     return _installed
 
