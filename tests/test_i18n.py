@@ -151,3 +151,25 @@ def test_each_package_imports_first_in_a_fresh_interpreter(module: str) -> None:
 
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_every_language_has_the_content_translated() -> None:
+    loaded, problems = check_content(SHIPPED)
+    assert problems == []
+    assert loaded is not None
+    assert sorted(loaded.translations) == sorted(LANGS[1:])
+    for lang, translated in loaded.translations.items():
+        assert [s.id for s in translated.strategies] == [s.id for s in loaded.strategies]
+        # Translated, not copied: no strategy summary or safety body reads like the English.
+        for ours, english in zip(translated.strategies, loaded.strategies, strict=True):
+            assert ours.summary != english.summary, (lang, ours.id)
+        ours_body = translated.safety.responses.crisis.body
+        assert ours_body != loaded.safety.responses.crisis.body, lang
+
+
+def test_a_missing_language_folder_is_reported(tmp_path: Path) -> None:
+    content_dir = _copy(tmp_path)
+    shutil.rmtree(content_dir / "pt")
+    loaded, problems = check_content(content_dir)
+    assert loaded is None
+    assert any(p.file.startswith("pt/") for p in problems)

@@ -132,8 +132,8 @@ def read_translations(
     out: dict[str, Content] = {}
     problems: list[ContentProblem] = []
     for lang in LANGS[1:]:
-        if not (directory / lang / "strategies.toml").is_file():
-            # TODO(i18n): a missing language becomes a problem once all four have landed.
+        if not (directory / lang).is_dir():
+            problems.append(ContentProblem(f"{lang}/", "<dir>", "translation folder is missing"))
             continue
         content, found = read_translation(directory, lang, english)
         problems.extend(found)
