@@ -161,8 +161,8 @@ def test_a_member_in_germany_gets_the_german_lines_first_and_112_first_when_immi
 
 
 def test_a_region_without_a_verified_line_falls_back_to_the_directory(content: Content) -> None:
-    # No Swiss national domestic-abuse line could be verified on an official page, and no
-    # Brazilian crisis line or emergency number (docs/resources-research-2026-12.md).
+    # No Swiss national domestic-abuse line and no Brazilian crisis line could be verified on
+    # an official page (docs/resources-research-2026-12.md).
     danger = Flag({"danger": "high"})
     swiss = compose_reply(content, content.safety.responses, "CH", danger)
     assert {r.kind for r in swiss.resources} == {"directory"} and len(swiss.resources) == 2
@@ -174,7 +174,7 @@ def test_a_region_without_a_verified_line_falls_back_to_the_directory(content: C
     ]
     brazil = compose_reply(content, content.safety.responses, "BR", Flag({"crisis": "imminent"}))
     assert {r.kind for r in brazil.resources} == {"directory"}
-    assert "your local emergency number" in brazil.title  # never a guessed number
+    assert "192" in brazil.title  # the emergency number still leads
     assert "180" not in brazil.body  # the abuse line is not offered for a crisis
     mixed = compose_reply(
         content, content.safety.responses, "BR", Flag({"crisis": "high", "abuse_sign": "high"})

@@ -222,5 +222,5 @@ async def test_a_region_with_a_gap_lists_the_directory_for_it(
     assert "112" in swiss.text and "findahelpline.com" in swiss.text
     assert "Domestic abuse and safety\n" not in swiss.text  # no Swiss abuse line to list
     brazil = await run(fake, "resources show", {"topic": "crisis", "region": "BR"}, world.you)
-    assert "your local emergency number" in brazil.text and "findahelpline.com" in brazil.text
+    assert "call 192" in brazil.text and "findahelpline.com" in brazil.text
     assert "Ligue 180" not in brazil.text
