@@ -271,9 +271,7 @@ def test_every_region_has_a_directory_fallback(content: Content) -> None:
 # government page. Those regions fall back to the directories for that kind; a new gap (or a
 # filled one) must be a deliberate edit here, next to the research that explains it.
 KNOWN_GAPS: dict[str, set[str]] = {
-    "ES": {"crisis"},  # the 024 line: only press pages
     "MX": {"crisis"},  # Línea de la Vida: only press pages
-    "BR": {"crisis"},  # CVV 188: only press pages
     "CH": {"domestic_abuse"},  # the national 142 victims' line: not confirmed live
 }
 
@@ -319,7 +317,7 @@ def test_every_new_line_has_its_evidence_in_the_research_notes(content: Content)
     assert hilfetelefon is not None and hilfetelefon.languages == ("de",)
     new = [r for r in content.resources if set(r.regions) & {"ES", "MX", "FR", "DE", "AT", "CH"}]
     new += [r for r in content.resources if set(r.regions) & {"PT", "BR"}]
-    assert len(new) == 20
+    assert len(new) == 22
     for r in new:
         assert r.verified == date(2026, 12, 4), r.id
         assert f"`{r.id}`" in research, r.id

@@ -161,8 +161,8 @@ def test_a_member_in_germany_gets_the_german_lines_first_and_112_first_when_immi
 
 
 def test_a_region_without_a_verified_line_falls_back_to_the_directory(content: Content) -> None:
-    # No Swiss national domestic-abuse line and no Brazilian crisis line could be verified on
-    # an official page (docs/resources-research-2026-12.md).
+    # No Swiss national domestic-abuse line and no Mexican crisis line could be verified on an
+    # official page (docs/resources-research-2026-12.md).
     danger = Flag({"danger": "high"})
     swiss = compose_reply(content, content.safety.responses, "CH", danger)
     assert {r.kind for r in swiss.resources} == {"directory"} and len(swiss.resources) == 2
@@ -172,11 +172,11 @@ def test_a_region_without_a_verified_line_falls_back_to_the_directory(content: C
         "emergency",
         "directory",
     ]
-    brazil = compose_reply(content, content.safety.responses, "BR", Flag({"crisis": "imminent"}))
-    assert {r.kind for r in brazil.resources} == {"directory"}
-    assert "192" in brazil.title  # the emergency number still leads
-    assert "180" not in brazil.body  # the abuse line is not offered for a crisis
+    mexico = compose_reply(content, content.safety.responses, "MX", Flag({"crisis": "imminent"}))
+    assert {r.kind for r in mexico.resources} == {"directory"}
+    assert "911" in mexico.title  # the emergency number still leads
+    assert "079" not in mexico.body  # the abuse line is not offered for a crisis
     mixed = compose_reply(
-        content, content.safety.responses, "BR", Flag({"crisis": "high", "abuse_sign": "high"})
+        content, content.safety.responses, "MX", Flag({"crisis": "high", "abuse_sign": "high"})
     )
     assert [r.kind for r in mixed.resources] == ["domestic_abuse", "directory"]

@@ -221,6 +221,7 @@ async def test_a_region_with_a_gap_lists_the_directory_for_it(
     swiss = await run(fake, "resources show", {"topic": "abuse", "region": "CH"}, world.you)
     assert "112" in swiss.text and "findahelpline.com" in swiss.text
     assert "Domestic abuse and safety\n" not in swiss.text  # no Swiss abuse line to list
-    brazil = await run(fake, "resources show", {"topic": "crisis", "region": "BR"}, world.you)
-    assert "call 192" in brazil.text and "findahelpline.com" in brazil.text
-    assert "Ligue 180" not in brazil.text
+    mexico = await run(fake, "resources show", {"topic": "crisis", "region": "MX"}, world.you)
+    assert "call 911" in mexico.text and "findahelpline.com" in mexico.text
+    assert "Crisis support, any time" not in mexico.text  # no Mexican crisis line to list
+    assert "Línea de las Mujeres" not in mexico.text
