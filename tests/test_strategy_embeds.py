@@ -31,7 +31,24 @@ def content() -> Content:
     return load_content(default_content_dir())
 
 
-REGIONS = ("INTL", "US", "GB", "AU", "NZ", "CA", "IE", "ZZ")
+REGIONS = (
+    "INTL",
+    "US",
+    "GB",
+    "AU",
+    "NZ",
+    "CA",
+    "IE",
+    "ES",
+    "MX",
+    "FR",
+    "DE",
+    "AT",
+    "CH",
+    "PT",
+    "BR",
+    "ZZ",
+)
 
 
 def test_regions_cover_the_shipped_ones(content: Content) -> None:
