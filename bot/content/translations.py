@@ -17,6 +17,7 @@ from bot.content.messages import placeholders
 from bot.content.models import Content, ContentProblem
 from bot.content.read_guidance import Refs, read_faq, read_psychoeducation, read_strategies
 from bot.content.read_other import read_prompts
+from bot.content.resource_translations import apply_resource_texts, resource_texts
 from bot.content.schema import FileContext, Table
 from bot.i18n.locales import LANGS
 from bot.safety.rules import parse_responses
@@ -27,6 +28,7 @@ TRANSLATED_FILES = (
     "psychoeducation.toml",
     "prompts.toml",
     "safety.toml",
+    "resources.toml",
 )
 
 
@@ -87,12 +89,20 @@ def read_translation(
     patterns, regions), or None and what is wrong."""
     files = {name: FileContext(f"{lang}/{name}") for name in TRANSLATED_FILES}
     data = {name: _parse(directory / lang / name, files[name]) for name in TRANSLATED_FILES}
+    if not (directory / lang / "resources.toml").exists():
+        # TODO(i18n): required once the four resources translations have landed.
+        files["resources.toml"].problems.clear()
     source = {name: _parse(directory / name, FileContext(name)) for name in TRANSLATED_FILES}
     source["safety.toml"] = {"responses": (source["safety.toml"] or {}).get("responses")}
+    source["resources.toml"] = resource_texts(english.regions, english.resources)
     for name, parsed in data.items():
         if parsed is not None and source[name] is not None:
             shape_problems(source[name], parsed, files[name])
-    roots = {n: Table(files[n], d, "") for n, d in data.items() if d and n != "safety.toml"}
+    roots = {
+        n: Table(files[n], d, "")
+        for n, d in data.items()
+        if d and n not in ("safety.toml", "resources.toml")
+    }
     refs = Refs(
         frozenset(s.id for s in english.strategies),
         {s.id: s for s in english.sources},
@@ -119,8 +129,12 @@ def read_translation(
             files["safety.toml"].add(path, message)
         if responses is not None:
             changes["safety"] = dataclasses.replace(english.safety, responses=responses)
+    if data["resources.toml"] is not None:
+        changes["regions"], changes["resources"] = apply_resource_texts(
+            english.regions, english.resources, data["resources.toml"]
+        )
     problems = [p for ctx in files.values() for p in ctx.problems]
-    if problems or len(changes) != 8:
+    if problems or len(changes) < 8:
         return None, problems
     return dataclasses.replace(english, **changes), []
 
