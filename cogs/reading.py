@@ -17,10 +17,10 @@ from discord.ext import commands
 from bot.client import Bridgeline
 from bot.content.models import INTERNATIONAL, Content, ReflectionPrompt
 from bot.errors import UserFacingError
-from bot.i18n import member_lang, t
+from bot.i18n import t
+from bot.i18n.languages_in_use import reply_lang
 from bot.safety_service.regions import member_region
 from bot.search import Option, best_key, rank_keys
-from bot.storage.guilds import get_settings
 from bot.ui.share import (
     ShareButton,
     SharePaginator,
@@ -39,14 +39,6 @@ from bot.ui.strategy_embeds import (
 from bot.ui.views import InvokerOnlyView
 
 CLOSEST_QUESTIONS = 3
-
-
-async def reply_lang(bot: Bridgeline, interaction: discord.Interaction) -> str:
-    """The member's language: their Discord language when we speak it, else the server's."""
-    server = None
-    if interaction.guild_id is not None:
-        server = (await get_settings(bot.db, interaction.guild_id)).language
-    return member_lang(interaction, server)
 
 
 def faq_options(content: Content, english: Content | None = None) -> list[Option]:
@@ -147,14 +139,14 @@ class Reading(commands.Cog):
 
     @app_commands.command(name="why", description="Why partners go silent, and what helps")
     async def why(self, interaction: discord.Interaction) -> None:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         embed = why_overview_embed(self.bot.content.in_lang(lang).withdrawal_reasons, lang)
         view = WhyView(self.bot, interaction.user.id, embed, can_share(interaction), lang)
         await reply_privately(interaction, [embed], view)
 
     @app_commands.command(name="reflect", description="A question to think about, just for you")
     async def reflect(self, interaction: discord.Interaction) -> None:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         prompts = self.bot.content.in_lang(lang).reflection_prompts
         view = ReflectView(interaction.user.id, prompts, self.rng, lang)
         if can_share(interaction):
@@ -164,7 +156,7 @@ class Reading(commands.Cog):
     @app_commands.command(name="faq", description="Answers to common questions about silence")
     @app_commands.describe(question="Start typing your question")
     async def faq(self, interaction: discord.Interaction, question: str) -> None:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         content = self.bot.content.in_lang(lang)
         options = faq_options(content, self.bot.content)
         key = best_key(question, options)
@@ -184,7 +176,7 @@ class Reading(commands.Cog):
     async def faq_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        content = self.bot.content.in_lang(await reply_lang(self.bot, interaction))
+        content = self.bot.content.in_lang(await reply_lang(self.bot.db, interaction))
         options = faq_options(content, self.bot.content)
         found = (content.faq_entry(k) for k in rank_keys(current, options))
         return [
@@ -195,7 +187,7 @@ class Reading(commands.Cog):
         name="warning-signs", description="When silence becomes punishment or control"
     )
     async def warning_signs(self, interaction: discord.Interaction) -> None:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         content = self.bot.content.in_lang(lang)
         pages = warning_signs_pages(content, lang, await region_of(self.bot, interaction))
         pager = SharePaginator(interaction.user.id, pages, shareable=can_share(interaction))

@@ -20,6 +20,7 @@ from bot.client import Bridgeline
 from bot.content.models import Content, Strategy
 from bot.errors import UserFacingError
 from bot.i18n import DEFAULT_LANG, t
+from bot.i18n.languages_in_use import reply_lang
 from bot.safety_guard import DETECTION
 from bot.search import Option, ScriptIndex, best_key, rank_keys, typed_number
 from bot.ui.share import (
@@ -37,7 +38,6 @@ from bot.ui.strategy_embeds import (
     strategy_pages,
 )
 from bot.ui.views import InvokerOnlyView
-from cogs.reading import reply_lang
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class Strategies(commands.Cog):
 
     @strategy.command(name="list", description="All seven strategies, with a menu to open one")
     async def list_(self, interaction: discord.Interaction) -> None:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         content = self.bot.content.in_lang(lang)
         embed = strategy_list_embed(content.strategies, lang)
         share = can_share(interaction)
@@ -117,7 +117,7 @@ class Strategies(commands.Cog):
     @strategy.command(name="show", description="Read one strategy, with words you can use")
     @app_commands.describe(strategy="Start typing a strategy's name")
     async def show(self, interaction: discord.Interaction, strategy: str) -> None:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         content = self.bot.content.in_lang(lang)
         number, count = typed_number(strategy), len(content.strategies)
         if number is not None and not 1 <= number <= count:
@@ -135,7 +135,7 @@ class Strategies(commands.Cog):
     async def show_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        content = self.bot.content.in_lang(await reply_lang(self.bot, interaction))
+        content = self.bot.content.in_lang(await reply_lang(self.bot.db, interaction))
         keys = rank_keys(current, strategy_options(content, self.bot.content))
         number = typed_number(current)
         if number is not None and 1 <= number <= len(content.strategies):
@@ -145,13 +145,13 @@ class Strategies(commands.Cog):
 
     @strategy.command(name="random", description="A strategy picked at random")
     async def random_(self, interaction: discord.Interaction) -> None:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         strategies = self.bot.content.in_lang(lang).strategies
         await show_strategy(interaction, self.rng.choice(strategies), lang)
 
     @strategy.command(name="steps", description="The strategies in order, from silence to talking")
     async def steps(self, interaction: discord.Interaction) -> None:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         embed = sequence_embed(self.bot.content.in_lang(lang), lang)
         await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
 
@@ -166,7 +166,7 @@ class Strategies(commands.Cog):
         detection = interaction.extras.get(DETECTION) or await self.bot.scanner.scan_async(
             situation
         )
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         matches = self.index(lang).search(situation, limit=3)
         if not matches:
             await reply_privately(interaction, [no_scripts_embed(lang)])
@@ -178,7 +178,7 @@ class Strategies(commands.Cog):
     async def script_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        index = self.index(await reply_lang(self.bot, interaction))
+        index = self.index(await reply_lang(self.bot.db, interaction))
         return [app_commands.Choice(name=s[:100], value=s[:100]) for s in index.suggest(current)]
 
 
