@@ -28,18 +28,22 @@ LIST_PAGE_SIZE = 10
 
 
 def _names(lang: str, key: str) -> list[str]:
-    return t(lang, f"prompts.dates.{key}").split()
+    """Day or month names from the catalog: one space-separated text per kind."""
+    return t(lang, key).split()
 
 
 def format_day(day: date, lang: str, *, short: bool = False) -> str:
     """'Tuesday 02 June' (short: 'Tue 02 Jun'), in the language's own order and names."""
-    suffix = "_short" if short else ""
+    if short:
+        weekdays, months = "prompts.dates.weekdays_short", "prompts.dates.months_short"
+    else:
+        weekdays, months = "prompts.dates.weekdays", "prompts.dates.months"
     return t(
         lang,
         "prompts.dates.short" if short else "prompts.dates.long",
-        weekday=_names(lang, "weekdays" + suffix)[day.weekday()],
+        weekday=_names(lang, weekdays)[day.weekday()],
         day=day.day,
-        month=_names(lang, "months" + suffix)[day.month - 1],
+        month=_names(lang, months)[day.month - 1],
     )
 
 
@@ -48,9 +52,9 @@ def format_stamp(moment: datetime, lang: str) -> str:
     return t(
         lang,
         "prompts.dates.stamp",
-        weekday=_names(lang, "weekdays_short")[moment.weekday()],
+        weekday=_names(lang, "prompts.dates.weekdays_short")[moment.weekday()],
         day=moment.day,
-        month=_names(lang, "months_short")[moment.month - 1],
+        month=_names(lang, "prompts.dates.months_short")[moment.month - 1],
         year=moment.year,
         time=f"{moment:%H:%M}",
     )
@@ -162,12 +166,6 @@ def _options_text(schedule: Schedule, lang: str) -> str:
     return f"{thread}, {ping}, {button}"
 
 
-def pause_reason_text(reason: str | None, lang: str) -> str:
-    """Why prompts are paused, for a moderator (status, the pause notice)."""
-    key = f"prompts.pause_reasons.{reason}"
-    return t(lang, key if reason in PAUSE_REASON_KEYS else "prompts.pause_reasons.unknown")
-
-
 PAUSE_REASON_KEYS = frozenset({"moderator", "channel_missing", "no_permission", "bot_removed"})
 MISS_REASON_KEYS = frozenset(
     {
@@ -182,6 +180,12 @@ MISS_REASON_KEYS = frozenset(
         "no_prompts",
     }
 )
+
+
+def pause_reason_text(reason: str | None, lang: str) -> str:
+    """Why prompts are paused, for a moderator (status, the pause notice)."""
+    key = f"prompts.pause_reasons.{reason}"
+    return t(lang, key if reason in PAUSE_REASON_KEYS else "prompts.pause_reasons.unknown")
 
 
 def schedule_fields(schedule: Schedule, lang: str) -> list[tuple[str, str]]:
