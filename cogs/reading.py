@@ -21,6 +21,7 @@ from bot.i18n import t
 from bot.i18n.languages_in_use import reply_lang
 from bot.safety_service.regions import member_region
 from bot.search import Option, best_key, rank_keys
+from bot.ui.embeds import clip
 from bot.ui.share import (
     ShareButton,
     SharePaginator,
@@ -39,6 +40,8 @@ from bot.ui.strategy_embeds import (
 from bot.ui.views import InvokerOnlyView
 
 CLOSEST_QUESTIONS = 3
+# Select options and autocomplete choices show at most 100 characters.
+OPTION_LIMIT = 100
 
 
 def faq_options(content: Content, english: Content | None = None) -> list[Option]:
@@ -59,7 +62,11 @@ async def region_of(bot: Bridgeline, interaction: discord.Interaction) -> str:
 class ReasonSelect(discord.ui.Select[Any]):
     def __init__(self, bot: Bridgeline, content: Content, lang: str) -> None:
         options = [
-            discord.SelectOption(label=r.title[:100], value=r.id, description=r.summary[:100])
+            discord.SelectOption(
+                label=clip(r.title, OPTION_LIMIT),
+                value=r.id,
+                description=clip(r.summary, OPTION_LIMIT),
+            )
             for r in content.withdrawal_reasons[:25]
         ]
         super().__init__(placeholder=t(lang, "guidance.why.select_placeholder"), options=options)
@@ -82,7 +89,9 @@ class FaqSelect(discord.ui.Select[Any]):
     def __init__(self, bot: Bridgeline, keys: list[str], lang: str) -> None:
         content = bot.content.in_lang(lang)
         entries = [e for e in (content.faq_entry(k) for k in keys) if e is not None]
-        options = [discord.SelectOption(label=e.question[:100], value=e.id) for e in entries]
+        options = [
+            discord.SelectOption(label=clip(e.question, OPTION_LIMIT), value=e.id) for e in entries
+        ]
         super().__init__(placeholder=t(lang, "guidance.faq.select_placeholder"), options=options)
         self.bot = bot
         self.lang = lang
@@ -180,7 +189,9 @@ class Reading(commands.Cog):
         options = faq_options(content, self.bot.content)
         found = (content.faq_entry(k) for k in rank_keys(current, options))
         return [
-            app_commands.Choice(name=f.question[:100], value=f.id) for f in found if f is not None
+            app_commands.Choice(name=clip(f.question, OPTION_LIMIT), value=f.id)
+            for f in found
+            if f is not None
         ]
 
     @app_commands.command(

@@ -23,6 +23,7 @@ from bot.i18n import DEFAULT_LANG, t
 from bot.i18n.languages_in_use import reply_lang
 from bot.safety_guard import DETECTION
 from bot.search import Option, ScriptIndex, best_key, rank_keys, typed_number
+from bot.ui.embeds import clip
 from bot.ui.share import (
     ShareButton,
     SharePaginator,
@@ -40,6 +41,8 @@ from bot.ui.strategy_embeds import (
 from bot.ui.views import InvokerOnlyView
 
 log = logging.getLogger(__name__)
+# Select options and autocomplete choices show at most 100 characters (Spanish runs longer).
+OPTION_LIMIT = 100
 
 
 def strategy_options(content: Content, english: Content | None = None) -> list[Option]:
@@ -57,7 +60,11 @@ async def show_strategy(interaction: discord.Interaction, strategy: Strategy, la
 class StrategySelect(discord.ui.Select[Any]):
     def __init__(self, content: Content, lang: str) -> None:
         options = [
-            discord.SelectOption(label=s.title[:100], value=s.id, description=s.summary[:100])
+            discord.SelectOption(
+                label=clip(s.title, OPTION_LIMIT),
+                value=s.id,
+                description=clip(s.summary, OPTION_LIMIT),
+            )
             for s in content.strategies[:25]
         ]
         placeholder = t(lang, "guidance.strategy.select_placeholder")
@@ -141,7 +148,11 @@ class Strategies(commands.Cog):
         if number is not None and 1 <= number <= len(content.strategies):
             keys = [content.strategies[number - 1].id]
         found = (content.strategy(k) for k in keys)
-        return [app_commands.Choice(name=s.title[:100], value=s.id) for s in found if s is not None]
+        return [
+            app_commands.Choice(name=clip(s.title, OPTION_LIMIT), value=s.id)
+            for s in found
+            if s is not None
+        ]
 
     @strategy.command(name="random", description="A strategy picked at random")
     async def random_(self, interaction: discord.Interaction) -> None:
@@ -179,7 +190,10 @@ class Strategies(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         index = self.index(await reply_lang(self.bot.db, interaction))
-        return [app_commands.Choice(name=s[:100], value=s[:100]) for s in index.suggest(current)]
+        return [
+            app_commands.Choice(name=clip(s, OPTION_LIMIT), value=s[:OPTION_LIMIT])
+            for s in index.suggest(current)
+        ]
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -10,6 +10,7 @@ from bot.client import Bridgeline
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
 from bot.i18n import t
 from bot.storage.guilds import update_settings
+from bot.ui.embeds import clip
 
 
 async def private_reply(
@@ -99,7 +100,7 @@ async def test_reflect_and_faq_in_spanish(
     assert embed(answered)["title"] == entry.question
     assert embed(answered)["description"] == entry.answer
     offered = await fake.autocomplete("faq", {"question": ""}, "question", member)
-    assert [c["name"] for c in offered] == [f.question[:100] for f in spanish.faq]
+    assert [c["name"] for c in offered] == [clip(f.question, 100) for f in spanish.faq]
 
 
 async def test_a_german_member_reads_why_and_the_warning_signs_in_german(
