@@ -128,12 +128,12 @@ def test_faq_answers_are_whole_and_abuse_entries_point_to_support(content: Conte
 
 
 def test_support_lines_are_local_first_then_a_directory(content: Content) -> None:
-    lines = support_lines(content, "GB", ("domestic_abuse", "directory"))
+    lines = support_lines(content, "GB", ("domestic_abuse", "directory"), "en")
     local = [r for r in content.resources if "GB" in r.regions and r.kind == "domestic_abuse"]
     assert local and local[0].name in lines[0]
     assert 3 <= len(lines) <= 5
     assert "/resources" in lines[-1]
-    nowhere = support_lines(content, "INTL", ("domestic_abuse",))
+    nowhere = support_lines(content, "INTL", ("domestic_abuse",), "en")
     directories = [r for r in content.resources if r.kind == "directory"]
     assert any(directories[0].name in line for line in nowhere)
 
@@ -141,7 +141,7 @@ def test_support_lines_are_local_first_then_a_directory(content: Content) -> Non
 def test_emergency_number_leads_when_asked_for(content: Content) -> None:
     gb = content.region("GB")
     assert gb is not None
-    lines = support_lines(content, "GB", ("emergency", "domestic_abuse", "directory"))
+    lines = support_lines(content, "GB", ("emergency", "domestic_abuse", "directory"), "en")
     assert gb.emergency in lines[0]
 
 

@@ -80,9 +80,7 @@ def _fields_from_lines(name: str, lines: Sequence[str], lang: str) -> list[tuple
     return fields
 
 
-def support_lines(
-    content: Content, region: str, kinds: Sequence[str], lang: str = DEFAULT_LANG
-) -> list[str]:
+def support_lines(content: Content, region: str, kinds: Sequence[str], lang: str) -> list[str]:
     """A few services for the member's region by kind, then a directory and /resources.
 
     Kept short on purpose (safe-messaging.md, rule 7); domestic-abuse lines list text and
