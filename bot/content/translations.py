@@ -44,9 +44,10 @@ def _walk(node: Any, path: str, out: dict[str, Any]) -> None:
         out[path] = node
 
 
-def shape_problems(english: Any, theirs: Any, ctx: FileContext) -> None:
+def shape_problems(english: Any, theirs: Any, ctx: FileContext, *, all_prose: bool = False) -> None:
     """Every difference a translation may not have: keys, lengths, non-text values and
-    placeholders. Texts that are ids (no space, lowercase) must match too."""
+    placeholders. Texts that look like ids (no space, lowercase) must match too, unless every
+    text in the file is prose (`all_prose`: resources.toml's translation keeps ids as keys)."""
     want: dict[str, Any] = {}
     got: dict[str, Any] = {}
     _walk(english, "", want)
@@ -58,7 +59,7 @@ def shape_problems(english: Any, theirs: Any, ctx: FileContext) -> None:
     for path in sorted(want.keys() & got.keys()):
         a, b = want[path], got[path]
         if isinstance(a, str) and isinstance(b, str):
-            if _is_identifier(a) and a != b:
+            if not all_prose and _is_identifier(a) and a != b:
                 ctx.add(path, f"must stay {a!r} (an id, url or code, not prose)")
             elif placeholders(a) != placeholders(b):
                 ctx.add(path, f"placeholders differ from English {sorted(placeholders(a))}")
@@ -89,15 +90,12 @@ def read_translation(
     patterns, regions), or None and what is wrong."""
     files = {name: FileContext(f"{lang}/{name}") for name in TRANSLATED_FILES}
     data = {name: _parse(directory / lang / name, files[name]) for name in TRANSLATED_FILES}
-    if not (directory / lang / "resources.toml").exists():
-        # TODO(i18n): required once the four resources translations have landed.
-        files["resources.toml"].problems.clear()
     source = {name: _parse(directory / name, FileContext(name)) for name in TRANSLATED_FILES}
     source["safety.toml"] = {"responses": (source["safety.toml"] or {}).get("responses")}
     source["resources.toml"] = resource_texts(english.regions, english.resources)
     for name, parsed in data.items():
         if parsed is not None and source[name] is not None:
-            shape_problems(source[name], parsed, files[name])
+            shape_problems(source[name], parsed, files[name], all_prose=name == "resources.toml")
     roots = {
         n: Table(files[n], d, "")
         for n, d in data.items()
@@ -134,7 +132,7 @@ def read_translation(
             english.regions, english.resources, data["resources.toml"]
         )
     problems = [p for ctx in files.values() for p in ctx.problems]
-    if problems or len(changes) < 8:
+    if problems or len(changes) != 10:
         return None, problems
     return dataclasses.replace(english, **changes), []
 
