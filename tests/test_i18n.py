@@ -198,3 +198,15 @@ def test_a_resource_translation_missing_a_line_is_reported(tmp_path: Path) -> No
     loaded, problems = check_content(content_dir)
     assert loaded is None
     assert any(p.file == "fr/resources.toml" and "missing" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_contact_reads_in_each_language_with_its_number_unchanged(lang: str) -> None:
+    from bot.content.models import Contact
+
+    call = Contact("phone", "116 123", "", "").display(lang)
+    text = Contact("text", "741741", "HOME", "").display(lang)
+    assert "116 123" in call and "741741" in text and "HOME" in text
+    assert call == t(lang, "contacts.phone", number="116 123")
+    if lang != "en":
+        assert call != Contact("phone", "116 123", "", "").display("en")

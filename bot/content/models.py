@@ -168,16 +168,18 @@ class Contact:
     keyword: str
     note: str
 
-    def display(self) -> str:
-        """Human wording, e.g. 'Text HOME to 741741' or 'Call 116 123'."""
+    def display(self, lang: str = "en") -> str:
+        """Human wording in `lang`, e.g. 'Text HOME to 741741' or 'Call 116 123'."""
+        from bot.i18n import t  # bot.i18n reads content files; imported late to avoid a cycle
+
         if self.method == "text":
-            core = f"Text {self.keyword} to {self.value}" if self.keyword else f"Text {self.value}"
-        elif self.method == "phone":
-            core = f"Call {self.value}"
-        elif self.method == "tty":
-            core = f"TTY {self.value}"
-        elif self.method == "chat":
-            core = f"Chat: {self.value}"
+            core = (
+                t(lang, "contacts.text_keyword", keyword=self.keyword, number=self.value)
+                if self.keyword
+                else t(lang, "contacts.text", number=self.value)
+            )
+        elif self.method in ("phone", "tty", "chat"):
+            core = t(lang, f"contacts.{self.method}", number=self.value)
         else:
             core = self.value
         return f"{core} ({self.note})" if self.note else core
