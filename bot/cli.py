@@ -58,6 +58,14 @@ def cmd_check_content(args: argparse.Namespace) -> int:
         else load_settings(require_token=False, env_file=Path(".env")).content_dir
     )
     content, problems = check_content(directory)
+    if content is not None:
+        from bot.i18n.command_check import command_problems
+
+        problems += asyncio.run(command_problems(directory, content))
+    else:  # without content the cogs cannot be loaded: check the files alone
+        from bot.i18n.commands import read_command_texts
+
+        problems += read_command_texts(directory)[1]
     for problem in problems:
         print(problem)
     if problems or content is None:
