@@ -171,7 +171,7 @@ def cmd_train_semantic(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.sandbox import run
 
-    return run(data_dir=Path(args.data_dir) if args.data_dir else None)
+    return run(data_dir=Path(args.data_dir) if args.data_dir else None, locale=args.locale)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -183,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
     sandbox = sub.add_parser("sandbox", help="try the bot offline against a local fake Discord")
     sandbox.add_argument("--data-dir", help="keep the sandbox's data here (default: a temp dir)")
+    sandbox.add_argument(
+        "--locale", help="act as a member whose Discord language is this (e.g. es-ES, de, pt-BR)"
+    )
     scan = sub.add_parser("scan", help="run the safety detector over JSON lines on stdin")
     scan.add_argument("--eval", metavar="FILE", help="score the detector on a labelled file")
     scan.add_argument(

@@ -170,3 +170,9 @@ def test_help_fits_discords_limits_and_shows_every_help_key(lang: str) -> None:
 def _blank(key: str) -> dict[str, str]:
     names = ("privacy_about", "privacy_export", "privacy_forget", "help")
     return dict.fromkeys(names, "\x00")
+
+
+def test_every_language_folder_shipped_has_its_commands_file() -> None:
+    texts, problems = read_command_texts(SHIPPED)
+    assert problems == []
+    assert set(texts.texts) == set(LANGS[1:])

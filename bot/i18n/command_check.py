@@ -78,7 +78,7 @@ def check_command_texts(
     are read_command_texts' to report)."""
     problems: list[ContentProblem] = []
     strings = command_strings(payloads)
-    for lang in LANGS[1:]:
+    for lang in (lang for lang in LANGS[1:] if lang in texts.texts):
         rel = f"{lang}/{COMMANDS_FILE}"
         reported: set[tuple[str, str]] = set()
         for item in strings:

@@ -103,6 +103,8 @@ def read_command_texts(content_dir: Path) -> tuple[CommandTexts, list[ContentPro
     problems: list[ContentProblem] = []
     texts: dict[str, Mapping[str, Mapping[str, str]]] = {}
     for lang in LANGS[1:]:
+        if not (content_dir / lang).is_dir():
+            continue  # a language not translated at all (like read_translations, for now)
         rel = f"{lang}/{COMMANDS_FILE}"
         path = content_dir / lang / COMMANDS_FILE
         try:
