@@ -77,7 +77,10 @@ def _subset() -> dict[str, Any]:
     # Discord accepts only its own locales as keys of name_localizations and
     # description_localizations (the spec lists them in AvailableLocalesEnum but leaves the
     # objects' keys open): hold every such object in the subset to that list.
-    _localisation_keys(data, {"$ref": "#/components/schemas/AvailableLocalesEnum"})
+    # As a plain enum of the same values: a `oneOf` of 34 consts per key takes seconds to check
+    # on the localised command tree.
+    locales = [choice["const"] for choice in schemas["AvailableLocalesEnum"]["oneOf"]]
+    _localisation_keys(data, {"enum": locales})
     return data
 
 
