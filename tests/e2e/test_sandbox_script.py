@@ -119,6 +119,7 @@ def test_menus_owner_commands_refs_and_a_restart_on_the_same_data(tmp_path: Path
 LOCALE_SCRIPT = """\
 /ayuda
 /estrategia lista
+/preguntas-frecuentes pregunta:ignore
 :locale de
 /hilfe
 :as mod
@@ -151,6 +152,8 @@ def test_the_sandbox_acts_as_a_member_with_another_discord_language(tmp_path: Pa
     assert t("es", "help.title") in spanish  # typed by its Spanish name, answered in Spanish
     assert f"`/{texts.command_path('es', 'strategy show')}`" in spanish
     assert "unknown command" not in spanish and "error:" not in spanish
+    # the option was typed by its Spanish name too, and answered like /faq question:ignore
+    assert "you@#general> /preguntas-frecuentes pregunta:ignore\n#general | Bridgeline" in out
     german = out.split("/hilfe", 1)[1].split(":as mod", 1)[0]
     assert "(Discord language for you: de)" in out and t("de", "help.title") in german
     moderator = out.split(":as mod", 1)[1]
