@@ -4,7 +4,10 @@ is walked, and each English string must have a translation that keeps Discord's 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -176,3 +179,32 @@ def test_every_language_folder_shipped_has_its_commands_file() -> None:
     texts, problems = read_command_texts(SHIPPED)
     assert problems == []
     assert set(texts.texts) == set(LANGS[1:])
+
+
+def test_check_content_names_a_missing_command_translation_and_a_broken_name(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "content"
+    shutil.copytree(SHIPPED, target)
+    spanish = target / "es" / "commands.toml"
+    lines = spanish.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith('"Words to use for your situation"')]
+    assert len(kept) == len(lines) - 1
+    spanish.write_text("\n".join(kept).replace('"why" = "por-que"', '"why" = "por qué"') + "\n")
+    env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "CONTENT_DIR"}}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check-content", str(target)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        'es/commands.toml: descriptions."Words to use for your situation": missing (/script)'
+        in lines
+    )
+    assert any(line.startswith('es/commands.toml: names."why": ') for line in lines)
+    assert len(lines) == 2 and "Traceback" not in result.stderr
