@@ -133,7 +133,9 @@ def read_command_texts(content_dir: Path) -> tuple[CommandTexts, list[ContentPro
                 kept[english] = value
             tables[kind] = MappingProxyType(kept)
         for extra in sorted(set(data) - set(KINDS)):
-            problems.append(ContentProblem(rel, extra, f"unknown table (expected: {KINDS})"))
+            problems.append(
+                ContentProblem(rel, extra, f"unknown table (expected: {', '.join(KINDS)})")
+            )
         texts[lang] = MappingProxyType(tables)
     return CommandTexts(MappingProxyType(texts)), problems
 
