@@ -104,7 +104,7 @@ async def day_at_scale(path: Path, guilds: int, rng: Random) -> None:
     clock = FakeClock(START)
     sender = MemorySender()
     scheduler = PromptScheduler(
-        db, sender, clock, lambda: PROMPTS, pacer=RequestPacer(10_000), rng=rng
+        db, sender, clock, lambda lang: PROMPTS, pacer=RequestPacer(10_000), rng=rng
     )
     tick_ms: list[float] = []
     started = timer.perf_counter()
@@ -165,7 +165,9 @@ async def burst(path: Path, count: int, limit: int, rng: Random) -> None:
     await seed(db, count, START, rng, spread=False)
     sender = MemorySender()
     pacer = RequestPacer(limit)
-    scheduler = PromptScheduler(db, sender, FakeClock(START), lambda: PROMPTS, pacer=pacer, rng=rng)
+    scheduler = PromptScheduler(
+        db, sender, FakeClock(START), lambda lang: PROMPTS, pacer=pacer, rng=rng
+    )
     started = timer.perf_counter()
     report = await scheduler.run_due(START)
     elapsed = timer.perf_counter() - started

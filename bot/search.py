@@ -6,6 +6,11 @@ words every situation shares ("he", "talk", "partner"), so each query is normali
 corrected against the content's own vocabulary, contractions and pronouns folded, synonyms
 mapped to one word, light stemming) and scored by weighted word overlap, where rare words count
 more than common ones (IDF over scripts). Pure: no discord, no I/O.
+
+Each language has its own index (`ScriptIndex(strategies, lang=..., english=...)`) over the
+scripts in that language, with the English tags and text of the same scripts added, so a
+Spanish-speaking member finds scripts in Spanish and an English keyword still works. Accents
+are folded ("está" = "esta") and each language drops its own filler words.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 from rapidfuzz import fuzz, process, utils
 
@@ -37,6 +43,47 @@ _STOPWORDS_TEXT = """a an the and or but if so to of in on at for with from by a
     keep keeps kept make makes made way lot lots u r ur ya yeah ok okay each other
     lately recently anymore sometimes often usually"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+# Filler words of the other languages we speak, accents folded as `_fold` folds them.
+_OTHER_STOPWORDS: Final[dict[str, str]] = {
+    "es": """a al algo alguien ante antes aqui asi aun cada como con contra cual cuando de del
+        desde donde dos el ella ellas ellos en entre era eres es esa ese eso esta estaba estan
+        estar este esto estoy fue ha habia han has hay hace hacer hasta la las le les lo los
+        me mi mis mucho muy nada ni no nos nosotros o otra otro para pero poco por porque que
+        quien se sea ser si sin sobre solo son su sus tambien te tengo ti tiene todo tu tus un
+        una uno unos y ya yo cosa cosas siempre nunca ahora hoy ayer""",
+    "fr": """a ai au aux avec c ca ce cela ces cet cette d dans de des du elle elles en est et
+        etait etre eu fait il ils j je l la le les leur lui m ma mais me meme mes moi mon n ne
+        nous on ou par pas plus pour qu que quand qui s sa sans se ses si son sont sur t ta te
+        tes toi ton tous tout tres tu un une vous y deja encore toujours jamais rien chose
+        aujourdhui hier apres avant""",
+    "de": """aber alle also als am an auch auf aus bei bin bis bist da dann das dass dein deine
+        dem den der des dich die dir doch du ein eine einem einen einer er es etwas fur hab
+        habe hat hatte ich ihm ihn ihr im in ist ja jetzt kann kein keine man mehr mein meine
+        mich mir mit nach nicht noch nur ob oder schon sehr sein seine sich sie sind so um und
+        uns von vor war was weil wenn wie wieder wir wird zu zum zur immer nie heute gestern""",
+    "pt": """a ao aos as com como da das de dela dele do dos e ela ele eles elas em entre era
+        esta estao estou eu fez foi ha isso isto ja la lhe mais mas me meu minha muito na nao
+        nas nem no nos o os ou para pela pelo por porque quando que quem se sem ser seu sua
+        so tambem te tem tenho tu voce voces um uma sempre nunca hoje ontem agora coisa""",
+}
+# Light stemming: the commonest endings, longest first.
+_SUFFIXES: Final[dict[str, tuple[str, ...]]] = {
+    lang: tuple(endings.split())
+    for lang, endings in {
+        "en": "ing ed es s e ly",
+        "es": "mente iendo ando ados adas idos idas ado ada ido ida ar er ir es as os a o s e",
+        "fr": "ement ant ees ee es er ez s e",
+        "de": "ungen ung en er es em st t e n s",
+        "pt": "mente ando endo ados adas idos idas ado ada ido ida ar er ir es as os a o s e",
+    }.items()
+}
+
+
+def stopwords_for(lang: str) -> frozenset[str]:
+    """English filler words plus the language's own (English keywords work in every index)."""
+    return STOPWORDS | frozenset(_OTHER_STOPWORDS.get(lang, "").split())
+
 
 # Words folded onto one canonical word, so a member's wording meets the content's wording.
 _SYNONYMS: dict[str, str] = {
@@ -102,33 +149,37 @@ class ScriptMatch:
     score: float
 
 
-def _fold(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("\u2019", "").replace("'", "")
+def _fold(text: str, lang: str = "en") -> list[str]:
+    """Lower-case words without accents. English drops apostrophes ("won't" = "wont"); the
+    other languages split on them ("l'ami" = "l ami")."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    apostrophe = "" if lang == "en" else " "
+    text = text.replace("\u2019", apostrophe).replace("'", apostrophe)
     return _WORD.findall(text)
 
 
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s", "e", "ly"):
+def _stem(word: str, lang: str = "en") -> str:
+    for suffix in _SUFFIXES.get(lang, _SUFFIXES["en"]):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
 
 
-def _canon(word: str) -> str | None:
+def _canon(word: str, lang: str = "en", stopwords: frozenset[str] = STOPWORDS) -> str | None:
     """The word's canonical stem, or None for a stopword."""
     if _NUMBER.match(word):
         return "num"
     if word in _CANON:
         return _CANON[word]
-    if word in STOPWORDS:
+    if word in stopwords:
         return None
-    return _stem(word)
+    return _stem(word, lang)
 
 
-def _correct(word: str, vocabulary: frozenset[str]) -> str:
+def _correct(word: str, vocabulary: frozenset[str], stopwords: frozenset[str] = STOPWORDS) -> str:
     """Nearest known word for a misspelling; very short words are left alone."""
-    if len(word) < 3 or word in vocabulary or word in _CANON or word in STOPWORDS:
+    if len(word) < 3 or word in vocabulary or word in _CANON or word in stopwords:
         return word
     if _NUMBER.match(word):
         return word
@@ -137,11 +188,14 @@ def _correct(word: str, vocabulary: frozenset[str]) -> str:
     return found[0] if found else word
 
 
-def normalize(text: str, vocabulary: frozenset[str] = frozenset()) -> tuple[str, ...]:
-    """Canonical content words of `text`, spelling corrected against `vocabulary`."""
+def normalize(
+    text: str, vocabulary: frozenset[str] = frozenset(), lang: str = "en"
+) -> tuple[str, ...]:
+    """Canonical content words of `text` in `lang`, spelling corrected against `vocabulary`."""
+    stopwords = stopwords_for(lang)
     out: list[str] = []
-    for word in _fold(text):
-        canon = _canon(_correct(word, vocabulary))
+    for word in _fold(text, lang):
+        canon = _canon(_correct(word, vocabulary, stopwords), lang, stopwords)
         if canon:
             out.append(canon)
     return tuple(out)
@@ -157,20 +211,27 @@ class _Doc:
 class ScriptIndex:
     """Built once per content load; `search` is a few milliseconds over the shipped content."""
 
-    def __init__(self, strategies: Sequence[Strategy]) -> None:
+    def __init__(
+        self, strategies: Sequence[Strategy], *, lang: str = "en", english: Sequence[Strategy] = ()
+    ) -> None:
+        """`strategies` in `lang`; `english`: the same strategies in English, whose tags and
+        script texts are searched too (empty for the English index itself)."""
         self.strategies = tuple(strategies)
-        raw: set[str] = set(_CANON) | STOPWORDS
-        for strategy in self.strategies:
+        self.lang = lang
+        extra = {s.id: (*s.tags, s.text) for st in english for s in st.scripts}
+        raw: set[str] = set(_CANON) | stopwords_for(lang)
+        for strategy in (*self.strategies, *english):
             for text in _strategy_texts(strategy):
-                raw.update(_fold(text))
+                raw.update(_fold(text, lang))
         self.vocabulary = frozenset(w for w in raw if len(w) >= 3)
         self._entries: list[tuple[Script, Strategy, list[_Doc], _Doc, _Doc]] = []
         self._tag_owner: dict[str, str] = {}
         doc_freq: Counter[str] = Counter()
         for strategy in self.strategies:
-            about = _Doc(normalize(f"{strategy.title} {strategy.summary} {strategy.when_to_use}"))
+            about = _Doc(self._words(f"{strategy.title} {strategy.summary} {strategy.when_to_use}"))
             for script in strategy.scripts:
-                docs = [_Doc(normalize(t)) for t in (*script.tags, script.text)]
+                texts = (*script.tags, script.text, *extra.get(script.id, ()))
+                docs = [_Doc(self._words(t)) for t in texts]
                 whole = _Doc(w for d in docs for w in d.words)
                 doc_freq.update(whole.words)
                 self._entries.append((script, strategy, docs, whole, about))
@@ -184,6 +245,9 @@ class ScriptIndex:
         # Enough evidence for full confidence: about one and a half words that each appear
         # in a tenth of the scripts.
         self._confident_weight = 1.5 * math.log(1 + 10)
+
+    def _words(self, text: str) -> tuple[str, ...]:
+        return normalize(text, lang=self.lang)
 
     def _weight(self, word: str) -> float:
         return self._idf.get(word, self._unknown_idf)
@@ -210,7 +274,7 @@ class ScriptIndex:
 
     def search(self, query: str, limit: int = 3) -> list[ScriptMatch]:
         """Best scripts for a situation, at most two per strategy, best first."""
-        words = frozenset(normalize(query, self.vocabulary))
+        words = frozenset(normalize(query, self.vocabulary, self.lang))
         if not words:
             return []
         scored: list[ScriptMatch] = []

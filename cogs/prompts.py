@@ -4,6 +4,9 @@ members only see the prompts in the channel.
 The scheduler service is attached as `bot.prompt_scheduler` in cog_load: its loop runs on a real
 (or sandbox offset) clock; with a FakeClock, tests and the sandbox call
 `await bot.prompt_scheduler.run_due(now)` themselves.
+
+Replies are in the moderator's language (`reply_lang`); the posts themselves are in the
+server's (bot/daily_prompts/service.py).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from bot.daily_prompts import PromptScheduler
 from bot.daily_prompts.claims import recent_posts, rotation_progress
 from bot.daily_prompts.custom import CustomPromptError, add_custom, list_custom, remove_custom
 from bot.daily_prompts.discord_sender import DiscordSender
+from bot.daily_prompts.moderator_replies import channel_warnings, post_now_text
 from bot.daily_prompts.reflect import ReflectButton
 from bot.daily_prompts.schedules import (
     UNSET,
@@ -31,8 +35,11 @@ from bot.daily_prompts.schedules import (
 )
 from bot.daily_prompts.schedules import pause as pause_schedule
 from bot.errors import UserFacingError
+from bot.i18n import t
+from bot.i18n.languages_in_use import reply_lang
+from bot.quoting import echo
 from bot.scheduling import format_time_of_day, parse_time_of_day
-from bot.setup_service import POSTING, THREADS, apply_changes, missing_permissions
+from bot.setup_service import apply_changes
 from bot.storage import audit
 from bot.storage.guilds import get_settings
 from bot.timezones import TimezoneError, resolve_timezone, timezone_suggestions
@@ -46,48 +53,6 @@ from bot.ui.prompt_embeds import (
 from bot.ui.views import Paginator
 
 log = logging.getLogger(__name__)
-
-NOT_SET_UP = "Daily prompts aren't set up here yet. Start with `/prompts setup`."
-
-
-def _jump(guild_id: int, channel_id: int | None, message_id: int | None) -> str:
-    if channel_id is None or message_id is None:
-        return "the prompt channel"
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
-
-
-def _channel_warnings(
-    channel: discord.TextChannel, use_thread: bool, role: discord.Role | None
-) -> list[str]:
-    """What would stop the post (refused) vs. what only weakens it (warned)."""
-    me = channel.guild.me
-    if me is None:
-        return []
-    granted = channel.permissions_for(me)
-    lacking = missing_permissions(granted, POSTING)
-    if lacking:
-        raise UserFacingError(
-            f"I can't post in {channel.mention}: I'm missing {', '.join(lacking)} there. "
-            "Grant them (channel settings → Permissions) or choose another channel."
-        )
-    warnings = []
-    thread_gaps = missing_permissions(granted, THREADS) if use_thread else ()
-    if thread_gaps:
-        warnings.append(
-            f"Threads are on, but I'm missing {', '.join(thread_gaps)} in {channel.mention}."
-        )
-    if role is not None and not role.mentionable and not granted.mention_everyone:
-        warnings.append(
-            f"{role.mention} can't be mentioned by me: make it mentionable, or the posts "
-            "will show the role without pinging it."
-        )
-    return warnings
-
-
-ZONE_CHANGED = (
-    "The server's time zone is now {new} (it was {old}); check-in history and "
-    "`/setup show` use it too."
-)
 
 
 class Prompts(commands.Cog):
@@ -104,7 +69,7 @@ class Prompts(commands.Cog):
             bot.db,
             DiscordSender(bot, bot.db),
             bot.clock,
-            lambda: bot.content.prompts,
+            lambda lang: bot.content.in_lang(lang).prompts,
             wait_ready=bot.wait_until_ready,
         )
 
@@ -132,6 +97,9 @@ class Prompts(commands.Cog):
             self.bot.db, guild_id, interaction.user.id, action, target=target, detail=detail
         )
 
+    async def _lang(self, interaction: discord.Interaction) -> str:
+        return await reply_lang(self.bot.db, interaction)
+
     # --- schedule ---------------------------------------------------------------------------
 
     @group.command(name="setup", description="Post a daily prompt in a channel at a local time")
@@ -156,24 +124,26 @@ class Prompts(commands.Cog):
         reflect_button: bool | None = None,
     ) -> None:
         guild = require_guild(interaction)
+        lang = await self._lang(interaction)
         try:
             at = parse_time_of_day(post_time)
         except ValueError as exc:
-            raise UserFacingError(str(exc).capitalize() + ".") from exc
+            shown = f"“{echo(post_time)}”"
+            raise UserFacingError(t(lang, "prompts.setup.bad_time", value=shown)) from exc
         server_zone = (await get_settings(self.bot.db, guild.id)).timezone
         try:
             zone = resolve_timezone(timezone) if timezone else server_zone
         except TimezoneError as problem:
             raise UserFacingError(str(problem)) from None
         if ping_role is not None and ping_role.is_default():
-            raise UserFacingError("Choose a role to ping; @everyone can't be used here.")
+            raise UserFacingError(t(lang, "prompts.setup.no_everyone"))
         current = await get_schedule(self.bot.db, guild.id)
         use_thread = thread if thread is not None else bool(current and current.use_thread)
-        warnings = _channel_warnings(channel, use_thread, ping_role)
+        warnings = channel_warnings(channel, use_thread, ping_role, lang)
         if zone != server_zone:  # one time zone per server: /setup timezone shows the same
             await apply_changes(self.bot.db, guild.id, interaction.user.id,
                                 now=self.bot.clock.now(), timezone=zone)  # fmt: skip
-            warnings.append(ZONE_CHANGED.format(old=server_zone, new=zone))
+            warnings.append(t(lang, "prompts.setup.zone_changed", old=server_zone, new=zone))
         schedule = await configure(
             self.bot.db,
             guild.id,
@@ -192,7 +162,7 @@ class Prompts(commands.Cog):
         )
         await self._audit(interaction, "prompts.setup", detail)
         await interaction.response.send_message(
-            embed=setup_done_embed(schedule, warnings), ephemeral=True
+            embed=setup_done_embed(schedule, lang, warnings), ephemeral=True
         )
 
     @setup_prompts.autocomplete("timezone")
@@ -219,11 +189,12 @@ class Prompts(commands.Cog):
         reflect_button: bool | None = None,
     ) -> None:
         guild = require_guild(interaction)
+        lang = await self._lang(interaction)
         current = await get_schedule(self.bot.db, guild.id)
         if current is None:
-            raise UserFacingError(NOT_SET_UP)
+            raise UserFacingError(t(lang, "prompts.replies.not_set_up"))
         if ping_role is not None and ping_role.is_default():
-            raise UserFacingError("Choose a role to ping; @everyone can't be used here.")
+            raise UserFacingError(t(lang, "prompts.setup.no_everyone"))
         role_change: int | None = UNSET
         if no_ping:
             role_change = None
@@ -233,7 +204,7 @@ class Prompts(commands.Cog):
         channel = guild.get_channel(current.channel_id)
         if isinstance(channel, discord.TextChannel):
             use_thread = current.use_thread if thread is None else thread
-            warnings = _channel_warnings(channel, use_thread, ping_role)
+            warnings = channel_warnings(channel, use_thread, ping_role, lang)
         schedule = await set_options(
             self.bot.db,
             guild.id,
@@ -248,42 +219,42 @@ class Prompts(commands.Cog):
         )
         await self._audit(interaction, "prompts.options", detail)
         await interaction.response.send_message(
-            embed=setup_done_embed(schedule, warnings), ephemeral=True
+            embed=setup_done_embed(schedule, lang, warnings), ephemeral=True
         )
 
     @group.command(name="pause", description="Stop posting daily prompts until resumed")
     @moderator_only
     async def pause(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        lang = await self._lang(interaction)
         schedule = await get_schedule(self.bot.db, guild.id)
         if schedule is None:
-            raise UserFacingError(NOT_SET_UP)
+            raise UserFacingError(t(lang, "prompts.replies.not_set_up"))
         if schedule.paused:
-            raise UserFacingError("Daily prompts are already paused. `/prompts resume` restarts.")
+            raise UserFacingError(t(lang, "prompts.replies.already_paused"))
         async with self.bot.db.transaction() as conn:
             await pause_schedule(conn, guild.id, "moderator")
         await self._audit(interaction, "prompts.paused")
-        await interaction.response.send_message(
-            "Daily prompts are paused. Nothing is posted until `/prompts resume`.", ephemeral=True
-        )
+        await interaction.response.send_message(t(lang, "prompts.replies.paused"), ephemeral=True)
 
     @group.command(name="resume", description="Post daily prompts again from the next time")
     @moderator_only
     async def resume(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        lang = await self._lang(interaction)
         current = await get_schedule(self.bot.db, guild.id)
         if current is None:
-            raise UserFacingError(NOT_SET_UP)
+            raise UserFacingError(t(lang, "prompts.replies.not_set_up"))
         channel = guild.get_channel(current.channel_id)
         if not isinstance(channel, discord.TextChannel):
-            raise UserFacingError(
-                "The prompt channel no longer exists. Choose one with `/prompts setup`."
-            )
-        _channel_warnings(channel, False, None)
+            raise UserFacingError(t(lang, "prompts.replies.channel_gone"))
+        channel_warnings(channel, False, None, lang)
         schedule = await resume(self.bot.db, guild.id, self.bot.clock.now())
         assert schedule is not None
         await self._audit(interaction, "prompts.resumed", f"was={current.pause_reason or '-'}")
-        await interaction.response.send_message(embed=setup_done_embed(schedule), ephemeral=True)
+        await interaction.response.send_message(
+            embed=setup_done_embed(schedule, lang), ephemeral=True
+        )
 
     @group.command(name="status", description="Next post time (server zone and UTC), recent days")
     @moderator_only
@@ -294,9 +265,10 @@ class Prompts(commands.Cog):
         seen, total = await rotation_progress(db, guild.id, self.bot.content.prompts)
         custom = await list_custom(db, guild.id)
         recent = await recent_posts(db, guild.id)
-        await interaction.response.send_message(
-            embed=status_embed(schedule, recent, seen, total, len(custom)), ephemeral=True
+        embed = status_embed(
+            schedule, recent, seen, total, len(custom), await self._lang(interaction)
         )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     # --- posting ----------------------------------------------------------------------------
 
@@ -304,38 +276,26 @@ class Prompts(commands.Cog):
     @moderator_only
     async def preview(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        lang = await self._lang(interaction)
         upcoming = await self.scheduler.preview(guild.id)
         if upcoming is None:
-            raise UserFacingError("There are no prompts to show. Add one with `/prompts add`.")
+            raise UserFacingError(t(lang, "prompts.replies.nothing_to_preview"))
         schedule = await get_schedule(self.bot.db, guild.id)
         key, text = upcoming
         await interaction.response.send_message(
-            embed=preview_embed(text, key, schedule), ephemeral=True
+            embed=preview_embed(text, key, schedule, lang), ephemeral=True
         )
 
     @group.command(name="post-now", description="Post today's prompt now instead of later")
     @moderator_only
     async def post_now(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        lang = await self._lang(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.scheduler.post_now(guild.id)
-        link = _jump(guild.id, result.channel_id, result.message_id)
         if result.outcome == "posted":
             await self._audit(interaction, "prompts.post_now")
-            text = f"Posted today's prompt: {link}. The next one follows at the usual time."
-        elif result.outcome == "already":
-            text = f"Today's prompt is already out ({link}); one a day keeps it calm."
-        elif result.outcome == "not_configured":
-            text = NOT_SET_UP
-        elif result.outcome == "no_prompts":
-            text = "There are no prompts to post. Add one with `/prompts add`."
-        elif result.outcome == "paused":
-            text = (
-                "I couldn't post in the prompt channel (it's gone or I lost permission), so "
-                "prompts are paused. Fix it or choose a channel with `/prompts setup`."
-            )
-        else:
-            text = "Discord had trouble just now; I'll retry shortly and post it then."
+        text = post_now_text(result, guild.id, lang)
         await interaction.followup.send(text, ephemeral=True)
 
     # --- the server's own prompts -------------------------------------------------------------
@@ -347,14 +307,15 @@ class Prompts(commands.Cog):
         self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 1000]
     ) -> None:
         guild = require_guild(interaction)
+        lang = await self._lang(interaction)
         try:
             prompt = await add_custom(self.bot.db, guild.id, text, interaction.user.id)
         except CustomPromptError as exc:
-            raise UserFacingError(str(exc)) from exc
+            raise UserFacingError(exc.message(lang)) from exc
         total = len(await list_custom(self.bot.db, guild.id))
         await self._audit(interaction, "prompts.custom_added", target=f"#{prompt.id}")
         await interaction.response.send_message(
-            embed=custom_added_embed(prompt, total), ephemeral=True
+            embed=custom_added_embed(prompt, total, lang), ephemeral=True
         )
 
     @group.command(name="remove", description="Remove one of this server's own prompts")
@@ -362,12 +323,13 @@ class Prompts(commands.Cog):
     @moderator_only
     async def remove(self, interaction: discord.Interaction, prompt: int) -> None:
         guild = require_guild(interaction)
+        lang = await self._lang(interaction)
         removed = await remove_custom(self.bot.db, guild.id, prompt)
         if removed is None:
-            raise UserFacingError(f"This server has no prompt #{prompt}. See `/prompts list`.")
+            raise UserFacingError(t(lang, "prompts.custom.no_such", id=prompt))
         await self._audit(interaction, "prompts.custom_removed", target=f"#{removed.id}")
         await interaction.response.send_message(
-            f"Removed prompt #{removed.id}. It won't be posted again.", ephemeral=True
+            t(lang, "prompts.custom.removed", id=removed.id), ephemeral=True
         )
 
     @remove.autocomplete("prompt")
@@ -389,7 +351,8 @@ class Prompts(commands.Cog):
     @moderator_only
     async def list_prompts(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
-        pages = custom_list_pages(await list_custom(self.bot.db, guild.id))
+        lang = await self._lang(interaction)
+        pages = custom_list_pages(await list_custom(self.bot.db, guild.id), lang)
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)
             return

@@ -54,7 +54,7 @@ class Resources(commands.Cog):
     # --- helpers ----------------------------------------------------------------------------
 
     def _region_code(self, value: str) -> str:
-        region = self.bot.content.region(value.strip())
+        region = self.bot.content.find_region(value)  # a code, or a name typed in full
         if region is None:
             raise UserFacingError(
                 f"I don't have helplines for “{value[:40]}”. Pick a region from the list, or "
@@ -86,11 +86,9 @@ class Resources(commands.Cog):
     async def region_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().casefold()
         found = [
             app_commands.Choice(name=f"{r.name} ({r.code})", value=r.code)
-            for r in self.bot.content.regions
-            if needle in r.name.casefold() or needle in r.code.casefold()
+            for r in self.bot.content.regions_matching(current)
         ]
         return found[:MAX_CHOICES]
 
@@ -142,14 +140,21 @@ class Resources(commands.Cog):
         )
         if code is None:
             text = "Done: you'll see this server's default region again."
-        else:
-            known = self.bot.content.region(code)
-            name = known.name if known else code
-            text = (
-                f"Done: you'll see helplines for **{name}**. This is stored without your name "
-                "(as a pseudonym), and you can change it any time."
-            )
-        await interaction.response.send_message(text, ephemeral=True)
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        known = self.bot.content.region(code)
+        name = known.name if known else code
+        text = (
+            f"Done: you'll see helplines for **{name}**. This is stored without your name "
+            "(as a pseudonym), and you can change it any time."
+        )
+        own = await list_resources(self.bot.db, guild.id, region=code)
+        embed = resources_embed(
+            self.bot.content,
+            listing(self.bot.content, code, None, own),
+            region_note="Region: your choice (change it with /resources region)",
+        )
+        await interaction.response.send_message(text, embed=embed, ephemeral=True)
 
     @region.autocomplete("region")
     async def _region_region(

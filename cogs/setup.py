@@ -185,7 +185,7 @@ class Setup(commands.Cog):
     @app_commands.describe(region="Members can still choose their own with /resources region")
     @manager_only
     async def region(self, interaction: discord.Interaction, region: str) -> None:
-        found = self.bot.content.region(region.strip())
+        found = self.bot.content.find_region(region)  # a code, or a name typed in full
         if found is None:
             known = ", ".join(f"{r.code} ({r.name})" for r in self.bot.content.regions)
             raise UserFacingError(
@@ -197,11 +197,9 @@ class Setup(commands.Cog):
     async def region_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        needle = current.strip().casefold()
         return [
             app_commands.Choice(name=f"{r.name} ({r.code})", value=r.code)
-            for r in self.bot.content.regions
-            if needle in r.name.casefold() or needle in r.code.casefold()
+            for r in self.bot.content.regions_matching(current)
         ][:25]
 
     @group.command(name="timezone", description="The server's timezone (IANA, e.g. Europe/London)")

@@ -3,6 +3,7 @@
 Every reply is private, with a button to share a public copy. A /script search that reads like
 fear, danger, abuse or crisis gets support instead of scripts (safe-messaging.md, rule 15):
 bot/safety_guard.py answers it before the command runs, as for every command's typed text.
+Replies, strategies and the script search are in the member's language (`reply_lang`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from discord.ext import commands
 from bot.client import Bridgeline
 from bot.content.models import Content, Strategy
 from bot.errors import UserFacingError
+from bot.i18n import DEFAULT_LANG, t
+from bot.i18n.languages_in_use import reply_lang
 from bot.safety_guard import DETECTION
 from bot.search import Option, ScriptIndex, best_key, rank_keys, typed_number
+from bot.ui.embeds import clip
 from bot.ui.share import (
     ShareButton,
     SharePaginator,
@@ -37,46 +41,50 @@ from bot.ui.strategy_embeds import (
 from bot.ui.views import InvokerOnlyView
 
 log = logging.getLogger(__name__)
-
-NO_SUCH_NUMBER = (
-    "There are {count} strategies, numbered as in `/strategy list`: give a number from 1 to "
-    "{count}, or start typing a name."
-)
-UNKNOWN_STRATEGY = (
-    "I don't know a strategy by that name. Pick one from the suggestions, or see `/strategy list`."
-)
+# Select options and autocomplete choices show at most 100 characters (Spanish runs longer).
+OPTION_LIMIT = 100
 
 
-def strategy_options(content: Content) -> list[Option]:
-    return [(s.id, (s.title, s.summary)) for s in content.strategies]
+def strategy_options(content: Content, english: Content | None = None) -> list[Option]:
+    """Strategies findable by their title and summary in the member's language and English."""
+    english_titles = {s.id: (s.title, s.summary) for s in (english or content).strategies}
+    return [(s.id, (s.title, s.summary, *english_titles.get(s.id, ()))) for s in content.strategies]
 
 
-async def show_strategy(interaction: discord.Interaction, strategy: Strategy) -> None:
-    pages = strategy_pages(strategy)
+async def show_strategy(interaction: discord.Interaction, strategy: Strategy, lang: str) -> None:
+    pages = strategy_pages(strategy, lang)
     pager = SharePaginator(interaction.user.id, pages, shareable=can_share(interaction))
     await reply_privately(interaction, [pager.current], pager)
 
 
 class StrategySelect(discord.ui.Select[Any]):
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, lang: str) -> None:
         options = [
-            discord.SelectOption(label=s.title, value=s.id, description=s.summary)
+            discord.SelectOption(
+                label=clip(s.title, OPTION_LIMIT),
+                value=s.id,
+                description=clip(s.summary, OPTION_LIMIT),
+            )
             for s in content.strategies[:25]
         ]
-        super().__init__(placeholder="Open a strategy", options=options)
+        placeholder = t(lang, "guidance.strategy.select_placeholder")
+        super().__init__(placeholder=placeholder, options=options)
         self.content = content
+        self.lang = lang
 
     async def callback(self, interaction: discord.Interaction) -> None:
         strategy = self.content.strategy(self.values[0])
         if strategy is None:
-            raise UserFacingError(UNKNOWN_STRATEGY)
-        await show_strategy(interaction, strategy)
+            raise UserFacingError(t(self.lang, "guidance.strategy.unknown"))
+        await show_strategy(interaction, strategy, self.lang)
 
 
 class StrategyListView(InvokerOnlyView):
-    def __init__(self, owner_id: int, content: Content, embed: discord.Embed, share: bool) -> None:
+    def __init__(
+        self, owner_id: int, content: Content, embed: discord.Embed, share: bool, lang: str
+    ) -> None:
         super().__init__(owner_id)
-        self.add_item(StrategySelect(content))
+        self.add_item(StrategySelect(content, lang))
         if share:
             self.add_item(ShareButton(lambda: [embed]))
 
@@ -89,60 +97,73 @@ class Strategies(commands.Cog):
     def __init__(self, bot: Bridgeline) -> None:
         self.bot = bot
         self.rng = random.Random()
-        self._index: ScriptIndex | None = None
+        self._indexes: dict[str, ScriptIndex] = {}
         self._index_content: Content | None = None
 
-    @property
-    def index(self) -> ScriptIndex:
-        """Rebuilt when the content is reloaded."""
+    def index(self, lang: str) -> ScriptIndex:
+        """One per language, built on first use; all rebuilt when the content is reloaded."""
         content = self.bot.content
-        if self._index is None or self._index_content is not content:
-            self._index = ScriptIndex(content.strategies)
+        if self._index_content is not content:
+            self._indexes = {}
             self._index_content = content
-        return self._index
+        if lang not in self._indexes:
+            english = content.strategies if lang != DEFAULT_LANG else ()
+            strategies = content.in_lang(lang).strategies
+            self._indexes[lang] = ScriptIndex(strategies, lang=lang, english=english)
+        return self._indexes[lang]
 
     @strategy.command(name="list", description="All seven strategies, with a menu to open one")
     async def list_(self, interaction: discord.Interaction) -> None:
-        content = self.bot.content
-        embed = strategy_list_embed(content.strategies)
-        view = StrategyListView(interaction.user.id, content, embed, can_share(interaction))
+        lang = await reply_lang(self.bot.db, interaction)
+        content = self.bot.content.in_lang(lang)
+        embed = strategy_list_embed(content.strategies, lang)
+        share = can_share(interaction)
+        view = StrategyListView(interaction.user.id, content, embed, share, lang)
         await reply_privately(interaction, [embed], view)
 
     @strategy.command(name="show", description="Read one strategy, with words you can use")
     @app_commands.describe(strategy="Start typing a strategy's name")
     async def show(self, interaction: discord.Interaction, strategy: str) -> None:
-        content = self.bot.content
+        lang = await reply_lang(self.bot.db, interaction)
+        content = self.bot.content.in_lang(lang)
         number, count = typed_number(strategy), len(content.strategies)
         if number is not None and not 1 <= number <= count:
-            raise UserFacingError(NO_SUCH_NUMBER.format(count=count))
+            raise UserFacingError(t(lang, "guidance.strategy.no_such_number", count=count))
         if number is not None:
             found: Strategy | None = content.strategies[number - 1]
         else:
-            key = best_key(strategy, strategy_options(content))
+            key = best_key(strategy, strategy_options(content, self.bot.content))
             found = content.strategy(key) if key else None
         if found is None:
-            raise UserFacingError(UNKNOWN_STRATEGY)
-        await show_strategy(interaction, found)
+            raise UserFacingError(t(lang, "guidance.strategy.unknown"))
+        await show_strategy(interaction, found, lang)
 
     @show.autocomplete("strategy")
     async def show_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        content = self.bot.content
-        keys = rank_keys(current, strategy_options(content))
+        content = self.bot.content.in_lang(await reply_lang(self.bot.db, interaction))
+        keys = rank_keys(current, strategy_options(content, self.bot.content))
         number = typed_number(current)
         if number is not None and 1 <= number <= len(content.strategies):
             keys = [content.strategies[number - 1].id]
         found = (content.strategy(k) for k in keys)
-        return [app_commands.Choice(name=s.title, value=s.id) for s in found if s is not None]
+        return [
+            app_commands.Choice(name=clip(s.title, OPTION_LIMIT), value=s.id)
+            for s in found
+            if s is not None
+        ]
 
     @strategy.command(name="random", description="A strategy picked at random")
     async def random_(self, interaction: discord.Interaction) -> None:
-        await show_strategy(interaction, self.rng.choice(self.bot.content.strategies))
+        lang = await reply_lang(self.bot.db, interaction)
+        strategies = self.bot.content.in_lang(lang).strategies
+        await show_strategy(interaction, self.rng.choice(strategies), lang)
 
     @strategy.command(name="steps", description="The strategies in order, from silence to talking")
     async def steps(self, interaction: discord.Interaction) -> None:
-        embed = sequence_embed(self.bot.content)
+        lang = await reply_lang(self.bot.db, interaction)
+        embed = sequence_embed(self.bot.content.in_lang(lang), lang)
         await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
 
     @app_commands.command(name="script", description="Words to use for your situation")
@@ -156,18 +177,23 @@ class Strategies(commands.Cog):
         detection = interaction.extras.get(DETECTION) or await self.bot.scanner.scan_async(
             situation
         )
-        matches = self.index.search(situation, limit=3)
+        lang = await reply_lang(self.bot.db, interaction)
+        matches = self.index(lang).search(situation, limit=3)
         if not matches:
-            await reply_privately(interaction, [no_scripts_embed()])
+            await reply_privately(interaction, [no_scripts_embed(lang)])
             return
-        embed = script_results_embed(matches, caution=detection.flagged)
+        embed = script_results_embed(matches, lang, caution=detection.flagged)
         await reply_privately(interaction, [embed], share_view_for(interaction, [embed]))
 
     @script.autocomplete("situation")
     async def script_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=s, value=s) for s in self.index.suggest(current)]
+        index = self.index(await reply_lang(self.bot.db, interaction))
+        return [
+            app_commands.Choice(name=clip(s, OPTION_LIMIT), value=s[:OPTION_LIMIT])
+            for s in index.suggest(current)
+        ]
 
 
 async def setup(bot: commands.Bot) -> None:

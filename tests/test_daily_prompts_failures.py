@@ -35,7 +35,7 @@ SLOT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
 def scheduler(db: Database, sender: object, **kwargs: object) -> PromptScheduler:
-    return PromptScheduler(db, sender, FakeClock(START), lambda: PROMPTS, **kwargs)  # type: ignore[arg-type]
+    return PromptScheduler(db, sender, FakeClock(START), lambda lang: PROMPTS, **kwargs)  # type: ignore[arg-type]
 
 
 async def schedule(db: Database, guild_id: int = GUILD) -> None:
@@ -227,7 +227,7 @@ class SignallingSender(MemorySender):
 async def test_the_loop_runs_due_work_on_its_own(db: Database) -> None:
     await schedule(db)
     sender = SignallingSender()
-    runner = PromptScheduler(db, sender, FakeClock(SLOT), lambda: PROMPTS, interval=0.05)
+    runner = PromptScheduler(db, sender, FakeClock(SLOT), lambda lang: PROMPTS, interval=0.05)
     runner.start()
     try:
         await asyncio.wait_for(sender.sent.wait(), HANG_GUARD)

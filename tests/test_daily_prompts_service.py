@@ -31,7 +31,7 @@ class Rig:
         self.clock = FakeClock(start)
         self.sender = MemorySender()
         self.prompts = prompts
-        self.scheduler = PromptScheduler(db, self.sender, self.clock, lambda: self.prompts)
+        self.scheduler = PromptScheduler(db, self.sender, self.clock, lambda lang: self.prompts)
         self.sent: list[tuple[int, datetime]] = []  # (guild, the clock when it went out)
 
     async def setup(self, at: str, zone: str, guild_id: int = GUILD) -> None:

@@ -151,3 +151,50 @@ def test_each_package_imports_first_in_a_fresh_interpreter(module: str) -> None:
 
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_every_language_has_the_content_translated() -> None:
+    loaded, problems = check_content(SHIPPED)
+    assert problems == []
+    assert loaded is not None
+    assert sorted(loaded.translations) == sorted(LANGS[1:])
+    for lang, translated in loaded.translations.items():
+        assert [s.id for s in translated.strategies] == [s.id for s in loaded.strategies]
+        # Translated, not copied: no strategy summary or safety body reads like the English.
+        for ours, english in zip(translated.strategies, loaded.strategies, strict=True):
+            assert ours.summary != english.summary, (lang, ours.id)
+        ours_body = translated.safety.responses.crisis.body
+        assert ours_body != loaded.safety.responses.crisis.body, lang
+
+
+def test_a_missing_language_folder_is_reported(tmp_path: Path) -> None:
+    content_dir = _copy(tmp_path)
+    shutil.rmtree(content_dir / "pt")
+    loaded, problems = check_content(content_dir)
+    assert loaded is None
+    assert any(p.file.startswith("pt/") for p in problems)
+
+
+def test_translated_resources_keep_every_number_and_url() -> None:
+    loaded, _ = check_content(SHIPPED)
+    assert loaded is not None
+    for lang, translated in loaded.translations.items():
+        assert len(translated.resources) == len(loaded.resources)
+        for ours, english in zip(translated.resources, loaded.resources, strict=True):
+            assert (ours.id, ours.name, ours.url) == (english.id, english.name, english.url)
+            assert [c.value for c in ours.contacts] == [c.value for c in english.contacts]
+        for ours_region, english_region in zip(translated.regions, loaded.regions, strict=True):
+            assert ours_region.emergency == english_region.emergency, lang
+    assert loaded.in_lang("de").region("DE").name == "Deutschland"  # type: ignore[union-attr]
+
+
+def test_a_resource_translation_missing_a_line_is_reported(tmp_path: Path) -> None:
+    content_dir = _copy(tmp_path)
+    path = content_dir / "fr" / "resources.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[resources.")
+    end = text.index("[resources.", start + 1)
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    loaded, problems = check_content(content_dir)
+    assert loaded is None
+    assert any(p.file == "fr/resources.toml" and "missing" in p.message for p in problems)

@@ -9,7 +9,23 @@ from bot.safety_service.directory import listing
 from bot.safety_service.policy import Flag
 from bot.safety_service.replies import SECONDARY, compose_reply, pick_helplines
 
-REGIONS = ("US", "CA", "GB", "IE", "AU", "NZ", "INTL")
+REGIONS = (
+    "US",
+    "CA",
+    "GB",
+    "IE",
+    "AU",
+    "NZ",
+    "ES",
+    "MX",
+    "FR",
+    "DE",
+    "AT",
+    "CH",
+    "PT",
+    "BR",
+    "INTL",
+)
 FLAGS = (
     Flag({"crisis": "high"}),
     Flag({"crisis": "imminent"}),
@@ -129,3 +145,38 @@ def test_secondary_paragraphs_follow_safe_messaging() -> None:
         assert "couples" not in lowered and "counselling" not in lowered  # R15
         assert not re.search(r"\b(?:because|leave|just leave|should)\b", lowered)  # R11, R13
         assert "committed" not in lowered  # R10
+
+
+def test_a_member_in_germany_gets_the_german_lines_first_and_112_first_when_imminent(
+    content: Content,
+) -> None:
+    reply = compose_reply(content, content.safety.responses, "DE", Flag({"crisis": "imminent"}))
+    assert [r.id for r in reply.resources] == ["de-telefonseelsorge", "find-a-helpline"]
+    assert "112" in reply.title and "112" in reply.body.split("\n", 1)[0]
+    assert reply.body.index("0800 111 0 111") < reply.body.index("findahelpline.com")
+    abuse = compose_reply(content, content.safety.responses, "DE", Flag({"danger": "high"}))
+    assert [r.id for r in abuse.resources] == ["de-hilfetelefon", "find-a-helpline"]
+    # Text and chat first for abuse (resources.md note 3), then the phone number.
+    assert abuse.body.index("Chat: https://www.hilfetelefon.de") < abuse.body.index("116 016")
+
+
+def test_a_region_without_a_verified_line_falls_back_to_the_directory(content: Content) -> None:
+    # No Swiss national domestic-abuse line and no Mexican crisis line could be verified on an
+    # official page (docs/resources-research-2026-12.md).
+    danger = Flag({"danger": "high"})
+    swiss = compose_reply(content, content.safety.responses, "CH", danger)
+    assert {r.kind for r in swiss.resources} == {"directory"} and len(swiss.resources) == 2
+    assert "findahelpline.com" in swiss.body and "112" in swiss.body  # the number still shows
+    assert "143" not in swiss.body  # a crisis line is not passed off as an abuse service
+    assert [kind for kind, _ in listing(content, "CH", "abuse", []).groups] == [
+        "emergency",
+        "directory",
+    ]
+    mexico = compose_reply(content, content.safety.responses, "MX", Flag({"crisis": "imminent"}))
+    assert {r.kind for r in mexico.resources} == {"directory"}
+    assert "911" in mexico.title  # the emergency number still leads
+    assert "079" not in mexico.body  # the abuse line is not offered for a crisis
+    mixed = compose_reply(
+        content, content.safety.responses, "MX", Flag({"crisis": "high", "abuse_sign": "high"})
+    )
+    assert [r.kind for r in mixed.resources] == ["domestic_abuse", "directory"]

@@ -140,7 +140,8 @@ async def test_a_server_has_at_most_a_handful(db: Database) -> None:
     ("phone", "notes", "emergency"),
     [("999", None, True), ("0 0 0", None, True), ("+1 911", None, False), ("112", "", True),
      ("0800 123 456", "or call 999 if in danger", True), ("0800 123 456", "open 9-5", False),
-     (None, "costs $1,000 a year", False)],
+     (None, "costs $1,000 a year", False), ("192", None, True), ("0800 123 456", "or dial 144", True),
+     ("0800 1444", None, False)],
 )  # fmt: skip
 def test_emergency_numbers_are_recognised(
     phone: str | None, notes: str | None, emergency: bool

@@ -7,6 +7,7 @@ import discord
 import pytest
 
 from bot.content import Content, default_content_dir, load_content
+from bot.i18n import LANGS, t
 from bot.search import ScriptMatch
 from bot.ui.embeds import ELLIPSIS
 from bot.ui.share import SHARED_FOOTER, public_copies
@@ -31,7 +32,24 @@ def content() -> Content:
     return load_content(default_content_dir())
 
 
-REGIONS = ("INTL", "US", "GB", "AU", "NZ", "CA", "IE", "ZZ")
+REGIONS = (
+    "INTL",
+    "US",
+    "GB",
+    "AU",
+    "NZ",
+    "CA",
+    "IE",
+    "ES",
+    "MX",
+    "FR",
+    "DE",
+    "AT",
+    "CH",
+    "PT",
+    "BR",
+    "ZZ",
+)
 
 
 def test_regions_cover_the_shipped_ones(content: Content) -> None:
@@ -59,31 +77,34 @@ def assert_within_limits(embed: discord.Embed) -> None:
 def assert_points_to_support(embed: discord.Embed) -> None:
     text = text_of(embed)
     assert "/resources" in text
-    assert "/strategy show" not in text and "Strategies that fit" not in text
+    assert "/strategy show" not in text and t("en", "guidance.browse.strategies_field") not in text
 
 
-def all_embeds(content: Content) -> list[discord.Embed]:
+def all_embeds(content: Content, lang: str) -> list[discord.Embed]:
     embeds = [
-        strategy_list_embed(content.strategies),
-        why_overview_embed(content.withdrawal_reasons),
+        strategy_list_embed(content.strategies, lang),
+        why_overview_embed(content.withdrawal_reasons, lang),
     ]
     for strategy in content.strategies:
-        embeds += strategy_pages(strategy)
+        embeds += strategy_pages(strategy, lang)
         for script in strategy.scripts:
             matches = [ScriptMatch(script, strategy, 1.0)] * 3
-            embeds.append(script_results_embed(matches))
-            embeds.append(script_results_embed(matches, caution=True))
+            embeds.append(script_results_embed(matches, lang))
+            embeds.append(script_results_embed(matches, lang, caution=True))
     for region in REGIONS:
-        embeds += [why_reason_embed(r, content, region) for r in content.withdrawal_reasons]
-        embeds += [faq_embed(f, content, region) for f in content.faq]
-        embeds += warning_signs_pages(content, region)
-    embeds += [reflect_embed(p) for p in content.reflection_prompts]
-    embeds += [sequence_embed(content), no_scripts_embed(), script_support_note_embed()]
+        embeds += [why_reason_embed(r, content, lang, region) for r in content.withdrawal_reasons]
+        embeds += [faq_embed(f, content, lang, region) for f in content.faq]
+        embeds += warning_signs_pages(content, lang, region)
+    embeds += [reflect_embed(p, lang) for p in content.reflection_prompts]
+    embeds += [sequence_embed(content, lang), no_scripts_embed(lang)]
+    embeds.append(script_support_note_embed(lang))
     return embeds
 
 
-def test_every_embed_for_every_entry_fits_without_clipping(content: Content) -> None:
-    embeds = all_embeds(content)
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_embed_for_every_entry_fits_without_clipping(content: Content, lang: str) -> None:
+    """In every language: German and French run longer than English."""
+    embeds = all_embeds(content.in_lang(lang), lang)
     assert len(embeds) > 50
     for embed in embeds:
         assert_within_limits(embed)
@@ -93,7 +114,7 @@ def test_every_embed_for_every_entry_fits_without_clipping(content: Content) -> 
 
 def test_strategy_pages_carry_the_whole_entry(content: Content) -> None:
     for strategy in content.strategies:
-        pages = strategy_pages(strategy)
+        pages = strategy_pages(strategy, "en")
         text = "\n".join(text_of(p) for p in pages)
         for part in (strategy.why, strategy.when_to_use, strategy.when_not_to_use):
             assert part in text
@@ -105,7 +126,7 @@ def test_strategy_pages_carry_the_whole_entry(content: Content) -> None:
 
 
 def test_the_list_names_all_seven(content: Content) -> None:
-    text = text_of(strategy_list_embed(content.strategies))
+    text = text_of(strategy_list_embed(content.strategies, "en"))
     assert len(content.strategies) == 7
     assert all(s.title in text and s.summary in text for s in content.strategies)
 
@@ -114,7 +135,7 @@ def test_faq_answers_are_whole_and_abuse_entries_point_to_support(content: Conte
     abuse = [f for f in content.faq if f.abuse_related]
     assert abuse, "the shipped FAQ has abuse-related entries"
     for entry in content.faq:
-        embed = faq_embed(entry, content, "GB")
+        embed = faq_embed(entry, content, "en", "GB")
         assert embed.title == entry.question and embed.description == entry.answer
         if entry.abuse_related:
             assert_points_to_support(embed)
@@ -124,12 +145,12 @@ def test_faq_answers_are_whole_and_abuse_entries_point_to_support(content: Conte
 
 
 def test_support_lines_are_local_first_then_a_directory(content: Content) -> None:
-    lines = support_lines(content, "GB", ("domestic_abuse", "directory"))
+    lines = support_lines(content, "GB", ("domestic_abuse", "directory"), "en")
     local = [r for r in content.resources if "GB" in r.regions and r.kind == "domestic_abuse"]
     assert local and local[0].name in lines[0]
     assert 3 <= len(lines) <= 5
     assert "/resources" in lines[-1]
-    nowhere = support_lines(content, "INTL", ("domestic_abuse",))
+    nowhere = support_lines(content, "INTL", ("domestic_abuse",), "en")
     directories = [r for r in content.resources if r.kind == "directory"]
     assert any(directories[0].name in line for line in nowhere)
 
@@ -137,14 +158,14 @@ def test_support_lines_are_local_first_then_a_directory(content: Content) -> Non
 def test_emergency_number_leads_when_asked_for(content: Content) -> None:
     gb = content.region("GB")
     assert gb is not None
-    lines = support_lines(content, "GB", ("emergency", "domestic_abuse", "directory"))
+    lines = support_lines(content, "GB", ("emergency", "domestic_abuse", "directory"), "en")
     assert gb.emergency in lines[0]
 
 
 def test_withdrawal_reasons_about_control_point_to_support(content: Content) -> None:
     assert any(r.abuse_related for r in content.withdrawal_reasons)
     for reason in content.withdrawal_reasons:
-        embed = why_reason_embed(reason, content, "AU")
+        embed = why_reason_embed(reason, content, "en", "AU")
         assert reason.body in text_of(embed)
         if reason.abuse_related:
             assert_points_to_support(embed)
@@ -153,14 +174,14 @@ def test_withdrawal_reasons_about_control_point_to_support(content: Content) -> 
             for sid in reason.related_strategies:
                 strategy = content.strategy(sid)
                 assert strategy is not None and strategy.title in text_of(embed)
-    assert "/resources" in text_of(why_overview_embed(content.withdrawal_reasons))
+    assert "/resources" in text_of(why_overview_embed(content.withdrawal_reasons, "en"))
 
 
 def test_warning_signs_show_every_sign_and_contrast_and_point_to_support(
     content: Content,
 ) -> None:
     signs = content.warning_signs
-    pages = warning_signs_pages(content, "US")
+    pages = warning_signs_pages(content, "en", "US")
     text = "\n".join(text_of(p) for p in pages)
     for sign in signs.signs:
         assert sign.title in text and sign.text in text
@@ -171,7 +192,7 @@ def test_warning_signs_show_every_sign_and_contrast_and_point_to_support(
 
 
 def test_safety_reply_for_a_search_offers_no_scripts() -> None:
-    embed = script_support_note_embed()
+    embed = script_support_note_embed("en")
     assert_points_to_support(embed)
     assert "/warning-signs" in text_of(embed)
 
@@ -179,20 +200,20 @@ def test_safety_reply_for_a_search_offers_no_scripts() -> None:
 def test_scripts_with_caution_offer_support_first(content: Content) -> None:
     strategy = content.strategies[0]
     matches = [ScriptMatch(strategy.scripts[0], strategy, 1.0)]
-    embed = script_results_embed(matches, caution=True)
+    embed = script_results_embed(matches, "en", caution=True)
     assert "/resources" in embed.fields[0].value and "/warning-signs" in embed.fields[0].value
     assert strategy.scripts[0].text in embed.fields[1].value
-    assert "/resources" not in text_of(script_results_embed(matches)).split("Private")[0]
+    assert "/resources" not in text_of(script_results_embed(matches, "en")).split("Private")[0]
 
 
 def test_sequence_links_each_step_to_its_strategy(content: Content) -> None:
-    text = text_of(sequence_embed(content))
+    text = text_of(sequence_embed(content, "en"))
     for step in content.sequence:
         assert step.label in text and f"/strategy show {step.strategy_id}" in text
 
 
 def test_public_copies_drop_private_footers_and_keep_the_content(content: Content) -> None:
-    pages = strategy_pages(content.strategies[0])
+    pages = strategy_pages(content.strategies[0], "en")
     copies = public_copies(pages)
     for page, copy in zip(pages, copies, strict=True):
         assert copy.footer.text == SHARED_FOOTER

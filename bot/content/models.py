@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +34,12 @@ PROMPT_THEMES: tuple[PromptTheme, ...] = (
 )
 CONFIDENCE_LEVELS = ("high", "medium")
 INTERNATIONAL = "INTL"
+
+
+def fold(text: str) -> str:
+    """Case- and accent-blind form of a name, so "espana" finds "España"."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,7 @@ class Resource:
     confidence: str
     source_urls: tuple[str, ...]
     verified: date
+    languages: tuple[str, ...] = ()  # language tags the service answers in, as it states them
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,10 @@ class Region:
     name: str
     emergency: str
     emergency_note: str
+    aliases: tuple[str, ...] = ()  # the country's own names ("Deutschland"), for search
+
+    def names(self) -> tuple[str, ...]:
+        return (self.code, self.name, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -250,6 +262,16 @@ class Content:
     def region(self, code: str) -> Region | None:
         wanted = code.upper()
         return next((r for r in self.regions if r.code == wanted), None)
+
+    def find_region(self, text: str) -> Region | None:
+        """The region whose code, English name or own name is `text` (any case or accents)."""
+        wanted = fold(text)
+        return next((r for r in self.regions if wanted in {fold(n) for n in r.names()}), None)
+
+    def regions_matching(self, query: str) -> tuple[Region, ...]:
+        """Regions whose code or any name contains `query`, in menu order (for autocomplete)."""
+        needle = fold(query)
+        return tuple(r for r in self.regions if any(needle in fold(n) for n in r.names()))
 
     def resources_for(
         self, region: str | None, kinds: tuple[str, ...] | None = None

@@ -18,6 +18,7 @@ from bot.content.models import (
     Region,
     Resource,
     ResourceKind,
+    fold,
 )
 from bot.content.schema import (
     EMBED_DESCRIPTION,
@@ -33,6 +34,9 @@ from bot.content.schema import (
 MIN_PROMPTS = 60
 _REGION_RE = re.compile(r"^[A-Z]{2}$")
 _KEYWORD_RE = re.compile(r"^[A-Z0-9]{1,20}$")
+# A language tag as services state them: ISO 639 ("de", "prs" for Dari), optionally a region
+# ("pt-BR"). Sign languages and "several languages" go in the notes, in words.
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")
 
 
 def read_prompts(root: Table) -> tuple[Prompt, ...]:
@@ -50,6 +54,7 @@ def read_prompts(root: Table) -> tuple[Prompt, ...]:
 
 def read_regions(root: Table) -> tuple[Region, ...]:
     codes = IdRegistry(root.ctx)
+    names: dict[str, str] = {}
     regions: list[Region] = []
     for t in root.tables("regions", min_items=1):
         code = t.text("code", limit=8, what="region code")
@@ -59,10 +64,18 @@ def read_regions(root: Table) -> tuple[Region, ...]:
         emergency = t.text("emergency", limit=20, what="phone number", required=False)
         if emergency and not valid_phone(emergency):
             t.ctx.add(t.sub("emergency"), f"not a phone number: '{emergency}'")
+        name = t.text("name", limit=OPTION_LABEL, what="choice label")
+        aliases = t.strings("aliases", limit=OPTION_LABEL, what="choice label", required=False)
+        paths = [t.sub("name"), *(f"{t.sub('aliases')}[{i}]" for i in range(len(aliases)))]
+        for path, each in zip(paths, (name, *aliases), strict=True):
+            first = names.setdefault(fold(each), path)  # a typed name must find one region
+            if first != path:
+                t.ctx.add(path, f"the name '{each}' is already used at {first}")
+        names.setdefault(fold(code), t.sub("code"))
         regions.append(
             Region(
                 code=code,
-                name=t.text("name", limit=OPTION_LABEL, what="choice label"),
+                name=name,
                 emergency=emergency,
                 emergency_note=t.text(
                     "emergency_note",
@@ -70,6 +83,7 @@ def read_regions(root: Table) -> tuple[Region, ...]:
                     what="embed field value",
                     required=False,
                 ),
+                aliases=aliases,
             )
         )
         t.finish()
@@ -107,6 +121,10 @@ def read_resources(root: Table, regions: tuple[Region, ...]) -> tuple[Resource, 
             if code not in known:
                 root.ctx.add(path, f"unknown region '{code}' (add it to [[regions]] first)")
 
+        def check_language(path: str, tag: str) -> None:
+            if not _LANGUAGE_RE.match(tag):
+                root.ctx.add(path, f"not a language tag such as 'de' or 'pt-BR': '{tag}'")
+
         resource_regions = t.strings(
             "regions", limit=8, what="region code", min_items=1, check=check_region
         )
@@ -136,6 +154,13 @@ def read_resources(root: Table, regions: tuple[Region, ...]) -> tuple[Resource, 
                     check=t.check_source_url,
                 ),
                 verified=t.iso_date("verified"),
+                languages=t.strings(
+                    "languages",
+                    limit=12,
+                    what="language tag",
+                    required=False,
+                    check=check_language,
+                ),
             )
         )
         t.finish()

@@ -17,6 +17,7 @@ from bot.content.messages import placeholders
 from bot.content.models import Content, ContentProblem
 from bot.content.read_guidance import Refs, read_faq, read_psychoeducation, read_strategies
 from bot.content.read_other import read_prompts
+from bot.content.resource_translations import apply_resource_texts, resource_texts
 from bot.content.schema import FileContext, Table
 from bot.i18n.locales import LANGS
 from bot.safety.rules import parse_responses
@@ -27,6 +28,7 @@ TRANSLATED_FILES = (
     "psychoeducation.toml",
     "prompts.toml",
     "safety.toml",
+    "resources.toml",
 )
 
 
@@ -42,9 +44,10 @@ def _walk(node: Any, path: str, out: dict[str, Any]) -> None:
         out[path] = node
 
 
-def shape_problems(english: Any, theirs: Any, ctx: FileContext) -> None:
+def shape_problems(english: Any, theirs: Any, ctx: FileContext, *, all_prose: bool = False) -> None:
     """Every difference a translation may not have: keys, lengths, non-text values and
-    placeholders. Texts that are ids (no space, lowercase) must match too."""
+    placeholders. Texts that look like ids (no space, lowercase) must match too, unless every
+    text in the file is prose (`all_prose`: resources.toml's translation keeps ids as keys)."""
     want: dict[str, Any] = {}
     got: dict[str, Any] = {}
     _walk(english, "", want)
@@ -56,7 +59,7 @@ def shape_problems(english: Any, theirs: Any, ctx: FileContext) -> None:
     for path in sorted(want.keys() & got.keys()):
         a, b = want[path], got[path]
         if isinstance(a, str) and isinstance(b, str):
-            if _is_identifier(a) and a != b:
+            if not all_prose and _is_identifier(a) and a != b:
                 ctx.add(path, f"must stay {a!r} (an id, url or code, not prose)")
             elif placeholders(a) != placeholders(b):
                 ctx.add(path, f"placeholders differ from English {sorted(placeholders(a))}")
@@ -89,10 +92,15 @@ def read_translation(
     data = {name: _parse(directory / lang / name, files[name]) for name in TRANSLATED_FILES}
     source = {name: _parse(directory / name, FileContext(name)) for name in TRANSLATED_FILES}
     source["safety.toml"] = {"responses": (source["safety.toml"] or {}).get("responses")}
+    source["resources.toml"] = resource_texts(english.regions, english.resources)
     for name, parsed in data.items():
         if parsed is not None and source[name] is not None:
-            shape_problems(source[name], parsed, files[name])
-    roots = {n: Table(files[n], d, "") for n, d in data.items() if d and n != "safety.toml"}
+            shape_problems(source[name], parsed, files[name], all_prose=name == "resources.toml")
+    roots = {
+        n: Table(files[n], d, "")
+        for n, d in data.items()
+        if d and n not in ("safety.toml", "resources.toml")
+    }
     refs = Refs(
         frozenset(s.id for s in english.strategies),
         {s.id: s for s in english.sources},
@@ -119,8 +127,12 @@ def read_translation(
             files["safety.toml"].add(path, message)
         if responses is not None:
             changes["safety"] = dataclasses.replace(english.safety, responses=responses)
+    if data["resources.toml"] is not None:
+        changes["regions"], changes["resources"] = apply_resource_texts(
+            english.regions, english.resources, data["resources.toml"]
+        )
     problems = [p for ctx in files.values() for p in ctx.problems]
-    if problems or len(changes) != 8:
+    if problems or len(changes) != 10:
         return None, problems
     return dataclasses.replace(english, **changes), []
 
@@ -132,8 +144,8 @@ def read_translations(
     out: dict[str, Content] = {}
     problems: list[ContentProblem] = []
     for lang in LANGS[1:]:
-        if not (directory / lang / "strategies.toml").is_file():
-            # TODO(i18n): a missing language becomes a problem once all four have landed.
+        if not (directory / lang).is_dir():
+            problems.append(ContentProblem(f"{lang}/", "<dir>", "translation folder is missing"))
             continue
         content, found = read_translation(directory, lang, english)
         problems.extend(found)

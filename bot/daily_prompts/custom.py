@@ -9,6 +9,7 @@ import aiosqlite
 
 from bot.content import Prompt
 from bot.daily_prompts.models import CustomPrompt, content_key, custom_key
+from bot.i18n import DEFAULT_LANG, t
 from bot.storage.db import Database
 
 MIN_LENGTH = 10
@@ -17,25 +18,29 @@ MAX_PER_GUILD = 200
 
 
 class CustomPromptError(ValueError):
-    """Why a prompt cannot be added, in words for the moderator."""
+    """Why a prompt cannot be added: a catalog key ("prompts.custom.<why>") and its fields, so
+    the cog can say it in the moderator's language (`message(lang)`)."""
+
+    def __init__(self, why: str, **fields: object) -> None:
+        self.key = f"prompts.custom.{why}"
+        self.fields = fields
+        super().__init__(self.message(DEFAULT_LANG))
+
+    def message(self, lang: str) -> str:
+        return t(lang, self.key, **self.fields)
 
 
 def clean_prompt_text(text: str) -> str:
     """Collapses whitespace runs inside lines and checks the length the table accepts, and
     that nothing unprintable (NUL, other control characters) would go into a public post."""
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in text):
-        raise CustomPromptError(
-            "A prompt can't contain control characters (such as NUL, often pasted in by "
-            "accident). Please type or paste it again as plain text."
-        )
+        raise CustomPromptError("control_characters")
     lines = [" ".join(line.split()) for line in text.strip().splitlines()]
     cleaned = "\n".join(lines).strip()
     if len(cleaned) < MIN_LENGTH:
-        raise CustomPromptError(f"A prompt needs at least {MIN_LENGTH} characters.")
+        raise CustomPromptError("too_short", min=MIN_LENGTH)
     if len(cleaned) > MAX_LENGTH:
-        raise CustomPromptError(
-            f"A prompt can be at most {MAX_LENGTH} characters (this one has {len(cleaned)})."
-        )
+        raise CustomPromptError("too_long", max=MAX_LENGTH, length=len(cleaned))
     return cleaned
 
 
@@ -47,9 +52,7 @@ async def add_custom(db: Database, guild_id: int, text: str, added_by: int) -> C
         ) as cursor:
             row = await cursor.fetchone()
         if row is not None and int(row[0]) >= MAX_PER_GUILD:
-            raise CustomPromptError(
-                f"This server already has {MAX_PER_GUILD} prompts of its own; remove one first."
-            )
+            raise CustomPromptError("too_many", max=MAX_PER_GUILD)
         cursor = await conn.execute(
             "INSERT INTO prompt_custom (guild_id, text, added_by) VALUES (?, ?, ?)",
             (guild_id, cleaned, added_by),

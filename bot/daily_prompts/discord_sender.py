@@ -20,6 +20,7 @@ from bot.daily_prompts.sender import (
     Pace,
     TransientFailure,
 )
+from bot.i18n.languages_in_use import server_lang
 from bot.notify import notify_moderators
 from bot.scheduling import load_zone
 from bot.setup_service import POSTING, THREADS, missing_permissions
@@ -69,6 +70,7 @@ class DiscordSender:
         embed = prompt_post_embed(
             post.text,
             post.day,
+            post.lang,
             late_by=post.late_by,
             due=post.scheduled_at,
             zone=zone,
@@ -91,7 +93,7 @@ class DiscordSender:
                 message = await channel.send(
                     content,
                     embed=embed,
-                    view=reflect_view(post.day),
+                    view=reflect_view(post.day, post.lang),
                     allowed_mentions=mentions,
                     nonce=nonce,
                 )
@@ -122,7 +124,7 @@ class DiscordSender:
         await pace()
         try:
             thread = await message.create_thread(
-                name=thread_name(post.day), auto_archive_duration=THREAD_ARCHIVE_MINUTES
+                name=thread_name(post.day, post.lang), auto_archive_duration=THREAD_ARCHIVE_MINUTES
             )
         except discord.HTTPException as exc:
             log.warning("Prompt thread failed in guild %s (HTTP %s)", post.guild_id, exc.status)
@@ -155,5 +157,7 @@ class DiscordSender:
         guild = self.client.get_guild(guild_id)
         if guild is None:
             return
+        lang = await server_lang(self.db, guild_id)
         await pace()
-        await notify_moderators(self.db, guild, embed=paused_notice_embed(reason, channel_id))
+        embed = paused_notice_embed(reason, channel_id, lang)
+        await notify_moderators(self.db, guild, embed=embed)

@@ -13,14 +13,6 @@ from bot.storage.db import Row
 PauseReason = Literal["moderator", "channel_missing", "no_permission", "bot_removed"]
 PostStatus = Literal["claimed", "retry", "sent", "missed"]
 
-#: What a moderator reads for each pause reason (status, the pause notice).
-PAUSE_REASONS: dict[str, str] = {
-    "moderator": "paused by a moderator",
-    "channel_missing": "the prompt channel was deleted or I can no longer see it",
-    "no_permission": "I lost permission to post in the prompt channel",
-    "bot_removed": "the bot was removed from the server",
-}
-
 
 @dataclass(frozen=True)
 class Schedule:

@@ -2,6 +2,8 @@
 
 A DynamicItem whose custom_id carries the local date, so it works on every past post and
 after any restart; pressing it opens the check-in modal with that day's prompt attached.
+Its label is in the server's language (it sits under a public post); what it says to the
+member who pressed it is in theirs.
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ import discord
 
 from bot.daily_prompts.store import prompt_of_the_day
 from bot.errors import UserFacingError
+from bot.i18n import DEFAULT_LANG, t
+from bot.i18n.languages_in_use import reply_lang
 from bot.ui.views import guarded, persistent_view
-
-LABEL = "Reflect privately"
-NOT_AVAILABLE = "Private reflections aren't available on this server right now."
 
 
 class _Opener(Protocol):
@@ -27,16 +28,17 @@ class _Opener(Protocol):
     ) -> None: ...
 
 
-def _checkin_opener() -> _Opener:
+async def _checkin_opener(interaction: discord.Interaction) -> _Opener:
     """The check-ins feature's modal opener (bot.checkins.ui), looked up when pressed so the
     two features load independently."""
     try:
         module = importlib.import_module("bot.checkins.ui")
-    except ImportError as exc:
-        raise UserFacingError(NOT_AVAILABLE) from exc
+    except ImportError:
+        module = None
     opener: _Opener | None = getattr(module, "open_checkin_modal", None)
     if opener is None:
-        raise UserFacingError(NOT_AVAILABLE)
+        lang = await reply_lang(getattr(interaction.client, "db", None), interaction)
+        raise UserFacingError(t(lang, "prompts.post.reflect_unavailable"))
     return opener
 
 
@@ -44,10 +46,10 @@ class ReflectButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"bl:prompts:reflect:(?P<day>[0-9]{8})",
 ):
-    def __init__(self, day: date) -> None:
+    def __init__(self, day: date, lang: str = DEFAULT_LANG) -> None:
         super().__init__(
             discord.ui.Button(
-                label=LABEL,
+                label=t(lang, "prompts.post.reflect_button"),
                 style=discord.ButtonStyle.secondary,
                 emoji="📝",
                 custom_id=f"bl:prompts:reflect:{day:%Y%m%d}",
@@ -70,7 +72,8 @@ class ReflectButton(
 
     async def _open(self, interaction: discord.Interaction) -> None:
         text = await self._prompt_text(interaction)
-        await _checkin_opener()(interaction, prompt_text=text)
+        opener = await _checkin_opener(interaction)
+        await opener(interaction, prompt_text=text)
 
     async def _prompt_text(self, interaction: discord.Interaction) -> str | None:
         """From the database (exactly what was posted), else from the message itself."""
@@ -85,5 +88,6 @@ class ReflectButton(
         return None
 
 
-def reflect_view(day: date) -> discord.ui.View:
-    return persistent_view(ReflectButton(day))
+def reflect_view(day: date, lang: str) -> discord.ui.View:
+    """The button under the post, labelled in the server's language."""
+    return persistent_view(ReflectButton(day, lang))

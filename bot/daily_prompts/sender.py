@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.daily_prompts.models import PauseReason
+from bot.i18n import DEFAULT_LANG
 
 Pace = Callable[[], Awaitable[None]]
 
@@ -52,6 +53,8 @@ class OutgoingPost:
     use_thread: bool
     ping_role_id: int | None
     reflect_button: bool
+    #: The server's language: the post's wording around the prompt, the thread's name.
+    lang: str = DEFAULT_LANG
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@
 and tests and the sandbox's `:tick` call it directly with their clock's time. Every server is
 its own job (concurrency-limited, with a send timeout), so one server's failure or slowness never
 holds up another; the shared pacer keeps the scheduler's requests within Discord's global limit.
+
+Prompts are drawn in the server's language (`content(lang)`, its /setup language) and stored
+as posted; their keys are the same in every language, so the shuffle bag is unaffected when a
+server changes its language.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from bot.daily_prompts.models import PostRecord
 from bot.daily_prompts.pacing import RequestPacer
 from bot.daily_prompts.schedules import due_guilds, next_due_at, pause
 from bot.daily_prompts.sender import OutgoingPost, Sender, TransientFailure, Unreachable
+from bot.i18n.languages_in_use import server_lang
 from bot.scheduling import load_zone, local_date
 from bot.storage import audit
 from bot.storage.db import Database
@@ -84,7 +89,7 @@ class PromptScheduler:
         db: Database,
         sender: Sender,
         clock: Clock,
-        content: Callable[[], tuple[Prompt, ...]],
+        content: Callable[[str], tuple[Prompt, ...]],
         *,
         pacer: RequestPacer | None = None,
         concurrency: int = 16,
@@ -139,8 +144,9 @@ class PromptScheduler:
         return f"{self.instance}:{secrets.token_hex(4)}"
 
     async def _run_guild(self, guild_id: int, now: datetime, report: TickReport) -> None:
+        prompts = self._content(await server_lang(self.db, guild_id))
         outcome = await claims.claim_due(
-            self.db, guild_id, now, self._token(), self._content(), self.rng, self.stale
+            self.db, guild_id, now, self._token(), prompts, self.rng, self.stale
         )
         report.skipped_days += len(outcome.skipped)
         if outcome.claim is not None:
@@ -183,6 +189,7 @@ class PromptScheduler:
             use_thread=claim.use_thread,
             ping_role_id=claim.ping_role_id,
             reflect_button=claim.reflect_button,
+            lang=await server_lang(self.db, claim.guild_id),
         )
         try:
             delivered = await asyncio.wait_for(
@@ -247,8 +254,9 @@ class PromptScheduler:
     async def post_now(self, guild_id: int, now: datetime | None = None) -> PostNowResult:
         """Today's prompt, now (it then counts as today's post); refuses a second one."""
         now = now or self.clock.now()
+        prompts = self._content(await server_lang(self.db, guild_id))
         outcome = await claims.claim_today(
-            self.db, guild_id, now, self._token(), self._content(), self.rng, self.stale
+            self.db, guild_id, now, self._token(), prompts, self.rng, self.stale
         )
         if outcome.already is not None:
             return _already(outcome.already)
@@ -265,7 +273,8 @@ class PromptScheduler:
 
     async def preview(self, guild_id: int) -> tuple[str, str] | None:
         """The prompt the next post will use (key, text), without using it up."""
-        return await claims.peek_next(self.db, guild_id, self._content(), self.rng)
+        prompts = self._content(await server_lang(self.db, guild_id))
+        return await claims.peek_next(self.db, guild_id, prompts, self.rng)
 
     # ---- the loop --------------------------------------------------------------------------
     def start(self) -> None:

@@ -33,8 +33,12 @@ URL_LIMIT = 300
 
 
 EVERYWHERE = "everywhere"
-#: Emergency numbers of the regions we know and their neighbours: only ever regional.
-EMERGENCY_NUMBERS = frozenset({"911", "999", "112", "000", "111", "110", "119", "100", "101"})
+#: Emergency numbers of the regions we know and their neighbours: only ever regional. France's
+#: two-digit 15, 17 and 18 stay out: "call 15 minutes before" is not a number.
+EMERGENCY_NUMBERS = frozenset(
+    {"911", "999", "112", "000", "111", "110", "119", "100", "101"}
+    | {"133", "144", "122", "117", "118", "190", "192"}  # AT, CH, BR (issue 19)
+)
 _EMERGENCY_IN_TEXT = re.compile(
     r"\b(?:call|dial|phone|ring|text)\s+(?:" + "|".join(sorted(EMERGENCY_NUMBERS)) + r")\b", re.I
 )

@@ -1,9 +1,14 @@
 """Embeds of the daily prompts: the post itself, previews, setup/status replies, the notice
 to moderators when prompts pause, and the list of a server's own prompts.
 
+Every builder takes `lang`: the server's language for what is posted to the server (the post,
+its thread, the pause notice), the moderator's own language for replies to a command. Wording
+and day and month names come from the catalog (content/messages/prompts.toml).
+
 The post's footer carries a marker with the local date. After a crash between claiming a day
 and confirming its post, the scheduler looks for this marker among the channel's recent bot
-messages before it sends again, so the marker's wording must stay stable.
+messages before it sends again; `has_marker` accepts it in every language, so a server that
+changed its language in between is still recognised.
 """
 
 from __future__ import annotations
@@ -14,153 +19,230 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.daily_prompts.models import PAUSE_REASONS, CustomPrompt, PostRecord, Schedule
+from bot.daily_prompts.models import CustomPrompt, PostRecord, Schedule
+from bot.i18n import LANGS, t
 from bot.scheduling import format_time_of_day, utc_offset_label
 from bot.ui.embeds import Tone, build_embed
 
-MARKER = "Daily reflection"
 LIST_PAGE_SIZE = 10
-POST_FOOTER_HINT = "Share in the thread if you like, or keep it to yourself."
-# Without a thread there is nowhere the post invites sharing, so the hint must not mention one.
-POST_FOOTER_HINT_NO_THREAD = "Take it at your own pace; there is no need to share."
 
 
-def marker(day: date) -> str:
-    return f"{MARKER} · {day.isoformat()}"
+def _names(lang: str, key: str) -> list[str]:
+    """Day or month names from the catalog: one space-separated text per kind."""
+    return t(lang, key).split()
+
+
+def format_day(day: date, lang: str, *, short: bool = False) -> str:
+    """'Tuesday 02 June' (short: 'Tue 02 Jun'), in the language's own order and names."""
+    if short:
+        weekdays, months = "prompts.dates.weekdays_short", "prompts.dates.months_short"
+    else:
+        weekdays, months = "prompts.dates.weekdays", "prompts.dates.months"
+    return t(
+        lang,
+        "prompts.dates.short" if short else "prompts.dates.long",
+        weekday=_names(lang, weekdays)[day.weekday()],
+        day=day.day,
+        month=_names(lang, months)[day.month - 1],
+    )
+
+
+def format_stamp(moment: datetime, lang: str) -> str:
+    """'Tue 02 Jun 2026, 09:00' for a moment already in the zone it is shown in."""
+    return t(
+        lang,
+        "prompts.dates.stamp",
+        weekday=_names(lang, "prompts.dates.weekdays_short")[moment.weekday()],
+        day=moment.day,
+        month=_names(lang, "prompts.dates.months_short")[moment.month - 1],
+        year=moment.year,
+        time=f"{moment:%H:%M}",
+    )
+
+
+def marker(day: date, lang: str) -> str:
+    return f"{t(lang, 'prompts.post.marker')} · {day.isoformat()}"
 
 
 def has_marker(footer: str | None, day: date) -> bool:
-    return bool(footer) and str(footer).startswith(marker(day))
+    return bool(footer) and any(str(footer).startswith(marker(day, lang)) for lang in LANGS)
 
 
-def thread_name(day: date) -> str:
-    return f"Reflections · {day:%a %d %b}"
+def thread_name(day: date, lang: str) -> str:
+    return t(lang, "prompts.post.thread_name", date=format_day(day, lang, short=True))
 
 
-def _duration(delta: timedelta) -> str:
+def _duration(delta: timedelta, lang: str) -> str:
     minutes = int(delta.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     if hours and minutes:
-        return f"{hours} h {minutes} min"
-    return f"{hours} h" if hours else f"{minutes} min"
+        return t(lang, "prompts.dates.hours_minutes", hours=hours, minutes=minutes)
+    if hours:
+        return t(lang, "prompts.dates.hours", hours=hours)
+    return t(lang, "prompts.dates.minutes", minutes=minutes)
 
 
-def local_and_utc(moment: datetime, zone: ZoneInfo) -> tuple[str, str]:
+def local_and_utc(moment: datetime, zone: ZoneInfo, lang: str) -> tuple[str, str]:
     """('Tue 02 Jun 2026, 09:00 (Europe/London, UTC+01:00)', 'Tue 02 Jun 2026, 08:00 UTC')."""
     local = moment.astimezone(zone)
     utc = moment.astimezone(ZoneInfo("UTC"))
     return (
-        f"{local:%a %d %b %Y, %H:%M} ({zone.key}, {utc_offset_label(moment, zone)})",
-        f"{utc:%a %d %b %Y, %H:%M} UTC",
+        f"{format_stamp(local, lang)} ({zone.key}, {utc_offset_label(moment, zone)})",
+        f"{format_stamp(utc, lang)} UTC",
     )
 
 
 def prompt_post_embed(
     text: str,
     day: date,
+    lang: str,
     *,
     late_by: timedelta | None = None,
     due: datetime | None = None,
     zone: ZoneInfo | None = None,
     use_thread: bool = False,
 ) -> discord.Embed:
-    """The daily post. `late_by` (only when over an hour) adds an honest note."""
+    """The daily post, in the server's language. `late_by` (only when over an hour) adds an
+    honest note."""
     fields: list[tuple[str, str]] = []
     if late_by is not None:
-        when = f" at {due.astimezone(zone):%H:%M} ({zone.key})" if due and zone else ""
-        fields.append(
-            (
-                "Posted late",
-                f"This was due{when}; Bridgeline was offline, so it arrives "
-                f"{_duration(late_by)} late. Sorry for the wait.",
+        duration = _duration(late_by, lang)
+        if due and zone:
+            note = t(
+                lang,
+                "prompts.post.late_at",
+                time=f"{due.astimezone(zone):%H:%M}",
+                zone=zone.key,
+                duration=duration,
             )
-        )
+        else:
+            note = t(lang, "prompts.post.late", duration=duration)
+        fields.append((t(lang, "prompts.post.late_field"), note))
+    hint = t(lang, "prompts.post.hint_thread" if use_thread else "prompts.post.hint_no_thread")
     return build_embed(
-        f"Today's reflection · {day:%A %d %B}",
+        t(lang, "prompts.post.title", date=format_day(day, lang)),
         text,
         tone=Tone.CARE,
         fields=fields,
-        footer=f"{marker(day)} · {POST_FOOTER_HINT if use_thread else POST_FOOTER_HINT_NO_THREAD}",
+        footer=f"{marker(day, lang)} · {hint}",
     )
 
 
-def preview_embed(text: str, key: str, schedule: Schedule | None) -> discord.Embed:
-    source = "one of this server's own prompts" if key.startswith("g:") else "a shipped prompt"
+def preview_embed(text: str, key: str, schedule: Schedule | None, lang: str) -> discord.Embed:
+    own = key.startswith("g:")
+    source = t(lang, "prompts.preview.source_own" if own else "prompts.preview.source_shipped")
     if schedule is None:
-        when = "Prompts are not set up yet: use `/prompts setup`."
+        when = t(lang, "prompts.preview.not_set_up")
     elif schedule.paused:
-        when = "Prompts are paused; `/prompts resume` to continue."
+        when = t(lang, "prompts.preview.paused")
     else:
-        local, utc = local_and_utc(schedule.next_run_at, schedule.zone)
-        when = f"It goes out {local} ({utc}) in <#{schedule.channel_id}>."
+        local, utc = local_and_utc(schedule.next_run_at, schedule.zone, lang)
+        channel = f"<#{schedule.channel_id}>"
+        when = t(lang, "prompts.preview.goes_out", local=local, utc=utc, channel=channel)
     return build_embed(
-        "Preview of the next prompt",
+        t(lang, "prompts.preview.title"),
         text,
         tone=Tone.NEUTRAL,
-        fields=[("When", when), ("Source", source)],
-        footer="Only you can see this preview.",
+        fields=[
+            (t(lang, "prompts.preview.when_field"), when),
+            (t(lang, "prompts.preview.source_field"), source),
+        ],
+        footer=t(lang, "prompts.preview.footer"),
     )
 
 
-def _options_text(schedule: Schedule) -> str:
-    thread = "a thread for each prompt" if schedule.use_thread else "no threads"
-    ping = f"pings <@&{schedule.ping_role_id}>" if schedule.ping_role_id else "no ping"
-    button = "“Reflect privately” button" if schedule.reflect_button else "no private button"
+def _options_text(schedule: Schedule, lang: str) -> str:
+    thread = t(
+        lang, "prompts.schedule.thread_on" if schedule.use_thread else "prompts.schedule.thread_off"
+    )
+    if schedule.ping_role_id:
+        ping = t(lang, "prompts.schedule.ping_on", role=f"<@&{schedule.ping_role_id}>")
+    else:
+        ping = t(lang, "prompts.schedule.ping_off")
+    button = t(
+        lang,
+        "prompts.schedule.button_on" if schedule.reflect_button else "prompts.schedule.button_off",
+    )
     return f"{thread}, {ping}, {button}"
 
 
-def schedule_fields(schedule: Schedule) -> list[tuple[str, str]]:
+PAUSE_REASON_KEYS = frozenset({"moderator", "channel_missing", "no_permission", "bot_removed"})
+MISS_REASON_KEYS = frozenset(
+    {
+        "offline",
+        "too_late",
+        "discord_error",
+        "error",
+        "channel_missing",
+        "no_permission",
+        "bot_removed",
+        "paused",
+        "no_prompts",
+    }
+)
+
+
+def pause_reason_text(reason: str | None, lang: str) -> str:
+    """Why prompts are paused, for a moderator (status, the pause notice)."""
+    key = f"prompts.pause_reasons.{reason}"
+    return t(lang, key if reason in PAUSE_REASON_KEYS else "prompts.pause_reasons.unknown")
+
+
+def schedule_fields(schedule: Schedule, lang: str) -> list[tuple[str, str]]:
+    time_value = t(
+        lang,
+        "prompts.schedule.time_value",
+        time=format_time_of_day(schedule.post_time),
+        zone=schedule.timezone,
+    )
     fields = [
-        ("Channel", f"<#{schedule.channel_id}>"),
-        ("Time", f"{format_time_of_day(schedule.post_time)} in {schedule.timezone}"),
-        ("Options", _options_text(schedule)),
+        (t(lang, "prompts.schedule.channel_field"), f"<#{schedule.channel_id}>"),
+        (t(lang, "prompts.schedule.time_field"), time_value),
+        (t(lang, "prompts.schedule.options_field"), _options_text(schedule, lang)),
     ]
     if schedule.paused:
-        reason = PAUSE_REASONS.get(schedule.pause_reason or "", "paused")
-        fields.append(("Paused", f"{reason}. `/prompts resume` when it's fixed."))
+        reason = pause_reason_text(schedule.pause_reason, lang)
+        fields.append(
+            (
+                t(lang, "prompts.schedule.paused_field"),
+                t(lang, "prompts.schedule.paused_value", reason=reason),
+            )
+        )
     else:
-        local, utc = local_and_utc(schedule.next_run_at, schedule.zone)
-        stamp = int(schedule.next_run_at.timestamp())
-        fields.append(("Next post", f"{local}\n{utc}\n(your own time: <t:{stamp}:F>)"))
+        local, utc = local_and_utc(schedule.next_run_at, schedule.zone, lang)
+        stamp = f"<t:{int(schedule.next_run_at.timestamp())}:F>"
+        fields.append(
+            (
+                t(lang, "prompts.schedule.next_field"),
+                t(lang, "prompts.schedule.next_value", local=local, utc=utc, stamp=stamp),
+            )
+        )
     return fields
 
 
-def setup_done_embed(schedule: Schedule, warnings: Sequence[str] = ()) -> discord.Embed:
-    fields = schedule_fields(schedule)
+def setup_done_embed(schedule: Schedule, lang: str, warnings: Sequence[str] = ()) -> discord.Embed:
+    fields = schedule_fields(schedule, lang)
     if warnings:
-        fields.append(("Check", "\n".join(f"⚠️ {w}" for w in warnings)))
+        fields.append((t(lang, "prompts.setup.check_field"), "\n".join(f"⚠️ {w}" for w in warnings)))
     return build_embed(
-        "Daily prompts are set up",
-        "A reflection prompt will be posted every day at this local time; daylight-saving "
-        "changes keep the local time.",
+        t(lang, "prompts.setup.done_title"),
+        t(lang, "prompts.setup.done_text"),
         tone=Tone.CARE,
         fields=fields,
-        footer="A time that the clocks skip posts when they jump; a time that happens twice "
-        "posts the first time.",
+        footer=t(lang, "prompts.setup.done_footer"),
     )
 
 
-def _history_line(record: PostRecord) -> str:
-    when = f"{record.local_date:%a %d %b}"
+def _history_line(record: PostRecord, lang: str) -> str:
+    when = format_day(record.local_date, lang, short=True)
     if record.status == "sent":
-        late = " (late)" if record.late else ""
-        return f"✅ {when}: posted{late}"
+        key = "prompts.status.sent_late" if record.late else "prompts.status.sent"
+        return t(lang, key, date=when)
     if record.status == "missed":
-        return f"➖ {when}: missed ({MISS_REASONS.get(record.reason or '', record.reason)})"
-    return f"⏳ {when}: being posted (attempt {record.attempts})"
-
-
-MISS_REASONS: dict[str, str] = {
-    "offline": "the bot was offline",
-    "too_late": "the bot was offline",
-    "discord_error": "Discord kept failing",
-    "error": "an error on our side",
-    "channel_missing": "channel missing",
-    "no_permission": "no permission",
-    "bot_removed": "bot removed",
-    "paused": "paused",
-    "no_prompts": "no prompts to post",
-}
+        reason = record.reason or ""
+        why = t(lang, f"prompts.miss_reasons.{reason}") if reason in MISS_REASON_KEYS else reason
+        return t(lang, "prompts.status.missed", date=when, reason=why)
+    return t(lang, "prompts.status.pending", date=when, attempts=record.attempts)
 
 
 def status_embed(
@@ -169,67 +251,61 @@ def status_embed(
     seen: int,
     total: int,
     custom_count: int,
+    lang: str,
 ) -> discord.Embed:
     if schedule is None:
         return build_embed(
-            "Daily prompts are not set up",
-            "Use `/prompts setup` to choose a channel, a time and a time zone.",
+            t(lang, "prompts.status.not_set_up_title"),
+            t(lang, "prompts.status.not_set_up_text"),
             tone=Tone.NEUTRAL,
         )
-    fields = schedule_fields(schedule)
-    fields.append(
-        (
-            "Rotation",
-            f"{seen} of {total} prompts seen in this round ({custom_count} of the {total} are "
-            "this server's own); none repeats until all have been posted.",
-        )
-    )
+    fields = schedule_fields(schedule, lang)
+    rotation = t(lang, "prompts.status.rotation_value", seen=seen, total=total, custom=custom_count)
+    fields.append((t(lang, "prompts.status.rotation_field"), rotation))
     if recent:
-        fields.append(("Recent days", "\n".join(_history_line(r) for r in recent)))
-    return build_embed("Daily prompts", None, tone=Tone.INFO, fields=fields)
+        lines = "\n".join(_history_line(r, lang) for r in recent)
+        fields.append((t(lang, "prompts.status.recent_field"), lines))
+    return build_embed(t(lang, "prompts.status.title"), None, tone=Tone.INFO, fields=fields)
 
 
-def paused_notice_embed(reason: str, channel_id: int) -> discord.Embed:
-    """To moderators (alerts channel, else the owner's DM) when prompts pause by themselves."""
-    why = PAUSE_REASONS.get(reason, reason)
+def paused_notice_embed(reason: str, channel_id: int, lang: str) -> discord.Embed:
+    """To moderators (alerts channel, else the owner's DM) when prompts pause by themselves;
+    in the server's language."""
     return build_embed(
-        "Daily prompts are paused",
-        f"Today's prompt could not be posted in <#{channel_id}>: {why}. Nothing more will be "
-        "posted until a moderator fixes it: give me View Channel, Send Messages and Embed Links "
-        "there (and Create Public Threads if threads are on), or choose another channel with "
-        "`/prompts setup`, then `/prompts resume`.",
+        t(lang, "prompts.paused_notice.title"),
+        t(
+            lang,
+            "prompts.paused_notice.text",
+            channel=f"<#{channel_id}>",
+            reason=pause_reason_text(reason, lang),
+        ),
         tone=Tone.ALERT,
     )
 
 
-def custom_added_embed(prompt: CustomPrompt, total: int) -> discord.Embed:
+def custom_added_embed(prompt: CustomPrompt, total: int, lang: str) -> discord.Embed:
     return build_embed(
-        f"Added prompt #{prompt.id}",
+        t(lang, "prompts.custom.added_title", id=prompt.id),
         prompt.text,
         tone=Tone.CARE,
-        footer=f"This server now has {total} prompt(s) of its own in the rotation.",
+        footer=t(lang, "prompts.custom.added_footer", total=total),
     )
 
 
-def custom_list_pages(prompts: Sequence[CustomPrompt]) -> list[discord.Embed]:
+def custom_list_pages(prompts: Sequence[CustomPrompt], lang: str) -> list[discord.Embed]:
+    title = t(lang, "prompts.custom.list_title")
     if not prompts:
-        return [
-            build_embed(
-                "This server's own prompts",
-                "None yet. Add one with `/prompts add`; it joins the rotation straight away.",
-                tone=Tone.NEUTRAL,
-            )
-        ]
+        return [build_embed(title, t(lang, "prompts.custom.list_empty"), tone=Tone.NEUTRAL)]
     pages = []
     for start in range(0, len(prompts), LIST_PAGE_SIZE):
         chunk = prompts[start : start + LIST_PAGE_SIZE]
         pages.append(
             build_embed(
-                "This server's own prompts",
+                title,
                 None,
                 tone=Tone.INFO,
                 fields=[(f"#{p.id}", p.text) for p in chunk],
-                footer=f"{len(prompts)} in all · remove one with /prompts remove",
+                footer=t(lang, "prompts.custom.list_footer", count=len(prompts)),
             )
         )
     return pages

@@ -4,6 +4,10 @@ One builder per kind of reply, all through `build_embed`. None of them echoes wh
 typed: these replies can be shared in a channel, and a search query can say a lot about
 someone's relationship.
 
+Every builder takes the reply's language (`lang`) and expects `content` already in that
+language (`Content.in_lang`): the wording around the content comes from the catalog
+(content/messages/guidance.toml).
+
 Abuse rule (safe-messaging.md, rule 15): anything that touches on abuse or control points to
 `/resources` and never offers conversation techniques or couples counselling as the answer.
 """
@@ -23,49 +27,60 @@ from bot.content.models import (
     Strategy,
     WithdrawalReason,
 )
+from bot.i18n import DEFAULT_LANG, t
 from bot.safety_service.replies import directory_line, emergency_line, resource_line
 from bot.search import ScriptMatch
 from bot.ui.embeds import FIELD_VALUE_LIMIT, Tone, build_embed
 
-RESOURCES_POINTER = (
-    "If you feel afraid of your partner, or the silence is used to punish or control you, that "
-    "is not a communication problem and it is not your fault. `/resources show` lists services that "
-    "can help; only you will see them."
-)
-RESOURCES_FOOTER = "Support services: /resources show (only you will see them)"
-BROWSE_FOOTER = "Private to you unless you share it · /strategy list · /script · /faq"
-SUPPORT_FIELD = "Support"
-SUPPORT_NEAR_FIELD = "Support you can reach"
-MORE_SUPPORT = "More options: `/resources show` (only you will see them)."
-CAUTION_FIELD = "First, a check"
-WARNING_SIGNS_HINT = (
-    "`/warning-signs` explains the difference between a healthy break and silence used as control."
-)
 LOCAL_PER_KIND = 2
-KIND_NOTES = {"counselling": "*For everyday conflict, not when there is fear or control:* "}
+# Kinds of service that carry a note before each line (catalog key).
+KIND_NOTES = {"counselling": "guidance.support.counselling_note"}
+
+
+def resources_footer(lang: str) -> str:
+    """The footer of every reply that touches on abuse or control."""
+    return t(lang, "guidance.support.footer")
+
+
+def resources_pointer(lang: str) -> str:
+    return t(lang, "guidance.support.pointer")
+
+
+# English copies for callers outside this feature that do not pass a language yet.
+RESOURCES_FOOTER = resources_footer(DEFAULT_LANG)
+RESOURCES_POINTER = resources_pointer(DEFAULT_LANG)
+
+
+def _browse_footer(lang: str) -> str:
+    return t(lang, "guidance.browse.footer")
+
+
+def _support_field(lang: str) -> tuple[str, str]:
+    return (t(lang, "guidance.support.field"), resources_pointer(lang))
 
 
 def _sources_text(sources: Sequence[Source]) -> str:
     return "\n".join(f"[{s.title}]({s.url})" for s in sources)
 
 
-def _fields_from_lines(name: str, lines: Sequence[str]) -> list[tuple[str, str]]:
+def _fields_from_lines(name: str, lines: Sequence[str], lang: str) -> list[tuple[str, str]]:
     """Lines packed into as few fields as fit (a field value holds 1024 characters)."""
+    more = t(lang, "guidance.browse.continued", name=name)
     fields: list[tuple[str, str]] = []
     chunk = ""
     for line in lines:
         candidate = f"{chunk}\n{line}" if chunk else line
         if len(candidate) > FIELD_VALUE_LIMIT and chunk:
-            fields.append((name if not fields else f"{name} (continued)", chunk))
+            fields.append((name if not fields else more, chunk))
             chunk = line
         else:
             chunk = candidate
     if chunk:
-        fields.append((name if not fields else f"{name} (continued)", chunk))
+        fields.append((name if not fields else more, chunk))
     return fields
 
 
-def support_lines(content: Content, region: str, kinds: Sequence[str]) -> list[str]:
+def support_lines(content: Content, region: str, kinds: Sequence[str], lang: str) -> list[str]:
     """A few services for the member's region by kind, then a directory and /resources.
 
     Kept short on purpose (safe-messaging.md, rule 7); domestic-abuse lines list text and
@@ -84,7 +99,7 @@ def support_lines(content: Content, region: str, kinds: Sequence[str]) -> list[s
             if r.kind == kind and code != INTERNATIONAL and code in r.regions
         ][:LOCAL_PER_KIND]
         local_found = local_found or bool(local)
-        note = KIND_NOTES.get(kind, "")
+        note = t(lang, KIND_NOTES[kind]) if kind in KIND_NOTES else ""
         lines += [
             f"• {note}{resource_line(r, discreet_first=kind == 'domestic_abuse')}" for r in local
         ]
@@ -92,20 +107,24 @@ def support_lines(content: Content, region: str, kinds: Sequence[str]) -> list[s
         directory = directory_line(content, code)
         if directory:
             lines.append(directory)
-    lines.append(MORE_SUPPORT)
+    lines.append(t(lang, "guidance.support.more"))
     return lines
 
 
-def _support_fields(content: Content, region: str, kinds: Sequence[str]) -> list[tuple[str, str]]:
-    return _fields_from_lines(SUPPORT_NEAR_FIELD, support_lines(content, region, kinds))
+def _support_fields(
+    content: Content, region: str, kinds: Sequence[str], lang: str
+) -> list[tuple[str, str]]:
+    name = t(lang, "guidance.support.near_field")
+    return _fields_from_lines(name, support_lines(content, region, kinds, lang), lang)
 
 
-def _source_fields(sources: Sequence[Source]) -> list[tuple[str, str]]:
-    return _fields_from_lines("Sources", [_sources_text([s]) for s in sources])
+def _source_fields(sources: Sequence[Source], lang: str) -> list[tuple[str, str]]:
+    name = t(lang, "guidance.browse.sources_field")
+    return _fields_from_lines(name, [_sources_text([s]) for s in sources], lang)
 
 
 def _entry_embed(
-    title: str, body: str, fields: list[tuple[str, str]], *, abuse: bool
+    title: str, body: str, fields: list[tuple[str, str]], *, abuse: bool, lang: str
 ) -> discord.Embed:
     """An FAQ answer or a reason: support colours and footer when it is about abuse."""
     return build_embed(
@@ -113,7 +132,7 @@ def _entry_embed(
         body,
         tone=Tone.SUPPORT if abuse else Tone.INFO,
         fields=fields,
-        footer=RESOURCES_FOOTER if abuse else BROWSE_FOOTER,
+        footer=resources_footer(lang) if abuse else _browse_footer(lang),
     )
 
 
@@ -122,191 +141,212 @@ def _strategy_titles(content: Content, ids: Sequence[str]) -> list[str]:
     return [f"**{s.title}**: {s.summary}" for s in found if s is not None]
 
 
-def strategy_list_embed(strategies: Sequence[Strategy]) -> discord.Embed:
+def strategy_list_embed(strategies: Sequence[Strategy], lang: str) -> discord.Embed:
     lines = [f"**{i}. {s.title}**\n{s.summary}" for i, s in enumerate(strategies, 1)]
     return build_embed(
-        "Seven strategies for when your partner goes silent",
-        "\n\n".join(lines) + "\n\nPick one below to read it, with words you can use.",
+        t(lang, "guidance.strategy.list_title"),
+        "\n\n".join(lines) + "\n\n" + t(lang, "guidance.strategy.list_pick"),
         tone=Tone.INFO,
-        footer=BROWSE_FOOTER,
+        footer=_browse_footer(lang),
     )
 
 
-def strategy_pages(strategy: Strategy) -> list[discord.Embed]:
+def strategy_pages(strategy: Strategy, lang: str) -> list[discord.Embed]:
     """Three pages: the idea, the words to say, and what to watch out for."""
     total = 3
+    footer = resources_footer(lang)
+
+    def page(number: int, label: str) -> str:
+        return f"{number}/{total} · {t(lang, 'guidance.strategy.' + label)} · {footer}"
+
     overview = build_embed(
         strategy.title,
         f"*{strategy.summary}*\n\n{strategy.why}",
         tone=Tone.INFO,
         fields=[
-            ("When to use it", strategy.when_to_use),
-            ("When not to", strategy.when_not_to_use),
+            (t(lang, "guidance.strategy.when_field"), strategy.when_to_use),
+            (t(lang, "guidance.strategy.when_not_field"), strategy.when_not_to_use),
         ],
-        footer=f"1/{total} · Why it helps · {RESOURCES_FOOTER}",
+        footer=page(1, "page_why"),
     )
-    scripts = [(f"Script {i}", f"> {s.text}") for i, s in enumerate(strategy.scripts, 1)]
+    scripts = [
+        (t(lang, "guidance.strategy.script_field", number=i), f"> {s.text}")
+        for i, s in enumerate(strategy.scripts, 1)
+    ]
     words = build_embed(
-        f"{strategy.title}: what to say",
-        "Ready-to-say lines. Change the words so they sound like you.",
+        t(lang, "guidance.strategy.words_title", title=strategy.title),
+        t(lang, "guidance.strategy.words_intro"),
         tone=Tone.CARE,
-        fields=[*scripts, ("If your partner isn't ready", strategy.fallback)],
-        footer=f"2/{total} · What to say · {RESOURCES_FOOTER}",
+        fields=[*scripts, (t(lang, "guidance.strategy.fallback_field"), strategy.fallback)],
+        footer=page(2, "page_words"),
     )
     watch = build_embed(
-        f"{strategy.title}: watch out for",
+        t(lang, "guidance.strategy.watch_title", title=strategy.title),
         None,
         tone=Tone.NEUTRAL,
         fields=[
-            ("A common mistake", strategy.mistake),
-            *_source_fields(strategy.sources),
-            (SUPPORT_FIELD, RESOURCES_POINTER),
+            (t(lang, "guidance.strategy.mistake_field"), strategy.mistake),
+            *_source_fields(strategy.sources, lang),
+            _support_field(lang),
         ],
-        footer=f"3/{total} · Watch out for · {RESOURCES_FOOTER}",
+        footer=page(3, "page_watch"),
     )
     return [overview, words, watch]
 
 
-def script_results_embed(matches: Sequence[ScriptMatch], *, caution: bool = False) -> discord.Embed:
+def script_results_embed(
+    matches: Sequence[ScriptMatch], lang: str, *, caution: bool = False
+) -> discord.Embed:
     """`caution`: the search showed a possible sign of control, so both kinds of help are
     offered and the member chooses (safe-messaging.md, rule 15: "when it is unclear")."""
     fields = [
-        (f"From: {m.strategy.title}", f"> {m.script.text}\n`/strategy show {m.strategy.id}`")
+        (
+            t(lang, "guidance.script.from_field", title=m.strategy.title),
+            f"> {m.script.text}\n`/strategy show {m.strategy.id}`",
+        )
         for m in matches
     ]
     if caution:
-        fields.insert(0, (CAUTION_FIELD, f"{RESOURCES_POINTER} {WARNING_SIGNS_HINT}"))
+        hint = t(lang, "guidance.support.warning_signs_hint")
+        fields.insert(
+            0, (t(lang, "guidance.support.caution_field"), f"{resources_pointer(lang)} {hint}")
+        )
     return build_embed(
-        "Words you could use",
-        "The closest scripts to what you described. Adapt them so they sound like you.",
+        t(lang, "guidance.script.results_title"),
+        t(lang, "guidance.script.results_intro"),
         tone=Tone.CARE,
         fields=fields,
-        footer=RESOURCES_FOOTER if caution else BROWSE_FOOTER,
+        footer=resources_footer(lang) if caution else _browse_footer(lang),
     )
 
 
-def closest_questions_embed() -> discord.Embed:
+def closest_questions_embed(lang: str) -> discord.Embed:
     return build_embed(
-        "Is it one of these?",
-        "I couldn't match your words to one question exactly. Pick the closest one below, or "
-        "try `/script` to describe your situation in your own words.",
+        t(lang, "guidance.faq.closest_title"),
+        t(lang, "guidance.faq.closest_text"),
         tone=Tone.NEUTRAL,
-        footer=BROWSE_FOOTER,
+        footer=_browse_footer(lang),
     )
 
 
-def no_scripts_embed() -> discord.Embed:
+def no_scripts_embed(lang: str) -> discord.Embed:
     return build_embed(
-        "No close match yet",
-        "I couldn't find a script for that. Try describing it in other words (for example "
-        "'won't talk after a fight' or 'it's been two days'), or browse `/strategy list`.",
+        t(lang, "guidance.script.none_title"),
+        t(lang, "guidance.script.none_text"),
         tone=Tone.NEUTRAL,
-        fields=[(SUPPORT_FIELD, RESOURCES_POINTER)],
+        fields=[_support_field(lang)],
     )
 
 
-def script_support_note_embed() -> discord.Embed:
+def script_support_note_embed(lang: str = DEFAULT_LANG) -> discord.Embed:
     """Sent under the safety reply when a search reads like fear, danger, abuse or crisis."""
     return build_embed(
-        "Why there are no scripts here",
-        "What you describe may need more than better words, so I haven't suggested "
-        "conversation scripts. `/warning-signs` explains the difference between a healthy "
-        "break and silence used as control, and `/resources show` lists support near you.",
+        t(lang, "guidance.script.support_note_title"),
+        t(lang, "guidance.script.support_note_text"),
         tone=Tone.NEUTRAL,
-        footer=RESOURCES_FOOTER,
+        footer=resources_footer(lang),
     )
 
 
-def why_overview_embed(reasons: Sequence[WithdrawalReason]) -> discord.Embed:
+def why_overview_embed(reasons: Sequence[WithdrawalReason], lang: str) -> discord.Embed:
     lines = [f"**{r.title}**\n{r.summary}" for r in reasons]
     return build_embed(
-        "Why partners withdraw",
-        "Going silent usually has a reason, and it is rarely that your partner doesn't care. "
-        "Pick one below to read more.\n\n" + "\n\n".join(lines),
+        t(lang, "guidance.why.overview_title"),
+        t(lang, "guidance.why.overview_intro") + "\n\n" + "\n\n".join(lines),
         tone=Tone.INFO,
-        fields=[(SUPPORT_FIELD, RESOURCES_POINTER)],
-        footer=BROWSE_FOOTER,
+        fields=[_support_field(lang)],
+        footer=_browse_footer(lang),
     )
 
 
 def why_reason_embed(
-    reason: WithdrawalReason, content: Content, region: str = INTERNATIONAL
+    reason: WithdrawalReason, content: Content, lang: str, region: str = INTERNATIONAL
 ) -> discord.Embed:
-    fields = [("What helps", reason.what_helps)]
+    fields = [(t(lang, "guidance.why.what_helps_field"), reason.what_helps)]
     if reason.abuse_related:
-        fields.append(("Warning signs", "`/warning-signs` shows the signs to look for."))
+        fields.append(
+            (
+                t(lang, "guidance.why.warning_signs_field"),
+                t(lang, "guidance.why.warning_signs_text"),
+            )
+        )
     else:
         related = _strategy_titles(content, reason.related_strategies)
-        fields += _fields_from_lines("Strategies that fit", related)
+        fields += _fields_from_lines(t(lang, "guidance.browse.strategies_field"), related, lang)
     if reason.resource_kinds:
-        fields += _support_fields(content, region, reason.resource_kinds)
-    return _entry_embed(reason.title, reason.body, fields, abuse=reason.abuse_related)
+        fields += _support_fields(content, region, reason.resource_kinds, lang)
+    return _entry_embed(reason.title, reason.body, fields, abuse=reason.abuse_related, lang=lang)
 
 
-def reflect_embed(prompt: ReflectionPrompt) -> discord.Embed:
+def reflect_embed(prompt: ReflectionPrompt, lang: str) -> discord.Embed:
     return build_embed(
-        "A question for yourself",
-        f"**{prompt.text}**\n\nTake your time. There is no right answer, and you don't have to "
-        "share it with anyone.",
+        t(lang, "guidance.reflect.title"),
+        t(lang, "guidance.reflect.body", prompt=prompt.text),
         tone=Tone.CARE,
-        footer="Private to you · press Another for a different question",
+        footer=t(lang, "guidance.reflect.footer"),
     )
 
 
-def faq_embed(entry: FaqEntry, content: Content, region: str = INTERNATIONAL) -> discord.Embed:
+def faq_embed(
+    entry: FaqEntry, content: Content, lang: str, region: str = INTERNATIONAL
+) -> discord.Embed:
     fields: list[tuple[str, str]] = []
     if not entry.abuse_related:
         fields += _fields_from_lines(
-            "Strategies that fit", _strategy_titles(content, entry.related_strategies)
+            t(lang, "guidance.browse.strategies_field"),
+            _strategy_titles(content, entry.related_strategies),
+            lang,
         )
     if entry.sources:
-        fields += _source_fields(entry.sources)
+        fields += _source_fields(entry.sources, lang)
     if entry.resource_kinds:
-        fields += _support_fields(content, region, entry.resource_kinds)
+        fields += _support_fields(content, region, entry.resource_kinds, lang)
     elif entry.abuse_related:
-        fields.append((SUPPORT_FIELD, RESOURCES_POINTER))
-    return _entry_embed(entry.question, entry.answer, fields, abuse=entry.abuse_related)
+        fields.append(_support_field(lang))
+    return _entry_embed(entry.question, entry.answer, fields, abuse=entry.abuse_related, lang=lang)
 
 
-def warning_signs_pages(content: Content, region: str = INTERNATIONAL) -> list[discord.Embed]:
+def warning_signs_pages(
+    content: Content, lang: str, region: str = INTERNATIONAL
+) -> list[discord.Embed]:
     """The signs, then the healthy-break-or-control comparison; both point to support."""
     signs = content.warning_signs
+    footer = resources_footer(lang)
     first = build_embed(
         signs.title,
         signs.intro,
         tone=Tone.SUPPORT,
         fields=[
             *((s.title, s.text) for s in signs.signs),
-            ("If this sounds familiar", signs.closing),
-            *_support_fields(content, region, signs.resource_kinds),
+            (t(lang, "guidance.warning_signs.familiar_field"), signs.closing),
+            *_support_fields(content, region, signs.resource_kinds, lang),
         ],
-        footer=f"1/2 · {RESOURCES_FOOTER}",
+        footer=f"1/2 · {footer}",
     )
-    rows = [f"**Healthy break:** {c.healthy}\n**Control:** {c.control}" for c in signs.contrasts]
+    rows = [
+        t(lang, "guidance.warning_signs.compare_row", healthy=c.healthy, control=c.control)
+        for c in signs.contrasts
+    ]
     second = build_embed(
-        "A healthy break, or silence used as control?",
+        t(lang, "guidance.warning_signs.compare_title"),
         "\n\n".join(rows) or None,
         tone=Tone.SUPPORT,
-        fields=[
-            *_source_fields(signs.sources),
-            (SUPPORT_FIELD, RESOURCES_POINTER),
-        ],
-        footer=f"2/2 · {RESOURCES_FOOTER}",
+        fields=[*_source_fields(signs.sources, lang), _support_field(lang)],
+        footer=f"2/2 · {footer}",
     )
     return [first, second]
 
 
-def sequence_embed(content: Content) -> discord.Embed:
+def sequence_embed(content: Content, lang: str) -> discord.Embed:
     fields = []
     for i, step in enumerate(content.sequence, 1):
         strategy = content.strategy(step.strategy_id)
         where = f"\n`/strategy show {strategy.id}`" if strategy else ""
         fields.append((f"{i}. {step.label}", f"{step.text}{where}"))
     return build_embed(
-        "The strategies in order",
-        "A rough path from silence back to talking. You won't always need every step, and "
-        "the order can change.",
+        t(lang, "guidance.strategy.steps_title"),
+        t(lang, "guidance.strategy.steps_intro"),
         tone=Tone.INFO,
-        fields=[*fields, (SUPPORT_FIELD, RESOURCES_POINTER)],
-        footer=BROWSE_FOOTER,
+        fields=[*fields, _support_field(lang)],
+        footer=_browse_footer(lang),
     )

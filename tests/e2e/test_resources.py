@@ -186,3 +186,42 @@ async def test_server_entries_are_shown_only_in_their_region_and_disguises_are_r
         assert problem in answer.text, (bad, answer.text)
     names = [r["name"] for r in await bot.db.fetchall("SELECT name FROM server_resources")]
     assert sorted(names) == ["Police", "Town Helpline"]
+
+
+async def test_choosing_germany_lists_the_german_lines_and_safety_replies_use_them(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await update_settings(bot.db, world.guild.id, region="US", safety_mode="dm")
+    offered = await fake.autocomplete(
+        "resources region", {"region": "deutsch"}, "region", world.you
+    )
+    assert [c["value"] for c in offered] == ["default", "DE"]  # found by its own name
+
+    chosen = await run(fake, "resources region", {"region": "DE"}, world.you)
+    assert chosen.ephemeral and "**Germany**" in chosen.text
+    for line in ("TelefonSeelsorge", "0800 111 0 111", "Gewalt gegen Frauen", "116 016", "112"):
+        assert line in chosen.text, line
+    assert "findahelpline.com" in chosen.text and "988" not in chosen.text
+    assert fake.messages(world.general) == []
+
+    typed = await run(fake, "resources region", {"region": "österreich"}, world.you)
+    assert "**Austria**" in typed.text and "Frauenhelpline" in typed.text and "142" in typed.text
+
+    await run(fake, "resources region", {"region": "DE"}, world.you)
+    await fake.send_message(world.general, world.you, "i want to k1ll mys3lf tonight")
+    dm = await fake.wait_for_dm(world.you)
+    assert dm.text.index("112") < dm.text.index("automated message")  # imminent: number first
+    assert dm.text.index("TelefonSeelsorge") < dm.text.index("findahelpline.com")
+    assert "988" not in dm.text
+
+
+async def test_a_region_with_a_gap_lists_the_directory_for_it(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    swiss = await run(fake, "resources show", {"topic": "abuse", "region": "CH"}, world.you)
+    assert "112" in swiss.text and "findahelpline.com" in swiss.text
+    assert "Domestic abuse and safety\n" not in swiss.text  # no Swiss abuse line to list
+    mexico = await run(fake, "resources show", {"topic": "crisis", "region": "MX"}, world.you)
+    assert "call 911" in mexico.text and "findahelpline.com" in mexico.text
+    assert "Crisis support, any time" not in mexico.text  # no Mexican crisis line to list
+    assert "Línea de las Mujeres" not in mexico.text

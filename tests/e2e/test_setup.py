@@ -156,6 +156,10 @@ async def test_direct_commands_validate_and_save(
 
     regions = await fake.autocomplete("setup region", {"region": "zeal"}, "region", owner)
     assert [c["value"] for c in regions] == ["NZ"]
+    own_name = await fake.autocomplete("setup region", {"region": "brasil"}, "region", owner)
+    assert [c["value"] for c in own_name] == ["BR"]
+    await _ephemeral(fake, "setup region", {"region": "Deutschland"}, owner)  # typed in full
+    assert (await get_settings(bot.db, gid)).region == "DE"
     bad_region = await _ephemeral(fake, "setup region", {"region": "XX"}, owner)
     assert "I don't know the region 'XX'" in bad_region.text
     await _ephemeral(fake, "setup region", {"region": "ie"}, owner)
