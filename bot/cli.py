@@ -58,6 +58,14 @@ def cmd_check_content(args: argparse.Namespace) -> int:
         else load_settings(require_token=False, env_file=Path(".env")).content_dir
     )
     content, problems = check_content(directory)
+    if content is not None:
+        from bot.i18n.command_check import command_problems
+
+        problems += asyncio.run(command_problems(directory, content))
+    else:  # without content the cogs cannot be loaded: check the files alone
+        from bot.i18n.commands import read_command_texts
+
+        problems += read_command_texts(directory)[1]
     for problem in problems:
         print(problem)
     if problems or content is None:
@@ -163,7 +171,7 @@ def cmd_train_semantic(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from bot.sandbox import run
 
-    return run(data_dir=Path(args.data_dir) if args.data_dir else None)
+    return run(data_dir=Path(args.data_dir) if args.data_dir else None, locale=args.locale)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
     sandbox = sub.add_parser("sandbox", help="try the bot offline against a local fake Discord")
     sandbox.add_argument("--data-dir", help="keep the sandbox's data here (default: a temp dir)")
+    sandbox.add_argument(
+        "--locale", help="act as a member whose Discord language is this (e.g. es-ES, de, pt-BR)"
+    )
     scan = sub.add_parser("scan", help="run the safety detector over JSON lines on stdin")
     scan.add_argument("--eval", metavar="FILE", help="score the detector on a labelled file")
     scan.add_argument(

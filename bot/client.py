@@ -16,6 +16,7 @@ from bot import i18n
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content
+from bot.i18n.commands import CommandTranslator
 from bot.inflight import InFlight
 from bot.safety.detector import Detector
 from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
@@ -101,6 +102,7 @@ class Bridgeline(commands.Bot):
     async def setup_hook(self) -> None:
         """Storage first, then cogs (which may read it in cog_load and register views)."""
         await self.open_storage()
+        await self.tree.set_translator(CommandTranslator(self.settings.content_dir))
         for name in self._extensions if self._extensions is not None else discover_extensions():
             await self.load_extension(name)
         log.info("Loaded %d feature modules", len(self.extensions))

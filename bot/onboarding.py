@@ -12,7 +12,10 @@ from discord import app_commands
 
 from bot import member_notes
 from bot.client import Bridgeline
+from bot.i18n import member_lang
+from bot.i18n.commands import command_texts_of
 from bot.privacy import pseudonym
+from bot.storage.guilds import get_settings
 from bot.ui.help_embeds import notes_text
 
 log = logging.getLogger(__name__)
@@ -50,4 +53,8 @@ async def after_command(
     notes: list[str] = []
     if guild_id and await member_notes.has_notes(bot.db, guild_id, pseudo):
         notes = await member_notes.take(bot.db, guild_id, pseudo)
-    return notes_text(notes, welcome=welcome)
+    if not welcome and not notes:
+        return None
+    server = (await get_settings(bot.db, guild_id)).language if guild_id else None
+    lang = member_lang(interaction, server)
+    return notes_text(notes, welcome=welcome, lang=lang, names=command_texts_of(bot.tree))

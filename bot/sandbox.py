@@ -18,7 +18,7 @@ from bot.client import Bridgeline
 from bot.clock import OffsetClock, parse_duration
 from bot.config import ConfigError, load_settings
 from bot.content import check_content
-from bot.fakediscord.sandbox import Sandbox, run_sandbox
+from bot.fakediscord.sandbox import LOCALES, Sandbox, run_sandbox
 from bot.log import setup_logging
 
 # Services that expose `run_due(now)`: attribute names on the bot, set by their cogs. Tasks
@@ -26,7 +26,19 @@ from bot.log import setup_logging
 DUE_RUNNERS = ("prompt_scheduler",)
 
 
-def run(data_dir: Path | None = None) -> int:
+def run(data_dir: Path | None = None, locale: str | None = None) -> int:
+    """`locale`: the member's Discord client language (es-ES, fr, de, pt-BR ...), so the
+    sandbox shows the bot as a member with that language sees it."""
+    if locale is not None:
+        known = {code.lower(): code for code in LOCALES}
+        if locale.lower() not in known:
+            print(
+                f"bridgeline: unknown Discord language {locale!r}; use one of: "
+                + ", ".join(LOCALES),
+                file=sys.stderr,
+            )
+            return 2
+        locale = known[locale.lower()]
     with tempfile.TemporaryDirectory(prefix="bridgeline-sandbox-") as temp:
         environ = dict(os.environ)
         data = data_dir or Path(temp) / "data"
@@ -88,5 +100,6 @@ def run(data_dir: Path | None = None) -> int:
                 # The same server ids after a restart on the same data: settings still apply.
                 world_file=data / "sandbox-world.json" if data_dir else None,
                 log_file=log_file,
+                locale=locale,
             )
         )

@@ -10,7 +10,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import Bridgeline
+from bot.i18n import member_lang
+from bot.i18n.commands import command_texts_of
 from bot.onboarding import after_command
+from bot.storage.guilds import get_settings
 from bot.ui.help_embeds import help_embed
 
 log = logging.getLogger(__name__)
@@ -22,7 +25,12 @@ class Help(commands.Cog):
 
     @app_commands.command(name="help", description="What Bridgeline does, its commands, privacy")
     async def help(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=help_embed(), ephemeral=True)
+        server = None
+        if interaction.guild_id is not None:
+            server = (await get_settings(self.bot.db, interaction.guild_id)).language
+        lang = member_lang(interaction, server)
+        embed = help_embed(lang, command_texts_of(self.bot.tree))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @commands.Cog.listener()
     async def on_app_command_completion(

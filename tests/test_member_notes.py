@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot import member_notes
 from bot.storage.db import Database
-from bot.ui.help_embeds import WELCOME, notes_text
+from bot.ui.help_embeds import notes_text, welcome_text
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -38,6 +38,6 @@ async def test_first_visit_is_true_exactly_once(db: Database) -> None:
 
 def test_notes_text() -> None:
     assert notes_text([], welcome=False) is None
-    assert notes_text([], welcome=True) == WELCOME
+    assert notes_text([], welcome=True) == welcome_text()
     both = notes_text(["a", "b"], welcome=True)
-    assert both is not None and both.startswith(WELCOME) and "• a\n• b" in both
+    assert both is not None and both.startswith(welcome_text()) and "• a\n• b" in both

@@ -153,13 +153,42 @@ def _check_option_tree(node: dict, path: str, is_command: bool) -> list[tuple[st
     description = node.get("description")
     if is_slash and not 1 <= len(description or "") <= 100:
         out.append((f"{path}.description", "description must be 1-100 chars"))
+    if is_slash:
+        for locale, local in (node.get("name_localizations") or {}).items():
+            if not isinstance(local, str) or not NAME_RE.match(local) or local != local.lower():
+                out.append(
+                    (
+                        f"{path}.name_localizations.{locale}",
+                        f"name {local!r} must be 1-32 lowercase letters/digits/-_'",
+                    )
+                )
     options = node.get("options") or []
     if len(options) > 25:
         out.append((f"{path}.options", f"{len(options)} options (limit 25)"))
     out += check_choices(node.get("choices"), f"{path}.choices")
+    out += _sibling_names([o for o in options if isinstance(o, dict)], f"{path}.options")
     for i, opt in enumerate(options):
         if isinstance(opt, dict):
             out += _check_option_tree(opt, f"{path}.options[{i}]", False)
+    return out
+
+
+def _sibling_names(siblings: list[dict], path: str) -> list[tuple[str, str]]:
+    """Names must be unique among siblings, in every locale too (a localised name counts for
+    its locale; a sibling without one shows its default name there)."""
+    out: list[tuple[str, str]] = []
+    defaults = [str(n.get("name") or "") for n in siblings]
+    locales = {loc for n in siblings for loc in n.get("name_localizations") or {}}
+    for locale in [None, *sorted(locales)]:
+        seen: set[Any] = set()
+        for node, default in zip(siblings, defaults, strict=True):
+            shown = (
+                (node.get("name_localizations") or {}).get(locale, default) if locale else default
+            )
+            if shown in seen:
+                where = f" in {locale}" if locale else ""
+                out.append((path, f"two siblings are both named {shown!r}{where}"))
+            seen.add(shown)
     return out
 
 
@@ -177,6 +206,9 @@ def check_commands(commands: Any, path: str = "$") -> list[tuple[str, str]]:
         out += _check_option_tree(cmd, f"{path}[{i}]", True)
         if kind == 1 and _command_chars(cmd) > 4000:
             out.append((f"{path}[{i}]", "command exceeds 4000 chars in all"))
+    for kind in (1, 2, 3):
+        same = [c for c in commands if isinstance(c, dict) and c.get("type", 1) == kind]
+        out += _sibling_names(same, path)
     if per_type.get(1, 0) > 100:
         out.append((path, f"{per_type[1]} slash commands (limit 100)"))
     for kind in (2, 3):

@@ -50,6 +50,9 @@ EXTRA_SCHEMAS = [
     "PongInteractionCallbackRequest",
     "IncomingWebhookRequestPartial",
     "CreateTextThreadWithoutMessageRequest",
+    # Not referenced by the command schemas, but the keys of name_localizations and
+    # description_localizations must be one of these locales (spec.py applies it).
+    "AvailableLocalesEnum",
 ]
 
 MIT_NOTICE = (

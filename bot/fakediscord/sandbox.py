@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
+import discord
 from discord.ext import commands
 
 from .fake import FakeDiscord
@@ -40,8 +41,12 @@ plain text                                   say it in the current channel
 :submit field=value ...   fill in the form the bot showed you (by label or id)
 :menu "NAME" mN|@person   a right-click app command on a message or a person
 :as member|mod|owner      act as another person (owner: the server's and the bot's owner)
+:locale [LOCALE]    this person's Discord language (es-ES, fr, de, pt-BR, en-US ...);
+                    commands may then be typed by the names Discord shows in it
 :channel NAME|dm    switch channel                  :read [CHANNEL|dm]   show a channel
 :help   :quit"""
+#: Discord's client languages (what `:locale` and `--locale` accept).
+LOCALES = tuple(locale.value for locale in discord.Locale)
 #: Errors whose message is meant for the person typing; anything else is summarised.
 EXPECTED_ERRORS = (LookupError, ValueError, TimeoutError, IndexError, KeyError)
 
@@ -49,7 +54,9 @@ EXPECTED_ERRORS = (LookupError, ValueError, TimeoutError, IndexError, KeyError)
 class Sandbox:
     """State of one sandbox session; extra commands receive it."""
 
-    def __init__(self, fake: FakeDiscord, world: StandardGuild, out: TextIO) -> None:
+    def __init__(
+        self, fake: FakeDiscord, world: StandardGuild, out: TextIO, locale: str | None = None
+    ) -> None:
         self.fake = fake
         self.world = world
         self.out = out
@@ -69,6 +76,15 @@ class Sandbox:
         self.files_dir: Path | None = None  # where files the bot sends are saved (on first one)
         self.refs: dict[str, FakeMessage] = {}  # "m1" -> a bot message with buttons or menus
         self.ref_of: dict[int, str] = {}
+        if locale is not None:
+            self.set_locale(locale)
+
+    def set_locale(self, locale: str) -> None:
+        """The acting person's Discord client language, sent with their interactions."""
+        known = {code.lower(): code for code in LOCALES}
+        if locale.lower() not in known:
+            raise LookupError(f"unknown Discord language {locale!r}; one of: {', '.join(LOCALES)}")
+        self.user.user.locale = known[locale.lower()]
 
     def ref(self, msg: FakeMessage) -> str:
         """The short name (m1, m2 ...) that :click, :select and :menu accept for `msg`."""
@@ -185,15 +201,37 @@ async def _answered(box: Sandbox, inter: Interaction) -> None:
             await inter.reply(timeout=DEFERRED_SECONDS)
 
 
+def _default_name(siblings: list[dict[str, Any]], typed: str, locale: str) -> tuple[str, Any]:
+    """The name Discord sends for what a person typed: the default name, or the one their
+    client shows in their language (name_localizations). Unknown names pass through."""
+    for node in siblings:
+        if typed in (node["name"], (node.get("name_localizations") or {}).get(locale)):
+            return node["name"], node
+    return typed, None
+
+
 async def _slash(box: Sandbox, line: str) -> Interaction:
     tokens = shlex.split(line[1:])
-    path = [t for t in tokens if ":" not in t]
+    locale = box.user.user.locale
+    siblings: list[dict[str, Any]] = [
+        c for scope in box.fake.commands.values() for c in scope if c.get("type", 1) == 1
+    ]
+    path: list[str] = []
+    for typed in (t for t in tokens if ":" not in t):
+        name, node = _default_name(siblings, typed, locale)
+        path.append(name)
+        siblings = (node or {}).get("options") or []
     options: dict[str, Any] = {}
     for token in tokens:
         if ":" in token:
-            name, value = token.split(":", 1)
-            options[name] = value.lstrip("@")
+            typed, value = token.split(":", 1)
+            options[_default_name(siblings, typed, locale)[0]] = value.lstrip("@")
     return await box.fake.slash(" ".join(path), options, box.user, box.channel)
+
+
+def _menu_name(box: Sandbox, typed: str) -> str:
+    menus = [c for scope in box.fake.commands.values() for c in scope if c.get("type", 1) != 1]
+    return _default_name(menus, typed, box.user.user.locale)[0]
 
 
 async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -> bool:
@@ -222,6 +260,12 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
             box.last_with_components = None  # another person's private message
         box.mark_seen()
         box.write(f"(you are now {box.user.name})")
+    elif name == "locale":
+        if len(args) > 1:
+            raise LookupError("usage: :locale [LOCALE]   (for example :locale es-ES)")
+        if args:
+            box.set_locale(args[0])
+        box.write(f"(Discord language for {box.user.name}: {box.user.user.locale})")
     elif name == "channel":
         if len(args) != 1:
             raise LookupError("usage: :channel NAME|dm")
@@ -268,7 +312,7 @@ async def _command(box: Sandbox, line: str, extra: Mapping[str, ExtraCommand]) -
             target = box.refs.get(args[1]) or fake.messages_by_id.get(number)
             if target is None or not box.visible(target):
                 raise LookupError(f"no message {args[1]} that you can see")
-        inter = await fake.context_menu(args[0], target, box.user)
+        inter = await fake.context_menu(_menu_name(box, args[0]), target, box.user)
         await _answered(box, inter)
     elif name == "submit":
         if not args or not all("=" in arg for arg in args):
@@ -334,13 +378,15 @@ async def run_sandbox(
     extra_commands: Mapping[str, ExtraCommand] | None = None,
     world_file: Path | None = None,
     log_file: Path | None = None,
+    locale: str | None = None,
 ) -> int:
     """Start the fake with the standard guild and the real bot, then read commands.
 
     Interactive: a prompt (input() in a thread, so the bot keeps running). Otherwise ``stdin`` is
     a script and ``stdout`` receives the transcript. Returns 0, or 1 if the bot sent requests
     Discord would reject. `world_file` keeps the server's ids, so a sandbox restarted on the
-    same data finds its settings again; `log_file` is named when something unexpected fails.
+    same data finds its settings again; `log_file` is named when something unexpected fails;
+    `locale` is the member's Discord language (default en-US).
     """
     extra = dict(extra_commands or {})
     loop = asyncio.get_running_loop()
@@ -353,12 +399,21 @@ async def run_sandbox(
         _save_ids(world_file, [*used, *more])
         fake.app_owner = world.owner.user  # the owner runs the bot too: /admin works for them
         async with run_bot(bot_factory(), fake):
-            box = Sandbox(fake, world, stdout)
+            box = Sandbox(fake, world, stdout, locale)
             if interactive:
-                names = sorted({"/" + c["name"] for c in fake.commands.get(None, [])})
+                names = sorted(
+                    {"/" + c["name"] for c in fake.commands.get(None, [])}
+                    | {
+                        "/" + shown
+                        for c in fake.commands.get(None, [])
+                        for shown in (c.get("name_localizations") or {}).values()
+                    }
+                )
                 _setup_readline(names + [":" + c for c in ("click", "select", "submit", "as")])
             box.write("Sandbox server ready: #general #check-ins #daily-prompt #mod-alerts.")
             box.write(":help lists the commands.")
+            if locale is not None:
+                box.write(f"(you speak {box.user.user.locale} in Discord: :locale changes it)")
             watcher = asyncio.create_task(_watch(box)) if interactive else None
             while True:
                 where = "dm" if box.channel.type == 1 else f"#{box.channel.name}"

@@ -74,7 +74,26 @@ def _subset() -> dict[str, Any]:
     mentions = schemas["MessageAllowedMentionsRequest"]["properties"]
     for key in ("users", "roles"):
         mentions[key]["items"] = _or_integer(mentions[key]["items"])
+    # Discord accepts only its own locales as keys of name_localizations and
+    # description_localizations (the spec lists them in AvailableLocalesEnum but leaves the
+    # objects' keys open): hold every such object in the subset to that list.
+    # As a plain enum of the same values: a `oneOf` of 34 consts per key takes seconds to check
+    # on the localised command tree.
+    locales = [choice["const"] for choice in schemas["AvailableLocalesEnum"]["oneOf"]]
+    _localisation_keys(data, {"enum": locales})
     return data
+
+
+def _localisation_keys(node: Any, locales: dict[str, Any]) -> None:
+    """Give every ``*_localizations`` object schema under ``node`` ``propertyNames: locales``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("_localizations") and isinstance(value, dict):
+                value["propertyNames"] = locales
+            _localisation_keys(value, locales)
+    elif isinstance(node, list):
+        for value in node:
+            _localisation_keys(value, locales)
 
 
 def _or_integer(schema: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """/help and the one-time welcome: what Bridgeline does, the member commands and privacy, on
-one screen. The command names here are checked against the synced tree by a test."""
+one screen, in the member's language with the command names Discord shows them. The command
+names here are checked against the synced tree by a test (tests/e2e/test_help.py)."""
 
 from __future__ import annotations
 
@@ -7,71 +8,94 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.i18n import DEFAULT_LANG, t
+from bot.i18n.commands import CommandTexts
 from bot.ui.embeds import Tone, build_embed
 
-#: (heading, lines); every `/command` named here must exist for members (tests/e2e/test_help.py).
-MEMBER_COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+#: (command paths, key of the words after them under help.lines); no paths: a line of its own.
+HelpLine = tuple[tuple[str, ...], str]
+#: (key of the heading under help.sections, lines); every `/command` must exist for members.
+MEMBER_COMMANDS: tuple[tuple[str, tuple[HelpLine, ...]], ...] = (
     (
-        "Understand and respond",
+        "understand",
         (
-            "`/strategy list` · `/strategy show` · `/strategy steps`: seven ways back to talking",
-            "`/script`: ready-to-say words for your situation",
-            "`/why` · `/reflect` · `/faq`: why partners withdraw, a question for you, answers",
-            "`/warning-signs`: when silence becomes punishment or control",
+            (("strategy list", "strategy show", "strategy steps"), "strategy"),
+            (("script",), "script"),
+            (("why", "reflect", "faq"), "reading"),
+            (("warning-signs",), "warning_signs"),
         ),
     ),
     (
-        "Keep track, privately",
+        "track",
         (
-            "`/checkin new`: your mood and a few words, kept private; you may post it anonymously",
-            "`/checkin history` · `/checkin delete`: your entries, and removing one",
+            (("checkin new",), "checkin_new"),
+            (("checkin history", "checkin delete"), "checkin_history"),
         ),
     ),
     (
-        "Support",
+        "support",
         (
-            "`/resources show` · `/resources region`: checked helplines for your country",
-            "`/ask-mods`: a private conversation with the moderators, anonymous if you like",
-            "In danger right now? Call your local emergency number.",
+            (("resources show", "resources region"), "resources"),
+            (("ask-mods",), "ask_mods"),
+            ((), "danger"),
         ),
     ),
 )
-
-PRIVACY = (
-    "Replies to your commands are shown only to you. Check-ins are stored under a pseudonym (a "
-    "keyed hash), not your user id, and only you can read them. Moderators can't tell who "
-    "wrote an anonymous post. Two limits: whoever runs the bot holds the key, so with a copy "
-    "of the database they could work out who wrote what; and Discord itself knows who used "
-    "which command. `/privacy about` explains more; `/privacy export` gives you a copy of your "
-    "data and `/privacy forget` deletes it."
-)
-INTRO = (
-    "Calm, private tools for when a partner goes quiet on you. Bridgeline is an automated bot, "
-    "not a counsellor; when a message sounds like a crisis it points to real people who can "
-    "help."
-)
-WELCOME = (
-    "**First time using Bridgeline here?** Replies to your commands are only visible to you, "
-    "and check-ins stay private unless you choose to post one anonymously. `/help` shows "
-    "everything it does and what it stores. (This note appears once.)"
-)
+_NO_TRANSLATIONS = CommandTexts({})
 
 
-def help_embed() -> discord.Embed:
-    fields = [(heading, "\n".join(lines)) for heading, lines in MEMBER_COMMANDS]
-    fields.append(("Privacy", PRIVACY))
+def command(lang: str, path: str, names: CommandTexts = _NO_TRANSLATIONS) -> str:
+    """`/path` as Discord shows it to a member whose client speaks `lang`."""
+    return f"`/{names.command_path(lang, path)}`"
+
+
+def _line(lang: str, names: CommandTexts, paths: tuple[str, ...], key: str) -> str:
+    words = t(lang, f"help.lines.{key}")
+    if not paths:
+        return words
+    return " · ".join(command(lang, p, names) for p in paths) + ": " + words
+
+
+def help_embed(lang: str = DEFAULT_LANG, names: CommandTexts = _NO_TRANSLATIONS) -> discord.Embed:
+    """The /help screen in `lang`; `names` are the command translations the tree synced."""
+    fields = [
+        (
+            t(lang, f"help.sections.{section}"),
+            "\n".join(_line(lang, names, paths, key) for paths, key in lines),
+        )
+        for section, lines in MEMBER_COMMANDS
+    ]
+    privacy = t(
+        lang,
+        "help.privacy",
+        privacy_about=command(lang, "privacy about", names),
+        privacy_export=command(lang, "privacy export", names),
+        privacy_forget=command(lang, "privacy forget", names),
+    )
+    fields.append((t(lang, "help.privacy_heading"), privacy))
     return build_embed(
-        "Bridgeline: what it does",
-        INTRO,
+        t(lang, "help.title"),
+        t(lang, "help.intro"),
         tone=Tone.INFO,
         fields=fields,
-        footer="Moderators and server managers have more commands; Discord shows them only to them.",
+        footer=t(lang, "help.footer"),
     )
 
 
-def notes_text(notes: Sequence[str], *, welcome: bool) -> str | None:
+def welcome_text(lang: str = DEFAULT_LANG, names: CommandTexts = _NO_TRANSLATIONS) -> str:
+    """The one-time note after a member's first command, pointing to /help."""
+    return t(lang, "help.welcome", help=command(lang, "help", names))
+
+
+def notes_text(
+    notes: Sequence[str],
+    *,
+    welcome: bool,
+    lang: str = DEFAULT_LANG,
+    names: CommandTexts = _NO_TRANSLATIONS,
+) -> str | None:
     """What follows a member's command: the one-time welcome and notes left for them."""
-    parts = [WELCOME] if welcome else []
+    parts = [welcome_text(lang, names)] if welcome else []
     if notes:
-        parts.append("**While you were away:**\n" + "\n".join(f"• {n}" for n in notes))
+        parts.append(t(lang, "help.away") + "\n" + "\n".join(f"• {n}" for n in notes))
     return "\n\n".join(parts) or None

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = """\
 /strategy show strategy:boundaries
 :click 3
@@ -112,3 +114,59 @@ def test_menus_owner_commands_refs_and_a_restart_on_the_same_data(tmp_path: Path
     shown = second.stdout.split("/setup show", 1)[1]
     assert "Check-in channel**: not set" not in shown  # same server ids: settings still apply
     assert "✅ **Check-in channel** #check-ins" in shown or "✅ **Check-in channel**" in shown
+
+
+LOCALE_SCRIPT = """\
+/ayuda
+/estrategia lista
+/preguntas-frecuentes pregunta:ignore
+:locale de
+/hilfe
+:as mod
+:locale
+:locale klingon
+/help
+:quit
+"""
+
+
+def test_the_sandbox_acts_as_a_member_with_another_discord_language(tmp_path: Path) -> None:
+    from bot.content import default_content_dir
+    from bot.i18n import t
+    from bot.i18n.commands import read_command_texts
+
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--locale", "es-ES"],
+        input=LOCALE_SCRIPT,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    out = result.stdout
+    assert result.returncode == 0, result.stderr + out
+    texts, _ = read_command_texts(default_content_dir())
+    spanish = out.split("/ayuda", 1)[1].split(":locale de", 1)[0]
+    assert t("es", "help.title") in spanish  # typed by its Spanish name, answered in Spanish
+    assert f"`/{texts.command_path('es', 'strategy show')}`" in spanish
+    assert "unknown command" not in spanish and "error:" not in spanish
+    # the option was typed by its Spanish name too, and answered like /faq question:ignore
+    assert "you@#general> /preguntas-frecuentes pregunta:ignore\n#general | Bridgeline" in out
+    german = out.split("/hilfe", 1)[1].split(":as mod", 1)[0]
+    assert "(Discord language for you: de)" in out and t("de", "help.title") in german
+    moderator = out.split(":as mod", 1)[1]
+    assert "(Discord language for mod: en-US)" in moderator  # each person has their own
+    assert "error: unknown Discord language 'klingon'" in moderator
+    assert t("en", "help.title") in moderator.split("> /help", 1)[1]
+
+
+def test_an_unknown_sandbox_language_is_refused_with_the_list(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli import main
+
+    assert main(["sandbox", "--locale", "xx-YY"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown Discord language 'xx-YY'" in err and "es-ES" in err and "pt-BR" in err

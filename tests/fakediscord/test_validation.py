@@ -146,3 +146,33 @@ def test_repeated_bodies_get_the_same_answer_from_the_cache() -> None:
     again = fake_spec.validate(CALLBACK, {"data": {"content": 5}, "type": 4})  # key order
     assert [v.path for v in again] == ["$.data.content"]
     assert fake_spec.validate(CALLBACK, {"type": 4, "data": {"content": "5"}}) == []
+
+
+def test_command_localisations_are_held_to_discords_rules() -> None:
+    from bot.fakediscord.routing import limit_violations
+
+    route = "PUT /applications/{application_id}/commands"
+
+    def command(**extra: Any) -> dict[str, Any]:
+        return {"name": "help", "description": "Help", "type": 1, **extra}
+
+    good = command(
+        name_localizations={"es-ES": "ayuda", "de": "hilfe"},
+        description_localizations={"es-ES": "Ayuda"},
+    )
+    assert fake_spec.validate(route, [good]) == []
+    assert limit_violations(route, [good]) == []
+    unknown_locale = command(name_localizations={"es": "ayuda"})
+    assert [v.path for v in fake_spec.validate(route, [unknown_locale])] == [
+        "$[0].name_localizations"
+    ]
+    too_long = command(description_localizations={"fr": "x" * 101})
+    assert fake_spec.validate(route, [too_long]) != []
+    upper = command(name_localizations={"de": "Hilfe"})
+    assert [v.path for v in limit_violations(route, [upper])] == ["$[0].name_localizations.de"]
+    other = {"name": "faq", "description": "FAQ", "type": 1, "name_localizations": {"de": "hilfe"}}
+    clash = limit_violations(route, [command(name_localizations={"de": "hilfe"}), other])
+    assert [v.message for v in clash] == ["two siblings are both named 'hilfe' in de"]
+    option = {"type": 3, "name": "topic", "description": "x", "name_localizations": {"fr": "x y"}}
+    spaced = limit_violations(route, [command(options=[option])])
+    assert [v.path for v in spaced] == ["$[0].options[0].name_localizations.fr"]
