@@ -111,11 +111,35 @@ async def test_claim_resolve_and_listing(db: Database) -> None:
     assert await alerts.resolve(db, b, 902, NOW) is None
     assert await alerts.claim(db, b, 902, NOW) is None
     assert [x.id for x in await alerts.unresolved(db, GUILD)] == [a, c]
-    await alerts.mark_delivered(db, c, 10, 20)
+    await alerts.mark_delivered(db, c, 10, 20, NOW)
     assert [x.id for x in await alerts.undelivered(db)] == [a]
     for _ in range(alerts.MAX_DELIVERY_ATTEMPTS):
         await alerts.record_attempt(db, a)
     assert await alerts.undelivered(db) == []
+
+
+async def test_a_held_alert_is_invisible_until_released_and_forgets_its_due_time(
+    db: Database,
+) -> None:
+    flag = Flag({"abuse_sign": "high"})
+    due = NOW + timedelta(minutes=7, seconds=41)
+    held = await alerts.create_alert(
+        db, guild_id=GUILD, source="checkin", flag=flag, now=NOW, checkin_ref="C-H",
+        held_until=due,
+    )  # fmt: skip
+    assert held is not None
+    assert await alerts.undelivered(db) == [] and await alerts.unresolved(db, GUILD) == []
+    assert await alerts.next_release(db) == due
+    assert await alerts.release_due(db, due - timedelta(seconds=1)) == []
+    assert await alerts.release_due(db, due) == [held]
+    assert await alerts.release_due(db, due) == []  # released once
+    alert = await alerts.get_alert(db, held)
+    assert alert is not None and alert.held_until is None and not alert.held
+    assert [a.id for a in await alerts.undelivered(db)] == [held]
+    assert await alerts.next_release(db) is None
+    await alerts.mark_delivered(db, held, 10, 20, due + timedelta(seconds=3))
+    posted = await alerts.get_alert(db, held)
+    assert posted is not None and posted.waiting_since == due + timedelta(seconds=3)
 
 
 async def test_a_claim_is_taken_over_only_after_asking(db: Database) -> None:

@@ -3,6 +3,10 @@
 Rows never hold message text, and never a member's id or pseudonym: when the author of a
 flagged check-in asks a moderator to reach out, the request posted to the moderators names them,
 and the row only records that they asked (`set_revealed`).
+
+A check-in alert that is not imminent is held (`held_until`) for a random delay and keeps only a
+quarter hour as `created_at` (bot/safety_service/alert_timing.py); held alerts are invisible to
+delivery, retries and /alerts open until `release_due` hands them over.
 """
 
 from __future__ import annotations
@@ -42,11 +46,25 @@ class Alert:
     resolved_by: int | None
     resolved_at: datetime | None
     revealed: bool
-    created_at: datetime
+    created_at: datetime  # a check-in alert's: only the quarter hour it was due to be shown
+    held_until: datetime | None = None  # a held check-in alert is posted from then on
+    posted_at: datetime | None = None  # when the moderators' post went out
 
     @property
     def delivered(self) -> bool:
         return self.alert_message_id is not None
+
+    @property
+    def held(self) -> bool:
+        return self.held_until is not None
+
+    @property
+    def waiting_since(self) -> datetime:
+        """Since when moderators have been able to act on it (re-raise, "waiting 12 min"). A
+        check-in alert's stored time is coarse on purpose, so its wait counts from its post."""
+        if self.source == "checkin" and self.posted_at is not None:
+            return self.posted_at
+        return self.created_at
 
     @property
     def label(self) -> str:
@@ -58,7 +76,7 @@ def _from_row(row: Row) -> Alert:
     values = dict(row)
     values["categories"] = tuple(c for c in values["categories"].split(",") if c)
     values["revealed"] = bool(values["revealed"])
-    for key in ("claimed_at", "resolved_at"):
+    for key in ("claimed_at", "resolved_at", "held_until", "posted_at"):
         values[key] = from_text(values[key])
     created = from_text(values["created_at"])
     assert created is not None
@@ -77,14 +95,16 @@ async def create_alert(
     message_id: int | None = None,
     checkin_ref: str | None = None,
     jump_url: str | None = None,
+    held_until: datetime | None = None,
 ) -> int | None:
     """The new alert's id, or None when this message or check-in already has one (an edit, or
-    a second delivery of the same event): one alert per message."""
+    a second delivery of the same event): one alert per message. `now` is stored as given
+    (a check-in alert's caller passes a coarse time); `held_until` holds the alert back."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "INSERT OR IGNORE INTO safety_alerts (guild_id, source, categories, severity, "
-            "channel_id, message_id, checkin_ref, jump_url, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "channel_id, message_id, checkin_ref, jump_url, created_at, held_until) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 guild_id,
                 source,
@@ -95,6 +115,7 @@ async def create_alert(
                 checkin_ref,
                 jump_url,
                 to_text(now),
+                None if held_until is None else to_text(held_until),
             ),
         )
         return cursor.lastrowid if cursor.rowcount == 1 else None
@@ -119,11 +140,40 @@ async def record_attempt(db: Database, alert_id: int) -> None:
     await db.execute("UPDATE safety_alerts SET attempts = attempts + 1 WHERE id = ?", (alert_id,))
 
 
-async def mark_delivered(db: Database, alert_id: int, channel_id: int, message_id: int) -> None:
+async def mark_delivered(
+    db: Database, alert_id: int, channel_id: int, message_id: int, now: datetime
+) -> None:
     await db.execute(
-        "UPDATE safety_alerts SET alert_channel_id = ?, alert_message_id = ? WHERE id = ?",
-        (channel_id, message_id, alert_id),
+        "UPDATE safety_alerts SET alert_channel_id = ?, alert_message_id = ?, posted_at = ? "
+        "WHERE id = ?",
+        (channel_id, message_id, to_text(now), alert_id),
     )
+
+
+async def release_due(db: Database, now: datetime) -> list[int]:
+    """Held alerts whose time has come, released (their exact due time is forgotten): from
+    now on they are ordinary undelivered alerts, so a crash before posting loses nothing."""
+    async with db.transaction() as conn:
+        rows = await conn.execute_fetchall(
+            "UPDATE safety_alerts SET held_until = NULL "
+            "WHERE held_until IS NOT NULL AND held_until <= ? RETURNING id",
+            (to_text(now),),
+        )
+    return sorted(int(r[0]) for r in rows)
+
+
+async def release(db: Database, alert_id: int) -> bool:
+    """Releases one held alert at once (its author asked for contact); True if it was held."""
+    changed = await db.execute(
+        "UPDATE safety_alerts SET held_until = NULL WHERE id = ? AND held_until IS NOT NULL",
+        (alert_id,),
+    )
+    return changed == 1
+
+
+async def next_release(db: Database) -> datetime | None:
+    """When the next held alert falls due (the release loop sleeps until then)."""
+    return from_text(await db.fetchval("SELECT min(held_until) FROM safety_alerts"))
 
 
 async def claim(
@@ -165,20 +215,22 @@ async def set_revealed(db: Database, alert_id: int) -> None:
 
 
 async def unresolved(db: Database, guild_id: int, limit: int = 100) -> list[Alert]:
-    """Open and claimed alerts, oldest first (the longest-waiting person comes first)."""
+    """Open and claimed alerts, oldest first (the longest-waiting person comes first); held
+    check-in alerts are not shown before their time."""
     rows = await db.fetchall(
         "SELECT * FROM safety_alerts WHERE guild_id = ? AND status != 'resolved' "
-        "ORDER BY id LIMIT ?",
+        "AND held_until IS NULL ORDER BY id LIMIT ?",
         (guild_id, limit),
     )
     return [_from_row(r) for r in rows]
 
 
 async def undelivered(db: Database, limit: int = 50) -> list[Alert]:
-    """Alerts whose moderator post has not gone out yet, for the retry loop."""
+    """Alerts whose moderator post has not gone out yet, for the retry loop (held ones wait
+    for `release_due`)."""
     rows = await db.fetchall(
         "SELECT * FROM safety_alerts WHERE alert_message_id IS NULL AND status != 'resolved' "
-        "AND attempts < ? ORDER BY id LIMIT ?",
+        "AND held_until IS NULL AND attempts < ? ORDER BY id LIMIT ?",
         (MAX_DELIVERY_ATTEMPTS, limit),
     )
     return [_from_row(r) for r in rows]

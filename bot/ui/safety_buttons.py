@@ -9,6 +9,7 @@ a DM too (the server is the offer's). Both match the clicker by the offer's keye
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -147,6 +148,8 @@ class RevealButton(
             )
             return
         await alerts.set_revealed(bot.db, alert.id)
+        if await alerts.release(bot.db, alert.id):  # a held check-in alert: no reason to wait
+            bot.dispatch("safety_alert", alert.id)
         await audit.record(
             bot.db,
             guild.id,
@@ -164,10 +167,17 @@ class RevealButton(
 
 
 async def reveal_view(
-    bot: Bridgeline, guild_id: int, alert_id: int, user_id: int, flag: Flag
+    bot: Bridgeline,
+    guild_id: int,
+    alert_id: int,
+    user_id: int,
+    flag: Flag,
+    *,
+    now: datetime | None = None,
 ) -> discord.ui.View:
     """A one-member "Ask a moderator to reach out" button for this alert (consent by press).
-    The offer holds only a tag of its own for the member (`offer_key`), never their id."""
+    The offer holds only a tag of its own for the member (`offer_key`), never their id; `now`:
+    the time to store with it (a check-in alert's coarse time), else the clock's."""
     token = await offers.create_offer(
         bot.db,
         guild_id=guild_id,
@@ -175,7 +185,7 @@ async def reveal_view(
         kind="reveal",
         key=offer_key(bot.settings.secret, guild_id, user_id),
         flag=flag,
-        now=bot.clock.now(),
+        now=now or bot.clock.now(),
     )
     return persistent_view(RevealButton(token))
 

@@ -215,13 +215,13 @@ def open_alerts_pages(alerts: Sequence[Alert], now: datetime) -> list[discord.Em
 
 def _alert_heading(alert: Alert, now: datetime) -> str:
     cats = ", ".join(c.replace("_", " ") for c in alert.categories)
-    return f"#{alert.id} · {cats} · {alert.severity} · {age(alert.created_at, now)}"
+    return f"#{alert.id} · {cats} · {alert.severity} · {age(alert.waiting_since, now)}"
 
 
 def _alert_summary(alert: Alert, now: datetime) -> str:
     parts = [where(alert)]
     if alert.status == "open":
-        parts.append(f"⏳ waiting {waited(alert.created_at, now)}, nobody on it yet")
+        parts.append(f"⏳ waiting {waited(alert.waiting_since, now)}, nobody on it yet")
     if alert.jump_url:
         parts.append(f"[message]({alert.jump_url})")
     parts.append(status_text(alert))
