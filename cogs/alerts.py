@@ -210,6 +210,7 @@ class Alerts(commands.Cog):
                     return False
                 embed = alert_embed(alert, self.bot.content.safety.responses.mod_alert)
                 role_id = (await get_settings(self.bot.db, guild.id)).moderator_role_id
+                now = self.bot.clock.now()  # when it appears (not after the round trip)
                 posted = await notify_moderators(
                     self.bot.db,
                     guild,
@@ -225,8 +226,9 @@ class Alerts(commands.Cog):
                 if posted is None:
                     return False
                 await alerts.mark_delivered(
-                    self.bot.db, alert_id, posted.channel.id, posted.id, self.bot.clock.now()
+                    self.bot.db, alert_id, posted.channel.id, posted.id, now
                 )
+                self.bot.dispatch(alerts.POSTED_EVENT, alert_id)
                 return True
         finally:
             if not lock.locked():

@@ -61,5 +61,5 @@ def test_the_delay_window_is_configurable(
 @pytest.mark.parametrize("raw", ["10m-2m", "2h", "soon", "2m-"])
 def test_a_bad_delay_window_is_one_clear_line(raw: str, tmp_path: object) -> None:
     environ = {"BRIDGELINE_DATA_DIR": str(tmp_path), "CHECKIN_ALERT_DELAY": raw}
-    with pytest.raises(ConfigError, match="CHECKIN_ALERT_DELAY.*2m-10m"):
+    with pytest.raises(ConfigError, match=r"CHECKIN_ALERT_DELAY.*2m-10m"):
         load_settings(environ=environ, env_file=None, require_token=False)

@@ -22,6 +22,9 @@ from bot.storage.db import Database, Row
 Source = Literal["message", "checkin"]
 Status = Literal["open", "claimed", "resolved"]
 MAX_DELIVERY_ATTEMPTS = 20
+#: Dispatched with the alert id once its moderators' post is out and recorded (the re-raise
+#: loop counts from then).
+POSTED_EVENT = "safety_alert_posted"
 
 
 @dataclass(frozen=True)
