@@ -125,6 +125,7 @@ async def test_a_checkin_alert_appears_after_a_random_delay_with_a_coarse_time(
     assert await posted == alert.id
     (post,) = alert_posts(fake, world)
     assert f"`{alert.checkin_ref}`" in post.text and "tracks" not in post.text
+    assert "a few minutes after the check-in, on purpose" in post.text  # moderators are told
     stored = await alerts.get_alert(bot.db, alert.id)
     assert stored is not None and stored.posted_at == alert.held_until
     assert stored.held_until is None  # the exact due time is not kept either
@@ -146,6 +147,7 @@ async def test_an_imminent_checkin_alert_is_never_delayed(
     assert await posted == alert.id  # the clock has not moved
     (post,) = alert_posts(fake, world)
     assert "IMMINENT" in post.text and f"`{alert.checkin_ref}`" in post.text
+    assert "on purpose" not in post.text
     stored = await alerts.get_alert(bot.db, alert.id)
     assert stored is not None and stored.posted_at == written
     assert on_quarter_hour(stored.created_at)
