@@ -26,7 +26,7 @@ from bot.checks import REFUSALS, Level, has_level, moderator_only
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError, send_private
 from bot.notify import notify_moderators
-from bot.safety_service import alerts
+from bot.safety_service import alerts, held
 from bot.safety_service.alerts import Alert
 from bot.storage import audit
 from bot.storage.guilds import get_settings
@@ -282,9 +282,9 @@ class Alerts(commands.Cog):
             now = self.bot.clock.now()
             when = None
             try:
-                for alert_id in await alerts.release_due(self.bot.db, now):
+                for alert_id in await held.release_due(self.bot.db, now):
                     self.bot.dispatch("safety_alert", alert_id)
-                when = await alerts.next_release(self.bot.db)
+                when = await held.next_release(self.bot.db)
             except Exception:
                 log.exception("Releasing held check-in alerts failed; trying again shortly")
             self.bot.dispatch(RELEASE_PASS_EVENT, now)

@@ -273,8 +273,10 @@ class Safety(commands.Cog):
         except Exception:
             log.exception("Check-in safety reply failed for alert %s", alert_id)
         finally:
-            await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
-            self.bot.dispatch("safety_alert", alert_id)
+            current = await alerts.set_checkin_member_reply(
+                self.bot.db, guild.id, checkin_ref, outcome, note
+            )
+            self.bot.dispatch("safety_alert", current or alert_id)
 
     async def _checkin_reply(
         self,

@@ -5,15 +5,20 @@ flagged check-in asks a moderator to reach out, the request posted to the modera
 and the row only records that they asked (`set_revealed`).
 
 A check-in alert that is not imminent is held (`held_until`) for a random delay and keeps only a
-quarter hour as `created_at` (bot/safety_service/alert_timing.py); held alerts are invisible to
-delivery, retries and /alerts open until `release_due` hands them over.
+quarter hour as `created_at` (bot/safety_service/alert_timing.py); held alerts have no number
+yet and are invisible to delivery, retries and /alerts open until bot/safety_service/held.py
+releases them. Numbers are given explicitly (the next positive one), because a held alert's
+placeholder is negative.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+
+import aiosqlite
 
 from bot.safety_service.policy import Flag
 from bot.safety_service.timefmt import from_text, to_text
@@ -104,11 +109,13 @@ async def create_alert(
     a second delivery of the same event): one alert per message. `now` is stored as given
     (a check-in alert's caller passes a coarse time); `held_until` holds the alert back."""
     async with db.transaction() as conn:
+        number = placeholder() if held_until is not None else await next_number(conn)
         cursor = await conn.execute(
-            "INSERT OR IGNORE INTO safety_alerts (guild_id, source, categories, severity, "
+            "INSERT OR IGNORE INTO safety_alerts (id, guild_id, source, categories, severity, "
             "channel_id, message_id, checkin_ref, jump_url, created_at, held_until) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                number,
                 guild_id,
                 source,
                 ",".join(flag.categories),
@@ -121,7 +128,23 @@ async def create_alert(
                 None if held_until is None else to_text(held_until),
             ),
         )
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+        return number if cursor.rowcount == 1 else None
+
+
+async def next_number(conn: aiosqlite.Connection) -> int:
+    """The number the next alert to appear gets (inside the caller's transaction)."""
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT coalesce(max(id), 0) + 1 FROM safety_alerts WHERE id > 0"
+        )
+    )
+    return int(rows[0][0])
+
+
+def placeholder() -> int:
+    """A held alert's id until it is released: negative (never shown, never in order), so
+    numbers follow the order alerts appear in and a held one leaves no gap behind it."""
+    return -(secrets.randbelow(2**62) + 1)
 
 
 async def get_alert(db: Database, alert_id: int) -> Alert | None:
@@ -139,6 +162,23 @@ async def set_member_reply(
     )
 
 
+async def set_checkin_member_reply(
+    db: Database, guild_id: int, checkin_ref: str, member_reply: str, note: str | None = None
+) -> int | None:
+    """The same for a check-in's alert, found by its check-in (a held alert's id changes when
+    it is released, maybe while the member was being answered); returns its id now."""
+    await db.execute(
+        "UPDATE safety_alerts SET member_reply = ?, note = ? "
+        "WHERE guild_id = ? AND checkin_ref = ?",
+        (member_reply, note, guild_id, checkin_ref),
+    )
+    found = await db.fetchval(
+        "SELECT id FROM safety_alerts WHERE guild_id = ? AND checkin_ref = ?",
+        (guild_id, checkin_ref),
+    )
+    return None if found is None else int(found)
+
+
 async def record_attempt(db: Database, alert_id: int) -> None:
     await db.execute("UPDATE safety_alerts SET attempts = attempts + 1 WHERE id = ?", (alert_id,))
 
@@ -151,32 +191,6 @@ async def mark_delivered(
         "WHERE id = ?",
         (channel_id, message_id, to_text(now), alert_id),
     )
-
-
-async def release_due(db: Database, now: datetime) -> list[int]:
-    """Held alerts whose time has come, released (their exact due time is forgotten): from
-    now on they are ordinary undelivered alerts, so a crash before posting loses nothing."""
-    async with db.transaction() as conn:
-        rows = await conn.execute_fetchall(
-            "UPDATE safety_alerts SET held_until = NULL "
-            "WHERE held_until IS NOT NULL AND held_until <= ? RETURNING id",
-            (to_text(now),),
-        )
-    return sorted(int(r[0]) for r in rows)
-
-
-async def release(db: Database, alert_id: int) -> bool:
-    """Releases one held alert at once (its author asked for contact); True if it was held."""
-    changed = await db.execute(
-        "UPDATE safety_alerts SET held_until = NULL WHERE id = ? AND held_until IS NOT NULL",
-        (alert_id,),
-    )
-    return changed == 1
-
-
-async def next_release(db: Database) -> datetime | None:
-    """When the next held alert falls due (the release loop sleeps until then)."""
-    return from_text(await db.fetchval("SELECT min(held_until) FROM safety_alerts"))
 
 
 async def claim(
@@ -230,7 +244,7 @@ async def unresolved(db: Database, guild_id: int, limit: int = 100) -> list[Aler
 
 async def undelivered(db: Database, limit: int = 50) -> list[Alert]:
     """Alerts whose moderator post has not gone out yet, for the retry loop (held ones wait
-    for `release_due`)."""
+    for bot/safety_service/held.py)."""
     rows = await db.fetchall(
         "SELECT * FROM safety_alerts WHERE alert_message_id IS NULL AND status != 'resolved' "
         "AND held_until IS NULL AND attempts < ? ORDER BY id LIMIT ?",

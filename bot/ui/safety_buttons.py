@@ -17,7 +17,7 @@ import discord
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
 from bot.notify import notify_moderators
-from bot.safety_service import alerts, offers
+from bot.safety_service import alerts, held, offers
 from bot.safety_service.offers import TOKEN_PATTERN, offer_key
 from bot.safety_service.policy import Flag
 from bot.safety_service.regions import member_region
@@ -130,7 +130,20 @@ class RevealButton(
                 ephemeral=True,
             )
             return
-        alert = await alerts.get_alert(bot.db, offer.alert_id)
+        # A held check-in alert goes out now (no reason to wait). It takes its number first,
+        # so the request names it by that, and is posted after it, showing that they asked.
+        number = await held.release_now(bot.db, offer.alert_id)
+        try:
+            await self._tell_moderators(interaction, guild, number or offer.alert_id)
+        finally:
+            if number is not None:
+                bot.dispatch("safety_alert", number)
+
+    async def _tell_moderators(
+        self, interaction: discord.Interaction, guild: discord.Guild, alert_id: int
+    ) -> None:
+        bot = bridgeline_of(interaction)
+        alert = await alerts.get_alert(bot.db, alert_id)
         assert alert is not None
         region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
         danger = emergency_line(bot.content, region)
@@ -148,8 +161,6 @@ class RevealButton(
             )
             return
         await alerts.set_revealed(bot.db, alert.id)
-        if await alerts.release(bot.db, alert.id):  # a held check-in alert: no reason to wait
-            bot.dispatch("safety_alert", alert.id)
         await audit.record(
             bot.db,
             guild.id,

@@ -75,6 +75,16 @@ async def check_in(fake: FakeDiscord, bot: Bridgeline, world: StandardGuild, tex
     return Flagged(alert, private)
 
 
+async def by_ref(bot: Bridgeline, alert: Alert) -> Alert:
+    """The alert row now (a held alert takes its number when it is released)."""
+    alert_id = await bot.db.fetchval(
+        "SELECT id FROM safety_alerts WHERE checkin_ref = ?", (alert.checkin_ref,)
+    )
+    found = await alerts.get_alert(bot.db, alert_id)
+    assert found is not None
+    return found
+
+
 def has_reach_out(message: FakeMessage) -> bool:
     return any(b.get("label") == REACH_OUT for b in message.buttons)
 
@@ -122,15 +132,15 @@ async def test_a_checkin_alert_appears_after_a_random_delay_with_a_coarse_time(
 
     posted = asyncio.ensure_future(bot.wait_for(alerts.POSTED_EVENT, timeout=HANG_GUARD))
     await advance_to(fake, bot, clock, alert.held_until)
-    assert await posted == alert.id
+    assert await posted == 1  # numbered when it appears
+    stored = await by_ref(bot, alert)
     (post,) = alert_posts(fake, world)
     assert f"`{alert.checkin_ref}`" in post.text and "tracks" not in post.text
     assert "a few minutes after the check-in, on purpose" in post.text  # moderators are told
-    stored = await alerts.get_alert(bot.db, alert.id)
     assert stored is not None and stored.posted_at == alert.held_until
     assert stored.held_until is None  # the exact due time is not kept either
     assert stored.created_at == alert.created_at and on_quarter_hour(stored.created_at)
-    raw = await bot.db.fetchone("SELECT * FROM safety_alerts WHERE id = ?", (alert.id,))
+    raw = await bot.db.fetchone("SELECT * FROM safety_alerts WHERE id = ?", (stored.id,))
     assert raw is not None
     written_text = written.isoformat(timespec="seconds")
     assert not any(written_text[:16] in str(value) for value in tuple(raw))  # nor its minute
@@ -193,7 +203,7 @@ async def test_a_pending_alert_survives_restarts_and_is_posted_when_due(
         await asyncio.wait_for(posted.wait(), HANG_GUARD)
         post = alert_posts(fake, world)[-1]
         assert f"`{later.checkin_ref}`" in post.text
-        stored = await alerts.get_alert(third.db, later.id)
+        stored = await by_ref(third, later)
         assert stored is not None and stored.delivered and stored.held_until is None
     assert len(alert_posts(fake, world)) == 2  # each posted once
 
@@ -245,3 +255,23 @@ async def test_asking_for_contact_posts_a_held_alert_at_once(
     post = await fake.wait_for_message(world.mod_alerts, is_alert)  # the clock has not moved
     assert f"`{flagged.alert.checkin_ref}`" in post.text
     assert "Author asked for contact" in post.text
+
+
+async def test_alert_numbers_follow_the_order_alerts_appear_in(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, clock: FakeClock
+) -> None:
+    """A held alert numbered before a later one would show it was written before it."""
+    await configure(bot, world)
+    clock.advance(OFF_THE_QUARTER)
+    alert = (await check_in(fake, bot, world, ABUSE)).alert
+    assert alert.held_until is not None and alert.id < 0  # no number while it waits
+    said = await fake.send_message(world.general, world.mod, "honestly i just want to die")
+    public = await fake.wait_for_message(world.mod_alerts, lambda m: f"/{said.id}" in m.text)
+    assert "Safety alert #1:" in public.text
+    posted = asyncio.ensure_future(
+        bot.wait_for(alerts.POSTED_EVENT, check=lambda number: number != 1, timeout=HANG_GUARD)
+    )
+    await advance_to(fake, bot, clock, alert.held_until)
+    assert await posted == 2
+    latest = alert_posts(fake, world)[-1]
+    assert "Safety alert #2:" in latest.text and f"`{alert.checkin_ref}`" in latest.text
