@@ -13,10 +13,18 @@ from typing import Any
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
-from bot.fakediscord import HANG_GUARD, FakeDiscord, FakeMessage, StandardGuild, run_bot
+from bot.fakediscord import (
+    HANG_GUARD,
+    FakeDiscord,
+    FakeMessage,
+    Interaction,
+    StandardGuild,
+    run_bot,
+)
 from bot.safety_service import alerts
 from bot.safety_service.alert_timing import DEFAULT_DELAY, coarse
 from bot.safety_service.alerts import Alert
+from bot.safety_service.timefmt import from_text
 from bot.storage.guilds import update_settings
 from cogs.alerts import HELD_EVENT, RELEASE_PASS_EVENT
 
@@ -83,6 +91,26 @@ async def by_ref(bot: Bridgeline, alert: Alert) -> Alert:
     found = await alerts.get_alert(bot.db, alert_id)
     assert found is not None
     return found
+
+
+async def checkin_alert_post(
+    fake: FakeDiscord, bot: Bridgeline, clock: FakeClock, submitted: Interaction, ref: str
+) -> FakeMessage:
+    """The moderators' alert about a flagged check-in (`submitted`: its modal): once the member
+    has their private reply the alert is stored; a held one is let out by moving the clock to
+    its time (for other test modules, which are about something else)."""
+    await fake.wait_until(
+        lambda: next((m for m in submitted.followup_messages if has_reach_out(m)), None),
+        what="the private reply",
+    )
+    due = from_text(
+        await bot.db.fetchval("SELECT held_until FROM safety_alerts WHERE checkin_ref = ?", (ref,))
+    )
+    if due is not None and due > clock.now():
+        clock.set(due)
+    return await fake.wait_for_message(
+        None, lambda m: f"`{ref}`" in m.text and "Safety alert" in m.text
+    )
 
 
 def has_reach_out(message: FakeMessage) -> bool:
