@@ -11,11 +11,14 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import dotenv_values
 
+from bot.clock import parse_duration
 from bot.content import default_content_dir
+from bot.safety_service.alert_timing import DEFAULT_DELAY, MAX_DELAY
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SECRET_FILE_NAME = "secret.key"
@@ -39,6 +42,9 @@ class Settings:
     log_level: str
     dev_guild_id: int | None
     meaning_layer: bool = True  # the safety scan's embedding layer (SAFETY_MEANING_LAYER)
+    # A check-in alert that is not imminent waits a random time in this window
+    # (CHECKIN_ALERT_DELAY), so moderators cannot match it to who was online.
+    checkin_alert_delay: tuple[timedelta, timedelta] = DEFAULT_DELAY
 
     @property
     def database_path(self) -> Path:
@@ -48,7 +54,8 @@ class Settings:
         return (
             f"Settings(token={'<set>' if self.token else None}, data_dir={self.data_dir!s}, "
             f"content_dir={self.content_dir!s}, log_level={self.log_level}, "
-            f"dev_guild_id={self.dev_guild_id}, meaning_layer={self.meaning_layer})"
+            f"dev_guild_id={self.dev_guild_id}, meaning_layer={self.meaning_layer}, "
+            f"checkin_alert_delay={self.checkin_alert_delay})"
         )
 
 
@@ -114,6 +121,26 @@ def _parse_switch(raw: str | None, name: str, default: bool) -> bool:
     if value in ("off", "false", "0", "no"):
         return False
     raise ConfigError(f"{name}={raw!r} is not a switch: use on or off.")
+
+
+def _parse_delay_window(raw: str | None) -> tuple[timedelta, timedelta]:
+    """'2m-10m' (a random delay in that window), '5m' (exactly that), or 'off'."""
+    if raw is None:
+        return DEFAULT_DELAY
+    if raw.lower() in ("off", "0"):
+        return (timedelta(0), timedelta(0))
+    low_text, dash, high_text = raw.partition("-")
+    try:
+        low = parse_duration(low_text)
+        high = parse_duration(high_text) if dash else low
+    except ValueError:
+        low = high = timedelta(-1)
+    if not timedelta(0) <= low <= high <= MAX_DELAY:
+        raise ConfigError(
+            f"CHECKIN_ALERT_DELAY={raw!r} is not a delay window: write it like 2m-10m (shortest "
+            f"and longest, at most {int(MAX_DELAY.total_seconds()) // 60}m), or off."
+        )
+    return (low, high)
 
 
 def _parse_dir(raw: str | None, name: str, default: Path, base: Path) -> Path:
@@ -185,6 +212,7 @@ def load_settings(
     meaning_layer = _parse_switch(
         _clean(values, "SAFETY_MEANING_LAYER"), "SAFETY_MEANING_LAYER", default=True
     )
+    checkin_alert_delay = _parse_delay_window(_clean(values, "CHECKIN_ALERT_DELAY"))
     return Settings(
         token=token,
         data_dir=data_dir,
@@ -193,4 +221,5 @@ def load_settings(
         log_level=log_level,
         dev_guild_id=dev_guild_id,
         meaning_layer=meaning_layer,
+        checkin_alert_delay=checkin_alert_delay,
     )

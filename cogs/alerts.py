@@ -4,11 +4,15 @@ survive restarts, and /alerts open.
 cogs/safety.py stores an alert row and dispatches `safety_alert`; this cog posts it through
 bot.notify (alerts channel, else the owner by DM). Anything not delivered stays in the table,
 is retried every few minutes and is listed in /alerts open, so an alert is never lost.
+
+A held check-in alert (bot/safety_service/alert_timing.py) is posted by the release loop when
+its time comes, on the bot's clock; the loop runs at start too, so a restart loses none.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from typing import Any
@@ -17,11 +21,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.checkins.timing import wait_until
 from bot.checks import REFUSALS, Level, has_level, moderator_only
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError, send_private
 from bot.notify import notify_moderators
-from bot.safety_service import alerts
+from bot.safety_service import alerts, held
 from bot.safety_service.alerts import Alert
 from bot.storage import audit
 from bot.storage.guilds import get_settings
@@ -30,6 +35,8 @@ from bot.ui.views import BaseView, ConfirmView, Paginator, guarded, persistent_v
 
 log = logging.getLogger(__name__)
 RETRY_EVERY_MINUTES = 5.0
+HELD_EVENT = "safety_alert_held"  # (alert_id): held back, not posted yet (tests wait on it)
+RELEASE_PASS_EVENT = "safety_alert_release_pass"  # (clock time the pass looked at)
 ACTIONS = {"claim": "I'm on it", "resolve": "Resolved"}
 
 
@@ -152,13 +159,20 @@ class Alerts(commands.Cog):
     def __init__(self, bot: Bridgeline) -> None:
         self.bot = bot
         self._locks: dict[int, asyncio.Lock] = {}
+        self._poke = asyncio.Event()
+        self._release_task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AlertButton)
         self.retry_loop.start()
+        self._release_task = asyncio.create_task(self._release_held(), name="alerts-release")
 
     async def cog_unload(self) -> None:
         self.retry_loop.cancel()
+        if self._release_task is not None:
+            self._release_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._release_task
         self.bot.remove_dynamic_items(AlertButton)
 
     # --- delivery ---------------------------------------------------------------------------
@@ -167,6 +181,11 @@ class Alerts(commands.Cog):
     async def on_safety_alert(self, alert_id: int) -> None:
         async with self.bot.in_flight.hold():  # the bot's close() lets this finish first
             try:
+                alert = await alerts.get_alert(self.bot.db, alert_id)
+                if alert is not None and alert.held:
+                    self._poke.set()  # the release loop posts it when its time comes
+                    self.bot.dispatch(HELD_EVENT, alert_id)
+                    return
                 await self.deliver(alert_id)
             except Exception:  # the row stays pending: the retry loop and /alerts open post it
                 log.exception("Alert %s not posted yet; it stays pending and is retried", alert_id)
@@ -181,7 +200,7 @@ class Alerts(commands.Cog):
         try:
             async with lock:
                 alert = await alerts.get_alert(self.bot.db, alert_id)
-                if alert is None or alert.status == "resolved":
+                if alert is None or alert.status == "resolved" or alert.held:
                     return False
                 if alert.delivered:
                     return True
@@ -191,6 +210,7 @@ class Alerts(commands.Cog):
                     return False
                 embed = alert_embed(alert, self.bot.content.safety.responses.mod_alert)
                 role_id = (await get_settings(self.bot.db, guild.id)).moderator_role_id
+                now = self.bot.clock.now()  # when it appears (not after the round trip)
                 posted = await notify_moderators(
                     self.bot.db,
                     guild,
@@ -205,7 +225,10 @@ class Alerts(commands.Cog):
                 )
                 if posted is None:
                     return False
-                await alerts.mark_delivered(self.bot.db, alert_id, posted.channel.id, posted.id)
+                await alerts.mark_delivered(
+                    self.bot.db, alert_id, posted.channel.id, posted.id, now
+                )
+                self.bot.dispatch(alerts.POSTED_EVENT, alert_id)
                 return True
         finally:
             if not lock.locked():
@@ -249,6 +272,23 @@ class Alerts(commands.Cog):
     @retry_loop.before_loop
     async def _before_retry(self) -> None:
         await self.bot.wait_until_ready()
+
+    async def _release_held(self) -> None:
+        """Posts held check-in alerts when due: at start (those that fell due while the bot
+        was down), then at each next due time, when poked, or when a test clock moves."""
+        await self.bot.wait_until_ready()
+        while True:
+            self._poke.clear()
+            now = self.bot.clock.now()
+            when = None
+            try:
+                for alert_id in await held.release_due(self.bot.db, now):
+                    self.bot.dispatch("safety_alert", alert_id)
+                when = await held.next_release(self.bot.db)
+            except Exception:
+                log.exception("Releasing held check-in alerts failed; trying again shortly")
+            self.bot.dispatch(RELEASE_PASS_EVENT, now)
+            await wait_until(self.bot.clock, when, self._poke, max_sleep=RETRY_EVERY_MINUTES * 60)
 
     # --- /alerts open -----------------------------------------------------------------------
 

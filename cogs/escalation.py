@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.client import Bridgeline
 from bot.escalation.service import next_due, reraise_conversations, reraise_due
+from bot.safety_service.alerts import POSTED_EVENT
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_S = 60.0
@@ -37,6 +38,10 @@ class Escalation(commands.Cog):
     @commands.Cog.listener()
     async def on_safety_alert(self, alert_id: int) -> None:
         self._poke.set()
+
+    @commands.Cog.listener(f"on_{POSTED_EVENT}")
+    async def on_safety_alert_posted(self, alert_id: int) -> None:
+        self._poke.set()  # its wait starts now: look again at when the next one falls due
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()

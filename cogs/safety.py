@@ -8,7 +8,7 @@ Order matters: the alert row is stored first, the member is answered, then the a
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
@@ -16,6 +16,7 @@ from discord.ext import commands, tasks
 
 from bot.client import Bridgeline
 from bot.safety_service import alerts, offers
+from bot.safety_service.alert_timing import coarse, hold_until
 from bot.safety_service.cooldown import claim_reply, cooldown_key
 from bot.safety_service.cooldown import forget_before as forget_cooldowns_before
 from bot.safety_service.offers import offer_key
@@ -241,44 +242,57 @@ class Safety(commands.Cog):
         self, interaction: discord.Interaction, detection: DetectionLike, checkin_ref: str
     ) -> None:
         """Private resources as an ephemeral followup (whatever the server's mode: the author is
-        anonymous, so this is their only way to ask for contact), and an alert without identity."""
+        anonymous, so this is their only way to ask for contact), and an alert without identity:
+        unless imminent, it reaches moderators after a random delay, and the row keeps only a
+        quarter hour (bot/safety_service/alert_timing.py)."""
         guild = interaction.guild
         flag = flag_from_detection(detection)
         if guild is None or not flag.categories:
             return
         now = self.bot.clock.now()
+        held_until = hold_until(now, flag.severity, self.bot.settings.checkin_alert_delay)
+        shown = coarse(held_until or now)
         alert_id = await alerts.create_alert(
             self.bot.db,
             guild_id=guild.id,
             source="checkin",
             flag=flag,
-            now=now,
+            now=shown,
             channel_id=None,  # the channel would help moderators guess who wrote it
             checkin_ref=checkin_ref,
+            held_until=held_until,
         )
         if alert_id is None:
             return
         outcome, note = "failed", None
         try:
-            outcome = await self._checkin_reply(interaction, guild, flag, alert_id)
+            outcome = await self._checkin_reply(interaction, guild, flag, alert_id, shown)
         except discord.HTTPException as exc:
             log.warning("Check-in safety reply failed in guild %s (HTTP %s)", guild.id, exc.status)
             note = "I couldn't show the member their private resources (the check-in had expired)."
         except Exception:
             log.exception("Check-in safety reply failed for alert %s", alert_id)
         finally:
-            await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
-            self.bot.dispatch("safety_alert", alert_id)
+            current = await alerts.set_checkin_member_reply(
+                self.bot.db, guild.id, checkin_ref, outcome, note
+            )
+            self.bot.dispatch("safety_alert", current or alert_id)
 
     async def _checkin_reply(
-        self, interaction: discord.Interaction, guild: discord.Guild, flag: Flag, alert_id: int
+        self,
+        interaction: discord.Interaction,
+        guild: discord.Guild,
+        flag: Flag,
+        alert_id: int,
+        shown: datetime,
     ) -> str:
+        """`shown`: the alert's coarse time, also the offer's (it names the alert)."""
         user_id = interaction.user.id
         secret = self.bot.settings.secret
         now = self.bot.clock.now()
         key = cooldown_key(secret, guild.id, user_id)
         allowed = await claim_reply(self.bot.db, guild.id, key, flag, now, scope="checkin")
-        view = await reveal_view(self.bot, guild.id, alert_id, user_id, flag)
+        view = await reveal_view(self.bot, guild.id, alert_id, user_id, flag, now=shown)
         kwargs: dict[str, Any] = {"view": view, "ephemeral": True}
         if allowed.categories:
             reply = await compose_for(self.bot, guild.id, user_id, allowed)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.privacy import pseudonym
-from bot.safety_service import alerts, offers
+from bot.safety_service import alerts, held, offers
 from bot.safety_service.cooldown import claim_reply, cooldown_key
 from bot.safety_service.cooldown import forget_before as forget_cooldowns_before
 from bot.safety_service.policy import Flag
@@ -111,11 +111,73 @@ async def test_claim_resolve_and_listing(db: Database) -> None:
     assert await alerts.resolve(db, b, 902, NOW) is None
     assert await alerts.claim(db, b, 902, NOW) is None
     assert [x.id for x in await alerts.unresolved(db, GUILD)] == [a, c]
-    await alerts.mark_delivered(db, c, 10, 20)
+    await alerts.mark_delivered(db, c, 10, 20, NOW)
     assert [x.id for x in await alerts.undelivered(db)] == [a]
     for _ in range(alerts.MAX_DELIVERY_ATTEMPTS):
         await alerts.record_attempt(db, a)
     assert await alerts.undelivered(db) == []
+
+
+async def test_a_held_alert_is_invisible_until_released_then_numbered_in_order(
+    db: Database,
+) -> None:
+    flag = Flag({"abuse_sign": "high"})
+    due = NOW + timedelta(minutes=7, seconds=41)
+    first = await alerts.create_alert(
+        db, guild_id=GUILD, source="message", flag=flag, now=NOW, message_id=1
+    )
+    waiting = await alerts.create_alert(
+        db, guild_id=GUILD, source="checkin", flag=flag, now=NOW, checkin_ref="C-H",
+        held_until=due,
+    )  # fmt: skip
+    assert first == 1 and waiting is not None and waiting < 0  # no number yet
+    token = await offers.create_offer(
+        db, guild_id=GUILD, alert_id=waiting, kind="reveal", key="k", flag=flag, now=NOW
+    )
+    later = await alerts.create_alert(
+        db, guild_id=GUILD, source="message", flag=flag, now=NOW, message_id=2
+    )
+    assert later == 2  # the held one leaves no gap before it
+    assert [a.id for a in await alerts.undelivered(db)] == [1, 2]
+    assert [a.id for a in await alerts.unresolved(db, GUILD)] == [1, 2]
+    await alerts.set_member_reply(db, waiting, "ephemeral")
+    assert await held.next_release(db) == due
+    assert await held.release_due(db, due - timedelta(seconds=1)) == []
+    assert await held.release_due(db, due) == [3]  # the next number, once it appears
+    assert await held.release_due(db, due) == []  # released once
+    assert await alerts.get_alert(db, waiting) is None
+    released = await alerts.get_alert(db, 3)
+    assert released is not None and released.checkin_ref == "C-H" and not released.held
+    assert released.held_until is None and released.member_reply == "ephemeral"
+    offer = await offers.get_offer(db, token, "reveal")
+    assert offer is not None and offer.alert_id == 3  # the reveal button follows it
+    assert [a.id for a in await alerts.undelivered(db)] == [1, 2, 3]
+    assert await held.next_release(db) is None
+    await alerts.mark_delivered(db, 3, 10, 20, due + timedelta(seconds=3))
+    posted = await alerts.get_alert(db, 3)
+    assert posted is not None and posted.waiting_since == due + timedelta(seconds=3)
+
+
+async def test_a_held_alert_waits_for_the_members_reply_then_goes_anyway(db: Database) -> None:
+    flag = Flag({"crisis": "high"})
+    waiting = await alerts.create_alert(
+        db, guild_id=GUILD, source="checkin", flag=flag, now=NOW, checkin_ref="C-P",
+        held_until=NOW,
+    )  # fmt: skip
+    assert waiting is not None
+    assert await held.release_due(db, NOW) == []  # the member is still being answered
+    assert await held.next_release(db) == NOW + held.REPLY_GRACE
+    assert await held.release_due(db, NOW + held.REPLY_GRACE) == [1]  # never lost
+
+
+async def test_asking_for_contact_releases_a_held_alert_at_once(db: Database) -> None:
+    waiting = await alerts.create_alert(
+        db, guild_id=GUILD, source="checkin", flag=Flag({"crisis": "high"}), now=NOW,
+        checkin_ref="C-R", held_until=NOW + timedelta(minutes=9),
+    )  # fmt: skip
+    assert waiting is not None
+    assert await held.release_now(db, waiting) == 1
+    assert await held.release_now(db, 1) is None  # not held any more
 
 
 async def test_a_claim_is_taken_over_only_after_asking(db: Database) -> None:

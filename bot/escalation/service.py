@@ -34,7 +34,7 @@ def reraise_embed(alert: Alert, now: datetime) -> discord.Embed:
     severity = "an **imminent** concern" if alert.severity == "imminent" else "a concern"
     return build_embed(
         f"Still waiting: safety alert #{alert.id}",
-        f"Nobody has claimed this alert ({severity}) for {rules.waited(alert.created_at, now)}."
+        f"Nobody has claimed this alert ({severity}) for {rules.waited(alert.waiting_since, now)}."
         f"{asked}{link}\nThis reminder is sent once.",
         tone=Tone.ALERT,
         footer=f"alert-{alert.id}",
@@ -47,7 +47,7 @@ async def reraise_due(bot: Bridgeline) -> int:
     raised = 0
     for alert in await store.candidates(bot.db):
         minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
-        if now < rules.due_at(alert.created_at, alert.severity, minutes):
+        if now < rules.due_at(alert.waiting_since, alert.severity, minutes):
             continue
         guild = bot.get_guild(alert.guild_id)
         if guild is None or not await store.claim_reraise(bot.db, alert, now):
@@ -116,7 +116,7 @@ async def next_due(bot: Bridgeline) -> datetime | None:
     dues: list[datetime] = []
     for alert in await store.candidates(bot.db):
         minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
-        dues.append(rules.due_at(alert.created_at, alert.severity, minutes))
+        dues.append(rules.due_at(alert.waiting_since, alert.severity, minutes))
     for conversation in await askmods_store.unanswered(bot.db):
         dues.append(await _conversation_due(bot, conversation))
     return min(dues, default=None)

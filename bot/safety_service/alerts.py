@@ -3,13 +3,22 @@
 Rows never hold message text, and never a member's id or pseudonym: when the author of a
 flagged check-in asks a moderator to reach out, the request posted to the moderators names them,
 and the row only records that they asked (`set_revealed`).
+
+A check-in alert that is not imminent is held (`held_until`) for a random delay and keeps only a
+quarter hour as `created_at` (bot/safety_service/alert_timing.py); held alerts have no number
+yet and are invisible to delivery, retries and /alerts open until bot/safety_service/held.py
+releases them. Numbers are given explicitly (the next positive one), because a held alert's
+placeholder is negative.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+
+import aiosqlite
 
 from bot.safety_service.policy import Flag
 from bot.safety_service.timefmt import from_text, to_text
@@ -18,6 +27,9 @@ from bot.storage.db import Database, Row
 Source = Literal["message", "checkin"]
 Status = Literal["open", "claimed", "resolved"]
 MAX_DELIVERY_ATTEMPTS = 20
+#: Dispatched with the alert id once its moderators' post is out and recorded (the re-raise
+#: loop counts from then).
+POSTED_EVENT = "safety_alert_posted"
 
 
 @dataclass(frozen=True)
@@ -42,11 +54,25 @@ class Alert:
     resolved_by: int | None
     resolved_at: datetime | None
     revealed: bool
-    created_at: datetime
+    created_at: datetime  # a check-in alert's: only the quarter hour it was due to be shown
+    held_until: datetime | None = None  # a held check-in alert is posted from then on
+    posted_at: datetime | None = None  # when the moderators' post went out
 
     @property
     def delivered(self) -> bool:
         return self.alert_message_id is not None
+
+    @property
+    def held(self) -> bool:
+        return self.held_until is not None
+
+    @property
+    def waiting_since(self) -> datetime:
+        """Since when moderators have been able to act on it (re-raise, "waiting 12 min"). A
+        check-in alert's stored time is coarse on purpose, so its wait counts from its post."""
+        if self.source == "checkin" and self.posted_at is not None:
+            return self.posted_at
+        return self.created_at
 
     @property
     def label(self) -> str:
@@ -58,7 +84,7 @@ def _from_row(row: Row) -> Alert:
     values = dict(row)
     values["categories"] = tuple(c for c in values["categories"].split(",") if c)
     values["revealed"] = bool(values["revealed"])
-    for key in ("claimed_at", "resolved_at"):
+    for key in ("claimed_at", "resolved_at", "held_until", "posted_at"):
         values[key] = from_text(values[key])
     created = from_text(values["created_at"])
     assert created is not None
@@ -77,15 +103,19 @@ async def create_alert(
     message_id: int | None = None,
     checkin_ref: str | None = None,
     jump_url: str | None = None,
+    held_until: datetime | None = None,
 ) -> int | None:
     """The new alert's id, or None when this message or check-in already has one (an edit, or
-    a second delivery of the same event): one alert per message."""
+    a second delivery of the same event): one alert per message. `now` is stored as given
+    (a check-in alert's caller passes a coarse time); `held_until` holds the alert back."""
     async with db.transaction() as conn:
+        number = placeholder() if held_until is not None else await next_number(conn)
         cursor = await conn.execute(
-            "INSERT OR IGNORE INTO safety_alerts (guild_id, source, categories, severity, "
-            "channel_id, message_id, checkin_ref, jump_url, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO safety_alerts (id, guild_id, source, categories, severity, "
+            "channel_id, message_id, checkin_ref, jump_url, created_at, held_until) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                number,
                 guild_id,
                 source,
                 ",".join(flag.categories),
@@ -95,9 +125,26 @@ async def create_alert(
                 checkin_ref,
                 jump_url,
                 to_text(now),
+                None if held_until is None else to_text(held_until),
             ),
         )
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+        return number if cursor.rowcount == 1 else None
+
+
+async def next_number(conn: aiosqlite.Connection) -> int:
+    """The number the next alert to appear gets (inside the caller's transaction)."""
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT coalesce(max(id), 0) + 1 FROM safety_alerts WHERE id > 0"
+        )
+    )
+    return int(rows[0][0])
+
+
+def placeholder() -> int:
+    """A held alert's id until it is released: negative (never shown, never in order), so
+    numbers follow the order alerts appear in and a held one leaves no gap behind it."""
+    return -(secrets.randbelow(2**62) + 1)
 
 
 async def get_alert(db: Database, alert_id: int) -> Alert | None:
@@ -115,14 +162,34 @@ async def set_member_reply(
     )
 
 
+async def set_checkin_member_reply(
+    db: Database, guild_id: int, checkin_ref: str, member_reply: str, note: str | None = None
+) -> int | None:
+    """The same for a check-in's alert, found by its check-in (a held alert's id changes when
+    it is released, maybe while the member was being answered); returns its id now."""
+    await db.execute(
+        "UPDATE safety_alerts SET member_reply = ?, note = ? "
+        "WHERE guild_id = ? AND checkin_ref = ?",
+        (member_reply, note, guild_id, checkin_ref),
+    )
+    found = await db.fetchval(
+        "SELECT id FROM safety_alerts WHERE guild_id = ? AND checkin_ref = ?",
+        (guild_id, checkin_ref),
+    )
+    return None if found is None else int(found)
+
+
 async def record_attempt(db: Database, alert_id: int) -> None:
     await db.execute("UPDATE safety_alerts SET attempts = attempts + 1 WHERE id = ?", (alert_id,))
 
 
-async def mark_delivered(db: Database, alert_id: int, channel_id: int, message_id: int) -> None:
+async def mark_delivered(
+    db: Database, alert_id: int, channel_id: int, message_id: int, now: datetime
+) -> None:
     await db.execute(
-        "UPDATE safety_alerts SET alert_channel_id = ?, alert_message_id = ? WHERE id = ?",
-        (channel_id, message_id, alert_id),
+        "UPDATE safety_alerts SET alert_channel_id = ?, alert_message_id = ?, posted_at = ? "
+        "WHERE id = ?",
+        (channel_id, message_id, to_text(now), alert_id),
     )
 
 
@@ -165,20 +232,22 @@ async def set_revealed(db: Database, alert_id: int) -> None:
 
 
 async def unresolved(db: Database, guild_id: int, limit: int = 100) -> list[Alert]:
-    """Open and claimed alerts, oldest first (the longest-waiting person comes first)."""
+    """Open and claimed alerts, oldest first (the longest-waiting person comes first); held
+    check-in alerts are not shown before their time."""
     rows = await db.fetchall(
         "SELECT * FROM safety_alerts WHERE guild_id = ? AND status != 'resolved' "
-        "ORDER BY id LIMIT ?",
+        "AND held_until IS NULL ORDER BY id LIMIT ?",
         (guild_id, limit),
     )
     return [_from_row(r) for r in rows]
 
 
 async def undelivered(db: Database, limit: int = 50) -> list[Alert]:
-    """Alerts whose moderator post has not gone out yet, for the retry loop."""
+    """Alerts whose moderator post has not gone out yet, for the retry loop (held ones wait
+    for bot/safety_service/held.py)."""
     rows = await db.fetchall(
         "SELECT * FROM safety_alerts WHERE alert_message_id IS NULL AND status != 'resolved' "
-        "AND attempts < ? ORDER BY id LIMIT ?",
+        "AND held_until IS NULL AND attempts < ? ORDER BY id LIMIT ?",
         (MAX_DELIVERY_ATTEMPTS, limit),
     )
     return [_from_row(r) for r in rows]

@@ -9,6 +9,7 @@ a DM too (the server is the offer's). Both match the clicker by the offer's keye
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -16,7 +17,7 @@ import discord
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
 from bot.notify import notify_moderators
-from bot.safety_service import alerts, offers
+from bot.safety_service import alerts, held, offers
 from bot.safety_service.offers import TOKEN_PATTERN, offer_key
 from bot.safety_service.policy import Flag
 from bot.safety_service.regions import member_region
@@ -129,7 +130,20 @@ class RevealButton(
                 ephemeral=True,
             )
             return
-        alert = await alerts.get_alert(bot.db, offer.alert_id)
+        # A held check-in alert goes out now (no reason to wait). It takes its number first,
+        # so the request names it by that, and is posted after it, showing that they asked.
+        number = await held.release_now(bot.db, offer.alert_id)
+        try:
+            await self._tell_moderators(interaction, guild, number or offer.alert_id)
+        finally:
+            if number is not None:
+                bot.dispatch("safety_alert", number)
+
+    async def _tell_moderators(
+        self, interaction: discord.Interaction, guild: discord.Guild, alert_id: int
+    ) -> None:
+        bot = bridgeline_of(interaction)
+        alert = await alerts.get_alert(bot.db, alert_id)
         assert alert is not None
         region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
         danger = emergency_line(bot.content, region)
@@ -164,10 +178,17 @@ class RevealButton(
 
 
 async def reveal_view(
-    bot: Bridgeline, guild_id: int, alert_id: int, user_id: int, flag: Flag
+    bot: Bridgeline,
+    guild_id: int,
+    alert_id: int,
+    user_id: int,
+    flag: Flag,
+    *,
+    now: datetime | None = None,
 ) -> discord.ui.View:
     """A one-member "Ask a moderator to reach out" button for this alert (consent by press).
-    The offer holds only a tag of its own for the member (`offer_key`), never their id."""
+    The offer holds only a tag of its own for the member (`offer_key`), never their id; `now`:
+    the time to store with it (a check-in alert's coarse time), else the clock's."""
     token = await offers.create_offer(
         bot.db,
         guild_id=guild_id,
@@ -175,7 +196,7 @@ async def reveal_view(
         kind="reveal",
         key=offer_key(bot.settings.secret, guild_id, user_id),
         flag=flag,
-        now=bot.clock.now(),
+        now=now or bot.clock.now(),
     )
     return persistent_view(RevealButton(token))
 

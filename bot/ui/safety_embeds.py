@@ -121,6 +121,12 @@ def alert_ping(alert: Alert, moderator_role_id: int | None) -> str | None:
     return f"<@&{moderator_role_id}> {line}" if moderator_role_id else line
 
 
+CHECKIN_TIMING = (
+    "May appear a few minutes after the check-in, on purpose: its exact time could point to "
+    "who wrote it. Imminent alerts are never delayed."
+)
+
+
 def age(created: datetime, now: datetime) -> str:
     seconds = max(0, int((now - created).total_seconds()))
     if seconds < 3600:
@@ -159,6 +165,8 @@ def alert_embed(alert: Alert, guidance: Mapping[str, str]) -> discord.Embed:
     ]
     if alert.jump_url:
         fields.append(("Message", f"[Jump to the message]({alert.jump_url})"))
+    if alert.source == "checkin" and alert.severity != "imminent":
+        fields.append(("Timing", CHECKIN_TIMING))
     fields.append(("Member", MEMBER_REPLY_LABELS.get(alert.member_reply, alert.member_reply)))
     if alert.note:
         fields.append(("Note", alert.note))
@@ -215,13 +223,13 @@ def open_alerts_pages(alerts: Sequence[Alert], now: datetime) -> list[discord.Em
 
 def _alert_heading(alert: Alert, now: datetime) -> str:
     cats = ", ".join(c.replace("_", " ") for c in alert.categories)
-    return f"#{alert.id} · {cats} · {alert.severity} · {age(alert.created_at, now)}"
+    return f"#{alert.id} · {cats} · {alert.severity} · {age(alert.waiting_since, now)}"
 
 
 def _alert_summary(alert: Alert, now: datetime) -> str:
     parts = [where(alert)]
     if alert.status == "open":
-        parts.append(f"⏳ waiting {waited(alert.created_at, now)}, nobody on it yet")
+        parts.append(f"⏳ waiting {waited(alert.waiting_since, now)}, nobody on it yet")
     if alert.jump_url:
         parts.append(f"[message]({alert.jump_url})")
     parts.append(status_text(alert))

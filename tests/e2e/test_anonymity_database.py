@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from test_checkin_alert_delay import checkin_alert_post
 from test_checkins import from_menu, report, share
 
 from bot.client import Bridgeline
@@ -190,9 +191,7 @@ class Session:
         assert saved is not None and "Check-in saved" in saved.text
         if self.bot.scanner.scan(text).flagged:  # its alert is written before it is posted
             ref = saved.text.split("Reference ")[1].split()[0]
-            await self.fake.wait_for_message(
-                self.world.mod_alerts, lambda m: f"`{ref}`" in m.text and "Safety alert" in m.text
-            )
+            await checkin_alert_post(self.fake, self.bot, self.clock, submitted, ref)
         return submitted, saved
 
     async def share(self, who: Member, saved: FakeMessage) -> str:

@@ -15,6 +15,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from test_checkin_alert_delay import checkin_alert_post
 from test_checkins import from_menu, report, share
 
 from bot.client import Bridgeline
@@ -151,18 +152,17 @@ def member_field(alert: FakeMessage) -> str:
     return str(value)
 
 
-async def checkin_alert(fake: FakeDiscord, world: StandardGuild, who: Any, text: str) -> str:
+async def checkin_alert(
+    fake: FakeDiscord, bot: Bridgeline, clock: FakeClock, who: Any, text: str
+) -> str:
     """A flagged check-in; returns how its alert says the member was answered."""
-    _, saved = await check_in(fake, who, text, "1")
+    submitted, saved = await check_in(fake, who, text, "1")
     ref = saved.text.split("Reference ")[1].split()[0]
-    alert = await fake.wait_for_message(
-        world.mod_alerts, lambda m: f"`{ref}`" in m.text and "Safety alert" in m.text
-    )
-    return member_field(alert)
+    return member_field(await checkin_alert_post(fake, bot, clock, submitted, ref))
 
 
 async def test_safety_answers_do_not_tie_a_checkin_to_a_public_message_or_another_checkin(
-    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, clock: FakeClock
 ) -> None:
     """One member's flagged public message, then two flagged check-ins, then another public
     message, all within the six hours of the reply cooldown: what moderators and the channel
@@ -174,9 +174,11 @@ async def test_safety_answers_do_not_tie_a_checkin_to_a_public_message_or_anothe
     await fake.wait_for_message(world.mod_alerts, lambda m: f"/{said.id}" in m.text)
     assert [m for m in fake.messages(world.general) if m.author is fake.bot_user]  # the nudge
 
-    fresh = await checkin_alert(fake, world, bea, IMMINENT)
-    assert await checkin_alert(fake, world, you, IMMINENT) == fresh
-    assert await checkin_alert(fake, world, you, "i keep thinking about not waking up") == fresh
+    fresh = await checkin_alert(fake, bot, clock, bea, IMMINENT)
+    assert await checkin_alert(fake, bot, clock, you, IMMINENT) == fresh
+    assert (
+        await checkin_alert(fake, bot, clock, you, "i keep thinking about not waking up") == fresh
+    )
 
     await fake.send_message(world.general, bea, "honestly i just want to die")
     nudge = await fake.wait_for_message(world.general, lambda m: m.author is fake.bot_user)

@@ -13,6 +13,7 @@ from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import HANG_GUARD, FakeDiscord, FakeMessage, StandardGuild, run_bot
 from bot.safety_service import alerts
+from bot.safety_service.alert_timing import DEFAULT_DELAY
 from bot.safety_service.alerts import Alert
 from bot.storage.guilds import update_settings
 
@@ -217,7 +218,7 @@ async def test_cooldown_one_reply_per_six_hours_but_imminent_breaks_through_hour
 
 
 async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
-    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline, clock: FakeClock
 ) -> None:
     await configure(bot, world, region="AU", safety_mode="mods")
     seen: list[discord.Interaction] = []
@@ -238,6 +239,7 @@ async def test_flagged_checkin_gets_private_resources_and_an_anonymous_alert(
     assert private.ephemeral and "1800RESPECT" in private.text
     assert "phone or computer" in private.text  # device-safety hint for abuse signs
     assert "counselling" not in private.text.replace("not a counsellor", "")
+    clock.advance(DEFAULT_DELAY[1])  # not imminent: it reaches moderators after a random delay
     alert_post = await next_alert(fake, world)
     assert "private check-in `C-7F3A`" in alert_post.text
     assert "Anonymous" not in alert_post.text and f"<#{world.check_ins.id}>" not in alert_post.text
