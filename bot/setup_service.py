@@ -18,7 +18,7 @@ import discord
 from bot.i18n import DEFAULT_LANG, LANGUAGE_NAMES, member_lang, pick_lang, t
 from bot.storage import audit
 from bot.storage.db import Database
-from bot.storage.guilds import GuildSettings, get_settings, update_settings
+from bot.storage.guilds import SAFETY_MODES, GuildSettings, get_settings, update_settings
 
 log = logging.getLogger(__name__)
 
@@ -39,33 +39,19 @@ THREADS = ("create_public_threads", "send_messages_in_threads")
 @dataclass(frozen=True)
 class ChannelPurpose:
     """A channel the bot posts in, and every permission it needs there (attribute names of
-    `discord.Permissions`, in the order they are reported)."""
+    `discord.Permissions`, in the order they are reported). Its name and what does not happen
+    while none is chosen are setup.channels.<key>.label / .why in the catalog."""
 
     key: str
-    label: str
     required: tuple[str, ...]
-    why: str  # what does not happen while no channel is chosen
     private: bool = False  # only moderators should be able to read it
 
 
 # Anonymous posts and alerts are the bot's own messages: deleting them needs no Manage Messages,
 # and neither feature opens threads, so both need only the posting permissions.
-CHECKINS = ChannelPurpose(
-    "checkins", "Check-in channel", POSTING, "anonymous check-ins can't be posted until it is set"
-)
-ALERTS = ChannelPurpose(
-    "alerts",
-    "Alerts channel",
-    POSTING,
-    "moderator alerts go to the server owner by DM until it is set",
-    private=True,
-)
-DAILY_PROMPT = ChannelPurpose(
-    "daily_prompt",
-    "Daily prompt channel",
-    POSTING,
-    "no daily prompt is posted until a moderator runs `/prompts setup`",
-)
+CHECKINS = ChannelPurpose("checkins", POSTING)
+ALERTS = ChannelPurpose("alerts", POSTING, private=True)
+DAILY_PROMPT = ChannelPurpose("daily_prompt", POSTING)
 DAILY_PROMPT_THREADS = replace(DAILY_PROMPT, required=(*POSTING, *THREADS))
 
 CheckStatus = Literal["ok", "missing", "not_set", "not_found"]
@@ -178,25 +164,10 @@ def everyone_can_read(guild: discord.Guild) -> Callable[[int], bool]:
 
 # --- describing and auditing changes -------------------------------------------------------
 
-#: English names (the audit trail); replies use setup.settings.<name> in the reader's language.
-SETTING_LABELS: dict[str, str] = {
-    "alerts_channel_id": "Alerts channel",
-    "checkin_channel_id": "Check-in channel",
-    "moderator_role_id": "Moderator role",
-    "region": "Region",
-    "timezone": "Timezone",
-    "safety_mode": "Safety replies",
-    "anon_delay_max_s": "Anonymous post delay",
-    "anon_rate_per_hour": "Anonymous posts per hour",
-    "anon_daily_tag": "Daily anonymous tag",
-    "approval_queue": "Approval queue",
-    "retention_days": "Check-in retention",
-    "language": "Language",
-}
+#: In English, for the /setup safety-mode choices (Discord shows those through the command
+#: translator); replies use safety_mode_label in the reader's language.
 SAFETY_MODE_LABELS: dict[str, str] = {
-    "dm": "private DM to the member",
-    "nudge": "gentle public nudge with a private button",
-    "mods": "moderators only, no reply to the member",
+    mode: t(DEFAULT_LANG, f"setup.safety_modes.{mode}") for mode in SAFETY_MODES
 }
 
 
