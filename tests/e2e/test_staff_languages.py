@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.client import Bridgeline
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
+from bot.fakediscord.state import Member
 from bot.i18n import LANGUAGE_NAMES, t
 from bot.storage.guilds import get_settings
 
@@ -133,3 +134,27 @@ async def test_the_wizard_offers_each_language_in_its_own_name_and_saves_it(
     assert (await get_settings(bot.db, world.guild.id)).language == "es"
     assert t("es", "setup.summary.set_up") in shown.text  # the summary speaks the new language
     assert LANGUAGE_NAMES["es"] in shown.text
+
+
+async def test_a_refusal_from_the_error_handler_is_in_the_members_language(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    joao = await fake.add_member(world.guild, "joao", locale="pt-BR")
+    refused = await ephemeral_reply(fake, "setup show", None, joao)
+    assert refused.text == t("pt", "errors.refusals.manager")
+
+
+async def test_a_new_server_is_welcomed_in_its_discord_language(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    guild = await fake.add_guild("Ruhige Partner", owner="gruenderin", with_bot=False)
+    guild.preferred_locale = "de"
+    # The bot is invited: GUILD_CREATE without `unavailable`, as real Discord sends for a join
+    # (see test_lifecycle.py).
+    managed = [r.id for r in guild.roles.values() if r.managed]
+    guild.members[fake.bot_user.id] = Member(fake.bot_user, guild.id, managed)
+    payload = {k: v for k, v in guild.to_json().items() if k != "unavailable"}
+    await fake.gateway.dispatch("GUILD_CREATE", payload)
+    fake.notify()
+    dm = await fake.wait_for_dm(guild.members[guild.owner_id])
+    assert t("de", "setup.welcome.title", server="Ruhige Partner") in dm.text
