@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.askmods import service as askmods_service
 from bot.client import Bridgeline
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
 from bot.fakediscord.state import Member
@@ -158,3 +159,28 @@ async def test_a_new_server_is_welcomed_in_its_discord_language(
     fake.notify()
     dm = await fake.wait_for_dm(guild.members[guild.owner_id])
     assert t("de", "setup.welcome.title", server="Ruhige Partner") in dm.text
+
+
+async def test_a_spanish_members_safety_help_is_spanish_and_the_staff_alert_is_the_servers(
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
+) -> None:
+    sofia = await fake.add_member(world.guild, "sofia", locale="es-419")
+    text = "i want to k1ll mys3lf tonight"
+    _, submitted = await open_conversation(fake, sofia, text)
+    await confirmation(fake, submitted, t("es", "askmods.member.sent_anonymous")[:20])
+    flag = await askmods_service.scan(staffed, text)
+    assert flag is not None and flag.severity == "imminent"
+    guild_id, user_id = world.guild.id, sofia.user.id
+    spanish = await askmods_service.private_help(staffed, guild_id, user_id, flag, "es")
+    english = await askmods_service.private_help(staffed, guild_id, user_id, flag, "en")
+    opening = spanish.body.split("\n", 1)[0]
+    help_reply = next(m for m in submitted.followup_messages if opening in m.text)
+    assert help_reply.ephemeral
+    if staffed.content.in_lang("es") is not staffed.content:  # the Spanish content is loaded
+        assert opening not in english.body
+    post = staff_post(fake, world)
+    urgent = t("en", "askmods.staff.urgent_title")
+    await fake.wait_until(
+        lambda: next((m for m in fake.messages(post.thread_id or 0) if urgent in m.text), None),
+        what="the urgent note in the thread",
+    )
