@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.i18n import DEFAULT_LANG, member_lang, t
-from bot.setup_service import member_language
+from bot.setup_service import PERMISSION_LABELS, member_language
 from bot.storage.db import Problem, storage_problem
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def describe_known_error(error: BaseException, lang: str = DEFAULT_LANG) -> str 
     if isinstance(error, app_commands.MissingPermissions | app_commands.MissingRole):
         return t(lang, "errors.no_permission")
     if isinstance(error, app_commands.BotMissingPermissions):
-        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        missing = ", ".join(_permission(p, lang) for p in error.missing_permissions)
         return t(lang, "errors.bot_missing_permissions", permissions=missing)
     if isinstance(error, app_commands.CommandOnCooldown):
         return t(lang, "errors.cooldown", seconds=f"{error.retry_after:.0f}")
@@ -104,6 +104,13 @@ def describe_known_error(error: BaseException, lang: str = DEFAULT_LANG) -> str 
     if isinstance(error, discord.DiscordServerError | discord.RateLimited):
         return t(lang, "errors.discord_trouble")
     return None
+
+
+def _permission(name: str, lang: str) -> str:
+    """A Discord permission as Discord's own client names it, in `lang` where we have it."""
+    if name in PERMISSION_LABELS:
+        return t(lang, f"setup.permissions.{name}")
+    return name.replace("_", " ").title()
 
 
 async def reply_lang(interaction: discord.Interaction) -> str:

@@ -147,3 +147,12 @@ def _conversation(named: bool) -> Conversation:
 def test_sent_text_names_the_label_only_when_anonymous() -> None:
     assert "ask-abc123" in replies.sent_text(_conversation(False), "fr")
     assert replies.sent_text(_conversation(True), "fr") == t("fr", "askmods.member.sent_named")
+
+
+def test_missing_bot_permissions_are_named_as_discord_names_them_in_the_language() -> None:
+    from discord import app_commands
+
+    error = app_commands.BotMissingPermissions(["embed_links", "use_soundboard"])
+    text = describe_known_error(error, "de")
+    assert text is not None
+    assert t("de", "setup.permissions.embed_links") in text and "Use Soundboard" in text
