@@ -42,6 +42,12 @@ REFUSALS: dict[Level, str] = {
     Level.MANAGER: "This is for server managers (Manage Server).",
     Level.OWNER: "This is for the bot's owner only.",
 }
+#: The same refusals in the catalog, shown in the reader's language (content/messages/errors.toml).
+REFUSAL_KEYS: dict[Level, str] = {
+    Level.MODERATOR: "errors.refusals.moderator",
+    Level.MANAGER: "errors.refusals.manager",
+    Level.OWNER: "errors.refusals.owner",
+}
 
 
 async def guild_level(interaction: discord.Interaction) -> Level:
@@ -85,10 +91,13 @@ def require(needed: Level) -> Callable[[T], T]:
     async def predicate(interaction: discord.Interaction) -> bool:
         if needed is not Level.OWNER and interaction.guild is None:
             # Discord ignores guild_only on subcommands: say what is really wrong.
-            raise NotPermitted(SERVER_ONLY)
+            raise NotPermitted(SERVER_ONLY, key="errors.server_only")
         if await has_level(interaction, needed):
             return True
-        raise NotPermitted(REFUSALS.get(needed, "You can't use this command."))
+        raise NotPermitted(
+            REFUSALS.get(needed, "You can't use this command."),
+            key=REFUSAL_KEYS.get(needed, "errors.not_here"),
+        )
 
     def decorator(func: T) -> T:
         checked: Any = app_commands.check(predicate)(func)
@@ -109,5 +118,5 @@ owner_only: Callable[[T], T] = require(Level.OWNER)
 def require_guild(interaction: discord.Interaction) -> discord.Guild:
     """The interaction's server, or a clear refusal for a server-only action used in a DM."""
     if interaction.guild is None:
-        raise UserFacingError(SERVER_ONLY)
+        raise UserFacingError(SERVER_ONLY, key="errors.server_only")
     return interaction.guild

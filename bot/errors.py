@@ -9,38 +9,52 @@ import secrets
 import discord
 from discord import app_commands
 
+from bot.i18n import DEFAULT_LANG, member_lang, t
+from bot.setup_service import PERMISSION_LABELS, member_language
 from bot.storage.db import Problem, storage_problem
 
 log = logging.getLogger(__name__)
 
 
-class UserFacingError(Exception):
-    """Raise with a message meant for the member; it is shown as is, privately."""
+class _Worded(Exception):
+    """An error whose member-facing text is either given as is (English, as raised by older
+    code) or named by a catalog key, then shown in the reader's language."""
+
+    def __init__(self, message: str = "", /, *, key: str | None = None, **fields: object) -> None:
+        super().__init__(message or (t(DEFAULT_LANG, key, **fields) if key else ""))
+        self.key = key
+        self.fields = fields
+
+    def text(self, lang: str) -> str:
+        return t(lang, self.key, **self.fields) if self.key else str(self)
 
 
-class NotPermitted(app_commands.CheckFailure):
+class UserFacingError(_Worded):
+    """Raise with a message meant for the member; it is shown privately. Give `key=` (and its
+    fields) to have it shown in the member's language."""
+
+
+class NotPermitted(_Worded, app_commands.CheckFailure):
     """The member lacks the Bridgeline role the command needs."""
 
 
+#: The generic failure in English (tests compare against it); members read it in their language.
 SOMETHING_WRONG = (
-    "Something went wrong on our side and this didn't finish. Nothing you saved before was lost. "
-    "If it keeps happening, a moderator can look up error id `{error_id}`."
+    t(DEFAULT_LANG, "common.errors.generic") + " " + t(DEFAULT_LANG, "errors.error_id")
 )
 
 
-STORAGE_TROUBLE: dict[Problem, str] = {
-    "full": "the server running Bridgeline is out of disk space",
-    "read_only": "the bot's storage is read-only right now",
-    "damaged": "the bot's storage is damaged",
-    "unavailable": "the bot's storage isn't reachable right now",
-}
-NOT_SAVED = "I couldn't save that: {why}. Please try again later."
+def something_wrong(lang: str, error_id: str) -> str:
+    """The calm reply to a bug, with the id a moderator can find in the log."""
+    return t(lang, "common.errors.generic") + " " + t(lang, "errors.error_id", error_id=error_id)
 
 
-def storage_trouble(error: BaseException) -> str | None:
+def storage_trouble(error: BaseException, lang: str = DEFAULT_LANG) -> str | None:
     """The member-facing sentence when `error` is the storage failing (a full disk...)."""
-    problem = storage_problem(_unwrap(error))
-    return None if problem is None else NOT_SAVED.format(why=STORAGE_TROUBLE[problem])
+    problem: Problem | None = storage_problem(_unwrap(error))
+    if problem is None:
+        return None
+    return t(lang, "errors.not_saved", why=t(lang, f"errors.storage.{problem}"))
 
 
 def log_storage_trouble(where: str, error: BaseException) -> None:
@@ -67,32 +81,48 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
-def describe_known_error(error: BaseException) -> str | None:
+def describe_known_error(error: BaseException, lang: str = DEFAULT_LANG) -> str | None:
     """A member-facing sentence for errors we expect, or None for a real bug."""
     error = _unwrap(error)
     if isinstance(error, UserFacingError | NotPermitted):
-        return str(error)
+        return error.text(lang)
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works inside a server, not in DMs."
+        return t(lang, "errors.server_only")
     if isinstance(error, app_commands.MissingPermissions | app_commands.MissingRole):
-        return "You don't have permission to use this command."
+        return t(lang, "errors.no_permission")
     if isinstance(error, app_commands.BotMissingPermissions):
-        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"I'm missing these permissions here: {missing}. A server manager can grant them."
+        missing = ", ".join(_permission(p, lang) for p in error.missing_permissions)
+        return t(lang, "errors.bot_missing_permissions", permissions=missing)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Please wait {error.retry_after:.0f} seconds before trying that again."
+        return t(lang, "errors.cooldown", seconds=f"{error.retry_after:.0f}")
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
+        return t(lang, "errors.not_here")
     if isinstance(error, discord.Forbidden):
-        return (
-            "Discord refused that because I'm missing a permission in that channel. "
-            "A server manager can check with `/setup show`."
-        )
+        return t(lang, "errors.forbidden")
     if isinstance(error, discord.NotFound):
-        return "That message or channel no longer exists."
+        return t(lang, "errors.not_found")
     if isinstance(error, discord.DiscordServerError | discord.RateLimited):
-        return "Discord is having trouble right now. Please try again in a minute."
+        return t(lang, "errors.discord_trouble")
     return None
+
+
+def _permission(name: str, lang: str) -> str:
+    """A Discord permission as Discord's own client names it, in `lang` where we have it."""
+    if name in PERMISSION_LABELS:
+        return t(lang, f"setup.permissions.{name}")
+    return name.replace("_", " ").title()
+
+
+async def reply_lang(interaction: discord.Interaction) -> str:
+    """The language of a private reply to whoever interacted. Reading the server's setting may
+    itself fail (a broken disk is one reason we are here): then their Discord language."""
+    db = getattr(interaction.client, "db", None)
+    if db is None or interaction.guild_id is None:
+        return member_lang(interaction)
+    try:
+        return await member_language(db, interaction)
+    except Exception:
+        return member_lang(interaction)
 
 
 async def send_private(interaction: discord.Interaction, text: str) -> None:
@@ -110,8 +140,9 @@ async def send_private(interaction: discord.Interaction, text: str) -> None:
 
 async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Shared by the command tree, views and modals, so every failure looks the same."""
-    message = describe_known_error(error)
-    trouble = storage_trouble(error) if message is None else None
+    lang = await reply_lang(interaction)
+    message = describe_known_error(error, lang)
+    trouble = storage_trouble(error, lang) if message is None else None
     if trouble is not None:
         log_storage_trouble(
             interaction.command.qualified_name if interaction.command else "component", error
@@ -126,7 +157,7 @@ async def report_interaction_error(interaction: discord.Interaction, error: Base
             where,
             exc_info=(type(error), error, error.__traceback__),
         )
-        message = SOMETHING_WRONG.format(error_id=error_id)
+        message = something_wrong(lang, error_id)
     else:
         log.info("Refused interaction: %s", type(_unwrap(error)).__name__)
     await send_private(interaction, message)

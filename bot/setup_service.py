@@ -15,9 +15,10 @@ from typing import Any, Literal
 
 import discord
 
+from bot.i18n import DEFAULT_LANG, LANGUAGE_NAMES, member_lang, pick_lang, t
 from bot.storage import audit
 from bot.storage.db import Database
-from bot.storage.guilds import GuildSettings, get_settings, update_settings
+from bot.storage.guilds import SAFETY_MODES, GuildSettings, get_settings, update_settings
 
 log = logging.getLogger(__name__)
 
@@ -38,33 +39,19 @@ THREADS = ("create_public_threads", "send_messages_in_threads")
 @dataclass(frozen=True)
 class ChannelPurpose:
     """A channel the bot posts in, and every permission it needs there (attribute names of
-    `discord.Permissions`, in the order they are reported)."""
+    `discord.Permissions`, in the order they are reported). Its name and what does not happen
+    while none is chosen are setup.channels.<key>.label / .why in the catalog."""
 
     key: str
-    label: str
     required: tuple[str, ...]
-    why: str  # what does not happen while no channel is chosen
     private: bool = False  # only moderators should be able to read it
 
 
 # Anonymous posts and alerts are the bot's own messages: deleting them needs no Manage Messages,
 # and neither feature opens threads, so both need only the posting permissions.
-CHECKINS = ChannelPurpose(
-    "checkins", "Check-in channel", POSTING, "anonymous check-ins can't be posted until it is set"
-)
-ALERTS = ChannelPurpose(
-    "alerts",
-    "Alerts channel",
-    POSTING,
-    "moderator alerts go to the server owner by DM until it is set",
-    private=True,
-)
-DAILY_PROMPT = ChannelPurpose(
-    "daily_prompt",
-    "Daily prompt channel",
-    POSTING,
-    "no daily prompt is posted until a moderator runs `/prompts setup`",
-)
+CHECKINS = ChannelPurpose("checkins", POSTING)
+ALERTS = ChannelPurpose("alerts", POSTING, private=True)
+DAILY_PROMPT = ChannelPurpose("daily_prompt", POSTING)
 DAILY_PROMPT_THREADS = replace(DAILY_PROMPT, required=(*POSTING, *THREADS))
 
 CheckStatus = Literal["ok", "missing", "not_set", "not_found"]
@@ -82,6 +69,21 @@ class ChannelCheck:
     @property
     def ok(self) -> bool:
         return self.status == "ok" and not self.public
+
+
+async def server_language(db: Database, guild_id: int | None) -> str:
+    """The server's language (/setup language): what the bot posts to the server and its
+    moderators uses it. English outside a server."""
+    if guild_id is None:
+        return DEFAULT_LANG
+    return pick_lang((await get_settings(db, guild_id)).language)
+
+
+async def member_language(db: Database, interaction: discord.Interaction) -> str:
+    """The language of a reply to the member who interacted (their Discord language when we
+    speak it, else the server's)."""
+    server = await server_language(db, interaction.guild_id) if interaction.guild_id else None
+    return member_lang(interaction, server)
 
 
 def missing_permissions(granted: discord.Permissions, required: Iterable[str]) -> tuple[str, ...]:
@@ -162,42 +164,51 @@ def everyone_can_read(guild: discord.Guild) -> Callable[[int], bool]:
 
 # --- describing and auditing changes -------------------------------------------------------
 
-SETTING_LABELS: dict[str, str] = {
-    "alerts_channel_id": "Alerts channel",
-    "checkin_channel_id": "Check-in channel",
-    "moderator_role_id": "Moderator role",
-    "region": "Region",
-    "timezone": "Timezone",
-    "safety_mode": "Safety replies",
-    "anon_delay_max_s": "Anonymous post delay",
-    "anon_rate_per_hour": "Anonymous posts per hour",
-    "anon_daily_tag": "Daily anonymous tag",
-    "approval_queue": "Approval queue",
-    "retention_days": "Check-in retention",
-}
+#: In English, for the /setup safety-mode choices (Discord shows those through the command
+#: translator); replies use safety_mode_label in the reader's language.
 SAFETY_MODE_LABELS: dict[str, str] = {
-    "dm": "private DM to the member",
-    "nudge": "gentle public nudge with a private button",
-    "mods": "moderators only, no reply to the member",
+    mode: t(DEFAULT_LANG, f"setup.safety_modes.{mode}") for mode in SAFETY_MODES
 }
 
 
-def format_value(setting: str, value: Any) -> str:
-    """How a setting reads in replies and the audit trail (mentions render without pinging)."""
+def setting_label(setting: str, lang: str = DEFAULT_LANG) -> str:
+    return t(lang, f"setup.settings.{setting}")
+
+
+def safety_mode_label(mode: str, lang: str = DEFAULT_LANG) -> str:
+    return t(lang, f"setup.safety_modes.{mode}") if mode in SAFETY_MODE_LABELS else "?"
+
+
+def permission_label(label: str, lang: str = DEFAULT_LANG) -> str:
+    """A permission named by `missing_permissions` (English), in `lang`."""
+    name = _PERMISSION_NAMES.get(label)
+    return label if name is None else t(lang, f"setup.permissions.{name}")
+
+
+_PERMISSION_NAMES = {label: name for name, label in PERMISSION_LABELS.items()}
+
+
+def format_value(setting: str, value: Any, lang: str = DEFAULT_LANG) -> str:
+    """How a setting reads in replies (in `lang`) and the audit trail (English; mentions render
+    without pinging)."""
     if setting == "retention_days":
-        return "kept until deleted" if value is None else f"{value} days"
+        if value is None:
+            return t(lang, "setup.values.kept_until_deleted")
+        return t(lang, "setup.values.days", days=value)
     if value is None:
-        return "not set"
+        return t(lang, "setup.values.not_set")
     if setting.endswith("_channel_id"):
         return f"<#{value}>"
     if setting == "moderator_role_id":
         return f"<@&{value}>"
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return t(lang, "setup.values.on" if value else "setup.values.off")
     if setting == "safety_mode":
-        return f"{value} ({SAFETY_MODE_LABELS.get(str(value), '?')})"
+        return f"{value} ({safety_mode_label(str(value), lang)})"
     if setting == "anon_delay_max_s":
-        return f"up to {value} s"
+        return t(lang, "setup.values.delay", seconds=value)
+    if setting == "language":
+        return LANGUAGE_NAMES.get(str(value), str(value))
     return str(value)
 
 
@@ -212,8 +223,12 @@ class Change:
         """The audit action, e.g. "setup.alerts_channel"."""
         return "setup." + self.setting.removesuffix("_id")
 
-    def describe(self) -> str:
-        return f"{format_value(self.setting, self.old)} → {format_value(self.setting, self.new)}"
+    def describe(self, lang: str = DEFAULT_LANG) -> str:
+        old, new = (
+            format_value(self.setting, self.old, lang),
+            format_value(self.setting, self.new, lang),
+        )
+        return f"{old} → {new}"
 
 
 def diff(before: GuildSettings, changes: Mapping[str, Any]) -> list[Change]:

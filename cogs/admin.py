@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.checks import owner_only
 from bot.client import Bridgeline
 from bot.content import check_content, summarize
+from bot.errors import reply_lang
 from bot.storage import audit
 from bot.ui.setup_embeds import reload_done_embed, reload_failed_embed, synced_embed
 
@@ -55,7 +56,8 @@ class Admin(commands.Cog):
             synced = await tree.sync()
         log.info("Owner synced %d commands (%s)", len(synced), scope)
         await self._audit(interaction, "admin.sync", f"{len(synced)} commands, {scope}")
-        embed = synced_embed(len(synced), scope, self.bot.clock.now())
+        lang = await reply_lang(interaction)
+        embed = synced_embed(len(synced), scope, self.bot.clock.now(), lang)
         await interaction.followup.send(embed=embed, ephemeral=True)
 
     @group.command(name="reload-content", description="Check content/ and swap it in if valid")
@@ -64,16 +66,19 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         directory = self.bot.settings.content_dir
         content, problems = await asyncio.to_thread(check_content, directory)
+        lang = await reply_lang(interaction)
         if content is None or problems:
             log.warning("Content reload refused: %d problem(s)", len(problems))
             await self._audit(interaction, "admin.reload_refused", f"{len(problems)} problem(s)")
-            await interaction.followup.send(embed=reload_failed_embed(problems), ephemeral=True)
+            await interaction.followup.send(
+                embed=reload_failed_embed(problems, lang), ephemeral=True
+            )
             return
         self.bot.reload_content(content)
         summary = summarize(content)
         log.info("Content reloaded: %s", summary)
         await self._audit(interaction, "admin.reload_content", summary)
-        await interaction.followup.send(embed=reload_done_embed(summary), ephemeral=True)
+        await interaction.followup.send(embed=reload_done_embed(summary, lang), ephemeral=True)
 
 
 async def setup(bot: Bridgeline) -> None:

@@ -16,6 +16,7 @@ from bot.askmods.staff_views import ModButton, UnblockButton
 from bot.askmods.views import MemberButton, MessageModal, member_view
 from bot.checks import manager_only
 from bot.client import Bridgeline
+from bot.setup_service import member_language, server_language
 from bot.storage import audit, feature_settings
 
 log = logging.getLogger(__name__)
@@ -55,14 +56,15 @@ class AskMods(commands.Cog):
     ) -> None:
         guild = interaction.guild
         assert guild is not None
+        lang = await member_language(self.bot.db, interaction)
         pseudo = identity_of(self.bot, guild.id, interaction.user.id)
         current = await store.current_for(self.bot.db, guild.id, pseudo)
         if current is not None:
             history = await store.messages(self.bot.db, current.id)
             await store.mark_delivered(self.bot.db, current.id)
             await interaction.response.send_message(
-                embed=replies.panel_embed(current, history),
-                view=member_view(current),
+                embed=replies.panel_embed(current, history, lang),
+                view=member_view(current, lang),
                 ephemeral=True,
             )
             return
@@ -71,9 +73,9 @@ class AskMods(commands.Cog):
             if await service.staff_channel(self.bot, guild) is None:
                 raise AskModsError(replies.NO_STAFF_CHANNEL)
         except AskModsError as refusal:
-            await interaction.response.send_message(str(refusal), ephemeral=True)
+            await interaction.response.send_message(refusal.text(lang), ephemeral=True)
             return
-        modal = MessageModal(guild.id, conversation_id=None, named=identity == "named")
+        modal = MessageModal(guild.id, conversation_id=None, named=identity == "named", lang=lang)
         await interaction.response.send_modal(modal)
 
     @app_commands.command(
@@ -104,14 +106,16 @@ class AskMods(commands.Cog):
         await audit.record(
             self.bot.db, interaction.guild.id, interaction.user.id, "settings.staff", detail=detail
         )
+        lang = await server_language(self.bot.db, interaction.guild.id)
         where = (
-            f"<#{saved.askmods_channel_id}>" if saved.askmods_channel_id else "the alerts channel"
+            f"<#{saved.askmods_channel_id}>"
+            if saved.askmods_channel_id
+            else replies.staff_text(lang, "the_alerts_channel")
         )
-        await interaction.response.send_message(
-            f"/ask-mods conversations open in {where}. A safety alert nobody claimed is raised "
-            f"again after {saved.unclaimed_minutes} min (imminent ones sooner).",
-            ephemeral=True,
+        text = replies.staff_text(
+            lang, "settings_saved", where=where, minutes=saved.unclaimed_minutes
         )
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 def identity_of(bot: Bridgeline, guild_id: int, user_id: int) -> str:

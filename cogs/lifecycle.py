@@ -12,6 +12,7 @@ import discord
 from discord.ext import commands
 
 from bot.client import Bridgeline
+from bot.i18n import pick_lang
 from bot.setup_service import POSTING, missing_permissions
 from bot.storage.purge import mark_left, mark_rejoined, purge_due
 from bot.ui.setup_embeds import welcome_embed
@@ -79,8 +80,10 @@ class Lifecycle(commands.Cog):
                 await mark_left(self.bot.db, guild_id, now)
 
     async def welcome(self, guild: discord.Guild) -> None:
-        """The owner by DM first; when DMs are closed, the first channel the bot may post in."""
-        embed = welcome_embed(guild.name)
+        """The owner by DM first; when DMs are closed, the first channel the bot may post in.
+        In the server's language: its /setup language when set (a rejoin), else its Discord
+        community language."""
+        embed = welcome_embed(guild.name, await self._welcome_lang(guild))
         if guild.owner_id is not None:
             try:
                 dm = await self.bot.create_dm(discord.Object(id=guild.owner_id))
@@ -96,6 +99,13 @@ class Lifecycle(commands.Cog):
             await channel.send(embed=embed)
         except discord.HTTPException as exc:
             log.warning("Welcome in guild %s failed (%s)", guild.id, exc.code)
+
+    async def _welcome_lang(self, guild: discord.Guild) -> str:
+        row = await self.bot.db.fetchone(
+            "SELECT language FROM guild_settings WHERE guild_id = ?", (guild.id,)
+        )
+        # A server never set up has no row: its Discord community language is the best guess.
+        return pick_lang(row["language"] if row is not None else guild.preferred_locale)
 
     # --- the daily purge --------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.checks import manager_only, require_guild
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
+from bot.i18n import LANGS, LANGUAGE_NAMES, t
 from bot.quoting import echo
 from bot.setup_service import (
     SAFETY_MODE_LABELS,
@@ -22,6 +23,7 @@ from bot.setup_service import (
     channel_targets,
     check_channels,
     everyone_can_read,
+    server_language,
 )
 from bot.storage import audit
 from bot.storage.guilds import SAFETY_MODES, GuildSettings, get_settings
@@ -37,6 +39,8 @@ SAFETY_CHOICES = [
     app_commands.Choice(name=f"{mode}: {SAFETY_MODE_LABELS[mode]}", value=mode)
     for mode in SAFETY_MODES
 ]
+#: Each language in its own name (Discord shows choice names as given).
+LANGUAGE_CHOICES = [app_commands.Choice(name=LANGUAGE_NAMES[code], value=code) for code in LANGS]
 
 
 class Setup(commands.Cog):
@@ -60,15 +64,21 @@ class Setup(commands.Cog):
         region = self.bot.content.region(code)
         return region.name if region else code
 
+    async def _lang(self, interaction: discord.Interaction) -> str:
+        """Managers read /setup in the server's language."""
+        return await server_language(self.bot.db, interaction.guild_id)
+
     async def _changes_embed(
         self, interaction: discord.Interaction, changes: dict[str, Any]
     ) -> discord.Embed:
-        """Write, audit, and describe what changed plus the permission report."""
+        """Write, audit, and describe what changed plus the permission report (in the server's
+        language as it is after the change: /setup language answers in the new one)."""
         guild = require_guild(interaction)
         settings, changed = await apply_changes(
             self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **changes
         )
-        return changes_embed(changed, await self._checks(guild, settings))
+        lang = await server_language(self.bot.db, guild.id)
+        return changes_embed(changed, lang, await self._checks(guild, settings))
 
     async def _save(self, interaction: discord.Interaction, **changes: Any) -> None:
         embed = await self._changes_embed(interaction, changes)
@@ -88,12 +98,16 @@ class Setup(commands.Cog):
             "setup.completed",
             detail=f"guided setup, {len(changed)} change(s)",
         )
+        lang = await server_language(self.bot.db, guild.id)
         embed = summary_embed(
             guild.name,
             settings,
             await self._checks(guild, settings),
             self._region_name(settings.region),
-            title="Bridgeline is set up" if changed else "Setup finished: nothing changed",
+            lang,
+            title=t(
+                lang, "setup.summary.set_up" if changed else "setup.summary.finished_unchanged"
+            ),
         )
         await interaction.response.edit_message(content=None, embed=embed, view=None)
 
@@ -124,6 +138,7 @@ class Setup(commands.Cog):
             settings,
             await self._checks(guild, settings),
             self._region_name(settings.region),
+            await self._lang(interaction),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -137,13 +152,19 @@ class Setup(commands.Cog):
         if not everyone_can_read(guild)(channel.id):
             await self._save(interaction, alerts_channel_id=channel.id)
             return
-        confirm = ConfirmView(interaction.user.id, confirm_label="Use it anyway", danger=True)
+        lang = await self._lang(interaction)
+        confirm = ConfirmView(
+            interaction.user.id,
+            confirm_label=t(lang, "setup.public_alerts.use_anyway"),
+            danger=True,
+            lang=lang,
+        )
         await interaction.response.send_message(
-            embed=public_alerts_embed(channel.id), view=confirm, ephemeral=True
+            embed=public_alerts_embed(channel.id, lang), view=confirm, ephemeral=True
         )
         if await confirm.wait() or confirm.confirmed is None:  # timed out
             await interaction.edit_original_response(
-                content="No answer, so nothing was changed.", embed=None, view=None
+                content=t(lang, "setup.public_alerts.no_answer"), embed=None, view=None
             )
             return
         if confirm.confirmed:
@@ -175,10 +196,7 @@ class Setup(commands.Cog):
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
         if role is not None and role.is_default():
-            raise UserFacingError(
-                "@everyone can't be the moderator role: everyone would see moderator alerts. "
-                "Choose a role only your moderators have."
-            )
+            raise UserFacingError(key="setup.refusals.everyone_role")
         await self._save(interaction, moderator_role_id=None if role is None else role.id)
 
     @group.command(name="region", description="The server's region, for helpline numbers")
@@ -189,7 +207,7 @@ class Setup(commands.Cog):
         if found is None:
             known = ", ".join(f"{r.code} ({r.name})" for r in self.bot.content.regions)
             raise UserFacingError(
-                f"I don't know the region {echo(region)!r}. Choose one of: {known}."
+                key="setup.refusals.unknown_region", region=repr(echo(region)), known=known
             )
         await self._save(interaction, region=found.code)
 
@@ -249,10 +267,7 @@ class Setup(commands.Cog):
         }
         changes = {k: v for k, v in given.items() if v is not None}
         if not changes:
-            raise UserFacingError(
-                "Give at least one of delay, rate, daily_tag or approval_queue. "
-                "`/setup show` lists the current values."
-            )
+            raise UserFacingError(key="setup.refusals.anonymous_empty")
         await self._save(interaction, **changes)
 
     @group.command(name="retention", description="Delete check-ins older than this many days")
@@ -263,22 +278,31 @@ class Setup(commands.Cog):
     ) -> None:
         await self._save(interaction, retention_days=days or None)
 
+    @group.command(name="language", description="The server's language for moderators and posts")
+    @app_commands.describe(
+        language="Members still get replies in their own Discord language when we speak it"
+    )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    @manager_only
+    async def language(
+        self, interaction: discord.Interaction, language: app_commands.Choice[str]
+    ) -> None:
+        await self._save(interaction, language=language.value)
+
     @group.command(name="audit", description="Recent setting changes and moderator actions")
     @manager_only
     async def audit_log(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        lang = await self._lang(interaction)
         entries = await audit.recent(self.bot.db, guild.id, AUDIT_LIMIT)
         if not entries:
-            await interaction.response.send_message(
-                "Nothing recorded yet: changes to settings and moderator actions appear here.",
-                ephemeral=True,
-            )
+            await interaction.response.send_message(t(lang, "setup.audit.empty"), ephemeral=True)
             return
-        pages = audit_pages(entries)
+        pages = audit_pages(entries, lang)
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)
             return
-        view = Paginator(interaction.user.id, pages)
+        view = Paginator(interaction.user.id, pages, lang=lang)
         await interaction.response.send_message(embed=view.current, view=view, ephemeral=True)
 
 

@@ -14,9 +14,11 @@ import discord
 from bot.askmods import identity, replies, rules, store
 from bot.askmods.store import Conversation
 from bot.client import Bridgeline
+from bot.i18n import pick_lang, t
 from bot.safety_service.policy import Flag, flag_from_detection
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import ReplyText, compose_reply
+from bot.setup_service import server_language
 from bot.storage import feature_settings
 from bot.storage.guilds import get_settings
 
@@ -26,7 +28,14 @@ Messageable = discord.TextChannel | discord.Thread
 
 
 class AskModsError(Exception):
-    """A refusal the member should read (the text is member-facing)."""
+    """A refusal the member should read: `key` is its text in content/messages/askmods.toml."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+    def text(self, lang: str) -> str:
+        return t(lang, self.key)
 
 
 async def staff_channel(bot: Bridgeline, guild: discord.Guild) -> discord.TextChannel | None:
@@ -82,10 +91,11 @@ async def open_conversation(
         named=named,
         now=bot.clock.now(),
     )
+    lang = await server_language(bot.db, guild.id)
     try:
         starter = await channel.send(
-            embed=replies.starter_embed(conversation, user_id if named else None),
-            view=starter_view(conversation),
+            embed=replies.starter_embed(conversation, user_id if named else None, lang),
+            view=starter_view(conversation, lang),
             allowed_mentions=NO_MENTIONS,
         )
         thread = await starter.create_thread(name=conversation.label, auto_archive_duration=10080)
@@ -106,9 +116,10 @@ async def post_member_message(
     thread = await _thread(bot, conversation)
     if thread is None:
         return
+    lang = await server_language(bot.db, conversation.guild_id)
     try:
         posted = await thread.send(
-            embed=replies.member_message_embed(conversation.label, shown),
+            embed=replies.member_message_embed(conversation.label, shown, lang),
             allowed_mentions=NO_MENTIONS,
         )
     except discord.HTTPException as exc:
@@ -127,9 +138,13 @@ async def scan(bot: Bridgeline, text: str) -> Flag | None:
     return flag if flag.categories else None
 
 
-async def private_help(bot: Bridgeline, guild_id: int, user_id: int, flag: Flag) -> ReplyText:
+async def private_help(
+    bot: Bridgeline, guild_id: int, user_id: int, flag: Flag, lang: str
+) -> ReplyText:
+    """The member's private safety reply, in their language (`lang`)."""
     region = await member_region(bot.db, bot.settings.secret, guild_id, user_id)
-    return compose_reply(bot.content, bot.content.safety.responses, region, flag)
+    content = bot.content.in_lang(lang)
+    return compose_reply(content, content.safety.responses, region, flag)
 
 
 async def post_in_thread(
@@ -155,16 +170,20 @@ async def post_in_thread(
 async def raise_in_thread(bot: Bridgeline, conversation: Conversation, flag: Flag) -> None:
     """The alert goes into the conversation's own thread; an imminent one pings the role."""
     imminent = flag.severity == "imminent"
-    role_id = (await get_settings(bot.db, conversation.guild_id)).moderator_role_id
-    embed = replies.safety_embed(flag.categories, imminent)
+    settings = await get_settings(bot.db, conversation.guild_id)
+    embed = replies.safety_embed(flag.categories, imminent, pick_lang(settings.language))
+    role_id = settings.moderator_role_id
     await post_in_thread(bot, conversation, embed, ping_role=role_id if imminent else None)
 
 
-async def note(bot: Bridgeline, conversation: Conversation, text: str) -> None:
+async def note(bot: Bridgeline, conversation: Conversation, name: str, **fields: object) -> None:
+    """A note in the staff thread: askmods.staff.<name>, in the server's language."""
     thread = await _thread(bot, conversation)
     if thread is not None:
+        lang = await server_language(bot.db, conversation.guild_id)
+        text = replies.staff_text(lang, name, **fields)
         try:
-            await thread.send(embed=replies.note_embed(text), allowed_mentions=NO_MENTIONS)
+            await thread.send(embed=replies.note_embed(text, lang), allowed_mentions=NO_MENTIONS)
         except discord.HTTPException as exc:
             log.warning("Ask-mods note failed (HTTP %s)", exc.status)
 
@@ -190,8 +209,10 @@ async def send_to_member(
     embed: discord.Embed | None = None,
     content: str | None = None,
     with_buttons: bool = True,
+    lang: str = "en",
 ) -> bool:
-    """A DM to the asker; False when their DMs are closed (or they can't be found)."""
+    """A DM to the asker; False when their DMs are closed (or they can't be found). `lang`:
+    the buttons' language (the caller's choice for the message too)."""
     from bot.askmods.views import member_view
 
     user = await _member(bot, conversation)
@@ -199,9 +220,9 @@ async def send_to_member(
         return False
     try:
         if embed is not None and with_buttons:
-            await user.send(content, embed=embed, view=member_view(conversation))
+            await user.send(content, embed=embed, view=member_view(conversation, lang))
         elif with_buttons:
-            await user.send(content, view=member_view(conversation))
+            await user.send(content, view=member_view(conversation, lang))
         else:
             await user.send(content)
         return True
@@ -224,17 +245,19 @@ async def refresh_starter(bot: Bridgeline, conversation: Conversation) -> None:
     if conversation.named:
         user = await _member(bot, conversation)
         user_id = user.id if user else None
+    lang = await server_language(bot.db, conversation.guild_id)
     try:
         await channel.get_partial_message(conversation.starter_message_id).edit(
-            embed=replies.starter_embed(conversation, user_id), view=starter_view(conversation)
+            embed=replies.starter_embed(conversation, user_id, lang),
+            view=starter_view(conversation, lang),
         )
     except discord.HTTPException as exc:
         log.warning("Could not update ask-mods post %s (HTTP %s)", conversation.label, exc.status)
 
 
 async def erase(bot: Bridgeline, conversation: Conversation, reason: str) -> None:
-    """Removes the bot's copies of the member's words from the thread, leaves a note, closes
-    the staff post and deletes every record of the conversation."""
+    """Removes the bot's copies of the member's words from the thread, leaves a note (`reason`:
+    its askmods.staff key name), closes the staff post and deletes every record of it."""
     thread = await _thread(bot, conversation)
     if thread is not None:
         for message in await store.messages(bot.db, conversation.id):
@@ -262,9 +285,7 @@ async def erase_member(bot: Bridgeline, guild_id: int, user_id: int) -> int:
     for row in rows:
         conversation = await store.get(bot.db, row["id"])
         if conversation is not None:
-            await erase(
-                bot, conversation, "The member erased their data; their messages were removed."
-            )
+            await erase(bot, conversation, "member_erased")
     return len(rows)
 
 

@@ -5,96 +5,102 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 import discord
 
 from bot.askmods import replies, rules, service, store
 from bot.askmods.store import Conversation
-from bot.checks import REFUSALS, Level, has_level
+from bot.checks import Level, has_level
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
+from bot.i18n import t
+from bot.setup_service import member_language, server_language
 from bot.storage import audit
 from bot.ui.views import BaseModal, guarded, persistent_view
 
 log = logging.getLogger(__name__)
 
 
-def starter_view(conversation: Conversation) -> discord.ui.View:
+def starter_view(conversation: Conversation, lang: str) -> discord.ui.View:
     """Open: reply, close, block. Blocked: unblock. Closed: no buttons (an empty view)."""
     if conversation.status == "blocked":
-        return persistent_view(UnblockButton(conversation.label))
+        return persistent_view(UnblockButton(conversation.label, lang))
     actions = ["reply", "close", "block"] if conversation.status == "open" else []
-    return persistent_view(*(ModButton(a, conversation.id) for a in actions))
+    return persistent_view(*(ModButton(a, conversation.id, lang) for a in actions))
+
+
+async def _refusal(interaction: discord.Interaction) -> None:
+    """Not a moderator: the refusal, in the presser's language (they are a member)."""
+    lang = await member_language(bridgeline_of(interaction).db, interaction)
+    await send_private(interaction, t(lang, "errors.refusals.moderator"))
 
 
 # ---- the moderators ---------------------------------------------------------------------------
 
 
-class ReplyModal(BaseModal, title=replies.REPLY_MODAL_TITLE):
-    text: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
-        label="Your reply",
-        custom_id="askmods:reply",
-        style=discord.TextStyle.paragraph,
-        placeholder="The member sees it as from the moderators, without your name.",
-        max_length=rules.MESSAGE_MAX_CHARS,
-    )
+class ReplyModal(BaseModal, title="Reply to the member"):
+    """The moderator's reply; its wording is set in the server's language in __init__."""
 
-    def __init__(self, conversation_id: int) -> None:
-        super().__init__()
+    def __init__(self, conversation_id: int, lang: str) -> None:
+        super().__init__(title=replies.staff_text(lang, "reply_modal_title"))
+        self.text: discord.ui.TextInput[ReplyModal] = discord.ui.TextInput(
+            label=replies.staff_text(lang, "reply_label"),
+            custom_id="askmods:reply",
+            style=discord.TextStyle.paragraph,
+            placeholder=replies.staff_text(lang, "reply_placeholder"),
+            max_length=rules.MESSAGE_MAX_CHARS,
+        )
+        self.add_item(self.text)
         self.conversation_id = conversation_id
+        self.lang = lang
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         bot = bridgeline_of(interaction)
+        lang = self.lang
         body = rules.moderator_text(self.text.value)
         conversation = await store.get(bot.db, self.conversation_id)
         if body is None or conversation is None or not conversation.is_open:
-            await send_private(
-                interaction, "Nothing was sent: the reply was empty or the conversation has ended."
-            )
+            await send_private(interaction, replies.staff_text(lang, "nothing_sent"))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         await store.add_message(bot.db, conversation, "moderators", body, bot.clock.now())
         thread = await service._thread(bot, conversation)
         if thread is not None:
             await thread.send(
-                embed=replies.moderator_message_embed(interaction.user.id, body),
+                embed=replies.moderator_message_embed(interaction.user.id, body, lang),
                 allowed_mentions=service.NO_MENTIONS,
             )
         guild = bot.get_guild(conversation.guild_id)
+        # The member is not here to tell us their language: a DM uses the server's.
         delivered = await service.send_to_member(
             bot,
             conversation,
             embed=replies.reply_to_member_embed(
-                guild.name if guild else "the server", conversation.label, body
+                guild.name if guild else None, conversation.label, body, lang
             ),
+            lang=lang,
         )
         if delivered:
             await store.mark_delivered(bot.db, conversation.id)
-            await interaction.followup.send(replies.DELIVERED_NOTE, ephemeral=True)
+            await interaction.followup.send(replies.staff_text(lang, "delivered"), ephemeral=True)
         else:
-            await service.note(bot, conversation, replies.DMS_CLOSED_NOTE)
-            await interaction.followup.send(replies.DMS_CLOSED_NOTE, ephemeral=True)
+            await service.note(bot, conversation, "dms_closed")
+            await interaction.followup.send(replies.staff_text(lang, "dms_closed"), ephemeral=True)
 
 
 class ModButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"bl:askmods:mod:(?P<action>reply|close|block):(?P<id>[0-9]{1,18})",
 ):
-    LABELS: ClassVar[dict[str, str]] = {
-        "reply": replies.MOD_REPLY,
-        "close": replies.MOD_CLOSE,
-        "block": replies.MOD_BLOCK,
-    }
-
-    def __init__(self, action: str, conversation_id: int) -> None:
+    def __init__(self, action: str, conversation_id: int, lang: str = "en") -> None:
         style = {
             "reply": discord.ButtonStyle.primary,
             "block": discord.ButtonStyle.danger,
         }.get(action, discord.ButtonStyle.secondary)
         super().__init__(
             discord.ui.Button(
-                label=self.LABELS[action],
+                label=replies.staff_text(lang, action),
                 style=style,
                 custom_id=f"bl:askmods:mod:{action}:{conversation_id}",
             )
@@ -114,27 +120,30 @@ class ModButton(
 
     async def _handle(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MODERATOR):
-            await send_private(interaction, REFUSALS[Level.MODERATOR])
+            await _refusal(interaction)
             return
         bot = bridgeline_of(interaction)
+        lang = await server_language(bot.db, interaction.guild_id)
         conversation = await store.get(bot.db, self.conversation_id)
         if conversation is None or conversation.guild_id != interaction.guild_id:
-            await send_private(interaction, "This conversation was ended and deleted.")
+            await send_private(interaction, replies.staff_text(lang, "deleted"))
             return
         if self.action == "reply":
             if not conversation.is_open:
-                await send_private(interaction, "This conversation is closed.")
+                await send_private(interaction, replies.staff_text(lang, "is_closed"))
                 return
-            await interaction.response.send_modal(ReplyModal(conversation.id))
+            await interaction.response.send_modal(ReplyModal(conversation.id, lang))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        text = await self._change(bot, conversation, interaction.user.id)
+        text = await self._change(bot, conversation, interaction.user.id, lang)
         updated = await store.get(bot.db, conversation.id)
         if updated is not None:
             await service.refresh_starter(bot, updated)
         await interaction.followup.send(text, ephemeral=True)
 
-    async def _change(self, bot: Bridgeline, conversation: Conversation, moderator: int) -> str:
+    async def _change(
+        self, bot: Bridgeline, conversation: Conversation, moderator: int, lang: str
+    ) -> str:
         now = bot.clock.now()
         blocked = self.action == "block"
         if blocked:
@@ -157,25 +166,18 @@ class ModButton(
             "askmods.block" if blocked else "askmods.close",
             target=conversation.label,
         )
-        what = (
-            "closed this conversation and blocked this asker"
-            if blocked
-            else "closed this conversation"
-        )
-        await service.note(bot, conversation, f"<@{moderator}> {what}. Who asked stays unknown.")
+        note = "blocked_note" if blocked else "closed_note"
+        await service.note(bot, conversation, note, moderator=moderator)
         if was_open:
             guild = bot.get_guild(conversation.guild_id)
             await service.send_to_member(
                 bot,
                 conversation,
-                content=replies.closed_to_member(guild.name if guild else "the server", blocked),
+                content=replies.closed_to_member(guild.name if guild else None, blocked, lang),
                 with_buttons=False,
+                lang=lang,
             )
-        return (
-            "Blocked. They can't open new conversations; you still don't know who it is."
-            if (blocked)
-            else "Closed. The member was told."
-        )
+        return replies.staff_text(lang, "blocked_done" if blocked else "closed_done")
 
 
 class UnblockButton(
@@ -185,10 +187,10 @@ class UnblockButton(
     """Keyed by the label, not the conversation: the block outlives the conversation (the
     member may end and delete it, or erase their data), and must stay liftable."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, lang: str = "en") -> None:
         super().__init__(
             discord.ui.Button(
-                label=replies.MOD_UNBLOCK,
+                label=replies.staff_text(lang, "unblock"),
                 style=discord.ButtonStyle.secondary,
                 custom_id=f"bl:askmods:unblock:{label}",
             )
@@ -207,20 +209,18 @@ class UnblockButton(
 
     async def _handle(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MODERATOR) or interaction.guild_id is None:
-            await send_private(interaction, REFUSALS[Level.MODERATOR])
+            await _refusal(interaction)
             return
         bot = bridgeline_of(interaction)
         guild_id, moderator = interaction.guild_id, interaction.user.id
+        lang = await server_language(bot.db, guild_id)
         if not await store.unblock_label(bot.db, guild_id, self.label):
-            await send_private(interaction, "That asker isn't blocked any more.")
+            await send_private(interaction, replies.staff_text(lang, "not_blocked"))
             return
         await audit.record(bot.db, guild_id, moderator, "askmods.unblock", target=self.label)
         await interaction.response.edit_message(view=None)
-        await interaction.followup.send(
-            "Unblocked: they can open conversations again. You still don't know who it is.",
-            ephemeral=True,
-        )
+        await interaction.followup.send(replies.staff_text(lang, "unblocked_done"), ephemeral=True)
         conversation = await store.by_label(bot.db, self.label)
         if conversation is not None:
             await store.set_status(bot.db, conversation.id, "closed")
-            await service.note(bot, conversation, f"<@{moderator}> unblocked this asker.")
+            await service.note(bot, conversation, "unblocked_note", moderator=moderator)

@@ -1,4 +1,8 @@
-"""Replies of /setup, /admin and the join welcome; every one goes through build_embed."""
+"""Replies of /setup, /admin and the join welcome; every one goes through build_embed.
+
+Managers and the bot owner read them in the server's language (`lang`, computed by the cog);
+the wording is in content/messages/setup.toml.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ from datetime import datetime
 import discord
 
 from bot.content import ContentProblem
+from bot.i18n import t
 from bot.setup_service import (
-    SETTING_LABELS,
     Change,
     ChannelCheck,
+    ChannelPurpose,
     format_value,
+    permission_label,
+    setting_label,
 )
 from bot.storage.audit import AuditEntry
 from bot.storage.guilds import GuildSettings
@@ -23,72 +30,89 @@ AUDIT_PAGE_SIZE = 10
 MAX_PROBLEMS_SHOWN = 15
 
 
-PUBLIC_ALERTS = (
-    "everyone in the server can read it, and alerts link to members' messages and say what "
-    "worried the bot. Choose a channel only moderators can see."
-)
-NOT_SCANNED = "Messages posted there are never scanned for safety concerns."
+def _purpose(purpose: ChannelPurpose, lang: str, part: str) -> str:
+    return t(lang, f"setup.channels.{purpose.key}.{part}")
 
 
-def check_line(check: ChannelCheck) -> str:
+def check_line(check: ChannelCheck, lang: str) -> str:
     """One line per channel, saying exactly what to fix."""
-    label = check.purpose.label
+    label = _purpose(check.purpose, lang, "label")
     if check.status == "not_set":
-        return f"➖ **{label}**: not set ({check.purpose.why})."
+        return t(
+            lang, "setup.report.not_set", label=label, why=_purpose(check.purpose, lang, "why")
+        )
     where = f"<#{check.channel_id}>"
     if check.status == "not_found":
-        return f"❌ **{label}** {where}: I can't find or see this channel. Choose another one."
-    note = f" {NOT_SCANNED}" if check.purpose.private else ""
+        return t(lang, "setup.report.not_found", label=label, where=where)
+    note = " " + t(lang, "setup.report.not_scanned") if check.purpose.private else ""
     if check.public:
-        note = f" ⚠️ Not private: {PUBLIC_ALERTS}{note}"
+        exposed = t(lang, "setup.report.not_private", why=t(lang, "setup.report.public_alerts"))
+        note = f" {exposed}{note}"
     if check.status == "missing":
-        return f"⚠️ **{label}** {where}: I'm missing **{', '.join(check.missing)}** there.{note}"
+        permissions = ", ".join(permission_label(p, lang) for p in check.missing)
+        return t(
+            lang,
+            "setup.report.missing",
+            label=label,
+            where=where,
+            permissions=permissions,
+            note=note,
+        )
     icon = "⚠️" if check.public else "✅"
-    return f"{icon} **{label}** {where}: all the permissions I need.{note}"
+    return t(lang, "setup.report.ok", icon=icon, label=label, where=where, note=note)
 
 
-def public_alerts_embed(channel_id: int) -> discord.Embed:
+def public_alerts_embed(channel_id: int, lang: str) -> discord.Embed:
     """Asked before a channel @everyone can read becomes the alerts channel."""
     return build_embed(
-        "Everyone can read that channel",
-        f"<#{channel_id}> is visible to @everyone: {PUBLIC_ALERTS}\n\n"
-        "Use it anyway only if you will restrict it right after. " + NOT_SCANNED,
+        t(lang, "setup.public_alerts.title"),
+        t(
+            lang,
+            "setup.public_alerts.text",
+            channel=f"<#{channel_id}>",
+            why=t(lang, "setup.report.public_alerts"),
+            not_scanned=t(lang, "setup.report.not_scanned"),
+        ),
         tone=Tone.SUPPORT,
     )
 
 
-def report_text(checks: Sequence[ChannelCheck]) -> str:
-    lines = [check_line(c) for c in checks]
+def report_text(checks: Sequence[ChannelCheck], lang: str) -> str:
+    lines = [check_line(c, lang) for c in checks]
     if any(c.status == "missing" for c in checks):
-        lines.append(
-            "To fix: channel settings → Permissions → add the Bridgeline role and allow "
-            "what is listed, then run `/setup show` to check again."
-        )
+        lines.append(t(lang, "setup.report.how_to_fix"))
     return "\n".join(lines)
 
 
-def _anonymous_summary(settings: GuildSettings) -> str:
-    return (
-        f"Random delay {format_value('anon_delay_max_s', settings.anon_delay_max_s)}, "
-        f"{settings.anon_rate_per_hour} per member per hour, "
-        f"daily tag {format_value('anon_daily_tag', settings.anon_daily_tag)}, "
-        f"approval queue {format_value('approval_queue', settings.approval_queue)}"
+def _anonymous_summary(settings: GuildSettings, lang: str) -> str:
+    return t(
+        lang,
+        "setup.values.anonymous",
+        delay=format_value("anon_delay_max_s", settings.anon_delay_max_s, lang),
+        rate=settings.anon_rate_per_hour,
+        tag=format_value("anon_daily_tag", settings.anon_daily_tag, lang),
+        queue=format_value("approval_queue", settings.approval_queue, lang),
     )
 
 
-def settings_fields(settings: GuildSettings, region_name: str) -> list[tuple[str, str]]:
-    role = format_value("moderator_role_id", settings.moderator_role_id)
+def settings_fields(settings: GuildSettings, region_name: str, lang: str) -> list[tuple[str, str]]:
+    role = format_value("moderator_role_id", settings.moderator_role_id, lang)
     if settings.moderator_role_id is None:
-        role += " (members with Manage Messages are moderators)"
+        role += " " + t(lang, "setup.values.role_default")
+
+    def shown(setting: str) -> tuple[str, str]:
+        return setting_label(setting, lang), format_value(setting, getattr(settings, setting), lang)
+
     return [
-        ("Check-in channel", format_value("checkin_channel_id", settings.checkin_channel_id)),
-        ("Alerts channel", format_value("alerts_channel_id", settings.alerts_channel_id)),
-        ("Moderator role", role),
-        ("Region", f"{region_name} ({settings.region})"),
-        ("Timezone", settings.timezone),
-        ("Safety replies", format_value("safety_mode", settings.safety_mode)),
-        ("Anonymous posts", _anonymous_summary(settings)),
-        ("Check-in retention", format_value("retention_days", settings.retention_days)),
+        shown("checkin_channel_id"),
+        shown("alerts_channel_id"),
+        (setting_label("moderator_role_id", lang), role),
+        (setting_label("region", lang), f"{region_name} ({settings.region})"),
+        (setting_label("timezone", lang), settings.timezone),
+        shown("language"),
+        shown("safety_mode"),
+        (setting_label("anonymous_posts", lang), _anonymous_summary(settings, lang)),
+        shown("retention_days"),
     ]
 
 
@@ -97,27 +121,31 @@ def summary_embed(
     settings: GuildSettings,
     checks: Sequence[ChannelCheck],
     region_name: str,
+    lang: str,
     *,
     title: str | None = None,
 ) -> discord.Embed:
     ready = all(c.ok for c in checks)
     return build_embed(
-        title or f"Bridgeline settings for {guild_name}",
-        report_text(checks),
+        title or t(lang, "setup.summary.title", server=guild_name),
+        report_text(checks, lang),
         tone=Tone.CARE if ready else Tone.SUPPORT,
-        fields=settings_fields(settings, region_name),
-        footer="Change one thing with /setup <setting>, or run /setup start again.",
+        fields=settings_fields(settings, region_name, lang),
+        footer=t(lang, "setup.summary.footer"),
     )
 
 
-def changes_embed(changes: Sequence[Change], checks: Sequence[ChannelCheck] = ()) -> discord.Embed:
+def changes_embed(
+    changes: Sequence[Change], lang: str, checks: Sequence[ChannelCheck] = ()
+) -> discord.Embed:
     if changes:
-        lines = [f"**{SETTING_LABELS[c.setting]}**: {c.describe()}" for c in changes]
-        title, text = "Saved", "\n".join(lines)
+        lines = [f"**{setting_label(c.setting, lang)}**: {c.describe(lang)}" for c in changes]
+        title, text = t(lang, "setup.summary.saved"), "\n".join(lines)
     else:
-        title, text = "Nothing changed", "That is already the current setting."
+        title = t(lang, "setup.summary.nothing_changed")
+        text = t(lang, "setup.summary.already_current")
     if checks:
-        text += "\n\n" + report_text(checks)
+        text += "\n\n" + report_text(checks, lang)
     ready = all(c.ok for c in checks)
     return build_embed(title, text, tone=Tone.CARE if ready else Tone.SUPPORT)
 
@@ -127,14 +155,15 @@ def _when(created_at: str) -> str:
     return created_at if moment is None else f"<t:{int(moment.timestamp())}:f>"
 
 
-def audit_pages(entries: Sequence[AuditEntry]) -> list[discord.Embed]:
-    """Newest first, ten to a page; actors are mentions (they render without pinging)."""
+def audit_pages(entries: Sequence[AuditEntry], lang: str) -> list[discord.Embed]:
+    """Newest first, ten to a page; actors are mentions (they render without pinging). The
+    entries themselves (action, detail) are records and stay as written."""
     pages = []
     for start in range(0, len(entries), AUDIT_PAGE_SIZE):
         chunk = entries[start : start + AUDIT_PAGE_SIZE]
         lines = []
         for e in chunk:
-            actor = f"<@{e.actor_id}>" if e.actor_id else "a member (not named)"
+            actor = f"<@{e.actor_id}>" if e.actor_id else t(lang, "setup.audit.unnamed_member")
             line = f"{_when(e.created_at)} · {actor} · `{e.action}`"
             if e.target:
                 line += f" · {e.target}"
@@ -143,77 +172,66 @@ def audit_pages(entries: Sequence[AuditEntry]) -> list[discord.Embed]:
             lines.append(line)
         pages.append(
             build_embed(
-                "Recent changes and moderator actions",
+                t(lang, "setup.audit.title"),
                 "\n".join(lines),
                 tone=Tone.NEUTRAL,
-                footer=f"Entries {start + 1}-{start + len(chunk)} of {len(entries)}",
+                footer=t(
+                    lang,
+                    "setup.audit.footer",
+                    first=start + 1,
+                    last=start + len(chunk),
+                    total=len(entries),
+                ),
             )
         )
     return pages
 
 
-def welcome_embed(guild_name: str) -> discord.Embed:
+def welcome_embed(guild_name: str, lang: str) -> discord.Embed:
     return build_embed(
-        f"Thanks for adding Bridgeline to {guild_name}",
-        "Bridgeline gives your members calm, private tools for when a partner goes quiet: "
-        "coping strategies, private or anonymous check-ins and a daily prompt, and it points "
-        "people to real help when a message sounds like a crisis.\n\n"
-        "**Next step (about two minutes):** someone with *Manage Server* runs `/setup start` "
-        "to choose the check-in and alerts channels, the moderator role, your region and "
-        "timezone. `/setup show` tells you if I'm missing any permission.",
+        t(lang, "setup.welcome.title", server=guild_name),
+        t(lang, "setup.welcome.text"),
         tone=Tone.CARE,
-        footer="If Bridgeline is removed, this server's data is kept 30 days, then deleted.",
+        footer=t(lang, "setup.welcome.footer"),
     )
 
 
 def wizard_embed(
-    step: int, guild_name: str, proposal: tuple[str, str] | None = None
+    step: int, guild_name: str, lang: str, proposal: tuple[str, str] | None = None
 ) -> discord.Embed:
     """`proposal`: (timezone, region name) when step 2 proposes the region's timezone."""
     if step == 1:
-        text = (
-            "**Step 1 of 2.** Choose the channel for anonymous check-ins, the channel where "
-            "moderators get safety alerts (best kept private to moderators), the moderator "
-            "role and your region (used for helpline numbers). Leave a menu as it is to keep "
-            "the current choice, then press **Next**."
-        )
+        text = t(lang, "setup.wizard.step1")
     else:
-        text = (
-            "**Step 2 of 2.** Choose the server's timezone (for the daily prompt; any other "
-            "IANA zone with `/setup timezone`) and how Bridgeline answers a message that "
-            "sounds like a crisis, then press **Finish**. Nothing is saved before that."
-        )
+        text = t(lang, "setup.wizard.step2")
         if proposal:
             zone, region = proposal
-            text += (
-                f"\n\nProposed for {region}: **{zone}**. If your members are mostly elsewhere "
-                "in it, choose their zone from the menu."
-            )
-    return build_embed(f"Set up Bridgeline for {guild_name}", text, tone=Tone.INFO)
+            text += "\n\n" + t(lang, "setup.wizard.proposal", region=region, zone=zone)
+    return build_embed(t(lang, "setup.wizard.title", server=guild_name), text, tone=Tone.INFO)
 
 
-def reload_failed_embed(problems: Sequence[ContentProblem]) -> discord.Embed:
+def reload_failed_embed(problems: Sequence[ContentProblem], lang: str) -> discord.Embed:
+    """The problems themselves are for whoever edits content/ and stay in English."""
     shown = [f"• {p}" for p in problems[:MAX_PROBLEMS_SHOWN]]
     if len(problems) > MAX_PROBLEMS_SHOWN:
-        shown.append(
-            f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more (`bridgeline check-content`)"
-        )
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        shown.append(t(lang, "setup.admin.reload_failed_more", count=more))
     return build_embed(
-        f"Content not reloaded: {len(problems)} problem(s)",
-        "The bot keeps the content it had. Fix these and try again:\n" + "\n".join(shown),
+        t(lang, "setup.admin.reload_failed_title", count=len(problems)),
+        t(lang, "setup.admin.reload_failed_text") + "\n" + "\n".join(shown),
         tone=Tone.ALERT,
     )
 
 
-def reload_done_embed(summary: str) -> discord.Embed:
-    return build_embed("Content reloaded", summary, tone=Tone.CARE)
+def reload_done_embed(summary: str, lang: str) -> discord.Embed:
+    return build_embed(t(lang, "setup.admin.reload_done_title"), summary, tone=Tone.CARE)
 
 
-def synced_embed(count: int, scope: str, at: datetime) -> discord.Embed:
-    where = "in this server (available now)" if scope == "here" else "globally (up to an hour)"
+def synced_embed(count: int, scope: str, at: datetime, lang: str) -> discord.Embed:
+    where = "synced_here" if scope == "here" else "synced_everywhere"
     return build_embed(
-        "Commands synced",
-        f"{count} commands registered {where}.",
+        t(lang, "setup.admin.synced_title"),
+        t(lang, f"setup.admin.{where}", count=count),
         tone=Tone.CARE,
-        footer=f"At {at:%Y-%m-%d %H:%M} UTC",
+        footer=t(lang, "setup.admin.synced_footer", time=f"{at:%Y-%m-%d %H:%M}"),
     )

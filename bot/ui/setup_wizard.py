@@ -11,10 +11,11 @@ from typing import Any
 
 import discord
 
-from bot.checks import REFUSALS, Level, has_level
+from bot.checks import REFUSAL_KEYS, REFUSALS, Level, has_level
 from bot.content import Region
 from bot.errors import NotPermitted, UserFacingError, send_private
-from bot.setup_service import SAFETY_MODE_LABELS
+from bot.i18n import LANGS, LANGUAGE_NAMES, pick_lang, t
+from bot.setup_service import safety_mode_label, setting_label
 from bot.storage.guilds import SAFETY_MODES, GuildSettings
 from bot.timezones import COMMON_TIMEZONES, proposed_timezone, region_zones
 from bot.ui.embeds import clip
@@ -26,11 +27,14 @@ PLACEHOLDER_LIMIT = 150
 Finish = Callable[[discord.Interaction, dict[str, Any]], Awaitable[None]]
 
 
-def _placeholder(what: str, current: str | None) -> str:
+def _placeholder(what: str, current: str | None, lang: str) -> str:
     """The current choice is named in the placeholder rather than sent as `default_values`
     (whose integer ids the fake's spec check rejects; see the report), and leaving the menu
     untouched keeps it."""
-    text = f"{what}: {current} (keep, or choose another)" if current else f"{what}: choose one"
+    if current:
+        text = t(lang, "setup.wizard.keep", what=what, current=current)
+    else:
+        text = t(lang, "setup.wizard.choose", what=what)
     return clip(text, PLACEHOLDER_LIMIT)
 
 
@@ -66,10 +70,7 @@ class _RoleChoice(discord.ui.RoleSelect["SetupWizard"]):
         assert self.view is not None
         role = self.values[0]
         if role.is_default():
-            raise UserFacingError(
-                "@everyone can't be the moderator role: everyone would see moderator alerts. "
-                "Choose a role only your moderators have."
-            )
+            raise UserFacingError(key="setup.refusals.everyone_role")
         self.view.choices["moderator_role_id"] = role.id
         await interaction.response.defer()
 
@@ -95,13 +96,12 @@ class _StringChoice(discord.ui.Select["SetupWizard"]):
 class _Button(discord.ui.Button["SetupWizard"]):
     def __init__(
         self,
+        name: str,
         label: str,
         style: discord.ButtonStyle,
         action: Callable[[discord.Interaction], Awaitable[None]],
     ) -> None:
-        super().__init__(
-            label=label, style=style, custom_id=f"setup:{label.lower().replace(' ', '-')}", row=4
-        )
+        super().__init__(label=label, style=style, custom_id=f"setup:{name}", row=4)
         self.action = action
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -130,12 +130,23 @@ def timezone_options(current: str, region: str = "") -> list[discord.SelectOptio
     return [discord.SelectOption(label=z, value=z, default=z == current) for z in zones]
 
 
-def safety_options(current: str) -> list[discord.SelectOption]:
+def safety_options(current: str, lang: str) -> list[discord.SelectOption]:
     return [
         discord.SelectOption(
-            label=mode, value=mode, description=SAFETY_MODE_LABELS[mode], default=mode == current
+            label=mode,
+            value=mode,
+            description=safety_mode_label(mode, lang),
+            default=mode == current,
         )
         for mode in SAFETY_MODES
+    ]
+
+
+def language_options(current: str) -> list[discord.SelectOption]:
+    """Each language in its own name, so a manager finds theirs whatever the wizard speaks."""
+    return [
+        discord.SelectOption(label=LANGUAGE_NAMES[code], value=code, default=code == current)
+        for code in LANGS
     ]
 
 
@@ -151,6 +162,8 @@ class SetupWizard(InvokerOnlyView):
         is_public: Callable[[int], bool] = lambda _: False,
     ) -> None:
         super().__init__(owner_id, timeout=900)
+        #: The wizard speaks the server's language as it was when it started.
+        self.lang = pick_lang(settings.language)
         #: Set by Finish or Cancel: what a later press is told. The view stays registered
         #: until its timeout, so that press gets this answer instead of none.
         self.closed: str | None = None
@@ -168,6 +181,7 @@ class SetupWizard(InvokerOnlyView):
             "region": settings.region,
             "timezone": settings.timezone,
             "safety_mode": settings.safety_mode,
+            "language": settings.language,
         }
         self.show_step(1)
 
@@ -175,37 +189,66 @@ class SetupWizard(InvokerOnlyView):
         """Rebuilt from `choices`, so going back shows what was picked."""
         self.step = step
         self.clear_items()
-        c = self.choices
+        c, lang = self.choices, self.lang
+
+        def label(setting: str) -> str:
+            return setting_label(setting, lang)
+
+        def button(name: str, style: discord.ButtonStyle, action: Any) -> _Button:
+            return _Button(name, t(lang, f"setup.wizard.{name}"), style, action)
+
         if step == 1:
-            checkin = _placeholder("Check-in channel", self._channel(c["checkin_channel_id"]))
-            alerts = _placeholder("Alerts channel", self._channel(c["alerts_channel_id"]))
+            checkin = self._channel(c["checkin_channel_id"])
+            alerts = self._channel(c["alerts_channel_id"])
             role = self._role(c["moderator_role_id"])
-            self.add_item(_ChannelChoice("checkin_channel_id", checkin, 0))
-            self.add_item(_ChannelChoice("alerts_channel_id", alerts, 1))
             self.add_item(
-                _RoleChoice(
-                    _placeholder("Moderator role", role)
-                    if role
-                    else "Moderator role (optional: Manage Messages counts too)"
+                _ChannelChoice(
+                    "checkin_channel_id",
+                    _placeholder(label("checkin_channel_id"), checkin, lang),
+                    0,
                 )
             )
             self.add_item(
-                _StringChoice("region", "Region", region_options(self.regions, c["region"]))
+                _ChannelChoice(
+                    "alerts_channel_id", _placeholder(label("alerts_channel_id"), alerts, lang), 1
+                )
             )
-            self.add_item(_Button("Next", discord.ButtonStyle.primary, self._next))
+            self.add_item(
+                _RoleChoice(
+                    _placeholder(label("moderator_role_id"), role, lang)
+                    if role
+                    else t(lang, "setup.wizard.role_optional")
+                )
+            )
+            self.add_item(
+                _StringChoice("region", label("region"), region_options(self.regions, c["region"]))
+            )
+            self.add_item(button("next", discord.ButtonStyle.primary, self._next))
         elif step == 2:
             self._propose_timezone()
             options = timezone_options(c["timezone"], c["region"])
-            self.add_item(_StringChoice("timezone", "Timezone", options))
+            self.add_item(_StringChoice("timezone", label("timezone"), options))
             self.add_item(
-                _StringChoice("safety_mode", "Safety replies", safety_options(c["safety_mode"]))
+                _StringChoice(
+                    "safety_mode", label("safety_mode"), safety_options(c["safety_mode"], lang)
+                )
             )
-            self.add_item(_Button("Back", discord.ButtonStyle.secondary, self._back))
-            self.add_item(_Button("Finish", discord.ButtonStyle.success, self._finish))
+            self.add_item(
+                _StringChoice("language", label("language"), language_options(c["language"]))
+            )
+            self.add_item(button("back", discord.ButtonStyle.secondary, self._back))
+            self.add_item(button("finish", discord.ButtonStyle.success, self._finish))
         else:  # 3: confirm an alerts channel that @everyone can read
-            self.add_item(_Button("Back", discord.ButtonStyle.secondary, self._back))
-            self.add_item(_Button("Use it anyway", discord.ButtonStyle.danger, self._accept))
-        self.add_item(_Button("Cancel", discord.ButtonStyle.secondary, self._cancel))
+            self.add_item(button("back", discord.ButtonStyle.secondary, self._back))
+            self.add_item(
+                _Button(
+                    "use-it-anyway",
+                    t(lang, "setup.public_alerts.use_anyway"),
+                    discord.ButtonStyle.danger,
+                    self._accept,
+                )
+            )
+        self.add_item(button("cancel", discord.ButtonStyle.secondary, self._cancel))
 
     def _propose_timezone(self) -> None:
         """The region's zone, unless the manager picked one or the current one fits."""
@@ -232,11 +275,11 @@ class SetupWizard(InvokerOnlyView):
 
     def embed(self) -> discord.Embed:
         if self.step == 3:
-            return public_alerts_embed(self.choices["alerts_channel_id"])
+            return public_alerts_embed(self.choices["alerts_channel_id"], self.lang)
         proposal = None
         if self.step == 2 and self.proposed and self.proposed == self.choices["timezone"]:
             proposal = (self.proposed, self._region_name())
-        return wizard_embed(self.step, self.guild.name, proposal)
+        return wizard_embed(self.step, self.guild.name, self.lang, proposal)
 
     async def _next(self, interaction: discord.Interaction) -> None:
         self.show_step(2)
@@ -247,9 +290,9 @@ class SetupWizard(InvokerOnlyView):
         await interaction.response.edit_message(embed=self.embed(), view=self)
 
     async def _cancel(self, interaction: discord.Interaction) -> None:
-        self.closed = "Setup was cancelled; nothing was changed. `/setup start` begins again."
+        self.closed = t(self.lang, "setup.wizard.cancelled_again")
         await interaction.response.edit_message(
-            content="Setup cancelled. Nothing was changed.", embed=None, view=None
+            content=t(self.lang, "setup.wizard.cancelled"), embed=None, view=None
         )
 
     async def _accept(self, interaction: discord.Interaction) -> None:
@@ -258,13 +301,13 @@ class SetupWizard(InvokerOnlyView):
 
     async def _finish(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MANAGER):
-            raise NotPermitted(REFUSALS[Level.MANAGER])
+            raise NotPermitted(REFUSALS[Level.MANAGER], key=REFUSAL_KEYS[Level.MANAGER])
         alerts = self.choices["alerts_channel_id"]
         if alerts and self.is_public(alerts) and self.public_confirmed != alerts:
             self.show_step(3)
             await interaction.response.edit_message(embed=self.embed(), view=self)
             return
-        self.closed = "Setup is already finished; `/setup show` shows the settings."
+        self.closed = t(self.lang, "setup.wizard.finished_again")
         try:
             await self.on_finish(interaction, dict(self.choices))
         except BaseException:

@@ -8,11 +8,11 @@ from typing import Any
 
 import discord
 
-from bot.errors import report_interaction_error, send_private
+from bot.errors import reply_lang, report_interaction_error, send_private
+from bot.i18n import DEFAULT_LANG, t
 
-NOT_YOURS = (
-    "These buttons belong to someone else's reply. Run the command yourself to get your own."
-)
+#: In English for tests; the presser reads it in their own language.
+NOT_YOURS = t(DEFAULT_LANG, "errors.buttons.not_yours")
 
 
 class BaseView(discord.ui.View):
@@ -55,7 +55,9 @@ class InvokerOnlyView(BaseView):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id == self.owner_id:
             return True
-        await send_private(interaction, NOT_YOURS)
+        await send_private(
+            interaction, t(await reply_lang(interaction), "errors.buttons.not_yours")
+        )
         return False
 
 
@@ -64,18 +66,23 @@ class ConfirmView(InvokerOnlyView):
 
     Only the first press decides. The view stays registered until its timeout, so a second
     press (a double click, or a click before Discord showed the first answer) still gets a
-    private answer instead of "This interaction failed"."""
-
-    ALREADY = "Already confirmed: that's being done, or done."
-    ALREADY_CANCELLED = "Already cancelled. Nothing was changed."
+    private answer instead of "This interaction failed". `lang`: the language of its labels
+    and answers (the reply's)."""
 
     def __init__(
-        self, owner_id: int, *, confirm_label: str = "Confirm", danger: bool = False
+        self,
+        owner_id: int,
+        *,
+        confirm_label: str | None = None,
+        danger: bool = False,
+        lang: str = DEFAULT_LANG,
     ) -> None:
         super().__init__(owner_id, timeout=120)
+        self.lang = lang
         self.confirmed: bool | None = None
         self._decided = asyncio.Event()
-        self.confirm.label = confirm_label
+        self.confirm.label = confirm_label or t(lang, "errors.buttons.confirm")
+        self.cancel.label = t(lang, "errors.buttons.cancel")
         if danger:
             self.confirm.style = discord.ButtonStyle.danger
 
@@ -94,7 +101,8 @@ class ConfirmView(InvokerOnlyView):
     async def _again(self, interaction: discord.Interaction) -> bool:
         if self.confirmed is None:
             return False
-        await send_private(interaction, self.ALREADY if self.confirmed else self.ALREADY_CANCELLED)
+        key = "already_confirmed" if self.confirmed else "already_cancelled"
+        await send_private(interaction, t(self.lang, f"errors.buttons.{key}"))
         return True
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.primary)
@@ -117,19 +125,23 @@ class ConfirmView(InvokerOnlyView):
         self.interaction = interaction
         self._decided.set()
         await interaction.response.edit_message(
-            content="Cancelled. Nothing was changed.", view=None, embeds=[]
+            content=t(self.lang, "errors.buttons.cancelled"), view=None, embeds=[]
         )
 
 
 class Paginator(InvokerOnlyView):
     """Pages of embeds with Previous/Next; the page number lives in the footer-free label."""
 
-    def __init__(self, owner_id: int, pages: Sequence[discord.Embed]) -> None:
+    def __init__(
+        self, owner_id: int, pages: Sequence[discord.Embed], *, lang: str = DEFAULT_LANG
+    ) -> None:
         if not pages:
             raise ValueError("a paginator needs at least one page")
         super().__init__(owner_id)
         self.pages = list(pages)
         self.index = 0
+        self.previous.label = t(lang, "errors.buttons.previous")
+        self.next.label = t(lang, "errors.buttons.next")
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:

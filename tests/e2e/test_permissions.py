@@ -36,6 +36,7 @@ EXPECTED: dict[str, str] = {
     "setup safety-mode": MANAGER,
     "setup anonymous": MANAGER,
     "setup retention": MANAGER,
+    "setup language": MANAGER,
     "setup audit": MANAGER,
     "admin sync": OWNER,
     "admin reload-content": OWNER,
