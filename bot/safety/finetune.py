@@ -224,7 +224,7 @@ def _module_classes() -> tuple[Any, Any]:
     import torch
     from torch import nn
 
-    class Encoder(nn.Module):  # type: ignore[misc]
+    class Encoder(nn.Module):
         """BERT (MiniLM-L6) with the original's parameter names; mean pooled, unit length."""
 
         def __init__(self, w: dict[str, np.ndarray]) -> None:
@@ -295,7 +295,7 @@ def _module_classes() -> tuple[Any, Any]:
             inner = torch.nn.functional.gelu(self.linear(x, pre + "intermediate.dense"))
             return self.norm(x + self.linear(inner, pre + "output.dense"), pre + "output.LayerNorm")
 
-    class Classifier(nn.Module):  # type: ignore[misc]
+    class Classifier(nn.Module):
         def __init__(self, w: dict[str, np.ndarray]) -> None:
             super().__init__()
             self.encoder = Encoder(w)

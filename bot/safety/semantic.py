@@ -138,6 +138,12 @@ def load_head(path: Path = HEAD_PATH) -> SemanticHead:
     )
 
 
+def thresholds_for(sensitivity: str, path: Path = HEAD_PATH) -> dict[Category, float]:
+    """The shipped head's thresholds for ``quiet``, ``balanced`` or ``sensitive`` (what a
+    server setting would choose between); ValueError for any other name."""
+    return load_head(path).thresholds_for(sensitivity)
+
+
 def fit_logistic(
     x: np.ndarray, y: np.ndarray, c: float = 10.0, iterations: int = 50
 ) -> tuple[np.ndarray, float]:
