@@ -95,7 +95,11 @@ class SemanticHead:
             extra["neighbour_agreement"] = self.agreement
         return json.dumps(
             {
-                "model": "all-MiniLM-L6-v2 (int8), mean pooled, unit length",
+                "model": (
+                    "all-MiniLM-L6-v2 fine-tuned with this head (int8), mean pooled, unit length"
+                    if self.sensitivities
+                    else "all-MiniLM-L6-v2 (int8), mean pooled, unit length"
+                ),
                 "trained_on": self.trained_on,
                 **extra,
                 "categories": {

@@ -142,9 +142,7 @@ def train_fine_tuned(
         f"{np.abs(quantised - reference).max():.4f}\n"
     )
     sets = pick_thresholds(quantised, _marks(checks))
-    head = SemanticHead(
-        weights, bias, sets["balanced"], sources, memory, marks, sensitivities=sets, agreement=0.0
-    )
+    head = SemanticHead(weights, bias, sets["balanced"], sources, memory, marks, sensitivities=sets)
     head.save(out)
     for name, values in sets.items():
         stdout.write(f"{name}: " + ", ".join(f"{c} {values[c]:.2f}" for c in CATEGORIES) + "\n")
