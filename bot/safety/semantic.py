@@ -43,6 +43,7 @@ class SemanticHead:
     #: Share of neighbours that must agree; 0 turns the check off (the fine-tuned head's
     #: own probabilities already keep calm news quiet)
     agreement: float = AGREEMENT
+    model: str = "all-MiniLM-L6-v2 (int8), mean pooled, unit length"  # which encoder it reads
 
     def thresholds_for(self, sensitivity: str) -> dict[Category, float]:
         """The thresholds for ``quiet``, ``balanced`` or ``sensitive``; a head trained before
@@ -95,11 +96,7 @@ class SemanticHead:
             extra["neighbour_agreement"] = self.agreement
         return json.dumps(
             {
-                "model": (
-                    "all-MiniLM-L6-v2 fine-tuned with this head (int8), mean pooled, unit length"
-                    if self.sensitivities
-                    else "all-MiniLM-L6-v2 (int8), mean pooled, unit length"
-                ),
+                "model": self.model,
                 "trained_on": self.trained_on,
                 **extra,
                 "categories": {
@@ -139,6 +136,7 @@ def load_head(path: Path = HEAD_PATH) -> SemanticHead:
             for name, values in data.get("sensitivities", {}).items()
         },
         agreement=float(data.get("neighbour_agreement", AGREEMENT)),
+        model=str(data.get("model", SemanticHead.model)),
     )
 
 

@@ -142,7 +142,16 @@ def train_fine_tuned(
         f"{np.abs(quantised - reference).max():.4f}\n"
     )
     sets = pick_thresholds(quantised, _marks(checks))
-    head = SemanticHead(weights, bias, sets["balanced"], sources, memory, marks, sensitivities=sets)
+    head = SemanticHead(
+        weights,
+        bias,
+        sets["balanced"],
+        sources,
+        memory,
+        marks,
+        sensitivities=sets,
+        model="all-MiniLM-L6-v2 fine-tuned with this head (int8), mean pooled, unit length",
+    )
     head.save(out)
     for name, values in sets.items():
         stdout.write(f"{name}: " + ", ".join(f"{c} {values[c]:.2f}" for c in CATEGORIES) + "\n")
