@@ -162,10 +162,17 @@ def cmd_scan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 def cmd_train_semantic(args: argparse.Namespace) -> int:
     from bot.safety.semantic import HEAD_PATH
-    from bot.safety.train_semantic import train
+    from bot.safety.train_semantic import train, train_fine_tuned
 
     out = Path(args.out) if args.out else HEAD_PATH
-    return train([Path(p) for p in args.files], out, sys.stdout)
+    files = [Path(p) for p in args.files]
+    if not args.fine_tune:
+        return train(files, out, sys.stdout)
+    if not args.validate:
+        return _fail("--fine-tune needs --validate FILE... (lines kept out of training)")
+    base = Path(args.base) if args.base else None
+    validation = [Path(p) for p in args.validate]
+    return train_fine_tuned(files, validation, out, sys.stdout, base, args.epochs)
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -196,6 +203,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("files", nargs="+", help="labelled files (the dev set format)")
     train.add_argument("--out", help="where to write the head (default: the shipped one)")
+    train.add_argument(
+        "--fine-tune",
+        action="store_true",
+        help="train the encoder too (needs the [train] extra); writes the int8 weights beside --out",
+    )
+    train.add_argument(
+        "--validate",
+        nargs="+",
+        metavar="FILE",
+        help="with --fine-tune: lines to pick thresholds on",
+    )
+    train.add_argument("--base", help="with --fine-tune: the original model's folder")
+    train.add_argument("--epochs", type=int, help="with --fine-tune: passes over the data (6)")
     check = sub.add_parser("check-content", help="validate the content TOML files")
     check.add_argument("directory", nargs="?", help="content folder (default: CONTENT_DIR)")
     sync = sub.add_parser("sync", help="register slash commands with Discord (run after updates)")

@@ -47,8 +47,9 @@ def quantize_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values, scale.astype(np.float32)
 
 
-def export(model_dir: Path) -> None:
-    tensors = read_safetensors(model_dir / "model.safetensors")
+def write_int8(tensors: dict[str, np.ndarray], folder: Path = HERE) -> Path:
+    """``minilm-l6-int8.npz`` in ``folder``: large matrices int8 with a scale per row, the
+    rest float32 (the original's weights, or fine-tuned ones from ``finetune.py``)."""
     arrays: dict[str, np.ndarray] = {}
     for name, tensor in tensors.items():
         if name.endswith("position_ids"):
@@ -57,11 +58,17 @@ def export(model_dir: Path) -> None:
             arrays[name + ":q"], arrays[name + ":s"] = quantize_rows(tensor.astype(np.float32))
         else:
             arrays[name] = tensor.astype(np.float32)
-    HERE.mkdir(exist_ok=True)
-    np.savez_compressed(WEIGHTS, **arrays)  # type: ignore[arg-type]  # numpy's stub
+    folder.mkdir(exist_ok=True)
+    path = folder / WEIGHTS.name
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]  # numpy's stub
+    return path
+
+
+def export(model_dir: Path) -> None:
+    path = write_int8(read_safetensors(model_dir / "model.safetensors"))
     # mtime=0: the same input always gives the same bytes
     TOKENIZER.write_bytes(gzip.compress((model_dir / "tokenizer.json").read_bytes(), mtime=0))
-    print(f"wrote {WEIGHTS} ({WEIGHTS.stat().st_size / 1e6:.1f} MB) and {TOKENIZER}")
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and {TOKENIZER}")
 
 
 if __name__ == "__main__":

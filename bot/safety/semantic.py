@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,8 @@ from bot.safety.rules import CATEGORIES, Category
 HEAD_PATH = Path(__file__).resolve().parent / "model" / "semantic_head.json"
 NEIGHBOURS = 9
 AGREEMENT = 0.5  # at least this share of the neighbours must carry the category
+SENSITIVITIES = ("quiet", "balanced", "sensitive")
+DEFAULT_SENSITIVITY = "balanced"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,19 @@ class SemanticHead:
     trained_on: dict[str, str]  # file name -> sha256 of what it was trained on
     memory: np.ndarray  # the training vectors, one row per labelled line
     memory_labels: np.ndarray  # bool, one column per category in CATEGORIES order
+    #: Threshold sets by sensitivity (a fine-tuned head has all three; ``thresholds`` is one)
+    sensitivities: dict[str, dict[Category, float]] = field(default_factory=dict)
+    #: Share of neighbours that must agree; 0 turns the check off (the fine-tuned head's
+    #: own probabilities already keep calm news quiet)
+    agreement: float = AGREEMENT
+    model: str = "all-MiniLM-L6-v2 (int8), mean pooled, unit length"  # which encoder it reads
+
+    def thresholds_for(self, sensitivity: str) -> dict[Category, float]:
+        """The thresholds for ``quiet``, ``balanced`` or ``sensitive``; a head trained before
+        the three sets existed has one set, used for all. Unknown names raise ValueError."""
+        if sensitivity not in SENSITIVITIES:
+            raise ValueError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}")
+        return dict(self.sensitivities.get(sensitivity, self.thresholds))
 
     def probabilities(self, vectors: np.ndarray) -> dict[Category, np.ndarray]:
         return {c: _sigmoid(vectors @ self.weights[c] + self.bias[c]) for c in self.weights}
@@ -50,12 +65,16 @@ class SemanticHead:
     def categories(self, vectors: np.ndarray) -> list[frozenset[Category]]:
         """Categories whose probability reaches its threshold and that most neighbours carry."""
         probs = self.probabilities(vectors)
-        share = self.neighbour_share(vectors)
+        share = (
+            self.neighbour_share(vectors)
+            if self.agreement > 0
+            else np.ones((vectors.shape[0], len(CATEGORIES)))
+        )
         return [
             frozenset(
                 c
                 for col, c in enumerate(CATEGORIES)
-                if probs[c][row] >= self.thresholds[c] and share[row, col] >= AGREEMENT
+                if probs[c][row] >= self.thresholds[c] and share[row, col] >= self.agreement
             )
             for row in range(vectors.shape[0])
         ]
@@ -70,10 +89,16 @@ class SemanticHead:
         )
 
     def to_json(self) -> str:
+        extra: dict[str, object] = {}
+        if self.sensitivities:
+            extra["sensitivities"] = self.sensitivities
+        if self.agreement != AGREEMENT:
+            extra["neighbour_agreement"] = self.agreement
         return json.dumps(
             {
-                "model": "all-MiniLM-L6-v2 (int8), mean pooled, unit length",
+                "model": self.model,
                 "trained_on": self.trained_on,
+                **extra,
                 "categories": {
                     c: {
                         "threshold": self.thresholds[c],
@@ -106,7 +131,19 @@ def load_head(path: Path = HEAD_PATH) -> SemanticHead:
         trained_on=dict(data.get("trained_on", {})),
         memory=memory,
         memory_labels=labels,
+        sensitivities={
+            name: {c: float(values[c]) for c in CATEGORIES}
+            for name, values in data.get("sensitivities", {}).items()
+        },
+        agreement=float(data.get("neighbour_agreement", AGREEMENT)),
+        model=str(data.get("model", SemanticHead.model)),
     )
+
+
+def thresholds_for(sensitivity: str, path: Path = HEAD_PATH) -> dict[Category, float]:
+    """The shipped head's thresholds for ``quiet``, ``balanced`` or ``sensitive`` (what a
+    server setting would choose between); ValueError for any other name."""
+    return load_head(path).thresholds_for(sensitivity)
 
 
 def fit_logistic(
