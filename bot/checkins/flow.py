@@ -104,7 +104,7 @@ async def severity_of(author: Author, text: str) -> str | None:
 
 def typed_text(checkin: CheckIn) -> str:
     """Everything the member typed into the check-in: the reflection and "what would help"."""
-    return "\n".join(t for t in (checkin.body, checkin.help_text) if t)
+    return "\n".join(part for part in (checkin.body, checkin.help_text) if part)
 
 
 async def raise_flag(author: Author, interaction: discord.Interaction, checkin: CheckIn) -> None:

@@ -89,7 +89,7 @@ def validate_checkin(mood_raw: str | None, body_raw: str, help_raw: str | None) 
 # ---- posting -----------------------------------------------------------------------------------
 def next_allowed(recent: Iterable[datetime], now: datetime, per_hour: int) -> datetime | None:
     """None when another anonymous post is allowed now, else the moment it will be."""
-    window = sorted(t for t in recent if now - t < RATE_WINDOW)
+    window = sorted(when for when in recent if now - when < RATE_WINDOW)
     if len(window) < per_hour:
         return None
     return window[len(window) - per_hour] + RATE_WINDOW

@@ -140,3 +140,50 @@ async def test_privacy_and_delete_answer_a_german_member_in_german(
         None, lambda m: reference in m.text and m.visible_to is jonas.user, include_ephemeral=True
     )
     assert done.text == t("de", "checkins.delete.done", ref=reference)
+
+
+async def test_report_and_removal_each_reader_in_their_own_language(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    """A French server: a Spanish author, a Brazilian reporter, a German moderator."""
+    await configure(bot, world, language="fr")
+    lucia = await fake.add_member(world.guild, "lucia", locale="es-ES")
+    bia = await fake.add_member(world.guild, "bia", locale="pt-BR")
+    max_ = await fake.add_member(world.guild, "max", roles=[world.moderator_role], locale="de")
+    _, saved = await check_in(fake, lucia, WORDS)
+    await post_it(fake, saved, lucia, "es")
+    post = await fake.wait_for_message(world.check_ins)
+    assert post.embeds[0]["title"] == t("fr", "checkins.post.checkin")
+
+    modal = await (await fake.click(post, t("fr", "checkins.report.button"), bia)).modal_shown()
+    assert modal["title"] == t("pt", "checkins.report.modal_title")
+    fields = {"checkin:report_reason": "Não sei se isto está certo."}
+    told = await (await fake.submit_modal(fields, bia)).response()
+    assert told.ephemeral and told.text == t("pt", "checkins.report.sent")
+    alert = await fake.wait_for_message(world.mod_alerts)
+    assert alert.embeds[0]["title"] == t("fr", "checkins.alert.title")
+    remove = t("fr", "checkins.moderators.remove_button")
+    assert [b["label"] for b in alert.buttons] == [
+        remove,
+        t("fr", "checkins.moderators.block_button"),
+    ]
+
+    asked = await (await fake.click(alert, remove, max_)).response()
+    assert asked.ephemeral and asked.message is not None
+    label = alert.embeds[0]["fields"][0]["value"].split("`")[1]
+    assert asked.text == t("de", "checkins.moderators.confirm_remove", label=label)
+    done = await (await fake.click(asked.message, t("de", "checkins.moderators.remove_button"), max_)).response()  # fmt: skip
+    assert done.type == 7
+    assert asked.message.text == t("de", "checkins.moderators.removed", label=label)
+    handled = t("fr", "checkins.alert.handled_removed", actor=max_.user.id)
+    await fake.wait_until(lambda: True if handled in alert.text else None, what="alert updated")
+    assert alert.embeds[0]["title"] == t("fr", "checkins.alert.removed_title")
+
+    # Her post's "it is up" notice used her interaction: the note waits for her next command
+    # and is then shown in her language.
+    await (await fake.slash("checkin history", None, lucia, "general")).response()
+    preview = t("es", "checkins.author_notes.removed", preview=WORDS)
+    note = await fake.wait_for_message(
+        None, lambda m: m.visible_to is lucia.user and preview in m.text, include_ephemeral=True
+    )
+    assert note.ephemeral
