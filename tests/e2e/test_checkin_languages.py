@@ -187,3 +187,20 @@ async def test_report_and_removal_each_reader_in_their_own_language(
         None, lambda m: m.visible_to is lucia.user and preview in m.text, include_ephemeral=True
     )
     assert note.ephemeral
+
+
+async def test_share_in_channel_speaks_to_the_member_in_their_language_and_to_the_server_in_its(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await configure(bot, world, language="fr")
+    lucia = await fake.add_member(world.guild, "lucia", locale="es-ES")
+    shown = await (await fake.slash("warning-signs", None, lucia, "general")).response()
+    assert shown.message is not None
+    share = t("es", "checkins.share.button")
+    assert share in [b["label"] for b in shown.message.buttons]
+    shared = await (await fake.click(shown.message, share, lucia)).response()
+    assert shared.ephemeral
+    assert shared.text == t("es", "checkins.share.done", channel=f"<#{world.general.id}>")
+    public = await fake.wait_for_message(world.general)
+    assert public.content == t("fr", "checkins.share.note")
+    assert public.embeds[0]["footer"]["text"] == t("fr", "checkins.share.footer")
