@@ -8,23 +8,56 @@ user id: it is found by recomputing the member's pseudonym.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.i18n import DEFAULT_LANG, t
 from bot.safety_service.timefmt import to_text
 from bot.storage.db import Database
 
 MAX_SHOWN = 5
+#: A stored note that names a catalog key (shown in the reader's language when read) starts
+#: with this; other stored notes are text as is.
+_KEYED = "i18n:"
 
 
-async def leave(db: Database, guild_id: int, pseudo: str, text: str, now: datetime) -> None:
+@dataclass(frozen=True)
+class Note:
+    """A note as a catalog key and its fields, so it is worded in the language of whoever
+    reads it, when they read it."""
+
+    key: str
+    fields: dict[str, str | int] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return t(lang, self.key, **self.fields)
+
+
+def _stored(note: Note | str) -> str:
+    if isinstance(note, str):
+        return note
+    return _KEYED + json.dumps({"key": note.key, "fields": note.fields}, ensure_ascii=False)
+
+
+def shown(stored: str, lang: str) -> str:
+    """A note as stored, in `lang` (notes stored as text are shown as they are)."""
+    if not stored.startswith(_KEYED):
+        return stored
+    raw = json.loads(stored[len(_KEYED) :])
+    return Note(str(raw["key"]), dict(raw["fields"])).text(lang)
+
+
+async def leave(db: Database, guild_id: int, pseudo: str, note: Note | str, now: datetime) -> None:
     await db.execute(
         "INSERT INTO member_notes (guild_id, pseudonym, text, created_at) VALUES (?, ?, ?, ?)",
-        (guild_id, pseudo, text, to_text(now)),
+        (guild_id, pseudo, _stored(note), to_text(now)),
     )
 
 
-async def take(db: Database, guild_id: int, pseudo: str) -> list[str]:
-    """The member's notes, oldest first, deleted as they are read (at most MAX_SHOWN)."""
+async def take(db: Database, guild_id: int, pseudo: str, lang: str = DEFAULT_LANG) -> list[str]:
+    """The member's notes in `lang`, oldest first, deleted as they are read (at most
+    MAX_SHOWN)."""
     async with db.transaction() as conn:
         cursor = await conn.execute(
             "SELECT id, text FROM member_notes WHERE guild_id = ? AND pseudonym = ? "
@@ -37,7 +70,7 @@ async def take(db: Database, guild_id: int, pseudo: str) -> list[str]:
             await conn.execute(
                 f"DELETE FROM member_notes WHERE id IN ({marks})", [r[0] for r in rows]
             )
-    return [str(r[1]) for r in rows]
+    return [shown(str(r[1]), lang) for r in rows]
 
 
 async def has_notes(db: Database, guild_id: int, pseudo: str) -> bool:

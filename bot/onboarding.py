@@ -52,7 +52,10 @@ async def after_command(
         welcome = await member_notes.first_visit(bot.db, guild_id, pseudo, bot.clock.now())
     notes: list[str] = []
     if guild_id and await member_notes.has_notes(bot.db, guild_id, pseudo):
-        notes = await member_notes.take(bot.db, guild_id, pseudo)
+        in_server = (await get_settings(bot.db, guild_id)).language
+        notes = await member_notes.take(
+            bot.db, guild_id, pseudo, member_lang(interaction, in_server)
+        )
     if not welcome and not notes:
         return None
     server = (await get_settings(bot.db, guild_id)).language if guild_id else None

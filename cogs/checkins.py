@@ -20,9 +20,11 @@ from bot.checks import Level, has_level, moderator_only
 from bot.client import Bridgeline
 from bot.daily_prompts.store import prompt_of_the_day
 from bot.errors import UserFacingError
+from bot.i18n import member_lang, t
 from bot.moodchart.attach import chart_file
+from bot.setup_service import member_language
 from bot.storage.guilds import get_settings
-from bot.ui.checkin_embeds import history_pages, mood_text
+from bot.ui.checkin_embeds import history_pages
 from bot.ui.embeds import clip
 from bot.ui.views import Paginator
 
@@ -66,11 +68,12 @@ class CheckIns(commands.Cog):
     @checkin.command(name="new", description="Check in privately: mood and a few words")
     async def new(self, interaction: discord.Interaction) -> None:
         prompt = None
+        lang = await member_language(self.bot.db, interaction)
         if interaction.guild is not None:
             settings = await get_settings(self.bot.db, interaction.guild.id)
             today = local_day(self.bot.clock.now(), zone(settings.timezone))
             prompt = await prompt_of_the_day(self.bot.db, interaction.guild.id, today)
-        await open_checkin_modal(interaction, prompt_text=prompt)
+        await open_checkin_modal(interaction, prompt_text=prompt, lang=lang)
 
     @checkin.command(name="history", description="Your check-ins, a mood chart, your streak")
     @app_commands.describe(days="How many days the mood chart covers (default 30)")
@@ -79,21 +82,24 @@ class CheckIns(commands.Cog):
         db, guild_id = self.bot.db, author.guild.id
         entries = await repo.own_checkins(db, guild_id, author.pseudonym, limit=HISTORY_LIMIT)
         posts = {p.checkin_id: p for p in await repo.posts_of(db, guild_id, author.pseudonym)}
-        tz = zone((await get_settings(db, guild_id)).timezone)
+        settings = await get_settings(db, guild_id)
+        lang = member_lang(interaction, settings.language)
+        tz = zone(settings.timezone)
         today = local_day(self.bot.clock.now(), tz)
         moods = [(local_day(c.created_at, tz), c.mood) for c in entries if c.mood is not None]
         daily, streak_days = daily_moods(moods), streak((day for day, _ in moods), today)
+        spark = sparkline(daily, today)
         pages = history_pages(
-            entries, posts, spark=sparkline(daily, today), streak_days=streak_days, tz=tz
+            entries, posts, spark=spark, streak_days=streak_days, tz=tz, lang=lang
         )
         extra: dict[str, Any] = {"ephemeral": True}
-        chart = await chart_file(daily, streak_days, today, days)  # only this member's days
+        chart = await chart_file(daily, streak_days, today, days, lang)  # this member's days
         if chart is not None:
             extra["file"] = chart
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], **extra)
             return
-        view = Paginator(interaction.user.id, pages)
+        view = Paginator(interaction.user.id, pages, lang=lang)
         await interaction.response.send_message(embed=view.current, view=view, **extra)
 
     @checkin.command(name="delete", description="Delete one of your check-ins (and its post)")
@@ -102,23 +108,30 @@ class CheckIns(commands.Cog):
         author = flow.author_of(interaction)
         checkin = await repo.get_checkin(self.bot.db, author.guild.id, entry.strip())
         if checkin is None or checkin.pseudonym != author.pseudonym:
-            raise UserFacingError("I can't find that check-in among yours. Pick one from the list.")
+            raise UserFacingError(key="checkins.delete.not_yours")
+        lang = await member_language(self.bot.db, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         had_post = await delete_entry(self.bot, checkin)
-        extra = " Its anonymous post was removed from the channel too." if had_post else ""
-        await interaction.followup.send(f"Deleted `{checkin.public_id}`.{extra}", ephemeral=True)
+        done = "checkins.delete.done_with_post" if had_post else "checkins.delete.done"
+        await interaction.followup.send(t(lang, done, ref=checkin.public_id), ephemeral=True)
 
     @delete.autocomplete("entry")
     async def delete_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         author = flow.author_of(interaction)
-        tz = zone((await get_settings(self.bot.db, author.guild.id)).timezone)
+        settings = await get_settings(self.bot.db, author.guild.id)
+        tz, lang = zone(settings.timezone), member_lang(interaction, settings.language)
         needle = current.strip().lower()
         choices = []
         for c in await repo.own_checkins(self.bot.db, author.guild.id, author.pseudonym):
-            when = c.created_at.astimezone(tz).strftime("%d %b %H:%M")
-            kind = "reply" if c.kind == "reply" else f"mood {mood_text(c.mood).split()[0]}"
+            when = c.created_at.astimezone(tz).strftime(t(lang, "checkins.delete.when_format"))
+            mood = "–" if c.mood is None else f"{c.mood}/5"
+            kind = t(
+                lang,
+                "checkins.delete.reply" if c.kind == "reply" else "checkins.delete.mood",
+                mood=mood,
+            )
             name = clip(f"{when} · {kind} · {' '.join(c.body.split())}", 100)
             if needle in name.lower() or needle in c.public_id:
                 choices.append(app_commands.Choice(name=name, value=c.public_id))
@@ -131,8 +144,9 @@ class CheckIns(commands.Cog):
     @app_commands.describe(label="The anonymous label, like anon-1a2b3c4d")
     @moderator_only
     async def unblock(self, interaction: discord.Interaction, label: str) -> None:
+        lang = await member_language(self.bot.db, interaction)
         await interaction.response.send_message(
-            await moderation.unblock(interaction, label), ephemeral=True
+            await moderation.unblock(interaction, label, lang), ephemeral=True
         )
 
     @unblock.autocomplete("label")

@@ -14,37 +14,12 @@ from bot.checkins import flow
 from bot.checkins.datarights import Member
 from bot.checkins.member_data import export_file, forget
 from bot.client import Bridgeline
+from bot.i18n import t
+from bot.setup_service import member_language
 from bot.ui.embeds import Tone, build_embed
 from bot.ui.views import ConfirmView
 
 log = logging.getLogger(__name__)
-
-ABOUT = (
-    "**Check-ins** are stored under a pseudonym: a keyed hash of this server and your account, "
-    "never your user id. Moderators can't see your check-ins, and can't tell who wrote an "
-    "anonymous post, even when they remove it or block its author.\n"
-    "**Anonymous posts** are sent by the bot after a short random delay, with mentions and "
-    "invite links made harmless.\n"
-    "**Someone with both** the database and the bot's secret key (the server's bot host) could "
-    "test member ids one by one to find an author: so only check in here if you trust whoever "
-    "runs this bot.\n"
-    "**Discord itself** knows who pressed which button, as it does for any app, and a writing "
-    "style can give someone away; the random delay only blurs timing.\n"
-    "`/privacy export` sends you a copy of everything stored about you in this server; "
-    "`/privacy forget` deletes it, anonymous posts included."
-)
-EXPORT_READY = (
-    "Here is everything Bridgeline stores about you in this server. Only you can see this "
-    "message; keep the file somewhere private."
-)
-EXPORT_FAILED = "Discord didn't accept the file just now. Nothing changed; please try again later."
-FORGET_WARNING = (
-    "This deletes everything Bridgeline keeps about you in this server: your check-ins, your "
-    "anonymous posts (they are taken down from the channel), your replies, your /ask-mods "
-    "conversations (your words leave the moderators' threads), your region choice "
-    "and anything else stored under your pseudonym or your id. It can't be undone. "
-    "A moderation block on anonymous posting, if there is one, stays."
-)
 
 
 class Privacy(commands.Cog):
@@ -69,44 +44,49 @@ class Privacy(commands.Cog):
 
     @privacy.command(name="about", description="What Bridgeline stores and who can see it")
     async def about(self, interaction: discord.Interaction) -> None:
-        embed = build_embed("Your privacy with Bridgeline", ABOUT, tone=Tone.INFO)
+        lang = await member_language(self.bot.db, interaction)
+        embed = build_embed(
+            t(lang, "privacy.about_title"), t(lang, "privacy.about"), tone=Tone.INFO
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @privacy.command(name="export", description="A copy of all your data in this server (JSON)")
     async def export(self, interaction: discord.Interaction) -> None:
         member = self._member(interaction)
+        lang = await member_language(self.bot.db, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         file = await export_file(self.bot, member)
         try:
-            await interaction.followup.send(EXPORT_READY, file=file, ephemeral=True)
+            await interaction.followup.send(
+                t(lang, "privacy.export_ready"), file=file, ephemeral=True
+            )
         except discord.HTTPException as exc:
             log.warning("Export file could not be sent (HTTP %s)", exc.status)
-            await interaction.followup.send(EXPORT_FAILED, ephemeral=True)
+            await interaction.followup.send(t(lang, "privacy.export_failed"), ephemeral=True)
 
     @privacy.command(name="forget", description="Delete all your data in this server")
     async def forget(self, interaction: discord.Interaction) -> None:
         member = self._member(interaction)
-        view = ConfirmView(interaction.user.id, confirm_label="Delete everything", danger=True)
-        await interaction.response.send_message(FORGET_WARNING, view=view, ephemeral=True)
+        lang = await member_language(self.bot.db, interaction)
+        view = ConfirmView(interaction.user.id, lang=lang, danger=True,
+                           confirm_label=t(lang, "privacy.forget_button"))  # fmt: skip
+        await interaction.response.send_message(
+            t(lang, "privacy.forget_warning"), view=view, ephemeral=True
+        )
         if not await view.wait() and view.confirmed:
-            await view.interaction.response.edit_message(content="Deleting…", view=None)
+            deleting = t(lang, "privacy.deleting")
+            await view.interaction.response.edit_message(content=deleting, view=None)
             conversations = await erase_member(self.bot, member.guild_id, member.user_id)
             counts, refused = await forget(self.bot, member)
             if conversations:
                 counts["askmods_conversations"] = conversations
-            text = "Done. Everything Bridgeline kept about you in this server is deleted."
-            if not counts:
-                text = "Done. There was nothing stored about you in this server."
+            text = t(lang, "privacy.forgotten" if counts else "privacy.nothing_stored")
             if refused:
-                text += (
-                    f" {refused} anonymous post(s) couldn't be taken down (Discord refused); "
-                    "they carry no name, and a moderator can delete them."
-                )
+                text += t(lang, "privacy.not_taken_down", count=refused)
             await view.interaction.edit_original_response(content=text)
         elif view.confirmed is None:
-            await interaction.edit_original_response(
-                content="Timed out. Nothing was deleted.", view=None
-            )
+            timed_out = t(lang, "privacy.timed_out")
+            await interaction.edit_original_response(content=timed_out, view=None)
 
 
 async def setup(bot: Bridgeline) -> None:

@@ -112,7 +112,7 @@ class WhyView(InvokerOnlyView):
         super().__init__(owner_id)
         self.add_item(ReasonSelect(bot, bot.content.in_lang(lang), lang))
         if share:
-            self.add_item(ShareButton(lambda: [embed]))
+            self.add_item(ShareButton(lambda: [embed], lang=lang))
 
 
 class ReflectView(InvokerOnlyView):
@@ -159,7 +159,7 @@ class Reading(commands.Cog):
         prompts = self.bot.content.in_lang(lang).reflection_prompts
         view = ReflectView(interaction.user.id, prompts, self.rng, lang)
         if can_share(interaction):
-            view.add_item(ShareButton(lambda: [view.embed]))
+            view.add_item(ShareButton(lambda: [view.embed], lang=lang))
         await reply_privately(interaction, [view.embed], view)
 
     @app_commands.command(name="faq", description="Answers to common questions about silence")
@@ -201,7 +201,9 @@ class Reading(commands.Cog):
         lang = await reply_lang(self.bot.db, interaction)
         content = self.bot.content.in_lang(lang)
         pages = warning_signs_pages(content, lang, await region_of(self.bot, interaction))
-        pager = SharePaginator(interaction.user.id, pages, shareable=can_share(interaction))
+        pager = SharePaginator(
+            interaction.user.id, pages, shareable=can_share(interaction), lang=lang
+        )
         await reply_privately(interaction, [pager.current], pager)
 
 

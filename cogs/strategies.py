@@ -53,7 +53,7 @@ def strategy_options(content: Content, english: Content | None = None) -> list[O
 
 async def show_strategy(interaction: discord.Interaction, strategy: Strategy, lang: str) -> None:
     pages = strategy_pages(strategy, lang)
-    pager = SharePaginator(interaction.user.id, pages, shareable=can_share(interaction))
+    pager = SharePaginator(interaction.user.id, pages, shareable=can_share(interaction), lang=lang)
     await reply_privately(interaction, [pager.current], pager)
 
 
@@ -86,7 +86,7 @@ class StrategyListView(InvokerOnlyView):
         super().__init__(owner_id)
         self.add_item(StrategySelect(content, lang))
         if share:
-            self.add_item(ShareButton(lambda: [embed]))
+            self.add_item(ShareButton(lambda: [embed], lang=lang))
 
 
 class Strategies(commands.Cog):

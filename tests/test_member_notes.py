@@ -23,6 +23,15 @@ async def test_notes_are_taken_once_oldest_first_per_member_and_server(db: Datab
     assert await member_notes.take(db, 2, "aaa") == ["another server"]
 
 
+async def test_a_keyed_note_is_worded_in_the_language_of_whoever_reads_it(db: Database) -> None:
+    note = member_notes.Note("checkins.author_notes.removed", {"preview": "día {raro}"})
+    await member_notes.leave(db, 1, "aaa", note, NOW)
+    await member_notes.leave(db, 1, "bbb", note, NOW)
+    assert await member_notes.take(db, 1, "aaa", "es") == [note.text("es")]
+    assert await member_notes.take(db, 1, "bbb") == [note.text("en")]
+    assert note.text("es") != note.text("en") and "día {raro}" in note.text("es")
+
+
 async def test_at_most_a_few_notes_are_shown_at_once(db: Database) -> None:
     for i in range(member_notes.MAX_SHOWN + 2):
         await member_notes.leave(db, 1, "aaa", f"note {i}", NOW)

@@ -28,53 +28,20 @@ from bot.checkins.rules import (
 )
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
+from bot.i18n import pick_lang, t
 from bot.notify import notify_moderators
 from bot.privacy import pseudonym
 from bot.public_text import sanitize_public
+from bot.setup_service import member_language
 from bot.storage.guilds import GuildSettings, get_settings
 from bot.ui.checkin_embeds import review_embed
 
 log = logging.getLogger(__name__)
 QUEUED_EVENT = "checkin_post_queued"  # the cog's sender wakes up on it
 REVIEW_SEVERITIES = frozenset({"high", "imminent"})
-ReviewViewFactory = Callable[[int], discord.ui.View]
+#: Builds a review request's buttons: (post id, the server's language).
+ReviewViewFactory = Callable[[int, str], discord.ui.View]
 
-KEPT = "Your check-in is saved privately."
-NO_CHANNEL = f"This server has no check-in channel yet. {KEPT} A server manager can set one up."
-CHANNEL_GONE = (
-    f"The check-in channel no longer exists. {KEPT} A server manager can choose a new one."
-)
-NO_PERMISSION = (
-    "I can't post in {channel}: I'm missing the {missing} permission there. "
-    f"{KEPT} A server manager can fix the permission."
-)
-BLOCKED = (
-    "Moderators have paused anonymous posting for you in this server. "
-    f"{KEPT} Private check-ins work as always."
-)
-RATE_LIMITED = (
-    "You can post anonymously {limit} time{s} an hour in this server. "
-    + KEPT
-    + " You can post again in about {minutes} minute{ms}."
-)
-NO_REVIEWERS = (
-    "Anonymous posts here are reviewed by a moderator first, but I can't reach the moderators "
-    f"right now. {KEPT} Please try again later."
-)
-QUEUED = (
-    "It will appear anonymously in {channel} {when}. It is posted by the bot, and moderators "
-    "and members aren't shown that it was you (`/privacy about` says who could find out)."
-)
-IN_REVIEW = (
-    "A moderator will look at it before it appears in {channel}; they can't see who wrote it. "
-    "`/checkin history` shows when it is posted."
-)
-IN_REVIEW_FLAGGED = (
-    "Because of what you wrote, a moderator will look at it before it appears in {channel}; "
-    "they can't see who wrote it."
-)
-INVITES_NOTE = " (An invite link was removed from the public copy.)"
-ALREADY_CHOSEN = "You already chose to post this one; `/checkin history` shows how it went."
 #: A second identical entry this soon is the member's retry of one whose reply never reached
 #: them (an interaction's token lives 15 minutes): it is the same check-in, saved once.
 SAME_ENTRY_WINDOW = timedelta(minutes=15)
@@ -105,7 +72,7 @@ def author_of(interaction: discord.Interaction) -> Author:
         raise TypeError("check-ins need the Bridgeline client")
     guild = interaction.guild
     if guild is None:
-        raise UserFacingError("Check-ins work inside a server, not in DMs.")
+        raise UserFacingError(key="checkins.dm_only")
     return Author(client, guild, pseudonym(client.settings.secret, guild.id, interaction.user.id))
 
 
@@ -137,7 +104,7 @@ async def severity_of(author: Author, text: str) -> str | None:
 
 def typed_text(checkin: CheckIn) -> str:
     """Everything the member typed into the check-in: the reflection and "what would help"."""
-    return "\n".join(t for t in (checkin.body, checkin.help_text) if t)
+    return "\n".join(part for part in (checkin.body, checkin.help_text) if part)
 
 
 async def raise_flag(author: Author, interaction: discord.Interaction, checkin: CheckIn) -> None:
@@ -158,43 +125,39 @@ def _missing_permission(
         "send_messages_in_threads" if isinstance(channel, discord.Thread) else "send_messages"
     )
     missing = [name for name in needed if not getattr(perms, name)]
-    return missing[0].replace("_", " ").title() if missing else None
+    return missing[0] if missing else None
 
 
-def _when(max_delay_s: int) -> str:
+def _when(max_delay_s: int, lang: str) -> str:
     if max_delay_s <= 5:
-        return "in a moment"
+        return t(lang, "checkins.posting.in_a_moment")
     if max_delay_s <= 90:
-        return f"within about {max_delay_s} seconds"
-    return f"within about {round(max_delay_s / 60)} minutes"
+        return t(lang, "checkins.posting.within_seconds", seconds=max_delay_s)
+    return t(lang, "checkins.posting.within_minutes", minutes=round(max_delay_s / 60))
 
 
 async def _refusal(
-    author: Author, settings: GuildSettings, channel_id: int | None, now: datetime
+    author: Author, settings: GuildSettings, channel_id: int | None, now: datetime, lang: str
 ) -> str | None:
     """Why this author can't post anonymously right now, or None."""
     db, guild = author.bot.db, author.guild
     if await repo.is_blocked(db, guild.id, author.pseudonym):
-        return BLOCKED
+        return t(lang, "checkins.posting.blocked")
     if channel_id is None:
-        return NO_CHANNEL
+        return t(lang, "checkins.posting.no_channel")
     channel = guild.get_channel_or_thread(channel_id)
     if not isinstance(channel, discord.TextChannel | discord.Thread):
-        return CHANNEL_GONE
+        return t(lang, "checkins.posting.channel_gone")
     missing = _missing_permission(channel, guild.me)
     if missing:
-        return NO_PERMISSION.format(channel=channel.mention, missing=missing)
+        return t(lang, "checkins.posting.no_permission", channel=channel.mention,
+                 missing=t(lang, f"setup.permissions.{missing}"))  # fmt: skip
     recent = await repo.recent_post_times(db, guild.id, author.pseudonym, now - RATE_WINDOW)
     allowed_at = next_allowed(recent, now, settings.anon_rate_per_hour)
     if allowed_at is not None:
         minutes = max(1, round((allowed_at - now).total_seconds() / 60))
-        limit = settings.anon_rate_per_hour
-        return RATE_LIMITED.format(
-            limit=limit,
-            s="" if limit == 1 else "s",
-            minutes=minutes,
-            ms="" if minutes == 1 else "s",
-        )
+        return t(lang, "checkins.posting.rate_limited", limit=settings.anon_rate_per_hour,
+                 minutes=minutes)  # fmt: skip
     return None
 
 
@@ -210,13 +173,15 @@ async def request_post(
     """Queues the anonymous post of a saved check-in, or explains why it stays private.
     Idempotent: a second call for the same check-in (a double press, a retry) queues nothing
     and says so."""
+    lang = await member_language(author.bot.db, interaction)
     lock = _posting.setdefault(checkin.id, asyncio.Lock())
     async with lock:
         existing = await repo.post_for_checkin(author.bot.db, checkin.id)
         if existing is not None:
-            return PostOutcome(ALREADY_CHOSEN, existing, repeat=True)
+            return PostOutcome(t(lang, "checkins.posting.already_chosen"), existing, repeat=True)
         return await _request_post(author, interaction, checkin, review_view=review_view,
-                                   channel_id=channel_id, reply_to_message_id=reply_to_message_id)  # fmt: skip
+                                   channel_id=channel_id, reply_to_message_id=reply_to_message_id,
+                                   lang=lang)  # fmt: skip
 
 
 async def _request_post(
@@ -227,14 +192,15 @@ async def _request_post(
     review_view: ReviewViewFactory,
     channel_id: int | None,
     reply_to_message_id: int | None,
+    lang: str,
 ) -> PostOutcome:
     bot, guild = author.bot, author.guild
     settings = await get_settings(bot.db, guild.id)
     channel_id = channel_id if channel_id is not None else settings.checkin_channel_id
     now = bot.clock.now()
-    refusal = await _refusal(author, settings, channel_id, now)
+    refusal = await _refusal(author, settings, channel_id, now, lang)
     if refusal is not None or channel_id is None:
-        return PostOutcome(refusal or NO_CHANNEL)
+        return PostOutcome(refusal or t(lang, "checkins.posting.no_channel"))
     public = sanitize_public(checkin.body)
     severity = await severity_of(author, checkin.body)
     flagged = severity in REVIEW_SEVERITIES
@@ -258,26 +224,29 @@ async def _request_post(
         reply_to_message_id=reply_to_message_id,
     )
     if post is None:  # another process got there first; the lock covers this one
-        return PostOutcome(ALREADY_CHOSEN, await repo.post_for_checkin(bot.db, checkin.id), True)
-    note = INVITES_NOTE if public.invites_removed else ""
+        chosen = t(lang, "checkins.posting.already_chosen")
+        return PostOutcome(chosen, await repo.post_for_checkin(bot.db, checkin.id), True)
+    note = t(lang, "checkins.posting.invites_note") if public.invites_removed else ""
     where = f"<#{channel_id}>"
     notices.remember(bot, post.id, interaction)
     if not review:
         bot.dispatch(QUEUED_EVENT)
         log.info("Anonymous post %s queued in guild %s", post.id, guild.id)
+        when = _when(settings.anon_delay_max_s, lang)
         return PostOutcome(
-            QUEUED.format(channel=where, when=_when(settings.anon_delay_max_s)) + note, post
+            t(lang, "checkins.posting.queued", channel=where, when=when) + note, post
         )
-    embed = review_embed(post, post.label)
+    team_lang = pick_lang(settings.language)  # the review request is the moderators'
+    embed = review_embed(post, post.label, team_lang)
     message = await notify_moderators(
-        bot.db, guild, embed=embed, view=review_view(post.id), owner_fallback=False
+        bot.db, guild, embed=embed, view=review_view(post.id, team_lang), owner_fallback=False
     )
     if message is None:
         notices.forget(bot, post.id)
         await repo.transition(bot.db, post.id, "failed", allowed_from=("awaiting_approval",),
                               failure="no_reviewers")  # fmt: skip
-        return PostOutcome(NO_REVIEWERS)
+        return PostOutcome(t(lang, "checkins.posting.no_reviewers"))
     await repo.set_review_message(bot.db, post.id, message.channel.id, message.id)
     log.info("Anonymous post %s waiting for review in guild %s", post.id, guild.id)
-    text = IN_REVIEW_FLAGGED if flagged and not settings.approval_queue else IN_REVIEW
-    return PostOutcome(text.format(channel=where) + note, post)
+    key = "in_review_flagged" if flagged and not settings.approval_queue else "in_review"
+    return PostOutcome(t(lang, f"checkins.posting.{key}", channel=where) + note, post)

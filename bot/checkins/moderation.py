@@ -21,33 +21,23 @@ from bot.checkins.rules import due_time
 from bot.checks import Level, has_level
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError
+from bot.i18n import member_lang, t
+from bot.member_notes import Note
 from bot.notify import notify_moderators
 from bot.public_text import sanitize_public
 from bot.quoting import echo
+from bot.setup_service import server_language
 from bot.storage import audit
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import report_embed, review_done_embed
 
 log = logging.getLogger(__name__)
-NOT_A_POST = "That message isn't an anonymous check-in post (or it was already removed)."
-FOR_MODERATORS = "This is for moderators (the server's moderator role or Manage Messages)."
-GONE = "That anonymous post no longer exists."
-ALREADY_REMOVED = "That post was already taken down."
-REJECTED_NOTE = (
-    "A moderator didn't approve your anonymous post (“{preview}”). Your check-in is still "
-    "saved privately."
-)
-REMOVED_NOTE = (
-    "A moderator removed your anonymous post (“{preview}”). Your check-in is still saved privately."
-)
-BLOCKED_NOTE = (
-    "Moderators paused anonymous posting for you in this server, so {count} post{s} waiting "
-    "to go out won't be posted. Your check-ins are still saved privately."
-)
-OWN_POST = (
-    "That's your own post, so there's nothing to report, and nobody was told. "
-    "`/checkin delete` takes it down."
-)
+#: Catalog keys (checkins.moderators.*, checkins.report.*) other modules raise or answer with.
+NOT_A_POST = "checkins.moderators.not_a_post"
+FOR_MODERATORS = "checkins.moderators.only_moderators"
+GONE = "checkins.moderators.gone"
+ALREADY_REMOVED = "checkins.moderators.already_removed"
+OWN_POST = "checkins.report.own_post"
 #: Statuses of a post visible in the channel ('sending': posted, confirmation in progress).
 LIVE: tuple[PostStatus, ...] = ("sending", "posted")
 _REPLY_ID = re.compile(r"bl:checkins:reply:(\d+)")
@@ -55,7 +45,7 @@ _REPLY_ID = re.compile(r"bl:checkins:reply:(\d+)")
 
 async def require_moderator(interaction: discord.Interaction) -> Bridgeline:
     if not await has_level(interaction, Level.MODERATOR):
-        raise UserFacingError(FOR_MODERATORS)
+        raise UserFacingError(key=FOR_MODERATORS)
     return bridgeline_of(interaction)
 
 
@@ -80,17 +70,18 @@ def _preview(post: AnonPost) -> str:
     return words if len(words) <= 60 else words[:59].rstrip() + "…"
 
 
-async def tell_author(bot: Bridgeline, post: AnonPost, text: str) -> None:
+async def tell_author(bot: Bridgeline, post: AnonPost, note: Note) -> None:
     """Privately, while their interaction still works; otherwise a note shown the next time
-    they use a command here (by pseudonym: moderators learn nothing either way)."""
-    if not await notices.tell(bot, post.id, text):
-        await member_notes.leave(bot.db, post.guild_id, post.pseudonym, text, bot.clock.now())
+    they use a command here (by pseudonym: moderators learn nothing either way). Either way
+    in the author's language."""
+    if not await notices.tell(bot, post.id, note, await server_language(bot.db, post.guild_id)):
+        await member_notes.leave(bot.db, post.guild_id, post.pseudonym, note, bot.clock.now())
 
 
 async def _post_for(bot: Bridgeline, guild_id: int, post_id: int) -> AnonPost:
     post = await repo.get_post(bot.db, post_id)
     if post is None or post.guild_id != guild_id:
-        raise UserFacingError(GONE)
+        raise UserFacingError(key=GONE)
     return post
 
 
@@ -114,32 +105,34 @@ async def post_from_message(interaction: discord.Interaction, message: discord.M
         post_id = post_id_on(message)
         post = await repo.get_post(bot.db, post_id) if post_id is not None else None
     if post is None or post.guild_id != interaction.guild.id or post.status not in LIVE:
-        raise UserFacingError(NOT_A_POST)
+        raise UserFacingError(key=NOT_A_POST)
     if post.message_id is None:  # still being confirmed: this is the message
         post = replace(post, message_id=message.id)
     return post
 
 
-async def remove_post(interaction: discord.Interaction, post: AnonPost) -> str:
+async def remove_post(interaction: discord.Interaction, post: AnonPost, lang: str) -> str:
+    """Takes the post down; the moderator's confirmation in `lang`."""
     bot = await require_moderator(interaction)
     assert interaction.guild is not None
     if not await delete_message(bot, post.channel_id, post.message_id):
-        raise UserFacingError("Discord refused to delete that post (missing permission?).")
+        raise UserFacingError(key="checkins.moderators.delete_refused")
     if not await repo.transition(bot.db, post.id, "removed", allowed_from=LIVE):
-        raise UserFacingError(ALREADY_REMOVED)  # a second press, or another moderator
+        raise UserFacingError(key=ALREADY_REMOVED)  # a second press, or another moderator
     label = post.label
     await audit.record(bot.db, interaction.guild.id, interaction.user.id, "checkins.anon_removed",
                        target=label, detail=f"post {post.id}")  # fmt: skip
-    await tell_author(bot, post, REMOVED_NOTE.format(preview=_preview(post)))
-    return f"Removed the anonymous post by `{label}`. Its author can still check in privately."
+    await tell_author(bot, post, Note("checkins.author_notes.removed", {"preview": _preview(post)}))
+    return t(lang, "checkins.moderators.removed", label=label)
 
 
-async def block_author(interaction: discord.Interaction, post: AnonPost) -> str:
+async def block_author(interaction: discord.Interaction, post: AnonPost, lang: str) -> str:
+    """Blocks the post's author; the moderator's confirmation in `lang`."""
     bot = await require_moderator(interaction)
     assert interaction.guild is not None
     guild_id, label = interaction.guild.id, post.label
     if not await repo.block(bot.db, guild_id, label, post.pseudonym, bot.clock.now()):
-        return f"`{label}` was already blocked from posting anonymously."
+        return t(lang, "checkins.moderators.already_blocked", label=label)
     # How many of their posts were on their way is not said, and posts waiting for approval are
     # left to the moderators (their review messages untouched): either would tell the moderator
     # that this author has written other posts. Only the author hears of it, privately.
@@ -147,27 +140,22 @@ async def block_author(interaction: discord.Interaction, post: AnonPost) -> str:
     await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_blocked",
                        target=label, detail=f"post {post.id}")  # fmt: skip
     if cancelled:
-        note = BLOCKED_NOTE.format(count=cancelled, s="" if cancelled == 1 else "s")
+        which = "blocked_one" if cancelled == 1 else "blocked_many"
+        note = Note(f"checkins.author_notes.{which}", {"count": cancelled})
         await member_notes.leave(bot.db, guild_id, post.pseudonym, note, bot.clock.now())
-    return (
-        f"Blocked the author of `{label}` from posting anonymously. You still don't know who "
-        f"it is, and they can still check in privately. `/checkin unblock {label}` undoes "
-        "this."
-    )
+    return t(lang, "checkins.moderators.blocked", label=label)
 
 
-async def unblock(interaction: discord.Interaction, label: str) -> str:
+async def unblock(interaction: discord.Interaction, label: str, lang: str) -> str:
+    """Lifts a block; the moderator's confirmation in `lang`."""
     bot = await require_moderator(interaction)
     assert interaction.guild is not None
     guild_id, wanted = interaction.guild.id, label.strip().lower()
     if not await repo.unblock(bot.db, guild_id, wanted):
-        raise UserFacingError(f"No blocked anonymous author is called `{echo(wanted)}`.")
+        raise UserFacingError(key="checkins.moderators.no_such_block", label=echo(wanted))
     await audit.record(bot.db, guild_id, interaction.user.id, "checkins.anon_unblocked",
                        target=wanted)  # fmt: skip
-    return (
-        f"Lifted the block made from `{wanted}`. (A block made from another post stays: "
-        "labels are per post, so I can't tell you whether that was the same author.)"
-    )
+    return t(lang, "checkins.moderators.unblocked", label=wanted)
 
 
 async def blocked_labels(bot: Bridgeline, guild_id: int) -> list[str]:
@@ -189,41 +177,47 @@ async def review(interaction: discord.Interaction, post_id: int, *, approve: boo
         done = await repo.transition(bot.db, post.id, "rejected",
                                      allowed_from=("awaiting_approval",))  # fmt: skip
     if not done:
-        raise UserFacingError("Someone already handled this post (or its author withdrew it).")
+        raise UserFacingError(key="checkins.moderators.already_handled")
     verdict = "approved" if approve else "rejected"
     await audit.record(bot.db, post.guild_id, interaction.user.id, f"checkins.anon_{verdict}",
                        target=label, detail=f"post {post.id}")  # fmt: skip
-    embed = review_done_embed(post, label, verdict, interaction.user.mention)
+    server = await server_language(bot.db, post.guild_id)  # the review message is the team's
+    embed = review_done_embed(post, label, verdict, interaction.user.mention, server)
     await interaction.response.edit_message(embed=embed, view=None)
     if approve:
         bot.dispatch(QUEUED_EVENT)
     else:
-        await tell_author(bot, post, REJECTED_NOTE.format(preview=_preview(post)))
+        await tell_author(
+            bot, post, Note("checkins.author_notes.rejected", {"preview": _preview(post)})
+        )
 
 
 async def report(
     interaction: discord.Interaction, post_id: int, view: discord.ui.View, *, reason: str = ""
 ) -> str:
     """A member tells moderators about a post; neither side learns the other's identity. An
-    author reporting their own post is answered privately and nothing is sent or stored."""
+    author reporting their own post is answered privately and nothing is sent or stored.
+    Returns the reply to the member, in their language."""
     author = author_of(interaction)
     bot, guild = author.bot, author.guild
+    server = await server_language(bot.db, guild.id)
+    lang = member_lang(interaction, server)
     post = await _post_for(bot, guild.id, post_id)
     if post.status not in LIVE:
-        return "Thanks. That post has already been taken down."
+        return t(lang, "checkins.report.taken_down")
     if post.pseudonym == author.pseudonym:
-        return OWN_POST
+        return t(lang, OWN_POST)
     if not await repo.add_report(bot.db, post, author.pseudonym, bot.clock.now()):
-        return "You already reported this post. Moderators have been told."
+        return t(lang, "checkins.report.already")
     jump = None
     message_id = post.message_id or (interaction.message.id if interaction.message else None)
     if message_id:
         jump = f"https://discord.com/channels/{guild.id}/{post.channel_id}/{message_id}"
     given = sanitize_public(reason).text.strip() if reason.strip() else None
-    embed = report_embed(post, post.label, jump, given)
+    embed = report_embed(post, post.label, jump, given, server)
     sent = await notify_moderators(bot.db, guild, embed=embed, view=view, owner_fallback=False)
     if sent is None:
-        return "Thanks. I couldn't reach the moderators right now; your report is recorded."
+        return t(lang, "checkins.report.unreachable")
     await repo.set_report_alert(bot.db, post.id, author.pseudonym, sent.channel.id, sent.id)
     log.info("Anonymous post %s reported in guild %s", post.id, guild.id)
-    return "Thanks for telling us. Moderators were told; your name was not shared."
+    return t(lang, "checkins.report.sent")

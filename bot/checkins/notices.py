@@ -11,6 +11,9 @@ from weakref import WeakKeyDictionary
 
 import discord
 
+from bot.i18n import member_lang
+from bot.member_notes import Note
+
 log = logging.getLogger(__name__)
 _waiting: WeakKeyDictionary[discord.Client, dict[int, discord.Interaction]] = WeakKeyDictionary()
 
@@ -26,13 +29,16 @@ def forget(client: discord.Client, post_id: int) -> None:
     _waiting.get(client, {}).pop(post_id, None)
 
 
-async def tell(client: discord.Client, post_id: int, text: str) -> bool:
-    """Sends `text` privately to the author of `post_id` if we still can; True if sent."""
+async def tell(client: discord.Client, post_id: int, note: Note, server_lang: str) -> bool:
+    """Sends `note` privately to the author of `post_id`, in their language, if we still can;
+    True if sent."""
     interaction = _waiting.get(client, {}).pop(post_id, None)
     if interaction is None or interaction.is_expired():
         return False
     try:
-        await interaction.followup.send(text, ephemeral=True)
+        await interaction.followup.send(
+            note.text(member_lang(interaction, server_lang)), ephemeral=True
+        )
     except discord.HTTPException as exc:
         log.info("Could not tell an author about post %s (HTTP %s)", post_id, exc.status)
         return False

@@ -8,8 +8,10 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import DEFAULT_LANG, t
 from bot.privacy import clean_text, has_visible_text
 
 MAX_REFLECTION = 1000
@@ -35,7 +37,15 @@ _NOUNS = (
 
 
 class InvalidCheckin(ValueError):
-    """Input we refuse, with a sentence meant for the member."""
+    """Input we refuse, with a sentence meant for the member: catalog key `checkins.<key>`,
+    shown in the member's language by `text(lang)` (str() is the English)."""
+
+    def __init__(self, key: str, /, **fields: object) -> None:
+        super().__init__(t(DEFAULT_LANG, f"checkins.{key}", **fields))
+        self.key, self.fields = f"checkins.{key}", fields
+
+    def text(self, lang: str) -> str:
+        return t(lang, self.key, **self.fields)
 
 
 @dataclass(frozen=True)
@@ -50,23 +60,19 @@ class Draft:
 def parse_mood(raw: str) -> int:
     value = raw.strip()
     if value not in {str(m) for m in MOODS}:
-        raise InvalidCheckin("Mood is a number from 1 (very low) to 5 (good).")
+        raise InvalidCheckin("invalid.mood")
     return int(value)
 
 
-def validate_text(raw: str, *, what: str = "reflection") -> str:
+def validate_text(raw: str, *, what: Literal["reflection", "reply"] = "reflection") -> str:
     """Cleaned text, or InvalidCheckin. Emoji-only text is accepted: it is a real way to say how
     you feel, and it cannot ping or hide anything."""
     body = clean_text(raw)
     if not has_visible_text(body):
-        raise InvalidCheckin(
-            f"Your {what} was empty (or only spaces or invisible characters). "
-            "Write a few words, or even one emoji."
-        )
+        raise InvalidCheckin(f"invalid.empty_{what}")
     if len(body) > MAX_REFLECTION:
         raise InvalidCheckin(
-            f"Your {what} is {len(body):,} characters; the limit is {MAX_REFLECTION:,}. "
-            "Please shorten it."
+            f"invalid.long_{what}", length=f"{len(body):,}", limit=f"{MAX_REFLECTION:,}"
         )
     return body
 
@@ -76,14 +82,14 @@ def validate_checkin(mood_raw: str | None, body_raw: str, help_raw: str | None) 
     body = validate_text(body_raw)
     help_text = clean_text(help_raw or "") or None
     if help_text is not None and len(help_text) > MAX_HELP:
-        raise InvalidCheckin(f'"What would help" is limited to {MAX_HELP} characters.')
+        raise InvalidCheckin("invalid.help_too_long", limit=MAX_HELP)
     return Draft(mood, body, help_text)
 
 
 # ---- posting -----------------------------------------------------------------------------------
 def next_allowed(recent: Iterable[datetime], now: datetime, per_hour: int) -> datetime | None:
     """None when another anonymous post is allowed now, else the moment it will be."""
-    window = sorted(t for t in recent if now - t < RATE_WINDOW)
+    window = sorted(when for when in recent if now - when < RATE_WINDOW)
     if len(window) < per_hour:
         return None
     return window[len(window) - per_hour] + RATE_WINDOW

@@ -23,6 +23,8 @@ from bot.checkins.models import AnonPost
 from bot.checkins.moderation import delete_message, post_id_on
 from bot.checkins.timing import wait_until
 from bot.client import Bridgeline
+from bot.member_notes import Note
+from bot.setup_service import server_language
 from bot.storage.db import Problem, storage_problem
 from bot.ui.checkin_embeds import anon_post_embed
 
@@ -34,13 +36,8 @@ RETRY_AFTER = timedelta(seconds=30)
 NONCE_WINDOW = timedelta(minutes=2)
 HISTORY_LOOKBACK = 100
 SENT_EVENT = "checkin_post_sent"  # (post_id): observable by tests and other features
-PostViewFactory = Callable[[int], discord.ui.View]
-
-FAILED = {
-    "channel_missing": "the check-in channel no longer exists",
-    "no_permission": "I'm missing a permission in the check-in channel",
-    "discord_error": "Discord kept refusing it",
-}
+#: Builds a public post's buttons: (post id, the server's language).
+PostViewFactory = Callable[[int, str], discord.ui.View]
 
 
 class PostSender:
@@ -106,8 +103,9 @@ class PostSender:
         await repo.transition(self.bot.db, post.id, "failed", allowed_from=("sending",),
                               failure=reason)  # fmt: skip
         log.warning("Anonymous post %s failed: %s", post.id, reason)
-        await notices.tell(self.bot, post.id, f"Your anonymous post couldn't be sent: "
-                           f"{FAILED[reason]}. Your check-in is still saved privately.")  # fmt: skip
+        lang = await server_language(self.bot.db, post.guild_id)
+        note = Note(f"checkins.posting.failed.{reason}")
+        await notices.tell(self.bot, post.id, note, lang)
 
     async def _send(self, post: AnonPost, attempt: int) -> int:
         channel = self.bot.get_channel(post.channel_id)
@@ -118,7 +116,8 @@ class PostSender:
         if found is not None:
             log.info("Anonymous post %s was already in its channel; not sent again", post.id)
             return await self._confirm(post, channel, found)
-        embed, view = anon_post_embed(post), self.post_view(post.id)
+        lang = await server_language(self.bot.db, post.guild_id)  # the framing, not the words
+        embed, view = anon_post_embed(post, lang), self.post_view(post.id, lang)
         none = discord.AllowedMentions.none()
         try:
             message = await channel.send(
@@ -175,5 +174,7 @@ class PostSender:
             return 0
         log.info("Anonymous post %s sent in guild %s", post.id, post.guild_id)
         self.bot.dispatch(SENT_EVENT, post.id)
-        await notices.tell(self.bot, post.id, f"Your anonymous post is up: {message.jump_url}")
+        lang = await server_language(self.bot.db, post.guild_id)
+        note = Note("checkins.posting.posted", {"url": message.jump_url})
+        await notices.tell(self.bot, post.id, note, lang)
         return 1

@@ -18,15 +18,15 @@ log = logging.getLogger(__name__)
 
 
 async def chart_file(
-    daily: Mapping[date, float], streak_days: int, today: date, window: int
+    daily: Mapping[date, float], streak_days: int, today: date, window: int, lang: str
 ) -> discord.File | None:
     """None if drawing failed (the history is still shown, with its text sparkline)."""
     series = build_series(daily, streak_days, today, window)
     try:
-        png = await asyncio.to_thread(render_png, series)
+        png = await asyncio.to_thread(render_png, series, lang)
     except Exception:
         log.exception("Mood chart could not be drawn")
         return None
     return discord.File(
-        io.BytesIO(png), filename=f"mood-{window}-days.png", description=alt_text(series)
+        io.BytesIO(png), filename=f"mood-{window}-days.png", description=alt_text(series, lang)
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.i18n import DEFAULT_LANG, t
 from bot.moodchart.series import MoodSeries
 
 WIDTH, HEIGHT = 640, 260
@@ -45,13 +46,14 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def render_png(series: MoodSeries) -> bytes:
+def render_png(series: MoodSeries, lang: str = DEFAULT_LANG) -> bytes:
     """The chart as PNG bytes (no metadata chunks: nothing but pixels)."""
     geo = Geometry(len(series.days))
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     small, title = _font(12), _font(14)
-    draw.text((LEFT, 8), f"Your mood, last {len(series.days)} days", fill=AXIS_TEXT, font=title)
+    heading = t(lang, "checkins.chart.title", days=len(series.days))
+    draw.text((LEFT, 8), heading, fill=AXIS_TEXT, font=title)
     for level in range(1, 6):
         y = geo.y(level)
         draw.line([(LEFT, y), (WIDTH - RIGHT, y)], fill=GRID, width=1)

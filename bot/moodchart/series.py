@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.i18n import DEFAULT_LANG, t
+
 WINDOWS = (30, 90)
 ALT_TEXT_LIMIT = 1024  # Discord's limit for an attachment description
 
@@ -35,19 +37,23 @@ def build_series(
     return MoodSeries(days, moods, streak)
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day.strftime('%b')}"
+def _day(day: date, lang: str) -> str:
+    month = t(lang, f"checkins.chart.months.{day.month}")
+    return t(lang, "checkins.chart.day", day=day.day, month=month)
 
 
-def alt_text(series: MoodSeries) -> str:
-    """The chart in words, for screen readers (the attachment's description)."""
+def _days(count: int, lang: str) -> str:
+    return t(
+        lang, "checkins.chart.days_one" if count == 1 else "checkins.chart.days_many", count=count
+    )
+
+
+def alt_text(series: MoodSeries, lang: str = DEFAULT_LANG) -> str:
+    """The chart in words, for screen readers (the attachment's description), in `lang`."""
     window = len(series.days)
     points = [(d, m) for d, m in zip(series.days, series.moods, strict=True) if m is not None]
     if not points:
-        return (
-            f"Chart of your mood over the last {window} days: no check-ins yet, so the chart "
-            "is empty."
-        )
+        return t(lang, "checkins.chart.empty", days=window)
     average = sum(m for _, m in points) / len(points)
     low_day, low = min(points, key=lambda p: (p[1], p[0]))
     high_day, high = max(points, key=lambda p: (p[1], p[0]))
@@ -57,17 +63,18 @@ def alt_text(series: MoodSeries) -> str:
         first = sum(m for _, m in points[:half]) / half
         second = sum(m for _, m in points[half:]) / (len(points) - half)
         if second - first >= 0.5:
-            trend = " Your mood was higher in the more recent check-ins."
+            trend = " " + t(lang, "checkins.chart.higher")
         elif first - second >= 0.5:
-            trend = " Your mood was lower in the more recent check-ins."
+            trend = " " + t(lang, "checkins.chart.lower")
         else:
-            trend = " Your mood stayed about the same."
-    streak = len(series.streak)
-    text = (
-        f"Chart of your mood (1 to 5) over the last {window} days, {_day(series.days[0])} to "
-        f"{_day(series.days[-1])}: {len(points)} day{'s' if len(points) != 1 else ''} with a "
-        f"check-in, average {average:.1f}; lowest {low:.0f} on {_day(low_day)}, highest "
-        f"{high:.0f} on {_day(high_day)}.{trend} Current streak: {streak} "
-        f"day{'s' if streak != 1 else ''}, marked along the bottom."
-    )
+            trend = " " + t(lang, "checkins.chart.same")
+    summary = t(
+        lang, "checkins.chart.summary", days=window, first=_day(series.days[0], lang),
+        last=_day(series.days[-1], lang), count_days=_days(len(points), lang),
+        average=f"{average:.1f}",
+        low=f"{low:.0f}", low_day=_day(low_day, lang), high=f"{high:.0f}",
+        high_day=_day(high_day, lang),
+    )  # fmt: skip
+    streak = t(lang, "checkins.chart.streak", streak_days=_days(len(series.streak), lang))
+    text = f"{summary}{trend} {streak}"
     return text[:ALT_TEXT_LIMIT]

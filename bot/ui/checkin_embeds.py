@@ -1,5 +1,6 @@
 """Embeds for check-ins: the author's private replies, the anonymous public post, and what
-moderators see (never who wrote it: only the anonymous label)."""
+moderators see (never who wrote it: only the anonymous label). Each takes the reader's `lang`:
+the member's for private replies, the server's for the public post and moderators' messages."""
 
 from __future__ import annotations
 
@@ -8,145 +9,163 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.checkins.models import AnonPost, CheckIn, PostStatus
-from bot.checkins.rules import MOODS, SPARK_DAYS
+from bot.checkins.models import AnonPost, CheckIn
+from bot.checkins.rules import SPARK_DAYS
+from bot.i18n import DEFAULT_LANG, t
 from bot.ui.embeds import DESCRIPTION_LIMIT, Tone, build_embed, clip
 
 ENTRIES_PER_PAGE = 5
 PREVIEW = 300
-POST_FOOTER = "Posted anonymously with Bridgeline · /checkin new to write your own"
-STATUS_TEXT: dict[PostStatus, str] = {
-    "awaiting_approval": "anonymous post waiting for a moderator",
-    "queued": "anonymous post on its way",
-    "sending": "anonymous post on its way",
-    "posted": "posted anonymously",
-    "rejected": "anonymous post not approved",
-    "removed": "anonymous post removed by a moderator",
-    "failed": "anonymous post could not be sent",
-}
 
 
-def mood_text(mood: int | None) -> str:
-    return "no mood" if mood is None else f"{mood}/5 ({MOODS[mood]})"
+def mood_text(mood: int | None, lang: str = DEFAULT_LANG) -> str:
+    if mood is None:
+        return t(lang, "checkins.mood.none")
+    return t(lang, "checkins.mood.scale", mood=mood, name=t(lang, f"checkins.moods.{mood}"))
 
 
-def saved_embed(checkin: CheckIn, *, can_share: bool) -> discord.Embed:
+def saved_embed(checkin: CheckIn, *, can_share: bool, lang: str = DEFAULT_LANG) -> discord.Embed:
     """The private confirmation right after a check-in."""
     lines = [
-        "Saved. Only you can see it (`/checkin history`).",
-        f"Mood: {mood_text(checkin.mood)}",
+        t(lang, "checkins.saved.only_you"),
+        t(lang, "checkins.saved.mood", mood=mood_text(checkin.mood, lang)),
     ]
     if can_share:
-        lines.append(
-            "\nYou can also post it anonymously in the check-in channel: it goes out as the bot, "
-            "after a short random delay, and moderators and members aren't shown who wrote it. "
-            "Whoever runs the bot could find out, and Discord knows who pressed the button: "
-            "`/privacy about` explains."
-        )
+        lines.append("\n" + t(lang, "checkins.saved.can_share"))
     return build_embed(
-        "Check-in saved",
+        t(lang, "checkins.saved.title"),
         "\n".join(lines),
         tone=Tone.CARE,
-        footer=f"Reference {checkin.public_id} · /checkin delete removes it",
+        footer=t(lang, "checkins.saved.footer", ref=checkin.public_id),
     )
 
 
-def invalid_embed(problem: str, draft: str | None) -> discord.Embed:
+def invalid_embed(problem: str, draft: str | None, lang: str = DEFAULT_LANG) -> discord.Embed:
     """A refusal that gives the member their text back, so nothing they wrote is lost."""
-    description = f"{problem}\nNothing was saved yet."
+    description = f"{problem}\n{t(lang, 'checkins.invalid.nothing_saved')}"
     fields = []
     if draft and draft.strip():
-        description += " Your text is below to copy, or press **Try again**."
-        fields.append(("Your text", clip(draft, 1000)))
-    return build_embed("Not saved yet", description, tone=Tone.NEUTRAL, fields=fields)
+        description += " " + t(lang, "checkins.invalid.copy_below")
+        fields.append((t(lang, "checkins.invalid.your_text"), clip(draft, 1000)))
+    return build_embed(
+        t(lang, "checkins.invalid.title"), description, tone=Tone.NEUTRAL, fields=fields
+    )
 
 
-def anon_post_embed(post: AnonPost) -> discord.Embed:
-    """The public post: the sanitised text, the day's tag if any, and nothing about the author."""
-    kind = "Anonymous reply" if post.reply_to_message_id else "Anonymous check-in"
+def anon_post_embed(post: AnonPost, lang: str = DEFAULT_LANG) -> discord.Embed:
+    """The public post: the sanitised text (never translated), the day's tag if any, and
+    nothing about the author; the framing is in the server's language."""
+    kind = t(lang, "checkins.post.reply" if post.reply_to_message_id else "checkins.post.checkin")
     title = f"{kind} · {post.tag}" if post.tag else kind
-    fields = [] if post.mood is None else [("Mood", mood_text(post.mood))]
+    fields = (
+        [] if post.mood is None else [(t(lang, "checkins.post.mood"), mood_text(post.mood, lang))]
+    )
     body = post.body
     if post.reply_to_message_id:
         url = f"https://discord.com/channels/{post.guild_id}/{post.channel_id}/{post.reply_to_message_id}"
-        body = f"↪ In reply to [this post]({url})\n\n{body}"
+        body = t(lang, "checkins.post.in_reply_to", url=url) + f"\n\n{body}"
     return build_embed(
-        title, clip(body, DESCRIPTION_LIMIT), tone=Tone.CARE, fields=fields, footer=POST_FOOTER
+        title,
+        clip(body, DESCRIPTION_LIMIT),
+        tone=Tone.CARE,
+        fields=fields,
+        footer=t(lang, "checkins.post.footer"),
     )
 
 
-def review_embed(post: AnonPost, label: str) -> discord.Embed:
+def review_embed(post: AnonPost, label: str, lang: str = DEFAULT_LANG) -> discord.Embed:
     return build_embed(
-        "Anonymous post waiting for approval",
+        t(lang, "checkins.review.title"),
         post.body,
         tone=Tone.SUPPORT,
         fields=[
-            ("Author", f"`{label}` (anonymous: moderators aren't shown who this is)"),
-            ("Mood", mood_text(post.mood)),
-            ("Goes to", f"<#{post.channel_id}>"),
+            (
+                t(lang, "checkins.review.author"),
+                t(lang, "checkins.review.author_value", label=label),
+            ),
+            (t(lang, "checkins.review.mood"), mood_text(post.mood, lang)),
+            (t(lang, "checkins.review.goes_to"), f"<#{post.channel_id}>"),
         ],
-        footer="Approve posts it after a short random delay; Reject keeps it private.",
+        footer=t(lang, "checkins.review.footer"),
     )
 
 
-def review_done_embed(post: AnonPost, label: str, verdict: str, moderator: str) -> discord.Embed:
+def review_done_embed(
+    post: AnonPost, label: str, verdict: str, moderator: str, lang: str = DEFAULT_LANG
+) -> discord.Embed:
+    """`verdict` is "approved" or "rejected"."""
     return build_embed(
-        f"Anonymous post {verdict}",
+        t(lang, f"checkins.review.{verdict}"),
         clip(post.body, PREVIEW),
         tone=Tone.NEUTRAL,
-        fields=[("Author", f"`{label}`"), ("By", moderator)],
+        fields=[
+            (t(lang, "checkins.review.author"), f"`{label}`"),
+            (t(lang, "checkins.review.by"), moderator),
+        ],
     )
-
-
-REPORT_HANDLED = "Handled"
 
 
 def report_embed(
-    post: AnonPost, label: str, jump_url: str | None, reason: str | None = None
+    post: AnonPost,
+    label: str,
+    jump_url: str | None,
+    reason: str | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> discord.Embed:
-    fields = [("Author", f"`{label}` (anonymous)")]
+    fields = [
+        (t(lang, "checkins.alert.author"), t(lang, "checkins.alert.author_value", label=label))
+    ]
     if reason:
-        fields.append(("Reason given", clip(reason, 1000)))
+        fields.append((t(lang, "checkins.alert.reason"), clip(reason, 1000)))
     if jump_url:
-        fields.append(("Post", jump_url))
+        fields.append((t(lang, "checkins.alert.post"), jump_url))
     return build_embed(
-        "An anonymous post was reported",
+        t(lang, "checkins.alert.title"),
         clip(post.body, PREVIEW * 2),
         tone=Tone.ALERT,
         fields=fields,
-        footer="The reporter is not named. Remove the post or block its author below; "
-        "neither tells you who wrote it.",
+        footer=t(lang, "checkins.alert.footer"),
     )
 
 
 def report_handled_embed(
-    shown: discord.Embed, handled: Sequence[str], *, removed: bool
+    shown: discord.Embed, handled: Sequence[str], *, removed: bool, lang: str = DEFAULT_LANG
 ) -> discord.Embed:
     """A report alert as posted, with who handled it; a removed post loses its dead link."""
     embed = shown.copy()
+    handled_name, post_name = t(lang, "checkins.alert.handled"), t(lang, "checkins.alert.post")
     kept = [
         (f.name, f.value)
         for f in shown.fields
-        if f.name != REPORT_HANDLED and not (removed and f.name == "Post")
+        if f.name != handled_name and not (removed and f.name == post_name)
     ]
     embed.clear_fields()
     for name, value in kept:
         embed.add_field(name=name, value=value, inline=False)
     if handled:
-        embed.add_field(name=REPORT_HANDLED, value=clip("\n".join(handled), 1024), inline=False)
+        embed.add_field(name=handled_name, value=clip("\n".join(handled), 1024), inline=False)
     if removed:
-        embed.title = "A reported anonymous post was removed"
+        embed.title = t(lang, "checkins.alert.removed_title")
         embed.colour = Tone.NEUTRAL.value
     return embed
 
 
-def _entry_line(checkin: CheckIn, post: AnonPost | None, tz: ZoneInfo) -> tuple[str, str]:
-    when = checkin.created_at.astimezone(tz).strftime("%a %d %b %Y, %H:%M")
-    kind = "Reply" if checkin.kind == "reply" else mood_text(checkin.mood)
-    where = STATUS_TEXT[post.status] if post else "private"
+def _entry_line(
+    checkin: CheckIn, post: AnonPost | None, tz: ZoneInfo, lang: str
+) -> tuple[str, str]:
+    when = checkin.created_at.astimezone(tz).strftime(t(lang, "checkins.history.when_format"))
+    if checkin.kind == "reply":
+        kind = t(lang, "checkins.history.reply")
+    else:
+        kind = mood_text(checkin.mood, lang)
+    if post:
+        where = t(lang, f"checkins.history.status.{post.status}")
+    else:
+        where = t(lang, "checkins.history.private")
     body = clip(checkin.body, PREVIEW)
     if checkin.help_text:
-        body += f"\n*What would help:* {clip(checkin.help_text, 120)}"
+        help_line = t(lang, "checkins.history.what_would_help", text=clip(checkin.help_text, 120))
+        body += f"\n{help_line}"
     return f"{when} · {kind} · {where}", f"{body}\n`{checkin.public_id}`"
 
 
@@ -157,31 +176,31 @@ def history_pages(
     spark: str,
     streak_days: int,
     tz: ZoneInfo,
+    lang: str = DEFAULT_LANG,
 ) -> list[discord.Embed]:
     """Newest first, a few entries per page; every page repeats the mood line."""
+    streak = "streak_one" if streak_days == 1 else "streak_many"
     summary = (
-        f"Mood, last {SPARK_DAYS} days (oldest → today, · = no check-in):\n`{spark}`\n"
-        f"Streak: **{streak_days}** day{'s' if streak_days != 1 else ''}"
+        t(lang, "checkins.history.summary", days=SPARK_DAYS, spark=spark)
+        + "\n"
+        + t(lang, f"checkins.history.{streak}", days=streak_days)
     )
+    title = t(lang, "checkins.history.title")
     if not entries:
-        return [
-            build_embed(
-                "Your check-ins",
-                f"{summary}\n\nNo check-ins yet. `/checkin new` starts one; only you see it.",
-                tone=Tone.CARE,
-            )
-        ]
+        empty = t(lang, "checkins.history.empty")
+        return [build_embed(title, f"{summary}\n\n{empty}", tone=Tone.CARE)]
     chunks = [entries[i : i + ENTRIES_PER_PAGE] for i in range(0, len(entries), ENTRIES_PER_PAGE)]
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         pages.append(
             build_embed(
-                "Your check-ins",
+                title,
                 summary,
                 tone=Tone.CARE,
-                fields=[_entry_line(c, posts.get(c.id), tz) for c in chunk],
-                footer=f"Page {number} of {len(chunks)} · only you can see this · "
-                f"times in {tz.key} · /checkin delete <reference>",
+                fields=[_entry_line(c, posts.get(c.id), tz, lang) for c in chunk],
+                footer=t(
+                    lang, "checkins.history.footer", page=number, pages=len(chunks), tz=tz.key
+                ),
             )
         )
     return pages

@@ -19,34 +19,28 @@ from typing import Any
 
 import discord
 
+from bot.client import bridgeline_of
 from bot.errors import send_private
+from bot.i18n import DEFAULT_LANG, member_lang, t
+from bot.setup_service import server_language
 from bot.ui.views import InvokerOnlyView, Paginator
 
 log = logging.getLogger(__name__)
 
-SHARE_LABEL = "Share in channel"
-SHARED_FOOTER = (
-    "Shared from Bridgeline · try /strategy list, /script or /resources show yourself: "
-    "only you will see the replies"
-)
-SHARED_NOTE = "Someone shared this from Bridgeline."
-DONE = "Posted a copy in {channel}. It doesn't say who shared it."
-ALREADY = "You already shared this in {channel}."
-ONLY_IN_SERVER = "Sharing works in a server channel. You can copy the text instead."
-CANT_POST = (
-    "I can't post in {channel}: I'm missing the {missing} permission there. Nothing was shared. "
-    "A server manager can allow it, or you can share it in another channel."
-)
+#: The public lines in English (tests compare with them); the server reads its own language.
+SHARED_FOOTER = t(DEFAULT_LANG, "checkins.share.footer")
+SHARED_NOTE = t(DEFAULT_LANG, "checkins.share.note")
 
 EmbedSource = Callable[[], Sequence[discord.Embed]]
 
 
-def public_copies(embeds: Sequence[discord.Embed]) -> list[discord.Embed]:
-    """Copies whose footer fits a public channel ("private to you" would be wrong there)."""
+def public_copies(embeds: Sequence[discord.Embed], lang: str = DEFAULT_LANG) -> list[discord.Embed]:
+    """Copies whose footer fits a public channel ("private to you" would be wrong there); the
+    footer in the server's language `lang`."""
     copies = []
     for embed in embeds:
         copy = discord.Embed.from_dict(embed.to_dict())
-        copy.set_footer(text=SHARED_FOOTER)
+        copy.set_footer(text=t(lang, "checkins.share.footer"))
         copies.append(copy)
     return copies
 
@@ -64,9 +58,9 @@ def _missing_permissions(interaction: discord.Interaction) -> list[str]:
         else perms.send_messages
     )
     needed = [
-        ("View Channel", perms.view_channel),
-        ("Send Messages", send_ok),
-        ("Embed Links", perms.embed_links),
+        ("view_channel", perms.view_channel),
+        ("send_messages", send_ok),
+        ("embed_links", perms.embed_links),
     ]
     return [name for name, ok in needed if not ok]
 
@@ -76,45 +70,58 @@ async def share_in_channel(
 ) -> bool:
     """Posts public copies in the interaction's channel; tells the member privately either way.
 
-    `shared` remembers what this view already posted. Returns whether a copy was posted.
+    `shared` remembers what this view already posted. Returns whether a copy was posted. The
+    member reads the private replies in their language; the public copy's own lines are in the
+    server's.
     """
     channel = interaction.channel
+    db = bridgeline_of(interaction).db
+    server = await server_language(db, interaction.guild_id)
+    lang = member_lang(interaction, server if interaction.guild_id else None)
     if interaction.guild is None or not isinstance(channel, discord.abc.Messageable):
-        await send_private(interaction, ONLY_IN_SERVER)
+        await send_private(interaction, t(lang, "checkins.share.only_in_server"))
         return False
     where = f"<#{interaction.channel_id}>"
     key = _fingerprint(embeds)
     if key in shared:
-        await send_private(interaction, ALREADY.format(channel=where))
+        await send_private(interaction, t(lang, "checkins.share.already", channel=where))
         return False
     missing = _missing_permissions(interaction)
     if missing:
-        await send_private(interaction, CANT_POST.format(channel=where, missing=missing[0]))
+        await send_private(interaction, _cant_post(lang, where, missing[0]))
         return False
     shared.add(key)  # before sending: a second press meanwhile is "already shared"
     try:
         await channel.send(
-            content=SHARED_NOTE,
-            embeds=public_copies(embeds),
+            content=t(server, "checkins.share.note"),
+            embeds=public_copies(embeds, server),
             allowed_mentions=discord.AllowedMentions.none(),
         )
     except discord.Forbidden:
         shared.discard(key)
         log.info("Share refused by Discord in channel %s", interaction.channel_id)
-        await send_private(interaction, CANT_POST.format(channel=where, missing="Send Messages"))
+        await send_private(interaction, _cant_post(lang, where, "send_messages"))
         return False
     except BaseException:
         shared.discard(key)  # not posted: pressing again may try again
         raise
-    await send_private(interaction, DONE.format(channel=where))
+    await send_private(interaction, t(lang, "checkins.share.done", channel=where))
     return True
+
+
+def _cant_post(lang: str, where: str, permission: str) -> str:
+    missing = t(lang, f"setup.permissions.{permission}")
+    return t(lang, "checkins.share.cant_post", channel=where, missing=missing)
 
 
 class ShareButton(discord.ui.Button[Any]):
     """Add to any view; `source` gives the embeds on show when the button is pressed."""
 
-    def __init__(self, source: EmbedSource, *, row: int | None = None) -> None:
-        super().__init__(label=SHARE_LABEL, style=discord.ButtonStyle.primary, row=row)
+    def __init__(
+        self, source: EmbedSource, *, row: int | None = None, lang: str = DEFAULT_LANG
+    ) -> None:
+        label = t(lang, "checkins.share.button")
+        super().__init__(label=label, style=discord.ButtonStyle.primary, row=row)
         self.source = source
         self.shared: set[str] = set()
 
@@ -125,19 +132,28 @@ class ShareButton(discord.ui.Button[Any]):
 class ShareView(InvokerOnlyView):
     """A private reply with just the share button."""
 
-    def __init__(self, owner_id: int, embeds: Sequence[discord.Embed]) -> None:
+    def __init__(
+        self, owner_id: int, embeds: Sequence[discord.Embed], *, lang: str = DEFAULT_LANG
+    ) -> None:
         super().__init__(owner_id)
         frozen = list(embeds)
-        self.add_item(ShareButton(lambda: frozen))
+        self.add_item(ShareButton(lambda: frozen, lang=lang))
 
 
 class SharePaginator(Paginator):
     """Pages with Previous/Next and a share button that posts the page on show."""
 
-    def __init__(self, owner_id: int, pages: Sequence[discord.Embed], *, shareable: bool) -> None:
-        super().__init__(owner_id, pages)
+    def __init__(
+        self,
+        owner_id: int,
+        pages: Sequence[discord.Embed],
+        *,
+        shareable: bool,
+        lang: str = DEFAULT_LANG,
+    ) -> None:
+        super().__init__(owner_id, pages, lang=lang)
         if shareable:
-            self.add_item(ShareButton(lambda: [self.current]))
+            self.add_item(ShareButton(lambda: [self.current], lang=lang))
 
 
 def can_share(interaction: discord.Interaction) -> bool:
@@ -146,9 +162,14 @@ def can_share(interaction: discord.Interaction) -> bool:
 
 
 def share_view_for(
-    interaction: discord.Interaction, embeds: Sequence[discord.Embed]
+    interaction: discord.Interaction,
+    embeds: Sequence[discord.Embed],
+    lang: str | None = None,
 ) -> ShareView | None:
-    return ShareView(interaction.user.id, embeds) if can_share(interaction) else None
+    """The share button in `lang` (the member's; without it, their Discord language)."""
+    if not can_share(interaction):
+        return None
+    return ShareView(interaction.user.id, embeds, lang=lang or member_lang(interaction))
 
 
 async def reply_privately(

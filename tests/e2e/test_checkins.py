@@ -12,10 +12,12 @@ from typing import Any
 import discord
 import pytest
 
+from bot import member_notes
 from bot.checkins import repo
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import HANG_GUARD, FakeDiscord, FakeMessage, StandardGuild, run_bot
+from bot.i18n import t
 from bot.privacy import pseudonym
 from bot.public_text import ZWSP
 from bot.storage import audit
@@ -326,7 +328,8 @@ async def test_rate_limit_per_pseudonym(
     await post_anonymously(fake, world, "two")
     saved = await check_in(fake, world.you, "three")
     told = await share(fake, saved, world.you)
-    assert "2 times an hour" in told and "saved privately" in told and "60 minutes" in told
+    assert t("en", "checkins.posting.rate_limited", limit=2, minutes=60) in told
+    assert "saved privately" in told
     assert len(bot_posts(fake, world)) == 2
     other = await share(fake, await check_in(fake, world.owner, "owner's"), world.owner)
     assert "appear anonymously" in other  # the limit is per author
@@ -576,7 +579,8 @@ async def test_blocking_an_author_leaves_their_posts_waiting_for_approval_to_mod
     await asyncio.sleep(0)
     assert review.text == before  # the review stays open: moderators still decide
     assert [b["label"] for b in review.buttons] == ["Approve", "Reject"]
-    (note,) = [r[0] for r in await ready.db.fetchall("SELECT text FROM member_notes")]
+    (stored,) = [r[0] for r in await ready.db.fetchall("SELECT text FROM member_notes")]
+    note = member_notes.shown(stored, "en")
     assert "1 post waiting to go out won't be posted" in note  # for the author alone
     rejected = await (await fake.click(review, "Reject", world.mod)).response()
     assert rejected.type == 7
