@@ -12,6 +12,7 @@ from datetime import datetime
 import discord
 
 from bot.escalation.rules import waited
+from bot.i18n import DEFAULT_LANG, t
 from bot.safety_service.alerts import Alert
 from bot.safety_service.replies import ReplyText
 from bot.ui.embeds import Tone, build_embed
@@ -56,57 +57,38 @@ MEMBER_REPLY_LABELS: dict[str, str] = {
     ),
 }
 STATUS_LABELS: dict[str, str] = {"open": "Open", "claimed": "Claimed", "resolved": "Resolved"}
-AUTOMATED_FOOTER = (
-    "Automated message from Bridgeline{where}, not a counsellor. Only you can see this."
-)
 PAGE_SIZE = 8
-NOT_YOURS = (
-    "This button is for the person the message was meant for. If you'd like support lines for "
-    "yourself, `/resources show` lists them privately."
-)
-EXPIRED = "This button has expired. `/resources show` lists support lines privately, any time."
-REVEAL_LABEL = "Ask a moderator to reach out"
 REVEALED_FIELD = (
     "Yes: Bridgeline's request to the moderators names them (the name is not stored "
     "anywhere else). It is about this check-in only."
 )
-SHORT_CHECKIN_REPLY = (
-    "Thank you for checking in. I sent you support lines a little while ago; `/resources show` "
-    "brings them back any time. If you'd like a moderator to reach out to you, press the button: "
-    "only then will they learn it was you."
-)
+# The command whose typed text was answered with support -> what it would have given.
+SUPPORT_INSTEAD_WHAT: dict[str, str] = {"faq": "what_faq", "prompts add": "what_prompt"}
 
 
-SUPPORT_INSTEAD = (
-    "What you typed may need more than {what}, so I haven't run `/{command}` and have shown "
-    "support first. Nothing you typed was saved or shared. `/warning-signs` explains the "
-    "difference between a healthy break and silence used as control, and `/resources show` "
-    "lists support near you, any time."
-)
-SUPPORT_INSTEAD_WHAT: dict[str, str] = {"faq": "an FAQ answer", "prompts add": "a daily prompt"}
-
-
-def support_instead_embed(command: str) -> discord.Embed:
+def support_instead_embed(command: str, lang: str = DEFAULT_LANG) -> discord.Embed:
     """Under the private reply when a command's typed text was answered with support."""
     if command == "script":
         return script_support_note_embed()
-    what = SUPPORT_INSTEAD_WHAT.get(command, "a quick answer")
+    what = t(lang, f"safety.support_instead.{SUPPORT_INSTEAD_WHAT.get(command, 'what_other')}")
     return build_embed(
-        "Why you're seeing this instead",
-        SUPPORT_INSTEAD.format(what=what, command=command),
+        t(lang, "safety.support_instead.title"),
+        t(lang, "safety.support_instead.text", what=what, command=command),
         tone=Tone.NEUTRAL,
         footer=RESOURCES_FOOTER,
     )
 
 
-def member_reply_embed(reply: ReplyText, server: str | None) -> discord.Embed:
-    """The private reply (DM, ephemeral after a nudge, or after a check-in)."""
-    return build_embed(
-        reply.title,
-        reply.body,
-        tone=Tone.CARE,
-        footer=AUTOMATED_FOOTER.format(where=f" in {server}" if server else ""),
+def member_reply_embed(
+    reply: ReplyText, server: str | None, lang: str = DEFAULT_LANG
+) -> discord.Embed:
+    """The private reply (DM, ephemeral after a nudge, or after a check-in), in `lang`."""
+    footer = (
+        t(lang, "safety.reply.footer_in", server=server)
+        if server
+        else t(lang, "safety.reply.footer")
     )
+    return build_embed(reply.title, reply.body, tone=Tone.CARE, footer=footer)
 
 
 IMMINENT_PING = "**Imminent safety alert #{id}**: a member may be in danger now. Please look now."
