@@ -17,9 +17,12 @@ from bot.checks import moderator_only, require_guild
 from bot.client import Bridgeline
 from bot.content.models import INTERNATIONAL
 from bot.errors import UserFacingError
-from bot.safety_guard import SCREEN
+from bot.i18n import DEFAULT_LANG, pick_lang, t
+from bot.safety_guard import SCREEN, reply_lang
 from bot.safety_service.directory import TOPIC_LABELS, listing, normalise_topic
+from bot.safety_service.language_regions import helpline_regions
 from bot.safety_service.regions import member_region, own_region, set_member_region
+from bot.safety_service.replies import region_name
 from bot.safety_service.server_resources import (
     EVERYWHERE,
     TOPICS,
@@ -53,35 +56,40 @@ class Resources(commands.Cog):
 
     # --- helpers ----------------------------------------------------------------------------
 
-    def _region_code(self, value: str) -> str:
+    def _region_code(self, value: str, lang: str = DEFAULT_LANG) -> str:
         region = self.bot.content.find_region(value)  # a code, or a name typed in full
         if region is None:
             raise UserFacingError(
-                f"I don't have helplines for “{value[:40]}”. Pick a region from the list, or "
-                f"`{INTERNATIONAL}` for international directories."
+                t(lang, "resources.region.unknown", value=value[:40], international=INTERNATIONAL)
             )
         return region.code
 
-    def _topic(self, value: str | None) -> str:
+    def _topic(self, value: str | None, lang: str = DEFAULT_LANG) -> str:
         if value is not None and value not in TOPIC_LABELS:
-            raise UserFacingError("Pick a topic from the list: " + ", ".join(TOPIC_LABELS) + ".")
+            raise UserFacingError(
+                t(lang, "resources.region.bad_topic", topics=", ".join(TOPIC_LABELS))
+            )
         return normalise_topic(value)
 
     async def _region_for(
-        self, interaction: discord.Interaction, region: str | None
+        self, interaction: discord.Interaction, region: str | None, lang: str
     ) -> tuple[str, str]:
         """The region to show and a footer note saying where it came from."""
         if region:
-            return self._region_code(region), "Region: as you asked"
+            return self._region_code(region, lang), t(lang, "resources.region_note.asked")
         if interaction.guild is None:
-            return INTERNATIONAL, "Region: international (choose one with the region option)"
-        guild_id, user_id = interaction.guild.id, interaction.user.id
-        secret = self.bot.settings.secret
-        if await own_region(self.bot.db, secret, guild_id, user_id):
-            code = await member_region(self.bot.db, secret, guild_id, user_id)
-            return code, "Region: your choice (change it with /resources region)"
-        code = (await get_settings(self.bot.db, guild_id)).region
-        return code, "Region: this server's default (pick your own with /resources region)"
+            code, note = INTERNATIONAL, "resources.region_note.international"
+        else:
+            guild_id, user_id = interaction.guild.id, interaction.user.id
+            secret = self.bot.settings.secret
+            if await own_region(self.bot.db, secret, guild_id, user_id):
+                code = await member_region(self.bot.db, secret, guild_id, user_id)
+                return code, t(lang, "resources.region_note.own")
+            code = (await get_settings(self.bot.db, guild_id)).region
+            note = "resources.region_note.server"
+        if code.upper() == INTERNATIONAL and helpline_regions(code, lang):
+            note = "resources.region_note.language"
+        return code, t(lang, note)
 
     async def region_choices(
         self, interaction: discord.Interaction, current: str
@@ -102,15 +110,16 @@ class Resources(commands.Cog):
     async def show(
         self, interaction: discord.Interaction, topic: str | None = None, region: str | None = None
     ) -> None:
-        chosen_topic = self._topic(topic)
-        code, note = await self._region_for(interaction, region)
+        lang = await reply_lang(self.bot, interaction)
+        chosen_topic = self._topic(topic, lang)
+        code, note = await self._region_for(interaction, region, lang)
         own = (
             await list_resources(self.bot.db, interaction.guild.id, region=code)
             if interaction.guild
             else []
         )
-        found = listing(self.bot.content, code, chosen_topic, own)
-        embed = resources_embed(self.bot.content, found, region_note=note)
+        found = listing(self.bot.content, code, chosen_topic, own, lang)
+        embed = resources_embed(self.bot.content, found, region_note=note, lang=lang)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @show.autocomplete("topic")
@@ -129,7 +138,8 @@ class Resources(commands.Cog):
     @app_commands.describe(region="Your region, or 'default' to use the server's")
     async def region(self, interaction: discord.Interaction, region: str) -> None:
         guild = require_guild(interaction)
-        code = None if region.strip().lower() == USE_DEFAULT else self._region_code(region)
+        lang = await reply_lang(self.bot, interaction)
+        code = None if region.strip().lower() == USE_DEFAULT else self._region_code(region, lang)
         await set_member_region(
             self.bot.db,
             self.bot.settings.secret,
@@ -139,20 +149,17 @@ class Resources(commands.Cog):
             self.bot.clock.now(),
         )
         if code is None:
-            text = "Done: you'll see this server's default region again."
+            text = t(lang, "resources.region.back_to_default")
             await interaction.response.send_message(text, ephemeral=True)
             return
-        known = self.bot.content.region(code)
-        name = known.name if known else code
-        text = (
-            f"Done: you'll see helplines for **{name}**. This is stored without your name "
-            "(as a pseudonym), and you can change it any time."
-        )
+        name = region_name(self.bot.content, code, lang)
+        text = t(lang, "resources.region.saved", name=name)
         own = await list_resources(self.bot.db, guild.id, region=code)
         embed = resources_embed(
             self.bot.content,
-            listing(self.bot.content, code, None, own),
-            region_note="Region: your choice (change it with /resources region)",
+            listing(self.bot.content, code, None, own, lang),
+            region_note=t(lang, "resources.region_note.own"),
+            lang=lang,
         )
         await interaction.response.send_message(text, embed=embed, ephemeral=True)
 
@@ -160,7 +167,10 @@ class Resources(commands.Cog):
     async def _region_region(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        default = app_commands.Choice(name="Use the server's default", value=USE_DEFAULT)
+        lang = await reply_lang(self.bot, interaction)
+        default = app_commands.Choice(
+            name=t(lang, "resources.region.use_default"), value=USE_DEFAULT
+        )
         return [default, *await self.region_choices(interaction, current)][:MAX_CHOICES]
 
     # --- for moderators ---------------------------------------------------------------------
@@ -172,15 +182,13 @@ class Resources(commands.Cog):
         self, interaction: discord.Interaction, topic: str, region: str | None = None
     ) -> None:
         guild = require_guild(interaction)
-        chosen_topic = self._topic(topic)
-        code = (
-            self._region_code(region)
-            if region
-            else (await get_settings(self.bot.db, guild.id)).region
-        )
+        settings = await get_settings(self.bot.db, guild.id)
+        lang = pick_lang(settings.language)  # a public post: the server's language
+        chosen_topic = self._topic(topic, lang)
+        code = self._region_code(region, lang) if region else settings.region
         own = await list_resources(self.bot.db, guild.id, region=code)
         embed = resources_embed(
-            self.bot.content, listing(self.bot.content, code, chosen_topic, own)
+            self.bot.content, listing(self.bot.content, code, chosen_topic, own, lang), lang=lang
         )
         await audit.record(
             self.bot.db,
