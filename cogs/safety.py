@@ -210,7 +210,7 @@ class Safety(commands.Cog):
             flag=flag,
             now=self.bot.clock.now(),
         )
-        view = persistent_view(NudgeButton(token, responses.nudge_button))
+        view = persistent_view(NudgeButton(token, responses.nudge_button, lang))
         try:
             # Named but not pinged, and not a reply: a reply would show their words again.
             await message.channel.send(

@@ -15,7 +15,7 @@ import discord
 
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
-from bot.i18n import DEFAULT_LANG, member_lang, t
+from bot.i18n import DEFAULT_LANG, LANGS, member_lang, t
 from bot.notify import notify_moderators
 from bot.safety_service import alerts, offers
 from bot.safety_service.offers import TOKEN_PATTERN, offer_key
@@ -27,6 +27,8 @@ from bot.storage.guilds import get_settings
 from bot.ui.safety_embeds import member_reply_embed, reveal_embed
 from bot.ui.views import guarded, persistent_view
 
+#: A language code kept in a safety button's custom_id (the reply's language).
+LANG_PATTERN = "|".join(LANGS)
 #: The audit trail's actor for a reveal: the member is named only in the request to moderators.
 ANONYMOUS_ACTOR = 0
 
@@ -50,32 +52,36 @@ async def interaction_lang(bot: Bridgeline, interaction: discord.Interaction) ->
 
 class NudgeButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"bl:safety:nudge:(?P<token>{TOKEN_PATTERN})",
+    template=rf"bl:safety:nudge:(?P<token>{TOKEN_PATTERN})(?::(?P<lang>{LANG_PATTERN}))?",
 ):
-    """On a public nudge: only its author gets the private reply (checked by the offer's tag)."""
+    """On a public nudge: only its author gets the private reply (checked by the offer's tag),
+    in the language their message was written in (kept in the custom_id; older nudges have
+    none and use the member's Discord language)."""
 
-    def __init__(self, token: str, label: str | None = None) -> None:
+    def __init__(self, token: str, label: str | None = None, lang: str | None = None) -> None:
+        suffix = f":{lang}" if lang else ""
         super().__init__(
             discord.ui.Button(
-                label=label or t(DEFAULT_LANG, "safety.buttons.open"),
+                label=label or t(lang or DEFAULT_LANG, "safety.buttons.open"),
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"bl:safety:nudge:{token}",
+                custom_id=f"bl:safety:nudge:{token}{suffix}",
             )
         )
         self.token = token
+        self.lang = lang
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> NudgeButton:
-        return cls(match["token"], getattr(item, "label", None))
+        return cls(match["token"], getattr(item, "label", None), match["lang"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, self._open(interaction))
 
     async def _open(self, interaction: discord.Interaction) -> None:
         bot = bridgeline_of(interaction)
-        lang = await interaction_lang(bot, interaction)
+        lang = self.lang or await interaction_lang(bot, interaction)
         offer = await offers.get_offer(bot.db, self.token, "nudge")
         if offer is None or interaction.guild is None or interaction.guild.id != offer.guild_id:
             await send_private(interaction, t(lang, "safety.buttons.expired"))
@@ -97,25 +103,28 @@ class NudgeButton(
 
 class RevealButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"bl:safety:reveal:(?P<token>{TOKEN_PATTERN})",
+    template=rf"bl:safety:reveal:(?P<token>{TOKEN_PATTERN})(?::(?P<lang>{LANG_PATTERN}))?",
 ):
-    """On the private reply to a flagged check-in: the author may choose to be contacted."""
+    """On the private reply to a flagged check-in: the author may choose to be contacted.
+    Answers in the reply's language (kept in the custom_id, like the nudge's)."""
 
-    def __init__(self, token: str, label: str | None = None) -> None:
+    def __init__(self, token: str, label: str | None = None, lang: str | None = None) -> None:
+        suffix = f":{lang}" if lang else ""
         super().__init__(
             discord.ui.Button(
-                label=label or t(DEFAULT_LANG, "safety.buttons.reveal"),
+                label=label or t(lang or DEFAULT_LANG, "safety.buttons.reveal"),
                 style=discord.ButtonStyle.primary,
-                custom_id=f"bl:safety:reveal:{token}",
+                custom_id=f"bl:safety:reveal:{token}{suffix}",
             )
         )
         self.token = token
+        self.lang = lang
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> RevealButton:
-        return cls(match["token"], getattr(item, "label", None))
+        return cls(match["token"], getattr(item, "label", None), match["lang"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(interaction, self._reveal(interaction))
@@ -126,7 +135,7 @@ class RevealButton(
         # Pressed in a DM (the private safety reply): the server is the offer's.
         guild = interaction.guild or (bot.get_guild(offer.guild_id) if offer else None)
         server_lang = (await get_settings(bot.db, guild.id)).language if guild else None
-        lang = member_lang(interaction, server_lang)
+        lang = self.lang or member_lang(interaction, server_lang)
         if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:
             await send_private(interaction, t(lang, "safety.buttons.expired"))
             return
@@ -186,7 +195,7 @@ async def reveal_view(
         flag=flag,
         now=bot.clock.now(),
     )
-    return persistent_view(RevealButton(token, t(lang, "safety.buttons.reveal")))
+    return persistent_view(RevealButton(token, t(lang, "safety.buttons.reveal"), lang))
 
 
 DYNAMIC_ITEMS = (NudgeButton, RevealButton)
