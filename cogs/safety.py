@@ -18,6 +18,7 @@ from discord.ext import commands, tasks
 from bot.client import Bridgeline
 from bot.i18n import member_lang, pick_lang, t
 from bot.i18n.detect import UNKNOWN, detect_language
+from bot.notify import moderator_lang
 from bot.safety_service import alerts, offers
 from bot.safety_service.cooldown import claim_reply, cooldown_key
 from bot.safety_service.cooldown import forget_before as forget_cooldowns_before
@@ -221,16 +222,12 @@ class Safety(commands.Cog):
             return "nudge", None
         except discord.Forbidden:
             _log_once(guild_id, "cannot post the safety nudge in a channel (missing permission)")
-            return "failed", (
-                f"I couldn't post the nudge in <#{message.channel.id}>: I'm missing permission "
-                "to send messages there. Please reach out to the member privately."
-            )
+            mods = await moderator_lang(self.bot.db, guild_id)
+            return "failed", t(mods, "safety.alerts.nudge_forbidden", channel=message.channel.id)
         except discord.HTTPException as exc:
             log.warning("Safety nudge failed in guild %s (HTTP %s)", guild_id, exc.status)
-            return (
-                "failed",
-                "I couldn't post the nudge (Discord error). Please reach out privately.",
-            )
+            mods = await moderator_lang(self.bot.db, guild_id)
+            return "failed", t(mods, "safety.alerts.nudge_failed")
 
     async def _handle_dm(self, message: discord.Message) -> None:
         """A DM to the bot: answer in the DM; there is no server to alert."""
@@ -277,7 +274,7 @@ class Safety(commands.Cog):
             outcome = await self._checkin_reply(interaction, guild, flag, alert_id)
         except discord.HTTPException as exc:
             log.warning("Check-in safety reply failed in guild %s (HTTP %s)", guild.id, exc.status)
-            note = "I couldn't show the member their private resources (the check-in had expired)."
+            note = t(await moderator_lang(self.bot.db, guild.id), "safety.alerts.checkin_expired")
         except Exception:
             log.exception("Check-in safety reply failed for alert %s", alert_id)
         finally:
