@@ -191,3 +191,26 @@ async def test_the_support_first_reply_to_a_slash_command_follows_the_members_la
     french = bot.content.in_lang("fr").safety.responses
     assert reply.ephemeral and french.crisis.title in reply.text
     assert t("fr", "safety.support_instead.title") in reply.text
+
+
+async def test_moderators_read_the_alert_in_the_servers_language(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    await configure(bot, world, region="DE", language="pt", safety_mode="dm")
+    said = await fake.send_message(world.general, world.you, GERMAN_CRISIS)
+    post = await fake.wait_for_message(world.mod_alerts, lambda m: f"/{said.id}" in m.text)
+    embed = post.embeds[0]
+    alert_id = await bot.db.fetchval(
+        "SELECT id FROM safety_alerts WHERE message_id = ?", (said.id,)
+    )
+    kind = t("pt", "safety.alerts.kind.crisis")
+    assert embed["title"] == t("pt", "safety.alerts.title", id=alert_id, kind=kind)
+    assert embed["footer"]["text"] == t("pt", "safety.alerts.footer", id=alert_id)
+    guidance = bot.content.in_lang("pt").safety.responses.mod_alert["crisis"]
+    assert embed["description"] == guidance
+    names = [f["name"] for f in embed["fields"]]
+    assert t("pt", "safety.alerts.fields.category") in names
+    assert post.button(t("pt", "safety.alerts.buttons.claim"))
+    # The member, who wrote in German, still gets German.
+    dm = await fake.wait_for_dm(world.you)
+    assert dm.embeds[0]["title"] == bot.content.in_lang("de").safety.responses.crisis.title
