@@ -241,11 +241,12 @@ class Resources(commands.Cog):
         region: str | None = None,
     ) -> None:
         guild = require_guild(interaction)
+        lang = await reply_lang(self.bot, interaction)
         if region is None:
             scope: str | None = (await get_settings(self.bot.db, guild.id)).region
         else:
             everywhere = region.strip().casefold() == EVERYWHERE
-            scope = None if everywhere else self._region_code(region)
+            scope = None if everywhere else self._region_code(region, lang)
         try:
             entry = await add_resource(
                 self.bot.db,
@@ -260,42 +261,46 @@ class Resources(commands.Cog):
                 region=scope,
             )
         except InvalidResource as exc:
-            raise UserFacingError(str(exc)) from None
-        where = self._scope_name(entry.region)
+            raise UserFacingError(exc.text(lang)) from None
+        where = self._scope_name(entry.region, lang)
         await audit.record(self.bot.db, guild.id, interaction.user.id, "resources.add",
                            target=entry.name, detail=f"region: {where}")  # fmt: skip
         await interaction.response.send_message(
-            f"Added **{entry.name}** for {where}. It shows in `/resources show` to members "
-            "there (marked as added by this server); automated safety replies keep to the "
-            "checked helplines.",
-            ephemeral=True,
+            t(lang, "resources.own.added", name=entry.name, where=where), ephemeral=True
         )
 
     @add.autocomplete("region")
     async def _add_region(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        everywhere = app_commands.Choice(name="Everywhere (no emergency numbers)", value=EVERYWHERE)
+        lang = await reply_lang(self.bot, interaction)
+        everywhere = app_commands.Choice(
+            name=t(lang, "resources.own.everywhere_choice"), value=EVERYWHERE
+        )
         return [*await self.region_choices(interaction, current), everywhere][:MAX_CHOICES]
 
-    def _scope_name(self, code: str | None) -> str:
+    def _scope_name(self, code: str | None, lang: str) -> str:
         if code is None:
-            return "members in every region"
-        region = self.bot.content.region(code)
-        return f"members in {region.name if region else code}"
+            return t(lang, "resources.own.scope_all")
+        return t(
+            lang, "resources.own.scope_region", region=region_name(self.bot.content, code, lang)
+        )
 
     @group.command(name="remove", description="Remove one of this server's own resources")
     @app_commands.describe(name="Which one")
     @moderator_only
     async def remove(self, interaction: discord.Interaction, name: str) -> None:
         guild = require_guild(interaction)
+        lang = await reply_lang(self.bot, interaction)
         removed = await remove_resource(self.bot.db, guild.id, name)
         if removed is None:
-            raise UserFacingError("There is no resource by that name here; see `/resources list`.")
+            raise UserFacingError(t(lang, "resources.own.no_such"))
         await audit.record(
             self.bot.db, guild.id, interaction.user.id, "resources.remove", target=removed.name
         )
-        await interaction.response.send_message(f"Removed **{removed.name}**.", ephemeral=True)
+        await interaction.response.send_message(
+            t(lang, "resources.own.removed", name=removed.name), ephemeral=True
+        )
 
     @remove.autocomplete("name")
     async def _remove_name(
@@ -315,10 +320,13 @@ class Resources(commands.Cog):
     @moderator_only
     async def list_own(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        lang = await reply_lang(self.bot, interaction)
         entries = await list_resources(self.bot.db, guild.id)
-        names = {r.code: r.name for r in self.bot.content.regions}
+        names = {
+            r.code: region_name(self.bot.content, r.code, lang) for r in self.bot.content.regions
+        }
         await interaction.response.send_message(
-            embed=server_resources_embed(entries, names), ephemeral=True
+            embed=server_resources_embed(entries, names, lang), ephemeral=True
         )
 
 

@@ -81,24 +81,25 @@ def resources_embed(
 
 
 def server_resources_embed(
-    entries: Sequence[ServerResource], region_names: Mapping[str, str] | None = None
+    entries: Sequence[ServerResource],
+    region_names: Mapping[str, str] | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> discord.Embed:
     """/resources list: what moderators have added, with topics and where each is shown."""
     names = region_names or {}
     if not entries:
         return build_embed(
-            "This server's own resources",
-            "None yet. Add one with `/resources add` (for example a local counselling centre).",
-            tone=Tone.INFO,
+            t(lang, "resources.own.list_title"), t(lang, "resources.own.list_none"), tone=Tone.INFO
         )
+    everywhere = t(lang, "resources.own.everywhere")
     lines = [
-        f"`{e.topic}` · {names.get(e.region, e.region) if e.region else 'everywhere'} · "
-        f"{server_line(e)}"
+        f"`{e.topic}` · {names.get(e.region, e.region) if e.region else everywhere} · "
+        f"{server_line(e, lang)}"
         for e in entries
     ]
     return build_embed(
-        f"This server's own resources ({len(entries)})",
+        t(lang, "resources.own.list_title_count", count=len(entries)),
         "\n".join(lines),
         tone=Tone.INFO,
-        footer="Remove one with /resources remove. They appear in /resources, marked as added here.",
+        footer=t(lang, "resources.own.list_footer"),
     )

@@ -17,7 +17,7 @@ from bot.i18n import DEFAULT_LANG, t
 from bot.safety_service.alerts import Alert
 from bot.safety_service.replies import ReplyText
 from bot.ui.embeds import Tone, build_embed
-from bot.ui.strategy_embeds import RESOURCES_FOOTER, script_support_note_embed
+from bot.ui.strategy_embeds import script_support_note_embed
 
 PAGE_SIZE = 8
 ALERT_CATEGORIES = ("crisis", "danger", "abuse_sign")
@@ -40,7 +40,7 @@ def support_instead_embed(command: str, lang: str = DEFAULT_LANG) -> discord.Emb
         t(lang, "safety.support_instead.title"),
         t(lang, "safety.support_instead.text", what=what, command=command),
         tone=Tone.NEUTRAL,
-        footer=RESOURCES_FOOTER,
+        footer=t(lang, "safety.support_instead.footer"),
     )
 
 

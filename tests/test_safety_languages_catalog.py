@@ -132,6 +132,8 @@ def test_every_key_is_used_in_the_code() -> None:
         "resources.topics.": 'f"resources.topics.{',
         "resources.kinds.": 'f"resources.kinds.{',
         "safety.alerts.title": 'f"safety.alerts.{title_key}"',
+        "resources.invalid.fields.": 'f"resources.invalid.fields.{',
+        "resources.invalid.": 'f"resources.invalid.{key}"',
         "safety.alerts.fields.": 'f"safety.alerts.fields.{',
         "safety.alerts.buttons.claim": 'f"safety.alerts.buttons.{action}"',
         "safety.alerts.buttons.resolve": 'f"safety.alerts.buttons.{action}"',
