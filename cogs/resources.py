@@ -94,8 +94,11 @@ class Resources(commands.Cog):
     async def region_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        lang = await reply_lang(self.bot, interaction)
         found = [
-            app_commands.Choice(name=f"{r.name} ({r.code})", value=r.code)
+            app_commands.Choice(
+                name=f"{region_name(self.bot.content, r.code, lang)} ({r.code})", value=r.code
+            )
             for r in self.bot.content.regions_matching(current)
         ]
         return found[:MAX_CHOICES]
@@ -126,7 +129,7 @@ class Resources(commands.Cog):
     async def _show_topic(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _topic_choices(current)
+        return _topic_choices(current, await reply_lang(self.bot, interaction))
 
     @show.autocomplete("region")
     async def _show_region(
@@ -205,7 +208,7 @@ class Resources(commands.Cog):
     async def _post_topic(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _topic_choices(current)
+        return _topic_choices(current, await reply_lang(self.bot, interaction))
 
     @post.autocomplete("region")
     async def _post_region(
@@ -330,12 +333,15 @@ class Resources(commands.Cog):
         )
 
 
-def _topic_choices(current: str) -> list[app_commands.Choice[str]]:
+def _topic_choices(current: str, lang: str = DEFAULT_LANG) -> list[app_commands.Choice[str]]:
+    """Topics labelled in `lang`; typing matches that label, the English one or the key."""
     needle = current.casefold()
     return [
-        app_commands.Choice(name=label, value=key)
+        app_commands.Choice(name=t(lang, f"resources.topics.{key}"), value=key)
         for key, label in TOPIC_LABELS.items()
-        if needle in label.casefold() or needle in key
+        if needle in t(lang, f"resources.topics.{key}").casefold()
+        or needle in label.casefold()
+        or needle in key
     ]
 
 
