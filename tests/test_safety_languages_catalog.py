@@ -55,6 +55,13 @@ def test_each_language_region_exists_and_has_a_line_in_that_language(content: Co
         ), lang
 
 
+def test_every_region_has_a_name_in_every_language(content: Content) -> None:
+    for region in content.regions:
+        for lang in LANGS:
+            assert t(lang, f"safety.regions.{region.code}")
+    assert t("en", "safety.regions.GB") == next(r.name for r in content.regions if r.code == "GB")
+
+
 def test_a_region_set_wins_over_the_language() -> None:
     assert helpline_regions("GB", "de") == ("GB",)
     assert helpline_regions("INTL", "de") == ("DE", "AT", "CH")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from bot.content.models import INTERNATIONAL, Contact, Content, Resource
 from bot.i18n import DEFAULT_LANG, t
 from bot.safety.rules import SEVERITY_RANK, Responses
-from bot.safety_service.language_regions import LANGUAGE_REGIONS, helpline_regions
+from bot.safety_service.language_regions import helpline_regions
 from bot.safety_service.policy import Flag
 
 HELPLINE_KINDS: dict[str, str] = {
@@ -37,7 +37,11 @@ MAX_CONTACTS = 3
 _DISCREET_FIRST = {"text": 0, "chat": 1, "phone": 2, "tty": 3, "url": 4}
 _BLANK_LINES = re.compile(r"\n{3,}")
 SECONDARY_CATEGORIES = ("crisis", "danger", "abuse_sign")
-_NAMED_REGIONS = frozenset(code for codes in LANGUAGE_REGIONS.values() for code in codes)
+# Regions whose names the catalog has in every language (safety.regions.<code>); a region
+# added to content/resources.toml later shows its English name until it is added there.
+_NAMED_REGIONS = frozenset(
+    ("US", "CA", "GB", "IE", "AU", "NZ", "ES", "MX", "FR", "DE", "AT", "CH", "PT", "BR", "INTL")
+)
 
 
 def secondary(lang: str, category: str) -> str:
@@ -46,8 +50,7 @@ def secondary(lang: str, category: str) -> str:
 
 
 def region_name(content: Content, code: str, lang: str = DEFAULT_LANG) -> str:
-    """The region's name in `lang` where the catalog has it (the language regions), else the
-    content's English name."""
+    """The region's name in `lang` where the catalog has it, else the content's English name."""
     if code in _NAMED_REGIONS:
         return t(lang, f"safety.regions.{code}")
     known = content.region(code)
