@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.content.models import INTERNATIONAL
+from bot.i18n import member_lang
 from bot.safety_service.policy import DetectionLike, flag_from_detection
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import compose_reply
 from bot.safety_service.screening import support_first, typed_values
+from bot.storage.guilds import get_settings
 from bot.ui.safety_embeds import member_reply_embed, support_instead_embed
 
 if TYPE_CHECKING:
@@ -59,25 +61,35 @@ async def screen_command(interaction: discord.Interaction) -> bool:
         return True
     name = command.qualified_name if command is not None else str(data.get("name", ""))
     embeds = await support_embeds(bot, interaction, detection)
-    embeds.append(support_instead_embed(name))
+    embeds.append(support_instead_embed(name, await reply_lang(bot, interaction)))
     log.info("/%s was answered with support instead", name)
     await interaction.response.send_message(embeds=embeds, ephemeral=True)
     return False
 
 
+async def reply_lang(bot: Bridgeline, interaction: discord.Interaction) -> str:
+    """A slash command's reply: the member's Discord language, else the server's setting."""
+    if interaction.guild is None:
+        return member_lang(interaction)
+    return member_lang(interaction, (await get_settings(bot.db, interaction.guild.id)).language)
+
+
 async def support_embeds(
     bot: Bridgeline, interaction: discord.Interaction, detection: DetectionLike
 ) -> list[discord.Embed]:
-    """The private reply for what the member typed, with their region's helplines."""
+    """The private reply for what the member typed, in their language, with their region's
+    helplines (or their language's regions' when no region is set)."""
     region = INTERNATIONAL
     if interaction.guild is not None:
         region = await member_region(
             bot.db, bot.settings.secret, interaction.guild.id, interaction.user.id
         )
+    lang = await reply_lang(bot, interaction)
     flag = flag_from_detection(detection)
-    reply = compose_reply(bot.content, bot.content.safety.responses, region, flag)
+    responses = bot.content.in_lang(lang).safety.responses
+    reply = compose_reply(bot.content, responses, region, flag, lang)
     server = interaction.guild.name if interaction.guild else None
-    return [member_reply_embed(reply, server)]
+    return [member_reply_embed(reply, server, lang)]
 
 
 async def send_support(

@@ -25,7 +25,8 @@ from bot.checkins.timing import wait_until
 from bot.checks import REFUSALS, Level, has_level, moderator_only
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError, send_private
-from bot.notify import notify_moderators
+from bot.i18n import DEFAULT_LANG, t
+from bot.notify import moderator_lang, notify_moderators
 from bot.safety_service import alerts, held
 from bot.safety_service.alerts import Alert
 from bot.storage import audit
@@ -37,18 +38,20 @@ log = logging.getLogger(__name__)
 RETRY_EVERY_MINUTES = 5.0
 HELD_EVENT = "safety_alert_held"  # (alert_id): held back, not posted yet (tests wait on it)
 RELEASE_PASS_EVENT = "safety_alert_release_pass"  # (clock time the pass looked at)
-ACTIONS = {"claim": "I'm on it", "resolve": "Resolved"}
+ACTIONS = ("claim", "resolve")
 
 
 class AlertButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"bl:alert:(?P<action>claim|resolve):(?P<id>[0-9]{1,18})",
 ):
-    def __init__(self, action: str, alert_id: int, *, disabled: bool = False) -> None:
+    def __init__(
+        self, action: str, alert_id: int, *, disabled: bool = False, lang: str = DEFAULT_LANG
+    ) -> None:
         style = discord.ButtonStyle.primary if action == "claim" else discord.ButtonStyle.success
         super().__init__(
             discord.ui.Button(
-                label=ACTIONS[action],
+                label=t(lang, f"safety.alerts.buttons.{action}"),
                 style=style,
                 custom_id=f"bl:alert:{action}:{alert_id}",
                 disabled=disabled,
@@ -71,25 +74,28 @@ class AlertButton(
             await send_private(interaction, REFUSALS[Level.MODERATOR])
             return
         bot = bridgeline_of(interaction)
+        lang = await moderator_lang(bot.db, interaction.guild_id or 0)
         current = await alerts.get_alert(bot.db, self.alert_id)
         if current is None or interaction.guild_id != current.guild_id:
-            raise UserFacingError("This alert no longer exists.")
+            raise UserFacingError(t(lang, "safety.alerts.buttons.gone"))
         now = bot.clock.now()
         if self.action == "claim":
             updated = await alerts.claim(bot.db, self.alert_id, interaction.user.id, now)
             fresh = await alerts.get_alert(bot.db, self.alert_id) if updated is None else None
             other = alerts.claimed_by_other(fresh, interaction.user.id) if fresh else None
             if other is not None:  # another moderator is on it: ask first
-                await self._take_over(interaction, bot, other)
+                await self._take_over(interaction, bot, other, lang)
                 return
         else:
             updated = await alerts.resolve(bot.db, self.alert_id, interaction.user.id, now)
+        guidance = bot.content.in_lang(lang).safety.responses.mod_alert
         if updated is None:
             await interaction.response.edit_message(
-                embed=alert_embed(current, bot.content.safety.responses.mod_alert),
-                view=alert_view(current),
+                embed=alert_embed(current, guidance, lang), view=alert_view(current, lang)
             )
-            await interaction.followup.send("This alert was already resolved.", ephemeral=True)
+            await interaction.followup.send(
+                t(lang, "safety.alerts.buttons.already_resolved"), ephemeral=True
+            )
             return
         await audit.record(
             bot.db,
@@ -99,52 +105,49 @@ class AlertButton(
             target=updated.label,
         )
         await interaction.response.edit_message(
-            embed=alert_embed(updated, bot.content.safety.responses.mod_alert),
-            view=alert_view(updated),
+            embed=alert_embed(updated, guidance, lang), view=alert_view(updated, lang)
         )
 
     async def _take_over(
-        self, interaction: discord.Interaction, bot: Bridgeline, other: int
+        self, interaction: discord.Interaction, bot: Bridgeline, other: int, lang: str
     ) -> None:
         """Another moderator is on it: ask before taking the alert over from them."""
-        confirm = ConfirmView(interaction.user.id, confirm_label="Take over")
+        confirm = ConfirmView(
+            interaction.user.id, confirm_label=t(lang, "safety.alerts.buttons.take_over")
+        )
         await interaction.response.send_message(
-            TAKE_OVER_QUESTION.format(other=other), view=confirm, ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
+            t(lang, "safety.alerts.buttons.take_over_question", other=other), view=confirm,
+            ephemeral=True, allowed_mentions=discord.AllowedMentions.none(),
         )  # fmt: skip
         if await confirm.wait() or confirm.confirmed is None:
-            await interaction.edit_original_response(content=NO_ANSWER, view=None)
+            await interaction.edit_original_response(
+                content=t(lang, "safety.alerts.buttons.no_answer"), view=None
+            )
             return
         if not confirm.confirmed:
             return
         me = interaction.user.id
         updated = await alerts.claim(bot.db, self.alert_id, me, bot.clock.now(), replacing=other)
         if updated is None:
-            await confirm.interaction.response.edit_message(content=CHANGED_MEANWHILE, view=None)
+            await confirm.interaction.response.edit_message(
+                content=t(lang, "safety.alerts.buttons.changed_meanwhile"), view=None
+            )
             return
         await audit.record(bot.db, updated.guild_id, me, "alert.taken_over", target=updated.label,
                            detail=f"from <@{other}>")  # fmt: skip
         await confirm.interaction.response.edit_message(
-            content=TAKEN_OVER.format(other=other), view=None,
+            content=t(lang, "safety.alerts.buttons.taken_over", other=other), view=None,
             allowed_mentions=discord.AllowedMentions.none(),
         )  # fmt: skip
         bot.dispatch("safety_alert_changed", updated.id)
 
 
-TAKE_OVER_QUESTION = (
-    "<@{other}> is already on this alert. Take it over from them? They won't be notified."
-)
-TAKEN_OVER = "You're on it now. <@{other}> isn't notified: tell them, so nobody doubles up."
-CHANGED_MEANWHILE = "Nothing changed: the alert was resolved or claimed again in the meantime."
-NO_ANSWER = "No answer, so nothing changed."
-
-
-def alert_view(alert: Alert) -> BaseView:
+def alert_view(alert: Alert, lang: str = DEFAULT_LANG) -> BaseView:
     """Both buttons; disabled once resolved (the post keeps showing who resolved it)."""
     done = alert.status == "resolved"
     return persistent_view(
-        AlertButton("claim", alert.id, disabled=done),
-        AlertButton("resolve", alert.id, disabled=done),
+        AlertButton("claim", alert.id, disabled=done, lang=lang),
+        AlertButton("resolve", alert.id, disabled=done, lang=lang),
     )
 
 
@@ -208,15 +211,17 @@ class Alerts(commands.Cog):
                 guild = self.bot.get_guild(alert.guild_id)
                 if guild is None:
                     return False
-                embed = alert_embed(alert, self.bot.content.safety.responses.mod_alert)
+                lang = await moderator_lang(self.bot.db, guild.id)
+                guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
+                embed = alert_embed(alert, guidance, lang)
                 role_id = (await get_settings(self.bot.db, guild.id)).moderator_role_id
                 now = self.bot.clock.now()  # when it appears (not after the round trip)
                 posted = await notify_moderators(
                     self.bot.db,
                     guild,
                     embed=embed,
-                    view=alert_view(alert),
-                    content=alert_ping(alert, role_id),
+                    view=alert_view(alert, lang),
+                    content=alert_ping(alert, role_id, lang),
                     allowed_mentions=discord.AllowedMentions(
                         roles=[discord.Object(role_id)] if role_id else False,
                         everyone=False,
@@ -242,10 +247,12 @@ class Alerts(commands.Cog):
         channel = self.bot.get_channel(alert.alert_channel_id or 0)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             return
-        embed = alert_embed(alert, self.bot.content.safety.responses.mod_alert)
+        lang = await moderator_lang(self.bot.db, alert.guild_id)
+        guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
+        embed = alert_embed(alert, guidance, lang)
         try:
             await channel.get_partial_message(alert.alert_message_id or 0).edit(
-                embed=embed, view=alert_view(alert)
+                embed=embed, view=alert_view(alert, lang)
             )
         except discord.HTTPException as exc:
             log.warning("Could not update alert %s (HTTP %s)", alert_id, exc.status)
@@ -297,7 +304,8 @@ class Alerts(commands.Cog):
     async def open_alerts(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
         found = await alerts.unresolved(self.bot.db, interaction.guild.id)
-        pages = open_alerts_pages(found, self.bot.clock.now())
+        lang = await moderator_lang(self.bot.db, interaction.guild.id)
+        pages = open_alerts_pages(found, self.bot.clock.now(), lang)
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)
         else:

@@ -17,9 +17,12 @@ from bot.checks import moderator_only, require_guild
 from bot.client import Bridgeline
 from bot.content.models import INTERNATIONAL
 from bot.errors import UserFacingError
-from bot.safety_guard import SCREEN
+from bot.i18n import DEFAULT_LANG, pick_lang, t
+from bot.safety_guard import SCREEN, reply_lang
 from bot.safety_service.directory import TOPIC_LABELS, listing, normalise_topic
+from bot.safety_service.language_regions import helpline_regions
 from bot.safety_service.regions import member_region, own_region, set_member_region
+from bot.safety_service.replies import region_name
 from bot.safety_service.server_resources import (
     EVERYWHERE,
     TOPICS,
@@ -53,41 +56,49 @@ class Resources(commands.Cog):
 
     # --- helpers ----------------------------------------------------------------------------
 
-    def _region_code(self, value: str) -> str:
+    def _region_code(self, value: str, lang: str = DEFAULT_LANG) -> str:
         region = self.bot.content.find_region(value)  # a code, or a name typed in full
         if region is None:
             raise UserFacingError(
-                f"I don't have helplines for “{value[:40]}”. Pick a region from the list, or "
-                f"`{INTERNATIONAL}` for international directories."
+                t(lang, "resources.region.unknown", value=value[:40], international=INTERNATIONAL)
             )
         return region.code
 
-    def _topic(self, value: str | None) -> str:
+    def _topic(self, value: str | None, lang: str = DEFAULT_LANG) -> str:
         if value is not None and value not in TOPIC_LABELS:
-            raise UserFacingError("Pick a topic from the list: " + ", ".join(TOPIC_LABELS) + ".")
+            raise UserFacingError(
+                t(lang, "resources.region.bad_topic", topics=", ".join(TOPIC_LABELS))
+            )
         return normalise_topic(value)
 
     async def _region_for(
-        self, interaction: discord.Interaction, region: str | None
+        self, interaction: discord.Interaction, region: str | None, lang: str
     ) -> tuple[str, str]:
         """The region to show and a footer note saying where it came from."""
         if region:
-            return self._region_code(region), "Region: as you asked"
+            return self._region_code(region, lang), t(lang, "resources.region_note.asked")
         if interaction.guild is None:
-            return INTERNATIONAL, "Region: international (choose one with the region option)"
-        guild_id, user_id = interaction.guild.id, interaction.user.id
-        secret = self.bot.settings.secret
-        if await own_region(self.bot.db, secret, guild_id, user_id):
-            code = await member_region(self.bot.db, secret, guild_id, user_id)
-            return code, "Region: your choice (change it with /resources region)"
-        code = (await get_settings(self.bot.db, guild_id)).region
-        return code, "Region: this server's default (pick your own with /resources region)"
+            code, note = INTERNATIONAL, "resources.region_note.international"
+        else:
+            guild_id, user_id = interaction.guild.id, interaction.user.id
+            secret = self.bot.settings.secret
+            if await own_region(self.bot.db, secret, guild_id, user_id):
+                code = await member_region(self.bot.db, secret, guild_id, user_id)
+                return code, t(lang, "resources.region_note.own")
+            code = (await get_settings(self.bot.db, guild_id)).region
+            note = "resources.region_note.server"
+        if code.upper() == INTERNATIONAL and helpline_regions(code, lang):
+            note = "resources.region_note.language"
+        return code, t(lang, note)
 
     async def region_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        lang = await reply_lang(self.bot, interaction)
         found = [
-            app_commands.Choice(name=f"{r.name} ({r.code})", value=r.code)
+            app_commands.Choice(
+                name=f"{region_name(self.bot.content, r.code, lang)} ({r.code})", value=r.code
+            )
             for r in self.bot.content.regions_matching(current)
         ]
         return found[:MAX_CHOICES]
@@ -102,22 +113,23 @@ class Resources(commands.Cog):
     async def show(
         self, interaction: discord.Interaction, topic: str | None = None, region: str | None = None
     ) -> None:
-        chosen_topic = self._topic(topic)
-        code, note = await self._region_for(interaction, region)
+        lang = await reply_lang(self.bot, interaction)
+        chosen_topic = self._topic(topic, lang)
+        code, note = await self._region_for(interaction, region, lang)
         own = (
             await list_resources(self.bot.db, interaction.guild.id, region=code)
             if interaction.guild
             else []
         )
-        found = listing(self.bot.content, code, chosen_topic, own)
-        embed = resources_embed(self.bot.content, found, region_note=note)
+        found = listing(self.bot.content, code, chosen_topic, own, lang)
+        embed = resources_embed(self.bot.content, found, region_note=note, lang=lang)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @show.autocomplete("topic")
     async def _show_topic(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _topic_choices(current)
+        return _topic_choices(current, await reply_lang(self.bot, interaction))
 
     @show.autocomplete("region")
     async def _show_region(
@@ -129,7 +141,8 @@ class Resources(commands.Cog):
     @app_commands.describe(region="Your region, or 'default' to use the server's")
     async def region(self, interaction: discord.Interaction, region: str) -> None:
         guild = require_guild(interaction)
-        code = None if region.strip().lower() == USE_DEFAULT else self._region_code(region)
+        lang = await reply_lang(self.bot, interaction)
+        code = None if region.strip().lower() == USE_DEFAULT else self._region_code(region, lang)
         await set_member_region(
             self.bot.db,
             self.bot.settings.secret,
@@ -139,20 +152,17 @@ class Resources(commands.Cog):
             self.bot.clock.now(),
         )
         if code is None:
-            text = "Done: you'll see this server's default region again."
+            text = t(lang, "resources.region.back_to_default")
             await interaction.response.send_message(text, ephemeral=True)
             return
-        known = self.bot.content.region(code)
-        name = known.name if known else code
-        text = (
-            f"Done: you'll see helplines for **{name}**. This is stored without your name "
-            "(as a pseudonym), and you can change it any time."
-        )
+        name = region_name(self.bot.content, code, lang)
+        text = t(lang, "resources.region.saved", name=name)
         own = await list_resources(self.bot.db, guild.id, region=code)
         embed = resources_embed(
             self.bot.content,
-            listing(self.bot.content, code, None, own),
-            region_note="Region: your choice (change it with /resources region)",
+            listing(self.bot.content, code, None, own, lang),
+            region_note=t(lang, "resources.region_note.own"),
+            lang=lang,
         )
         await interaction.response.send_message(text, embed=embed, ephemeral=True)
 
@@ -160,7 +170,10 @@ class Resources(commands.Cog):
     async def _region_region(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        default = app_commands.Choice(name="Use the server's default", value=USE_DEFAULT)
+        lang = await reply_lang(self.bot, interaction)
+        default = app_commands.Choice(
+            name=t(lang, "resources.region.use_default"), value=USE_DEFAULT
+        )
         return [default, *await self.region_choices(interaction, current)][:MAX_CHOICES]
 
     # --- for moderators ---------------------------------------------------------------------
@@ -172,15 +185,13 @@ class Resources(commands.Cog):
         self, interaction: discord.Interaction, topic: str, region: str | None = None
     ) -> None:
         guild = require_guild(interaction)
-        chosen_topic = self._topic(topic)
-        code = (
-            self._region_code(region)
-            if region
-            else (await get_settings(self.bot.db, guild.id)).region
-        )
+        settings = await get_settings(self.bot.db, guild.id)
+        lang = pick_lang(settings.language)  # a public post: the server's language
+        chosen_topic = self._topic(topic, lang)
+        code = self._region_code(region, lang) if region else settings.region
         own = await list_resources(self.bot.db, guild.id, region=code)
         embed = resources_embed(
-            self.bot.content, listing(self.bot.content, code, chosen_topic, own)
+            self.bot.content, listing(self.bot.content, code, chosen_topic, own, lang), lang=lang
         )
         await audit.record(
             self.bot.db,
@@ -197,7 +208,7 @@ class Resources(commands.Cog):
     async def _post_topic(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _topic_choices(current)
+        return _topic_choices(current, await reply_lang(self.bot, interaction))
 
     @post.autocomplete("region")
     async def _post_region(
@@ -233,11 +244,12 @@ class Resources(commands.Cog):
         region: str | None = None,
     ) -> None:
         guild = require_guild(interaction)
+        lang = await reply_lang(self.bot, interaction)
         if region is None:
             scope: str | None = (await get_settings(self.bot.db, guild.id)).region
         else:
             everywhere = region.strip().casefold() == EVERYWHERE
-            scope = None if everywhere else self._region_code(region)
+            scope = None if everywhere else self._region_code(region, lang)
         try:
             entry = await add_resource(
                 self.bot.db,
@@ -252,42 +264,46 @@ class Resources(commands.Cog):
                 region=scope,
             )
         except InvalidResource as exc:
-            raise UserFacingError(str(exc)) from None
-        where = self._scope_name(entry.region)
+            raise UserFacingError(exc.text(lang)) from None
+        where = self._scope_name(entry.region, lang)
         await audit.record(self.bot.db, guild.id, interaction.user.id, "resources.add",
                            target=entry.name, detail=f"region: {where}")  # fmt: skip
         await interaction.response.send_message(
-            f"Added **{entry.name}** for {where}. It shows in `/resources show` to members "
-            "there (marked as added by this server); automated safety replies keep to the "
-            "checked helplines.",
-            ephemeral=True,
+            t(lang, "resources.own.added", name=entry.name, where=where), ephemeral=True
         )
 
     @add.autocomplete("region")
     async def _add_region(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        everywhere = app_commands.Choice(name="Everywhere (no emergency numbers)", value=EVERYWHERE)
+        lang = await reply_lang(self.bot, interaction)
+        everywhere = app_commands.Choice(
+            name=t(lang, "resources.own.everywhere_choice"), value=EVERYWHERE
+        )
         return [*await self.region_choices(interaction, current), everywhere][:MAX_CHOICES]
 
-    def _scope_name(self, code: str | None) -> str:
+    def _scope_name(self, code: str | None, lang: str) -> str:
         if code is None:
-            return "members in every region"
-        region = self.bot.content.region(code)
-        return f"members in {region.name if region else code}"
+            return t(lang, "resources.own.scope_all")
+        return t(
+            lang, "resources.own.scope_region", region=region_name(self.bot.content, code, lang)
+        )
 
     @group.command(name="remove", description="Remove one of this server's own resources")
     @app_commands.describe(name="Which one")
     @moderator_only
     async def remove(self, interaction: discord.Interaction, name: str) -> None:
         guild = require_guild(interaction)
+        lang = await reply_lang(self.bot, interaction)
         removed = await remove_resource(self.bot.db, guild.id, name)
         if removed is None:
-            raise UserFacingError("There is no resource by that name here; see `/resources list`.")
+            raise UserFacingError(t(lang, "resources.own.no_such"))
         await audit.record(
             self.bot.db, guild.id, interaction.user.id, "resources.remove", target=removed.name
         )
-        await interaction.response.send_message(f"Removed **{removed.name}**.", ephemeral=True)
+        await interaction.response.send_message(
+            t(lang, "resources.own.removed", name=removed.name), ephemeral=True
+        )
 
     @remove.autocomplete("name")
     async def _remove_name(
@@ -307,19 +323,25 @@ class Resources(commands.Cog):
     @moderator_only
     async def list_own(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
+        lang = await reply_lang(self.bot, interaction)
         entries = await list_resources(self.bot.db, guild.id)
-        names = {r.code: r.name for r in self.bot.content.regions}
+        names = {
+            r.code: region_name(self.bot.content, r.code, lang) for r in self.bot.content.regions
+        }
         await interaction.response.send_message(
-            embed=server_resources_embed(entries, names), ephemeral=True
+            embed=server_resources_embed(entries, names, lang), ephemeral=True
         )
 
 
-def _topic_choices(current: str) -> list[app_commands.Choice[str]]:
+def _topic_choices(current: str, lang: str = DEFAULT_LANG) -> list[app_commands.Choice[str]]:
+    """Topics labelled in `lang`; typing matches that label, the English one or the key."""
     needle = current.casefold()
     return [
-        app_commands.Choice(name=label, value=key)
+        app_commands.Choice(name=t(lang, f"resources.topics.{key}"), value=key)
         for key, label in TOPIC_LABELS.items()
-        if needle in label.casefold() or needle in key
+        if needle in t(lang, f"resources.topics.{key}").casefold()
+        or needle in label.casefold()
+        or needle in key
     ]
 
 

@@ -7,6 +7,7 @@ Order matters: the alert row is stored first, the member is answered, then the a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,9 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.client import Bridgeline
+from bot.i18n import member_lang, pick_lang, t
+from bot.i18n.detect import UNKNOWN, detect_language
+from bot.notify import moderator_lang
 from bot.safety_service import alerts, offers
 from bot.safety_service.alert_timing import coarse, hold_until
 from bot.safety_service.cooldown import claim_reply, cooldown_key
@@ -37,7 +41,7 @@ from bot.ui.safety_buttons import (
     compose_for,
     reveal_view,
 )
-from bot.ui.safety_embeds import SHORT_CHECKIN_REPLY, member_reply_embed
+from bot.ui.safety_embeds import member_reply_embed
 from bot.ui.views import persistent_view
 
 log = logging.getLogger(__name__)
@@ -46,6 +50,14 @@ OFFERS_KEPT = timedelta(days=30)
 RESOLVED_MESSAGE_KEPT = timedelta(days=30)  # a resolved alert's link to the flagged message
 DM_GUILD = 0  # cooldown key for messages sent to the bot in DMs (no server)
 _logged: set[tuple[int, str]] = set()
+
+
+async def message_lang(text: str, server_language: str | None) -> str:
+    """A reply to a chat message: the language it is written in when it is one of ours, else
+    the server's /setup language, else English. (The identifier's model loads on first use,
+    in a thread, so the event loop never waits on it.)"""
+    detected = await asyncio.to_thread(detect_language, text)
+    return detected if detected != UNKNOWN else pick_lang(server_language)
 
 
 def _log_once(guild_id: int, reason: str) -> None:
@@ -128,7 +140,8 @@ class Safety(commands.Cog):
             return  # an edit of a message that already has its alert
         outcome, note = "failed", None
         try:
-            outcome, note = await self._answer(message, flag, alert_id, settings.safety_mode)
+            lang = await message_lang(message.content, settings.language)
+            outcome, note = await self._answer(message, flag, alert_id, settings.safety_mode, lang)
         except Exception:
             log.exception("Safety reply failed for alert %s", alert_id)
         finally:
@@ -143,7 +156,7 @@ class Safety(commands.Cog):
         return flag if flag.categories else None
 
     async def _answer(
-        self, message: discord.Message, flag: Flag, alert_id: int, mode: str
+        self, message: discord.Message, flag: Flag, alert_id: int, mode: str, lang: str
     ) -> tuple[str, str | None]:
         """Tries the routes of `member_plan` in order (bot/safety_service/policy.py)."""
         plan = member_plan(mode, flag)
@@ -158,24 +171,24 @@ class Safety(commands.Cog):
         dm_failed = False
         for route in plan.routes:
             if route == "dm":
-                if await self._dm(message, allowed, alert_id):
+                if await self._dm(message, allowed, alert_id, lang):
                     return outcome_label("dm", allowed, dm_failed=False), None
                 dm_failed = True
                 continue
-            outcome, note = await self._nudge(message, allowed, alert_id)
+            outcome, note = await self._nudge(message, allowed, alert_id, lang)
             used: Route | None = "nudge" if outcome == "nudge" else None
             return (outcome_label(used, allowed, dm_failed) if used else outcome), note
         return outcome_label(None, allowed, dm_failed), None
 
-    async def _dm(self, message: discord.Message, flag: Flag, alert_id: int) -> bool:
+    async def _dm(self, message: discord.Message, flag: Flag, alert_id: int, lang: str) -> bool:
         """The private reply by DM, with "Ask a moderator to reach out" for this alert; False
         when DMs are closed (50007) or Discord failed."""
         assert message.guild is not None
         guild_id, author = message.guild.id, message.author
-        reply = await compose_for(self.bot, guild_id, author.id, flag)
-        view = await reveal_view(self.bot, guild_id, alert_id, author.id, flag)
+        reply = await compose_for(self.bot, guild_id, author.id, flag, lang)
+        view = await reveal_view(self.bot, guild_id, alert_id, author.id, flag, lang)
         try:
-            await author.send(embed=member_reply_embed(reply, message.guild.name), view=view)
+            await author.send(embed=member_reply_embed(reply, message.guild.name, lang), view=view)
             return True
         except discord.Forbidden:
             return False
@@ -184,12 +197,12 @@ class Safety(commands.Cog):
             return False
 
     async def _nudge(
-        self, message: discord.Message, flag: Flag, alert_id: int
+        self, message: discord.Message, flag: Flag, alert_id: int, lang: str
     ) -> tuple[str, str | None]:
         """A short neutral message; its button opens the private reply for the author only."""
         assert message.guild is not None
         guild_id = message.guild.id
-        responses = self.bot.content.safety.responses
+        responses = self.bot.content.in_lang(lang).safety.responses
         token = await offers.create_offer(
             self.bot.db,
             guild_id=guild_id,
@@ -199,7 +212,7 @@ class Safety(commands.Cog):
             flag=flag,
             now=self.bot.clock.now(),
         )
-        view = persistent_view(NudgeButton(token, responses.nudge_button))
+        view = persistent_view(NudgeButton(token, responses.nudge_button, lang))
         try:
             # Named but not pinged, and not a reply: a reply would show their words again.
             await message.channel.send(
@@ -210,16 +223,12 @@ class Safety(commands.Cog):
             return "nudge", None
         except discord.Forbidden:
             _log_once(guild_id, "cannot post the safety nudge in a channel (missing permission)")
-            return "failed", (
-                f"I couldn't post the nudge in <#{message.channel.id}>: I'm missing permission "
-                "to send messages there. Please reach out to the member privately."
-            )
+            mods = await moderator_lang(self.bot.db, guild_id)
+            return "failed", t(mods, "safety.alerts.nudge_forbidden", channel=message.channel.id)
         except discord.HTTPException as exc:
             log.warning("Safety nudge failed in guild %s (HTTP %s)", guild_id, exc.status)
-            return (
-                "failed",
-                "I couldn't post the nudge (Discord error). Please reach out privately.",
-            )
+            mods = await moderator_lang(self.bot.db, guild_id)
+            return "failed", t(mods, "safety.alerts.nudge_failed")
 
     async def _handle_dm(self, message: discord.Message) -> None:
         """A DM to the bot: answer in the DM; there is no server to alert."""
@@ -230,9 +239,11 @@ class Safety(commands.Cog):
         allowed = await claim_reply(self.bot.db, DM_GUILD, key, flag, self.bot.clock.now())
         if not allowed.categories:
             return
-        reply = compose_reply(self.bot.content, self.bot.content.safety.responses, "INTL", allowed)
+        lang = await message_lang(message.content, None)
+        responses = self.bot.content.in_lang(lang).safety.responses
+        reply = compose_reply(self.bot.content, responses, "INTL", allowed, lang)
         try:
-            await message.channel.send(embed=member_reply_embed(reply, None))
+            await message.channel.send(embed=member_reply_embed(reply, None, lang))
         except discord.HTTPException as exc:
             log.warning("Safety reply in a DM failed (HTTP %s)", exc.status)
 
@@ -269,7 +280,7 @@ class Safety(commands.Cog):
             outcome = await self._checkin_reply(interaction, guild, flag, alert_id, shown)
         except discord.HTTPException as exc:
             log.warning("Check-in safety reply failed in guild %s (HTTP %s)", guild.id, exc.status)
-            note = "I couldn't show the member their private resources (the check-in had expired)."
+            note = t(await moderator_lang(self.bot.db, guild.id), "safety.alerts.checkin_expired")
         except Exception:
             log.exception("Check-in safety reply failed for alert %s", alert_id)
         finally:
@@ -292,13 +303,15 @@ class Safety(commands.Cog):
         now = self.bot.clock.now()
         key = cooldown_key(secret, guild.id, user_id)
         allowed = await claim_reply(self.bot.db, guild.id, key, flag, now, scope="checkin")
-        view = await reveal_view(self.bot, guild.id, alert_id, user_id, flag, now=shown)
+        settings = await get_settings(self.bot.db, guild.id)
+        lang = member_lang(interaction, settings.language)
+        view = await reveal_view(self.bot, guild.id, alert_id, user_id, flag, lang, now=shown)
         kwargs: dict[str, Any] = {"view": view, "ephemeral": True}
         if allowed.categories:
-            reply = await compose_for(self.bot, guild.id, user_id, allowed)
-            kwargs["embed"] = member_reply_embed(reply, guild.name)
+            reply = await compose_for(self.bot, guild.id, user_id, allowed, lang)
+            kwargs["embed"] = member_reply_embed(reply, guild.name, lang)
         else:
-            kwargs["content"] = SHORT_CHECKIN_REPLY
+            kwargs["content"] = t(lang, "safety.buttons.short_checkin")
         if interaction.response.is_done():
             await interaction.followup.send(**kwargs)
         else:

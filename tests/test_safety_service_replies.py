@@ -7,7 +7,12 @@ import pytest
 from bot.content import Content, default_content_dir, load_content
 from bot.safety_service.directory import listing
 from bot.safety_service.policy import Flag
-from bot.safety_service.replies import SECONDARY, compose_reply, pick_helplines
+from bot.safety_service.replies import (
+    SECONDARY_CATEGORIES,
+    compose_reply,
+    pick_helplines,
+    secondary,
+)
 
 REGIONS = (
     "US",
@@ -110,8 +115,8 @@ def test_two_labels_get_both_kinds_of_help_in_one_reply(content: Content) -> Non
         and "press 55" in body.split("\n")[0]
     )
     assert "Samaritans" in body and "National Domestic Abuse Helpline" in body
-    assert SECONDARY["danger"] in body and "not your fault" in body
-    assert body.index(SECONDARY["danger"]) < body.index("Samaritans")  # "below" is true
+    assert secondary("en", "danger") in body and "not your fault" in body
+    assert body.index(secondary("en", "danger")) < body.index("Samaritans")  # "below" is true
     assert content.safety.responses.device_safety in body
     assert body.count("999") == 1  # said once, first; the later danger line is not repeated
 
@@ -120,7 +125,7 @@ def test_danger_first_still_carries_the_crisis_line(content: Content) -> None:
     flag = Flag({"danger": "imminent", "crisis": "high"})
     body = compose_reply(content, content.safety.responses, "US", flag).body
     assert body.split("\n")[0].startswith("**If you're in danger right now, call 911")
-    assert SECONDARY["crisis"] in body and "988" in body
+    assert secondary("en", "crisis") in body and "988" in body
     assert "National Domestic Violence Hotline" in body
 
 
@@ -140,7 +145,7 @@ def test_an_imminent_category_without_its_own_text_still_leads_with_the_number(
 
 
 def test_secondary_paragraphs_follow_safe_messaging() -> None:
-    for text in SECONDARY.values():
+    for text in (secondary("en", c) for c in SECONDARY_CATEGORIES):
         lowered = text.lower()
         assert "couples" not in lowered and "counselling" not in lowered  # R15
         assert not re.search(r"\b(?:because|leave|just leave|should)\b", lowered)  # R11, R13

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.i18n import DEFAULT_LANG, t
+
 #: An imminent alert waits at most this long, whatever the server's setting.
 IMMINENT_AFTER = timedelta(minutes=3)
 
@@ -17,15 +19,17 @@ def due_at(created: datetime, severity: str, unclaimed_minutes: int) -> datetime
     return created + reraise_after(severity, unclaimed_minutes)
 
 
-def waited(created: datetime, now: datetime) -> str:
-    """'4 min', '2 h 5 min', '3 d': how long someone has been waiting."""
+def waited(created: datetime, now: datetime, lang: str = DEFAULT_LANG) -> str:
+    """'4 min', '2 h 5 min', '3 d' (in `lang`): how long someone has been waiting."""
     minutes = max(0, int((now - created).total_seconds()) // 60)
     if minutes < 60:
-        return f"{max(1, minutes)} min"
+        return t(lang, "safety.time.minutes", n=max(1, minutes))
     if minutes < 48 * 60:
         hours, rest = divmod(minutes, 60)
-        return f"{hours} h {rest} min" if rest else f"{hours} h"
-    return f"{minutes // (24 * 60)} d"
+        if rest:
+            return t(lang, "safety.time.hours_minutes", h=hours, m=rest)
+        return t(lang, "safety.time.hours", n=hours)
+    return t(lang, "safety.time.days", n=minutes // (24 * 60))
 
 
 def conversation_due_at(

@@ -13,7 +13,8 @@ from bot.askmods import store as askmods_store
 from bot.askmods.store import Conversation
 from bot.client import Bridgeline
 from bot.escalation import rules, store
-from bot.notify import notify_moderators
+from bot.i18n import DEFAULT_LANG, t
+from bot.notify import moderator_lang, notify_moderators
 from bot.safety_service.alerts import Alert
 from bot.storage.feature_settings import get_feature_settings
 from bot.storage.guilds import get_settings
@@ -22,20 +23,33 @@ from bot.ui.embeds import Tone, build_embed
 log = logging.getLogger(__name__)
 
 
-def reraise_embed(alert: Alert, now: datetime) -> discord.Embed:
+def reraise_embed(alert: Alert, now: datetime, lang: str = DEFAULT_LANG) -> discord.Embed:
     """Points at the alert post (claim it there); never repeats what the member wrote."""
-    asked = " The member asked for someone to reach out." if alert.revealed else ""
-    link = ""
+    severity = t(
+        lang,
+        "safety.escalation.alert_imminent"
+        if alert.severity == "imminent"
+        else "safety.escalation.alert_concern",
+    )
+    text = t(
+        lang,
+        "safety.escalation.alert_text",
+        severity=severity,
+        waited=rules.waited(alert.waiting_since, now, lang),
+    )
+    if alert.revealed:
+        text += " " + t(lang, "safety.escalation.asked")
     if alert.alert_channel_id and alert.alert_message_id:
-        link = (
-            f"\n[Open the alert](https://discord.com/channels/{alert.guild_id}/"
-            f"{alert.alert_channel_id}/{alert.alert_message_id}) and press “I'm on it”."
+        url = (
+            f"https://discord.com/channels/{alert.guild_id}/"
+            f"{alert.alert_channel_id}/{alert.alert_message_id}"
         )
-    severity = "an **imminent** concern" if alert.severity == "imminent" else "a concern"
+        claim = t(lang, "safety.alerts.buttons.claim")
+        text += "\n" + t(lang, "safety.escalation.open_link", url=url, claim=claim)
+    text += "\n" + t(lang, "safety.escalation.once")
     return build_embed(
-        f"Still waiting: safety alert #{alert.id}",
-        f"Nobody has claimed this alert ({severity}) for {rules.waited(alert.waiting_since, now)}."
-        f"{asked}{link}\nThis reminder is sent once.",
+        t(lang, "safety.escalation.alert_title", id=alert.id),
+        text,
         tone=Tone.ALERT,
         footer=f"alert-{alert.id}",
     )
@@ -60,7 +74,7 @@ async def reraise_due(bot: Bridgeline) -> int:
         posted = await notify_moderators(
             bot.db,
             guild,
-            embed=reraise_embed(alert, now),
+            embed=reraise_embed(alert, now, await moderator_lang(bot.db, guild.id)),
             content=content,
             allowed_mentions=mentions,
         )
@@ -82,14 +96,25 @@ async def _conversation_due(bot: Bridgeline, conversation: Conversation) -> date
     )
 
 
-def waiting_embed(conversation: Conversation, now: datetime) -> discord.Embed:
+def waiting_embed(
+    conversation: Conversation, now: datetime, lang: str = DEFAULT_LANG
+) -> discord.Embed:
     urgent = conversation.flagged_severity == "imminent"
-    what = "an **imminent** safety concern" if urgent else "a message"
+    what = t(
+        lang,
+        "safety.escalation.conversation_imminent"
+        if urgent
+        else "safety.escalation.conversation_message",
+    )
+    text = t(
+        lang,
+        "safety.escalation.conversation_text",
+        what=what,
+        waited=rules.waited(conversation.created_at, now, lang),
+    )
     return build_embed(
-        f"Still waiting: {conversation.label}",
-        f"This member wrote {what} {rules.waited(conversation.created_at, now)} ago and nobody "
-        "has replied yet. Use **Reply** on the post above the thread.\n"
-        "This reminder is sent once.",
+        t(lang, "safety.escalation.conversation_title", label=conversation.label),
+        f"{text}\n{t(lang, 'safety.escalation.once')}",
         tone=Tone.ALERT,
     )
 
@@ -105,7 +130,10 @@ async def reraise_conversations(bot: Bridgeline) -> int:
             continue
         role_id = (await get_settings(bot.db, conversation.guild_id)).moderator_role_id
         if await askmods_service.post_in_thread(
-            bot, conversation, waiting_embed(conversation, now), ping_role=role_id
+            bot,
+            conversation,
+            waiting_embed(conversation, now, await moderator_lang(bot.db, conversation.guild_id)),
+            ping_role=role_id,
         ):
             raised += 1
     return raised

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content.models import INTERNATIONAL, Content, Resource
+from bot.i18n import DEFAULT_LANG
+from bot.safety_service.language_regions import helpline_regions
 from bot.safety_service.server_resources import ServerResource
 
 # Topic -> resource kinds, in display order. "abuse" never includes counselling (R15).
@@ -14,6 +16,7 @@ TOPIC_KINDS: dict[str, tuple[str, ...]] = {
     "abuse": ("emergency", "domestic_abuse", "directory"),
     "counselling": ("counselling", "directory"),
 }
+# English labels (autocomplete matches these too); each language's are resources.topics.<key>.
 TOPIC_LABELS: dict[str, str] = {
     "all": "Everything",
     "crisis": "Suicide and crisis support",
@@ -34,6 +37,7 @@ class Listing:
     topic: str
     groups: tuple[tuple[str, tuple[Resource, ...]], ...]  # (kind, entries), non-empty only
     server_entries: tuple[ServerResource, ...]
+    regions: tuple[str, ...] = ()  # whose lines are listed: the region, or the language's
 
     @property
     def is_empty(self) -> bool:
@@ -45,17 +49,21 @@ def normalise_topic(topic: str | None) -> str:
 
 
 def listing(
-    content: Content, region: str, topic: str | None, server_entries: list[ServerResource]
+    content: Content,
+    region: str,
+    topic: str | None,
+    server_entries: list[ServerResource],
+    lang: str = DEFAULT_LANG,
 ) -> Listing:
-    """Local entries for the region first, then the international ones, grouped by kind."""
+    """Local entries for the region first (or, with no region, for the regions where `lang` is
+    spoken: bot/safety_service/language_regions.py), then the international ones, by kind."""
     topic = normalise_topic(topic)
     code = region.upper()
+    regions = helpline_regions(code, lang)
     groups: list[tuple[str, tuple[Resource, ...]]] = []
     for kind in TOPIC_KINDS[topic]:
         local = [
-            r
-            for r in content.resources
-            if r.kind == kind and code != INTERNATIONAL and code in r.regions
+            r for each in regions for r in content.resources if r.kind == kind and each in r.regions
         ]
         international = [
             r for r in content.resources if r.kind == kind and INTERNATIONAL in r.regions
@@ -65,4 +73,4 @@ def listing(
             groups.append((kind, entries))
     wanted = SERVER_TOPICS[topic]
     own = tuple(e for e in server_entries if e.topic in wanted)
-    return Listing(code, topic, tuple(groups), own)
+    return Listing(code, topic, tuple(groups), own, regions)

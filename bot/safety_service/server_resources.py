@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.content.schema import valid_phone, valid_url
+from bot.i18n import DEFAULT_LANG, t
 from bot.safety_service.timefmt import to_text
 from bot.storage.db import Database
 
@@ -50,7 +51,22 @@ _INVITE = re.compile(
 
 
 class InvalidResource(ValueError):
-    """The entry cannot be stored; the message says what to fix, for the moderator."""
+    """The entry cannot be stored; the message says what to fix, for the moderator.
+
+    Carries a catalog key (resources.invalid.*) and its fields, so the cog can say it in the
+    moderator's language; str() is the English, for logs and tests."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        self.key = f"resources.invalid.{key}"
+        self.fields = fields
+        super().__init__(self.text(DEFAULT_LANG))
+
+    def text(self, lang: str) -> str:
+        fields = {
+            k: t(lang, f"resources.invalid.fields.{v}") if k == "label" else v
+            for k, v in self.fields.items()
+        }
+        return t(lang, self.key, **fields)
 
 
 @dataclass(frozen=True)
@@ -85,12 +101,10 @@ def _check_text(fields: dict[str, str | None]) -> None:
         hidden = hidden_characters(value)
         if hidden:
             raise InvalidResource(
-                f"The {label} contains invisible characters ({', '.join(dict.fromkeys(hidden))}): "
-                "right-to-left overrides and zero-width characters can make text or a number "
-                "read differently from what it is. Type it again without them."
+                "hidden_characters", label=label, found=", ".join(dict.fromkeys(hidden))
             )
         if _INVITE.search(value):
-            raise InvalidResource(f"Leave server invite links out of the {label}.")
+            raise InvalidResource("invite", label=label)
 
 
 def is_emergency_number(phone: str | None, notes: str | None) -> bool:
@@ -101,44 +115,36 @@ def is_emergency_number(phone: str | None, notes: str | None) -> bool:
 def validate_region(region: str | None, phone: str | None, notes: str | None) -> None:
     """`region` None means everywhere: not for emergency numbers, which are national."""
     if region is None and is_emergency_number(phone, notes):
-        raise InvalidResource(
-            "Emergency numbers work in one country only: choose the region this one belongs "
-            "to, so members elsewhere are never shown it."
-        )
+        raise InvalidResource("emergency_everywhere")
 
 
 def validate(
     name: str, topic: str, phone: str | None, url: str | None, notes: str | None
 ) -> tuple[str, Topic, str | None, str | None, str | None]:
     """Cleaned values, or InvalidResource naming the first problem."""
-    _check_text({"name": name, "phone number": phone, "website": url, "notes": notes})
+    _check_text({"name": name, "phone": phone, "website": url, "notes": notes})
     name = " ".join(name.split())
     phone = " ".join(phone.split()) if phone and phone.strip() else None
     url = url.strip() if url and url.strip() else None
     notes = " ".join(notes.split()) if notes and notes.strip() else None
     if not name:
-        raise InvalidResource("Give the resource a name.")
+        raise InvalidResource("no_name")
     if len(name) > NAME_LIMIT:
-        raise InvalidResource(f"Keep the name under {NAME_LIMIT} characters.")
+        raise InvalidResource("long_name", limit=NAME_LIMIT)
     if any(mark in name for mark in ("@", "<", "`", "*", "_", "~", "|", "[", "]")):
-        raise InvalidResource("Use plain text for the name (no @, <, [, ], *, _ or ~).")
+        raise InvalidResource("marks_in_name")
     if topic not in TOPICS:
-        raise InvalidResource(f"The topic must be one of: {', '.join(TOPICS)}.")
+        raise InvalidResource("topic", topics=", ".join(TOPICS))
     if phone is None and url is None:
-        raise InvalidResource("Add a phone number or a website (or both).")
+        raise InvalidResource("no_contact")
     if phone is not None and not valid_phone(phone):
-        raise InvalidResource(
-            "That phone number doesn't look right: use digits, spaces, dashes, brackets and an "
-            "optional leading +, e.g. `+44 20 7946 0000` or `13 11 14`."
-        )
+        raise InvalidResource("phone")
     if url is not None and (len(url) > URL_LIMIT or not valid_url(url)):
-        raise InvalidResource(
-            "The website must be a full https:// address, e.g. https://example.org"
-        )
+        raise InvalidResource("url")
     if notes is not None and len(notes) > NOTES_LIMIT:
-        raise InvalidResource(f"Keep the notes under {NOTES_LIMIT} characters.")
+        raise InvalidResource("long_notes", limit=NOTES_LIMIT)
     if notes is not None and "@" in notes:
-        raise InvalidResource("Leave mentions and email addresses out of the notes.")
+        raise InvalidResource("mentions_in_notes")
     return name, topic, phone, url, notes
 
 
@@ -162,9 +168,7 @@ async def add_resource(
         "SELECT COUNT(*) FROM server_resources WHERE guild_id = ?", (guild_id,)
     )
     if int(count) >= MAX_PER_SERVER:
-        raise InvalidResource(
-            f"This server already has {MAX_PER_SERVER} of its own resources: remove one first."
-        )
+        raise InvalidResource("full", limit=MAX_PER_SERVER)
     try:
         new_id = await db.execute(
             "INSERT INTO server_resources "
@@ -173,7 +177,7 @@ async def add_resource(
             (guild_id, name, clean_topic, phone, url, notes, added_by, to_text(now), region),
         )
     except sqlite3.IntegrityError:
-        raise InvalidResource(f"There is already a resource called “{name}” here.") from None
+        raise InvalidResource("duplicate", name=name) from None
     return ServerResource(new_id, guild_id, name, clean_topic, phone, url, notes, added_by, region)
 
 

@@ -6,214 +6,183 @@ the minimum they need, and never the content of an abuse disclosure).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import discord
 
 from bot.escalation.rules import waited
+from bot.i18n import DEFAULT_LANG, t
 from bot.safety_service.alerts import Alert
 from bot.safety_service.replies import ReplyText
 from bot.ui.embeds import Tone, build_embed
-from bot.ui.strategy_embeds import RESOURCES_FOOTER, script_support_note_embed
+from bot.ui.strategy_embeds import script_support_note_embed
 
-CATEGORY_LABELS: dict[str, str] = {
-    "crisis": "Crisis (suicidal thoughts or self-harm)",
-    "danger": "Danger (violence, threats or fear of a partner)",
-    "abuse_sign": "Signs of abuse or coercive control",
-}
-SEVERITY_LABELS: dict[str, str] = {
-    "concern": "concern",
-    "high": "high",
-    "imminent": "IMMINENT: may be in danger now",
-}
-MEMBER_REPLY_LABELS: dict[str, str] = {
-    "pending": "Not answered yet",
-    "dm": "Sent private resources by DM",
-    "nudge": "Posted a neutral nudge; only the author can open the private resources",
-    "dm_closed_nudge": "DMs are closed, so a neutral nudge was posted instead",
-    "ephemeral": (
-        "Shown private resources right after the check-in (a short note instead if they had "
-        "them recently), with a button to ask a moderator to reach out"
-    ),
-    "dm_reply": "Answered privately in the DM",
-    "mods": "No reply to the member (server set to moderators only)",
-    "cooldown": "No reply: the member got resources recently (cooldown)",
-    "cooldown_short": "Got resources recently; offered only the 'reach out' button this time",
-    "failed": "Could not reach the member",
-    "guess": (
-        "No public nudge: this was recognised by its resemblance to examples, not by a known "
-        "phrase, so it may be a false alarm. Please read it, and reach out if it worries you"
-    ),
-    "guess_dm": (
-        "Sent private resources by DM, and nothing public: this was recognised by its "
-        "resemblance to examples, not by a known phrase, so it may be a false alarm. Please "
-        "read it, and reach out if it worries you"
-    ),
-    "guess_dm_closed": (
-        "DMs are closed, and this was recognised by resemblance, not by a known phrase, so "
-        "nothing was posted publicly. Please read it, and reach out if it worries you"
-    ),
-}
-STATUS_LABELS: dict[str, str] = {"open": "Open", "claimed": "Claimed", "resolved": "Resolved"}
-AUTOMATED_FOOTER = (
-    "Automated message from Bridgeline{where}, not a counsellor. Only you can see this."
-)
 PAGE_SIZE = 8
-NOT_YOURS = (
-    "This button is for the person the message was meant for. If you'd like support lines for "
-    "yourself, `/resources show` lists them privately."
-)
-EXPIRED = "This button has expired. `/resources show` lists support lines privately, any time."
-REVEAL_LABEL = "Ask a moderator to reach out"
-REVEALED_FIELD = (
-    "Yes: Bridgeline's request to the moderators names them (the name is not stored "
-    "anywhere else). It is about this check-in only."
-)
-SHORT_CHECKIN_REPLY = (
-    "Thank you for checking in. I sent you support lines a little while ago; `/resources show` "
-    "brings them back any time. If you'd like a moderator to reach out to you, press the button: "
-    "only then will they learn it was you."
-)
+ALERT_CATEGORIES = ("crisis", "danger", "abuse_sign")
+ALERT_SEVERITIES = ("concern", "high", "imminent")
+ALERT_STATUSES = ("open", "claimed", "resolved")
+MEMBER_REPLY_OUTCOMES = (
+    "pending", "dm", "nudge", "dm_closed_nudge", "ephemeral", "dm_reply", "mods", "cooldown",
+    "cooldown_short", "failed", "guess", "guess_dm", "guess_dm_closed",
+)  # fmt: skip
+# The command whose typed text was answered with support -> what it would have given.
+SUPPORT_INSTEAD_WHAT: dict[str, str] = {"faq": "what_faq", "prompts add": "what_prompt"}
 
 
-SUPPORT_INSTEAD = (
-    "What you typed may need more than {what}, so I haven't run `/{command}` and have shown "
-    "support first. Nothing you typed was saved or shared. `/warning-signs` explains the "
-    "difference between a healthy break and silence used as control, and `/resources show` "
-    "lists support near you, any time."
-)
-SUPPORT_INSTEAD_WHAT: dict[str, str] = {"faq": "an FAQ answer", "prompts add": "a daily prompt"}
-
-
-def support_instead_embed(command: str) -> discord.Embed:
+def support_instead_embed(command: str, lang: str = DEFAULT_LANG) -> discord.Embed:
     """Under the private reply when a command's typed text was answered with support."""
     if command == "script":
         return script_support_note_embed()
-    what = SUPPORT_INSTEAD_WHAT.get(command, "a quick answer")
+    what = t(lang, f"safety.support_instead.{SUPPORT_INSTEAD_WHAT.get(command, 'what_other')}")
     return build_embed(
-        "Why you're seeing this instead",
-        SUPPORT_INSTEAD.format(what=what, command=command),
+        t(lang, "safety.support_instead.title"),
+        t(lang, "safety.support_instead.text", what=what, command=command),
         tone=Tone.NEUTRAL,
-        footer=RESOURCES_FOOTER,
+        footer=t(lang, "safety.support_instead.footer"),
     )
 
 
-def member_reply_embed(reply: ReplyText, server: str | None) -> discord.Embed:
-    """The private reply (DM, ephemeral after a nudge, or after a check-in)."""
-    return build_embed(
-        reply.title,
-        reply.body,
-        tone=Tone.CARE,
-        footer=AUTOMATED_FOOTER.format(where=f" in {server}" if server else ""),
+def member_reply_embed(
+    reply: ReplyText, server: str | None, lang: str = DEFAULT_LANG
+) -> discord.Embed:
+    """The private reply (DM, ephemeral after a nudge, or after a check-in), in `lang`."""
+    footer = (
+        t(lang, "safety.reply.footer_in", server=server)
+        if server
+        else t(lang, "safety.reply.footer")
     )
+    return build_embed(reply.title, reply.body, tone=Tone.CARE, footer=footer)
 
 
-IMMINENT_PING = "**Imminent safety alert #{id}**: a member may be in danger now. Please look now."
+def _label(lang: str, table: str, value: str, known: Sequence[str]) -> str:
+    """A stored value's label in `lang` (the value itself when it has none)."""
+    return t(lang, f"safety.alerts.{table}.{value}") if value in known else value
 
 
-def alert_ping(alert: Alert, moderator_role_id: int | None) -> str | None:
+def member_reply_label(lang: str, outcome: str) -> str:
+    """What the member was shown, for the alert's Member field."""
+    return _label(lang, "member_reply", outcome, MEMBER_REPLY_OUTCOMES)
+
+
+def alert_ping(alert: Alert, moderator_role_id: int | None, lang: str = DEFAULT_LANG) -> str | None:
     """The line above an imminent alert (the moderator role is pinged, if the server has one),
     so it stands out in notifications; nothing for other severities. Never the member's words."""
     if alert.severity != "imminent":
         return None
-    line = IMMINENT_PING.format(id=alert.id)
+    line = t(lang, "safety.alerts.ping", id=alert.id)
     return f"<@&{moderator_role_id}> {line}" if moderator_role_id else line
 
 
-CHECKIN_TIMING = (
-    "May appear a few minutes after the check-in, on purpose: its exact time could point to "
-    "who wrote it. Imminent alerts are never delayed."
-)
-
-
-def age(created: datetime, now: datetime) -> str:
+def age(created: datetime, now: datetime, lang: str = DEFAULT_LANG) -> str:
     seconds = max(0, int((now - created).total_seconds()))
     if seconds < 3600:
-        return f"{max(1, seconds // 60)} min ago"
-    if seconds < 2 * 86400:
-        return f"{seconds // 3600} h ago"
-    return f"{seconds // 86400} d ago"
+        time = t(lang, "safety.time.minutes", n=max(1, seconds // 60))
+    elif seconds < 2 * 86400:
+        time = t(lang, "safety.time.hours", n=seconds // 3600)
+    else:
+        time = t(lang, "safety.time.days", n=seconds // 86400)
+    return t(lang, "safety.alerts.open.ago", time=time)
 
 
-def where(alert: Alert) -> str:
+def where(alert: Alert, lang: str = DEFAULT_LANG) -> str:
     if alert.source == "checkin":
         # A check-in is private, not anonymous; its channel and exact time would narrow down
         # who wrote it, so neither is named (the alert row keeps no channel either).
-        return f"A member's private check-in `{alert.checkin_ref}`"
+        return t(lang, "safety.alerts.where_checkin", ref=alert.checkin_ref)
     if alert.guild_id == 0 or alert.channel_id is None:
-        return "Direct message to the bot"
+        return t(lang, "safety.alerts.where_dm")
     return f"<#{alert.channel_id}>"
 
 
-def status_text(alert: Alert) -> str:
+def status_text(alert: Alert, lang: str = DEFAULT_LANG) -> str:
     if alert.status == "resolved" and alert.resolved_by:
-        return f"Resolved by <@{alert.resolved_by}>"
+        return t(lang, "safety.alerts.resolved_by", user=alert.resolved_by)
     if alert.status == "claimed" and alert.claimed_by:
-        return f"<@{alert.claimed_by}> is on it"
-    return STATUS_LABELS.get(alert.status, alert.status)
+        return t(lang, "safety.alerts.claimed_by", user=alert.claimed_by)
+    return _label(lang, "status", alert.status, ALERT_STATUSES)
 
 
-def alert_embed(alert: Alert, guidance: Mapping[str, str]) -> discord.Embed:
-    """The post in the alerts channel; edited in place as moderators claim and resolve it."""
-    categories = ", ".join(CATEGORY_LABELS.get(c, c) for c in alert.categories)
+def _kind(alert: Alert, lang: str) -> str:
+    first = alert.categories[0] if alert.categories else "safety"
+    return _label(lang, "kind", first, (*ALERT_CATEGORIES, "safety"))
+
+
+def alert_embed(
+    alert: Alert, guidance: Mapping[str, str], lang: str = DEFAULT_LANG
+) -> discord.Embed:
+    """The post in the alerts channel, in the server's language (`guidance` is that language's
+    mod_alert text); edited in place as moderators claim and resolve it."""
+    categories = ", ".join(_label(lang, "category", c, ALERT_CATEGORIES) for c in alert.categories)
     primary = next((c for c in alert.categories if c in guidance), None)
+    field = functools.partial(_field_name, lang)
     fields = [
-        ("Category", categories),
-        ("Severity", SEVERITY_LABELS.get(alert.severity, alert.severity)),
-        ("Where", where(alert)),
+        (field("category"), categories),
+        (field("severity"), _label(lang, "severity", alert.severity, ALERT_SEVERITIES)),
+        (field("where"), where(alert, lang)),
     ]
     if alert.jump_url:
-        fields.append(("Message", f"[Jump to the message]({alert.jump_url})"))
+        fields.append((field("message"), t(lang, "safety.alerts.jump", url=alert.jump_url)))
     if alert.source == "checkin" and alert.severity != "imminent":
-        fields.append(("Timing", CHECKIN_TIMING))
-    fields.append(("Member", MEMBER_REPLY_LABELS.get(alert.member_reply, alert.member_reply)))
+        fields.append((field("timing"), t(lang, "safety.alerts.checkin_timing")))
+    fields.append((field("member"), member_reply_label(lang, alert.member_reply)))
     if alert.note:
-        fields.append(("Note", alert.note))
+        fields.append((field("note"), alert.note))
     if alert.revealed:
-        fields.append(("Author asked for contact", REVEALED_FIELD))
-    fields.append(("Status", status_text(alert)))
+        fields.append((field("revealed"), t(lang, "safety.alerts.revealed_value")))
+    fields.append((field("status"), status_text(alert, lang)))
     resolved = alert.status == "resolved"
-    kind = alert.categories[0].replace("_", " ") if alert.categories else "safety"
-    marker = " · IMMINENT" if alert.severity == "imminent" else ""
+    title_key = "title_imminent" if alert.severity == "imminent" else "title"
     return build_embed(
-        f"Safety alert #{alert.id}: {kind}{marker}",
+        t(lang, f"safety.alerts.{title_key}", id=alert.id, kind=_kind(alert, lang)),
         guidance.get(primary, "") if primary else None,
         tone=Tone.NEUTRAL if resolved else Tone.ALERT,
         fields=fields,
-        footer=f"alert-{alert.id} · the message text is never copied here",
+        footer=t(lang, "safety.alerts.footer", id=alert.id),
     )
 
 
-def reveal_embed(alert: Alert, user_id: int) -> discord.Embed:
+def _field_name(lang: str, name: str) -> str:
+    return t(lang, f"safety.alerts.fields.{name}")
+
+
+def reveal_embed(alert: Alert, user_id: int, lang: str = DEFAULT_LANG) -> discord.Embed:
     """Posted only after the author pressed "Ask a moderator to reach out"."""
     return build_embed(
-        f"A member asked a moderator to reach out (alert #{alert.id})",
-        (
-            f"The author behind this alert ({where(alert)}) chose to share who they are: "
-            f"<@{user_id}>.\n\n"
-            "This is about this one check-in: it does not tell you which anonymous posts are "
-            "theirs, and please don't try to find out. Reach out privately and gently, and "
-            "don't mention what they wrote in public. Use “I'm on it” on the alert so others "
-            "know."
+        t(lang, "safety.alerts.reveal.title", id=alert.id),
+        t(
+            lang,
+            "safety.alerts.reveal.text",
+            where=where(alert, lang),
+            user=user_id,
+            claim=t(lang, "safety.alerts.buttons.claim"),
         ),
         tone=Tone.SUPPORT,
         footer=f"alert-{alert.id}",
     )
 
 
-def open_alerts_pages(alerts: Sequence[Alert], now: datetime) -> list[discord.Embed]:
+def open_alerts_pages(
+    alerts: Sequence[Alert], now: datetime, lang: str = DEFAULT_LANG
+) -> list[discord.Embed]:
     """/alerts open: unresolved alerts, oldest first, with jump links and age."""
     if not alerts:
-        return [build_embed("Open safety alerts", "No open alerts. 🌿", tone=Tone.INFO)]
+        return [
+            build_embed(
+                t(lang, "safety.alerts.open.title"),
+                t(lang, "safety.alerts.open.none"),
+                tone=Tone.INFO,
+            )
+        ]
     pages: list[discord.Embed] = []
     for start in range(0, len(alerts), PAGE_SIZE):
         chunk = alerts[start : start + PAGE_SIZE]
-        fields = [(_alert_heading(a, now), _alert_summary(a, now)) for a in chunk]
+        fields = [(_alert_heading(a, now, lang), _alert_summary(a, now, lang)) for a in chunk]
         pages.append(
             build_embed(
-                f"Open safety alerts ({len(alerts)})",
-                "Oldest first. Use the buttons on each alert post to claim or resolve it.",
+                t(lang, "safety.alerts.open.title_count", count=len(alerts)),
+                t(lang, "safety.alerts.open.intro"),
                 tone=Tone.ALERT,
                 fields=fields,
             )
@@ -221,23 +190,27 @@ def open_alerts_pages(alerts: Sequence[Alert], now: datetime) -> list[discord.Em
     return pages
 
 
-def _alert_heading(alert: Alert, now: datetime) -> str:
-    cats = ", ".join(c.replace("_", " ") for c in alert.categories)
-    return f"#{alert.id} · {cats} · {alert.severity} · {age(alert.waiting_since, now)}"
+def _alert_heading(alert: Alert, now: datetime, lang: str) -> str:
+    cats = ", ".join(_label(lang, "kind", c, ALERT_CATEGORIES) for c in alert.categories)
+    severity = _label(lang, "severity_short", alert.severity, ALERT_SEVERITIES)
+    return f"#{alert.id} · {cats} · {severity} · {age(alert.waiting_since, now, lang)}"
 
 
-def _alert_summary(alert: Alert, now: datetime) -> str:
-    parts = [where(alert)]
+def _alert_summary(alert: Alert, now: datetime, lang: str) -> str:
+    parts = [where(alert, lang)]
     if alert.status == "open":
-        parts.append(f"⏳ waiting {waited(alert.waiting_since, now)}, nobody on it yet")
-    if alert.jump_url:
-        parts.append(f"[message]({alert.jump_url})")
-    parts.append(status_text(alert))
-    if alert.alert_message_id and alert.alert_channel_id:
         parts.append(
-            f"[alert post](https://discord.com/channels/{alert.guild_id}/"
-            f"{alert.alert_channel_id}/{alert.alert_message_id})"
+            t(lang, "safety.alerts.open.waiting", waited=waited(alert.waiting_since, now, lang))
         )
+    if alert.jump_url:
+        parts.append(t(lang, "safety.alerts.open.message_link", url=alert.jump_url))
+    parts.append(status_text(alert, lang))
+    if alert.alert_message_id and alert.alert_channel_id:
+        url = (
+            f"https://discord.com/channels/{alert.guild_id}/"
+            f"{alert.alert_channel_id}/{alert.alert_message_id}"
+        )
+        parts.append(t(lang, "safety.alerts.open.post_link", url=url))
     else:
-        parts.append("⚠ not delivered to the alerts channel yet (retrying)")
+        parts.append(t(lang, "safety.alerts.open.undelivered"))
     return " · ".join(parts)
