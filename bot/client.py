@@ -18,6 +18,7 @@ from bot.content import Content
 from bot.inflight import InFlight
 from bot.safety.detector import Detector
 from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
+from bot.storage.backend import open_database
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
 from bot.tree import BridgelineTree
@@ -87,7 +88,7 @@ class Bridgeline(commands.Bot):
         storage problem ends the start-up before anything reaches Discord."""
         if getattr(self, "db", None) is not None:
             return
-        db = await Database.open(self.settings.database_path)
+        db = await open_database(self.settings.database_url)
         try:
             version = await migrate(db)
         except BaseException:

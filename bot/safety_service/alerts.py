@@ -81,10 +81,10 @@ async def create_alert(
     """The new alert's id, or None when this message or check-in already has one (an edit, or
     a second delivery of the same event): one alert per message."""
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO safety_alerts (guild_id, source, categories, severity, "
+        inserted = await conn.execute(
+            "INSERT INTO safety_alerts (guild_id, source, categories, severity, "
             "channel_id, message_id, checkin_ref, jump_url, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
             (
                 guild_id,
                 source,
@@ -97,7 +97,8 @@ async def create_alert(
                 to_text(now),
             ),
         )
-        return cursor.lastrowid if cursor.rowcount == 1 else None
+        row = inserted.first()
+        return None if row is None else int(row["id"])
 
 
 async def get_alert(db: Database, alert_id: int) -> Alert | None:
@@ -131,14 +132,15 @@ async def claim(
 ) -> Alert | None:
     """Records who is on it. Another moderator's claim is taken over only when `replacing`
     names them (they were asked first); None if missing, resolved, or claimed by someone
-    else in the meantime."""
-    changed = await db.execute(
+    else in the meantime. One statement: of two moderators pressing at once, in one process or
+    two, exactly one gets it."""
+    row = await db.write_returning(
         "UPDATE safety_alerts SET status = 'claimed', claimed_by = ?, claimed_at = ? "
         "WHERE id = ? AND status != 'resolved' "
-        "AND (claimed_by IS NULL OR claimed_by = ? OR claimed_by = ?)",
+        "AND (claimed_by IS NULL OR claimed_by = ? OR claimed_by = ?) RETURNING *",
         (moderator_id, to_text(now), alert_id, moderator_id, replacing),
     )
-    return await get_alert(db, alert_id) if changed else None
+    return None if row is None else _from_row(row)
 
 
 def claimed_by_other(alert: Alert, moderator_id: int) -> int | None:
@@ -150,12 +152,12 @@ def claimed_by_other(alert: Alert, moderator_id: int) -> int | None:
 
 async def resolve(db: Database, alert_id: int, moderator_id: int, now: datetime) -> Alert | None:
     """None if missing or already resolved (a second click changes nothing)."""
-    changed = await db.execute(
+    row = await db.write_returning(
         "UPDATE safety_alerts SET status = 'resolved', resolved_by = ?, resolved_at = ? "
-        "WHERE id = ? AND status != 'resolved'",
+        "WHERE id = ? AND status != 'resolved' RETURNING *",
         (moderator_id, to_text(now), alert_id),
     )
-    return await get_alert(db, alert_id) if changed else None
+    return None if row is None else _from_row(row)
 
 
 async def set_revealed(db: Database, alert_id: int) -> None:

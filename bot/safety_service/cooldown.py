@@ -70,12 +70,12 @@ async def claim_reply(
             for kind in ("reply", "bypass"):
                 tags = {owner_tag(key, tag_salt(scope, category, kind, s)): s for s in slots}
                 marks = ", ".join("?" for _ in tags)
-                cursor = await conn.execute(
+                rows = await conn.fetchall(
                     f"SELECT owner_tag FROM safety_cooldowns WHERE guild_id = ? "
                     f"AND owner_tag IN ({marks})",
                     (guild_id, *tags),
                 )
-                found = [tags[row[0]] for row in await cursor.fetchall()]
+                found = [tags[row[0]] for row in rows]
                 last[kind] = max(found) if found else None
             verdict = cooldown_verdict(
                 category, flag.is_imminent(category), last["reply"], last["bypass"], now
@@ -86,8 +86,8 @@ async def claim_reply(
             kind = "bypass" if verdict == "bypass" else "reply"
             salt = tag_salt(scope, category, kind, current)
             await conn.execute(
-                "INSERT OR IGNORE INTO safety_cooldowns (owner_tag, guild_id, tag_salt, slot) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO safety_cooldowns (owner_tag, guild_id, tag_salt, slot) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (owner_tag(key, salt), guild_id, salt, current.strftime(SLOT_FORMAT)),
             )
     return Flag(allowed, flag.guessed)
