@@ -87,7 +87,12 @@ class _MigratedServer:
         asyncio.run(prepare())
 
     def fresh_url(self) -> str:
+        """A migrated database of its own."""
         return self.server.url(self.server.create_database(template=self.template))
+
+    def empty_url(self) -> str:
+        """A database without even the schema."""
+        return self.server.url(self.server.create_database())
 
 
 @pytest.fixture(scope="session")

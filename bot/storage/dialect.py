@@ -38,20 +38,20 @@ def to_postgres(sql: str) -> str:
 
 
 _NOCASE_UNIQUE = re.compile(r"\n\s*UNIQUE \(([^)]*COLLATE NOCASE[^)]*)\),")
-_TABLE = re.compile(r"CREATE TABLE (\w+) \((.*?)\n\);", re.S)
+_TABLE = re.compile(r"CREATE TABLE (\w+) \((.*?)\n\)([^;]*);", re.S)
 
 
 def _nocase_unique(script: str) -> str:
     """UNIQUE (a, b COLLATE NOCASE) in a table becomes a unique index on (a, lower(b))."""
 
     def table(match: re.Match[str]) -> str:
-        name, body = match.group(1), match.group(2)
+        name, body, options = match.group(1), match.group(2), match.group(3)
         indexes = []
         for number, unique in enumerate(_NOCASE_UNIQUE.findall(body)):
             columns = re.sub(r"(\w+) COLLATE NOCASE", r"lower(\1)", unique)
             indexes.append(f"CREATE UNIQUE INDEX {name}_nocase_{number} ON {name} ({columns});")
         body = _NOCASE_UNIQUE.sub("", body)
-        return "\n".join([f"CREATE TABLE {name} ({body}\n);", *indexes])
+        return "\n".join([f"CREATE TABLE {name} ({body}\n){options};", *indexes])
 
     return _TABLE.sub(table, script)
 

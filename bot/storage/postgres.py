@@ -8,11 +8,13 @@ stores) need no lock: each is atomic on its own, and row locks order them. Reads
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -61,6 +63,10 @@ class PostgresConnection(Connection):
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
+
+    @property
+    def raw(self) -> asyncpg.Connection:
+        return self._conn
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         query = to_postgres(sql)
@@ -127,6 +133,20 @@ class PostgresConnection(Connection):
         ]
 
 
+@dataclass
+class _Open:
+    """The transaction a task is inside. Tasks started meanwhile inherit the context variable,
+    so it names its task and ends with the transaction: only that task, and only while it
+    lasts, runs its reads on the transaction's connection."""
+
+    conn: PostgresConnection
+    task: asyncio.Task[Any] | None
+    active: bool = True
+
+    def usable(self) -> bool:
+        return self.active and self.task is asyncio.current_task()
+
+
 class PostgresDatabase(Database):
     dialect: Dialect = "postgresql"
 
@@ -134,9 +154,13 @@ class PostgresDatabase(Database):
         self._pool = pool
         self.url = url
         # The transaction this task is inside, so reads within it see its own writes.
-        self._current: ContextVar[PostgresConnection | None] = ContextVar(
+        self._current: ContextVar[_Open | None] = ContextVar(
             f"bridgeline_tx_{id(self)}", default=None
         )
+
+    def _open_here(self) -> PostgresConnection | None:
+        current = self._current.get()
+        return current.conn if current is not None and current.usable() else None
 
     @classmethod
     async def connect(cls, url: str) -> PostgresDatabase:
@@ -156,18 +180,24 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
+        outer = self._open_here()
+        if outer is not None:  # nested: a savepoint on the same connection
+            async with outer.raw.transaction():
+                yield outer
+            return
         async with self._pool.acquire() as raw, raw.transaction():
             await raw.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-            conn = PostgresConnection(raw)
-            token = self._current.set(conn)
+            opened = _Open(PostgresConnection(raw), asyncio.current_task())
+            token = self._current.set(opened)
             try:
-                yield conn
+                yield opened.conn
             finally:
+                opened.active = False
                 self._current.reset(token)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[PostgresConnection]:
-        current = self._current.get()
+        current = self._open_here()
         if current is not None:
             yield current
             return

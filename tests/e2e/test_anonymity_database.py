@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from test_checkins import from_menu, report, share
 
 from bot.client import Bridgeline
@@ -30,6 +31,8 @@ from bot.fakediscord import FakeDiscord, FakeMessage, Member, StandardGuild
 from bot.privacy import pseudonym
 from bot.storage.guilds import update_settings
 from bot.storage.schema import column_names, table_names
+
+pytestmark = pytest.mark.both_backends
 
 CRISIS = "honestly i just want to die"
 IMMINENT = "I want to kill myself tonight"

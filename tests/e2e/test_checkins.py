@@ -21,6 +21,8 @@ from bot.public_text import ZWSP
 from bot.storage import audit
 from bot.storage.guilds import update_settings
 
+pytestmark = pytest.mark.both_backends
+
 MOOD, BODY, HELP = "checkin:mood", "checkin:body", "checkin:help"
 POST_ROUTE = "POST /channels/{channel_id}/messages"
 
