@@ -82,14 +82,17 @@ async def claim_reply(
             )
             if verdict == "quiet":
                 continue
-            allowed[category] = flag.severities[category]
             kind = "bypass" if verdict == "bypass" else "reply"
             salt = tag_salt(scope, category, kind, current)
-            await conn.execute(
+            recorded = await conn.execute(
                 "INSERT INTO safety_cooldowns (owner_tag, guild_id, tag_salt, slot) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (owner_tag(key, salt), guild_id, salt, current.strftime(SLOT_FORMAT)),
             )
+            # The row is the claim: the transaction already keeps two claims apart, and the
+            # primary key would too (another process's reply recorded meanwhile: stay quiet).
+            if recorded.rowcount == 1:
+                allowed[category] = flag.severities[category]
     return Flag(allowed, flag.guessed)
 
 
