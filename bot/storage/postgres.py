@@ -1,9 +1,11 @@
 """The PostgreSQL backend (asyncpg): for several bot processes sharing one database.
 
 Transactions keep SQLite's guarantee that every transaction in the code base was written
-for: write transactions run one at a time, here across every process, by taking one
-transaction-scoped advisory lock first. Single statements (the claims and leases of the
-stores) need no lock: each is atomic on its own, and row locks order them. Reads run concurrently on a small pool.
+for (several read, decide, then write): write transactions run one at a time, here across
+every process, by taking one transaction-scoped advisory lock first. That is simple and
+correct, and no slower than SQLite's single writer; finer locks (per server) are the next step
+if it ever limits throughput. Single statements (the claims and leases of the stores) take no
+lock: each is atomic on its own, and row locks order them. Reads run concurrently on a pool.
 """
 
 from __future__ import annotations
