@@ -86,13 +86,19 @@ class _MigratedServer:
 
         asyncio.run(prepare())
 
-    def fresh_url(self) -> str:
-        """A migrated database of its own."""
-        return self.server.url(self.server.create_database(template=self.template))
+    def fresh(self) -> str:
+        """A migrated database of its own: its name (see url, drop)."""
+        return self.server.create_database(template=self.template)
 
     def empty_url(self) -> str:
         """A database without even the schema."""
         return self.server.url(self.server.create_database())
+
+    def url(self, name: str) -> str:
+        return self.server.url(name)
+
+    def drop(self, name: str) -> None:
+        self.server.drop_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -108,13 +114,16 @@ def postgres_server() -> Iterator[_MigratedServer]:
 
 
 @pytest.fixture
-def database_url(backend: str, data_dir: Path, request: pytest.FixtureRequest) -> str:
-    """A migrated PostgreSQL database of this test's own, or SQLite in the data dir (made by
-    the bot or the `db` fixture as usual)."""
-    if backend == "postgresql":
-        server: _MigratedServer = request.getfixturevalue("postgres_server")
-        return server.fresh_url()
-    return f"sqlite:///{data_dir / 'bridgeline.sqlite3'}"
+def database_url(backend: str, data_dir: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated PostgreSQL database of this test's own (dropped after it), or SQLite in the
+    data dir (made by the bot or the `db` fixture as usual)."""
+    if backend != "postgresql":
+        yield f"sqlite:///{data_dir / 'bridgeline.sqlite3'}"
+        return
+    server: _MigratedServer = request.getfixturevalue("postgres_server")
+    name = server.fresh()
+    yield server.url(name)
+    server.drop(name)
 
 
 @pytest.fixture

@@ -115,6 +115,12 @@ class LocalPostgres:
         self._run(*args)
         return name
 
+    def drop_database(self, name: str) -> None:
+        """Dropped at once, even with connections left open (a test that failed mid-way):
+        the files go now, not all together at the end (a gigabyte for a few hundred)."""
+        args = [str(self.bin_dir / "dropdb"), "-h", str(self.socket_dir), "-p", str(self.port)]
+        self._run(*args, "-U", SUPERUSER, "--force", name)
+
     def stop(self) -> None:
         try:
             self._run(
