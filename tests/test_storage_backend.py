@@ -16,6 +16,9 @@ def test_placeholders_are_numbered_outside_quotes_and_comments() -> None:
     assert to_postgres(sql) == (
         "SELECT '?', \"a?\" FROM t WHERE x = $1 AND y IN ($2, $3) -- really?\nAND z = $4"
     )
+    assert to_postgres("SELECT 1 FROM t WHERE a IS ? AND b = ? AND c IS NOT NULL") == (
+        "SELECT 1 FROM t WHERE a IS NOT DISTINCT FROM $1 AND b = $2 AND c IS NOT NULL"
+    )
     assert to_postgres("UPDATE t SET at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')") == (
         f"UPDATE t SET at = {POSTGRES_NOW}"
     )

@@ -60,8 +60,7 @@ async def add_checkin(
     insert share one transaction, so two identical submissions at once store one row."""
     same = (
         "SELECT * FROM checkins WHERE guild_id = ? AND pseudonym = ? AND kind = ? AND body = ? "
-        "AND mood IS NOT DISTINCT FROM ? AND help_text IS NOT DISTINCT FROM ? "
-        "AND prompt IS NOT DISTINCT FROM ? AND created_at >= ? "
+        "AND mood IS ? AND help_text IS ? AND prompt IS ? AND created_at >= ? "
         "ORDER BY id DESC LIMIT 1"
     )
     async with db.transaction() as conn:

@@ -1,7 +1,9 @@
 """The store's SQL (written for SQLite, in a portable subset) as PostgreSQL reads it.
 
-Queries need two rules: `?` placeholders become `$1, $2 ...`, and the one timestamp
-expression the schema uses for "now" becomes its PostgreSQL spelling. The migrations, kept as
+Queries need three rules: `?` placeholders become `$1, $2 ...`, SQLite's null-safe `x IS ?`
+becomes `x IS NOT DISTINCT FROM $n` (SQLite only learnt that spelling in 3.39, newer than
+some distributions ship), and the one timestamp expression the schema uses for "now" becomes
+its PostgreSQL spelling. The migrations, kept as
 SQLite wrote them (they already ran on every existing SQLite database), need a few more:
 column types, identity keys, GLOB, NOCASE and the one random label. Anything else is a
 mistake in a new migration, and the PostgreSQL tests run every migration, so it shows.
@@ -17,7 +19,7 @@ SQLITE_NOW = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 POSTGRES_NOW = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 # A string literal, a quoted name, a comment, or a placeholder: only the last is replaced.
-_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|\?")
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|--[^\n]*|\bIS \?|\?")
 
 
 @lru_cache(maxsize=2048)
@@ -29,10 +31,11 @@ def to_postgres(sql: str) -> str:
 
     def number(match: re.Match[str]) -> str:
         nonlocal count
-        if match.group(0) != "?":
-            return match.group(0)
+        token = match.group(0)
+        if not token.endswith("?") or token[0] in "'\"-":
+            return token
         count += 1
-        return f"${count}"
+        return f"IS NOT DISTINCT FROM ${count}" if token.startswith("IS") else f"${count}"
 
     return _TOKENS.sub(number, sql)
 
