@@ -1,4 +1,4 @@
-"""`bridgeline run | sandbox | scan | check-content | sync | backup`.
+"""`bridgeline run | sandbox | scan | check-content | sync | backup | migrate-data`.
 
 Every failure a person can fix ends in one clear line and exit code 2 (1 for content problems,
 which `check-content` reports one per line); tracebacks are for bugs only.
@@ -128,6 +128,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
         settings = load_settings(require_token=False)
     except ConfigError as exc:
         return _fail(str(exc))
+    if not settings.database_url.startswith("sqlite"):
+        return _fail(
+            "the database is PostgreSQL (DATABASE_URL): back it up with pg_dump, which makes a "
+            "consistent copy while the bot runs."
+        )
     destination = Path(args.path)
     try:
         pages = backup_database(settings.database_path, destination)
@@ -138,6 +143,28 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"could not write {destination}: {exc.strerror or exc}")
     print(f"Backed up {pages} pages to {destination}")
+    return EXIT_OK
+
+
+def cmd_migrate_data(args: argparse.Namespace) -> int:
+    from bot.storage.backend import DatabaseUrlError, check_url, describe_url
+    from bot.storage.copy import CopyError, copy_database
+    from bot.storage.db import StorageError
+    from bot.storage.migrate import MigrationError
+
+    try:
+        check_url(args.source)
+        check_url(args.target)
+        copied = asyncio.run(copy_database(args.source, args.target))
+    except (DatabaseUrlError, CopyError, StorageError, MigrationError) as exc:
+        return _fail(str(exc))
+    for table in copied:
+        print(f"  {table.table:<24} {table.rows:>8} rows  checksum {table.checksum[:16]}")
+    total = sum(t.rows for t in copied)
+    print(
+        f"Copied {total} rows in {len(copied)} tables to {describe_url(args.target)}; every "
+        "table verified (row count and checksum). Set DATABASE_URL to it and start the bot."
+    )
     return EXIT_OK
 
 
@@ -222,6 +249,19 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--guild", type=int, help="sync to one server only (instant, for testing)")
     backup = sub.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("path", help="where to write the copy")
+    copy = sub.add_parser(
+        "migrate-data",
+        help="copy every table into an empty database (e.g. SQLite to PostgreSQL), verified",
+    )
+    copy.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="URL",
+        help="the database to copy, e.g. sqlite:///data/bridgeline.sqlite3",
+    )
+    copy.add_argument("--to", dest="target", required=True, metavar="URL",
+                      help="an empty database, e.g. postgresql://user:pw@host/bridgeline")  # fmt: skip
     return parser
 
 
@@ -241,6 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "check-content": cmd_check_content,
             "sync": cmd_sync,
             "backup": cmd_backup,
+            "migrate-data": cmd_migrate_data,
             "train-semantic": cmd_train_semantic,
         }
         return handlers[args.command](args)

@@ -20,6 +20,7 @@ from bot.i18n.commands import CommandTranslator
 from bot.inflight import InFlight
 from bot.safety.detector import Detector
 from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
+from bot.storage.backend import open_database
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
 from bot.tree import BridgelineTree
@@ -90,7 +91,7 @@ class Bridgeline(commands.Bot):
         storage problem ends the start-up before anything reaches Discord."""
         if getattr(self, "db", None) is not None:
             return
-        db = await Database.open(self.settings.database_path)
+        db = await open_database(self.settings.database_url)
         try:
             version = await migrate(db)
         except BaseException:

@@ -19,6 +19,7 @@ from dotenv import dotenv_values
 from bot.clock import parse_duration
 from bot.content import default_content_dir
 from bot.safety_service.alert_timing import DEFAULT_DELAY, MAX_DELAY
+from bot.storage.backend import DatabaseUrlError, check_url, describe_url, sqlite_path
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SECRET_FILE_NAME = "secret.key"
@@ -45,17 +46,27 @@ class Settings:
     # A check-in alert that is not imminent waits a random time in this window
     # (CHECKIN_ALERT_DELAY), so moderators cannot match it to who was online.
     checkin_alert_delay: tuple[timedelta, timedelta] = DEFAULT_DELAY
+    database_url_setting: str | None = None  # DATABASE_URL as given; None: SQLite in data_dir
 
     @property
     def database_path(self) -> Path:
+        """The SQLite file: DATABASE_URL's path when it names one, else in the data folder."""
+        url = self.database_url_setting
+        if url is not None and check_url(url) == "sqlite":
+            return Path(sqlite_path(url))
         return self.data_dir / "bridgeline.sqlite3"
+
+    @property
+    def database_url(self) -> str:
+        return self.database_url_setting or f"sqlite:///{self.database_path}"
 
     def __repr__(self) -> str:  # never show the token or secret, even in a debugger dump
         return (
             f"Settings(token={'<set>' if self.token else None}, data_dir={self.data_dir!s}, "
             f"content_dir={self.content_dir!s}, log_level={self.log_level}, "
             f"dev_guild_id={self.dev_guild_id}, meaning_layer={self.meaning_layer}, "
-            f"checkin_alert_delay={self.checkin_alert_delay})"
+            f"checkin_alert_delay={self.checkin_alert_delay}, "
+            f"database={describe_url(self.database_url)})"
         )
 
 
@@ -213,7 +224,14 @@ def load_settings(
         _clean(values, "SAFETY_MEANING_LAYER"), "SAFETY_MEANING_LAYER", default=True
     )
     checkin_alert_delay = _parse_delay_window(_clean(values, "CHECKIN_ALERT_DELAY"))
+    database_url = _clean(values, "DATABASE_URL")
+    if database_url is not None:
+        try:
+            check_url(database_url)
+        except DatabaseUrlError as exc:
+            raise ConfigError(str(exc)) from None
     return Settings(
+        database_url_setting=database_url,
         token=token,
         data_dir=data_dir,
         secret=secret,

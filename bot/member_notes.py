@@ -59,12 +59,11 @@ async def take(db: Database, guild_id: int, pseudo: str, lang: str = DEFAULT_LAN
     """The member's notes in `lang`, oldest first, deleted as they are read (at most
     MAX_SHOWN)."""
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        rows = await conn.fetchall(
             "SELECT id, text FROM member_notes WHERE guild_id = ? AND pseudonym = ? "
             "ORDER BY id LIMIT ?",
             (guild_id, pseudo, MAX_SHOWN),
         )
-        rows = list(await cursor.fetchall())
         if rows:
             marks = ", ".join("?" for _ in rows)
             await conn.execute(
@@ -89,9 +88,9 @@ async def first_visit(db: Database, guild_id: int, pseudo: str, now: datetime) -
     if seen:
         return False
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO member_welcomed (guild_id, pseudonym, created_at) "
-            "VALUES (?, ?, ?)",
+        inserted = await conn.execute(
+            "INSERT INTO member_welcomed (guild_id, pseudonym, created_at) "
+            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, pseudo, to_text(now)),
         )
-        return cursor.rowcount == 1
+        return inserted.rowcount == 1

@@ -8,11 +8,15 @@
 - `make_bridgeline(**overrides)`: a new, unstarted Bridgeline on this test's data dir, so a test
   can stop the bot and start another on the same data (a restart).
 - `bot`: a running Bridgeline, commands synced to the fake.
+- `backend` / `database_url`: SQLite unless the test (or its module) is marked
+  `both_backends`: then it runs twice, the second time on a fresh database of a throw-away
+  PostgreSQL server the session starts (`postgres_server`; a missing PostgreSQL fails).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,9 +28,11 @@ from bot.clock import FakeClock
 from bot.config import Settings, load_settings
 from bot.content import Content, default_content_dir, load_content
 from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+from bot.storage.backend import open_database
 from bot.storage.db import Database
 from bot.storage.guilds import update_settings
 from bot.storage.migrate import migrate
+from bot.storage.pg_local import LocalPostgres, PostgresMissing
 
 TEST_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning, outside any DST change
 
@@ -42,10 +48,92 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_backends: run on SQLite and again on PostgreSQL (the `backend` fixture)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_backends"
+    ):
+        metafunc.parametrize("backend", BACKENDS)
+
+
 @pytest.fixture
-def settings(data_dir: Path, tmp_path: Path) -> Settings:
+def backend() -> str:
+    """SQLite, except in tests marked both_backends (parametrised above)."""
+    return "sqlite"
+
+
+class _MigratedServer:
+    """The session's PostgreSQL server and a migrated template database to copy per test."""
+
+    def __init__(self, server: LocalPostgres) -> None:
+        self.server = server
+        self.template = server.create_database()
+
+        async def prepare() -> None:
+            db = await open_database(server.url(self.template))
+            try:
+                await migrate(db)
+            finally:
+                await db.close()
+
+        asyncio.run(prepare())
+
+    def fresh(self) -> str:
+        """A migrated database of its own: its name (see url, drop)."""
+        return self.server.create_database(template=self.template)
+
+    def empty_url(self) -> str:
+        """A database without even the schema."""
+        return self.server.url(self.server.create_database())
+
+    def url(self, name: str) -> str:
+        return self.server.url(name)
+
+    def drop(self, name: str) -> None:
+        self.server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[_MigratedServer]:
+    try:
+        server = LocalPostgres.start()
+    except PostgresMissing as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield _MigratedServer(server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(backend: str, data_dir: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A migrated PostgreSQL database of this test's own (dropped after it), or SQLite in the
+    data dir (made by the bot or the `db` fixture as usual)."""
+    if backend != "postgresql":
+        yield f"sqlite:///{data_dir / 'bridgeline.sqlite3'}"
+        return
+    server: _MigratedServer = request.getfixturevalue("postgres_server")
+    name = server.fresh()
+    yield server.url(name)
+    server.drop(name)
+
+
+@pytest.fixture
+def settings(data_dir: Path, tmp_path: Path, database_url: str) -> Settings:
     return load_settings(
-        environ={"BRIDGELINE_DATA_DIR": str(data_dir), "LOG_LEVEL": "DEBUG"},
+        environ={
+            "BRIDGELINE_DATA_DIR": str(data_dir),
+            "LOG_LEVEL": "DEBUG",
+            "DATABASE_URL": database_url,
+        },
         env_file=None,
         require_token=False,
         base_dir=tmp_path,
@@ -104,9 +192,17 @@ async def staffed(fake: FakeDiscord, world: StandardGuild, bot: Bridgeline) -> B
 
 
 @pytest.fixture
-async def db(data_dir: Path) -> AsyncIterator[Database]:
+async def db(database_url: str) -> AsyncIterator[Database]:
     """A migrated database of its own, for service tests that need no Discord."""
-    database = await Database.open(data_dir / "bridgeline.sqlite3")
+    database = await open_database(database_url)
     await migrate(database)
     yield database
     await database.close()
+
+
+@pytest.fixture
+async def other_db(db: Database, database_url: str) -> AsyncIterator[Database]:
+    """A second connection to the `db` fixture's database, as a second bot process holds one."""
+    other = await open_database(database_url)
+    yield other
+    await other.close()

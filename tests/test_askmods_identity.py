@@ -12,6 +12,8 @@ from bot.checkins.datarights import Member, export_member, forget_member
 from bot.privacy import pseudonym
 from bot.storage.db import Database
 
+pytestmark = pytest.mark.both_backends
+
 SECRET = b"s" * 32
 GUILD, USER, OTHER = 111, 1578488821241085955, 1578488821241085999
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.checkins import repo
 from bot.checkins.datarights import Member, export_member, forget_member, member_tables
 from bot.privacy import pseudonym
 from bot.storage import audit
 from bot.storage.db import Database
+
+pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 SECRET = b"k" * 32
@@ -37,20 +41,27 @@ async def test_post_lifecycle_and_transitions(db: Database) -> None:
     post = await repo.add_post(db, checkin=checkin, channel_id=9, body="x", status="queued",
                                now=NOW, due_at=NOW + timedelta(seconds=30))  # fmt: skip
     assert (await repo.get_checkin(db, GUILD, checkin.public_id)).visibility == "anonymous"  # type: ignore[union-attr]
-    assert await repo.due_posts(db, NOW) == []
+    lease = timedelta(seconds=60)
+    assert await repo.claim_due_post(db, NOW, lease) is None
     assert await repo.next_due(db) == NOW + timedelta(seconds=30)
-    due = await repo.due_posts(db, NOW + timedelta(seconds=30))
-    assert [p.id for p in due] == [post.id]
-    assert await repo.transition(db, post.id, "sending", allowed_from=("queued",), attempts=1)
-    assert not await repo.transition(db, post.id, "sending", allowed_from=("queued",))
-    # a crash now leaves it 'sending': it is due again whatever the time
-    assert [p.id for p in await repo.due_posts(db, NOW)] == [post.id]
+    due = NOW + timedelta(seconds=30)
+    claimed = await repo.claim_due_post(db, due, lease)
+    assert claimed is not None and claimed.post.id == post.id and not claimed.resumed
+    assert (claimed.post.status, claimed.post.attempts) == ("sending", 1)
+    # held by its claim: no other sender gets it, and the sender wakes when the lease ends
+    assert await repo.claim_due_post(db, due + timedelta(seconds=59), lease) is None
+    assert await repo.next_due(db) == due + lease
+    # a crash leaves it 'sending': once the lease has run out it is taken over, once
+    again = await repo.claim_due_post(db, due + lease, lease)
+    assert again is not None and again.post.id == post.id and again.resumed
+    assert again.post.attempts == 1  # the same attempt, resumed (its nonce de-duplicates)
+    assert await repo.claim_due_post(db, due + lease, lease) is None
     assert await repo.transition(
         db, post.id, "posted", allowed_from=("sending",), message_id=77, posted_at=NOW
     )
     posted = await repo.post_by_message(db, GUILD, 77)
     assert posted is not None and posted.status == "posted" and posted.posted_at == NOW
-    assert await repo.due_posts(db, NOW + timedelta(days=1)) == []
+    assert await repo.claim_due_post(db, NOW + timedelta(days=1), lease) is None
     await repo.delete_checkin(db, checkin.id)
     assert await repo.get_post(db, post.id) is None  # cascade
 

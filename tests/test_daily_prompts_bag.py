@@ -17,6 +17,8 @@ from bot.daily_prompts.custom import (
 )
 from bot.storage.db import Database
 
+pytestmark = pytest.mark.both_backends
+
 
 def take(bag: Bag, pool: list[str], rng: Random, last: str | None) -> tuple[Bag, str]:
     bag = arrange(bag, pool, rng, last)

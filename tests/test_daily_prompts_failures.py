@@ -2,7 +2,6 @@
 
 import asyncio
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from random import Random
 
 import pytest
@@ -25,7 +24,8 @@ from bot.daily_prompts.sender import (
 from bot.fakediscord import HANG_GUARD
 from bot.storage import audit
 from bot.storage.db import Database
-from bot.storage.migrate import migrate
+
+pytestmark = pytest.mark.both_backends
 
 GUILD = 1001
 CHANNEL = 2001
@@ -90,20 +90,15 @@ async def test_an_unconfirmed_claim_from_yesterday_is_recorded_as_missed(db: Dat
     assert [p.day for p, _ in sender.posts] == [date(2026, 6, 2)]
 
 
-async def test_two_processes_on_one_database_post_each_server_once(tmp_path: Path) -> None:
-    first = await Database.open(tmp_path / "shared.sqlite3")
-    await migrate(first)
-    second = await Database.open(tmp_path / "shared.sqlite3")
-    try:
-        for guild_id in range(1, 41):
-            await schedule(first, guild_id)
-        a, b = MemorySender(), MemorySender()
-        await asyncio.gather(scheduler(first, a).run_due(SLOT), scheduler(second, b).run_due(SLOT))
-        posted = [p.guild_id for p, _ in a.posts + b.posts]
-        assert sorted(posted) == list(range(1, 41))
-    finally:
-        await second.close()
-        await first.close()
+async def test_two_processes_on_one_database_post_each_server_once(
+    db: Database, other_db: Database
+) -> None:
+    for guild_id in range(1, 41):
+        await schedule(db, guild_id)
+    a, b = MemorySender(), MemorySender()
+    await asyncio.gather(scheduler(db, a).run_due(SLOT), scheduler(other_db, b).run_due(SLOT))
+    posted = [p.guild_id for p, _ in a.posts + b.posts]
+    assert sorted(posted) == list(range(1, 41))
 
 
 async def test_deleted_channel_pauses_and_tells_moderators_once(db: Database) -> None:

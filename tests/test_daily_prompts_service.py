@@ -16,6 +16,8 @@ from bot.daily_prompts.memory import MemorySender
 from bot.daily_prompts.schedules import configure, get_schedule, resume
 from bot.storage.db import Database
 
+pytestmark = pytest.mark.both_backends
+
 GUILD = 1001
 CHANNEL = 2001
 PROMPTS = tuple(Prompt(f"p{i}", "self", f"Reflection prompt number {i}.") for i in range(8))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot import member_notes
 from bot.storage.db import Database
 from bot.ui.help_embeds import notes_text, welcome_text
+
+pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -15,6 +15,8 @@ from bot.safety_service.server_resources import (
 )
 from bot.storage.db import Database
 
+pytestmark = pytest.mark.both_backends
+
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 

@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.privacy import pseudonym
 from bot.safety_service import alerts, held, offers
 from bot.safety_service.cooldown import claim_reply, cooldown_key
@@ -12,6 +14,8 @@ from bot.safety_service.regions import member_region, own_region, set_member_reg
 from bot.storage.db import Database
 from bot.storage.guilds import update_settings
 from bot.storage.migrate import migrate
+
+pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SECRET = b"s" * 32
@@ -90,7 +94,8 @@ async def test_one_alert_per_message_and_no_text_stored(db: Database) -> None:
     assert alert is not None
     assert alert.categories == ("crisis", "danger") and alert.severity == "imminent"
     assert alert.status == "open" and not alert.delivered and not alert.revealed
-    columns = {r[1] for r in await db.fetchall("PRAGMA table_info(safety_alerts)")}
+    async with db.session() as conn:
+        columns = set(await conn.column_names("safety_alerts"))
     assert not columns & {"text", "content", "author_id", "user_id", "revealed_user_id"}
     assert not columns & {"pseudonym", "owner_tag"}  # nothing about the member at all
 

@@ -8,7 +8,10 @@ from bot import timezones as tz
 from bot.daily_prompts.schedules import configure, get_schedule, set_options
 from bot.storage import audit, purge
 from bot.storage.db import Database
+from bot.storage.dialect import migration_to_postgres
 from bot.storage.guilds import GuildSettings, get_settings, update_settings
+
+pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 G1, G2 = 111, 222
@@ -176,20 +179,23 @@ async def test_the_prompt_schedule_follows_the_server_timezone(db: Database) -> 
 
 
 async def _extra_feature_tables(db: Database) -> None:
-    """Tables as a later feature might add them: one with guild_id, one child without it."""
-    await db.execute(
-        "CREATE TABLE posts (id INTEGER PRIMARY KEY, guild_id INTEGER NOT NULL, body TEXT)"
-    )
-    await db.execute(
+    """Tables as a later feature might add them (as a migration would: in SQLite's words,
+    translated for PostgreSQL): one with guild_id, one child without it."""
+    for ddl in (
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY, guild_id INTEGER NOT NULL, body TEXT);",
         "CREATE TABLE post_flags (id INTEGER PRIMARY KEY, "
-        "post_id INTEGER NOT NULL REFERENCES posts(id), flag TEXT)"
-    )
-    await db.execute(  # references the primary key implicitly, with a cascade of its own
-        "CREATE TABLE flag_notes (flag_id INTEGER REFERENCES post_flags ON DELETE CASCADE)"
-    )
+        "post_id INTEGER NOT NULL REFERENCES posts (id), flag TEXT);",
+        # references the primary key implicitly, with a cascade of its own
+        "CREATE TABLE flag_notes (flag_id INTEGER REFERENCES post_flags ON DELETE CASCADE);",
+    ):
+        await db.execute(migration_to_postgres(ddl) if db.dialect == "postgresql" else ddl)
     for guild in (G1, G2):
-        post = await db.execute("INSERT INTO posts (guild_id, body) VALUES (?, 'x')", (guild,))
-        flag = await db.execute("INSERT INTO post_flags (post_id, flag) VALUES (?, 'f')", (post,))
+        post = await db.fetchval(
+            "INSERT INTO posts (guild_id, body) VALUES (?, 'x') RETURNING id", (guild,)
+        )
+        flag = await db.fetchval(
+            "INSERT INTO post_flags (post_id, flag) VALUES (?, 'f') RETURNING id", (post,)
+        )
         await db.execute("INSERT INTO flag_notes (flag_id) VALUES (?)", (flag,))
         await update_settings(db, guild, region="US")
         await audit.record(db, guild, 1, "setup.region")
@@ -231,10 +237,20 @@ async def test_purge_waits_thirty_days_and_rejoining_cancels_it(db: Database) ->
 
 async def test_failed_purge_rolls_back_and_others_continue(db: Database) -> None:
     await _extra_feature_tables(db)
-    await db.execute(
-        "CREATE TRIGGER no_delete BEFORE DELETE ON posts WHEN old.guild_id = 111 "
-        "BEGIN SELECT RAISE(ABORT, 'blocked'); END"
-    )
+    if db.dialect == "postgresql":
+        await db.execute(
+            "CREATE FUNCTION no_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF old.guild_id = 111 THEN RAISE EXCEPTION 'blocked'; END IF; RETURN old; END $$"
+        )
+        await db.execute(
+            "CREATE TRIGGER no_delete BEFORE DELETE ON posts FOR EACH ROW EXECUTE FUNCTION "
+            "no_delete()"
+        )
+    else:
+        await db.execute(
+            "CREATE TRIGGER no_delete BEFORE DELETE ON posts WHEN old.guild_id = 111 "
+            "BEGIN SELECT RAISE(ABORT, 'blocked'); END"
+        )
     await purge.mark_left(db, G1, NOW)
     await purge.mark_left(db, G2, NOW)
     assert await purge.purge_due(db, NOW + timedelta(days=31)) == [G2]

@@ -81,12 +81,11 @@ async def create(
     db: Database, *, guild_id: int, label: str, pseudo: str, box: str, named: bool, now: datetime
 ) -> Conversation:
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        new_id = await conn.fetchval(
             "INSERT INTO askmods_conversations (guild_id, label, askmods_pseudonym, "
-            "delivery_box, named, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "delivery_box, named, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (guild_id, label, pseudo, box, int(named), to_text(now)),
         )
-        new_id = cursor.lastrowid
         await conn.execute(
             "INSERT INTO askmods_opens (guild_id, askmods_pseudonym, opened_at) VALUES (?, ?, ?)",
             (guild_id, pseudo, to_text(now)),
@@ -214,9 +213,9 @@ async def add_message(
     db: Database, conversation: Conversation, direction: Direction, body: str, now: datetime
 ) -> int:
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        new_id = await conn.fetchval(
             "INSERT INTO askmods_messages (conversation_id, guild_id, askmods_pseudonym, "
-            "direction, body, delivered, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "direction, body, delivered, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 conversation.id,
                 conversation.guild_id,
@@ -227,7 +226,7 @@ async def add_message(
                 to_text(now),
             ),
         )
-        return int(cursor.lastrowid or 0)
+        return int(new_id)
 
 
 async def set_thread_message(db: Database, message_id: int, thread_message_id: int) -> None:
@@ -266,8 +265,8 @@ async def member_messages_since(db: Database, guild_id: int, pseudo: str, since:
 
 async def block(db: Database, guild_id: int, pseudo: str, label: str, now: datetime) -> None:
     await db.execute(
-        "INSERT OR IGNORE INTO askmods_blocks (guild_id, askmods_pseudonym, label, created_at) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO askmods_blocks (guild_id, askmods_pseudonym, label, created_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (guild_id, pseudo, label, to_text(now)),
     )
 

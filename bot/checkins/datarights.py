@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.privacy import member_key, owner_tag, short_label
-from bot.storage.db import Database
+from bot.storage.backend import ROW_ADDRESSES, Database
 from bot.storage.schema import column_names, primary_key, table_names
 
 #: Kept on erasure: a moderation block must not be escapable by erasing one's data.
@@ -67,10 +67,10 @@ async def _tagged_rows(db: Database, table: str, member: Member) -> list[str]:
 
 async def member_tables(db: Database, member: Member) -> list[MemberTable]:
     """Every table holding rows of this member, with the WHERE clause that finds them."""
-    conn = db.connection
     found = []
-    for name in await table_names(conn):
-        columns = set(await column_names(conn, name))
+    async with db.session() as conn:
+        schema = [(name, set(await column_names(conn, name))) for name in await table_names(conn)]
+    for name, columns in schema:
         clauses: list[str] = []
         params: list[Any] = []
         if {"owner_tag", "tag_salt", "guild_id"} <= columns:
@@ -98,10 +98,10 @@ async def member_tables(db: Database, member: Member) -> list[MemberTable]:
 
 async def member_references(db: Database) -> list[MemberReference]:
     """Columns `*_user_id` (not `user_id` itself): rows that mention a member by id."""
-    conn = db.connection
     found = []
-    for name in await table_names(conn):
-        columns = set(await column_names(conn, name))
+    async with db.session() as conn:
+        schema = [(name, set(await column_names(conn, name))) for name in await table_names(conn)]
+    for name, columns in schema:
         for column in sorted(c for c in columns if c.endswith("_user_id")):
             found.append(MemberReference(name, column, "guild_id" in columns))
     return found
@@ -114,7 +114,7 @@ def _reference_where(ref: MemberReference, member: Member) -> tuple[str, tuple[A
 
 
 def _cols(columns: list[str]) -> str:
-    return ", ".join(c if c == "rowid" else f'"{c}"' for c in columns)
+    return ", ".join(c if c in ROW_ADDRESSES else f'"{c}"' for c in columns)
 
 
 def _plain(value: Any) -> Any:
@@ -126,7 +126,8 @@ async def export_member(db: Database, member: Member) -> dict[str, Any]:
     (without the moderator's identity)."""
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in await member_tables(db, member):
-        order = _cols(await primary_key(db.connection, table.name))
+        async with db.session() as conn:
+            order = _cols(await primary_key(conn, table.name))
         rows = await db.fetchall(
             f'SELECT * FROM "{table.name}" WHERE {table.where} ORDER BY {order}', table.params
         )
@@ -173,18 +174,18 @@ async def forget_member(db: Database, member: Member) -> dict[str, int]:
     counts: dict[str, int] = {}
     async with db.transaction() as conn:
         # Rows of this member may reference each other across tables in any order.
-        await conn.execute("PRAGMA defer_foreign_keys = ON")
+        await conn.defer_foreign_keys()
         for table in tables:
-            cursor = await conn.execute(
+            deleted = await conn.execute(
                 f'DELETE FROM "{table.name}" WHERE {table.where}', table.params
             )
-            if cursor.rowcount:
-                counts[table.name] = cursor.rowcount
+            if deleted.rowcount:
+                counts[table.name] = deleted.rowcount
         for ref in references:
             where, params = _reference_where(ref, member)
-            cursor = await conn.execute(
+            cleared = await conn.execute(
                 f'UPDATE "{ref.table}" SET "{ref.column}" = NULL WHERE {where}', params
             )
-            if cursor.rowcount:
-                counts[f"{ref.table}.{ref.column}"] = cursor.rowcount
+            if cleared.rowcount:
+                counts[f"{ref.table}.{ref.column}"] = cleared.rowcount
     return counts

@@ -71,7 +71,16 @@ async def export_file(bot: Bridgeline, member: Member) -> discord.File:
 
 
 async def purge_expired(bot: Bridgeline) -> int:
-    """Deletes check-ins (and their public posts) older than each server's retention period."""
+    """Deletes check-ins (and their public posts) older than each server's retention period.
+    One process at a time (several may share a PostgreSQL database): the others skip."""
+    async with bot.db.try_lock("checkin-retention") as mine:
+        if not mine:
+            log.info("Another process is applying check-in retention; skipped here")
+            return 0
+        return await _purge_expired(bot)
+
+
+async def _purge_expired(bot: Bridgeline) -> int:
     now, removed = bot.clock.now(), 0
     for guild_id, days in await repo.retention_policies(bot.db):
         for checkin in await repo.expired_checkins(bot.db, guild_id, now - timedelta(days=days)):

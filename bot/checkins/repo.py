@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.checkins.models import (
     AnonPost,
@@ -32,6 +33,8 @@ def _checkin(row: Row) -> CheckIn:
 
 def _post(row: Row) -> AnonPost:
     values = dict(row)
+    for claim_column in ("lease_until", "resumed"):  # the sender's bookkeeping (ClaimedPost)
+        values.pop(claim_column, None)
     for key in ("created_at", "due_at", "posted_at"):
         values[key] = from_db_time(values[key]) if values[key] else None
     return AnonPost(**values)
@@ -64,26 +67,23 @@ async def add_checkin(
         if same_since is not None:
             params = (guild_id, pseudonym, kind, body, mood, help_text, prompt,
                       to_db_time(same_since))  # fmt: skip
-            found = list(await conn.execute_fetchall(same, params))
+            found = await conn.fetchall(same, params)
             if found:
                 return _checkin(found[0])
         for _ in range(5):
             public_id = new_public_id()
-            taken = await conn.execute_fetchall(
-                "SELECT 1 FROM checkins WHERE public_id = ?", (public_id,)
-            )
-            if not list(taken):
+            taken = await conn.fetchall("SELECT 1 FROM checkins WHERE public_id = ?", (public_id,))
+            if not taken:
                 break
-        cursor = await conn.execute(
+        inserted = await conn.execute(
             "INSERT INTO checkins (public_id, guild_id, pseudonym, kind, mood, body, help_text, "
-            "prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             (public_id, guild_id, pseudonym, kind, mood, body, help_text, prompt,
              to_db_time(now)),
         )  # fmt: skip
-        rows = list(
-            await conn.execute_fetchall("SELECT * FROM checkins WHERE id = ?", (cursor.lastrowid,))
-        )
-    return _checkin(rows[0])
+    row = inserted.first()
+    assert row is not None
+    return _checkin(row)
 
 
 async def get_checkin(db: Database, guild_id: int, public_id: str) -> CheckIn | None:
@@ -145,10 +145,11 @@ async def add_post(
     """Records the post and marks its check-in anonymous, in one transaction; None when the
     check-in already has a post (a second press of "Post anonymously" at the same moment)."""
     async with db.transaction() as conn:
-        cursor = await conn.execute(
+        inserted = await conn.execute(
             "INSERT INTO anon_posts (checkin_id, guild_id, pseudonym, channel_id, "
             "reply_to_message_id, body, mood, tag, status, nonce, due_at, created_at, label) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkin_id) DO NOTHING",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (checkin_id) DO NOTHING "
+            "RETURNING id",
             (
                 checkin.id,
                 checkin.guild_id,
@@ -165,13 +166,13 @@ async def add_post(
                 new_post_label(),
             ),
         )
-        if cursor.rowcount != 1:
+        if inserted.rowcount != 1:
             return None
         await conn.execute(
             "UPDATE checkins SET visibility = 'anonymous' WHERE id = ?", (checkin.id,)
         )
-        post_id = cursor.lastrowid
-    post = await get_post(db, int(post_id or 0))
+        post_id = inserted.rows[0]["id"]
+    post = await get_post(db, int(post_id))
     assert post is not None
     return post
 
@@ -213,18 +214,44 @@ async def recent_post_times(
     return [from_db_time(r[0]) for r in rows]
 
 
-async def due_posts(db: Database, now: datetime, limit: int = 20) -> list[AnonPost]:
-    """Queued posts whose time has come, and posts a crash left half-sent."""
-    rows = await db.fetchall(
-        "SELECT * FROM anon_posts WHERE (status = 'queued' AND due_at <= ?) "
-        "OR status = 'sending' ORDER BY due_at, id LIMIT ?",
-        (to_db_time(now), limit),
+@dataclass(frozen=True)
+class ClaimedPost:
+    post: AnonPost
+    #: The post was taken over from a claim whose lease ran out: it may be in its channel.
+    resumed: bool
+
+
+# Queued and due, or claimed by a sender whose lease ran out (it died, or an older version
+# left it `sending` without a lease).
+_CLAIMABLE = (
+    "((status = 'queued' AND due_at <= ?) "
+    "OR (status = 'sending' AND (lease_until IS NULL OR lease_until <= ?)))"
+)
+
+
+async def claim_due_post(db: Database, now: datetime, lease: timedelta) -> ClaimedPost | None:
+    """The next post to send, claimed (`sending`) until now + lease, in one statement: of
+    several processes sending at once, exactly one gets each post. The condition is repeated
+    outside the sub-select so that PostgreSQL re-checks it on a row another process claimed
+    while this one waited; then nothing is returned, and the caller simply asks again later."""
+    at = to_db_time(now)
+    row = await db.write_returning(
+        "UPDATE anon_posts SET status = 'sending', "
+        "attempts = attempts + CASE WHEN status = 'queued' THEN 1 ELSE 0 END, "
+        "resumed = CASE WHEN status = 'sending' THEN 1 ELSE 0 END, lease_until = ? "
+        f"WHERE id = (SELECT id FROM anon_posts WHERE {_CLAIMABLE} ORDER BY due_at, id LIMIT 1) "
+        f"AND {_CLAIMABLE} RETURNING *",
+        (to_db_time(now + lease), at, at, at, at),
     )
-    return [_post(r) for r in rows]
+    return None if row is None else ClaimedPost(_post(row), bool(row["resumed"]))
 
 
 async def next_due(db: Database) -> datetime | None:
-    value = await db.fetchval("SELECT MIN(due_at) FROM anon_posts WHERE status = 'queued'")
+    """When the sender next has work: a queued post's time, or a claim's lease running out."""
+    value = await db.fetchval(
+        "SELECT MIN(moment) FROM (SELECT due_at AS moment FROM anon_posts WHERE status = 'queued' "
+        "UNION ALL SELECT lease_until FROM anon_posts WHERE status = 'sending') AS upcoming"
+    )
     return from_db_time(value) if value else None
 
 
@@ -289,12 +316,12 @@ async def label_blocked(db: Database, guild_id: int, label: str) -> bool:
 async def block(db: Database, guild_id: int, label: str, pseudonym: str, now: datetime) -> bool:
     """False when this label is already blocked."""
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO anon_blocks (guild_id, label, pseudonym, created_at) "
-            "VALUES (?, ?, ?, ?)",
+        inserted = await conn.execute(
+            "INSERT INTO anon_blocks (guild_id, label, pseudonym, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, label, pseudonym, to_db_time(now)),
         )
-        return cursor.rowcount == 1
+        return inserted.rowcount == 1
 
 
 async def blocked_labels(db: Database, guild_id: int) -> list[str]:
@@ -315,12 +342,12 @@ async def unblock(db: Database, guild_id: int, label: str) -> bool:
 async def add_report(db: Database, post: AnonPost, reporter_pseudonym: str, now: datetime) -> bool:
     """False when this member already reported this post."""
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO anon_reports (post_id, guild_id, pseudonym, created_at) "
-            "VALUES (?, ?, ?, ?)",
+        inserted = await conn.execute(
+            "INSERT INTO anon_reports (post_id, guild_id, pseudonym, created_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (post.id, post.guild_id, reporter_pseudonym, to_db_time(now)),
         )
-        return cursor.rowcount == 1
+        return inserted.rowcount == 1
 
 
 async def has_report(db: Database, post_id: int, reporter_pseudonym: str) -> bool:

@@ -7,6 +7,10 @@ process died is re-sent after the restart and Discord returns the original inste
 it twice. Discord remembers a nonce for a few minutes only, so a post left `sending` for
 longer is first looked for in its channel (by the post id on its buttons, as daily prompts
 look for their marker) and only sent if it isn't there.
+
+Several processes may run a sender on one database: each claim is a lease (LEASE), taken in
+one statement (repo.claim_due_post), so a post goes to one sender, and to another only once
+the first has been silent past its lease (it died: `kill -9` leaves no goodbye).
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ RETRY_AFTER = timedelta(seconds=30)
 #: How long Discord surely still de-duplicates a nonce ("a few minutes"; kept short, since
 #: past it the only cost is one look at the channel).
 NONCE_WINDOW = timedelta(minutes=2)
+#: How long a claim keeps other processes off a post: far longer than one send takes, and
+#: shorter than NONCE_WINDOW, so a post taken over soon after its due time is still
+#: de-duplicated by Discord.
+LEASE = timedelta(seconds=60)
 HISTORY_LOOKBACK = 100
 SENT_EVENT = "checkin_post_sent"  # (post_id): observable by tests and other features
 #: Builds a public post's buttons: (post id, the server's language).
@@ -88,16 +96,10 @@ class PostSender:
         """Sends everything due now; returns how many posts went out."""
         sent = 0
         while True:
-            batch = await repo.due_posts(self.bot.db, self.bot.clock.now())
-            if not batch:
+            claimed = await repo.claim_due_post(self.bot.db, self.bot.clock.now(), LEASE)
+            if claimed is None:
                 return sent
-            for post in batch:
-                attempt = post.attempts + (post.status == "queued")
-                if post.status == "queued" and not await repo.transition(
-                    self.bot.db, post.id, "sending", allowed_from=("queued",), attempts=attempt
-                ):
-                    continue  # withdrawn or handled meanwhile
-                sent += await self._send(post, attempt)
+            sent += await self._send(claimed.post, claimed.resumed)
 
     async def _fail(self, post: AnonPost, reason: str) -> None:
         await repo.transition(self.bot.db, post.id, "failed", allowed_from=("sending",),
@@ -107,12 +109,13 @@ class PostSender:
         note = Note(f"checkins.posting.failed.{reason}")
         await notices.tell(self.bot, post.id, note, lang)
 
-    async def _send(self, post: AnonPost, attempt: int) -> int:
+    async def _send(self, post: AnonPost, resumed: bool) -> int:
+        attempt = post.attempts
         channel = self.bot.get_channel(post.channel_id)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             await self._fail(post, "channel_missing")
             return 0
-        found = await self._already_sent(post, channel)
+        found = await self._already_sent(post, channel, resumed)
         if found is not None:
             log.info("Anonymous post %s was already in its channel; not sent again", post.id)
             return await self._confirm(post, channel, found)
@@ -140,11 +143,11 @@ class PostSender:
         return await self._confirm(post, channel, message)
 
     async def _already_sent(
-        self, post: AnonPost, channel: discord.TextChannel | discord.Thread
+        self, post: AnonPost, channel: discord.TextChannel | discord.Thread, resumed: bool
     ) -> discord.Message | None:
         """For a post left `sending` (the process died, or storage failed, between the send
         and the confirmation) past the nonce window: the message, if it reached the channel."""
-        if post.status != "sending":
+        if not resumed:
             return None
         claimed_at = post.due_at or post.created_at  # claimed at or after its due time
         if self.bot.clock.now() - claimed_at <= NONCE_WINDOW:
@@ -169,8 +172,11 @@ class PostSender:
             self.bot.db, post.id, "posted", allowed_from=("sending",),
             message_id=message.id, posted_at=self.bot.clock.now(),
         )  # fmt: skip
-        if not confirmed:  # the author deleted it while it was in flight
-            await delete_message(self.bot, channel.id, message.id)
+        if not confirmed:
+            now = await repo.get_post(self.bot.db, post.id)
+            if now is not None and now.status == "posted" and now.message_id == message.id:
+                return 0  # a sender that took the post over confirmed the same message
+            await delete_message(self.bot, channel.id, message.id)  # deleted while in flight
             return 0
         log.info("Anonymous post %s sent in guild %s", post.id, post.guild_id)
         self.bot.dispatch(SENT_EVENT, post.id)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from random import Random
 
-import aiosqlite
+from bot.storage.backend import Connection
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,14 @@ def seen_count(bag: Bag) -> int:
     return sum(1 for entry in bag.values() if entry.drawn)
 
 
-async def load_bag(conn: aiosqlite.Connection, guild_id: int) -> Bag:
-    async with conn.execute(
+async def load_bag(conn: Connection, guild_id: int) -> Bag:
+    rows = await conn.fetchall(
         "SELECT prompt_key, position, drawn FROM prompt_bag WHERE guild_id = ?", (guild_id,)
-    ) as cursor:
-        rows = await cursor.fetchall()
+    )
     return {str(r[0]): BagEntry(float(r[1]), bool(r[2])) for r in rows}
 
 
-async def save_bag(conn: aiosqlite.Connection, guild_id: int, before: Bag, after: Bag) -> None:
+async def save_bag(conn: Connection, guild_id: int, before: Bag, after: Bag) -> None:
     """Writes only the difference: a daily draw touches one row, a new cycle all of them."""
     gone = [(guild_id, key) for key in before if key not in after]
     changed = [
@@ -78,7 +77,7 @@ async def save_bag(conn: aiosqlite.Connection, guild_id: int, before: Bag, after
 
 
 async def draw(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     guild_id: int,
     pool: Iterable[str],
     rng: Random,
@@ -97,7 +96,7 @@ async def draw(
     return key
 
 
-async def put_back(conn: aiosqlite.Connection, guild_id: int, key: str | None) -> None:
+async def put_back(conn: Connection, guild_id: int, key: str | None) -> None:
     """A prompt whose post was missed goes back into the bag, so nobody loses it."""
     if key is not None:
         await conn.execute(

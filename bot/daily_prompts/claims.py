@@ -20,15 +20,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from random import Random
 
-import aiosqlite
-
 from bot.content import Prompt
 from bot.daily_prompts import bag
 from bot.daily_prompts.custom import prompt_pool
 from bot.daily_prompts.models import PostRecord, Schedule
 from bot.daily_prompts.schedules import read_schedule, set_next_run, upcoming_slot
 from bot.scheduling import Slot, latest_slot, local_date, slot_for, stamp
-from bot.storage.db import Database
+from bot.storage.backend import Connection, Database
 
 #: A slot from before today's local date is still posted when at most this late (so a 23:55
 #: prompt survives a restart at midnight); anything older is skipped and recorded as missed.
@@ -74,37 +72,33 @@ class ClaimOutcome:
     no_prompts: bool = False
 
 
-async def _fetch_post(conn: aiosqlite.Connection, guild_id: int, day: date) -> PostRecord | None:
-    async with conn.execute(
+async def _fetch_post(conn: Connection, guild_id: int, day: date) -> PostRecord | None:
+    row = await conn.fetchone(
         "SELECT * FROM prompt_posts WHERE guild_id = ? AND local_date = ?",
         (guild_id, day.isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return None if row is None else PostRecord.from_row(row)
 
 
-async def _record_missed(
-    conn: aiosqlite.Connection, guild_id: int, slots: list[Slot], reason: str
-) -> None:
+async def _record_missed(conn: Connection, guild_id: int, slots: list[Slot], reason: str) -> None:
     await conn.executemany(
-        "INSERT OR IGNORE INTO prompt_posts (guild_id, local_date, status, scheduled_at, reason) "
-        "VALUES (?, ?, 'missed', ?, ?)",
+        "INSERT INTO prompt_posts (guild_id, local_date, status, scheduled_at, reason) "
+        "VALUES (?, ?, 'missed', ?, ?) ON CONFLICT DO NOTHING",
         [(guild_id, s.day.isoformat(), stamp(s.instant), reason) for s in slots],
     )
 
 
-async def _last_key(conn: aiosqlite.Connection, guild_id: int, day: date) -> str | None:
-    async with conn.execute(
+async def _last_key(conn: Connection, guild_id: int, day: date) -> str | None:
+    row = await conn.fetchone(
         "SELECT prompt_key FROM prompt_posts WHERE guild_id = ? AND local_date < ? "
         "AND status IN ('sent', 'claimed', 'retry') ORDER BY local_date DESC LIMIT 1",
         (guild_id, day.isoformat()),
-    ) as cursor:
-        row = await cursor.fetchone()
+    )
     return None if row is None else row[0]
 
 
 async def _claim_day(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     schedule: Schedule,
     slot: Slot,
     now: datetime,
@@ -115,7 +109,7 @@ async def _claim_day(
 ) -> Claim | None:
     """Inserts the claim (or takes over a day recorded as missed) and draws its prompt."""
     late_by = max(now - slot.instant, timedelta(0))
-    cursor = await conn.execute(
+    result = await conn.execute(
         "INSERT INTO prompt_posts (guild_id, local_date, status, scheduled_at, channel_id, "
         "claim_token, claimed_at, recheck_at, attempts, late) "
         "VALUES (?, ?, 'claimed', ?, ?, ?, ?, ?, 1, ?) "
@@ -135,7 +129,7 @@ async def _claim_day(
             int(late_by > LATE_NOTE_AFTER),
         ),
     )
-    if cursor.rowcount == 0:
+    if result.rowcount == 0:
         return None
     pool = await prompt_pool(conn, schedule.guild_id, content)
     last = await _last_key(conn, schedule.guild_id, slot.day)
@@ -313,14 +307,14 @@ async def schedule_retry(db: Database, claim: Claim, at: datetime, reason: str) 
     )
 
 
-async def mark_missed(conn: aiosqlite.Connection, claim: Claim, reason: str) -> None:
+async def mark_missed(conn: Connection, claim: Claim, reason: str) -> None:
     """Inside the caller's transaction: the day is given up and its prompt goes back."""
-    cursor = await conn.execute(
+    result = await conn.execute(
         "UPDATE prompt_posts SET status = 'missed', recheck_at = NULL, reason = ? "
         "WHERE guild_id = ? AND local_date = ? AND claim_token = ?",
         (reason, claim.guild_id, claim.day.isoformat(), claim.token),
     )
-    if cursor.rowcount:
+    if result.rowcount:
         await bag.put_back(conn, claim.guild_id, claim.prompt_key)
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-import aiosqlite
-
 from bot.content import Prompt
 from bot.daily_prompts.models import CustomPrompt, content_key, custom_key
 from bot.i18n import DEFAULT_LANG, t
-from bot.storage.db import Database
+from bot.storage.backend import Connection, Database
 
 MIN_LENGTH = 10
 MAX_LENGTH = 600
@@ -47,17 +45,17 @@ def clean_prompt_text(text: str) -> str:
 async def add_custom(db: Database, guild_id: int, text: str, added_by: int) -> CustomPrompt:
     cleaned = clean_prompt_text(text)
     async with db.transaction() as conn:
-        async with conn.execute(
+        row = await conn.fetchone(
             "SELECT COUNT(*) FROM prompt_custom WHERE guild_id = ?", (guild_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is not None and int(row[0]) >= MAX_PER_GUILD:
             raise CustomPromptError("too_many", max=MAX_PER_GUILD)
-        cursor = await conn.execute(
-            "INSERT INTO prompt_custom (guild_id, text, added_by) VALUES (?, ?, ?)",
-            (guild_id, cleaned, added_by),
+        new_id = int(
+            await conn.fetchval(
+                "INSERT INTO prompt_custom (guild_id, text, added_by) VALUES (?, ?, ?) RETURNING id",
+                (guild_id, cleaned, added_by),
+            )
         )
-        new_id = int(cursor.lastrowid or 0)
     found = await get_custom(db, guild_id, new_id)
     assert found is not None
     return found
@@ -93,14 +91,11 @@ async def list_custom(db: Database, guild_id: int) -> list[CustomPrompt]:
     return [CustomPrompt(**dict(row)) for row in rows]
 
 
-async def prompt_pool(
-    conn: aiosqlite.Connection, guild_id: int, content: Sequence[Prompt]
-) -> dict[str, str]:
+async def prompt_pool(conn: Connection, guild_id: int, content: Sequence[Prompt]) -> dict[str, str]:
     """Every prompt this server rotates through: key -> text (shipped ones, then its own)."""
     pool = {content_key(p.id): p.text for p in content}
-    async with conn.execute(
+    for row in await conn.fetchall(
         "SELECT id, text FROM prompt_custom WHERE guild_id = ? ORDER BY id", (guild_id,)
-    ) as cursor:
-        for row in await cursor.fetchall():
-            pool[custom_key(int(row[0]))] = str(row[1])
+    ):
+        pool[custom_key(int(row[0]))] = str(row[1])
     return pool

@@ -6,8 +6,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.daily_prompts.models import PauseReason, Schedule
 from bot.scheduling import (
     Slot,
@@ -18,7 +16,7 @@ from bot.scheduling import (
     slot_for,
     stamp,
 )
-from bot.storage.db import Database
+from bot.storage.backend import Connection, Database
 
 _UPDATED = "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
@@ -35,34 +33,33 @@ async def get_schedule(db: Database, guild_id: int) -> Schedule | None:
     return None if row is None else Schedule.from_row(row)
 
 
-async def read_schedule(conn: aiosqlite.Connection, guild_id: int) -> Schedule | None:
+async def read_schedule(conn: Connection, guild_id: int) -> Schedule | None:
     """The same, inside a caller's transaction."""
-    async with conn.execute(
-        "SELECT * FROM prompt_schedules WHERE guild_id = ?", (guild_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await conn.fetchone("SELECT * FROM prompt_schedules WHERE guild_id = ?", (guild_id,))
     return None if row is None else Schedule.from_row(row)
 
 
 async def upcoming_slot(
-    conn: aiosqlite.Connection, guild_id: int, at: time, zone: ZoneInfo, after: datetime
+    conn: Connection, guild_id: int, at: time, zone: ZoneInfo, after: datetime
 ) -> Slot:
     """The first slot after `after` for a local date that was not already posted (or is being
     posted), so changing the time after today's post does not promise a second one today."""
     slot = next_slot(after, at, zone)
     for _ in range(3):
-        async with conn.execute(
-            "SELECT 1 FROM prompt_posts WHERE guild_id = ? AND local_date = ? "
-            "AND status != 'missed'",
-            (guild_id, slot.day.isoformat()),
-        ) as cursor:
-            if await cursor.fetchone() is None:
-                return slot
+        if (
+            await conn.fetchone(
+                "SELECT 1 FROM prompt_posts WHERE guild_id = ? AND local_date = ? "
+                "AND status != 'missed'",
+                (guild_id, slot.day.isoformat()),
+            )
+            is None
+        ):
+            return slot
         slot = slot_for(slot.day + timedelta(days=1), at, zone)
     return slot
 
 
-async def set_next_run(conn: aiosqlite.Connection, guild_id: int, slot: Slot) -> None:
+async def set_next_run(conn: Connection, guild_id: int, slot: Slot) -> None:
     await conn.execute(
         f"UPDATE prompt_schedules SET next_run_at = ?, next_local_date = ?, {_UPDATED} "
         "WHERE guild_id = ?",
@@ -157,14 +154,14 @@ async def set_options(
     return await get_schedule(db, guild_id)
 
 
-async def pause(conn: aiosqlite.Connection, guild_id: int, reason: PauseReason) -> bool:
+async def pause(conn: Connection, guild_id: int, reason: PauseReason) -> bool:
     """True when this call paused it (so moderators are told once, not every day)."""
-    cursor = await conn.execute(
+    result = await conn.execute(
         f"UPDATE prompt_schedules SET paused = 1, pause_reason = ?, {_UPDATED} "
         "WHERE guild_id = ? AND paused = 0",
         (reason, guild_id),
     )
-    return cursor.rowcount > 0
+    return result.rowcount > 0
 
 
 async def resume(db: Database, guild_id: int, now: datetime) -> Schedule | None:

@@ -29,11 +29,12 @@ async def candidates(db: Database, limit: int = 200) -> list[Alert]:
 async def claim_reraise(db: Database, alert: Alert, now: datetime) -> bool:
     """True for exactly one caller per alert, even if two passes race."""
     async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO alert_reraises (alert_id, guild_id, raised_at) VALUES (?, ?, ?)",
+        inserted = await conn.execute(
+            "INSERT INTO alert_reraises (alert_id, guild_id, raised_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (alert.id, alert.guild_id, to_text(now)),
         )
-        return cursor.rowcount == 1
+        return inserted.rowcount == 1
 
 
 async def release(db: Database, alert_id: int) -> None:

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import aiosqlite
-
 from bot.safety_service.policy import Flag
 from bot.safety_service.timefmt import from_text, to_text
+from bot.storage.backend import Connection
 from bot.storage.db import Database, Row
 
 Source = Literal["message", "checkin"]
@@ -110,10 +109,10 @@ async def create_alert(
     (a check-in alert's caller passes a coarse time); `held_until` holds the alert back."""
     async with db.transaction() as conn:
         number = placeholder() if held_until is not None else await next_number(conn)
-        cursor = await conn.execute(
-            "INSERT OR IGNORE INTO safety_alerts (id, guild_id, source, categories, severity, "
+        inserted = await conn.execute(
+            "INSERT INTO safety_alerts (id, guild_id, source, categories, severity, "
             "channel_id, message_id, checkin_ref, jump_url, created_at, held_until) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 number,
                 guild_id,
@@ -128,17 +127,16 @@ async def create_alert(
                 None if held_until is None else to_text(held_until),
             ),
         )
-        return number if cursor.rowcount == 1 else None
+        return number if inserted.rowcount == 1 else None
 
 
-async def next_number(conn: aiosqlite.Connection) -> int:
-    """The number the next alert to appear gets (inside the caller's transaction)."""
-    rows = list(
-        await conn.execute_fetchall(
-            "SELECT coalesce(max(id), 0) + 1 FROM safety_alerts WHERE id > 0"
-        )
+async def next_number(conn: Connection) -> int:
+    """The number the next alert to appear gets (inside the caller's transaction; on
+    PostgreSQL a write transaction holds the database's write lock, so two processes cannot
+    take the same number)."""
+    return int(
+        await conn.fetchval("SELECT coalesce(max(id), 0) + 1 FROM safety_alerts WHERE id > 0")
     )
-    return int(rows[0][0])
 
 
 def placeholder() -> int:
@@ -198,14 +196,15 @@ async def claim(
 ) -> Alert | None:
     """Records who is on it. Another moderator's claim is taken over only when `replacing`
     names them (they were asked first); None if missing, resolved, or claimed by someone
-    else in the meantime."""
-    changed = await db.execute(
+    else in the meantime. One statement: of two moderators pressing at once, in one process or
+    two, exactly one gets it."""
+    row = await db.write_returning(
         "UPDATE safety_alerts SET status = 'claimed', claimed_by = ?, claimed_at = ? "
         "WHERE id = ? AND status != 'resolved' "
-        "AND (claimed_by IS NULL OR claimed_by = ? OR claimed_by = ?)",
+        "AND (claimed_by IS NULL OR claimed_by = ? OR claimed_by = ?) RETURNING *",
         (moderator_id, to_text(now), alert_id, moderator_id, replacing),
     )
-    return await get_alert(db, alert_id) if changed else None
+    return None if row is None else _from_row(row)
 
 
 def claimed_by_other(alert: Alert, moderator_id: int) -> int | None:
@@ -217,12 +216,12 @@ def claimed_by_other(alert: Alert, moderator_id: int) -> int | None:
 
 async def resolve(db: Database, alert_id: int, moderator_id: int, now: datetime) -> Alert | None:
     """None if missing or already resolved (a second click changes nothing)."""
-    changed = await db.execute(
+    row = await db.write_returning(
         "UPDATE safety_alerts SET status = 'resolved', resolved_by = ?, resolved_at = ? "
-        "WHERE id = ? AND status != 'resolved'",
+        "WHERE id = ? AND status != 'resolved' RETURNING *",
         (moderator_id, to_text(now), alert_id),
     )
-    return await get_alert(db, alert_id) if changed else None
+    return None if row is None else _from_row(row)
 
 
 async def set_revealed(db: Database, alert_id: int) -> None:

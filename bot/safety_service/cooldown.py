@@ -70,26 +70,29 @@ async def claim_reply(
             for kind in ("reply", "bypass"):
                 tags = {owner_tag(key, tag_salt(scope, category, kind, s)): s for s in slots}
                 marks = ", ".join("?" for _ in tags)
-                cursor = await conn.execute(
+                rows = await conn.fetchall(
                     f"SELECT owner_tag FROM safety_cooldowns WHERE guild_id = ? "
                     f"AND owner_tag IN ({marks})",
                     (guild_id, *tags),
                 )
-                found = [tags[row[0]] for row in await cursor.fetchall()]
+                found = [tags[row[0]] for row in rows]
                 last[kind] = max(found) if found else None
             verdict = cooldown_verdict(
                 category, flag.is_imminent(category), last["reply"], last["bypass"], now
             )
             if verdict == "quiet":
                 continue
-            allowed[category] = flag.severities[category]
             kind = "bypass" if verdict == "bypass" else "reply"
             salt = tag_salt(scope, category, kind, current)
-            await conn.execute(
-                "INSERT OR IGNORE INTO safety_cooldowns (owner_tag, guild_id, tag_salt, slot) "
-                "VALUES (?, ?, ?, ?)",
+            recorded = await conn.execute(
+                "INSERT INTO safety_cooldowns (owner_tag, guild_id, tag_salt, slot) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (owner_tag(key, salt), guild_id, salt, current.strftime(SLOT_FORMAT)),
             )
+            # The row is the claim: the transaction already keeps two claims apart, and the
+            # primary key would too (another process's reply recorded meanwhile: stay quiet).
+            if recorded.rowcount == 1:
+                allowed[category] = flag.severities[category]
     return Flag(allowed, flag.guessed)
 
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.safety_service.alerts import next_number
 from bot.safety_service.timefmt import from_text, to_text
-from bot.storage.db import Database
+from bot.storage.backend import Connection, Database
 
 REPLY_GRACE = timedelta(minutes=2)
 
@@ -25,7 +23,7 @@ async def release_due(db: Database, now: datetime) -> list[int]:
     their new numbers. Their exact due time is forgotten."""
     released: list[int] = []
     async with db.transaction() as conn:
-        rows = await conn.execute_fetchall(
+        rows = await conn.fetchall(
             "SELECT id FROM safety_alerts WHERE held_until IS NOT NULL AND held_until <= ? "
             "AND (member_reply != 'pending' OR held_until <= ?) ORDER BY held_until",
             (to_text(now), to_text(now - REPLY_GRACE)),
@@ -39,11 +37,8 @@ async def release_now(db: Database, alert_id: int) -> int | None:
     """Releases one held alert at once (its author asked for contact): its new number, or
     None if it was not held."""
     async with db.transaction() as conn:
-        rows = list(
-            await conn.execute_fetchall(
-                "SELECT id FROM safety_alerts WHERE id = ? AND held_until IS NOT NULL",
-                (alert_id,),
-            )
+        rows = await conn.fetchall(
+            "SELECT id FROM safety_alerts WHERE id = ? AND held_until IS NOT NULL", (alert_id,)
         )
         return await _number(conn, alert_id) if rows else None
 
@@ -61,11 +56,11 @@ async def next_release(db: Database) -> datetime | None:
     return min(moments, default=None)
 
 
-async def _number(conn: aiosqlite.Connection, alert_id: int) -> int:
+async def _number(conn: Connection, alert_id: int) -> int:
     """Gives a held alert the next number and forgets its due time; its reveal offers follow
     (foreign keys are checked at commit, when both sides have moved)."""
     number = await next_number(conn)
-    await conn.execute("PRAGMA defer_foreign_keys = ON")
+    await conn.defer_foreign_keys()
     await conn.execute(
         "UPDATE safety_alerts SET id = ?, held_until = NULL WHERE id = ?", (number, alert_id)
     )

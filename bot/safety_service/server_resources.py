@@ -14,7 +14,6 @@ from what is dialled), and server invite links.
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ from typing import Literal
 from bot.content.schema import valid_phone, valid_url
 from bot.i18n import DEFAULT_LANG, t
 from bot.safety_service.timefmt import to_text
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
 
 Topic = Literal["crisis", "abuse", "counselling", "other"]
 TOPICS: tuple[Topic, ...] = ("crisis", "abuse", "counselling", "other")
@@ -169,22 +168,23 @@ async def add_resource(
     )
     if int(count) >= MAX_PER_SERVER:
         raise InvalidResource("full", limit=MAX_PER_SERVER)
-    try:
-        new_id = await db.execute(
-            "INSERT INTO server_resources "
-            "(guild_id, name, topic, phone, url, notes, added_by, created_at, region) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, name, clean_topic, phone, url, notes, added_by, to_text(now), region),
-        )
-    except sqlite3.IntegrityError:
-        raise InvalidResource("duplicate", name=name) from None
-    return ServerResource(new_id, guild_id, name, clean_topic, phone, url, notes, added_by, region)
+    inserted = await db.write_returning(
+        "INSERT INTO server_resources "
+        "(guild_id, name, topic, phone, url, notes, added_by, created_at, region) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+        (guild_id, name, clean_topic, phone, url, notes, added_by, to_text(now), region),
+    )
+    if inserted is None:  # the same name, ignoring case (a unique index)
+        raise InvalidResource("duplicate", name=name)
+    return ServerResource(
+        int(inserted["id"]), guild_id, name, clean_topic, phone, url, notes, added_by, region
+    )
 
 
 async def remove_resource(db: Database, guild_id: int, name: str) -> ServerResource | None:
     """The removed entry (matched by name, ignoring case), or None if there was none."""
     row = await db.fetchone(
-        "SELECT * FROM server_resources WHERE guild_id = ? AND name = ? COLLATE NOCASE",
+        "SELECT * FROM server_resources WHERE guild_id = ? AND lower(name) = lower(?)",
         (guild_id, " ".join(name.split())),
     )
     if row is None:
@@ -202,7 +202,7 @@ async def list_resources(
 ) -> list[ServerResource]:
     """All of the server's entries, or with `region` only those shown there."""
     rows = await db.fetchall(
-        "SELECT * FROM server_resources WHERE guild_id = ? ORDER BY name COLLATE NOCASE",
+        "SELECT * FROM server_resources WHERE guild_id = ? ORDER BY lower(name), name",
         (guild_id,),
     )
     found = [_from_row(r) for r in rows]
@@ -213,7 +213,7 @@ async def list_resources(
     ]
 
 
-def _from_row(row: sqlite3.Row) -> ServerResource:
+def _from_row(row: Row) -> ServerResource:
     return ServerResource(
         id=row["id"],
         guild_id=row["guild_id"],

@@ -30,10 +30,13 @@ async def record(
 ) -> int:
     """`action` is a short dotted verb such as "setup.region" or "alert.resolved". Never pass a
     member's user id as `target` for anything anonymous: use the pseudonym label."""
-    return await db.execute(
-        "INSERT INTO audit_log (guild_id, actor_id, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+    row = await db.write_returning(
+        "INSERT INTO audit_log (guild_id, actor_id, action, target, detail) "
+        "VALUES (?, ?, ?, ?, ?) RETURNING id",
         (guild_id, actor_id, action, target, detail),
     )
+    assert row is not None
+    return int(row["id"])
 
 
 async def for_detail(

@@ -1,7 +1,8 @@
-"""One aiosqlite connection for the whole bot, with explicit transactions.
+"""The SQLite backend (the default): one aiosqlite connection, with explicit transactions.
 
 A single connection keeps SQLite's locking simple; an asyncio lock serialises transactions so
-two tasks never interleave statements inside one BEGIN ... COMMIT.
+two tasks never interleave statements inside one BEGIN ... COMMIT. The errors and file modes
+here are SQLite's (a PostgreSQL server owns its own files).
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from typing import Any, Literal
 
 import aiosqlite
 
+from bot.storage.backend import Connection, Dialect, ForeignKey, Result
+from bot.storage.backend import Database as Database
+from bot.storage.backend import Row as Row
+
 log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
-Row = sqlite3.Row
 #: The data folder holds the secret and the database: only the bot's own account may enter it.
 DIR_MODE = 0o700
 #: The database and its -wal and -shm files (SQLite gives those the database file's mode).
@@ -114,16 +118,20 @@ def describe_open_failure(
     return StorageError(text, problem)
 
 
-class Database:
-    """Owns the connection; repositories receive it and never open their own."""
+class SqliteDatabase(Database):
+    """One aiosqlite connection for the whole process; an asyncio lock serialises transactions
+    (BEGIN IMMEDIATE also makes them one at a time across processes sharing the file)."""
+
+    dialect: Dialect = "sqlite"
 
     def __init__(self, connection: aiosqlite.Connection, path: Path | None) -> None:
         self._conn = connection
+        self._session = SqliteConnection(connection)
         self.path = path
         self._tx_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path | str) -> Database:
+    async def open(cls, path: Path | str) -> SqliteDatabase:
         """Opens (creating if needed) with WAL, foreign keys and a busy timeout, after checking
         that the file is a whole database that can be written. The folder is made 0700 and the
         files 0600 (pseudonymous data is still data about people); secure_delete overwrites
@@ -165,15 +173,25 @@ class Database:
 
     @property
     def connection(self) -> aiosqlite.Connection:
+        """The raw aiosqlite connection (migrations, backups)."""
         return self._conn
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def session(self) -> AsyncIterator[Connection]:
+        yield self._session
+
+    @asynccontextmanager
+    async def try_lock(self, name: str) -> AsyncIterator[bool]:
+        """One process owns a SQLite file's jobs (several processes share PostgreSQL only)."""
+        yield True
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any error (including cancellation)."""
         async with self._tx_lock:
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield self._session
             except BaseException:
                 await self._rollback()
                 raise
@@ -192,28 +210,63 @@ class Database:
             with contextlib.suppress(sqlite3.OperationalError):
                 await self._conn.execute("ROLLBACK")
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Runs one write in its own transaction; returns lastrowid (or rowcount for updates)."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(sql, params)
-            result = cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else None
-            return int(result if result is not None else cursor.rowcount)
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return await self._session.fetchall(sql, params)
+
+
+class SqliteConnection(Connection):
+    """Statements on the one aiosqlite connection."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        async with self._conn.execute(sql, params) as cursor:
+            rows: list[Row] = list(await cursor.fetchall()) if cursor.description else []
+            return Result(cursor.rowcount if cursor.rowcount >= 0 else len(rows), rows)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self.transaction() as conn:
-            await conn.executemany(sql, rows)
-
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
+        await self._conn.executemany(sql, rows)
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """One trip to aiosqlite's worker thread (execute, fetch and close together)."""
         return list(await self._conn.execute_fetchall(sql, params))
 
-    async def fetchval(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        row = await self.fetchone(sql, params)
-        return None if row is None else row[0]
+    async def defer_foreign_keys(self) -> None:
+        await self._conn.execute("PRAGMA defer_foreign_keys = ON")
+
+    async def table_names(self) -> list[str]:
+        rows = await self.fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+        return [str(row[0]) for row in rows]
+
+    async def column_names(self, table: str) -> list[str]:
+        return [str(row[1]) for row in await self.fetchall(f'PRAGMA table_info("{table}")')]
+
+    async def primary_key(self, table: str) -> list[str]:
+        rows = await self.fetchall(f'PRAGMA table_info("{table}")')
+        keyed = sorted((r for r in rows if r[5]), key=lambda r: r[5])
+        return [str(r[1]) for r in keyed] or ["rowid"]
+
+    async def foreign_keys(self, table: str) -> list[ForeignKey]:
+        by_id: dict[int, list[Row]] = {}
+        for row in await self.fetchall(f'PRAGMA foreign_key_list("{table}")'):
+            by_id.setdefault(int(row[0]), []).append(row)
+        found = []
+        for rows in by_id.values():
+            parent = str(rows[0][2])
+            targets = [r[4] for r in rows]
+            parent_columns = (
+                [str(t) for t in targets]
+                if all(t is not None for t in targets)
+                else await self.primary_key(parent)
+            )
+            found.append(ForeignKey(tuple(str(r[3]) for r in rows), parent, tuple(parent_columns)))
+        return found
 
 
 async def _quick_check(conn: aiosqlite.Connection) -> str:

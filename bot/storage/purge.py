@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
-from bot.storage.db import Database
+from bot.storage.backend import Connection, Database
 from bot.storage.guilds import get_settings, update_settings
-from bot.storage.schema import column_names, primary_key, table_names
+from bot.storage.schema import column_names, table_names
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +65,8 @@ async def guilds_due_for_purge(db: Database, now: datetime) -> list[int]:
 async def guild_tables(db: Database) -> list[str]:
     """Every table with a guild_id column, found from the schema so later features are
     covered without registering anything."""
-    conn = db.connection
-    return [t for t in await table_names(conn) if "guild_id" in await column_names(conn, t)]
+    async with db.session() as conn:
+        return [t for t in await table_names(conn) if "guild_id" in await column_names(conn, t)]
 
 
 @dataclass(frozen=True)
@@ -78,26 +76,13 @@ class _ForeignKey:
     parent_columns: tuple[str, ...]
 
 
-async def _children(
-    conn: aiosqlite.Connection, parent: str, tables: list[str]
-) -> list[_ForeignKey]:
+async def _children(conn: Connection, parent: str, tables: list[str]) -> list[_ForeignKey]:
     """Tables whose rows point at `parent`, so they are deleted first (whatever ON DELETE)."""
     found = []
     for table in tables:
-        async with conn.execute(f'PRAGMA foreign_key_list("{table}")') as cursor:
-            rows = await cursor.fetchall()
-        by_id: dict[int, list[tuple[str, str | None]]] = {}
-        for row in rows:
-            if row[2] == parent:
-                by_id.setdefault(row[0], []).append((row[3], row[4]))
-        for pairs in by_id.values():
-            targets = [to for _, to in pairs]
-            parent_cols = (
-                [str(t) for t in targets]
-                if all(t is not None for t in targets)
-                else await primary_key(conn, parent)
-            )
-            found.append(_ForeignKey(table, tuple(c for c, _ in pairs), tuple(parent_cols)))
+        for key in await conn.foreign_keys(table):
+            if key.parent == parent:
+                found.append(_ForeignKey(table, key.columns, key.parent_columns))
     return found
 
 
@@ -106,7 +91,7 @@ def _cols(columns: Iterable[str]) -> str:
 
 
 async def _delete_where(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     table: str,
     where: str,
     params: tuple[Any, ...],
@@ -123,8 +108,8 @@ async def _delete_where(
                 f'(SELECT {_cols(fk.parent_columns)} FROM "{table}" WHERE {where})'
             )
             await _delete_where(conn, fk.child, child_where, params, tables, counts, depth + 1)
-    cursor = await conn.execute(f'DELETE FROM "{table}" WHERE {where}', params)
-    counts[table] = counts.get(table, 0) + max(cursor.rowcount, 0)
+    result = await conn.execute(f'DELETE FROM "{table}" WHERE {where}', params)
+    counts[table] = counts.get(table, 0) + max(result.rowcount, 0)
 
 
 async def purge_guild(db: Database, guild_id: int) -> dict[str, int]:
@@ -143,7 +128,16 @@ async def purge_guild(db: Database, guild_id: int) -> dict[str, int]:
 
 
 async def purge_due(db: Database, now: datetime) -> list[int]:
-    """Purges every server removed at least 30 days ago; one failure does not stop the rest."""
+    """Purges every server removed at least 30 days ago; one failure does not stop the rest.
+    One process at a time (several may share a PostgreSQL database): the others skip."""
+    async with db.try_lock("purge") as mine:
+        if not mine:
+            log.info("Another process is purging removed servers; skipped here")
+            return []
+        return await _purge_each(db, now)
+
+
+async def _purge_each(db: Database, now: datetime) -> list[int]:
     purged = []
     for guild_id in await guilds_due_for_purge(db, now):
         try:

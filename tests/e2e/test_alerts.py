@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
 from bot.safety_service import alerts
 from bot.storage import audit
 from bot.storage.guilds import update_settings
+
+pytestmark = pytest.mark.both_backends
 
 CRISIS = "honestly i just want to die"
 ABUSE = "he gives me the silent treatment every time i see my friends"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from test_checkin_alert_delay import checkin_alert_post
 from test_checkins import from_menu, report, share
 
@@ -31,6 +32,8 @@ from bot.fakediscord import FakeDiscord, FakeMessage, Member, StandardGuild
 from bot.privacy import pseudonym
 from bot.storage.guilds import update_settings
 from bot.storage.schema import column_names, table_names
+
+pytestmark = pytest.mark.both_backends
 
 CRISIS = "honestly i just want to die"
 IMMINENT = "I want to kill myself tonight"
@@ -73,10 +76,10 @@ def as_moment(value: Any) -> datetime | None:
 
 
 async def dump(bot: Bridgeline) -> list[Row]:
-    conn = bot.db.connection
     rows: list[Row] = []
-    for table in await table_names(conn):
-        columns = await column_names(conn, table)
+    async with bot.db.session() as conn:
+        tables = [(t, await column_names(conn, t)) for t in await table_names(conn)]
+    for table, columns in tables:
         for index, row in enumerate(await bot.db.fetchall(f'SELECT * FROM "{table}"')):
             rows.append(Row(table, index, dict(zip(columns, tuple(row), strict=True))))
     return rows
@@ -85,9 +88,11 @@ async def dump(bot: Bridgeline) -> list[Row]:
 async def foreign_keys(bot: Bridgeline) -> list[tuple[str, str, str, str]]:
     """(child table, child column, parent table, parent column) for every declared key."""
     found = []
-    for table in await table_names(bot.db.connection):
-        for fk in await bot.db.fetchall(f'PRAGMA foreign_key_list("{table}")'):
-            found.append((table, str(fk[3]), str(fk[2]), str(fk[4] or "id")))
+    async with bot.db.session() as conn:
+        for table in await table_names(conn):
+            for fk in await conn.foreign_keys(table):
+                for column, parent_column in zip(fk.columns, fk.parent_columns, strict=True):
+                    found.append((table, column, fk.parent, parent_column))
     return found
 
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from bot.askmods import identity, store
 from bot.client import Bridgeline
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
 from bot.storage import audit
+
+pytestmark = pytest.mark.both_backends
 
 TEXT, REPLY = "askmods:text", "askmods:reply"
 IMMINENT = "i want to k1ll mys3lf tonight"

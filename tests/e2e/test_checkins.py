@@ -14,6 +14,7 @@ import pytest
 
 from bot import member_notes
 from bot.checkins import repo
+from bot.checkins.models import to_db_time
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import HANG_GUARD, FakeDiscord, FakeMessage, StandardGuild, run_bot
@@ -22,6 +23,8 @@ from bot.privacy import pseudonym
 from bot.public_text import ZWSP
 from bot.storage import audit
 from bot.storage.guilds import update_settings
+
+pytestmark = pytest.mark.both_backends
 
 MOOD, BODY, HELP = "checkin:mood", "checkin:body", "checkin:help"
 POST_ROUTE = "POST /channels/{channel_id}/messages"
@@ -215,12 +218,17 @@ async def test_the_delay_survives_a_restart_and_the_post_goes_out_once(
         await asyncio.wait_for(second_sent.wait(), HANG_GUARD)
         (posted,) = bot_posts(fake, world)
         assert "Waiting is hard." in posted.text
-        # a crash between claiming and confirming: resent with the same nonce, Discord dedups
-        await second.db.execute("UPDATE anon_posts SET status = 'sending'")
+        # a crash between claiming and confirming (the claim's lease still runs 30 s): once
+        # the lease is over it is resent with the same nonce, and Discord dedups
+        await second.db.execute(
+            "UPDATE anon_posts SET status = 'sending', lease_until = ?",
+            (to_db_time(clock.now() + timedelta(seconds=30)),),
+        )
         nonce = await second.db.fetchval("SELECT nonce FROM anon_posts")
     third = make_bridgeline()
     confirmed = on_post_sent(third)
     async with run_bot(third, fake):
+        clock.advance(timedelta(seconds=31))
         await asyncio.wait_for(confirmed.wait(), HANG_GUARD)
         sends = [r.body for r in fake.requests if r.route == POST_ROUTE]
         assert len(sends) == 2 and sends[0]["nonce"] == sends[1]["nonce"] == nonce

@@ -7,11 +7,14 @@ import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from test_checkins import BODY, MOOD, POST_ROUTE, bot_posts, check_in, configure, on_post_sent
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import HANG_GUARD, FakeDiscord, StandardGuild, run_bot
+
+pytestmark = pytest.mark.both_backends
 
 
 async def crash_while_sending(

@@ -3,12 +3,15 @@ Discord showed the first answer) do the thing once, and both presses get an answ
 
 from __future__ import annotations
 
+import pytest
 from test_checkins import bot_posts, check_in, configure, post_anonymously, report
 
 from bot.client import Bridgeline
 from bot.fakediscord import FakeDiscord, FakeMessage, Interaction, StandardGuild
 from bot.storage import audit
 from bot.ui.share import SHARED_NOTE
+
+pytestmark = pytest.mark.both_backends
 
 WRONG = "Something went wrong"
 

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
 from bot.storage.guilds import update_settings
+
+pytestmark = pytest.mark.both_backends
 
 ABUSE = "he gives me the silent treatment every time i see my friends"
 IMMINENT = "i want to k1ll mys3lf tonight"

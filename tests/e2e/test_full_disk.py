@@ -78,15 +78,15 @@ async def test_the_post_sender_logs_a_full_disk_once_not_every_retry(
         full.executemany("INSERT INTO t VALUES (?)", [("x" * 4000,)] * 10)
     full.close()
     calls: list[int] = []
-    real_due_posts = repo.due_posts
+    real_claim = repo.claim_due_post
 
-    async def due_posts_on_a_full_disk(*args: object, **kwargs: object) -> object:
+    async def claim_on_a_full_disk(*args: object, **kwargs: object) -> object:
         calls.append(1)
         if len(calls) <= 4:
             raise raised.value
-        return await real_due_posts(*args, **kwargs)  # type: ignore[arg-type]
+        return await real_claim(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(repo, "due_posts", due_posts_on_a_full_disk)
+    monkeypatch.setattr(repo, "claim_due_post", claim_on_a_full_disk)
     caplog.set_level(logging.INFO, "bot.checkins.sender")
     caplog.clear()
     await configure(bot, world)  # anything that pokes the sender

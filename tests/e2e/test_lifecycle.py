@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import discord
+import pytest
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
@@ -15,6 +16,8 @@ from bot.fakediscord.state import Member
 from bot.storage import audit
 from bot.storage.guilds import get_settings, update_settings
 from bot.storage.purge import guild_tables
+
+pytestmark = pytest.mark.both_backends
 
 
 def _event(bot: Bridgeline, name: str, guild_id: int) -> asyncio.Task[Any]:

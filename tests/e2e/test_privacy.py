@@ -17,6 +17,8 @@ from bot.client import Bridgeline
 from bot.fakediscord import HANG_GUARD, FakeDiscord, StandardGuild
 from bot.privacy import pseudonym
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.fixture
 async def ready(fake: FakeDiscord, world: StandardGuild, bot: Bridgeline) -> Bridgeline:
@@ -152,12 +154,8 @@ async def test_no_table_holds_an_anonymous_authors_user_id_and_logs_hold_no_text
     await (await fake.slash("checkin history", None, world.you, "general")).response()
     assert flagged.ephemeral
 
-    tables = [
-        r[0]
-        for r in await ready.db.fetchall(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ]
+    async with ready.db.session() as conn:
+        tables = await conn.table_names()
     dump = {t: [dict(r) for r in await ready.db.fetchall(f'SELECT * FROM "{t}"')] for t in tables}
     assert sum(len(rows) for rows in dump.values()) > 10  # the session really stored things
     assert _dump(dump, author) == []

@@ -24,6 +24,8 @@ from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild, run_bot
 from bot.storage import audit
 from bot.storage.guilds import get_settings, update_settings
 
+pytestmark = pytest.mark.both_backends
+
 MESSAGES = "POST /channels/{channel_id}/messages"
 
 
