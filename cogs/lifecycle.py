@@ -12,6 +12,7 @@ import discord
 from discord.ext import commands
 
 from bot.client import Bridgeline
+from bot.jobs import one_runner
 from bot.setup_service import POSTING, missing_permissions
 from bot.storage.purge import mark_left, mark_rejoined, purge_due
 from bot.ui.setup_embeds import welcome_embed
@@ -67,12 +68,15 @@ class Lifecycle(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        """Catch up on joins and removals that happened while the bot was offline."""
+        """Catch up on joins and removals that happened while the bot was offline. Only this
+        process's shards: the other processes' servers are not missing, just not ours."""
         present = {g.id for g in self.bot.guilds}
         rows = await self.bot.db.fetchall("SELECT guild_id, left_at FROM guild_settings")
         now = self.bot.clock.now()
         for row in rows:
             guild_id = int(row["guild_id"])
+            if not self.bot.owns_guild(guild_id):
+                continue
             if guild_id in present and row["left_at"] is not None:
                 await mark_rejoined(self.bot.db, guild_id)
             elif guild_id not in present and row["left_at"] is None:
@@ -100,7 +104,8 @@ class Lifecycle(commands.Cog):
     # --- the daily purge --------------------------------------------------------------------
 
     async def run_purge(self) -> list[int]:
-        purged = await purge_due(self.bot.db, self.bot.clock.now())
+        async with one_runner(self.bot.db, "purge") as mine:
+            purged = await purge_due(self.bot.db, self.bot.clock.now()) if mine else []
         for guild_id in purged:
             self.bot.dispatch("guild_data_purged", guild_id)
         return purged

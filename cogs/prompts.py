@@ -106,6 +106,7 @@ class Prompts(commands.Cog):
             bot.clock,
             lambda: bot.content.prompts,
             wait_ready=bot.wait_until_ready,
+            owns=bot.owns_guild,
         )
 
     async def cog_load(self) -> None:

@@ -55,7 +55,7 @@ class MessageModal(BaseModal, title=replies.MODAL_TITLE):
         if texts is None:
             await send_private(interaction, replies.EMPTY)
             return
-        guild = bot.get_guild(self.guild_id)
+        guild = await bot.server(self.guild_id)  # sent from a DM: maybe another shard's
         if guild is None:
             await send_private(interaction, replies.GONE)
             return

@@ -71,9 +71,12 @@ async def export_file(bot: Bridgeline, member: Member) -> discord.File:
 
 
 async def purge_expired(bot: Bridgeline) -> int:
-    """Deletes check-ins (and their public posts) older than each server's retention period."""
+    """Deletes check-ins (and their public posts) older than each server's retention period,
+    for this process's servers (it takes their posts down on Discord)."""
     now, removed = bot.clock.now(), 0
     for guild_id, days in await repo.retention_policies(bot.db):
+        if not bot.owns_guild(guild_id):
+            continue
         for checkin in await repo.expired_checkins(bot.db, guild_id, now - timedelta(days=days)):
             post = await repo.post_for_checkin(bot.db, checkin.id)
             if post is not None:

@@ -213,18 +213,23 @@ async def recent_post_times(
     return [from_db_time(r[0]) for r in rows]
 
 
-async def due_posts(db: Database, now: datetime, limit: int = 20) -> list[AnonPost]:
-    """Queued posts whose time has come, and posts a crash left half-sent."""
+async def due_posts(
+    db: Database, now: datetime, limit: int = 20, servers: str = "1 = 1"
+) -> list[AnonPost]:
+    """Queued posts whose time has come, and posts a crash left half-sent; `servers` is a SQL
+    condition on guild_id (`ShardPlan.sql_filter`) keeping this process's servers."""
     rows = await db.fetchall(
-        "SELECT * FROM anon_posts WHERE (status = 'queued' AND due_at <= ?) "
-        "OR status = 'sending' ORDER BY due_at, id LIMIT ?",
+        "SELECT * FROM anon_posts WHERE ((status = 'queued' AND due_at <= ?) "
+        f"OR status = 'sending') AND {servers} ORDER BY due_at, id LIMIT ?",
         (to_db_time(now), limit),
     )
     return [_post(r) for r in rows]
 
 
-async def next_due(db: Database) -> datetime | None:
-    value = await db.fetchval("SELECT MIN(due_at) FROM anon_posts WHERE status = 'queued'")
+async def next_due(db: Database, servers: str = "1 = 1") -> datetime | None:
+    value = await db.fetchval(
+        f"SELECT MIN(due_at) FROM anon_posts WHERE status = 'queued' AND {servers}"
+    )
     return from_db_time(value) if value else None
 
 

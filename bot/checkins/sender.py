@@ -72,7 +72,7 @@ class PostSender:
             self._poke.clear()
             try:
                 await self.run_due()
-                upcoming = await repo.next_due(self.bot.db)
+                upcoming = await repo.next_due(self.bot.db, self.bot.shard_plan.sql_filter())
                 if trouble is not None:
                     log.info("Anonymous post sender: storage works again")
                     trouble = None
@@ -91,7 +91,9 @@ class PostSender:
         """Sends everything due now; returns how many posts went out."""
         sent = 0
         while True:
-            batch = await repo.due_posts(self.bot.db, self.bot.clock.now())
+            batch = await repo.due_posts(
+                self.bot.db, self.bot.clock.now(), servers=self.bot.shard_plan.sql_filter()
+            )
             if not batch:
                 return sent
             for post in batch:
