@@ -39,8 +39,12 @@ class RequestRecord:
 
 
 class FakeCore:
-    def __init__(self, *, token: str = "fake-bot-token", granted_intents: int = PRIVILEGED) -> None:
+    def __init__(
+        self, *, token: str = "fake-bot-token", granted_intents: int = PRIVILEGED, shards: int = 1
+    ) -> None:
         self.token = token
+        #: The shard count GET /gateway/bot recommends (a bot may still IDENTIFY with another).
+        self.shard_count = shards
         self.granted_intents = granted_intents
         self.application_id = snowflake()
         self.bot_user = User(self.application_id, "Bridgeline", bot=True)
