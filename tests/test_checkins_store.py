@@ -145,3 +145,31 @@ async def test_forget_deletes_theirs_keeps_blocks_and_others(db: Database) -> No
     bob = await export_member(db, BOB)
     assert {"checkins", "anon_posts"} <= set(bob["tables"])
     assert await db.fetchval("SELECT COUNT(*) FROM reminders") == 2
+
+
+async def test_due_posts_of_other_shards_neither_crowd_out_nor_wake_this_process(
+    db: Database,
+) -> None:
+    from bot.sharding import ShardPlan
+
+    mine, theirs = (8 << 22) | 1, (9 << 22) | 1  # shards 0 and 1 of 2
+    plan = ShardPlan(2, (0,))
+
+    async def queue(guild_id: int, due: datetime) -> int:
+        checkin = await repo.add_checkin(db, guild_id=guild_id, pseudonym=ALICE.pseudonym,
+                                         body="x", now=NOW)  # fmt: skip
+        post = await repo.add_post(db, checkin=checkin, channel_id=9, body="x", status="queued",
+                                   now=NOW, due_at=due)  # fmt: skip
+        return post.id
+
+    for _ in range(25):  # more than one batch of the other shard's posts, due first
+        await queue(theirs, NOW - timedelta(minutes=5))
+    own = await queue(mine, NOW)
+    later = await queue(mine, NOW + timedelta(hours=1))
+    due = await repo.due_posts(db, NOW, servers=plan.sql_filter())
+    assert [p.id for p in due] == [own]
+    assert len(await repo.due_posts(db, NOW)) == 20  # unfiltered: the batch is all theirs
+    await repo.transition(db, own, "posted", allowed_from=("queued",), message_id=5, posted_at=NOW)
+    assert await repo.next_due(db, plan.sql_filter()) == NOW + timedelta(hours=1)
+    assert await repo.next_due(db) == NOW - timedelta(minutes=5)
+    assert later
