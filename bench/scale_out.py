@@ -36,7 +36,6 @@ from pathlib import Path
 from random import Random
 from urllib.parse import urlparse
 
-from bot.config import Settings
 from bot.daily_prompts import schedules
 from bot.fakediscord import FakeDiscord, FakeMessage
 from bot.fakediscord.state import Channel, Member
@@ -105,15 +104,23 @@ def data_dir_for(url: str | None, temp: Path) -> Path:
         return temp / "data"
     parsed = urlparse(url)
     if parsed.scheme in ("postgresql", "postgres"):
-        if "database_url" not in {f.name for f in Settings.__dataclass_fields__.values()}:
-            sys.exit("scale_out: this checkout has no PostgreSQL backend yet (DATABASE_URL)")
-        return temp / "data"  # secret and logs only; the rows go to PostgreSQL
+        # The bot processes get DATABASE_URL; this process reads and seeds the rows through
+        # open_bench_database, the one place to point at the PostgreSQL backend's opener.
+        sys.exit(
+            "scale_out: PostgreSQL is not wired in yet: this checkout has no PostgreSQL "
+            "backend; once it lands, make open_bench_database() open DATABASE_URL with it"
+        )
     if parsed.scheme != "sqlite":
         sys.exit(f"scale_out: --database-url must be sqlite:///... or postgresql://..., not {url}")
     path = Path(parsed.path)
     if path.name != "bridgeline.sqlite3":
         sys.exit("scale_out: a SQLite --database-url must end in /bridgeline.sqlite3")
     return path.parent
+
+
+async def open_bench_database(data_dir: Path) -> Database:
+    """The database the bot processes share (SQLite in `data_dir`; see data_dir_for)."""
+    return await Database.open(data_dir / "bridgeline.sqlite3")
 
 
 async def build_world(fake: FakeDiscord, count: int) -> list[Server]:
@@ -131,7 +138,7 @@ async def build_world(fake: FakeDiscord, count: int) -> list[Server]:
 
 async def seed_database(data_dir: Path, servers: list[Server], rng: Random) -> None:
     """Settings and a prompt schedule per server, at a time spread over the simulated day."""
-    db = await Database.open(data_dir / "bridgeline.sqlite3")
+    db = await open_bench_database(data_dir)
     try:
         await migrate(db)
         for server in servers:
@@ -175,8 +182,11 @@ class Fleet:
             command.append("--sync")
         if a.meaning_layer:
             command.append("--meaning-layer")
+        env = dict(os.environ)
+        if a.database_url:
+            env["DATABASE_URL"] = a.database_url
         self.procs[index] = subprocess.Popen(
-            command, cwd=REPO, stdout=self.logs[index], stderr=subprocess.STDOUT, env=os.environ
+            command, cwd=REPO, stdout=self.logs[index], stderr=subprocess.STDOUT, env=env
         )
 
     def kill(self, index: int) -> None:
@@ -217,29 +227,44 @@ async def wait_connected(fleet: Fleet, limit: float = 120) -> None:
     await fake.wait_until(ready, limit, "every shard connected and commands synced")
 
 
+#: Where each unfinished check-in is (`kill -USR1` the bench prints it, for a stuck run).
+PHASE: dict[str, str] = {}
+
+
 async def check_in(fake: FakeDiscord, server: Server, body: str, tally: Tally) -> None:
     """/checkin new, the modal, then "Post anonymously"; counts only what the bot answered."""
     who = server.member
     tally.interactions += 1
     try:
-        await (await fake.slash("checkin new", None, who, server.general)).modal_shown(10)
+        PHASE[body] = "slash"
+        inter = await fake.slash("checkin new", None, who, server.general)
+        PHASE[body] = "modal_shown"
+        await inter.modal_shown(10)
         started = time.perf_counter()
-        answer = await (await fake.submit_modal({MOOD: "3", BODY: body}, who)).response(10)
+        PHASE[body] = "submit"
+        inter = await fake.submit_modal({MOOD: "3", BODY: body}, who)
+        PHASE[body] = "response"
+        answer = await inter.response(10)
         tally.latencies.append(time.perf_counter() - started)
     except (TimeoutError, LookupError, AssertionError):
         fake.modals.pop(who.user.id, None)
         tally.unanswered += 1
+        PHASE.pop(body, None)
         return
     if answer.message is None or not any(SAVED_HINT in b for b in _labels(answer.message)):
         tally.unanswered += 1
+        PHASE.pop(body, None)
         return
     tally.acked.append((server.guild_id, body))
     try:
+        PHASE[body] = "click"
         pressed = await fake.click(answer.message, SAVED_HINT, who)
+        PHASE[body] = "click-response"
         await pressed.response(10)
         tally.shared.append(body)
     except (TimeoutError, LookupError):
         tally.unanswered += 1
+    PHASE.pop(body, None)
 
 
 def _labels(message: FakeMessage) -> list[str]:
@@ -327,7 +352,7 @@ def count(
 
 async def prompt_days(data_dir: Path) -> dict[int, int]:
     """(server, local day)s the database says were posted, per server."""
-    db = await Database.open(data_dir / "bridgeline.sqlite3")
+    db = await open_bench_database(data_dir)
     try:
         rows = await db.fetchall(
             "SELECT guild_id, COUNT(*) FROM prompt_posts WHERE message_id IS NOT NULL "
@@ -339,7 +364,7 @@ async def prompt_days(data_dir: Path) -> dict[int, int]:
 
 
 async def lost_checkins(data_dir: Path, tally: Tally) -> int:
-    db = await Database.open(data_dir / "bridgeline.sqlite3")
+    db = await open_bench_database(data_dir)
     try:
         per_guild = Counter(g for g, _ in tally.acked)
         lost = 0
@@ -353,7 +378,13 @@ async def lost_checkins(data_dir: Path, tally: Tally) -> int:
         await db.close()
 
 
+def dump_phases() -> None:
+    """`kill -USR1` the bench: where each unfinished check-in is (for a run that seems stuck)."""
+    print(dict(PHASE), file=sys.stderr)
+
+
 async def main() -> None:
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump_phases)
     args = parse_args()
     rng = Random(args.seed)
     with tempfile.TemporaryDirectory(prefix="bridgeline-scale-") as temp:

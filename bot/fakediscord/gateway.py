@@ -28,6 +28,8 @@ INTENT_PRESENCES = 1 << 8
 INTENT_MESSAGE_CONTENT = 1 << 15
 PRIVILEGED = INTENT_MEMBERS | INTENT_PRESENCES | INTENT_MESSAGE_CONTENT
 BUFFER_LIMIT = 2000
+#: A client that takes longer than this to take one event is treated as gone.
+SEND_TIMEOUT_S = 10.0
 
 
 #: Events whose payload is the guild itself (its id is ``id``, not ``guild_id``).
@@ -218,8 +220,17 @@ class Gateway:
             payload = {"op": 0, "t": event, "s": session.seq, "d": data}
             session.buffer.append(payload)
             del session.buffer[:-BUFFER_LIMIT]
-            if session.ws is not None:
-                await self._send(session.ws, payload)
+            ws = session.ws
+            if ws is None:
+                return
+            try:
+                async with asyncio.timeout(SEND_TIMEOUT_S):
+                    await self._send(ws, payload)
+            except (ConnectionResetError, TimeoutError):
+                # The bot's process died (kill -9) or stopped reading: its socket is gone, as
+                # Discord would see it; the event stays buffered for a RESUME.
+                if session.ws is ws:
+                    session.ws = None
 
     async def drop(
         self, code: int = 4000, *, resumable: bool = True, shard_id: int | None = None

@@ -57,3 +57,28 @@ async def test_a_shard_id_outside_the_count_is_refused() -> None:
             async with run_bot(client, fake, timeout=10):
                 pass
         assert refused.value.code == 4010
+
+
+async def test_a_bot_process_killed_mid_session_is_dropped_and_its_events_kept() -> None:
+    """kill -9 of a bot process: its socket dies without a close frame. Sending to it must not
+    raise into whoever caused the event (another bot's request, the driver); the session just
+    loses its socket and keeps buffering, as Discord does for a RESUME."""
+    import aiohttp
+
+    async with FakeDiscord() as fake:
+        guild = await fake.add_guild("server")
+        async with aiohttp.ClientSession() as http:
+            ws = await http.ws_connect(fake.gateway_url)
+            assert (await ws.receive_json())["op"] == 10
+            identify = {"token": fake.token, "intents": 1, "properties": {}, "shard": [0, 1]}
+            await ws.send_json({"op": 2, "d": identify})
+            assert (await ws.receive_json())["t"] == "READY"
+            session = fake.gateway.sessions[0]
+            # The moment after the kill: the fake's end of the socket is closing, and its
+            # reader has not noticed yet (how the scale-out bench met it).
+            assert session.ws is not None
+            session.ws._writer.transport.close()  # type: ignore[union-attr]
+            for n in range(30):
+                await fake.add_channel(guild, f"after-{n}")
+            await fake.wait_until(lambda: True if session.ws is None else None, what="the drop")
+            assert sum(p["t"] == "CHANNEL_CREATE" for p in session.buffer) == 30
