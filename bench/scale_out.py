@@ -49,7 +49,9 @@ WORKER = REPO / "bench" / "scale_out_bot.py"
 SIM_START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 CRISIS = "honestly i just want to die, #{n}"
 MOOD, BODY = "checkin:mood", "checkin:body"
-SAVED_HINT = "Post anonymously"  # the button on the private reply to a saved check-in
+SAVED_HINT = "Post anonymously"
+#: The kill comes this long (real seconds) after --kill-at: with --burst, mid-burst.
+KILL_AFTER_S = 0.3  # the button on the private reply to a saved check-in
 
 
 @dataclass
@@ -91,6 +93,9 @@ def parse_args() -> argparse.Namespace:
         "postgresql://... once the PostgreSQL backend is in"
     )  # fmt: skip
     parser.add_argument("--meaning-layer", action="store_true", help="load the safety model")
+    parser.add_argument(
+        "--burst", action="store_true", help="every server's prompt at the moment of the kill"
+    )
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
     if args.processes < 1 or args.shards < args.processes:
@@ -136,8 +141,11 @@ async def build_world(fake: FakeDiscord, count: int) -> list[Server]:
     return servers
 
 
-async def seed_database(data_dir: Path, servers: list[Server], rng: Random) -> None:
-    """Settings and a prompt schedule per server, at a time spread over the simulated day."""
+async def seed_database(
+    data_dir: Path, servers: list[Server], rng: Random, burst_at: float | None
+) -> None:
+    """Settings and a prompt schedule per server, at a time spread over the simulated day (or
+    all at `burst_at`, a fraction of the day: the kill then lands mid-burst)."""
     db = await open_bench_database(data_dir)
     try:
         await migrate(db)
@@ -146,7 +154,7 @@ async def seed_database(data_dir: Path, servers: list[Server], rng: Random) -> N
                 db, server.guild_id, checkin_channel_id=server.check_ins.id,
                 alerts_channel_id=server.alerts.id, anon_delay_max_s=0,
             )  # fmt: skip
-            minute = rng.randrange(10, 23 * 60)
+            minute = rng.randrange(10, 23 * 60) if burst_at is None else int(burst_at * 1440)
             await schedules.configure(
                 db, server.guild_id, channel_id=server.daily.id,
                 post_time=time_of_day(minute // 60, minute % 60), timezone="UTC", now=SIM_START,
@@ -285,18 +293,12 @@ async def run_day(args: argparse.Namespace, fake: FakeDiscord, servers: list[Ser
     for _ in range(args.alerts):
         plan.append((rng.uniform(0.02, 0.9), "alert", rng.choice(servers)))
     plan.sort(key=lambda item: item[0])
-    killed = restarted = False
+    victim = 1 % args.processes
+    kill_in = fleet.real_start + args.kill_at * args.day_seconds + KILL_AFTER_S - time.time()
+    killer = asyncio.create_task(kill_and_restart(fleet, victim, max(0.0, kill_in)))
     jobs: list[asyncio.Task[None]] = []
     for n, (at, kind, server) in enumerate(plan):
         await asyncio.sleep(max(0.0, fleet.real_start + at * args.day_seconds - time.time()))
-        if not killed and at >= args.kill_at:
-            killed = True
-            print(f"  kill -9 bot process 1 at {fleet.sim_now():%a %H:%M} simulated", flush=True)
-            fleet.kill(1 % args.processes)
-            asyncio.get_running_loop().call_later(
-                args.down_seconds, fleet.start, 1 % args.processes
-            )
-            restarted = True
 
         async def job(kind: str = kind, server: Server = server, n: int = n) -> None:
             async with slots, members[server.guild_id]:
@@ -309,9 +311,16 @@ async def run_day(args: argparse.Namespace, fake: FakeDiscord, servers: list[Ser
                     tally.crisis.append(said)
 
         jobs.append(asyncio.create_task(job()))
-    await asyncio.gather(*jobs)
-    assert restarted or not args.checkins + args.alerts
+    await asyncio.gather(*jobs, killer)
     return tally
+
+
+async def kill_and_restart(fleet: Fleet, index: int, delay: float) -> None:
+    await asyncio.sleep(delay)
+    print(f"  kill -9 bot process {index} at {fleet.sim_now():%a %H:%M} simulated", flush=True)
+    fleet.kill(index)
+    await asyncio.sleep(fleet.args.down_seconds)
+    fleet.start(index)
 
 
 def count(
@@ -363,6 +372,15 @@ async def prompt_days(data_dir: Path) -> dict[int, int]:
         await db.close()
 
 
+async def prompts_retried(data_dir: Path) -> int:
+    """Prompt posts that needed more than one attempt (a send cut off by the kill, a retry)."""
+    db = await open_bench_database(data_dir)
+    try:
+        return int(await db.fetchval("SELECT COUNT(*) FROM prompt_posts WHERE attempts > 1"))
+    finally:
+        await db.close()
+
+
 async def lost_checkins(data_dir: Path, tally: Tally) -> int:
     db = await open_bench_database(data_dir)
     try:
@@ -397,7 +415,7 @@ async def main() -> None:
             fake.response_deadline = 10.0  # a loaded 2-core machine; Discord gives 3 s
             built = time.perf_counter()
             servers = await build_world(fake, args.guilds)
-            await seed_database(data_dir, servers, rng)
+            await seed_database(data_dir, servers, rng, args.kill_at if args.burst else None)
             per_shard = Counter(shard_of(s.guild_id, args.shards) for s in servers)
             print(f"  world and database ready in {time.perf_counter() - built:.1f} s; "
                   f"servers per shard {dict(sorted(per_shard.items()))}", flush=True)  # fmt: skip
@@ -421,6 +439,7 @@ async def main() -> None:
                 fleet.stop_all()
             figures = count(fake, servers, tally, await prompt_days(data_dir))
             figures["lost acknowledged check-ins"] = await lost_checkins(data_dir, tally)
+            figures["prompts needing a second attempt"] = await prompts_retried(data_dir)
             fake.assert_no_violations()
         width = max(map(len, figures))
         for name, value in figures.items():
