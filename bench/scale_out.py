@@ -5,15 +5,20 @@ simulated day of daily prompts, check-ins, anonymous posts and safety alerts; on
 - duplicates: daily prompts (per server and day), alert posts (per flagged message) and
   anonymous posts (per check-in): all must be 0;
 - lost acknowledged check-ins: the bot said "saved" but the database has no row: must be 0;
-- prompts posted and missed, interactions answered and unanswered (a killed process answers
-  nothing until it is back), throughput and p50/p99 latency of a check-in (modal submit to
-  the bot's answer).
+- prompts posted and servers without one, prompts that needed a second attempt (sends the
+  kill cut off and the restarted process took over), interactions unanswered (a killed
+  process answers nothing until it is back; Discord does not replay a dead shard's events to a
+  fresh session, so messages sent meanwhile are never seen), throughput (what the simulated
+  day offered, not a ceiling) and p50/p99 latency of a check-in (modal submit to the answer).
 
 The fake Discord and the driver run in this process; each bot runs in its own process
-(bench/scale_out_bot.py) so one can be killed on its own.
+(bench/scale_out_bot.py) so one can be killed on its own. The safety model is not loaded
+(patterns only) unless --meaning-layer: two cores cannot hold two copies and the load.
 
     .venv/bin/python bench/scale_out.py                        # 1,000 servers, 2 x 4 shards
-    .venv/bin/python bench/scale_out.py --day-seconds 600 --checkins 2000 --alerts 500
+    .venv/bin/python bench/scale_out.py --burst                # every prompt at the kill
+    .venv/bin/python bench/scale_out.py --day-seconds 120 --checkins 1500 --alerts 300
+    .venv/bin/python bench/scale_out.py --database-url sqlite:///tmp/x/bridgeline.sqlite3
     .venv/bin/python bench/scale_out.py --database-url postgresql://...   # once it lands
 """
 
