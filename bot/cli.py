@@ -16,6 +16,7 @@ from typing import TextIO
 
 from bot.config import ConfigError, MissingTokenError, Settings, load_settings
 from bot.log import setup_logging
+from bot.sharding import ShardError, parse_shard_plan
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,10 @@ def _load_content_or_report(settings: Settings) -> object | None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     try:
+        shards = parse_shard_plan(args.shards, args.shard_ids)
+    except ShardError as exc:
+        return _fail(str(exc))
+    try:
         settings = _settings(require_token=True)
     except MissingTokenError:
         print(NO_TOKEN_HELP, file=sys.stderr)
@@ -104,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     from bot.runner import run_bot
 
-    return asyncio.run(run_bot(settings, content))  # type: ignore[arg-type]
+    return asyncio.run(run_bot(settings, content, shards))  # type: ignore[arg-type]
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -214,7 +219,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Bridgeline: a calm, private Discord bot for people whose partner goes silent.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
+    run = sub.add_parser("run", help="connect to Discord and serve (needs DISCORD_TOKEN)")
+    run.add_argument(
+        "--shards",
+        type=int,
+        metavar="N",
+        help="total number of shards across all processes (needed past 2,500 servers)",
+    )
+    run.add_argument(
+        "--shard-ids",
+        metavar="IDS",
+        help="the shards this process runs, like 0,1 (default: all of them); run the others "
+        "in other processes on the same DATABASE_URL",
+    )
     sandbox = sub.add_parser("sandbox", help="try the bot offline against a local fake Discord")
     sandbox.add_argument("--data-dir", help="keep the sandbox's data here (default: a temp dir)")
     sandbox.add_argument(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
 import logging
 import pkgutil
 from collections.abc import Iterable
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -20,6 +22,7 @@ from bot.i18n.commands import CommandTranslator
 from bot.inflight import InFlight
 from bot.safety.detector import Detector
 from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
+from bot.sharding import ShardPlan
 from bot.storage.backend import open_database
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
@@ -64,7 +67,12 @@ class Bridgeline(commands.Bot):
         clock: Clock | None = None,
         extensions: Iterable[str] | None = None,
         guild_ready_timeout: float = 2.0,
+        shards: ShardPlan | None = None,
+        identify_spacing: float = 5.0,
     ) -> None:
+        self.shard_plan = shards or ShardPlan()
+        #: Seconds between IDENTIFYs of this process's shards (Discord allows one per 5 s).
+        self.identify_spacing = identify_spacing
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -73,6 +81,7 @@ class Bridgeline(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
             max_messages=None,
+            **self._shard_options(),
         )
         self.settings = settings
         self.content = content
@@ -85,6 +94,34 @@ class Bridgeline(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.in_flight = InFlight()  # safety work that close() lets finish first
         self._extensions = list(extensions) if extensions is not None else None
+
+    def _shard_options(self) -> dict[str, Any]:
+        return {}
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process runs `guild_id`'s shard: scheduled per-server work (prompts,
+        anonymous posts, alert retries) is done only by the process that owns the server."""
+        return self.shard_plan.owns(guild_id)
+
+    async def server(self, guild_id: int) -> discord.Guild | None:
+        """The server from this process's cache or, when another process runs its shard, over
+        REST with its channels: a button pressed in a DM reaches the process running shard 0,
+        whichever server it is about."""
+        guild = self.get_guild(guild_id)
+        if guild is not None or self.owns_guild(guild_id):
+            return guild
+        try:
+            guild = await self.fetch_guild(guild_id, with_counts=False)
+            for channel in await guild.fetch_channels():
+                guild._add_channel(channel)  # so guild.get_channel works as for a cached one
+        except discord.HTTPException as exc:
+            log.warning("Could not fetch server %s from Discord (HTTP %s)", guild_id, exc.status)
+            return None
+        return guild
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if not initial:
+            await asyncio.sleep(self.identify_spacing)
 
     async def open_storage(self) -> None:
         """Opens and migrates the database (once). `run_bot` calls it before logging in, so a
@@ -132,6 +169,26 @@ class Bridgeline(commands.Bot):
         gc.freeze()
         user = self.user
         log.info("Connected as %s to %d servers", user.name if user else "?", len(self.guilds))
+
+
+class ShardedBridgeline(Bridgeline, commands.AutoShardedBot):
+    """Bridgeline running several shards (or some of them) in one process.
+
+    One AutoShardedClient per process rather than one Client per shard: one cache, one
+    database connection, one safety model in memory and one set of background loops for all
+    the process's shards; discord.py keeps a socket per shard and routes each request."""
+
+    def _shard_options(self) -> dict[str, Any]:
+        return {"shard_count": self.shard_plan.count, "shard_ids": list(self.shard_plan.ids)}
+
+
+def make_bridgeline(
+    settings: Settings, content: Content, *, shards: ShardPlan | None = None, **options: Any
+) -> Bridgeline:
+    """The plain client for one shard, the sharded one otherwise."""
+    plan = shards or ShardPlan()
+    kind = Bridgeline if plan.is_default else ShardedBridgeline
+    return kind(settings, content, shards=plan, **options)
 
 
 def bridgeline_of(interaction: discord.Interaction) -> Bridgeline:

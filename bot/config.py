@@ -163,6 +163,16 @@ def _parse_dir(raw: str | None, name: str, default: Path, base: Path) -> Path:
     return path
 
 
+def _read_secret(secret_file: Path) -> bytes:
+    value = secret_file.read_text(encoding="ascii").strip()
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"The secret file {secret_file} is damaged (too short): restore it from a "
+            "backup; deleting it changes every anonymous pseudonym."
+        )
+    return value.encode()
+
+
 def _load_or_create_secret(raw: str | None, data_dir: Path) -> bytes:
     """Pseudonyms depend on this secret, so it is generated once and then kept (mode 0600)."""
     if raw is not None:
@@ -175,18 +185,25 @@ def _load_or_create_secret(raw: str | None, data_dir: Path) -> bytes:
     secret_file = data_dir / SECRET_FILE_NAME
     try:
         if secret_file.exists():
-            value = secret_file.read_text(encoding="ascii").strip()
-            if len(value) < MIN_SECRET_LENGTH:
-                raise ConfigError(
-                    f"The secret file {secret_file} is damaged (too short): restore it from a "
-                    "backup; deleting it changes every anonymous pseudonym."
-                )
-            return value.encode()
+            return _read_secret(secret_file)
         data_dir.mkdir(parents=True, exist_ok=True)
         value = secrets.token_hex(32)
-        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(value + "\n")
+        # Written whole under a name of its own, then linked into place: several processes
+        # starting together on one data dir all end up with the one secret that won, and none
+        # reads a half-written file.
+        draft = data_dir / f".{SECRET_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(value + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(draft, secret_file)
+            except FileExistsError:
+                return _read_secret(secret_file)  # another process was first: use its secret
+        finally:
+            draft.unlink(missing_ok=True)
         logging.getLogger(__name__).info("Generated a new secret in the data directory")
         return value.encode()
     except OSError as exc:

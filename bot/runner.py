@@ -6,9 +6,10 @@ import logging
 
 import discord
 
-from bot.client import Bridgeline
+from bot.client import Bridgeline, make_bridgeline
 from bot.config import Settings
 from bot.content import Content
+from bot.sharding import ShardPlan
 from bot.storage.db import StorageError
 from bot.storage.migrate import MigrationError
 
@@ -20,11 +21,15 @@ INTENT_HELP = (
 )
 
 
-async def run_bot(settings: Settings, content: Content) -> int:
-    """Connects and serves until stopped; returns the process exit code."""
+async def run_bot(settings: Settings, content: Content, shards: ShardPlan | None = None) -> int:
+    """Connects and serves until stopped; returns the process exit code. With `shards`, this
+    process runs only those shards (others run the rest, on the same database)."""
     assert settings.token is not None
+    plan = shards or ShardPlan()
+    if not plan.is_default:
+        log.info("Running shards %s of %d", ",".join(map(str, plan.ids)), plan.count)
     try:
-        async with Bridgeline(settings, content) as bot:
+        async with make_bridgeline(settings, content, shards=plan) as bot:
             await bot.open_storage()  # before logging in: a storage problem ends it here
             await bot.start(settings.token)
     except StorageError as exc:

@@ -244,8 +244,16 @@ class Alerts(commands.Cog):
         alert = await alerts.get_alert(self.bot.db, alert_id)
         if alert is None or not alert.delivered:
             return
-        channel = self.bot.get_channel(alert.alert_channel_id or 0)
-        if not isinstance(channel, discord.TextChannel | discord.Thread):
+        # By id, not from the cache: the member may have pressed the button in a DM, which
+        # reaches the process running shard 0, not necessarily the one that has this server.
+        channel = self.bot.get_channel(alert.alert_channel_id or 0) or (
+            self.bot.get_partial_messageable(alert.alert_channel_id)
+            if alert.alert_channel_id
+            else None
+        )
+        if not isinstance(
+            channel, discord.TextChannel | discord.Thread | discord.PartialMessageable
+        ):
             return
         lang = await moderator_lang(self.bot.db, alert.guild_id)
         guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
@@ -261,6 +269,8 @@ class Alerts(commands.Cog):
         """Delivers what is still pending; returns how many went out."""
         sent = 0
         for alert in await alerts.undelivered(self.bot.db):
+            if not self.bot.owns_guild(alert.guild_id):
+                continue  # its shard's process posts it
             if guild_id is None or alert.guild_id == guild_id:
                 async with self.bot.in_flight.hold():  # not cut off between post and mark
                     sent += await self.deliver(alert.id)

@@ -68,12 +68,15 @@ class Lifecycle(commands.Cog):
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        """Catch up on joins and removals that happened while the bot was offline."""
+        """Catch up on joins and removals that happened while the bot was offline. Only this
+        process's shards: the other processes' servers are not missing, just not ours."""
         present = {g.id for g in self.bot.guilds}
         rows = await self.bot.db.fetchall("SELECT guild_id, left_at FROM guild_settings")
         now = self.bot.clock.now()
         for row in rows:
             guild_id = int(row["guild_id"])
+            if not self.bot.owns_guild(guild_id):
+                continue
             if guild_id in present and row["left_at"] is not None:
                 await mark_rejoined(self.bot.db, guild_id)
             elif guild_id not in present and row["left_at"] is None:
@@ -110,6 +113,7 @@ class Lifecycle(commands.Cog):
     # --- the daily purge --------------------------------------------------------------------
 
     async def run_purge(self) -> list[int]:
+        # One process at a time: purge_due takes the database's job lock itself.
         purged = await purge_due(self.bot.db, self.bot.clock.now())
         for guild_id in purged:
             self.bot.dispatch("guild_data_purged", guild_id)

@@ -71,6 +71,7 @@ class Prompts(commands.Cog):
             bot.clock,
             lambda lang: bot.content.in_lang(lang).prompts,
             wait_ready=bot.wait_until_ready,
+            owns=bot.owns_guild,
         )
 
     async def cog_load(self) -> None:

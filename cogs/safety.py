@@ -18,6 +18,7 @@ from discord.ext import commands, tasks
 from bot.client import Bridgeline
 from bot.i18n import member_lang, pick_lang, t
 from bot.i18n.detect import UNKNOWN, detect_language
+from bot.jobs import one_runner
 from bot.notify import moderator_lang
 from bot.safety_service import alerts, offers
 from bot.safety_service.alert_timing import coarse, hold_until
@@ -81,10 +82,12 @@ class Safety(commands.Cog):
     @tasks.loop(hours=24)
     async def forget_old_offers(self) -> None:
         try:
-            now = self.bot.clock.now()
-            await offers.delete_before(self.bot.db, now - OFFERS_KEPT)
-            await forget_cooldowns_before(self.bot.db, now)
-            await alerts.forget_messages_before(self.bot.db, now - RESOLVED_MESSAGE_KEPT)
+            async with one_runner(self.bot.db, "forget-old-offers") as mine:
+                if mine:
+                    now = self.bot.clock.now()
+                    await offers.delete_before(self.bot.db, now - OFFERS_KEPT)
+                    await forget_cooldowns_before(self.bot.db, now)
+                    await alerts.forget_messages_before(self.bot.db, now - RESOLVED_MESSAGE_KEPT)
         except Exception:
             log.exception("Could not forget old safety offers; will try again tomorrow")
 

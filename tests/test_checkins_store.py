@@ -156,3 +156,34 @@ async def test_forget_deletes_theirs_keeps_blocks_and_others(db: Database) -> No
     bob = await export_member(db, BOB)
     assert {"checkins", "anon_posts"} <= set(bob["tables"])
     assert await db.fetchval("SELECT COUNT(*) FROM reminders") == 2
+
+
+async def test_due_posts_of_other_shards_neither_crowd_out_nor_wake_this_process(
+    db: Database,
+) -> None:
+    from bot.sharding import ShardPlan
+
+    mine, theirs = (8 << 22) | 1, (9 << 22) | 1  # shards 0 and 1 of 2
+    plan = ShardPlan(2, (0,))
+
+    async def queue(guild_id: int, due: datetime) -> int:
+        checkin = await repo.add_checkin(db, guild_id=guild_id, pseudonym=ALICE.pseudonym,
+                                         body="x", now=NOW)  # fmt: skip
+        post = await repo.add_post(db, checkin=checkin, channel_id=9, body="x", status="queued",
+                                   now=NOW, due_at=due)  # fmt: skip
+        return post.id
+
+    for _ in range(25):  # other shard's posts, due first
+        await queue(theirs, NOW - timedelta(minutes=5))
+    own = await queue(mine, NOW)
+    later = await queue(mine, NOW + timedelta(hours=1))
+    lease = timedelta(seconds=60)
+    claimed = await repo.claim_due_post(db, NOW, lease, plan.sql_filter())
+    assert claimed is not None and claimed.post.id == own
+    assert await repo.claim_due_post(db, NOW, lease, plan.sql_filter()) is None
+    unfiltered = await repo.claim_due_post(db, NOW, lease)
+    assert unfiltered is not None and unfiltered.post.guild_id == theirs  # theirs come first
+    await repo.transition(db, own, "posted", allowed_from=("sending",), message_id=5, posted_at=NOW)
+    assert await repo.next_due(db, plan.sql_filter()) == NOW + timedelta(hours=1)
+    assert await repo.next_due(db) == NOW - timedelta(minutes=5)
+    assert later

@@ -152,3 +152,22 @@ def test_check_content_refuses_a_regex_that_backtracks_catastrophically(tmp_path
     assert "].regex: (?:\\w+\\s?)+ repeats (unbounded)" in line
     assert "backtrack catastrophically" in line
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("flags", "needle"),
+    [
+        (["--shard-ids", "0"], "--shard-ids needs --shards"),
+        (["--shards", "2", "--shard-ids", "0,2"], "shard id 2 does not exist"),
+        (["--shards", "2", "--shard-ids", "zero"], "separated by commas"),
+        (["--shards", "0"], "--shards must be between 1"),
+    ],
+)
+def test_run_with_impossible_shards_is_one_line_exit_2(
+    tmp_path: Path, flags: list[str], needle: str
+) -> None:
+    result = bridgeline(tmp_path, "run", *flags, DISCORD_TOKEN=TOKEN)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert "Traceback" not in result.stderr

@@ -99,3 +99,35 @@ def test_token_is_redacted_from_log_lines_and_tracebacks(caplog: pytest.LogCaptu
     assert TOKEN not in text
     assert "ZnCjm1XVW7vRze4b7Cq4se7kKWs" not in text
     assert text.count("[redacted]") >= 3
+
+
+def test_processes_starting_together_share_one_secret(tmp_path: Path) -> None:
+    """Several bot processes on a fresh data dir (one per shard group): one secret wins, and
+    nobody reads the file half-written (which used to read as 'damaged')."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time; from pathlib import Path; from bot.config import load_settings\n"
+        "time.sleep(max(0.0, float(sys.argv[1]) - time.time()))\n"
+        "s = load_settings(environ={}, env_file=None, base_dir=Path(sys.argv[2]), require_token=False)\n"
+        "print(s.secret.decode())\n"
+    )
+    import time
+
+    start = str(time.time() + 1.5)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, start, str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    results = [proc.communicate(timeout=60) for proc in procs]
+    assert all(proc.returncode == 0 for proc in procs), [err for _, err in results]
+    secrets = {out.strip() for out, _ in results}
+    assert len(secrets) == 1
+    assert (tmp_path / "data" / "secret.key").read_text().strip() in secrets
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["secret.key"]

@@ -238,8 +238,11 @@ async def refresh_starter(bot: Bridgeline, conversation: Conversation) -> None:
 
     if conversation.channel_id is None or conversation.starter_message_id is None:
         return
-    channel = bot.get_channel(conversation.channel_id)
-    if not isinstance(channel, discord.TextChannel):
+    # By id when not cached: a DM button press reaches shard 0's process, whatever the server.
+    channel = bot.get_channel(conversation.channel_id) or bot.get_partial_messageable(
+        conversation.channel_id
+    )
+    if not isinstance(channel, discord.TextChannel | discord.PartialMessageable):
         return
     user_id = None
     if conversation.named:
@@ -290,10 +293,13 @@ async def erase_member(bot: Bridgeline, guild_id: int, user_id: int) -> int:
 
 
 async def purge_expired(bot: Bridgeline) -> int:
-    """Retention: records of conversations closed long enough ago (the threads stay)."""
+    """Retention: records of conversations closed long enough ago (the threads stay), for
+    this process's servers."""
     removed = 0
     rows = await bot.db.fetchall("SELECT DISTINCT guild_id FROM askmods_conversations")
     for row in rows:
+        if not bot.owns_guild(int(row["guild_id"])):
+            continue
         days = (await get_settings(bot.db, row["guild_id"])).retention_days
         cutoff = rules.retention_cutoff(bot.clock.now(), days)
         for conversation_id in await store.closed_before(bot.db, row["guild_id"], cutoff):

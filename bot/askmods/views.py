@@ -62,7 +62,7 @@ class MessageModal(BaseModal, title="Message the moderators"):
         if texts is None:
             await send_private(interaction, replies.member_text(lang, "empty"))
             return
-        guild = bot.get_guild(self.guild_id)
+        guild = await bot.server(self.guild_id)  # sent from a DM: maybe another shard's
         if guild is None:
             await send_private(interaction, replies.member_text(lang, "gone"))
             return

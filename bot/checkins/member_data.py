@@ -71,9 +71,12 @@ async def export_file(bot: Bridgeline, member: Member) -> discord.File:
 
 
 async def purge_expired(bot: Bridgeline) -> int:
-    """Deletes check-ins (and their public posts) older than each server's retention period.
-    One process at a time (several may share a PostgreSQL database): the others skip."""
-    async with bot.db.try_lock("checkin-retention") as mine:
+    """Deletes check-ins (and their public posts) older than each server's retention period,
+    for this process's servers (it takes their posts down on Discord). Processes with the same
+    shards share the work one at a time: the others skip."""
+    plan = bot.shard_plan
+    lock = f"checkin-retention:{plan.count}:{','.join(map(str, plan.ids))}"
+    async with bot.db.try_lock(lock) as mine:
         if not mine:
             log.info("Another process is applying check-in retention; skipped here")
             return 0
@@ -83,6 +86,8 @@ async def purge_expired(bot: Bridgeline) -> int:
 async def _purge_expired(bot: Bridgeline) -> int:
     now, removed = bot.clock.now(), 0
     for guild_id, days in await repo.retention_policies(bot.db):
+        if not bot.owns_guild(guild_id):
+            continue
         for checkin in await repo.expired_checkins(bot.db, guild_id, now - timedelta(days=days)):
             post = await repo.post_for_checkin(bot.db, checkin.id)
             if post is not None:

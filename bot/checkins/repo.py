@@ -229,28 +229,35 @@ _CLAIMABLE = (
 )
 
 
-async def claim_due_post(db: Database, now: datetime, lease: timedelta) -> ClaimedPost | None:
+async def claim_due_post(
+    db: Database, now: datetime, lease: timedelta, servers: str = "1 = 1"
+) -> ClaimedPost | None:
     """The next post to send, claimed (`sending`) until now + lease, in one statement: of
     several processes sending at once, exactly one gets each post. The condition is repeated
     outside the sub-select so that PostgreSQL re-checks it on a row another process claimed
-    while this one waited; then nothing is returned, and the caller simply asks again later."""
+    while this one waited; then nothing is returned, and the caller simply asks again later.
+    `servers` is a SQL condition on guild_id (`ShardPlan.sql_filter`) keeping this process's
+    servers, so other shards' posts neither crowd out nor wake this one."""
     at = to_db_time(now)
     row = await db.write_returning(
         "UPDATE anon_posts SET status = 'sending', "
         "attempts = attempts + CASE WHEN status = 'queued' THEN 1 ELSE 0 END, "
         "resumed = CASE WHEN status = 'sending' THEN 1 ELSE 0 END, lease_until = ? "
-        f"WHERE id = (SELECT id FROM anon_posts WHERE {_CLAIMABLE} ORDER BY due_at, id LIMIT 1) "
+        f"WHERE id = (SELECT id FROM anon_posts WHERE {_CLAIMABLE} AND {servers} "
+        "ORDER BY due_at, id LIMIT 1) "
         f"AND {_CLAIMABLE} RETURNING *",
         (to_db_time(now + lease), at, at, at, at),
     )
     return None if row is None else ClaimedPost(_post(row), bool(row["resumed"]))
 
 
-async def next_due(db: Database) -> datetime | None:
-    """When the sender next has work: a queued post's time, or a claim's lease running out."""
+async def next_due(db: Database, servers: str = "1 = 1") -> datetime | None:
+    """When the sender next has work for these servers: a queued post's time, or a claim's
+    lease running out."""
     value = await db.fetchval(
         "SELECT MIN(moment) FROM (SELECT due_at AS moment FROM anon_posts WHERE status = 'queued' "
-        "UNION ALL SELECT lease_until FROM anon_posts WHERE status = 'sending') AS upcoming"
+        f"AND {servers} UNION ALL SELECT lease_until FROM anon_posts WHERE status = 'sending' "
+        f"AND {servers}) AS upcoming"
     )
     return from_db_time(value) if value else None
 

@@ -77,7 +77,7 @@ class PostSender:
             self._poke.clear()
             try:
                 await self.run_due()
-                upcoming = await repo.next_due(self.bot.db)
+                upcoming = await repo.next_due(self.bot.db, self.bot.shard_plan.sql_filter())
                 if trouble is not None:
                     log.info("Anonymous post sender: storage works again")
                     trouble = None
@@ -96,7 +96,9 @@ class PostSender:
         """Sends everything due now; returns how many posts went out."""
         sent = 0
         while True:
-            claimed = await repo.claim_due_post(self.bot.db, self.bot.clock.now(), LEASE)
+            claimed = await repo.claim_due_post(
+                self.bot.db, self.bot.clock.now(), LEASE, self.bot.shard_plan.sql_filter()
+            )
             if claimed is None:
                 return sent
             sent += await self._send(claimed.post, claimed.resumed)

@@ -99,8 +99,11 @@ class PromptScheduler:
         rng: Random | None = None,
         interval: float = LOOP_INTERVAL,
         wait_ready: Callable[[], Awaitable[None]] | None = None,
+        owns: Callable[[int], bool] | None = None,
     ) -> None:
         self.db, self.sender, self.clock = db, sender, clock
+        #: Which servers this process posts for (its shards'); the others' owners post theirs.
+        self._owns = owns or (lambda guild_id: True)
         self._content = content
         self.pacer = pacer or RequestPacer()
         self._slots = asyncio.Semaphore(concurrency)
@@ -122,8 +125,8 @@ class PromptScheduler:
             now = now or self.clock.now()
             report = TickReport(now=now)
             started = time.perf_counter()
-            due = await due_guilds(self.db, now)
-            rechecks = await claims.due_rechecks(self.db, now)
+            due = [g for g in await due_guilds(self.db, now) if self._owns(g)]
+            rechecks = [r for r in await claims.due_rechecks(self.db, now) if self._owns(r[0])]
             report.query_ms = (time.perf_counter() - started) * 1000
             report.due, report.rechecked = len(due), len(rechecks)
             jobs = [self._guarded(g, self._run_guild(g, now, report)) for g in due]

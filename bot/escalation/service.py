@@ -60,6 +60,8 @@ async def reraise_due(bot: Bridgeline) -> int:
     now = bot.clock.now()
     raised = 0
     for alert in await store.candidates(bot.db):
+        if not bot.owns_guild(alert.guild_id):
+            continue  # another process runs that server's shard
         minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
         if now < rules.due_at(alert.waiting_since, alert.severity, minutes):
             continue
@@ -124,6 +126,8 @@ async def reraise_conversations(bot: Bridgeline) -> int:
     now = bot.clock.now()
     raised = 0
     for conversation in await askmods_store.unanswered(bot.db):
+        if not bot.owns_guild(conversation.guild_id):
+            continue  # its thread is on another process's shard
         if now < await _conversation_due(bot, conversation):
             continue
         if not await askmods_store.claim_reraise(bot.db, conversation.id, now):
@@ -143,8 +147,12 @@ async def next_due(bot: Bridgeline) -> datetime | None:
     """When the next alert or conversation falls due (to sleep until then)."""
     dues: list[datetime] = []
     for alert in await store.candidates(bot.db):
+        if not bot.owns_guild(alert.guild_id):
+            continue
         minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
         dues.append(rules.due_at(alert.waiting_since, alert.severity, minutes))
     for conversation in await askmods_store.unanswered(bot.db):
+        if not bot.owns_guild(conversation.guild_id):
+            continue
         dues.append(await _conversation_due(bot, conversation))
     return min(dues, default=None)

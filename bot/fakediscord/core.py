@@ -39,8 +39,12 @@ class RequestRecord:
 
 
 class FakeCore:
-    def __init__(self, *, token: str = "fake-bot-token", granted_intents: int = PRIVILEGED) -> None:
+    def __init__(
+        self, *, token: str = "fake-bot-token", granted_intents: int = PRIVILEGED, shards: int = 1
+    ) -> None:
         self.token = token
+        #: The shard count GET /gateway/bot recommends (a bot may still IDENTIFY with another).
+        self.shard_count = shards
         self.granted_intents = granted_intents
         self.application_id = snowflake()
         self.bot_user = User(self.application_id, "Bridgeline", bot=True)
@@ -178,17 +182,21 @@ class FakeCore:
         every ``POLL`` seconds, so ``check`` may also look at the bot's own state."""
         if self._change is None:
             self._change = asyncio.Event()
-        try:
-            async with asyncio.timeout(timeout):
-                while True:
-                    event = self._change
-                    result = check()
-                    if result is not None:
-                        return result
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(event.wait(), POLL)
-        except TimeoutError:
-            raise TimeoutError(f"fakediscord: no {what} within {timeout}s") from None
+        # The deadline is checked on every pass rather than left to a cancellation: Python
+        # 3.11's wait_for can swallow a cancellation that lands as its inner wait finishes,
+        # and a busy fake (many waiters, many changes) then waited forever.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            event = self._change
+            result = check()
+            if result is not None:
+                return result
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise TimeoutError(f"fakediscord: no {what} within {timeout}s")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), min(POLL, remaining))
 
     def mark(self) -> int:
         """Remember 'now' so waits only see bot messages created after the last driver action."""

@@ -302,5 +302,14 @@ class DriverMixin(WorldMixin):
                 lambda: True if self.gateway.resumed.is_set() else None, timeout, "RESUME"
             )
 
+    async def expire_session(self, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Drop the bot's websocket and forget its session, so it must IDENTIFY again; returns
+        once it has (a new READY, so ``on_ready`` runs again)."""
+        identified = self.gateway.identify_count
+        await self.gateway.drop(resumable=False)
+        await self.wait_until(
+            lambda: True if self.gateway.identify_count > identified else None, timeout, "IDENTIFY"
+        )
+
 
 __all__ = ["DriverMixin", "Member", "walk_components"]

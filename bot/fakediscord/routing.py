@@ -170,7 +170,7 @@ async def _unknown(fake: FakeDiscord, request: web.Request) -> web.Response:
 
 
 def build_app(fake: FakeDiscord) -> web.Application:
-    from . import rest_channels, rest_guilds, rest_interactions  # noqa: F401  (registers routes)
+    from . import rest_channels, rest_gateway, rest_guilds, rest_interactions  # noqa: F401
 
     app = web.Application(client_max_size=64 * 1024 * 1024)
     app.router.add_get("/", fake.gateway.handle)

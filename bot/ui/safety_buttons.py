@@ -134,7 +134,7 @@ class RevealButton(
         bot = bridgeline_of(interaction)
         offer = await offers.get_offer(bot.db, self.token, "reveal")
         # Pressed in a DM (the private safety reply): the server is the offer's.
-        guild = interaction.guild or (bot.get_guild(offer.guild_id) if offer else None)
+        guild = interaction.guild or (await bot.server(offer.guild_id) if offer else None)
         server_lang = (await get_settings(bot.db, guild.id)).language if guild else None
         lang = self.lang or member_lang(interaction, server_lang)
         if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:

@@ -1,0 +1,67 @@
+"""Background loops start once, in setup_hook: a RESUME and a fresh IDENTIFY (a new READY, so
+on_ready runs again) leave exactly the loops that were running, not a second copy of any."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+
+from bot.client import Bridgeline
+from bot.clock import OffsetClock
+from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+
+#: Every background loop the bot runs; a new loop must be added here (the test fails until it
+#: is, so nobody adds one that starts in on_ready unnoticed).
+LOOPS = {
+    "bridgeline-purge",
+    "checkins-sender",
+    "checkins-retention",
+    "daily-prompts",
+    "alerts-reraise",
+    "discord-ext-tasks: Safety.forget_old_offers",
+    "discord-ext-tasks: AskMods.retention",
+    "discord-ext-tasks: Alerts.retry_loop",
+}
+LISTENER_PREFIX = "discord.py: "
+
+
+def _running() -> Counter[str]:
+    return Counter(t.get_name() for t in asyncio.all_tasks() if not t.done())
+
+
+def _loop_tasks() -> dict[str, asyncio.Task[object]]:
+    return {t.get_name(): t for t in asyncio.all_tasks() if t.get_name() in LOOPS and not t.done()}
+
+
+async def _listeners_done(fake: FakeDiscord) -> None:
+    """Every on_ready/on_resumed listener has finished (they run as named tasks)."""
+
+    def settled() -> bool | None:
+        busy = [n for n in _running() if n.startswith(LISTENER_PREFIX + "on_")]
+        return True if not busy else None
+
+    await fake.wait_until(settled, what="listeners to finish")
+
+
+async def test_each_loop_runs_once_across_resume_and_reidentify(
+    fake: FakeDiscord, world: StandardGuild, make_bridgeline: Callable[..., Bridgeline]
+) -> None:
+    # A clock that is not a FakeClock, so the daily prompt loop starts too.
+    bot = make_bridgeline(clock=OffsetClock(), identify_spacing=0.0)
+    async with run_bot(bot, fake):
+        await _listeners_done(fake)
+        before = _loop_tasks()
+        assert set(before) == LOOPS
+
+        await fake.drop_connection()  # RESUME: no READY
+        await _listeners_done(fake)
+        readied = asyncio.ensure_future(bot.wait_for("ready"))
+        await fake.expire_session()  # IDENTIFY again: READY, on_ready runs a second time
+        await readied
+        await _listeners_done(fake)
+
+        assert fake.gateway.identify_count == 2 and fake.gateway.resume_count == 1
+        counts = _running()
+        assert {name: counts[name] for name in LOOPS} == dict.fromkeys(LOOPS, 1)
+        assert _loop_tasks() == before  # the very same tasks, never restarted
