@@ -119,7 +119,11 @@ class ReplyModal(BaseModal, title="Reply anonymously"):
             body = validate_text(self.reply.value, what="reply")
         except InvalidCheckin as problem:
             typed = self.reply.value
-            detection = await author.bot.scanner.scan_async(typed) if typed.strip() else None
+            detection = (
+                await author.bot.scanner.scan_async(typed, author.guild.id)
+                if typed.strip()
+                else None
+            )
             flagged = detection is not None and detection.flagged
             await interaction.response.send_message(  # flagged text is not shown back
                 embed=invalid_embed(str(problem), None if flagged else typed), ephemeral=True
