@@ -152,3 +152,10 @@ def test_check_content_refuses_a_regex_that_backtracks_catastrophically(tmp_path
     assert "].regex: (?:\\w+\\s?)+ repeats (unbounded)" in line
     assert "backtrack catastrophically" in line
     assert "Traceback" not in result.stderr
+
+
+def test_scan_refuses_an_unknown_sensitivity_clearly(tmp_path: Path) -> None:
+    result = bridgeline(tmp_path, "scan", "--sensitivity", "loud")
+    assert result.returncode == 2
+    assert "invalid choice: 'loud'" in result.stderr and "quiet" in result.stderr
+    assert "Traceback" not in result.stderr
