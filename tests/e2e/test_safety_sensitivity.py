@@ -6,12 +6,13 @@ probabilities, so the test follows the model when it is retrained."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from test_meaning_layer import SENTINEL, handlers_done, is_alert
 
 from bot.client import Bridgeline
-from bot.fakediscord import FakeDiscord, StandardGuild
+from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
 from bot.safety.rules import CATEGORIES
 from bot.safety.scanner import MeaningLayer, SafetyScanner
 from bot.safety_service import alerts
@@ -80,3 +81,18 @@ async def test_quiet_stops_a_flag_the_meaning_layer_raised_at_balanced(
     summary = (await shown.response()).message
     assert summary is not None and "Safety sensitivity" in summary.text
     assert "quiet (fewer false alarms" in summary.text
+
+
+async def test_the_level_survives_a_restart(
+    fake: FakeDiscord, world: StandardGuild, make_bridgeline: Callable[..., Bridgeline]
+) -> None:
+    async with run_bot(make_bridgeline(), fake) as bot:
+        assert bot.scanner.level_of(world.guild.id) == "balanced"
+        chosen = await fake.slash(
+            "setup safety-sensitivity", {"level": "sensitive"}, world.owner, "general"
+        )
+        await chosen.response()
+        assert bot.scanner.level_of(world.guild.id) == "sensitive"
+    async with run_bot(make_bridgeline(), fake) as again:
+        assert again.scanner.level_of(world.guild.id) == "sensitive"
+        assert again.scanner.level_of(world.guild.id + 1) == "balanced"
