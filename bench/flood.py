@@ -70,8 +70,8 @@ def _load_in_child() -> None:
     _LAYER = load_meaning_layer()
 
 
-def _categories_in_child(texts: list[str]) -> list[frozenset[Category]]:
-    return list(_LAYER.categories(texts))
+def _categories_in_child(texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
+    return list(_LAYER.categories(texts, levels))
 
 
 class InProcess:
@@ -81,12 +81,12 @@ class InProcess:
         self.pool = ProcessPoolExecutor(1, get_context("spawn"), initializer=_load_in_child)
         self.pool.submit(_categories_in_child, ["warm up the model"]).result()
 
-    def categories(self, texts: list[str]) -> list[frozenset[Category]]:
-        return self.pool.submit(_categories_in_child, texts).result()
+    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
+        return self.pool.submit(_categories_in_child, texts, levels).result()
 
 
 class Proposer:
-    def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
         return [frozenset() for _ in texts]
 
 

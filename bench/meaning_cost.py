@@ -44,7 +44,8 @@ def main() -> None:
     for batch in (1, 32):
         start = time.process_time()
         for i in range(0, len(messages), batch):
-            layer.categories(messages[i : i + batch])
+            chunk = messages[i : i + batch]
+            layer.categories(chunk, ["balanced"] * len(chunk))
         per = (time.process_time() - start) / len(messages) * 1000
         print(f"batches of {batch:>2}: {per:.2f} ms CPU a message ({len(messages)} messages)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from bot.config import ConfigError, MissingTokenError, Settings, load_settings
 from bot.log import setup_logging
+from bot.safety.rules import DEFAULT_SENSITIVITY, SENSITIVITIES
 from bot.sharding import ShardError, parse_shard_plan
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,8 @@ def cmd_scan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     argv = ["--eval", args.eval] if args.eval else []
     use_meaning = settings.meaning_layer and not args.patterns_only
     meaning = load_meaning_layer() if use_meaning else None
-    return run_scan(argv, stdin, stdout, SafetyScanner(Detector(content.safety), meaning))
+    scanner = SafetyScanner(Detector(content.safety), meaning, sensitivity=args.sensitivity)
+    return run_scan(argv, stdin, stdout, scanner)
 
 
 def cmd_train_semantic(args: argparse.Namespace) -> int:
@@ -241,6 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--eval", metavar="FILE", help="score the detector on a labelled file")
     scan.add_argument(
         "--patterns-only", action="store_true", help="skip the meaning (embedding) layer"
+    )
+    scan.add_argument(
+        "--sensitivity",
+        choices=SENSITIVITIES,
+        default=DEFAULT_SENSITIVITY,
+        help="the meaning layer's thresholds, as a server's /setup safety-sensitivity "
+        "(default %(default)s; patterns are the same at every level)",
     )
     train = sub.add_parser(
         "train-semantic", help="fit the safety meaning layer on labelled JSON lines files"

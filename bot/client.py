@@ -25,6 +25,7 @@ from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
 from bot.sharding import ShardPlan
 from bot.storage.backend import open_database
 from bot.storage.db import Database
+from bot.storage.guilds import safety_sensitivities
 from bot.storage.migrate import migrate
 from bot.tree import BridgelineTree
 
@@ -90,7 +91,12 @@ class Bridgeline(commands.Bot):
         self._meaning: MeaningLayer | None = (
             load_meaning_layer() if settings.meaning_layer else None
         )
-        self.scanner = SafetyScanner(Detector(content.safety), self._meaning)
+        #: Each server's /setup safety-sensitivity where not the default (filled from storage
+        #: at start, kept current by /setup); the scanner reads it, never the database.
+        self.safety_levels: dict[int, str] = {}
+        self.scanner = SafetyScanner(
+            Detector(content.safety), self._meaning, levels=self.safety_levels
+        )
         self.clock: Clock = clock or SystemClock()
         self.in_flight = InFlight()  # safety work that close() lets finish first
         self._extensions = list(extensions) if extensions is not None else None
@@ -135,6 +141,7 @@ class Bridgeline(commands.Bot):
             await db.close()
             raise
         self.db = db
+        self.safety_levels.update(await safety_sensitivities(db))
         log.info("Database ready at schema version %d", version)
 
     async def setup_hook(self) -> None:
@@ -147,7 +154,7 @@ class Bridgeline(commands.Bot):
 
     def reload_content(self, content: Content) -> None:
         """Swaps content and the safety scanner together, so they never disagree."""
-        scanner = SafetyScanner(Detector(content.safety), self._meaning)
+        scanner = SafetyScanner(Detector(content.safety), self._meaning, levels=self.safety_levels)
         self.content, self.scanner = content, scanner
         _install_messages(content)
 

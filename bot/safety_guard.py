@@ -55,7 +55,7 @@ async def screen_command(interaction: discord.Interaction) -> bool:
     texts = typed_values(data.get("options") or [])
     if not texts:
         return True
-    detection = await bot.scanner.scan_async("\n".join(texts))
+    detection = await bot.scanner.scan_async("\n".join(texts), interaction.guild_id)
     interaction.extras[DETECTION] = detection
     if not support_first(detection):
         return True

@@ -18,7 +18,13 @@ import discord
 from bot.i18n import DEFAULT_LANG, LANGUAGE_NAMES, member_lang, pick_lang, t
 from bot.storage import audit
 from bot.storage.db import Database
-from bot.storage.guilds import SAFETY_MODES, GuildSettings, get_settings, update_settings
+from bot.storage.guilds import (
+    SAFETY_MODES,
+    SAFETY_SENSITIVITIES,
+    GuildSettings,
+    get_settings,
+    update_settings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +177,12 @@ SAFETY_MODE_LABELS: dict[str, str] = {
 }
 
 
+#: In English, for the /setup safety-sensitivity choices (translated like the modes above).
+SAFETY_SENSITIVITY_LABELS: dict[str, str] = {
+    level: t(DEFAULT_LANG, f"setup.safety_sensitivities.{level}") for level in SAFETY_SENSITIVITIES
+}
+
+
 def setting_label(setting: str, lang: str = DEFAULT_LANG) -> str:
     return t(lang, f"setup.settings.{setting}")
 
@@ -205,6 +217,10 @@ def format_value(setting: str, value: Any, lang: str = DEFAULT_LANG) -> str:
         return t(lang, "setup.values.on" if value else "setup.values.off")
     if setting == "safety_mode":
         return f"{value} ({safety_mode_label(str(value), lang)})"
+    if setting == "safety_sensitivity":
+        known = str(value) in SAFETY_SENSITIVITY_LABELS
+        label = t(lang, f"setup.safety_sensitivities.{value}") if known else "?"
+        return f"{value} ({label})"
     if setting == "anon_delay_max_s":
         return t(lang, "setup.values.delay", seconds=value)
     if setting == "language":

@@ -120,7 +120,7 @@ class Safety(commands.Cog):
             if isinstance(message.channel, discord.DMChannel):
                 await self._handle_dm(message)
             return
-        flag = await self._scan(message.content)
+        flag = await self._scan(message.content, message.guild.id)
         if flag is None:
             return
         guild = message.guild
@@ -151,8 +151,8 @@ class Safety(commands.Cog):
             await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
             self.bot.dispatch("safety_alert", alert_id)
 
-    async def _scan(self, text: str) -> Flag | None:
-        detection = await self.bot.scanner.scan_async(text)
+    async def _scan(self, text: str, guild_id: int | None = None) -> Flag | None:
+        detection = await self.bot.scanner.scan_async(text, guild_id)
         if not detection.flagged:
             return None
         flag = flag_from_detection(detection)

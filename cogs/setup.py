@@ -17,6 +17,7 @@ from bot.i18n import LANGS, LANGUAGE_NAMES, t
 from bot.quoting import echo
 from bot.setup_service import (
     SAFETY_MODE_LABELS,
+    SAFETY_SENSITIVITY_LABELS,
     ChannelCheck,
     apply_changes,
     bot_permissions_in,
@@ -26,7 +27,7 @@ from bot.setup_service import (
     server_language,
 )
 from bot.storage import audit
-from bot.storage.guilds import SAFETY_MODES, GuildSettings, get_settings
+from bot.storage.guilds import SAFETY_MODES, SAFETY_SENSITIVITIES, GuildSettings, get_settings
 from bot.timezones import TimezoneError, resolve_timezone, timezone_suggestions
 from bot.ui.setup_embeds import audit_pages, changes_embed, public_alerts_embed, summary_embed
 from bot.ui.setup_wizard import SetupWizard
@@ -38,6 +39,10 @@ AUDIT_LIMIT = 50
 SAFETY_CHOICES = [
     app_commands.Choice(name=f"{mode}: {SAFETY_MODE_LABELS[mode]}", value=mode)
     for mode in SAFETY_MODES
+]
+SENSITIVITY_CHOICES = [
+    app_commands.Choice(name=f"{level}: {SAFETY_SENSITIVITY_LABELS[level]}", value=level)
+    for level in SAFETY_SENSITIVITIES
 ]
 #: Each language in its own name (Discord shows choice names as given).
 LANGUAGE_CHOICES = [app_commands.Choice(name=LANGUAGE_NAMES[code], value=code) for code in LANGS]
@@ -77,8 +82,13 @@ class Setup(commands.Cog):
         settings, changed = await apply_changes(
             self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **changes
         )
+        self._note_sensitivity(settings)
         lang = await server_language(self.bot.db, guild.id)
         return changes_embed(changed, lang, await self._checks(guild, settings))
+
+    def _note_sensitivity(self, settings: GuildSettings) -> None:
+        """The scanner reads each server's level from memory: keep it current."""
+        self.bot.safety_levels[settings.guild_id] = settings.safety_sensitivity
 
     async def _save(self, interaction: discord.Interaction, **changes: Any) -> None:
         embed = await self._changes_embed(interaction, changes)
@@ -91,6 +101,7 @@ class Setup(commands.Cog):
         settings, changed = await apply_changes(
             self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **choices
         )
+        self._note_sensitivity(settings)
         await audit.record(
             self.bot.db,
             guild.id,
@@ -242,6 +253,17 @@ class Setup(commands.Cog):
         self, interaction: discord.Interaction, mode: app_commands.Choice[str]
     ) -> None:
         await self._save(interaction, safety_mode=mode.value)
+
+    @group.command(
+        name="safety-sensitivity", description="How readily the safety scan flags a message"
+    )
+    @app_commands.describe(level="Patterns for clear crisis words work the same at every level")
+    @app_commands.choices(level=SENSITIVITY_CHOICES)
+    @manager_only
+    async def safety_sensitivity(
+        self, interaction: discord.Interaction, level: app_commands.Choice[str]
+    ) -> None:
+        await self._save(interaction, safety_sensitivity=level.value)
 
     @group.command(name="anonymous", description="Anonymous posts: delay, rate, daily tag, queue")
     @app_commands.describe(

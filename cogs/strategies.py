@@ -175,7 +175,7 @@ class Strategies(commands.Cog):
     ) -> None:
         # The safety guard scanned the text already and answered anything that needs support.
         detection = interaction.extras.get(DETECTION) or await self.bot.scanner.scan_async(
-            situation
+            situation, interaction.guild_id
         )
         lang = await reply_lang(self.bot.db, interaction)
         matches = self.index(lang).search(situation, limit=3)

@@ -170,4 +170,10 @@ def test_run_with_impossible_shards_is_one_line_exit_2(
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0], result.stderr
+
+
+def test_scan_refuses_an_unknown_sensitivity_clearly(tmp_path: Path) -> None:
+    result = bridgeline(tmp_path, "scan", "--sensitivity", "loud")
+    assert result.returncode == 2
+    assert "invalid choice: 'loud'" in result.stderr and "quiet" in result.stderr
     assert "Traceback" not in result.stderr

@@ -130,8 +130,8 @@ async def post_member_message(
     await store.set_thread_message(bot.db, message_id, posted.id)
 
 
-async def scan(bot: Bridgeline, text: str) -> Flag | None:
-    detection = await bot.scanner.scan_async(text)
+async def scan(bot: Bridgeline, text: str, guild_id: int | None = None) -> Flag | None:
+    detection = await bot.scanner.scan_async(text, guild_id)
     if not detection.flagged:
         return None
     flag = flag_from_detection(detection)

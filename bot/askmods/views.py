@@ -86,7 +86,7 @@ class MessageModal(BaseModal, title="Message the moderators"):
             await interaction.followup.send(refusal.text(lang), ephemeral=True)
             return
         await service.post_member_message(bot, conversation, *texts)
-        flag = await service.scan(bot, texts[0])
+        flag = await service.scan(bot, texts[0], guild.id)
         if flag is not None:
             await store.record_flag(bot.db, conversation.id, flag.severity, bot.clock.now())
             help_text = await service.private_help(bot, guild.id, user_id, flag, lang)

@@ -129,7 +129,11 @@ class ReplyModal(BaseModal):
             body = validate_text(self.reply.value, what="reply")
         except InvalidCheckin as problem:
             typed = self.reply.value
-            detection = await author.bot.scanner.scan_async(typed) if typed.strip() else None
+            detection = (
+                await author.bot.scanner.scan_async(typed, author.guild.id)
+                if typed.strip()
+                else None
+            )
             flagged = detection is not None and detection.flagged
             shown = None if flagged else typed  # flagged text is not shown back
             await interaction.response.send_message(

@@ -98,7 +98,7 @@ async def save(
 
 
 async def severity_of(author: Author, text: str) -> str | None:
-    detection = await author.bot.scanner.scan_async(text)
+    detection = await author.bot.scanner.scan_async(text, author.guild.id)
     return detection.severity if detection.flagged else None
 
 
@@ -110,7 +110,7 @@ def typed_text(checkin: CheckIn) -> str:
 async def raise_flag(author: Author, interaction: discord.Interaction, checkin: CheckIn) -> None:
     """After the member has had their reply: the safety cog follows up with resources. Reads
     every field they typed (the optional "what would help" too), with the one scanner."""
-    detection = await author.bot.scanner.scan_async(typed_text(checkin))
+    detection = await author.bot.scanner.scan_async(typed_text(checkin), author.guild.id)
     if detection.flagged:
         log.info("Check-in %s flagged (%s)", checkin.public_id, detection.severity)
         author.bot.dispatch("checkin_flagged", interaction, detection, checkin.public_id)

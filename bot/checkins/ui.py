@@ -89,7 +89,7 @@ class CheckinModal(BaseModal):
             # Refused text is read all the same; flagged text is not shown back (the modal's
             # "Try again" still refills it), and the private reply follows.
             text = "\n".join(part for part in (typed.body, typed.help) if part.strip())
-            detection = await author.bot.scanner.scan_async(text) if text else None
+            detection = await author.bot.scanner.scan_async(text, author.guild.id) if text else None
             flagged = detection is not None and detection.flagged
             retry = RetryView(interaction.user.id, self.prompt_text, typed, lang)
             shown = None if flagged else typed.body

@@ -62,6 +62,9 @@ class Report:
     )
     none_total: int = 0
     none_flagged: int = 0
+    #: Lines with any label, and those flagged with at least one of their own categories
+    risk_total: int = 0
+    risk_found: int = 0
     imminent_total: int = 0
     imminent_rated: int = 0
     misses: list[Miss] = field(default_factory=list)
@@ -78,6 +81,11 @@ class Report:
             lines.append(
                 f"{cat:<12} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}"
                 f" {s.tp:4d} {s.fp:4d} {s.fn:4d}"
+            )
+        if self.risk_total:
+            lines.append(
+                f"any-risk recall (one of its categories found): {self.risk_found}/"
+                f"{self.risk_total} = {self.risk_found / self.risk_total:.3f}"
             )
         lines.append(
             f"false positives on none-labelled lines: {self.none_flagged}/{self.none_total}"
@@ -131,6 +139,9 @@ def evaluate(scanner: ScansMany, examples: Sequence[Example]) -> Report:
         if not ex.labels:
             report.none_total += 1
             report.none_flagged += bool(got)
+        else:
+            report.risk_total += 1
+            report.risk_found += bool(got & ex.labels)
         if set(got) != set(ex.labels):
             order = CATEGORIES.index
             report.misses.append(

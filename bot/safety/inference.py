@@ -29,7 +29,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.safety.rules import Category
+from bot.safety.rules import DEFAULT_SENSITIVITY, Category
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,11 @@ NICE = 10  # the model thread yields the CPU to the event loop (Linux: per threa
 
 
 class Proposer(Protocol):
-    """Proposes categories per text (the meaning layer; tests pass their own)."""
+    """Proposes categories per text (the meaning layer; tests pass their own). ``levels``
+    names each text's sensitivity (its server's /setup safety-sensitivity): one batch mixes
+    servers, so the model runs once and each row is held to its own thresholds."""
 
-    def categories(self, texts: list[str]) -> list[frozenset[Category]]: ...
+    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]: ...
 
 
 Answer = frozenset[Category] | None  # None: the model failed; the patterns stand alone
@@ -51,6 +53,7 @@ Answer = frozenset[Category] | None  # None: the model failed; the patterns stan
 @dataclass
 class _Job:
     text: str
+    level: str
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Answer]
 
@@ -85,11 +88,13 @@ class InferenceWorker:
     def waiting(self) -> int:
         return self._waiting
 
-    def submit(self, text: str, *, urgent: bool = False) -> asyncio.Future[Answer] | None:
+    def submit(
+        self, text: str, *, urgent: bool = False, level: str = DEFAULT_SENSITIVITY
+    ) -> asyncio.Future[Answer] | None:
         """A future for ``text``'s categories, or None when the queue is full (logged once
         per overload). ``urgent`` texts (the patterns already flagged them: an alert waits on
         this answer) go to the front of the queue. Call it from a running event loop; the
-        future resolves on it."""
+        future resolves on it. ``level``: the sensitivity its server chose."""
         loop = asyncio.get_running_loop()
         with self._lock:
             if self._waiting >= self.max_waiting:
@@ -98,7 +103,7 @@ class InferenceWorker:
                     self._overloaded_logged = True
                     log.warning("Safety meaning layer busy: patterns only until the queue drains")
                 return None
-            job = _Job(text, loop, loop.create_future())
+            job = _Job(text, level, loop, loop.create_future())
             self._waiting += 1
             if urgent:
                 self._jobs.appendleft(job)
@@ -134,7 +139,9 @@ class InferenceWorker:
         self.batches += 1
         self.read += len(batch)
         try:
-            return list(self.model.categories([job.text for job in batch]))
+            return list(
+                self.model.categories([job.text for job in batch], [job.level for job in batch])
+            )
         except Exception:
             log.exception("Safety meaning layer failed on %d messages; patterns only", len(batch))
             return [None] * len(batch)

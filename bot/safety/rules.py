@@ -18,6 +18,9 @@ Severity = Literal["concern", "high", "imminent"]
 Scope = Literal["span", "message"]
 
 CATEGORIES: tuple[Category, ...] = ("crisis", "danger", "abuse_sign")
+#: The meaning layer's threshold sets (a server's /setup safety-sensitivity); patterns ignore it
+SENSITIVITIES = ("quiet", "balanced", "sensitive")
+DEFAULT_SENSITIVITY = "balanced"
 SEVERITIES: tuple[Severity, ...] = ("concern", "high", "imminent")
 SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from bot.safety.detector import NOTHING, Detection, Detector, Hit
 from bot.safety.inference import MAX_WAITING, InferenceWorker, Proposer
-from bot.safety.rules import SEVERITY_RANK, Category
+from bot.safety.rules import DEFAULT_SENSITIVITY, SENSITIVITIES, SEVERITY_RANK, Category
 
 if TYPE_CHECKING:  # NumPy and the tokenizer load only when the layer does
     from bot.safety.encoder import Encoder
@@ -36,10 +37,10 @@ class MeaningLayer:
     encoder: Encoder
     head: SemanticHead
 
-    def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
         if not texts:
             return []
-        return self.head.categories(self.encoder.encode(texts))
+        return self.head.categories(self.encoder.encode(texts), levels)
 
 
 def load_meaning_layer(head_path: Path | None = None) -> MeaningLayer | None:
@@ -64,11 +65,27 @@ def _load_meaning_layer(head_path: Path) -> MeaningLayer | None:
 
 
 class SafetyScanner:
-    """Patterns plus (optionally) meaning; safe to share between tasks and threads."""
+    """Patterns plus (optionally) meaning; safe to share between tasks and threads.
 
-    def __init__(self, detector: Detector, meaning: Proposer | None) -> None:
+    ``levels`` maps a server to its /setup safety-sensitivity (servers absent from it use
+    ``sensitivity``); the bot keeps it in memory and updates it when a manager changes the
+    setting, so no message waits on the database. Only the meaning layer's thresholds depend
+    on it: pattern hits are the same at every level."""
+
+    def __init__(
+        self,
+        detector: Detector,
+        meaning: Proposer | None,
+        *,
+        levels: Mapping[int, str] | None = None,
+        sensitivity: str = DEFAULT_SENSITIVITY,
+    ) -> None:
+        if sensitivity not in SENSITIVITIES:
+            raise ValueError(f"sensitivity must be one of {', '.join(SENSITIVITIES)}")
         self.detector = detector
         self.meaning = meaning
+        self.levels: Mapping[int, str] = levels if levels is not None else {}
+        self.sensitivity = sensitivity
         limits = detector.rules.meaning
         self._min_words = limits.min_words  # "same", "lol ok": nothing to read
         self._veto = re.compile(limits.veto) if limits.veto else None
@@ -85,23 +102,31 @@ class SafetyScanner:
         found = [detection for detection, _ in scanned]
         norms = [norm for _, norm in scanned]
         asked = [i for i, norm in enumerate(norms) if self._readable(norm)]
-        proposals = self.meaning.categories([norms[i] for i in asked])
+        proposals = self.meaning.categories(
+            [norms[i] for i in asked], [self.sensitivity] * len(asked)
+        )
         for i, categories in zip(asked, proposals, strict=True):
             found[i] = self._merge(texts[i], norms[i], found[i], categories)
         return found
 
-    async def scan_async(self, text: str) -> Detection:
+    def level_of(self, guild_id: int | None) -> str:
+        """The sensitivity a message from ``guild_id`` is read at (DMs: the default)."""
+        if guild_id is None:
+            return self.sensitivity
+        return self.levels.get(guild_id, self.sensitivity)
+
+    async def scan_async(self, text: str, guild_id: int | None = None) -> Detection:
         """``scan`` with the model off the event loop, on the scanner's one model thread
         (``inference.py``), batched with whatever else is waiting; a message the patterns
         flagged goes first. Under a flood (a raid, a spam wave) more than ``MAX_WAITING``
         waiting messages get the patterns alone, so pattern alerts are never held up behind
-        the model."""
+        the model. ``guild_id``: whose /setup safety-sensitivity applies."""
         if self.worker is None:
             return self.detector.scan(text)
         found, norm = self.detector.scan_normalized(text)  # normalised once, for both
         if not self._readable(norm):
             return found
-        pending = self.worker.submit(norm, urgent=found.flagged)
+        pending = self.worker.submit(norm, urgent=found.flagged, level=self.level_of(guild_id))
         if pending is None:
             return found
         proposed = await pending

@@ -19,13 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.safety.rules import CATEGORIES, Category
+from bot.safety.rules import CATEGORIES, DEFAULT_SENSITIVITY, SENSITIVITIES, Category
 
 HEAD_PATH = Path(__file__).resolve().parent / "model" / "semantic_head.json"
 NEIGHBOURS = 9
 AGREEMENT = 0.5  # at least this share of the neighbours must carry the category
-SENSITIVITIES = ("quiet", "balanced", "sensitive")
-DEFAULT_SENSITIVITY = "balanced"
+__all__ = ["DEFAULT_SENSITIVITY", "SENSITIVITIES", "SemanticHead", "load_head", "thresholds_for"]
 
 
 @dataclass(frozen=True)
@@ -62,19 +61,25 @@ class SemanticHead:
         nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
         return np.asarray(self.memory_labels[nearest].mean(axis=1))
 
-    def categories(self, vectors: np.ndarray) -> list[frozenset[Category]]:
-        """Categories whose probability reaches its threshold and that most neighbours carry."""
+    def categories(
+        self, vectors: np.ndarray, levels: Sequence[str] | None = None
+    ) -> list[frozenset[Category]]:
+        """Categories whose probability reaches its threshold and that most neighbours carry.
+        ``levels`` names each row's sensitivity (rows from different servers share one
+        batch: the arithmetic is done once, only the comparison differs); None: ``thresholds``."""
         probs = self.probabilities(vectors)
         share = (
             self.neighbour_share(vectors)
             if self.agreement > 0
             else np.ones((vectors.shape[0], len(CATEGORIES)))
         )
+        sets = {name: self.thresholds_for(name) for name in set(levels or ())}
         return [
             frozenset(
                 c
                 for col, c in enumerate(CATEGORIES)
-                if probs[c][row] >= self.thresholds[c] and share[row, col] >= self.agreement
+                if probs[c][row] >= (sets[levels[row]] if levels else self.thresholds)[c]
+                and share[row, col] >= self.agreement
             )
             for row in range(vectors.shape[0])
         ]

@@ -9,6 +9,9 @@ from bot.storage.db import Database, Row
 
 SafetyMode = Literal["dm", "nudge", "mods"]
 SAFETY_MODES: tuple[SafetyMode, ...] = ("dm", "nudge", "mods")
+#: How readily the meaning layer flags (bot.safety.semantic.SENSITIVITIES; patterns unchanged)
+SafetySensitivity = Literal["quiet", "balanced", "sensitive"]
+SAFETY_SENSITIVITIES: tuple[SafetySensitivity, ...] = ("quiet", "balanced", "sensitive")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class GuildSettings:
     retention_days: int | None = None
     left_at: str | None = None
     language: str = "en"
+    safety_sensitivity: SafetySensitivity = "balanced"
 
 
 EDITABLE = frozenset(f.name for f in fields(GuildSettings)) - {"guild_id"}
@@ -61,3 +65,13 @@ async def update_settings(db: Database, guild_id: int, **changes: Any) -> GuildS
             (guild_id, *changes.values()),
         )
     return await get_settings(db, guild_id)
+
+
+async def safety_sensitivities(db: Database) -> dict[int, str]:
+    """Every server's sensitivity that is not the default, for the scanner's in-memory map
+    (read once at start, so scanning a message never waits on the database)."""
+    rows = await db.fetchall(
+        "SELECT guild_id, safety_sensitivity FROM guild_settings "
+        "WHERE safety_sensitivity != 'balanced'"
+    )
+    return {int(row["guild_id"]): str(row["safety_sensitivity"]) for row in rows}

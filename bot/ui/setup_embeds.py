@@ -111,6 +111,7 @@ def settings_fields(settings: GuildSettings, region_name: str, lang: str) -> lis
         (setting_label("timezone", lang), settings.timezone),
         shown("language"),
         shown("safety_mode"),
+        shown("safety_sensitivity"),
         (setting_label("anonymous_posts", lang), _anonymous_summary(settings, lang)),
         shown("retention_days"),
     ]

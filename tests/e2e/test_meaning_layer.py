@@ -129,5 +129,7 @@ async def test_laughter_keeps_the_meaning_layer_quiet(
     # A joke the head alone does read as crisis (checked below), so the veto has work to do.
     joking = "honestly nobody would notice if i vanished from the group chat 🙈"
     assert bot.scanner.meaning is not None
-    assert bot.scanner.meaning.categories([joking]) == [{"crisis"}]  # what the veto holds back
+    assert bot.scanner.meaning.categories([joking], ["balanced"]) == [
+        {"crisis"}
+    ]  # what the veto holds back
     await only_the_sentinel_is_flagged(fake, world, bot, joking)

@@ -34,6 +34,7 @@ EXPECTED: dict[str, str] = {
     "setup region": MANAGER,
     "setup timezone": MANAGER,
     "setup safety-mode": MANAGER,
+    "setup safety-sensitivity": MANAGER,
     "setup anonymous": MANAGER,
     "setup retention": MANAGER,
     "setup language": MANAGER,

@@ -27,7 +27,7 @@ class Gate:
         self.threads: set[str] = set()
         self.fail = fail
 
-    def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
         self.calls.append(list(texts))
         self.threads.add(threading.current_thread().name)
         self.entered.set()
@@ -73,7 +73,7 @@ def test_the_model_thread_runs_at_a_lower_priority_than_the_loop() -> None:
     seen: list[int] = []
 
     class Niceness:
-        def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+        def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
             seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
             return [frozenset() for _ in texts]
 

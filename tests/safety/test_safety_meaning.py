@@ -98,7 +98,7 @@ class Proposes:
         self.proposal = frozenset(categories)
         self.read: list[str] = []
 
-    def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
         self.read += texts
         return [self.proposal for _ in texts]
 
@@ -263,9 +263,9 @@ class Blocking(Proposes):
         super().__init__("crisis")
         self.go = threading.Event()
 
-    def categories(self, texts: list[str]) -> list[frozenset[Category]]:
+    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
         self.go.wait(timeout=10)
-        return super().categories(texts)
+        return super().categories(texts, levels)
 
 
 async def test_a_flood_gets_the_patterns_alone_while_the_model_is_busy(

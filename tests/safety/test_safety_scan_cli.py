@@ -48,6 +48,7 @@ def test_eval_prints_the_report(detector: Detector, tmp_path: Path) -> None:
     assert code == 0
     assert "danger" in out and "recall" in out
     assert "false positives on none-labelled lines: 1/1" in out
+    assert "any-risk recall (one of its categories found): 1/1" in out
     assert "b  expected=none  got=danger" in out
 
 
