@@ -110,8 +110,11 @@ async def open_conversation(
 
 
 async def post_member_message(
-    bot: Bridgeline, conversation: Conversation, stored: str, shown: str
+    bot: Bridgeline, conversation: Conversation, stored: str, shown: str, *, member_lang: str
 ) -> None:
+    """`member_lang`: the language the member's client uses now, kept for replies by DM."""
+    if conversation.member_lang != member_lang:
+        await store.set_member_lang(bot.db, conversation.id, member_lang)
     message_id = await store.add_message(bot.db, conversation, "member", stored, bot.clock.now())
     thread = await _thread(bot, conversation)
     if thread is None:
@@ -200,6 +203,13 @@ async def _member(bot: Bridgeline, conversation: Conversation) -> discord.User |
         return bot.get_user(user_id) or await bot.fetch_user(user_id)
     except discord.HTTPException:
         return None
+
+
+async def member_dm_lang(bot: Bridgeline, conversation: Conversation) -> str:
+    """The language of a DM to the member: theirs when they last wrote, else the server's."""
+    if conversation.member_lang is not None:
+        return conversation.member_lang
+    return await server_language(bot.db, conversation.guild_id)
 
 
 async def send_to_member(

@@ -72,14 +72,15 @@ class ReplyModal(BaseModal, title="Reply to the member"):
                 allowed_mentions=service.NO_MENTIONS,
             )
         guild = bot.get_guild(conversation.guild_id)
-        # The member is not here to tell us their language: a DM uses the server's.
+        # A DM in the member's language (kept from when they last wrote), not the moderator's.
+        dm_lang = await service.member_dm_lang(bot, conversation)
         delivered = await service.send_to_member(
             bot,
             conversation,
             embed=replies.reply_to_member_embed(
-                guild.name if guild else None, conversation.label, body, lang
+                guild.name if guild else None, conversation.label, body, dm_lang
             ),
-            lang=lang,
+            lang=dm_lang,
         )
         if delivered:
             await store.mark_delivered(bot.db, conversation.id)
@@ -170,12 +171,13 @@ class ModButton(
         await service.note(bot, conversation, note, moderator=moderator)
         if was_open:
             guild = bot.get_guild(conversation.guild_id)
+            dm_lang = await service.member_dm_lang(bot, conversation)
             await service.send_to_member(
                 bot,
                 conversation,
-                content=replies.closed_to_member(guild.name if guild else None, blocked, lang),
+                content=replies.closed_to_member(guild.name if guild else None, blocked, dm_lang),
                 with_buttons=False,
-                lang=lang,
+                lang=dm_lang,
             )
         return replies.staff_text(lang, "blocked_done" if blocked else "closed_done")
 

@@ -32,6 +32,7 @@ class Conversation:
     reraised_at: datetime | None
     created_at: datetime
     closed_at: datetime | None
+    member_lang: str | None = None  # the member's language when they last wrote
 
     @property
     def is_open(self) -> bool:
@@ -93,6 +94,13 @@ async def create(
     found = await get(db, int(new_id or 0))
     assert found is not None
     return found
+
+
+async def set_member_lang(db: Database, conversation_id: int, lang: str) -> None:
+    """What language DMs to the member use (they wrote in it last)."""
+    await db.execute(
+        "UPDATE askmods_conversations SET member_lang = ? WHERE id = ?", (lang, conversation_id)
+    )
 
 
 async def get(db: Database, conversation_id: int) -> Conversation | None:

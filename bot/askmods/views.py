@@ -85,7 +85,7 @@ class MessageModal(BaseModal, title="Message the moderators"):
         except AskModsError as refusal:
             await interaction.followup.send(refusal.text(lang), ephemeral=True)
             return
-        await service.post_member_message(bot, conversation, *texts)
+        await service.post_member_message(bot, conversation, *texts, member_lang=lang)
         flag = await service.scan(bot, texts[0], guild.id)
         if flag is not None:
             await store.record_flag(bot.db, conversation.id, flag.severity, bot.clock.now())

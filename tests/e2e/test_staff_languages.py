@@ -184,3 +184,23 @@ async def test_a_spanish_members_safety_help_is_spanish_and_the_staff_alert_is_t
         lambda: next((m for m in fake.messages(post.thread_id or 0) if urgent in m.text), None),
         what="the urgent note in the thread",
     )
+
+
+async def test_a_moderators_reply_reaches_a_spanish_member_by_dm_in_spanish(
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
+) -> None:
+    """The DM goes out when the member is not there to tell us their language: the one their
+    client used when they wrote is kept with the conversation (the moderator reads English)."""
+    ines = await fake.add_member(world.guild, "ines", locale="es-ES")
+    _, submitted = await open_conversation(fake, ines, "¿Alguien puede escucharme un rato?")
+    await confirmation(fake, submitted, t("es", "askmods.member.sent_anonymous")[:20])
+    post = staff_post(fake, world)
+    reply = t("en", "askmods.staff.reply")
+    await (await fake.click(post, reply, world.mod)).modal_shown()
+    answered = await fake.submit_modal({REPLY: "We're here. Take your time."}, world.mod)
+    await answered.followups(1)
+    assert answered.followup_messages[0].text == t("en", "askmods.staff.delivered")
+    title = t("es", "askmods.member.reply_title", server=world.guild.name)
+    dm = await fake.wait_for_dm(ines, lambda m: title in m.text)
+    assert "We're here. Take your time." in dm.text  # the moderator's words, untranslated
+    assert [b["label"] for b in dm.buttons] == member_buttons("es", "write", "reveal", "end")
