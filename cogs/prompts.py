@@ -134,7 +134,7 @@ class Prompts(commands.Cog):
         try:
             zone = resolve_timezone(timezone) if timezone else server_zone
         except TimezoneError as problem:
-            raise UserFacingError(str(problem)) from None
+            raise UserFacingError(problem.text(lang)) from None
         if ping_role is not None and ping_role.is_default():
             raise UserFacingError(t(lang, "prompts.setup.no_everyone"))
         current = await get_schedule(self.bot.db, guild.id)

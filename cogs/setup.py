@@ -226,7 +226,7 @@ class Setup(commands.Cog):
         try:
             name = resolve_timezone(timezone)
         except TimezoneError as problem:
-            raise UserFacingError(str(problem)) from None
+            raise UserFacingError(problem.text(await self._lang(interaction))) from None
         await self._save(interaction, timezone=name)
 
     @timezone.autocomplete("timezone")
