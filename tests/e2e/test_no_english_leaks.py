@@ -119,7 +119,11 @@ async def test_spanish_staff_see_no_english_in_setup_prompts_and_admin(
     await manager.reply("setup timezone", {"timezone": "EST"})
     await manager.reply("setup timezone", {"timezone": "Mars/Olympus"})
     await manager.autocomplete("setup timezone", {"timezone": "eur"}, "timezone")
-    await manager.autocomplete("setup region", {"region": ""}, "region")
+    offered = await manager.autocomplete("setup region", {"region": "united"}, "region")
+    spanish_regions = staffed.content.in_lang("es").regions
+    assert [c["name"] for c in offered] == [
+        f"{r.name} ({r.code})" for r in spanish_regions if r.code in {"US", "GB"}
+    ], "found by the English name, shown with the Spanish one"
     await manager.reply("setup retention", {"days": 30})
     await manager.reply("setup audit")
     wizard = await manager.reply("setup start")
