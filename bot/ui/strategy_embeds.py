@@ -27,7 +27,7 @@ from bot.content.models import (
     Strategy,
     WithdrawalReason,
 )
-from bot.i18n import DEFAULT_LANG, t
+from bot.i18n import DEFAULT_LANG, localize_mentions, t
 from bot.safety_service.replies import directory_line, emergency_line, resource_line
 from bot.search import ScriptMatch
 from bot.ui.embeds import FIELD_VALUE_LIMIT, Tone, build_embed
@@ -202,7 +202,7 @@ def script_results_embed(
     fields = [
         (
             t(lang, "guidance.script.from_field", title=m.strategy.title),
-            f"> {m.script.text}\n`/strategy show {m.strategy.id}`",
+            f"> {m.script.text}\n`{localize_mentions(lang, f'/strategy show {m.strategy.id}')}`",
         )
         for m in matches
     ]
@@ -341,7 +341,9 @@ def sequence_embed(content: Content, lang: str) -> discord.Embed:
     fields = []
     for i, step in enumerate(content.sequence, 1):
         strategy = content.strategy(step.strategy_id)
-        where = f"\n`/strategy show {strategy.id}`" if strategy else ""
+        where = (
+            f"\n`{localize_mentions(lang, f'/strategy show {strategy.id}')}`" if strategy else ""
+        )
         fields.append((f"{i}. {step.label}", f"{step.text}{where}"))
     return build_embed(
         t(lang, "guidance.strategy.steps_title"),

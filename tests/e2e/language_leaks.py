@@ -5,10 +5,12 @@ answer (message content, embeds, buttons, selects, modals, autocomplete choices,
 followups), so a test runs the flows and then asks `english_leaks(...)`. Add a flow by driving
 it through `Watched` instead of `FakeDiscord`; nothing else needs to change.
 
-Two checks, each on text with what the person typed, URLs, mentions, code and names taken out:
+Three checks, each on text with what the person typed, URLs, mentions, code and names taken out:
 - an English catalog value of 3+ words (any key whose English differs from the language's own
   wording) appears in the text: a reply built with the wrong `lang`, or a literal that was
   moved to the catalog but is still used as is;
+- a slash command named in English ("/strategy list") where the member's Discord shows it
+  under another name (needs the running bot, which installs its command names);
 - a sentence of 4+ words made mostly (>= 50%) of English function words that are not words of
   the member's language: English that never went through the catalog.
 """
@@ -23,7 +25,7 @@ from typing import Any
 from bot.fakediscord import FakeDiscord, FakeMessage
 from bot.fakediscord.interactions import Interaction
 from bot.fakediscord.state import Guild, Member, User
-from bot.i18n import DEFAULT_LANG, LANGS
+from bot.i18n import DEFAULT_LANG, LANGS, localize_mentions
 
 #: Common English function words that are not also words of one of our other languages
 #: (so no "a", "on", "was", "in", "an", "so", "die", "no", "do", "as", "me", "has", "will").
@@ -205,11 +207,11 @@ def english_catalog_phrases(lang: str) -> dict[str, str]:
     return phrases
 
 
-def _cleaned(text: str, excluded: Iterable[str]) -> str:
+def _without(text: str, excluded: Iterable[str]) -> str:
     for part in sorted(set(excluded), key=len, reverse=True):
         if part.strip():
             text = text.replace(part, " ")
-    return _NOT_WORDS.sub(" ", text)
+    return text
 
 
 def english_sentences(text: str, lang: str) -> list[str]:
@@ -230,7 +232,10 @@ def english_leaks(shown: Iterable[Shown], lang: str, excluded: Iterable[str] = (
     excluded = list(excluded)
     leaks: list[str] = []
     for item in shown:
-        text = _cleaned(item.text, excluded)
+        theirs = _without(item.text, excluded)
+        if localize_mentions(lang, theirs) != theirs:
+            leaks.append(f"{item.where}: a command by its English name in {item.text!r}")
+        text = _NOT_WORDS.sub(" ", theirs)
         for phrase, key in phrases.items():
             if phrase in text:
                 leaks.append(f"{item.where}: English of {key} ({phrase!r}) in {item.text!r}")

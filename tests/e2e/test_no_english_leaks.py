@@ -8,14 +8,18 @@ shows them is checked by `english_leaks` (tests/e2e/language_leaks.py).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from language_leaks import Shown, Watched, english_leaks, english_sentences, proper_names
 
+from bot import i18n
 from bot.client import Bridgeline
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
 from bot.i18n import t
+from bot.i18n.commands import read_command_texts
+from bot.i18n.mentions import CommandNames
 from bot.storage import audit
 from bot.storage.guilds import update_settings
 from bot.ui.share import SHARE_LABEL
@@ -166,3 +170,13 @@ def test_the_checks_catch_english_and_spare_the_language_itself(lang: str) -> No
     )
     assert not english_leaks([own], lang)
     assert not english_sentences("Europe/London, America/Chicago, https://example.org", lang)
+
+
+def test_a_command_named_in_english_is_a_leak(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts, _ = read_command_texts(Path(__file__).resolve().parents[2] / "content")
+    names = CommandNames(texts, frozenset({"strategy", "strategy list"}))
+    monkeypatch.setattr(i18n, "_commands", names)
+    assert english_leaks([Shown("/x", "Usa `/strategy list`.")], "es")
+    spanish = texts.command_path("es", "strategy list")
+    assert spanish != "strategy list"
+    assert not english_leaks([Shown("/x", f"Usa `/{spanish}`.")], "es")
