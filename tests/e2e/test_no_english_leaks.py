@@ -151,10 +151,17 @@ async def test_spanish_staff_see_no_english_in_setup_prompts_and_admin(
     await mod.reply("prompts resume")
     await (await mod.slash("setup show")).response()  # a moderator, not a manager: refused
 
+    fake.app_owner.locale = "es-ES"  # the bot's owner, in a DM with the bot
+    owner = Watched(fake, fake.app_owner)
+    await owner.reply("admin sync")
+    reloaded = await owner.reply("admin reload-content")
+    assert t("es", "setup.admin.reload_done_title") in reloaded.text
+    assert "content OK" not in reloaded.text  # counted in Spanish (too few function words)
+
     # The audit trail shows records as they were written (English, like the log): not wording.
     records = [e.detail for e in await audit.recent(staffed.db, world.guild.id, 50) if e.detail]
     names = [*proper_names(world.guild), *records]
-    for watched in (manager, mod):
+    for watched in (manager, mod, owner):
         leaks = english_leaks(watched.shown(), "es", [*watched.typed, *names])
         assert not leaks, "\n".join(leaks)
 
