@@ -356,7 +356,7 @@ class Prompts(commands.Cog):
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)
             return
-        view = Paginator(interaction.user.id, pages)
+        view = Paginator(interaction.user.id, pages, lang=lang)
         await interaction.response.send_message(embed=view.current, view=view, ephemeral=True)
 
 

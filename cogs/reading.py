@@ -202,6 +202,7 @@ class Reading(commands.Cog):
         content = self.bot.content.in_lang(lang)
         pages = warning_signs_pages(content, lang, await region_of(self.bot, interaction))
         pager = SharePaginator(interaction.user.id, pages, shareable=can_share(interaction))
+        pager.speak(lang)  # SharePaginator takes no language (bot/ui/share.py)
         await reply_privately(interaction, [pager.current], pager)
 
 

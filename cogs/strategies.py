@@ -54,6 +54,7 @@ def strategy_options(content: Content, english: Content | None = None) -> list[O
 async def show_strategy(interaction: discord.Interaction, strategy: Strategy, lang: str) -> None:
     pages = strategy_pages(strategy, lang)
     pager = SharePaginator(interaction.user.id, pages, shareable=can_share(interaction))
+    pager.speak(lang)  # SharePaginator takes no language (bot/ui/share.py)
     await reply_privately(interaction, [pager.current], pager)
 
 

@@ -5,7 +5,8 @@ answer (message content, embeds, buttons, selects, modals, autocomplete choices,
 followups), so a test runs the flows and then asks `english_leaks(...)`. Add a flow by driving
 it through `Watched` instead of `FakeDiscord`; nothing else needs to change.
 
-Three checks, each on text with what the person typed, URLs, mentions, code and names taken out:
+Four checks, each on text with what the person typed, URLs, mentions, code and names taken out:
+- a text that is, whole, the English of a catalog key (a "Next" button left unlabelled);
 - an English catalog value of 3+ words (any key whose English differs from the language's own
   wording) appears in the text: a reply built with the wrong `lang`, or a literal that was
   moved to the catalog but is still used as is;
@@ -207,6 +208,20 @@ def english_catalog_phrases(lang: str) -> dict[str, str]:
     return phrases
 
 
+def english_labels(lang: str) -> dict[str, str]:
+    """Whole English catalog values without fields ("Next", "Cancel") whose wording in `lang`
+    differs: shown alone (a button, a title) they are a leak however short."""
+    from bot.i18n import _catalog
+
+    catalog = _catalog()
+    english = catalog.texts[DEFAULT_LANG]
+    return {
+        value: key
+        for key, value in english.items()
+        if "{" not in value and value != catalog.texts[lang].get(key)
+    }
+
+
 def _without(text: str, excluded: Iterable[str]) -> str:
     for part in sorted(set(excluded), key=len, reverse=True):
         if part.strip():
@@ -229,9 +244,13 @@ def english_leaks(shown: Iterable[Shown], lang: str, excluded: Iterable[str] = (
     """What reads as English in texts shown to a `lang` reader; [] when there is none."""
     assert lang in LANGS and lang != DEFAULT_LANG
     phrases = english_catalog_phrases(lang)
+    labels = english_labels(lang)
     excluded = list(excluded)
     leaks: list[str] = []
     for item in shown:
+        if item.text.strip() in labels and item.text.strip() not in excluded:
+            key = labels[item.text.strip()]
+            leaks.append(f"{item.where}: the English of {key} shown as is: {item.text!r}")
         theirs = _without(item.text, excluded)
         if localize_mentions(lang, theirs) != theirs:
             leaks.append(f"{item.where}: a command by its English name in {item.text!r}")

@@ -170,6 +170,7 @@ async def test_spanish_staff_see_no_english_in_setup_prompts_and_admin(
 def test_the_checks_catch_english_and_spare_the_language_itself(lang: str) -> None:
     english = Shown("/x", t("en", "errors.refusals.manager"))
     assert english_leaks([english], lang), "an English catalog value is a leak"
+    assert english_leaks([Shown("/x", t("en", "errors.buttons.next"))], lang), "a bare label"
     plain = Shown("/x", "Sorry, this is not something that you can do here.")
     assert english_leaks([plain], lang), "an English sentence is a leak"
     own = Shown(
