@@ -1,8 +1,8 @@
 """No English shown to a member whose Discord language we speak (issue 19), end to end.
 
-A Spanish (es-ES) and a German member run every command and button flow outside check-ins,
-privacy and safety (those slices add theirs once merged: drive them through `Watched`), and
-Spanish-speaking staff run /setup, /prompts and /admin, error paths included. Every text the bot
+A member whose Discord is in Spanish (es-ES), German, French or Portuguese (pt-BR) runs every
+command and button flow outside check-ins, privacy and safety (those slices add theirs once
+merged: drive them through `Watched`), and Spanish-speaking staff run /setup, /prompts and /admin, error paths included. Every text the bot
 shows them is checked by `english_leaks` (tests/e2e/language_leaks.py).
 """
 
@@ -17,7 +17,7 @@ from language_leaks import Shown, Watched, english_leaks, english_sentences, pro
 from bot import i18n
 from bot.client import Bridgeline
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
-from bot.i18n import t
+from bot.i18n import lang_for_locale, t
 from bot.i18n.commands import read_command_texts
 from bot.i18n.mentions import CommandNames
 from bot.storage import audit
@@ -89,23 +89,17 @@ async def ask_mods_flow(me: Watched) -> None:
             await (await me.click(panel, button["custom_id"])).response()
 
 
-async def test_a_spanish_member_sees_no_english(
-    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
+@pytest.mark.parametrize("locale", ["es-ES", "de", "fr", "pt-BR"])
+async def test_a_member_whose_language_we_speak_sees_no_english(
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline, locale: str
 ) -> None:
-    ana = Watched(fake, await fake.add_member(world.guild, "ana", locale="es-ES"), "general")
-    await member_flows(ana, staffed, "es")
-    await ask_mods_flow(ana)
-    assert t("es", "guidance.reflect.another") in [s.text for s in ana.shown()]
-    assert_no_leaks(ana, "es", world)
-
-
-async def test_a_german_member_sees_no_english(
-    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
-) -> None:
-    kai = Watched(fake, await fake.add_member(world.guild, "kai", locale="de"), "general")
-    await member_flows(kai, staffed, "de")
-    await ask_mods_flow(kai)
-    assert_no_leaks(kai, "de", world)
+    lang = lang_for_locale(locale)
+    assert lang is not None
+    member = Watched(fake, await fake.add_member(world.guild, "ana", locale=locale), "general")
+    await member_flows(member, staffed, lang)
+    await ask_mods_flow(member)
+    assert t(lang, "guidance.reflect.another") in [s.text for s in member.shown()]
+    assert_no_leaks(member, lang, world)
 
 
 async def test_spanish_staff_see_no_english_in_setup_prompts_and_admin(
