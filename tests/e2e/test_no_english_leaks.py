@@ -160,6 +160,22 @@ async def test_spanish_staff_see_no_english_in_setup_prompts_and_admin(
         assert not leaks, "\n".join(leaks)
 
 
+async def test_a_spanish_member_in_a_dm_sees_no_english(
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline
+) -> None:
+    world.you.user.locale = "es-ES"
+    me = Watched(fake, world.you, fake.dm_channel(world.you))
+    await me.reply("help")
+    await me.reply("strategy random")
+    await me.reply("reflect")
+    # Staff commands are not offered in DMs; a server-only subcommand of a DM command is refused.
+    await (await me.slash("resources region", {"region": "ES"})).response()
+    shown = me.shown()
+    assert t("es", "errors.server_only") in [s.text for s in shown]
+    leaks = english_leaks(shown, "es", [*me.typed, *proper_names(world.guild)])
+    assert not leaks, "\n".join(leaks)
+
+
 @pytest.mark.parametrize("lang", ["es", "de"])
 def test_the_checks_catch_english_and_spare_the_language_itself(lang: str) -> None:
     english = Shown("/x", t("en", "errors.refusals.manager"))
