@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import NotPermitted, UserFacingError
+from bot.i18n import DEFAULT_LANG, t
 from bot.storage.guilds import get_settings
 
 T = TypeVar("T")
@@ -35,19 +36,15 @@ DEFAULT_PERMISSIONS: dict[Level, discord.Permissions] = {
     Level.MANAGER: discord.Permissions(manage_guild=True),
 }
 
-SERVER_ONLY = "This command works inside a server, not in DMs."
-
-REFUSALS: dict[Level, str] = {
-    Level.MODERATOR: "This is for moderators (the server's moderator role or Manage Messages).",
-    Level.MANAGER: "This is for server managers (Manage Server).",
-    Level.OWNER: "This is for the bot's owner only.",
-}
-#: The same refusals in the catalog, shown in the reader's language (content/messages/errors.toml).
+#: Each level's refusal, shown in the reader's language (content/messages/errors.toml).
 REFUSAL_KEYS: dict[Level, str] = {
     Level.MODERATOR: "errors.refusals.moderator",
     Level.MANAGER: "errors.refusals.manager",
     Level.OWNER: "errors.refusals.owner",
 }
+#: In English, from the catalog: for code that still sends the text as is (and for tests).
+SERVER_ONLY = t(DEFAULT_LANG, "errors.server_only")
+REFUSALS: dict[Level, str] = {level: t(DEFAULT_LANG, key) for level, key in REFUSAL_KEYS.items()}
 
 
 async def guild_level(interaction: discord.Interaction) -> Level:
@@ -91,13 +88,10 @@ def require(needed: Level) -> Callable[[T], T]:
     async def predicate(interaction: discord.Interaction) -> bool:
         if needed is not Level.OWNER and interaction.guild is None:
             # Discord ignores guild_only on subcommands: say what is really wrong.
-            raise NotPermitted(SERVER_ONLY, key="errors.server_only")
+            raise NotPermitted(key="errors.server_only")
         if await has_level(interaction, needed):
             return True
-        raise NotPermitted(
-            REFUSALS.get(needed, "You can't use this command."),
-            key=REFUSAL_KEYS.get(needed, "errors.not_here"),
-        )
+        raise NotPermitted(key=REFUSAL_KEYS.get(needed, "errors.not_here"))
 
     def decorator(func: T) -> T:
         checked: Any = app_commands.check(predicate)(func)
@@ -118,5 +112,5 @@ owner_only: Callable[[T], T] = require(Level.OWNER)
 def require_guild(interaction: discord.Interaction) -> discord.Guild:
     """The interaction's server, or a clear refusal for a server-only action used in a DM."""
     if interaction.guild is None:
-        raise UserFacingError(SERVER_ONLY, key="errors.server_only")
+        raise UserFacingError(key="errors.server_only")
     return interaction.guild

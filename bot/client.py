@@ -19,6 +19,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content
 from bot.i18n.commands import CommandTranslator
+from bot.i18n.mentions import CommandNames
 from bot.inflight import InFlight
 from bot.safety.detector import Detector
 from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
@@ -147,10 +148,13 @@ class Bridgeline(commands.Bot):
     async def setup_hook(self) -> None:
         """Storage first, then cogs (which may read it in cog_load and register views)."""
         await self.open_storage()
-        await self.tree.set_translator(CommandTranslator(self.settings.content_dir))
+        translator = CommandTranslator(self.settings.content_dir)
+        await self.tree.set_translator(translator)
         for name in self._extensions if self._extensions is not None else discover_extensions():
             await self.load_extension(name)
         log.info("Loaded %d feature modules", len(self.extensions))
+        paths = frozenset(c.qualified_name for c in self.tree.walk_commands())
+        i18n.install_commands(CommandNames(translator.texts, paths))
 
     def reload_content(self, content: Content) -> None:
         """Swaps content and the safety scanner together, so they never disagree."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zoneinfo
 from functools import lru_cache
 
+from bot.i18n import DEFAULT_LANG, t
 from bot.quoting import echo
 
 COMMON_TIMEZONES: tuple[str, ...] = (
@@ -149,7 +150,21 @@ REGION_ZONES: dict[str, tuple[str, ...]] = {
 
 
 class TimezoneError(ValueError):
-    """The text is not a zone to save; the message says what to choose instead."""
+    """The text is not a zone to save; `text(lang)` says what to choose instead, in the
+    reader's language (content/messages/misc.toml). The exception's own message is English."""
+
+    def __init__(self, key: str, **fields: str) -> None:
+        self.key = key
+        self.fields = fields
+        super().__init__(self.text(DEFAULT_LANG))
+
+    def text(self, lang: str) -> str:
+        fields = dict(self.fields)
+        if "zones" in fields:  # joined with the reader's own "or"
+            fields["options"] = f" {t(lang, 'misc.timezone.or')} ".join(
+                f"`{zone}`" for zone in fields.pop("zones").split()
+            )
+        return t(lang, self.key, **fields)
 
 
 @lru_cache(maxsize=1)
@@ -172,18 +187,10 @@ def resolve_timezone(name: str) -> str:
     """The IANA name to save for what was typed, or TimezoneError explaining the choice."""
     meant = abbreviation_zones(name)
     if meant:
-        options = " or ".join(f"`{zone}`" for zone in meant)
-        raise TimezoneError(
-            f"“{echo(name)}” is an abbreviation, and those are ambiguous: some mean several "
-            "places, and a fixed one such as EST ignores daylight saving, so posts would be an "
-            f"hour off half the year. Choose a city zone instead, such as {options}."
-        )
+        raise TimezoneError("misc.timezone.abbreviation", name=echo(name), zones=" ".join(meant))
     found = canonical_timezone(name)
     if found is None:
-        raise TimezoneError(
-            f"“{echo(name)}” isn't a timezone I know. Start typing a city and pick from the "
-            "list, for example Europe/London or America/Chicago."
-        )
+        raise TimezoneError("misc.timezone.unknown", name=echo(name))
     return found
 
 

@@ -78,7 +78,7 @@ class Admin(commands.Cog):
         summary = summarize(content)
         log.info("Content reloaded: %s", summary)
         await self._audit(interaction, "admin.reload_content", summary)
-        await interaction.followup.send(embed=reload_done_embed(summary, lang), ephemeral=True)
+        await interaction.followup.send(embed=reload_done_embed(content, lang), ephemeral=True)
 
 
 async def setup(bot: Bridgeline) -> None:

@@ -319,7 +319,7 @@ class Alerts(commands.Cog):
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)
         else:
-            view = Paginator(interaction.user.id, pages)
+            view = Paginator(interaction.user.id, pages, lang=lang)
             await interaction.response.send_message(embed=view.current, view=view, ephemeral=True)
         if any(not a.delivered for a in found):
             await self.retry_pending(interaction.guild.id)

@@ -135,7 +135,7 @@ class Prompts(commands.Cog):
         try:
             zone = resolve_timezone(timezone) if timezone else server_zone
         except TimezoneError as problem:
-            raise UserFacingError(str(problem)) from None
+            raise UserFacingError(problem.text(lang)) from None
         if ping_role is not None and ping_role.is_default():
             raise UserFacingError(t(lang, "prompts.setup.no_everyone"))
         current = await get_schedule(self.bot.db, guild.id)
@@ -357,7 +357,7 @@ class Prompts(commands.Cog):
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)
             return
-        view = Paginator(interaction.user.id, pages)
+        view = Paginator(interaction.user.id, pages, lang=lang)
         await interaction.response.send_message(embed=view.current, view=view, ephemeral=True)
 
 

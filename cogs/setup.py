@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.checks import manager_only, require_guild
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
-from bot.i18n import LANGS, LANGUAGE_NAMES, t
+from bot.i18n import LANGS, LANGUAGE_NAMES, pick_lang, t
 from bot.quoting import echo
 from bot.setup_service import (
     SAFETY_MODE_LABELS,
@@ -65,8 +65,9 @@ class Setup(commands.Cog):
         targets = await channel_targets(self.bot.db, settings)
         return check_channels(targets, bot_permissions_in(guild), everyone_can_read(guild))
 
-    def _region_name(self, code: str) -> str:
-        region = self.bot.content.region(code)
+    def _region_name(self, code: str, lang: str) -> str:
+        """The region as the reader's language names it ("Estados Unidos")."""
+        region = self.bot.content.in_lang(lang).region(code)
         return region.name if region else code
 
     async def _lang(self, interaction: discord.Interaction) -> str:
@@ -114,7 +115,7 @@ class Setup(commands.Cog):
             guild.name,
             settings,
             await self._checks(guild, settings),
-            self._region_name(settings.region),
+            self._region_name(settings.region, lang),
             lang,
             title=t(
                 lang, "setup.summary.set_up" if changed else "setup.summary.finished_unchanged"
@@ -133,7 +134,7 @@ class Setup(commands.Cog):
             interaction.user.id,
             guild,
             settings,
-            self.bot.content.regions,
+            self.bot.content.in_lang(pick_lang(settings.language)).regions,  # the wizard's own
             self._finish_wizard,
             is_public=everyone_can_read(guild),
         )
@@ -144,12 +145,13 @@ class Setup(commands.Cog):
     async def show(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
         settings = await get_settings(self.bot.db, guild.id)
+        lang = await self._lang(interaction)
         embed = summary_embed(
             guild.name,
             settings,
             await self._checks(guild, settings),
-            self._region_name(settings.region),
-            await self._lang(interaction),
+            self._region_name(settings.region, lang),
+            lang,
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -214,9 +216,11 @@ class Setup(commands.Cog):
     @app_commands.describe(region="Members can still choose their own with /resources region")
     @manager_only
     async def region(self, interaction: discord.Interaction, region: str) -> None:
-        found = self.bot.content.find_region(region)  # a code, or a name typed in full
+        regions = self.bot.content.in_lang(await self._lang(interaction))
+        # A code, or a name typed in full (in the reader's language or English).
+        found = regions.find_region(region) or self.bot.content.find_region(region)
         if found is None:
-            known = ", ".join(f"{r.code} ({r.name})" for r in self.bot.content.regions)
+            known = ", ".join(f"{r.code} ({r.name})" for r in regions.regions)
             raise UserFacingError(
                 key="setup.refusals.unknown_region", region=repr(echo(region)), known=known
             )
@@ -226,9 +230,14 @@ class Setup(commands.Cog):
     async def region_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        regions = self.bot.content.in_lang(await self._lang(interaction))
+        # Found by their name in the reader's language or in English, shown in the reader's.
+        codes = {r.code for r in regions.regions_matching(current)}
+        codes |= {r.code for r in self.bot.content.regions_matching(current)}
         return [
             app_commands.Choice(name=f"{r.name} ({r.code})", value=r.code)
-            for r in self.bot.content.regions_matching(current)
+            for r in regions.regions
+            if r.code in codes
         ][:25]
 
     @group.command(name="timezone", description="The server's timezone (IANA, e.g. Europe/London)")
@@ -237,7 +246,7 @@ class Setup(commands.Cog):
         try:
             name = resolve_timezone(timezone)
         except TimezoneError as problem:
-            raise UserFacingError(str(problem)) from None
+            raise UserFacingError(problem.text(await self._lang(interaction))) from None
         await self._save(interaction, timezone=name)
 
     @timezone.autocomplete("timezone")

@@ -62,6 +62,7 @@ __all__ = [
     "check_content",
     "default_content_dir",
     "load_content",
+    "safety_categories",
     "summarize",
 ]
 
@@ -207,9 +208,10 @@ def summarize(content: Content) -> str:
     return (
         f"content OK: {len(content.strategies)} strategies, {len(content.scripts)} scripts, "
         f"{len(content.faq)} FAQ, {len(content.prompts)} prompts, "
-        f"{len(content.resources)} resources, {_safety_categories(content)} safety categories"
+        f"{len(content.resources)} resources, {safety_categories(content)} safety categories"
     )
 
 
-def _safety_categories(content: Content) -> int:
+def safety_categories(content: Content) -> int:
+    """How many kinds of risk the safety rules look for (crisis, abuse...)."""
     return len({p.category for p in content.safety.patterns})

@@ -17,7 +17,9 @@ __all__ = [
     "LANGS",
     "LANGUAGE_NAMES",
     "install",
+    "install_commands",
     "lang_for_locale",
+    "localize_mentions",
     "member_lang",
     "pick_lang",
     "t",
@@ -25,15 +27,29 @@ __all__ = [
 
 if TYPE_CHECKING:
     from bot.content.messages import Catalog
+    from bot.i18n.mentions import CommandNames
 
 _SHIPPED = Path(__file__).resolve().parent.parent.parent / "content"
 _installed: Catalog | None = None
+_commands: CommandNames | None = None
 
 
 def install(catalog: Catalog) -> None:
     """Use this catalog from now on (the bot calls it with the content it loaded)."""
     global _installed
     _installed = catalog
+
+
+def install_commands(names: CommandNames) -> None:
+    """Write command mentions in each reader's language from now on (the bot calls it once its
+    commands and their translations are loaded; until then mentions stay as written)."""
+    global _commands
+    _commands = names
+
+
+def localize_mentions(lang: str, text: str) -> str:
+    """`text` with its slash-command mentions ("/strategy list") as `lang`'s Discord names them."""
+    return text if _commands is None else _commands.localize(lang, text)
 
 
 def _catalog() -> Catalog:
@@ -58,5 +74,9 @@ def member_lang(interaction: object, server_language: str | None = None) -> str:
 
 
 def t(lang: str, key: str, /, **fields: object) -> str:
-    """Member-facing text `key` in `lang`, with {fields} filled in."""
-    return _catalog().text(lang, key, **fields)
+    """Member-facing text `key` in `lang`, with {fields} filled in; command mentions in the
+    wording itself (not in the fields) are written as `lang`'s Discord names them."""
+    if _commands is None or lang == DEFAULT_LANG:
+        return _catalog().text(lang, key, **fields)
+    template = _commands.localize(lang, _catalog().text(lang, key))
+    return template.format(**fields) if fields else template

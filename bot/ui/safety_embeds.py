@@ -34,7 +34,7 @@ SUPPORT_INSTEAD_WHAT: dict[str, str] = {"faq": "what_faq", "prompts add": "what_
 def support_instead_embed(command: str, lang: str = DEFAULT_LANG) -> discord.Embed:
     """Under the private reply when a command's typed text was answered with support."""
     if command == "script":
-        return script_support_note_embed()
+        return script_support_note_embed(lang)
     what = t(lang, f"safety.support_instead.{SUPPORT_INSTEAD_WHAT.get(command, 'what_other')}")
     return build_embed(
         t(lang, "safety.support_instead.title"),

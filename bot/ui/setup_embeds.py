@@ -11,7 +11,7 @@ from datetime import datetime
 
 import discord
 
-from bot.content import ContentProblem
+from bot.content import Content, ContentProblem, safety_categories
 from bot.i18n import t
 from bot.setup_service import (
     Change,
@@ -224,8 +224,19 @@ def reload_failed_embed(problems: Sequence[ContentProblem], lang: str) -> discor
     )
 
 
-def reload_done_embed(summary: str, lang: str) -> discord.Embed:
-    return build_embed(t(lang, "setup.admin.reload_done_title"), summary, tone=Tone.CARE)
+def reload_done_embed(content: Content, lang: str) -> discord.Embed:
+    """What was loaded, counted in the owner's language (the log and audit keep `summarize`)."""
+    counts = t(
+        lang,
+        "setup.admin.reload_done_text",
+        strategies=len(content.strategies),
+        scripts=len(content.scripts),
+        faq=len(content.faq),
+        prompts=len(content.prompts),
+        resources=len(content.resources),
+        categories=safety_categories(content),
+    )
+    return build_embed(t(lang, "setup.admin.reload_done_title"), counts, tone=Tone.CARE)
 
 
 def synced_embed(count: int, scope: str, at: datetime, lang: str) -> discord.Embed:

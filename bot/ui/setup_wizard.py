@@ -11,7 +11,7 @@ from typing import Any
 
 import discord
 
-from bot.checks import REFUSAL_KEYS, REFUSALS, Level, has_level
+from bot.checks import REFUSAL_KEYS, Level, has_level
 from bot.content import Region
 from bot.errors import NotPermitted, UserFacingError, send_private
 from bot.i18n import LANGS, LANGUAGE_NAMES, pick_lang, t
@@ -301,7 +301,7 @@ class SetupWizard(InvokerOnlyView):
 
     async def _finish(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MANAGER):
-            raise NotPermitted(REFUSALS[Level.MANAGER], key=REFUSAL_KEYS[Level.MANAGER])
+            raise NotPermitted(key=REFUSAL_KEYS[Level.MANAGER])
         alerts = self.choices["alerts_channel_id"]
         if alerts and self.is_public(alerts) and self.public_confirmed != alerts:
             self.show_step(3)

@@ -27,7 +27,7 @@ from bot.content.models import (
     Strategy,
     WithdrawalReason,
 )
-from bot.i18n import DEFAULT_LANG, t
+from bot.i18n import DEFAULT_LANG, localize_mentions, t
 from bot.safety_service.replies import directory_line, emergency_line, resource_line
 from bot.search import ScriptMatch
 from bot.ui.embeds import FIELD_VALUE_LIMIT, Tone, build_embed
@@ -47,7 +47,6 @@ def resources_pointer(lang: str) -> str:
 
 
 # English copies for callers outside this feature that do not pass a language yet.
-RESOURCES_FOOTER = resources_footer(DEFAULT_LANG)
 RESOURCES_POINTER = resources_pointer(DEFAULT_LANG)
 
 
@@ -88,7 +87,7 @@ def support_lines(content: Content, region: str, kinds: Sequence[str], lang: str
     content checker never allows on abuse-related entries (rule 15).
     """
     code = region.upper()
-    lines = [emergency_line(content, code)] if "emergency" in kinds else []
+    lines = [emergency_line(content, code, lang)] if "emergency" in kinds else []
     local_found = False
     for kind in kinds:
         if kind in ("emergency", "directory"):
@@ -101,10 +100,11 @@ def support_lines(content: Content, region: str, kinds: Sequence[str], lang: str
         local_found = local_found or bool(local)
         note = t(lang, KIND_NOTES[kind]) if kind in KIND_NOTES else ""
         lines += [
-            f"• {note}{resource_line(r, discreet_first=kind == 'domestic_abuse')}" for r in local
+            f"• {note}{resource_line(r, discreet_first=kind == 'domestic_abuse', lang=lang)}"
+            for r in local
         ]
     if "directory" in kinds or not local_found:
-        directory = directory_line(content, code)
+        directory = directory_line(content, code, lang)
         if directory:
             lines.append(directory)
     lines.append(t(lang, "guidance.support.more"))
@@ -202,7 +202,7 @@ def script_results_embed(
     fields = [
         (
             t(lang, "guidance.script.from_field", title=m.strategy.title),
-            f"> {m.script.text}\n`/strategy show {m.strategy.id}`",
+            f"> {m.script.text}\n`{localize_mentions(lang, f'/strategy show {m.strategy.id}')}`",
         )
         for m in matches
     ]
@@ -341,7 +341,9 @@ def sequence_embed(content: Content, lang: str) -> discord.Embed:
     fields = []
     for i, step in enumerate(content.sequence, 1):
         strategy = content.strategy(step.strategy_id)
-        where = f"\n`/strategy show {strategy.id}`" if strategy else ""
+        where = (
+            f"\n`{localize_mentions(lang, f'/strategy show {strategy.id}')}`" if strategy else ""
+        )
         fields.append((f"{i}. {step.label}", f"{step.text}{where}"))
     return build_embed(
         t(lang, "guidance.strategy.steps_title"),

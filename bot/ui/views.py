@@ -140,9 +140,14 @@ class Paginator(InvokerOnlyView):
         super().__init__(owner_id)
         self.pages = list(pages)
         self.index = 0
+        self.speak(lang)
+        self._sync_buttons()
+
+    def speak(self, lang: str) -> Paginator:
+        """Label Previous/Next in `lang` (for subclasses built without one)."""
         self.previous.label = t(lang, "errors.buttons.previous")
         self.next.label = t(lang, "errors.buttons.next")
-        self._sync_buttons()
+        return self
 
     def _sync_buttons(self) -> None:
         self.previous.disabled = self.index == 0
