@@ -81,6 +81,24 @@ async def member_flows(me: Watched, bot: Bridgeline, lang: str) -> None:
         await (await me.slash(path)).response()
 
 
+async def checkin_privacy_resources_flows(me: Watched) -> None:
+    """The check-in, privacy and resources features, their refusals included."""
+    await (await me.slash("checkin new")).modal_shown()
+    saved = await me.submit_modal(
+        {"checkin:mood": "4", "checkin:body": "Hoy fue un día tranquilo."}
+    )
+    await saved.response()
+    await me.reply("checkin history")
+    await (await me.slash("checkin new")).modal_shown()
+    empty = await me.submit_modal({"checkin:mood": "3", "checkin:body": "   "})
+    await empty.response()
+    await me.reply("privacy about")
+    await me.reply("resources show")
+    await me.autocomplete("resources region", {"region": ""}, "region")
+    await me.reply("resources region", {"region": "DE"})
+    await me.reply("resources show")
+
+
 async def ask_mods_flow(me: Watched) -> None:
     opened = await me.slash("ask-mods")
     await opened.modal_shown()
@@ -100,6 +118,7 @@ async def test_a_member_whose_language_we_speak_sees_no_english(
     assert lang is not None
     member = Watched(fake, await fake.add_member(world.guild, "ana", locale=locale), "general")
     await member_flows(member, staffed, lang)
+    await checkin_privacy_resources_flows(member)
     await ask_mods_flow(member)
     assert t(lang, "guidance.reflect.another") in [s.text for s in member.shown()]
     assert_no_leaks(member, lang, world)
