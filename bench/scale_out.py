@@ -23,7 +23,7 @@ The fake Discord and the driver run in this process; each bot runs in its own pr
     .venv/bin/python bench/scale_out.py                        # 1,000 servers, 2 x 4 shards
     .venv/bin/python bench/scale_out.py --burst                # every prompt at the kill
     .venv/bin/python bench/scale_out.py --day-seconds 120 --checkins 1500 --alerts 300
-    .venv/bin/python bench/scale_out.py --database-url sqlite:///tmp/x/bridgeline.sqlite3
+    .venv/bin/python bench/scale_out.py --database-url sqlite:////tmp/x/bridgeline.sqlite3
     .venv/bin/python bench/scale_out.py --database-url postgresql://user:pw@host/db
     .venv/bin/python bench/scale_out.py --backend postgresql   # a throw-away local server
     .venv/bin/python bench/scale_out.py --backends sqlite,postgresql   # side by side
@@ -47,13 +47,18 @@ from datetime import time as time_of_day
 from pathlib import Path
 from random import Random
 from typing import Any
-from urllib.parse import urlparse
 
 from bot.daily_prompts import schedules
 from bot.fakediscord import FakeDiscord, FakeMessage
 from bot.fakediscord.state import Channel, Member
 from bot.sharding import shard_of
-from bot.storage.backend import Database, DatabaseUrlError, check_url, open_database
+from bot.storage.backend import (
+    Database,
+    DatabaseUrlError,
+    check_url,
+    open_database,
+    sqlite_path,
+)
 from bot.storage.guilds import update_settings
 from bot.storage.migrate import migrate
 from bot.storage.pg_local import LocalPostgres, PostgresMissing
@@ -121,6 +126,9 @@ def parse_args() -> argparse.Namespace:
             args.backends = [check_url(args.database_url)]
         except DatabaseUrlError as exc:
             parser.error(str(exc).replace("DATABASE_URL", "--database-url"))
+        if args.backends == ["sqlite"]:
+            # Absolute: the bot processes run in the repository, this one anywhere.
+            args.database_url = f"sqlite:///{Path(sqlite_path(args.database_url)).resolve()}"
     if args.processes < 1 or args.shards < args.processes:
         parser.error("--shards must be at least --processes (each process runs a shard)")
     return args
@@ -141,7 +149,7 @@ def data_dir_for(url: str | None, temp: Path) -> Path:
     """The bot's data dir (logs; the SQLite file when the URL names none or is PostgreSQL)."""
     if url is None or check_url(url) == "postgresql":
         return temp / "data"
-    path = Path(urlparse(url).path)
+    path = Path(sqlite_path(url))
     if path.name != "bridgeline.sqlite3":
         sys.exit("scale_out: a SQLite --database-url must end in /bridgeline.sqlite3")
     return path.parent
