@@ -11,6 +11,11 @@ simulated day of daily prompts, check-ins, anonymous posts and safety alerts; on
   fresh session, so messages sent meanwhile are never seen), throughput (what the simulated
   day offered, not a ceiling) and p50/p99 latency of a check-in (modal submit to the answer).
 
+With `--backends sqlite,postgresql` the same day (same seed, same plan) runs on each backend in
+turn, each on a fresh fake Discord and database, and one side-by-side table ends the output.
+PostgreSQL without a URL is a throw-away local server (bot/storage/pg_local.py, fsync off),
+started for the run and stopped after.
+
 The fake Discord and the driver run in this process; each bot runs in its own process
 (bench/scale_out_bot.py) so one can be killed on its own. The safety model is not loaded
 (patterns only) unless --meaning-layer: two cores cannot hold two copies and the load.
@@ -18,8 +23,10 @@ The fake Discord and the driver run in this process; each bot runs in its own pr
     .venv/bin/python bench/scale_out.py                        # 1,000 servers, 2 x 4 shards
     .venv/bin/python bench/scale_out.py --burst                # every prompt at the kill
     .venv/bin/python bench/scale_out.py --day-seconds 120 --checkins 1500 --alerts 300
-    .venv/bin/python bench/scale_out.py --database-url sqlite:///tmp/x/bridgeline.sqlite3
-    .venv/bin/python bench/scale_out.py --database-url postgresql://...   # once it lands
+    .venv/bin/python bench/scale_out.py --database-url sqlite:////tmp/x/bridgeline.sqlite3
+    .venv/bin/python bench/scale_out.py --database-url postgresql://user:pw@host/db
+    .venv/bin/python bench/scale_out.py --backend postgresql   # a throw-away local server
+    .venv/bin/python bench/scale_out.py --backends sqlite,postgresql   # side by side
 """
 
 from __future__ import annotations
@@ -39,15 +46,22 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
 from random import Random
-from urllib.parse import urlparse
+from typing import Any
 
 from bot.daily_prompts import schedules
 from bot.fakediscord import FakeDiscord, FakeMessage
 from bot.fakediscord.state import Channel, Member
 from bot.sharding import shard_of
-from bot.storage.db import Database
+from bot.storage.backend import (
+    Database,
+    DatabaseUrlError,
+    check_url,
+    open_database,
+    sqlite_path,
+)
 from bot.storage.guilds import update_settings
 from bot.storage.migrate import migrate
+from bot.storage.pg_local import LocalPostgres, PostgresMissing
 
 REPO = Path(__file__).resolve().parent.parent
 WORKER = REPO / "bench" / "scale_out_bot.py"
@@ -94,8 +108,12 @@ def parse_args() -> argparse.Namespace:
         "--warmup-seconds", type=float, default=20.0, help="real seconds to start and connect"
     )
     parser.add_argument(
-        "--database-url", help="sqlite:///path/bridgeline.sqlite3 (default: a temp dir) or "
-        "postgresql://... once the PostgreSQL backend is in"
+        "--database-url", help="sqlite:///path/bridgeline.sqlite3 or postgresql://... "
+        "(default: a fresh database of each --backends in a temp dir / throw-away server)"
+    )  # fmt: skip
+    parser.add_argument(
+        "--backends", "--backend", default="sqlite", type=_backend_list,
+        help="sqlite, postgresql or both (sqlite,postgresql): one run each, side by side",
     )  # fmt: skip
     parser.add_argument("--meaning-layer", action="store_true", help="load the safety model")
     parser.add_argument(
@@ -103,34 +121,43 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
+    if args.database_url:
+        try:
+            args.backends = [check_url(args.database_url)]
+        except DatabaseUrlError as exc:
+            parser.error(str(exc).replace("DATABASE_URL", "--database-url"))
+        if args.backends == ["sqlite"]:
+            # Absolute: the bot processes run in the repository, this one anywhere.
+            args.database_url = f"sqlite:///{Path(sqlite_path(args.database_url)).resolve()}"
     if args.processes < 1 or args.shards < args.processes:
         parser.error("--shards must be at least --processes (each process runs a shard)")
     return args
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _backend_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in BACKENDS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(BACKENDS)} (comma-separated)")
+    return names
+
+
 def data_dir_for(url: str | None, temp: Path) -> Path:
-    """The bot's data dir for a SQLite URL (the file must be named bridgeline.sqlite3)."""
-    if url is None:
+    """The bot's data dir (logs; the SQLite file when the URL names none or is PostgreSQL)."""
+    if url is None or check_url(url) == "postgresql":
         return temp / "data"
-    parsed = urlparse(url)
-    if parsed.scheme in ("postgresql", "postgres"):
-        # The bot processes get DATABASE_URL; this process reads and seeds the rows through
-        # open_bench_database, the one place to point at the PostgreSQL backend's opener.
-        sys.exit(
-            "scale_out: PostgreSQL is not wired in yet: this checkout has no PostgreSQL "
-            "backend; once it lands, make open_bench_database() open DATABASE_URL with it"
-        )
-    if parsed.scheme != "sqlite":
-        sys.exit(f"scale_out: --database-url must be sqlite:///... or postgresql://..., not {url}")
-    path = Path(parsed.path)
+    path = Path(sqlite_path(url))
     if path.name != "bridgeline.sqlite3":
         sys.exit("scale_out: a SQLite --database-url must end in /bridgeline.sqlite3")
     return path.parent
 
 
-async def open_bench_database(data_dir: Path) -> Database:
-    """The database the bot processes share (SQLite in `data_dir`; see data_dir_for)."""
-    return await Database.open(data_dir / "bridgeline.sqlite3")
+async def open_bench_database(url: str) -> Database:
+    """The database the bot processes share (they get the same URL as DATABASE_URL)."""
+    return await open_database(url)
 
 
 async def build_world(fake: FakeDiscord, count: int) -> list[Server]:
@@ -147,11 +174,11 @@ async def build_world(fake: FakeDiscord, count: int) -> list[Server]:
 
 
 async def seed_database(
-    data_dir: Path, servers: list[Server], rng: Random, burst_at: float | None
+    url: str, servers: list[Server], rng: Random, burst_at: float | None
 ) -> None:
     """Settings and a prompt schedule per server, at a time spread over the simulated day (or
     all at `burst_at`, a fraction of the day: the kill then lands mid-burst)."""
-    db = await open_bench_database(data_dir)
+    db = await open_bench_database(url)
     try:
         await migrate(db)
         for server in servers:
@@ -171,8 +198,10 @@ async def seed_database(
 class Fleet:
     """The bot processes, each with its slice of the shards."""
 
-    def __init__(self, args: argparse.Namespace, fake: FakeDiscord, data_dir: Path) -> None:
-        self.args, self.fake, self.data_dir = args, fake, data_dir
+    def __init__(
+        self, args: argparse.Namespace, fake: FakeDiscord, data_dir: Path, url: str
+    ) -> None:
+        self.args, self.fake, self.data_dir, self.url = args, fake, data_dir, url
         #: The simulated day starts once the processes have had time to start and connect.
         self.real_start = time.time() + args.warmup_seconds
         self.speed = 86400 / args.day_seconds
@@ -196,8 +225,7 @@ class Fleet:
         if a.meaning_layer:
             command.append("--meaning-layer")
         env = dict(os.environ)
-        if a.database_url:
-            env["DATABASE_URL"] = a.database_url
+        env["DATABASE_URL"] = self.url
         self.procs[index] = subprocess.Popen(
             command, cwd=REPO, stdout=self.logs[index], stderr=subprocess.STDOUT, env=env
         )
@@ -364,9 +392,9 @@ def count(
     }
 
 
-async def prompt_days(data_dir: Path) -> dict[int, int]:
+async def prompt_days(url: str) -> dict[int, int]:
     """(server, local day)s the database says were posted, per server."""
-    db = await open_bench_database(data_dir)
+    db = await open_bench_database(url)
     try:
         rows = await db.fetchall(
             "SELECT guild_id, COUNT(*) FROM prompt_posts WHERE message_id IS NOT NULL "
@@ -377,17 +405,17 @@ async def prompt_days(data_dir: Path) -> dict[int, int]:
         await db.close()
 
 
-async def prompts_retried(data_dir: Path) -> int:
+async def prompts_retried(url: str) -> int:
     """Prompt posts that needed more than one attempt (a send cut off by the kill, a retry)."""
-    db = await open_bench_database(data_dir)
+    db = await open_bench_database(url)
     try:
         return int(await db.fetchval("SELECT COUNT(*) FROM prompt_posts WHERE attempts > 1"))
     finally:
         await db.close()
 
 
-async def lost_checkins(data_dir: Path, tally: Tally) -> int:
-    db = await open_bench_database(data_dir)
+async def lost_checkins(url: str, tally: Tally) -> int:
+    db = await open_bench_database(url)
     try:
         per_guild = Counter(g for g, _ in tally.acked)
         lost = 0
@@ -406,62 +434,115 @@ def dump_phases() -> None:
     print(dict(PHASE), file=sys.stderr)
 
 
+BAD = ("duplicate prompts", "duplicate alerts", "duplicate anonymous posts",
+       "lost acknowledged check-ins")  # fmt: skip
+#: The side-by-side table's rows (the per-run listing has every figure).
+TABLE = (*BAD, "prompts posted", "servers without a prompt", "prompts needing a second attempt",
+         "alerts posted", "anonymous posts posted", "check-ins acknowledged",
+         "interactions unanswered", "throughput (actions/s)", "check-in p50 (ms)",
+         "check-in p99 (ms)")  # fmt: skip
+
+
+async def run_backend(
+    args: argparse.Namespace, backend: str, url: str, temp: Path
+) -> dict[str, Any]:
+    """One simulated day on one backend; returns its figures (printed as it goes)."""
+    rng = Random(args.seed)  # the same plan on every backend
+    PHASE.clear()
+    data_dir = data_dir_for(url, temp)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    print(f"scale_out: {args.guilds} servers, {args.processes} processes x "
+          f"{args.shards} shards, a day in {args.day_seconds:.0f} s, backend {backend}")  # fmt: skip
+    async with FakeDiscord(shards=args.shards) as fake:
+        fake.response_deadline = 10.0  # a loaded 2-core machine; Discord gives 3 s
+        built = time.perf_counter()
+        servers = await build_world(fake, args.guilds)
+        await seed_database(url, servers, rng, args.kill_at if args.burst else None)
+        per_shard = Counter(shard_of(s.guild_id, args.shards) for s in servers)
+        print(f"  world and database ready in {time.perf_counter() - built:.1f} s; "
+              f"servers per shard {dict(sorted(per_shard.items()))}", flush=True)  # fmt: skip
+        fleet = Fleet(args, fake, data_dir, url)
+        try:
+            for index in range(args.processes):
+                fleet.start(index)
+            await wait_connected(fleet)
+            print(
+                f"  all shards connected at {fleet.sim_now():%a %H:%M} simulated (the day is Mon)",
+                flush=True,
+            )
+            await asyncio.sleep(max(0.0, fleet.real_start - time.time()))
+            started = time.perf_counter()
+            tally = await run_day(args, fake, servers, fleet, rng)
+            await wait_connected(fleet)
+            await asyncio.sleep(max(0.0, fleet.real_start + args.day_seconds - time.time()))
+            await asyncio.sleep(3)  # the last prompts and posts in flight
+            wall = time.perf_counter() - started
+        finally:
+            fleet.stop_all()
+        figures: dict[str, Any] = count(fake, servers, tally, await prompt_days(url))
+        figures["lost acknowledged check-ins"] = await lost_checkins(url, tally)
+        figures["prompts needing a second attempt"] = await prompts_retried(url)
+        fake.assert_no_violations()
+    width = max(map(len, figures))
+    for name, value in figures.items():
+        print(f"  {name:<{width}}  {value}")
+    sent = figures["prompts posted"] + figures["alerts posted"]
+    sent += figures["anonymous posts posted"] + tally.interactions
+    figures["throughput (actions/s)"] = f"{sent / wall:.1f}"
+    print(f"  throughput: {sent / wall:.1f} bot actions/s over {wall:.0f} s "
+          f"(prompts + alerts + anonymous posts + check-in interactions)")  # fmt: skip
+    figures["check-in p50 (ms)"] = figures["check-in p99 (ms)"] = "-"
+    if tally.latencies:
+        ordered = sorted(tally.latencies)
+        p50 = statistics.median(ordered) * 1000
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+        figures["check-in p50 (ms)"], figures["check-in p99 (ms)"] = f"{p50:.0f}", f"{p99:.0f}"
+        print(f"  check-in latency: p50 {p50:.0f} ms, p99 {p99:.0f} ms "
+              f"over {len(ordered)} answered")  # fmt: skip
+    failed = [name for name in BAD if figures[name]]
+    print("  RESULT:", "FAIL " + ", ".join(failed) if failed else "ok (0 duplicates, 0 lost)")
+    return figures
+
+
+async def run_on(args: argparse.Namespace, backend: str) -> dict[str, Any]:
+    """`backend`'s run on --database-url, or on a fresh database (a throw-away server for
+    PostgreSQL, started here and stopped after)."""
+    with tempfile.TemporaryDirectory(prefix="bridgeline-scale-") as temp:
+        if args.database_url:
+            return await run_backend(args, backend, args.database_url, Path(temp))
+        if backend == "sqlite":
+            url = f"sqlite:///{Path(temp) / 'data' / 'bridgeline.sqlite3'}"
+            return await run_backend(args, backend, url, Path(temp))
+        try:
+            server = await asyncio.to_thread(LocalPostgres.start)
+        except PostgresMissing as exc:
+            sys.exit(f"scale_out: {exc}")
+        try:
+            name = await asyncio.to_thread(server.create_database)
+            return await run_backend(args, backend, server.url(name), Path(temp))
+        finally:
+            await asyncio.to_thread(server.stop)
+
+
+def print_side_by_side(results: dict[str, dict[str, Any]]) -> None:
+    names = list(results)
+    width = max(map(len, TABLE))
+    cols = [max(len(n), *(len(str(r.get(k, "-"))) for k in TABLE)) for n, r in results.items()]
+    print("\nscale_out: side by side")
+    print(f"  {'':<{width}}  " + "  ".join(f"{n:>{c}}" for n, c in zip(names, cols, strict=True)))
+    for key in TABLE:
+        cells = (f"{r.get(key, '-')!s:>{c}}" for r, c in zip(results.values(), cols, strict=True))
+        print(f"  {key:<{width}}  " + "  ".join(cells))
+
+
 async def main() -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, dump_phases)
     args = parse_args()
-    rng = Random(args.seed)
-    with tempfile.TemporaryDirectory(prefix="bridgeline-scale-") as temp:
-        data_dir = data_dir_for(args.database_url, Path(temp))
-        data_dir.mkdir(parents=True, exist_ok=True)
-        backend = urlparse(args.database_url).scheme if args.database_url else "sqlite"
-        print(f"scale_out: {args.guilds} servers, {args.processes} processes x "
-              f"{args.shards} shards, a day in {args.day_seconds:.0f} s, backend {backend}")  # fmt: skip
-        async with FakeDiscord(shards=args.shards) as fake:
-            fake.response_deadline = 10.0  # a loaded 2-core machine; Discord gives 3 s
-            built = time.perf_counter()
-            servers = await build_world(fake, args.guilds)
-            await seed_database(data_dir, servers, rng, args.kill_at if args.burst else None)
-            per_shard = Counter(shard_of(s.guild_id, args.shards) for s in servers)
-            print(f"  world and database ready in {time.perf_counter() - built:.1f} s; "
-                  f"servers per shard {dict(sorted(per_shard.items()))}", flush=True)  # fmt: skip
-            fleet = Fleet(args, fake, data_dir)
-            try:
-                for index in range(args.processes):
-                    fleet.start(index)
-                await wait_connected(fleet)
-                print(
-                    f"  all shards connected at {fleet.sim_now():%a %H:%M} simulated (the day is Mon)",
-                    flush=True,
-                )
-                await asyncio.sleep(max(0.0, fleet.real_start - time.time()))
-                started = time.perf_counter()
-                tally = await run_day(args, fake, servers, fleet, rng)
-                await wait_connected(fleet)
-                await asyncio.sleep(max(0.0, fleet.real_start + args.day_seconds - time.time()))
-                await asyncio.sleep(3)  # the last prompts and posts in flight
-                wall = time.perf_counter() - started
-            finally:
-                fleet.stop_all()
-            figures = count(fake, servers, tally, await prompt_days(data_dir))
-            figures["lost acknowledged check-ins"] = await lost_checkins(data_dir, tally)
-            figures["prompts needing a second attempt"] = await prompts_retried(data_dir)
-            fake.assert_no_violations()
-        width = max(map(len, figures))
-        for name, value in figures.items():
-            print(f"  {name:<{width}}  {value}")
-        sent = figures["prompts posted"] + figures["alerts posted"]
-        sent += figures["anonymous posts posted"] + tally.interactions
-        print(f"  throughput: {sent / wall:.1f} bot actions/s over {wall:.0f} s "
-              f"(prompts + alerts + anonymous posts + check-in interactions)")  # fmt: skip
-        if tally.latencies:
-            ordered = sorted(tally.latencies)
-            p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-            print(f"  check-in latency: p50 {statistics.median(ordered) * 1000:.0f} ms, "
-                  f"p99 {p99 * 1000:.0f} ms over {len(ordered)} answered")  # fmt: skip
-        bad = ("duplicate prompts", "duplicate alerts", "duplicate anonymous posts",
-               "lost acknowledged check-ins")  # fmt: skip
-        failed = [name for name in bad if figures[name]]
-        print("  RESULT:", "FAIL " + ", ".join(failed) if failed else "ok (0 duplicates, 0 lost)")
+    results = {backend: await run_on(args, backend) for backend in args.backends}
+    if len(results) > 1:
+        print_side_by_side(results)
+    if any(figures[name] for figures in results.values() for name in BAD):
+        sys.exit(1)
 
 
 if __name__ == "__main__":
