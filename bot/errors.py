@@ -9,8 +9,8 @@ import secrets
 import discord
 from discord import app_commands
 
-from bot.i18n import DEFAULT_LANG, member_lang, t
-from bot.setup_service import PERMISSION_LABELS, member_language
+from bot.i18n import DEFAULT_LANG, languages_in_use, member_lang, t
+from bot.setup_service import PERMISSION_LABELS
 from bot.storage.db import Problem, storage_problem
 
 log = logging.getLogger(__name__)
@@ -113,14 +113,15 @@ def _permission(name: str, lang: str) -> str:
     return name.replace("_", " ").title()
 
 
-async def reply_lang(interaction: discord.Interaction) -> str:
-    """The language of a private reply to whoever interacted. Reading the server's setting may
-    itself fail (a broken disk is one reason we are here): then their Discord language."""
+async def error_reply_lang(interaction: discord.Interaction) -> str:
+    """The language of a private reply to whoever interacted, safe to call while things are
+    failing: reading the server's setting may itself fail (a broken disk is one reason we are
+    here), and then it is their Discord language (bot.i18n.languages_in_use.reply_lang else)."""
     db = getattr(interaction.client, "db", None)
     if db is None or interaction.guild_id is None:
         return member_lang(interaction)
     try:
-        return await member_language(db, interaction)
+        return await languages_in_use.reply_lang(db, interaction)
     except Exception:
         return member_lang(interaction)
 
@@ -140,7 +141,7 @@ async def send_private(interaction: discord.Interaction, text: str) -> None:
 
 async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Shared by the command tree, views and modals, so every failure looks the same."""
-    lang = await reply_lang(interaction)
+    lang = await error_reply_lang(interaction)
     message = describe_known_error(error, lang)
     trouble = storage_trouble(error, lang) if message is None else None
     if trouble is not None:

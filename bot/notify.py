@@ -10,17 +10,11 @@ import logging
 
 import discord
 
-from bot.i18n import pick_lang
 from bot.storage.db import Database
 from bot.storage.guilds import get_settings
 
 log = logging.getLogger(__name__)
 _already_logged: set[tuple[int, str]] = set()
-
-
-async def moderator_lang(db: Database, guild_id: int) -> str:
-    """The language for what moderators read: the server's /setup language, else English."""
-    return pick_lang((await get_settings(db, guild_id)).language)
 
 
 def _log_once(guild_id: int, reason: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import discord
 
-from bot.i18n import DEFAULT_LANG, LANGUAGE_NAMES, member_lang, pick_lang, t
+from bot.i18n import DEFAULT_LANG, LANGUAGE_NAMES, t
 from bot.storage import audit
 from bot.storage.db import Database
 from bot.storage.guilds import (
@@ -75,21 +75,6 @@ class ChannelCheck:
     @property
     def ok(self) -> bool:
         return self.status == "ok" and not self.public
-
-
-async def server_language(db: Database, guild_id: int | None) -> str:
-    """The server's language (/setup language): what the bot posts to the server and its
-    moderators uses it. English outside a server."""
-    if guild_id is None:
-        return DEFAULT_LANG
-    return pick_lang((await get_settings(db, guild_id)).language)
-
-
-async def member_language(db: Database, interaction: discord.Interaction) -> str:
-    """The language of a reply to the member who interacted (their Discord language when we
-    speak it, else the server's)."""
-    server = await server_language(db, interaction.guild_id) if interaction.guild_id else None
-    return member_lang(interaction, server)
 
 
 def missing_permissions(granted: discord.Permissions, required: Iterable[str]) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.checks import owner_only
 from bot.client import Bridgeline
 from bot.content import check_content, summarize
-from bot.errors import reply_lang
+from bot.errors import error_reply_lang
 from bot.storage import audit
 from bot.ui.setup_embeds import reload_done_embed, reload_failed_embed, synced_embed
 
@@ -56,7 +56,7 @@ class Admin(commands.Cog):
             synced = await tree.sync()
         log.info("Owner synced %d commands (%s)", len(synced), scope)
         await self._audit(interaction, "admin.sync", f"{len(synced)} commands, {scope}")
-        lang = await reply_lang(interaction)
+        lang = await error_reply_lang(interaction)
         embed = synced_embed(len(synced), scope, self.bot.clock.now(), lang)
         await interaction.followup.send(embed=embed, ephemeral=True)
 
@@ -66,7 +66,7 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         directory = self.bot.settings.content_dir
         content, problems = await asyncio.to_thread(check_content, directory)
-        lang = await reply_lang(interaction)
+        lang = await error_reply_lang(interaction)
         if content is None or problems:
             log.warning("Content reload refused: %d problem(s)", len(problems))
             await self._audit(interaction, "admin.reload_refused", f"{len(problems)} problem(s)")

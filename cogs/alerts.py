@@ -26,7 +26,8 @@ from bot.checks import REFUSALS, Level, has_level, moderator_only
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError, send_private
 from bot.i18n import DEFAULT_LANG, t
-from bot.notify import moderator_lang, notify_moderators
+from bot.i18n.languages_in_use import server_lang
+from bot.notify import notify_moderators
 from bot.safety_service import alerts, held
 from bot.safety_service.alerts import Alert
 from bot.storage import audit
@@ -74,7 +75,7 @@ class AlertButton(
             await send_private(interaction, REFUSALS[Level.MODERATOR])
             return
         bot = bridgeline_of(interaction)
-        lang = await moderator_lang(bot.db, interaction.guild_id or 0)
+        lang = await server_lang(bot.db, interaction.guild_id or 0)
         current = await alerts.get_alert(bot.db, self.alert_id)
         if current is None or interaction.guild_id != current.guild_id:
             raise UserFacingError(t(lang, "safety.alerts.buttons.gone"))
@@ -211,7 +212,7 @@ class Alerts(commands.Cog):
                 guild = self.bot.get_guild(alert.guild_id)
                 if guild is None:
                     return False
-                lang = await moderator_lang(self.bot.db, guild.id)
+                lang = await server_lang(self.bot.db, guild.id)
                 guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
                 embed = alert_embed(alert, guidance, lang)
                 role_id = (await get_settings(self.bot.db, guild.id)).moderator_role_id
@@ -255,7 +256,7 @@ class Alerts(commands.Cog):
             channel, discord.TextChannel | discord.Thread | discord.PartialMessageable
         ):
             return
-        lang = await moderator_lang(self.bot.db, alert.guild_id)
+        lang = await server_lang(self.bot.db, alert.guild_id)
         guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
         embed = alert_embed(alert, guidance, lang)
         try:
@@ -314,7 +315,7 @@ class Alerts(commands.Cog):
     async def open_alerts(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
         found = await alerts.unresolved(self.bot.db, interaction.guild.id)
-        lang = await moderator_lang(self.bot.db, interaction.guild.id)
+        lang = await server_lang(self.bot.db, interaction.guild.id)
         pages = open_alerts_pages(found, self.bot.clock.now(), lang)
         if len(pages) == 1:
             await interaction.response.send_message(embed=pages[0], ephemeral=True)

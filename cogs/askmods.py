@@ -16,7 +16,7 @@ from bot.askmods.staff_views import ModButton, UnblockButton
 from bot.askmods.views import MemberButton, MessageModal, member_view
 from bot.checks import manager_only
 from bot.client import Bridgeline
-from bot.setup_service import member_language, server_language
+from bot.i18n.languages_in_use import reply_lang, server_lang
 from bot.storage import audit, feature_settings
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class AskMods(commands.Cog):
     ) -> None:
         guild = interaction.guild
         assert guild is not None
-        lang = await member_language(self.bot.db, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         pseudo = identity_of(self.bot, guild.id, interaction.user.id)
         current = await store.current_for(self.bot.db, guild.id, pseudo)
         if current is not None:
@@ -106,7 +106,7 @@ class AskMods(commands.Cog):
         await audit.record(
             self.bot.db, interaction.guild.id, interaction.user.id, "settings.staff", detail=detail
         )
-        lang = await server_language(self.bot.db, interaction.guild.id)
+        lang = await server_lang(self.bot.db, interaction.guild.id)
         where = (
             f"<#{saved.askmods_channel_id}>"
             if saved.askmods_channel_id

@@ -21,8 +21,8 @@ from bot.client import Bridgeline
 from bot.daily_prompts.store import prompt_of_the_day
 from bot.errors import UserFacingError
 from bot.i18n import member_lang, t
+from bot.i18n.languages_in_use import reply_lang
 from bot.moodchart.attach import chart_file
-from bot.setup_service import member_language
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import history_pages
 from bot.ui.embeds import clip
@@ -68,7 +68,7 @@ class CheckIns(commands.Cog):
     @checkin.command(name="new", description="Check in privately: mood and a few words")
     async def new(self, interaction: discord.Interaction) -> None:
         prompt = None
-        lang = await member_language(self.bot.db, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         if interaction.guild is not None:
             settings = await get_settings(self.bot.db, interaction.guild.id)
             today = local_day(self.bot.clock.now(), zone(settings.timezone))
@@ -109,7 +109,7 @@ class CheckIns(commands.Cog):
         checkin = await repo.get_checkin(self.bot.db, author.guild.id, entry.strip())
         if checkin is None or checkin.pseudonym != author.pseudonym:
             raise UserFacingError(key="checkins.delete.not_yours")
-        lang = await member_language(self.bot.db, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         had_post = await delete_entry(self.bot, checkin)
         done = "checkins.delete.done_with_post" if had_post else "checkins.delete.done"
@@ -144,7 +144,7 @@ class CheckIns(commands.Cog):
     @app_commands.describe(label="The anonymous label, like anon-1a2b3c4d")
     @moderator_only
     async def unblock(self, interaction: discord.Interaction, label: str) -> None:
-        lang = await member_language(self.bot.db, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         await interaction.response.send_message(
             await moderation.unblock(interaction, label, lang), ephemeral=True
         )

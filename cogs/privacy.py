@@ -15,7 +15,7 @@ from bot.checkins.datarights import Member
 from bot.checkins.member_data import export_file, forget
 from bot.client import Bridgeline
 from bot.i18n import t
-from bot.setup_service import member_language
+from bot.i18n.languages_in_use import reply_lang
 from bot.ui.embeds import Tone, build_embed
 from bot.ui.views import ConfirmView
 
@@ -44,7 +44,7 @@ class Privacy(commands.Cog):
 
     @privacy.command(name="about", description="What Bridgeline stores and who can see it")
     async def about(self, interaction: discord.Interaction) -> None:
-        lang = await member_language(self.bot.db, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         embed = build_embed(
             t(lang, "privacy.about_title"), t(lang, "privacy.about"), tone=Tone.INFO
         )
@@ -53,7 +53,7 @@ class Privacy(commands.Cog):
     @privacy.command(name="export", description="A copy of all your data in this server (JSON)")
     async def export(self, interaction: discord.Interaction) -> None:
         member = self._member(interaction)
-        lang = await member_language(self.bot.db, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         file = await export_file(self.bot, member)
         try:
@@ -67,7 +67,7 @@ class Privacy(commands.Cog):
     @privacy.command(name="forget", description="Delete all your data in this server")
     async def forget(self, interaction: discord.Interaction) -> None:
         member = self._member(interaction)
-        lang = await member_language(self.bot.db, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         view = ConfirmView(interaction.user.id, lang=lang, danger=True,
                            confirm_label=t(lang, "privacy.forget_button"))  # fmt: skip
         await interaction.response.send_message(

@@ -18,8 +18,8 @@ from discord.ext import commands, tasks
 from bot.client import Bridgeline
 from bot.i18n import member_lang, pick_lang, t
 from bot.i18n.detect import UNKNOWN, detect_language
+from bot.i18n.languages_in_use import server_lang
 from bot.jobs import one_runner
-from bot.notify import moderator_lang
 from bot.safety_service import alerts, offers
 from bot.safety_service.alert_timing import coarse, hold_until
 from bot.safety_service.cooldown import claim_reply, cooldown_key
@@ -226,11 +226,11 @@ class Safety(commands.Cog):
             return "nudge", None
         except discord.Forbidden:
             _log_once(guild_id, "cannot post the safety nudge in a channel (missing permission)")
-            mods = await moderator_lang(self.bot.db, guild_id)
+            mods = await server_lang(self.bot.db, guild_id)
             return "failed", t(mods, "safety.alerts.nudge_forbidden", channel=message.channel.id)
         except discord.HTTPException as exc:
             log.warning("Safety nudge failed in guild %s (HTTP %s)", guild_id, exc.status)
-            mods = await moderator_lang(self.bot.db, guild_id)
+            mods = await server_lang(self.bot.db, guild_id)
             return "failed", t(mods, "safety.alerts.nudge_failed")
 
     async def _handle_dm(self, message: discord.Message) -> None:
@@ -283,7 +283,7 @@ class Safety(commands.Cog):
             outcome = await self._checkin_reply(interaction, guild, flag, alert_id, shown)
         except discord.HTTPException as exc:
             log.warning("Check-in safety reply failed in guild %s (HTTP %s)", guild.id, exc.status)
-            note = t(await moderator_lang(self.bot.db, guild.id), "safety.alerts.checkin_expired")
+            note = t(await server_lang(self.bot.db, guild.id), "safety.alerts.checkin_expired")
         except Exception:
             log.exception("Check-in safety reply failed for alert %s", alert_id)
         finally:

@@ -14,6 +14,7 @@ from bot.checks import manager_only, require_guild
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
 from bot.i18n import LANGS, LANGUAGE_NAMES, pick_lang, t
+from bot.i18n.languages_in_use import server_lang
 from bot.quoting import echo
 from bot.setup_service import (
     SAFETY_MODE_LABELS,
@@ -24,7 +25,6 @@ from bot.setup_service import (
     channel_targets,
     check_channels,
     everyone_can_read,
-    server_language,
 )
 from bot.storage import audit
 from bot.storage.guilds import SAFETY_MODES, SAFETY_SENSITIVITIES, GuildSettings, get_settings
@@ -72,7 +72,7 @@ class Setup(commands.Cog):
 
     async def _lang(self, interaction: discord.Interaction) -> str:
         """Managers read /setup in the server's language."""
-        return await server_language(self.bot.db, interaction.guild_id)
+        return await server_lang(self.bot.db, interaction.guild_id)
 
     async def _changes_embed(
         self, interaction: discord.Interaction, changes: dict[str, Any]
@@ -84,7 +84,7 @@ class Setup(commands.Cog):
             self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **changes
         )
         self._note_sensitivity(settings)
-        lang = await server_language(self.bot.db, guild.id)
+        lang = await server_lang(self.bot.db, guild.id)
         return changes_embed(changed, lang, await self._checks(guild, settings))
 
     def _note_sensitivity(self, settings: GuildSettings) -> None:
@@ -110,7 +110,7 @@ class Setup(commands.Cog):
             "setup.completed",
             detail=f"guided setup, {len(changed)} change(s)",
         )
-        lang = await server_language(self.bot.db, guild.id)
+        lang = await server_lang(self.bot.db, guild.id)
         embed = summary_embed(
             guild.name,
             settings,

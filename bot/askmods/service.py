@@ -15,10 +15,10 @@ from bot.askmods import identity, replies, rules, store
 from bot.askmods.store import Conversation
 from bot.client import Bridgeline
 from bot.i18n import pick_lang, t
+from bot.i18n.languages_in_use import server_lang
 from bot.safety_service.policy import Flag, flag_from_detection
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import ReplyText, compose_reply
-from bot.setup_service import server_language
 from bot.storage import feature_settings
 from bot.storage.guilds import get_settings
 
@@ -91,7 +91,7 @@ async def open_conversation(
         named=named,
         now=bot.clock.now(),
     )
-    lang = await server_language(bot.db, guild.id)
+    lang = await server_lang(bot.db, guild.id)
     try:
         starter = await channel.send(
             embed=replies.starter_embed(conversation, user_id if named else None, lang),
@@ -119,7 +119,7 @@ async def post_member_message(
     thread = await _thread(bot, conversation)
     if thread is None:
         return
-    lang = await server_language(bot.db, conversation.guild_id)
+    lang = await server_lang(bot.db, conversation.guild_id)
     try:
         posted = await thread.send(
             embed=replies.member_message_embed(conversation.label, shown, lang),
@@ -183,7 +183,7 @@ async def note(bot: Bridgeline, conversation: Conversation, name: str, **fields:
     """A note in the staff thread: askmods.staff.<name>, in the server's language."""
     thread = await _thread(bot, conversation)
     if thread is not None:
-        lang = await server_language(bot.db, conversation.guild_id)
+        lang = await server_lang(bot.db, conversation.guild_id)
         text = replies.staff_text(lang, name, **fields)
         try:
             await thread.send(embed=replies.note_embed(text, lang), allowed_mentions=NO_MENTIONS)
@@ -209,7 +209,7 @@ async def member_dm_lang(bot: Bridgeline, conversation: Conversation) -> str:
     """The language of a DM to the member: theirs when they last wrote, else the server's."""
     if conversation.member_lang is not None:
         return conversation.member_lang
-    return await server_language(bot.db, conversation.guild_id)
+    return await server_lang(bot.db, conversation.guild_id)
 
 
 async def send_to_member(
@@ -258,7 +258,7 @@ async def refresh_starter(bot: Bridgeline, conversation: Conversation) -> None:
     if conversation.named:
         user = await _member(bot, conversation)
         user_id = user.id if user else None
-    lang = await server_language(bot.db, conversation.guild_id)
+    lang = await server_lang(bot.db, conversation.guild_id)
     try:
         await channel.get_partial_message(conversation.starter_message_id).edit(
             embed=replies.starter_embed(conversation, user_id, lang),

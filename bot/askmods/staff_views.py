@@ -15,7 +15,7 @@ from bot.checks import Level, has_level
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
 from bot.i18n import t
-from bot.setup_service import member_language, server_language
+from bot.i18n.languages_in_use import reply_lang, server_lang
 from bot.storage import audit
 from bot.ui.views import BaseModal, guarded, persistent_view
 
@@ -32,7 +32,7 @@ def starter_view(conversation: Conversation, lang: str) -> discord.ui.View:
 
 async def _refusal(interaction: discord.Interaction) -> None:
     """Not a moderator: the refusal, in the presser's language (they are a member)."""
-    lang = await member_language(bridgeline_of(interaction).db, interaction)
+    lang = await reply_lang(bridgeline_of(interaction).db, interaction)
     await send_private(interaction, t(lang, "errors.refusals.moderator"))
 
 
@@ -124,7 +124,7 @@ class ModButton(
             await _refusal(interaction)
             return
         bot = bridgeline_of(interaction)
-        lang = await server_language(bot.db, interaction.guild_id)
+        lang = await server_lang(bot.db, interaction.guild_id)
         conversation = await store.get(bot.db, self.conversation_id)
         if conversation is None or conversation.guild_id != interaction.guild_id:
             await send_private(interaction, replies.staff_text(lang, "deleted"))
@@ -215,7 +215,7 @@ class UnblockButton(
             return
         bot = bridgeline_of(interaction)
         guild_id, moderator = interaction.guild_id, interaction.user.id
-        lang = await server_language(bot.db, guild_id)
+        lang = await server_lang(bot.db, guild_id)
         if not await store.unblock_label(bot.db, guild_id, self.label):
             await send_private(interaction, replies.staff_text(lang, "not_blocked"))
             return

@@ -16,7 +16,7 @@ from bot.askmods.store import Conversation
 from bot.client import bridgeline_of
 from bot.errors import send_private
 from bot.i18n import member_lang
-from bot.setup_service import member_language, server_language
+from bot.i18n.languages_in_use import reply_lang, server_lang
 from bot.ui.safety_embeds import member_reply_embed
 from bot.ui.views import BaseModal, ConfirmView, guarded, persistent_view
 
@@ -104,7 +104,7 @@ class MessageModal(BaseModal, title="Message the moderators"):
 async def _lang(interaction: discord.Interaction, guild_id: int) -> str:
     """The member's language; buttons in a DM have no server, so the conversation's is used."""
     bot = bridgeline_of(interaction)
-    return member_lang(interaction, await server_language(bot.db, guild_id))
+    return member_lang(interaction, await server_lang(bot.db, guild_id))
 
 
 async def _own(
@@ -115,7 +115,7 @@ async def _own(
     bot = bridgeline_of(interaction)
     conversation = await store.get(bot.db, conversation_id)
     if conversation is None:
-        lang = await member_language(bot.db, interaction)
+        lang = await reply_lang(bot.db, interaction)
         await send_private(interaction, replies.member_text(lang, "gone"))
         return None
     lang = await _lang(interaction, conversation.guild_id)
@@ -202,7 +202,7 @@ class MemberButton(
             return
         thread = await service._thread(bot, conversation)
         if thread is not None:
-            staff_lang = await server_language(bot.db, conversation.guild_id)
+            staff_lang = await server_lang(bot.db, conversation.guild_id)
             await thread.send(
                 embed=replies.revealed_embed(interaction.user.id, staff_lang),
                 allowed_mentions=service.NO_MENTIONS,

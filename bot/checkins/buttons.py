@@ -17,8 +17,8 @@ from bot.checkins.rules import MAX_REFLECTION, Draft, InvalidCheckin, validate_t
 from bot.client import bridgeline_of
 from bot.errors import UserFacingError, log_storage_trouble, storage_trouble
 from bot.i18n import DEFAULT_LANG, t
+from bot.i18n.languages_in_use import reply_lang
 from bot.safety_guard import send_support
-from bot.setup_service import member_language
 from bot.ui.checkin_embeds import invalid_embed, saved_embed
 from bot.ui.views import BaseModal, guarded, persistent_view
 
@@ -61,7 +61,7 @@ class ShareButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:share:(?P
         elif outcome.post is None:  # refused: keep the button, so they can try again later
             await interaction.edit_original_response(content=outcome.text)
         else:
-            lang = await member_language(author.bot.db, interaction)
+            lang = await reply_lang(author.bot.db, interaction)
             saved = saved_embed(checkin, can_share=False, lang=lang)
             await interaction.edit_original_response(content=outcome.text, embed=saved, view=None)
 
@@ -85,7 +85,7 @@ class ReplyButton(discord.ui.DynamicItem[Button], template=rf"{PREFIX}:reply:(?P
 
     async def _open(self, interaction: discord.Interaction) -> None:
         message_id = interaction.message.id if interaction.message else None
-        lang = await member_language(bridgeline_of(interaction).db, interaction)
+        lang = await reply_lang(bridgeline_of(interaction).db, interaction)
         await interaction.response.send_modal(ReplyModal(self.post_id, message_id, lang))
 
 

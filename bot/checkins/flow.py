@@ -29,10 +29,10 @@ from bot.checkins.rules import (
 from bot.client import Bridgeline
 from bot.errors import UserFacingError
 from bot.i18n import pick_lang, t
+from bot.i18n.languages_in_use import reply_lang
 from bot.notify import notify_moderators
 from bot.privacy import pseudonym
 from bot.public_text import sanitize_public
-from bot.setup_service import member_language
 from bot.storage.guilds import GuildSettings, get_settings
 from bot.ui.checkin_embeds import review_embed
 
@@ -173,7 +173,7 @@ async def request_post(
     """Queues the anonymous post of a saved check-in, or explains why it stays private.
     Idempotent: a second call for the same check-in (a double press, a retry) queues nothing
     and says so."""
-    lang = await member_language(author.bot.db, interaction)
+    lang = await reply_lang(author.bot.db, interaction)
     lock = _posting.setdefault(checkin.id, asyncio.Lock())
     async with lock:
         existing = await repo.post_for_checkin(author.bot.db, checkin.id)

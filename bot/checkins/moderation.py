@@ -22,11 +22,11 @@ from bot.checks import Level, has_level
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError
 from bot.i18n import member_lang, t
+from bot.i18n.languages_in_use import server_lang
 from bot.member_notes import Note
 from bot.notify import notify_moderators
 from bot.public_text import sanitize_public
 from bot.quoting import echo
-from bot.setup_service import server_language
 from bot.storage import audit
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import report_embed, review_done_embed
@@ -74,7 +74,7 @@ async def tell_author(bot: Bridgeline, post: AnonPost, note: Note) -> None:
     """Privately, while their interaction still works; otherwise a note shown the next time
     they use a command here (by pseudonym: moderators learn nothing either way). Either way
     in the author's language."""
-    if not await notices.tell(bot, post.id, note, await server_language(bot.db, post.guild_id)):
+    if not await notices.tell(bot, post.id, note, await server_lang(bot.db, post.guild_id)):
         await member_notes.leave(bot.db, post.guild_id, post.pseudonym, note, bot.clock.now())
 
 
@@ -181,7 +181,7 @@ async def review(interaction: discord.Interaction, post_id: int, *, approve: boo
     verdict = "approved" if approve else "rejected"
     await audit.record(bot.db, post.guild_id, interaction.user.id, f"checkins.anon_{verdict}",
                        target=label, detail=f"post {post.id}")  # fmt: skip
-    server = await server_language(bot.db, post.guild_id)  # the review message is the team's
+    server = await server_lang(bot.db, post.guild_id)  # the review message is the team's
     embed = review_done_embed(post, label, verdict, interaction.user.mention, server)
     await interaction.response.edit_message(embed=embed, view=None)
     if approve:
@@ -200,7 +200,7 @@ async def report(
     Returns the reply to the member, in their language."""
     author = author_of(interaction)
     bot, guild = author.bot, author.guild
-    server = await server_language(bot.db, guild.id)
+    server = await server_lang(bot.db, guild.id)
     lang = member_lang(interaction, server)
     post = await _post_for(bot, guild.id, post_id)
     if post.status not in LIVE:

@@ -23,7 +23,7 @@ from bot.checkins.models import AnonPost
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError, send_private
 from bot.i18n import t
-from bot.setup_service import member_language, server_language
+from bot.i18n.languages_in_use import reply_lang, server_lang
 from bot.storage import audit
 from bot.ui.checkin_embeds import report_handled_embed
 from bot.ui.views import BaseModal, ConfirmView
@@ -69,7 +69,7 @@ class ReportModal(BaseModal):
         self.add_item(self.reason)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        team_lang = await server_language(bridgeline_of(interaction).db, interaction.guild_id)
+        team_lang = await server_lang(bridgeline_of(interaction).db, interaction.guild_id)
         view = self.view_factory(self.post_id, lang=team_lang)
         text = await moderation.report(interaction, self.post_id, view, reason=self.reason.value)
         await send_private(interaction, text)
@@ -83,7 +83,7 @@ async def start_report(
     post = await repo.get_post(author.bot.db, post_id)
     if post is None or post.guild_id != author.guild.id:
         raise UserFacingError(key=moderation.GONE)
-    lang = await member_language(author.bot.db, interaction)
+    lang = await reply_lang(author.bot.db, interaction)
     refusal = await _refusal(author.bot, post, author.pseudonym)
     if refusal is not None:
         await send_private(interaction, t(lang, refusal))
@@ -102,7 +102,7 @@ async def confirm_and_act(
     bot = await moderation.require_moderator(interaction)
     if action == "remove" and post.status not in moderation.LIVE:
         raise UserFacingError(key=moderation.ALREADY_REMOVED)
-    lang = await member_language(bot.db, interaction)
+    lang = await reply_lang(bot.db, interaction)
     label = post.label
     confirm = ConfirmView(interaction.user.id, lang=lang, danger=True,
                           confirm_label=t(lang, f"checkins.moderators.{action}_button"))  # fmt: skip
@@ -157,7 +157,7 @@ async def refresh_report_alerts(
         return 0
     removed = post.status not in moderation.LIVE
     blocked = await repo.label_blocked(bot.db, post.guild_id, post.label)
-    lang = await server_language(bot.db, post.guild_id)  # report alerts are the team's
+    lang = await server_lang(bot.db, post.guild_id)  # report alerts are the team's
     lines = await handled_lines(bot, post, lang)
     updated = 0
     for channel_id, message_id in await repo.report_alerts(bot.db, post.id):

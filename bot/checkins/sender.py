@@ -27,8 +27,8 @@ from bot.checkins.models import AnonPost
 from bot.checkins.moderation import delete_message, post_id_on
 from bot.checkins.timing import wait_until
 from bot.client import Bridgeline
+from bot.i18n.languages_in_use import server_lang
 from bot.member_notes import Note
-from bot.setup_service import server_language
 from bot.storage.db import Problem, storage_problem
 from bot.ui.checkin_embeds import anon_post_embed
 
@@ -107,7 +107,7 @@ class PostSender:
         await repo.transition(self.bot.db, post.id, "failed", allowed_from=("sending",),
                               failure=reason)  # fmt: skip
         log.warning("Anonymous post %s failed: %s", post.id, reason)
-        lang = await server_language(self.bot.db, post.guild_id)
+        lang = await server_lang(self.bot.db, post.guild_id)
         note = Note(f"checkins.posting.failed.{reason}")
         await notices.tell(self.bot, post.id, note, lang)
 
@@ -121,7 +121,7 @@ class PostSender:
         if found is not None:
             log.info("Anonymous post %s was already in its channel; not sent again", post.id)
             return await self._confirm(post, channel, found)
-        lang = await server_language(self.bot.db, post.guild_id)  # the framing, not the words
+        lang = await server_lang(self.bot.db, post.guild_id)  # the framing, not the words
         embed, view = anon_post_embed(post, lang), self.post_view(post.id, lang)
         none = discord.AllowedMentions.none()
         try:
@@ -182,7 +182,7 @@ class PostSender:
             return 0
         log.info("Anonymous post %s sent in guild %s", post.id, post.guild_id)
         self.bot.dispatch(SENT_EVENT, post.id)
-        lang = await server_language(self.bot.db, post.guild_id)
+        lang = await server_lang(self.bot.db, post.guild_id)
         note = Note("checkins.posting.posted", {"url": message.jump_url})
         await notices.tell(self.bot, post.id, note, lang)
         return 1

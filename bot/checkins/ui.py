@@ -14,8 +14,8 @@ from bot.checkins.rules import MAX_HELP, MAX_REFLECTION, InvalidCheckin, validat
 from bot.client import bridgeline_of
 from bot.errors import log_storage_trouble, send_private, storage_trouble
 from bot.i18n import DEFAULT_LANG, t
+from bot.i18n.languages_in_use import reply_lang
 from bot.safety_guard import send_support
-from bot.setup_service import member_language
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import invalid_embed, saved_embed
 from bot.ui.embeds import clip
@@ -80,7 +80,7 @@ class CheckinModal(BaseModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         author = flow.author_of(interaction)
-        lang = await member_language(author.bot.db, interaction)
+        lang = await reply_lang(author.bot.db, interaction)
         mood = self.mood.values[0] if self.mood.values else ""
         typed = Typed(mood, self.body.value, self.help.value)
         try:
@@ -143,7 +143,7 @@ async def open_checkin_modal(
     """Opens the check-in modal as the response to `interaction` (not yet responded to), in
     `lang` (the member's language, looked up when not given)."""
     if lang is None:
-        lang = await member_language(bridgeline_of(interaction).db, interaction)
+        lang = await reply_lang(bridgeline_of(interaction).db, interaction)
     if interaction.guild is None:
         await send_private(interaction, t(lang, "checkins.dm_only"))
         return

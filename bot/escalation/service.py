@@ -14,7 +14,8 @@ from bot.askmods.store import Conversation
 from bot.client import Bridgeline
 from bot.escalation import rules, store
 from bot.i18n import DEFAULT_LANG, t
-from bot.notify import moderator_lang, notify_moderators
+from bot.i18n.languages_in_use import server_lang
+from bot.notify import notify_moderators
 from bot.safety_service.alerts import Alert
 from bot.storage.feature_settings import get_feature_settings
 from bot.storage.guilds import get_settings
@@ -76,7 +77,7 @@ async def reraise_due(bot: Bridgeline) -> int:
         posted = await notify_moderators(
             bot.db,
             guild,
-            embed=reraise_embed(alert, now, await moderator_lang(bot.db, guild.id)),
+            embed=reraise_embed(alert, now, await server_lang(bot.db, guild.id)),
             content=content,
             allowed_mentions=mentions,
         )
@@ -136,7 +137,7 @@ async def reraise_conversations(bot: Bridgeline) -> int:
         if await askmods_service.post_in_thread(
             bot,
             conversation,
-            waiting_embed(conversation, now, await moderator_lang(bot.db, conversation.guild_id)),
+            waiting_embed(conversation, now, await server_lang(bot.db, conversation.guild_id)),
             ping_role=role_id,
         ):
             raised += 1

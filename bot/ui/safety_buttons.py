@@ -17,7 +17,8 @@ import discord
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
 from bot.i18n import DEFAULT_LANG, LANGS, member_lang, t
-from bot.notify import moderator_lang, notify_moderators
+from bot.i18n.languages_in_use import server_lang
+from bot.notify import notify_moderators
 from bot.safety_service import alerts, held, offers
 from bot.safety_service.offers import TOKEN_PATTERN, offer_key
 from bot.safety_service.policy import Flag
@@ -166,7 +167,7 @@ class RevealButton(
         danger = emergency_line(bot.content, region, lang)
         # The member's id goes to the moderators on Discord only: the database keeps that they
         # asked, never who they are, so a copy of it cannot tie them to their check-ins.
-        mods_lang = await moderator_lang(bot.db, guild.id)
+        mods_lang = await server_lang(bot.db, guild.id)
         posted = await notify_moderators(
             bot.db, guild, embed=reveal_embed(alert, interaction.user.id, mods_lang)
         )

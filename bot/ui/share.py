@@ -22,7 +22,7 @@ import discord
 from bot.client import bridgeline_of
 from bot.errors import send_private
 from bot.i18n import DEFAULT_LANG, member_lang, t
-from bot.setup_service import server_language
+from bot.i18n.languages_in_use import server_lang
 from bot.ui.views import InvokerOnlyView, Paginator
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ async def share_in_channel(
     """
     channel = interaction.channel
     db = bridgeline_of(interaction).db
-    server = await server_language(db, interaction.guild_id)
+    server = await server_lang(db, interaction.guild_id)
     lang = member_lang(interaction, server if interaction.guild_id else None)
     if interaction.guild is None or not isinstance(channel, discord.abc.Messageable):
         await send_private(interaction, t(lang, "checkins.share.only_in_server"))

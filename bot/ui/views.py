@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.errors import reply_lang, report_interaction_error, send_private
+from bot.errors import error_reply_lang, report_interaction_error, send_private
 from bot.i18n import DEFAULT_LANG, t
 
 #: In English for tests; the presser reads it in their own language.
@@ -56,7 +56,7 @@ class InvokerOnlyView(BaseView):
         if interaction.user.id == self.owner_id:
             return True
         await send_private(
-            interaction, t(await reply_lang(interaction), "errors.buttons.not_yours")
+            interaction, t(await error_reply_lang(interaction), "errors.buttons.not_yours")
         )
         return False
 
