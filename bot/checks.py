@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from bot.errors import NotPermitted, UserFacingError
+from bot.errors import NotPermitted, UserFacingError, error_reply_lang, send_private
 from bot.i18n import DEFAULT_LANG, t
 from bot.storage.guilds import get_settings
 
@@ -79,6 +79,13 @@ async def has_level(interaction: discord.Interaction, needed: Level) -> bool:
     if interaction.guild is None:
         return False
     return await guild_level(interaction) >= needed
+
+
+async def refuse(interaction: discord.Interaction, needed: Level) -> None:
+    """A button pressed by someone below `needed`: the refusal, privately, in the presser's
+    language (slash commands get it through `require` and the error handler instead)."""
+    lang = await error_reply_lang(interaction)
+    await send_private(interaction, t(lang, REFUSAL_KEYS[needed]))
 
 
 def require(needed: Level) -> Callable[[T], T]:

@@ -22,9 +22,9 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot.checkins.timing import wait_until
-from bot.checks import REFUSALS, Level, has_level, moderator_only
+from bot.checks import Level, has_level, moderator_only, refuse
 from bot.client import Bridgeline, bridgeline_of
-from bot.errors import UserFacingError, send_private
+from bot.errors import UserFacingError
 from bot.i18n import DEFAULT_LANG, t
 from bot.i18n.languages_in_use import server_lang
 from bot.notify import notify_moderators
@@ -72,7 +72,7 @@ class AlertButton(
 
     async def _handle(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MODERATOR):
-            await send_private(interaction, REFUSALS[Level.MODERATOR])
+            await refuse(interaction, Level.MODERATOR)
             return
         bot = bridgeline_of(interaction)
         lang = await server_lang(bot.db, interaction.guild_id or 0)

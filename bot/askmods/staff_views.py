@@ -11,11 +11,10 @@ import discord
 
 from bot.askmods import replies, rules, service, store
 from bot.askmods.store import Conversation
-from bot.checks import Level, has_level
+from bot.checks import Level, has_level, refuse
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
-from bot.i18n import t
-from bot.i18n.languages_in_use import reply_lang, server_lang
+from bot.i18n.languages_in_use import server_lang
 from bot.storage import audit
 from bot.ui.views import BaseModal, guarded, persistent_view
 
@@ -28,12 +27,6 @@ def starter_view(conversation: Conversation, lang: str) -> discord.ui.View:
         return persistent_view(UnblockButton(conversation.label, lang))
     actions = ["reply", "close", "block"] if conversation.status == "open" else []
     return persistent_view(*(ModButton(a, conversation.id, lang) for a in actions))
-
-
-async def _refusal(interaction: discord.Interaction) -> None:
-    """Not a moderator: the refusal, in the presser's language (they are a member)."""
-    lang = await reply_lang(bridgeline_of(interaction).db, interaction)
-    await send_private(interaction, t(lang, "errors.refusals.moderator"))
 
 
 # ---- the moderators ---------------------------------------------------------------------------
@@ -121,7 +114,7 @@ class ModButton(
 
     async def _handle(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MODERATOR):
-            await _refusal(interaction)
+            await refuse(interaction, Level.MODERATOR)
             return
         bot = bridgeline_of(interaction)
         lang = await server_lang(bot.db, interaction.guild_id)
@@ -211,7 +204,7 @@ class UnblockButton(
 
     async def _handle(self, interaction: discord.Interaction) -> None:
         if not await has_level(interaction, Level.MODERATOR) or interaction.guild_id is None:
-            await _refusal(interaction)
+            await refuse(interaction, Level.MODERATOR)
             return
         bot = bridgeline_of(interaction)
         guild_id, moderator = interaction.guild_id, interaction.user.id

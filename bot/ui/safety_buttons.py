@@ -52,6 +52,24 @@ async def interaction_lang(bot: Bridgeline, interaction: discord.Interaction) ->
     return member_lang(interaction, server)
 
 
+def _offer_button(
+    kind: str,
+    label_key: str,
+    token: str,
+    label: str | None,
+    lang: str | None,
+    style: discord.ButtonStyle,
+) -> discord.ui.Button[Any]:
+    """An offer's button (`bl:safety:<kind>:<token>[:<lang>]`): the reply's language rides in
+    the custom_id; a button rebuilt from a click keeps the label it already shows."""
+    suffix = f":{lang}" if lang else ""
+    return discord.ui.Button(
+        label=label or t(lang or DEFAULT_LANG, f"safety.buttons.{label_key}"),
+        style=style,
+        custom_id=f"bl:safety:{kind}:{token}{suffix}",
+    )
+
+
 class NudgeButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"bl:safety:nudge:(?P<token>{TOKEN_PATTERN})(?::(?P<lang>{LANG_PATTERN}))?",
@@ -61,13 +79,8 @@ class NudgeButton(
     none and use the member's Discord language)."""
 
     def __init__(self, token: str, label: str | None = None, lang: str | None = None) -> None:
-        suffix = f":{lang}" if lang else ""
         super().__init__(
-            discord.ui.Button(
-                label=label or t(lang or DEFAULT_LANG, "safety.buttons.open"),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"bl:safety:nudge:{token}{suffix}",
-            )
+            _offer_button("nudge", "open", token, label, lang, discord.ButtonStyle.secondary)
         )
         self.token = token
         self.lang = lang
@@ -111,13 +124,8 @@ class RevealButton(
     Answers in the reply's language (kept in the custom_id, like the nudge's)."""
 
     def __init__(self, token: str, label: str | None = None, lang: str | None = None) -> None:
-        suffix = f":{lang}" if lang else ""
         super().__init__(
-            discord.ui.Button(
-                label=label or t(lang or DEFAULT_LANG, "safety.buttons.reveal"),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"bl:safety:reveal:{token}{suffix}",
-            )
+            _offer_button("reveal", "reveal", token, label, lang, discord.ButtonStyle.primary)
         )
         self.token = token
         self.lang = lang
