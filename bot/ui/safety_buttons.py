@@ -64,7 +64,7 @@ def _offer_button(
     the custom_id; a button rebuilt from a click keeps the label it already shows."""
     suffix = f":{lang}" if lang else ""
     return discord.ui.Button(
-        label=label or t(lang or DEFAULT_LANG, f"safety.buttons.{label_key}"),
+        label=label or t(lang or DEFAULT_LANG, label_key),
         style=style,
         custom_id=f"bl:safety:{kind}:{token}{suffix}",
     )
@@ -80,7 +80,9 @@ class NudgeButton(
 
     def __init__(self, token: str, label: str | None = None, lang: str | None = None) -> None:
         super().__init__(
-            _offer_button("nudge", "open", token, label, lang, discord.ButtonStyle.secondary)
+            _offer_button(
+                "nudge", "safety.buttons.open", token, label, lang, discord.ButtonStyle.secondary
+            )
         )
         self.token = token
         self.lang = lang
@@ -125,7 +127,9 @@ class RevealButton(
 
     def __init__(self, token: str, label: str | None = None, lang: str | None = None) -> None:
         super().__init__(
-            _offer_button("reveal", "reveal", token, label, lang, discord.ButtonStyle.primary)
+            _offer_button(
+                "reveal", "safety.buttons.reveal", token, label, lang, discord.ButtonStyle.primary
+            )
         )
         self.token = token
         self.lang = lang
