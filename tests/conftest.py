@@ -11,6 +11,9 @@
 - `backend` / `database_url`: SQLite unless the test (or its module) is marked
   `both_backends`: then it runs twice, the second time on a fresh database of a throw-away
   PostgreSQL server the session starts (`postgres_server`; a missing PostgreSQL fails).
+- `pytest --backend=postgresql` (CI's second pass) runs every test that opens a database on
+  PostgreSQL instead; tests that open none are left out (they ran in the first pass), and tests
+  marked `sqlite_only` (about SQLite's own file) are skipped with their reason.
 """
 
 from __future__ import annotations
@@ -51,23 +54,63 @@ def data_dir(tmp_path: Path) -> Path:
 BACKENDS = ("sqlite", "postgresql")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help="run every test that opens a database on this backend only (CI's second pass)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "both_backends: run on SQLite and again on PostgreSQL (the `backend` fixture)"
     )
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about SQLite's own file; skipped by --backend=postgresql"
+    )
+
+
+def _forced_backend(config: pytest.Config) -> str | None:
+    forced: str | None = config.getoption("--backend")
+    return forced
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
-        "both_backends"
+    if (
+        "backend" in metafunc.fixturenames
+        and metafunc.definition.get_closest_marker("both_backends")
+        and _forced_backend(metafunc.config) is None
     ):
         metafunc.parametrize("backend", BACKENDS)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --backend, keep only the tests that open a database (the rest ran already)."""
+    forced = _forced_backend(config)
+    if forced is None:
+        return
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        opens_database = "backend" in getattr(item, "fixturenames", ())
+        (kept if opens_database else left_out).append(item)
+    for item in kept:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None and forced != "sqlite":
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
 @pytest.fixture
-def backend() -> str:
-    """SQLite, except in tests marked both_backends (parametrised above)."""
-    return "sqlite"
+def backend(request: pytest.FixtureRequest) -> str:
+    """SQLite, except in tests marked both_backends (parametrised above) or with --backend."""
+    forced = _forced_backend(request.config)
+    return forced if forced is not None else "sqlite"
 
 
 class _MigratedServer:
@@ -196,6 +239,21 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     """A migrated database of its own, for service tests that need no Discord."""
     database = await open_database(database_url)
     await migrate(database)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def empty_db(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Database]:
+    """A database without even the schema, on the test's backend (for migration tests)."""
+    if backend == "postgresql":
+        server: _MigratedServer = request.getfixturevalue("postgres_server")
+        url = server.empty_url()
+    else:
+        url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    database = await open_database(url)
     yield database
     await database.close()
 

@@ -8,18 +8,25 @@ from bot.storage.db import Database
 from bot.storage.migrate import Migration, MigrationError, current_version, discover, migrate
 
 
-async def test_fresh_database_gets_every_migration(tmp_path: Path) -> None:
+async def table_names(db: Database) -> set[str]:
+    async with db.session() as conn:
+        return set(await conn.table_names())
+
+
+@pytest.mark.both_backends
+async def test_fresh_database_gets_every_migration(empty_db: Database) -> None:
+    version = await migrate(empty_db)
+    assert version == len(discover()) >= 1
+    assert await current_version(empty_db) == version
+    assert {"guild_settings", "checkins", "safety_alerts"} <= await table_names(empty_db)
+
+
+async def test_a_fresh_sqlite_database_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "a.sqlite3")
     try:
-        version = await migrate(db)
-        assert version == len(discover()) >= 1
-        assert await current_version(db) == version
+        await migrate(db)
         assert await db.fetchval("PRAGMA journal_mode") == "wal"
         assert await db.fetchval("PRAGMA foreign_keys") == 1
-        tables = {
-            r[0] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        assert "guild_settings" in tables
     finally:
         await db.close()
 
@@ -35,6 +42,14 @@ async def test_applying_twice_changes_nothing(tmp_path: Path) -> None:
         await db.close()
 
 
+@pytest.mark.both_backends
+async def test_applying_twice_keeps_the_version_and_the_rows(empty_db: Database) -> None:
+    first = await migrate(empty_db)
+    await empty_db.execute("INSERT INTO guild_settings (guild_id) VALUES (1)")
+    assert await migrate(empty_db) == first == await current_version(empty_db)
+    assert await empty_db.fetchval("SELECT COUNT(*) FROM guild_settings") == 1
+
+
 async def test_newer_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "a.sqlite3"
     raw = sqlite3.connect(path)
@@ -48,33 +63,26 @@ async def test_newer_database_is_refused(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_failed_migration_leaves_no_half_step(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "a.sqlite3")
+@pytest.mark.both_backends
+async def test_failed_migration_leaves_no_half_step(empty_db: Database) -> None:
     steps = [
         Migration(1, "0001_ok.sql", "CREATE TABLE a (x INTEGER);"),
         Migration(2, "0002_bad.sql", "CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);"),
     ]
-    try:
-        with pytest.raises(MigrationError, match=r"0002_bad\.sql failed"):
-            await migrate(db, steps)
-        assert await current_version(db) == 1
-        names = {r[0] for r in await db.fetchall("SELECT name FROM sqlite_master")}
-        assert "a" in names and "b" not in names
-    finally:
-        await db.close()
+    with pytest.raises(MigrationError, match=r"0002_bad\.sql failed"):
+        await migrate(empty_db, steps)
+    assert await current_version(empty_db) == 1
+    names = await table_names(empty_db)
+    assert "a" in names and "b" not in names
 
 
-async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "a.sqlite3")
-    try:
-        await migrate(db)
-        with pytest.raises(RuntimeError):
-            async with db.transaction() as conn:
-                await conn.execute("INSERT INTO guild_settings (guild_id) VALUES (1)")
-                raise RuntimeError("boom")
-        assert await db.fetchval("SELECT COUNT(*) FROM guild_settings") == 0
-    finally:
-        await db.close()
+@pytest.mark.both_backends
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO guild_settings (guild_id) VALUES (1)")
+            raise RuntimeError("boom")
+    assert await db.fetchval("SELECT COUNT(*) FROM guild_settings") == 0
 
 
 async def test_backup_of_a_live_database(tmp_path: Path) -> None:

@@ -68,8 +68,36 @@ _PROBLEMS: dict[int, Problem] = {
 }
 
 
+# PostgreSQL's SQLSTATE codes (asyncpg errors carry them as `sqlstate`), exact or by class.
+_PG_PROBLEMS: dict[str, Problem] = {
+    "53100": "full",  # disk_full
+    "25006": "read_only",  # read_only_sql_transaction (a standby, or default_transaction_read_only)
+    "42501": "read_only",  # insufficient_privilege: the role may not write
+    "XX001": "damaged",  # data_corrupted
+    "XX002": "damaged",  # index_corrupted
+    "57P01": "unavailable",  # admin_shutdown
+    "57P02": "unavailable",  # crash_shutdown
+    "57P03": "unavailable",  # cannot_connect_now
+}
+_PG_PROBLEM_CLASSES: dict[str, Problem] = {
+    "08": "unavailable",  # connection exception
+    "53": "unavailable",  # insufficient resources (memory, connections)
+    "58": "unavailable",  # system error (I/O)
+}
+
+
+def _postgres_problem(error: BaseException) -> Problem | None:
+    sqlstate = getattr(error, "sqlstate", None)
+    if not isinstance(sqlstate, str) or len(sqlstate) != 5:
+        return None
+    return _PG_PROBLEMS.get(sqlstate) or _PG_PROBLEM_CLASSES.get(sqlstate[:2])
+
+
 def storage_problem(error: BaseException) -> Problem | None:
     """What is wrong with the storage itself (as opposed to a bug in a query), or None."""
+    postgres = _postgres_problem(error)
+    if postgres is not None:
+        return postgres
     if isinstance(error, PermissionError):
         return "read_only"
     if isinstance(error, OSError):

@@ -11,9 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.client import Bridgeline
 from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
 from bot.storage.guilds import update_settings
+
+pytestmark = pytest.mark.sqlite_only(reason="file modes of the SQLite database in the data dir")
 
 
 async def configure(bot: Bridgeline, world: StandardGuild) -> None:

@@ -1,7 +1,9 @@
 """A full disk while the bot runs: the member gets their words back with a clear reason (never
 "Something went wrong"), the log gets one line (never a traceback every 30 s), and everything
-works again once there is room. The disk is filled for real, in SQLite's terms: the database
-may not grow (max_page_count) and rows of the member's size are added until it is full."""
+works again once there is room. On SQLite the disk is filled for real, in SQLite's terms: the
+database may not grow (max_page_count) and rows of the member's size are added until it is
+full. On PostgreSQL every write gets the server's own disk-full error (SQLSTATE 53100, raised
+by the server from a trigger: filling a real disk under a shared test server is not safe)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import logging
 import sqlite3
 from datetime import timedelta
 
+import asyncpg
 import pytest
 from test_checkins import BODY, MOOD, check_in, configure
 
@@ -17,10 +20,33 @@ from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, StandardGuild
 
+pytestmark = pytest.mark.both_backends
+
 TEXT = "Another quiet evening. " * 14  # about 320 characters
+
+# Every insert or update fails as PostgreSQL fails a write on a full disk.
+_PG_DISK_FULL = """
+CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+END $$;
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+        EXECUTE format('CREATE TRIGGER test_disk_full BEFORE INSERT OR UPDATE ON %I '
+                       'FOR EACH ROW EXECUTE FUNCTION test_disk_full()', t);
+    END LOOP;
+END $$;
+"""
+_PG_ROOM_AGAIN = "DROP FUNCTION test_disk_full() CASCADE"
 
 
 async def fill_the_disk(bot: Bridgeline) -> None:
+    if bot.db.dialect == "postgresql":
+        async with bot.db.transaction() as conn:
+            await conn.script(_PG_DISK_FULL)
+        return
     conn = bot.db.connection
     pages = (await (await conn.execute("PRAGMA page_count")).fetchone())[0]  # type: ignore[index]
     await conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -34,7 +60,30 @@ async def fill_the_disk(bot: Bridgeline) -> None:
 
 
 async def free_some_space(bot: Bridgeline) -> None:
+    if bot.db.dialect == "postgresql":
+        async with bot.db.transaction() as conn:
+            await conn.script(_PG_ROOM_AGAIN)
+        return
     await bot.db.connection.execute("PRAGMA max_page_count = 1073741823")
+
+
+async def full_disk_error(bot: Bridgeline) -> Exception:
+    """The error this backend gives a write on a full disk, raised by the database itself."""
+    if bot.db.dialect == "postgresql":
+        with pytest.raises(asyncpg.DiskFullError) as from_postgres:
+            async with bot.db.transaction() as conn:
+                await conn.script(
+                    "DO $$ BEGIN RAISE EXCEPTION 'could not extend file' "
+                    "USING ERRCODE = 'disk_full'; END $$"
+                )
+        return from_postgres.value
+    full = sqlite3.connect(":memory:")
+    full.execute("CREATE TABLE t (x)")
+    full.execute("PRAGMA max_page_count = 2")
+    with pytest.raises(sqlite3.OperationalError) as from_sqlite:
+        full.executemany("INSERT INTO t VALUES (?)", [("x" * 4000,)] * 10)
+    full.close()
+    return from_sqlite.value
 
 
 async def test_a_checkin_on_a_full_disk_gives_the_words_back_and_saves_on_retry(
@@ -69,21 +118,17 @@ async def test_the_post_sender_logs_a_full_disk_once_not_every_retry(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A fault hook: the sender's query fails with SQLite's own 'database or disk is full'
-    (a real error from a database that may not grow), as every write does on a full disk."""
-    full = sqlite3.connect(":memory:")
-    full.execute("CREATE TABLE t (x)")
-    full.execute("PRAGMA max_page_count = 2")
-    with pytest.raises(sqlite3.OperationalError) as raised:
-        full.executemany("INSERT INTO t VALUES (?)", [("x" * 4000,)] * 10)
-    full.close()
+    """A fault hook: the sender's query fails with the backend's own full-disk error (SQLite's
+    'database or disk is full' from a database that may not grow; PostgreSQL's disk_full),
+    as every write does on a full disk."""
+    raised = await full_disk_error(bot)
     calls: list[int] = []
     real_claim = repo.claim_due_post
 
     async def claim_on_a_full_disk(*args: object, **kwargs: object) -> object:
         calls.append(1)
         if len(calls) <= 4:
-            raise raised.value
+            raise raised
         return await real_claim(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(repo, "claim_due_post", claim_on_a_full_disk)
