@@ -5,7 +5,8 @@ times it, then runs the messages the meaning layer reads (``bench/scan_throughpu
 generated chat, ``[meaning] min_words`` or more) through ``MeaningLayer.categories`` one at a
 time and in batches of 32, in CPU seconds of this process (per core: other work on a shared
 machine counts less against it). Issue 15's goals: <= 5 ms a message, <= 1 s to load, the
-bot <= 250 MB resident (this prints the process's RSS after loading and running).
+bot <= 250 MB resident (this prints the process's resident size after loading and running,
+and its peak, which loading sets).
 
     .venv/bin/python bench/meaning_cost.py [--messages 256] [--seed S]
 """
@@ -49,7 +50,15 @@ def main() -> None:
         per = (time.process_time() - start) / len(messages) * 1000
         print(f"batches of {batch:>2}: {per:.2f} ms CPU a message ({len(messages)} messages)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory of this process: {peak:.0f} MB")
+    print(f"resident memory of this process now: {resident_mb():.0f} MB (peak {peak:.0f} MB)")
+
+
+def resident_mb() -> float:
+    """VmRSS: what the process holds now (ru_maxrss is only the peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 if __name__ == "__main__":

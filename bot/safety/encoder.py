@@ -10,6 +10,8 @@ holding the interpreter lock (``bench/encoder_speed.py`` compares the two side b
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gzip
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +42,10 @@ class Encoder:
         with np.load(model_dir / "minilm-l6-int8.npz") as packed:
             weights = _widen(dict(packed))
         self.dimensions = int(weights["embeddings.word_embeddings.weight"].shape[1])
-        self._session = _session(build_graph(weights), threads)
+        graph = build_graph(weights)
+        del weights  # 90 MB of float32 the session gets from the graph: not held while it loads
+        self._session = _session(graph, threads)
+        del graph
         # The largest run once, now: ONNX Runtime's memory arena grows to its peak here
         # instead of in steps during the first floods (the process then stays the same size).
         rows = BATCH_TOKENS // MAX_TOKENS
@@ -103,7 +108,21 @@ def _session(model: bytes, threads: int) -> Any:
 def shared_encoder() -> Encoder:
     """One encoder per process: loading widens 22 M weights into a session (about 1 s)."""
     pin_native_threads()
-    return Encoder()
+    encoder = Encoder()
+    return_freed_memory()
+    return encoder
+
+
+def return_freed_memory() -> None:
+    """Loading frees about 70 MB of scratch (the widened weights, the serialised graph) that
+    glibc's allocator keeps for reuse; give it back to the system so the bot's resident size
+    is what it uses. A no-op where the C library has no malloc_trim (musl, macOS)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def _widen(packed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

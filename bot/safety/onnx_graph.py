@@ -28,11 +28,18 @@ def build_graph(w: dict[str, np.ndarray]) -> bytes:
     from onnx import TensorProto, helper, numpy_helper
 
     nodes: list[Any] = []
-    inits: list[Any] = []
+    # The weights go straight into the model's graph: make_graph and make_model would each copy
+    # all 90 MB of them once more, and that peak (about 600 MB) is what a small host runs out of.
+    model = helper.make_model(
+        helper.make_graph([], "minilm-l6", [], []),
+        opset_imports=[helper.make_opsetid("", _OPSET)],
+    )
     counter = iter(range(1_000_000))
 
     def init(name: str, array: np.ndarray) -> str:
-        inits.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+        model.graph.initializer.add().CopyFrom(
+            numpy_helper.from_array(np.ascontiguousarray(array), name)
+        )
         return name
 
     def node(op: str, inputs: list[str], **attrs: Any) -> str:
@@ -100,16 +107,15 @@ def build_graph(w: dict[str, np.ndarray]) -> bytes:
     norm = node("Max", [node("ReduceL2", [pooled], axes=[1], keepdims=1), "c_tiny"])
     nodes.append(helper.make_node("Div", [pooled, norm], ["vectors"]))
 
-    graph = helper.make_graph(
-        nodes,
-        "minilm-l6",
+    model.graph.node.extend(nodes)
+    model.graph.input.extend(
         [
             helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "width"]),
             helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "width"]),
-        ],
-        [helper.make_tensor_value_info("vectors", TensorProto.FLOAT, ["batch", dim])],
-        inits,
+        ]
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", _OPSET)])
+    model.graph.output.append(
+        helper.make_tensor_value_info("vectors", TensorProto.FLOAT, ["batch", dim])
+    )
     model.ir_version = 8
     return bytes(model.SerializeToString())
