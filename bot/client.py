@@ -73,6 +73,7 @@ class Bridgeline(commands.Bot):
         identify_spacing: float = 5.0,
     ) -> None:
         self.shard_plan = shards or ShardPlan()
+        self._gc_frozen = False  # see on_ready
         #: Seconds between IDENTIFYs of this process's shards (Discord allows one per 5 s).
         self.identify_spacing = identify_spacing
         super().__init__(
@@ -173,11 +174,20 @@ class Bridgeline(commands.Bot):
             if db is not None:
                 await db.close()
                 log.info("Database closed")
+            if self._gc_frozen:
+                # What on_ready froze can be collected again once this client is gone (a
+                # process that starts another client, as the tests do, would keep every one).
+                gc.unfreeze()
+                self._gc_frozen = False
 
     async def on_ready(self) -> None:
         # Start-up objects live for the whole run: keep them out of every later GC pass.
-        gc.collect()
-        gc.freeze()
+        # Once: READY comes again after every new session, and what is alive then (message
+        # caches, a reconnect's leftovers) would be kept for good.
+        if not self._gc_frozen:
+            gc.collect()
+            gc.freeze()
+            self._gc_frozen = True
         user = self.user
         log.info("Connected as %s to %d servers", user.name if user else "?", len(self.guilds))
 

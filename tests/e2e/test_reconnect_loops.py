@@ -4,6 +4,7 @@ on_ready runs again) leave exactly the loops that were running, not a second cop
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections import Counter
 from collections.abc import Callable
 
@@ -65,3 +66,22 @@ async def test_each_loop_runs_once_across_resume_and_reidentify(
         counts = _running()
         assert {name: counts[name] for name in LOOPS} == dict.fromkeys(LOOPS, 1)
         assert _loop_tasks() == before  # the very same tasks, never restarted
+
+
+async def test_start_up_objects_are_frozen_once_and_released_at_close(
+    fake: FakeDiscord, world: StandardGuild, make_bridgeline: Callable[..., Bridgeline]
+) -> None:
+    """on_ready moves what is alive out of the collector's reach (gc.freeze): only the first
+    READY may, or whatever is alive at each reconnect is kept for good; and close gives it
+    back, or a process that starts another client keeps every earlier one."""
+    bot = make_bridgeline(identify_spacing=0.0)
+    async with run_bot(bot, fake):
+        await _listeners_done(fake)
+        assert gc.get_freeze_count() > 0
+        made_after_start = {"alive": []}  # a container the collector tracks
+        readied = asyncio.ensure_future(bot.wait_for("ready"))
+        await fake.expire_session()  # a second READY
+        await readied
+        await _listeners_done(fake)
+        assert any(o is made_after_start for o in gc.get_objects()), "frozen by a second READY"
+    assert gc.get_freeze_count() == 0
