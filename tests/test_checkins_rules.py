@@ -67,7 +67,8 @@ def test_delay_stays_within_bounds() -> None:
     rng = random.Random(7)
     assert due_time(NOW, 0) == NOW
     moments = [due_time(NOW, 60, rng) for _ in range(200)]
-    assert all(NOW <= m <= NOW + timedelta(seconds=60) for m in moments)
+    assert all(NOW + timedelta(seconds=1) <= m <= NOW + timedelta(seconds=60) for m in moments)
+    assert min(due_time(NOW, 1, rng) for _ in range(50)) > NOW  # never due in the same second
     assert len({m.second for m in moments}) > 30  # spread out, not a constant
 
 

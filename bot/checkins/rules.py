@@ -96,11 +96,12 @@ def next_allowed(recent: Iterable[datetime], now: datetime, per_hour: int) -> da
 
 
 def due_time(now: datetime, max_delay_s: int, rng: random.Random | None = None) -> datetime:
-    """A uniformly random moment in [now, now + max_delay_s], so posting time says little
-    about when the author pressed the button."""
+    """A uniformly random whole second in [now + 1 s, now + max_delay_s], so posting time says
+    little about when the author pressed the button. Whole seconds, at least one: the store
+    keeps times to the second, so a fraction under one would make the post due at once."""
     if max_delay_s <= 0:
         return now
-    seconds = (rng or random.SystemRandom()).uniform(0, max_delay_s)
+    seconds = (rng or random.SystemRandom()).randint(1, max(1, max_delay_s))
     return now + timedelta(seconds=seconds)
 
 
