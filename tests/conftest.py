@@ -133,9 +133,12 @@ class _MigratedServer:
         """A migrated database of its own: its name (see url, drop)."""
         return self.server.create_database(template=self.template)
 
+    def empty(self) -> str:
+        """A database without even the schema: its name."""
+        return self.server.create_database()
+
     def empty_url(self) -> str:
-        """A database without even the schema."""
-        return self.server.url(self.server.create_database())
+        return self.server.url(self.empty())
 
     def url(self, name: str) -> str:
         return self.server.url(name)
@@ -244,16 +247,24 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def empty_db(
+def empty_database_url(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> AsyncIterator[Database]:
-    """A database without even the schema, on the test's backend (for migration tests)."""
-    if backend == "postgresql":
-        server: _MigratedServer = request.getfixturevalue("postgres_server")
-        url = server.empty_url()
-    else:
-        url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    database = await open_database(url)
+) -> Iterator[str]:
+    """A database without even the schema, on the test's backend (dropped after it). Not async:
+    the session's PostgreSQL server starts with asyncio.run, outside any running loop."""
+    if backend != "postgresql":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    server: _MigratedServer = request.getfixturevalue("postgres_server")
+    name = server.empty()
+    yield server.url(name)
+    server.drop(name)
+
+
+@pytest.fixture
+async def empty_db(empty_database_url: str) -> AsyncIterator[Database]:
+    """An open database without even the schema (for migration tests)."""
+    database = await open_database(empty_database_url)
     yield database
     await database.close()
 

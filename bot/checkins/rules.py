@@ -101,7 +101,7 @@ def due_time(now: datetime, max_delay_s: int, rng: random.Random | None = None) 
     keeps times to the second, so a fraction under one would make the post due at once."""
     if max_delay_s <= 0:
         return now
-    seconds = (rng or random.SystemRandom()).randint(1, max(1, max_delay_s))
+    seconds = (rng or random.SystemRandom()).randint(1, max_delay_s)
     return now + timedelta(seconds=seconds)
 
 
