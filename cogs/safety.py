@@ -20,6 +20,7 @@ from bot.i18n import member_lang, pick_lang, t
 from bot.i18n.detect import UNKNOWN, detect_language
 from bot.i18n.languages_in_use import server_lang
 from bot.jobs import one_runner
+from bot.safety.context import Context
 from bot.safety_service import alerts, offers
 from bot.safety_service.alert_timing import coarse, hold_until
 from bot.safety_service.cooldown import claim_reply, cooldown_key
@@ -65,6 +66,19 @@ def _log_once(guild_id: int, reason: str) -> None:
     if (guild_id, reason) not in _logged:
         _logged.add((guild_id, reason))
         log.warning("Safety reply problem in guild %s: %s", guild_id, reason)
+
+
+def answered(message: discord.Message) -> Context | None:
+    """The message a reply answers, as the scanner's context (None: not a reply, or the
+    other message is gone, a bot's, or without text). Discord sends it with the reply, so
+    nothing is fetched and no message cache is kept."""
+    ref = message.reference
+    if ref is None:
+        return None
+    parent = ref.resolved if isinstance(ref.resolved, discord.Message) else ref.cached_message
+    if parent is None or parent.author.bot or not parent.content:
+        return None
+    return Context(parent.content, same_author=parent.author.id == message.author.id)
 
 
 class Safety(commands.Cog):
@@ -120,7 +134,7 @@ class Safety(commands.Cog):
             if isinstance(message.channel, discord.DMChannel):
                 await self._handle_dm(message)
             return
-        flag = await self._scan(message.content, message.guild.id)
+        flag = await self._scan(message.content, message.guild.id, answered(message))
         if flag is None:
             return
         guild = message.guild
@@ -151,8 +165,10 @@ class Safety(commands.Cog):
             await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
             self.bot.dispatch("safety_alert", alert_id)
 
-    async def _scan(self, text: str, guild_id: int | None = None) -> Flag | None:
-        detection = await self.bot.scanner.scan_async(text, guild_id)
+    async def _scan(
+        self, text: str, guild_id: int | None = None, context: Context | None = None
+    ) -> Flag | None:
+        detection = await self.bot.scanner.scan_in_context(text, context, guild_id)
         if not detection.flagged:
             return None
         flag = flag_from_detection(detection)

@@ -136,6 +136,16 @@ class FakeCore:
 
     def message_event(self, msg: FakeMessage) -> dict[str, Any]:
         """MESSAGE_CREATE/UPDATE payload; hides content without the message_content intent."""
+        data = self._message_json(msg)
+        if msg.reference_id is not None:  # Discord resolves the reply (null: it was deleted)
+            parent = self.messages_by_id.get(msg.reference_id)
+            data["referenced_message"] = (
+                None if parent is None or parent.deleted else self._message_json(parent)
+            )
+        return data
+
+    def _message_json(self, msg: FakeMessage) -> dict[str, Any]:
+        """One message as a bot sees it: with its member, content hidden without the intent."""
         data = msg.to_json()
         member = self.guild_member_json(msg.guild_id, msg.author)
         if member is not None:

@@ -110,12 +110,24 @@ class MeaningRules:
 
 
 @dataclass(frozen=True)
+class ContextRules:
+    """When a short message is read with the one it answers (``bot/safety/context.py``):
+    at most ``max_words`` words; the writer's own earlier message counts within
+    ``own_minutes``; ``agreement`` ("same", "me too") takes on what another member said."""
+
+    max_words: int = 6
+    own_minutes: int = 5
+    agreement: str | None = None
+
+
+@dataclass(frozen=True)
 class SafetyRules:
     patterns: tuple[PatternRule, ...]
     exclusions: tuple[ExclusionRule, ...]
     escalators: tuple[Escalator, ...]
     responses: Responses
     meaning: MeaningRules = MeaningRules()
+    context: ContextRules = ContextRules()
 
 
 def parse_safety_rules(
@@ -139,9 +151,12 @@ def parse_safety_rules(
     escalators = _parse_escalators(data.get("escalators", []), macros, problems)
     responses = _parse_responses(data.get("responses"), problems)
     meaning = _parse_meaning(data.get("meaning", {}), macros, problems)
+    context = _parse_context(data.get("context", {}), macros, problems)
     if problems or responses is None:
         return None, problems
-    rules = SafetyRules(tuple(patterns), tuple(exclusions), tuple(escalators), responses, meaning)
+    rules = SafetyRules(
+        tuple(patterns), tuple(exclusions), tuple(escalators), responses, meaning, context
+    )
     return rules, []
 
 
@@ -161,6 +176,24 @@ def _parse_meaning(raw: Any, macros: Mapping[str, str], problems: Problems) -> M
         min_words = 3
     veto = _regex_field(raw, "veto", "meaning", macros, problems) if "veto" in raw else None
     return MeaningRules(min_words, veto)
+
+
+def _parse_context(raw: Any, macros: Mapping[str, str], problems: Problems) -> ContextRules:
+    if not isinstance(raw, Mapping):
+        problems.append(("context", "must be a table (max_words, own_minutes, agreement)"))
+        return ContextRules()
+    numbers = {"max_words": (1, 50), "own_minutes": (0, 60)}
+    values = {}
+    for key, (low, high) in numbers.items():
+        value = raw.get(key, getattr(ContextRules, key))
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            problems.append((f"context.{key}", f"must be a whole number from {low} to {high}"))
+            value = getattr(ContextRules, key)
+        values[key] = value
+    agreement = (
+        _regex_field(raw, "agreement", "context", macros, problems) if "agreement" in raw else None
+    )
+    return ContextRules(values["max_words"], values["own_minutes"], agreement)
 
 
 def _parse_macros(raw: Any, problems: Problems) -> dict[str, str]:

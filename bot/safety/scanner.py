@@ -17,8 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.safety.context import Context, agrees, is_short, read_together
 from bot.safety.detector import NOTHING, Detection, Detector, Hit
 from bot.safety.inference import MAX_WAITING, InferenceWorker, Proposer
+from bot.safety.normalize import normalize
 from bot.safety.rules import DEFAULT_SENSITIVITY, SENSITIVITIES, SEVERITY_RANK, Category
 
 if TYPE_CHECKING:  # NumPy and the tokenizer load only when the layer does
@@ -131,6 +133,29 @@ class SafetyScanner:
             return found
         proposed = await pending
         return found if proposed is None else self._merge(text, norm, found, proposed)
+
+    async def scan_in_context(
+        self, text: str, context: Context | None, guild_id: int | None = None
+    ) -> Detection:
+        """``scan_async``; a short message that answers another (``context``) is also read
+        with it (``context.py``). Only short answers pay for the two extra reads."""
+        own = await self.scan_async(text, guild_id)
+        if context is None or not context.text.strip():
+            return own
+        rules = self.detector.rules.context
+        norm = normalize(text)
+        if not is_short(norm, rules):
+            return own
+        parent = await self.scan_async(context.text, guild_id)
+        joined = await self.scan_async(f"{context.text}\n{text}", guild_id)
+        return read_together(
+            own,
+            parent,
+            joined,
+            length=len(text),
+            context=context,
+            agreeing=agrees(norm, rules),
+        )
 
     def _readable(self, norm: str) -> bool:
         """Long enough for the model to read, and no laughter or joke marker."""
