@@ -1,15 +1,14 @@
-"""Reading a short message together with the message it answers.
+"""Reading a short reply together with the message it answers.
 
-"same" under "i want to die", or "tonight." a minute after the writer's own "i can't keep going
-like this", says nothing on its own: the patterns see no risk and the meaning layer does not
+"same" under "i want to die", or "tonight." under the writer's own "i can't keep going like
+this", says nothing on its own: the patterns see no risk and the meaning layer does not
 read messages that short. Read with the message it answers, it is the writer's risk. The
 label rules are about the writer, so what another member wrote is never pinned on the one who
 answers it: a reply takes on the other member's categories only when it agrees with them
 ("same", "me too"), and otherwise only gets what the two messages say together and neither
-says alone ("when are you planning to do it?" / "tonight"). With the writer's own earlier
-message, reading them together may also raise the severity ("i have everything ready" /
-"tonight" is imminent). Nothing here is stored: the earlier text comes from Discord's reply
-or the client's message cache, and only the finding is kept.
+says alone ("when are you planning to do it?" / "tonight"). Answering their own message,
+the writer's two messages read as one may also raise the severity. Nothing here is stored:
+Discord sends the replied-to message with the reply, and only the finding is kept.
 """
 
 from __future__ import annotations

@@ -111,12 +111,10 @@ class MeaningRules:
 
 @dataclass(frozen=True)
 class ContextRules:
-    """When a short message is read with the one it answers (``bot/safety/context.py``):
-    at most ``max_words`` words; the writer's own earlier message counts within
-    ``own_minutes``; ``agreement`` ("same", "me too") takes on what another member said."""
+    """When a reply is read with the message it answers (``bot/safety/context.py``): at most
+    ``max_words`` words; ``agreement`` ("same", "me too") takes on what another member said."""
 
     max_words: int = 6
-    own_minutes: int = 5
     agreement: str | None = None
 
 
@@ -180,20 +178,16 @@ def _parse_meaning(raw: Any, macros: Mapping[str, str], problems: Problems) -> M
 
 def _parse_context(raw: Any, macros: Mapping[str, str], problems: Problems) -> ContextRules:
     if not isinstance(raw, Mapping):
-        problems.append(("context", "must be a table (max_words, own_minutes, agreement)"))
+        problems.append(("context", "must be a table (max_words, agreement)"))
         return ContextRules()
-    numbers = {"max_words": (1, 50), "own_minutes": (0, 60)}
-    values = {}
-    for key, (low, high) in numbers.items():
-        value = raw.get(key, getattr(ContextRules, key))
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            problems.append((f"context.{key}", f"must be a whole number from {low} to {high}"))
-            value = getattr(ContextRules, key)
-        values[key] = value
+    max_words = raw.get("max_words", ContextRules.max_words)
+    if not isinstance(max_words, int) or isinstance(max_words, bool) or not 1 <= max_words <= 50:
+        problems.append(("context.max_words", "must be a whole number from 1 to 50"))
+        max_words = ContextRules.max_words
     agreement = (
         _regex_field(raw, "agreement", "context", macros, problems) if "agreement" in raw else None
     )
-    return ContextRules(values["max_words"], values["own_minutes"], agreement)
+    return ContextRules(max_words, agreement)
 
 
 def _parse_macros(raw: Any, problems: Problems) -> dict[str, str]:

@@ -101,11 +101,7 @@ def test_bad_context_settings_are_reported() -> None:
     import tomllib
 
     data = tomllib.loads(SHIPPED.read_text(encoding="utf-8"))
-    data["context"] = {"max_words": 0, "own_minutes": "5", "agreement": "(unclosed"}
+    data["context"] = {"max_words": 0, "agreement": "(unclosed"}
     rules, problems = parse_safety_rules(data)
     assert rules is None
-    assert {path for path, _ in problems} >= {
-        "context.max_words",
-        "context.own_minutes",
-        "context.agreement",
-    }
+    assert {path for path, _ in problems} >= {"context.max_words", "context.agreement"}
