@@ -34,7 +34,8 @@ from bot.safety_service.policy import (
     member_plan,
     outcome_label,
 )
-from bot.safety_service.replies import compose_reply
+from bot.safety_service.regions import member_region
+from bot.safety_service.replies import compose_reply, compose_supporter
 from bot.storage.feature_settings import in_staff_thread
 from bot.storage.guilds import get_settings
 from bot.ui.safety_buttons import (
@@ -134,8 +135,11 @@ class Safety(commands.Cog):
             if isinstance(message.channel, discord.DMChannel):
                 await self._handle_dm(message)
             return
-        flag = await self._scan(message.content, message.guild.id, answered(message))
-        if flag is None:
+        detection = await self.bot.scanner.scan_in_context(
+            message.content, answered(message), message.guild.id
+        )
+        flag = flag_from_detection(detection) if detection.flagged else None
+        if not (flag and flag.categories) and not detection.for_someone_else:
             return
         guild = message.guild
         settings = await get_settings(self.bot.db, guild.id)
@@ -143,6 +147,9 @@ class Safety(commands.Cog):
             return  # moderators discussing an alert are not the person at risk
         if await in_staff_thread(self.bot.db, message.channel, settings.alerts_channel_id):
             return  # nor moderators answering an /ask-mods conversation (scanned on its own)
+        if not (flag and flag.categories):
+            await self._support_the_supporter(message, settings.safety_mode, settings.language)
+            return
         alert_id = await alerts.create_alert(
             self.bot.db,
             guild_id=guild.id,
@@ -165,10 +172,34 @@ class Safety(commands.Cog):
             await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
             self.bot.dispatch("safety_alert", alert_id)
 
-    async def _scan(
-        self, text: str, guild_id: int | None = None, context: Context | None = None
-    ) -> Flag | None:
-        detection = await self.bot.scanner.scan_in_context(text, context, guild_id)
+    async def _support_the_supporter(
+        self, message: discord.Message, mode: str, server_language: str | None
+    ) -> None:
+        """A member worried about someone else gets how-to-help and the crisis lines by DM,
+        at most once per cooldown, and no alert: it is not their own risk. Not in `mods`
+        mode (the server chose no member-facing replies), and nothing public if DMs are closed."""
+        assert message.guild is not None
+        if mode not in ("dm", "nudge"):
+            return
+        guild_id, author = message.guild.id, message.author
+        key = cooldown_key(self.bot.settings.secret, guild_id, author.id)
+        someone = Flag({"crisis": "concern"})
+        claimed = await claim_reply(
+            self.bot.db, guild_id, key, someone, self.bot.clock.now(), scope="supporter"
+        )
+        if not claimed.categories:
+            return
+        lang = await message_lang(message.content, server_language)
+        region = await member_region(self.bot.db, self.bot.settings.secret, guild_id, author.id)
+        responses = self.bot.content.in_lang(lang).safety.responses
+        reply = compose_supporter(self.bot.content, responses, region, lang)
+        try:
+            await author.send(embed=member_reply_embed(reply, message.guild.name, lang))
+        except discord.HTTPException as exc:
+            log.info("Supporter note not delivered in guild %s (HTTP %s)", guild_id, exc.status)
+
+    async def _scan(self, text: str, guild_id: int | None = None) -> Flag | None:
+        detection = await self.bot.scanner.scan_async(text, guild_id)
         if not detection.flagged:
             return None
         flag = flag_from_detection(detection)

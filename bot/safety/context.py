@@ -78,7 +78,7 @@ def read_together(
         Hit(category, severity, 0, length, CONTEXT_RULE) for category, severity in added.items()
     )
     worst = max((hit.severity for hit in hits), key=SEVERITY_RANK.__getitem__)
-    return Detection(frozenset(hit.category for hit in hits), worst, hits)
+    return Detection(frozenset(hit.category for hit in hits), worst, hits, own.for_someone_else)
 
 
 def _rank(severity: Severity | None) -> int:

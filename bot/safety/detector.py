@@ -55,6 +55,9 @@ class Detection:
     categories: frozenset[Category]
     severity: Severity | None
     hits: tuple[Hit, ...]
+    #: A crisis statement explained away as someone else's ("my sister says she wants to die,
+    #: what do i say?"): not the writer's risk (no alert), but they may want supporter help
+    for_someone_else: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -72,6 +75,7 @@ class Detection:
 
 
 NOTHING = Detection(frozenset(), None, ())
+FOR_SOMEONE_ELSE = Detection(frozenset(), None, (), for_someone_else=True)
 MAX_HITS_PER_RULE = 8  # spans kept per rule and message (see _first_per_rule)
 _Unit = tuple[int, int | None]  # (pattern index, top-level branch or None for all of it)
 
@@ -84,6 +88,7 @@ class _Exclusion:
     span: bool
     unless: re.Pattern[str] | None
     rules: frozenset[str]
+    supporter: bool
 
     def applies_to(self, hit: Hit) -> bool:
         return hit.category in self.categories and (not self.rules or hit.rule in self.rules)
@@ -135,9 +140,12 @@ class Detector:
                 e.scope == "span",
                 re.compile(e.unless) if e.unless else None,
                 e.rules,
+                e.supporter,
             )
             for e in rules.exclusions
         )
+        asks = rules.supporter.asks
+        self._asks = re.compile(asks) if asks else None
         # Exclusions are searched only when their required words occur (most are idioms).
         self._exclusion_index = AnchorIndex((e.regex, None) for e in rules.exclusions)
         self._escalators = tuple(
@@ -171,16 +179,19 @@ class Detector:
             norm = run_steps(norm) if needs_steps(norm) else norm
             branches = self._index.candidate_alternatives(norm)
         if not branches and not self._whole:
-            return NOTHING, norm
-        hits = self._raw_hits(norm, [*branches, *self._whole])
-        hits = _first_per_rule(self._apply_exclusions(norm, hits))
+            return (FOR_SOMEONE_ELSE if self._for_someone_else(norm, False) else NOTHING), norm
+        raw_hits = self._raw_hits(norm, [*branches, *self._whole])
+        hits = _first_per_rule(self._apply_exclusions(norm, raw_hits))
+        someone_else = not any(h.category == "crisis" for h in hits) and self._for_someone_else(
+            norm, any(h.category == "crisis" for h in raw_hits)
+        )
         if not hits:
-            return NOTHING, norm
+            return (FOR_SOMEONE_ELSE if someone_else else NOTHING), norm
         hits = self.escalate(norm, hits)
         hits = self._to_original_offsets(text, norm, hits)
         categories = frozenset(h.category for h in hits)
         severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
-        return Detection(categories, severity, tuple(hits)), norm
+        return Detection(categories, severity, tuple(hits), someone_else), norm
 
     def scan_many(self, texts: list[str]) -> list[Detection]:
         return [self.scan(t) for t in texts]
@@ -235,6 +246,22 @@ class Detector:
             elif exc.regex.search(norm):
                 hits = [h for h in hits if not exc.applies_to(h)]
         return hits
+
+    def _for_someone_else(self, norm: str, crisis_removed: bool) -> bool:
+        """The writer asks how to help someone else in crisis: [supporter] asks, and an
+        exclusion marked ``supporter = true`` holds (a friend's or a sister's crisis words).
+        One limited to some patterns (``rules``) counts only where it removed a crisis hit."""
+        if self._asks is None or self._asks.search(norm) is None:
+            return False
+        possible = self._exclusion_index.candidates(norm)
+        return any(
+            i in possible
+            and exc.supporter
+            and (crisis_removed or not exc.rules)
+            and exc.regex.search(norm) is not None
+            and not (exc.unless is not None and exc.unless.search(norm))
+            for i, exc in enumerate(self._exclusions)
+        )
 
     def excluded(self, norm: str, category: Category) -> bool:
         """Whether any exclusion for ``category`` holds anywhere in the normalised text: how a

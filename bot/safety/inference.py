@@ -29,7 +29,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.safety.rules import DEFAULT_SENSITIVITY, Category
+from bot.safety.rules import DEFAULT_SENSITIVITY, Proposal
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,10 @@ class Proposer(Protocol):
     names each text's sensitivity (its server's /setup safety-sensitivity): one batch mixes
     servers, so the model runs once and each row is held to its own thresholds."""
 
-    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]: ...
+    def categories(self, texts: list[str], levels: list[str]) -> list[Proposal]: ...
 
 
-Answer = frozenset[Category] | None  # None: the model failed; the patterns stand alone
+Answer = Proposal | None  # None: the model failed; the patterns stand alone
 
 
 @dataclass

@@ -16,6 +16,12 @@ from bot.safety.regex_safety import backtracking_problem
 Category = Literal["crisis", "danger", "abuse_sign"]
 Severity = Literal["concern", "high", "imminent"]
 Scope = Literal["span", "message"]
+#: What the meaning layer proposes for one text: categories, and URGENT where it reads an act
+#: under way or done, means at hand or a time set; URGENT makes a crisis imminent, whichever
+#: layer found the crisis, and adds nothing without one.
+Urgent = Literal["urgent"]
+URGENT: Urgent = "urgent"
+Proposal = frozenset[Category | Urgent]
 
 CATEGORIES: tuple[Category, ...] = ("crisis", "danger", "abuse_sign")
 #: The meaning layer's threshold sets (a server's /setup safety-sensitivity); patterns ignore it
@@ -65,6 +71,8 @@ class ExclusionRule:
     scope: Scope
     unless: str | None
     rules: frozenset[str] = frozenset()  # limit to these pattern ids; empty means all
+    #: It says the risk is someone else's (a friend, a sister): the writer is a supporter
+    supporter: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,8 @@ class Responses:
     nudge_button: str
     device_safety: str
     mod_alert: Mapping[str, str]
+    #: For a member worried about someone else (no alert): title, and a body with {helplines}
+    supporter: CategoryResponse
 
     def for_category(self, category: Category) -> CategoryResponse:
         return cast(CategoryResponse, getattr(self, category))
@@ -119,6 +129,15 @@ class ContextRules:
 
 
 @dataclass(frozen=True)
+class SupporterRules:
+    """When a member is worried about someone else (``Detection.for_someone_else``): a
+    supporter exclusion holds (someone else's crisis words) and ``asks`` does (the writer
+    asks what to do, or says they are worried)."""
+
+    asks: str | None = None
+
+
+@dataclass(frozen=True)
 class SafetyRules:
     patterns: tuple[PatternRule, ...]
     exclusions: tuple[ExclusionRule, ...]
@@ -126,6 +145,7 @@ class SafetyRules:
     responses: Responses
     meaning: MeaningRules = MeaningRules()
     context: ContextRules = ContextRules()
+    supporter: SupporterRules = SupporterRules()
 
 
 def parse_safety_rules(
@@ -150,10 +170,22 @@ def parse_safety_rules(
     responses = _parse_responses(data.get("responses"), problems)
     meaning = _parse_meaning(data.get("meaning", {}), macros, problems)
     context = _parse_context(data.get("context", {}), macros, problems)
+    supporter_raw = data.get("supporter", {})
+    asks = None
+    if not isinstance(supporter_raw, Mapping):
+        problems.append(("supporter", "must be a table (asks)"))
+    elif "asks" in supporter_raw:
+        asks = _regex_field(supporter_raw, "asks", "supporter", macros, problems)
     if problems or responses is None:
         return None, problems
     rules = SafetyRules(
-        tuple(patterns), tuple(exclusions), tuple(escalators), responses, meaning, context
+        tuple(patterns),
+        tuple(exclusions),
+        tuple(escalators),
+        responses,
+        meaning,
+        context,
+        SupporterRules(asks),
     )
     return rules, []
 
@@ -353,9 +385,15 @@ def _parse_exclusions(
         if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
             problems.append((f"{path}.rules", "must be a list of pattern ids"))
             continue
+        supporter = item.get("supporter", False)
+        if not isinstance(supporter, bool):
+            problems.append((f"{path}.supporter", "must be true or false"))
+            continue
         if rid and regex and cats and scope in ("span", "message"):
             out.append(
-                ExclusionRule(rid, regex, cats, cast(Scope, scope), unless, frozenset(rules))
+                ExclusionRule(
+                    rid, regex, cats, cast(Scope, scope), unless, frozenset(rules), supporter
+                )
             )
     return out
 
@@ -435,9 +473,10 @@ def _parse_responses(raw: Any, problems: Problems) -> Responses | None:
     alerts = {
         c: _text(alert_raw, c, "responses.mod_alert", BODY_LIMIT, problems) for c in CATEGORIES
     }
+    supporter = _supporter_response(raw, problems)
     if len(problems) > before:
         return None
-    assert crisis and danger and abuse and nudge_text and nudge_button and device
+    assert crisis and danger and abuse and nudge_text and nudge_button and device and supporter
     return Responses(
         crisis=crisis,
         danger=danger,
@@ -446,4 +485,20 @@ def _parse_responses(raw: Any, problems: Problems) -> Responses | None:
         nudge_button=nudge_button,
         device_safety=device,
         mod_alert={k: v for k, v in alerts.items() if v is not None},
+        supporter=supporter,
     )
+
+
+def _supporter_response(raw: Mapping[str, Any], problems: Problems) -> CategoryResponse | None:
+    path = "responses.supporter"
+    table = raw.get("supporter")
+    if not isinstance(table, Mapping):
+        problems.append((path, "missing table"))
+        return None
+    title = _text(table, "title", path, TITLE_LIMIT, problems)
+    body = _text(table, "body", path, BODY_LIMIT, problems)
+    if body is not None and "{helplines}" not in body:
+        problems.append((f"{path}.body", "must include {helplines}"))
+    if title is None or body is None:
+        return None
+    return CategoryResponse(title, body, None)

@@ -21,7 +21,14 @@ from bot.safety.context import Context, agrees, is_short, read_together
 from bot.safety.detector import NOTHING, Detection, Detector, Hit
 from bot.safety.inference import MAX_WAITING, InferenceWorker, Proposer
 from bot.safety.normalize import normalize
-from bot.safety.rules import DEFAULT_SENSITIVITY, SENSITIVITIES, SEVERITY_RANK, Category
+from bot.safety.rules import (
+    CATEGORIES,
+    DEFAULT_SENSITIVITY,
+    SENSITIVITIES,
+    SEVERITY_RANK,
+    URGENT,
+    Proposal,
+)
 
 if TYPE_CHECKING:  # NumPy and the tokenizer load only when the layer does
     from bot.safety.encoder import Encoder
@@ -39,7 +46,7 @@ class MeaningLayer:
     encoder: Encoder
     head: SemanticHead
 
-    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
+    def categories(self, texts: list[str], levels: list[str]) -> list[Proposal]:
         if not texts:
             return []
         return self.head.categories(self.encoder.encode(texts), levels)
@@ -163,19 +170,26 @@ class SafetyScanner:
             self._veto is None or not self._veto.search(norm)
         )
 
-    def _merge(
-        self, text: str, norm: str, found: Detection, proposed: frozenset[Category]
-    ) -> Detection:
+    def _merge(self, text: str, norm: str, found: Detection, proposed: Proposal) -> Detection:
         new = [
-            c for c in proposed if c not in found.categories and not self.detector.excluded(norm, c)
+            c
+            for c in CATEGORIES
+            if c in proposed and c not in found.categories and not self.detector.excluded(norm, c)
         ]
-        if not new:
-            return found
-        added = [Hit(c, "concern", 0, len(text), SEMANTIC_RULE) for c in sorted(new)]
+        added = [Hit(c, "concern", 0, len(text), SEMANTIC_RULE) for c in new]
         added = self.detector.escalate(norm, added)
+        crisis = "crisis" in found.categories or "crisis" in new
+        if URGENT in proposed and crisis and found.severity_of("crisis") != "imminent":
+            # The model reads an act under way, done, at hand or timed: crisis is imminent.
+            added = [h for h in added if h.category != "crisis"]
+            added.append(Hit("crisis", "imminent", 0, len(text), SEMANTIC_RULE))
+        if not added:
+            return found
         hits = (*found.hits, *added)
         severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
-        return Detection(frozenset(h.category for h in hits), severity, hits)
+        return Detection(
+            frozenset(h.category for h in hits), severity, hits, found.for_someone_else
+        )
 
 
 __all__ = [

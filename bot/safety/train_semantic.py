@@ -57,7 +57,14 @@ def train(paths: Sequence[Path], out: Path, stdout: TextIO) -> int:
         stdout.write("no labelled lines given\n")
         return 2
     vectors = shared_encoder().encode([normalize(ex.text) for ex in examples])
-    head = fit_head(vectors, [ex.labels for ex in examples], THRESHOLDS, sources, REGULARISATION)
+    head = fit_head(
+        vectors,
+        [ex.labels for ex in examples],
+        THRESHOLDS,
+        sources,
+        REGULARISATION,
+        urgent=[ex.imminent for ex in examples],
+    )
     head.save(out)
     counts = {c: sum(c in ex.labels for ex in examples) for c in THRESHOLDS}
     stdout.write(
@@ -91,7 +98,7 @@ def train_fine_tuned(
     from bot.safety.encoder import MODEL_DIR, Encoder
     from bot.safety.export_encoder import read_safetensors, write_int8
     from bot.safety.normalize import normalize
-    from bot.safety.semantic import SemanticHead
+    from bot.safety.semantic import SemanticHead, fit_urgency
 
     loaded = _read_labelled(paths, stdout)
     held = _read_labelled(validation, stdout)
@@ -151,6 +158,7 @@ def train_fine_tuned(
         marks,
         sensitivities=sets,
         model="all-MiniLM-L6-v2 fine-tuned with this head (int8), mean pooled, unit length",
+        urgency=fit_urgency(memory, marks, [ex.imminent for ex in examples], REGULARISATION),
     )
     head.save(out)
     for name, values in sets.items():

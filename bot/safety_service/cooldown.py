@@ -6,7 +6,8 @@ exact time would point at the message). Instead each reply is one row: `owner_ta
 hash of the member's cooldown key and `tag_salt` (scope, category, reply or bypass, 10-minute
 slot).
 
-Public messages and check-ins keep separate cooldowns (`Scope`): whether a public message gets
+Public messages, check-ins and notes to supporters (a member worried about someone else) keep
+separate cooldowns (`Scope`): whether a public message gets
 its nudge is seen by everyone in the channel, and an alert says how the member was answered,
 so a shared cooldown would tell them that the author of an anonymous check-in is the member
 whose message went unanswered (or that two flagged check-ins share an author).
@@ -29,7 +30,7 @@ SLOT = timedelta(minutes=10)
 SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 #: Slots looked at (and kept): the whole cooldown, plus the slot it started in.
 WINDOW = max(COOLDOWN, IMMINENT_BYPASS_EVERY) + SLOT
-Scope = Literal["message", "checkin"]
+Scope = Literal["message", "checkin", "supporter"]
 
 
 def cooldown_key(secret: bytes, guild_id: int, user_id: int) -> str:

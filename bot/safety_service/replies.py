@@ -232,3 +232,31 @@ def compose_reply(
         t(lang, "safety.reply.urgent_title", number=number) if flag.is_urgent else template.title
     )
     return ReplyText(title=title, body=text, resources=chosen)
+
+
+def compose_supporter(
+    content: Content, responses: Responses, region: str, lang: str = DEFAULT_LANG
+) -> ReplyText:
+    """The private note for a member worried about someone else: how to help, with the crisis
+    lines and the emergency number for the member's (or server's, or language's) region. It
+    is not about the writer's own risk, so it carries no alert and no reveal button."""
+    template = responses.supporter
+    chosen = pick_helplines(content, region, Flag({"crisis": "concern"}), lang)
+    local_only = tuple(r for r in chosen if r.kind != "directory")
+    several = len({code for r in local_only for code in r.regions}) > 1
+    helplines = "\n".join(
+        "• "
+        + resource_line(
+            r, lang=lang, where=region_name(content, r.regions[0], lang) if several else ""
+        )
+        for r in (local_only or chosen)
+    )
+    number, note = emergency_number(content, region, lang)
+    directory = directory_line(content, region, lang) if local_only else ""
+    text = (
+        template.body.replace("{emergency}", number + (f" {note}" if note else ""))
+        .replace("{helplines}", helplines)
+        .replace("{directory}", directory)
+    )
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    return ReplyText(title=template.title, body=text, resources=chosen)
