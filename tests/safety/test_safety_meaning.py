@@ -1,4 +1,4 @@
-"""The meaning layer: the NumPy encoder against the original model, the logistic fit, how the
+"""The meaning layer: the int8 encoder against the original model, the logistic fit, how the
 scanner merges and limits proposals, the shipped head on wording no pattern has, training."""
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def scanner() -> SafetyScanner:
 
 def test_encoder_reproduces_the_original_model(encoder: Encoder) -> None:
     """Vectors made by the float32 original (sentence-transformers on PyTorch) for three texts,
-    one of them French with an emoji: the int8 NumPy copy must point the same way."""
+    one of them French with an emoji: the int8 copy, run with integer kernels, must point the
+    same way (measured 0.9962-0.9978; the weights widened to float32 gave 0.9994-0.9996)."""
     ours = encoder.encode(REFERENCE["texts"])
     theirs = np.asarray(REFERENCE["vectors"], dtype=np.float32)
     cosines = (ours * theirs).sum(axis=1)
