@@ -1,7 +1,7 @@
 """The MiniLM forward pass (6-layer BERT, mean pooled, unit length) as an ONNX graph.
 
-Built in memory at load time from the vendored int8 weights with the ``onnx`` helper API: no
-PyTorch, no exported file to keep in step with the weights, no download. ONNX Runtime runs it
+Built in memory at load time from the vendored int8 weights (``onnx_proto.py`` writes the
+protobuf): no PyTorch, no exported file to keep in step with the weights, no download. ONNX Runtime runs it
 in C++ without Python between the layers and without holding the interpreter lock.
 
 The weights stay int8 (a scale per output row, as stored): each linear layer is an integer
@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from bot.safety import onnx_proto as proto
+
 _LAYERS = 6
 _HEADS = 12
 _EPS = 1e-12
@@ -32,26 +34,18 @@ def build_graph(w: dict[str, np.ndarray]) -> bytes:
     """A serialized ONNX model: (input_ids int64 [B, T], attention_mask float [B, T]) ->
     unit-length mean-pooled vectors float [B, 384]. ``w`` is the vendored file as stored:
     ``NAME:q`` int8 (out, in) with ``NAME:s`` a float scale per row, the rest float32."""
-    from onnx import TensorProto, helper, numpy_helper
-
-    nodes: list[Any] = []
-    # The weights go straight into the model's graph: make_graph and make_model would each copy
-    # all of them once more, and the load's peak is what a small host runs out of.
-    model = helper.make_model(
-        helper.make_graph([], "minilm-l6", [], []),
-        opset_imports=[helper.make_opsetid("", _OPSET)],
-    )
+    nodes: list[bytes] = []
+    initializers: list[bytes] = []
     counter = iter(range(1_000_000))
 
     def init(name: str, array: np.ndarray) -> str:
-        model.graph.initializer.add().CopyFrom(
-            numpy_helper.from_array(np.ascontiguousarray(array), name)
-        )
+        # ascontiguousarray makes a scalar one-dimensional ([1]): broadcasts the same.
+        initializers.append(proto.tensor(name, np.ascontiguousarray(array)))
         return name
 
     def node(op: str, inputs: list[str], **attrs: Any) -> str:
         out = f"{op.lower()}_{next(counter)}"
-        nodes.append(helper.make_node(op, inputs, [out], **attrs))
+        nodes.append(proto.node(op, inputs, [out], **attrs))
         return out
 
     quantised: dict[str, tuple[str, str]] = {}  # q, k and v share their input's
@@ -63,14 +57,14 @@ def build_graph(w: dict[str, np.ndarray]) -> bytes:
             step = node("Max", [node("Mul", [largest, "c_inv127"]), "c_tiny"])
             # +128.5 then a truncating cast: rounds to nearest (every value is positive here).
             shifted = node("Add", [node("Mul", [x, node("Reciprocal", [step])]), "c_shift"])
-            quantised[x] = (node("Cast", [shifted], to=TensorProto.UINT8), step)
+            quantised[x] = (node("Cast", [shifted], to=proto.UINT8), step)
         return quantised[x]
 
     def linear(x: str, name: str) -> str:
         codes, step = quantise(x)
         weight = init(name + ".weight", np.ascontiguousarray(w[name + ".weight:q"].T))
         product = node("MatMulInteger", [codes, weight, "c_zero_u8"])  # int32 [B, T, out]
-        scaled = node("Mul", [node("Cast", [product], to=TensorProto.FLOAT), step])
+        scaled = node("Mul", [node("Cast", [product], to=proto.FLOAT), step])
         scaled = node("Mul", [scaled, init(name + ".scale", w[name + ".weight:s"])])
         return node("Add", [scaled, init(name + ".bias", w[name + ".bias"])])
 
@@ -102,7 +96,7 @@ def build_graph(w: dict[str, np.ndarray]) -> bytes:
     row_scales = node(
         "Unsqueeze", [node("Gather", [init("word_s", w[table + ":s"]), "input_ids"]), "c_axis2"]
     )
-    words = node("Mul", [node("Cast", [codes], to=TensorProto.FLOAT), row_scales])
+    words = node("Mul", [node("Cast", [codes], to=proto.FLOAT), row_scales])
     width = node("Gather", [node("Shape", ["input_ids"]), "c_one_idx"])
     positions = _widen(w, "embeddings.position_embeddings.weight")  # 512 rows: small
     pos = node("Slice", [init("pos", positions), "c_zero", width])
@@ -138,20 +132,14 @@ def build_graph(w: dict[str, np.ndarray]) -> bytes:
     count = node("ReduceSum", ["attention_mask", "c_axis1"], keepdims=1)
     pooled = node("Div", [summed, count])
     norm = node("Max", [node("ReduceL2", [pooled], axes=[1], keepdims=1), "c_tiny"])
-    nodes.append(helper.make_node("Div", [pooled, norm], ["vectors"]))
+    nodes.append(proto.node("Div", [pooled, norm], ["vectors"]))
 
-    model.graph.node.extend(nodes)
-    model.graph.input.extend(
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "width"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "width"]),
-        ]
-    )
-    model.graph.output.append(
-        helper.make_tensor_value_info("vectors", TensorProto.FLOAT, ["batch", dim])
-    )
-    model.ir_version = 8
-    return bytes(model.SerializeToString())
+    inputs = [
+        proto.value_info("input_ids", proto.INT64, ["batch", "width"]),
+        proto.value_info("attention_mask", proto.FLOAT, ["batch", "width"]),
+    ]
+    outputs = [proto.value_info("vectors", proto.FLOAT, ["batch", dim])]
+    return proto.model("minilm-l6", nodes, initializers, inputs, outputs, _OPSET, ir_version=8)
 
 
 def _widen(w: dict[str, np.ndarray], name: str) -> np.ndarray:
