@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gzip
+import platform
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ class Encoder:
         with np.load(model_dir / "minilm-l6-int8.npz") as packed:
             weights = dict(packed)
         self.dimensions = int(weights["embeddings.word_embeddings.weight:q"].shape[1])
-        graph = build_graph(weights)
+        graph = build_graph(weights, signed_weights=int8_products_are_exact())
         del weights  # the session gets them from the graph: not held twice while it loads
         self._session = _session(graph, threads)
         del graph
@@ -111,6 +112,20 @@ def shared_encoder() -> Encoder:
     encoder = Encoder()
     return_freed_memory()
     return encoder
+
+
+def int8_products_are_exact() -> bool:
+    """Whether ONNX Runtime's fast uint8 x int8 kernel gives exact integer products here:
+    on x86 only with VNNI (``vpdpbusd``); without it the kernel adds pairs of products in 16
+    bits, which saturate for full-range int8 weights (microsoft/onnxruntime#12088). Where that
+    is unknown (no /proc/cpuinfo), the exact uint8 x uint8 kernel. ARM widens: exact."""
+    if platform.machine().lower() not in {"x86_64", "amd64", "i386", "i686"}:
+        return True
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "avx512_vnni" in flags or "avx_vnni" in flags
 
 
 def return_freed_memory() -> None:
