@@ -48,13 +48,15 @@ def quantize_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def write_int8(tensors: dict[str, np.ndarray], folder: Path = HERE) -> Path:
-    """``minilm-l6-int8.npz`` in ``folder``: large matrices int8 with a scale per row, the
-    rest float32 (the original's weights, or fine-tuned ones from ``finetune.py``)."""
+    """``minilm-l6-int8.npz`` in ``folder``: every matrix int8 with a scale per row (the int8
+    graph reads them so), except the two-row token-type table; the rest float32 (the
+    original's weights, or fine-tuned ones from ``finetune.py``). Before the int8 graph, only
+    matrices over 10,000 numbers were packed: for MiniLM that is the same set."""
     arrays: dict[str, np.ndarray] = {}
     for name, tensor in tensors.items():
         if name.endswith("position_ids"):
             continue
-        if tensor.ndim == 2 and tensor.shape[0] * tensor.shape[1] > 10_000:
+        if tensor.ndim == 2 and not name.endswith("token_type_embeddings.weight"):
             arrays[name + ":q"], arrays[name + ":s"] = quantize_rows(tensor.astype(np.float32))
         else:
             arrays[name] = tensor.astype(np.float32)

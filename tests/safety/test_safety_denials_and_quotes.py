@@ -1,0 +1,47 @@
+"""Quoted helplines, everyday "X will kill me" in our other languages, and denials in the forms
+members use are none (the label rules); the writer's own words beside them still count."""
+
+from __future__ import annotations
+
+import pytest
+from shared_data import SHIPPED
+
+from bot.safety.detector import Detector, load_detector
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return load_detector(SHIPPED)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CANADA: call or text 988 for the Suicide Crisis Helpline. adding it for the new members",
+        "en France : 3114 pour la prévention du suicide, 24h/24, gratuit",
+        "from the pinned post: if you're thinking about suicide please contact your local line",
+        "ma mère va me tuer quand elle va voir la rayure sur la voiture 😭",
+        "el examen de anatomía me va a matar, 400 páginas y dos semanas",
+        "not suicidal. not self harming. just really angry at him tonight",
+        "keine sorge, ich denk nicht an selbstmord. bin nur müde heute",
+        "to be clear, im not afraid of him. im angry at him",
+        "non ho paura di lui, sia chiaro. sono solo stanca dopo la litigata",
+    ],
+)
+def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
+    assert not detector.scan(text).flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i called the suicide prevention line last night because i want to kill myself", "crisis"),
+        ("mi marido me va a matar, lo dijo anoche con el cuchillo en la mano", "danger"),
+        ("il a dit qu'il allait me tuer si je partais", "danger"),
+        ("im not afraid of him but im afraid of what he'll do tonight, he has a knife", "danger"),
+    ],
+)
+def test_the_writers_own_risk_beside_them_still_counts(
+    detector: Detector, text: str, category: str
+) -> None:
+    assert category in detector.scan(text).categories
