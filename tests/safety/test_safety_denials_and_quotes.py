@@ -1,5 +1,6 @@
-"""Quoted helplines, everyday "X will kill me" in our other languages, and denials in the forms
-members use are none (the label rules); the writer's own words beside them still count."""
+"""Quoted helplines, everyday "X will kill me" in our other languages, denials in the forms
+members use and a silence already made up are none (the label rules); the writer's own words
+beside them, and a habit, still count."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def detector() -> Detector:
         "keine sorge, ich denk nicht an selbstmord. bin nur müde heute",
         "to be clear, im not afraid of him. im angry at him",
         "non ho paura di lui, sia chiaro. sono solo stanca dopo la litigata",
+        "my gf didnt talk to me all lunch bc i forgot our 3 month. got her a cookie, we're fine now",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -38,6 +40,7 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("i called the suicide prevention line last night because i want to kill myself", "crisis"),
         ("mi marido me va a matar, lo dijo anoche con el cuchillo en la mano", "danger"),
         ("il a dit qu'il allait me tuer si je partais", "danger"),
+        ("he gave me the silent treatment again because i went out. we're fine now", "abuse_sign"),
         ("im not afraid of him but im afraid of what he'll do tonight, he has a knife", "danger"),
     ],
 )
