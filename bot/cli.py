@@ -201,7 +201,8 @@ def cmd_train_semantic(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else HEAD_PATH
     files = [Path(p) for p in args.files]
     if not args.fine_tune:
-        return train(files, out, sys.stdout)
+        checks = [Path(p) for p in args.validate or ()]
+        return train(files, out, sys.stdout, checks)
     if not args.validate:
         return _fail("--fine-tune needs --validate FILE... (lines kept out of training)")
     base = Path(args.base) if args.base else None
@@ -265,7 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--validate",
         nargs="+",
         metavar="FILE",
-        help="with --fine-tune: lines to pick thresholds on",
+        help="lines kept out of training to pick the threshold sets on (quiet, balanced, "
+        "sensitive); needed with --fine-tune",
     )
     train.add_argument("--base", help="with --fine-tune: the original model's folder")
     train.add_argument("--epochs", type=int, help="with --fine-tune: passes over the data (6)")

@@ -16,15 +16,22 @@ other languages, which this English model reads less well; 0.7 kept crisis recal
 wording held out of training (five folds: English 83%, other languages 73%, against 73% and
 55% for the patterns alone) and ordinary chat no noisier than before (chat_b 4 and chat_c 3
 false alarms, the previous head 4 and 4).
+Issue 15 added 7,240 lines written from the label rules by six helpers with distinct voices
+(tests/safety/training/: realistic English, the other languages, urgent lines and look-alikes,
+the abuse/conflict and danger/abuse boundaries, more voices and thread replies, disguises; 42%
+not English), near-duplicates of every evaluation line left out; and the urgency logistic.
 The maintainers' command: ``bridgeline train-semantic ../shared/safety/dev_set.jsonl
 tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl tests/safety/meaning/train_extra.jsonl
-tests/safety/urgent/*.jsonl``.
+tests/safety/urgent/*.jsonl tests/safety/training/*.jsonl --validate
+tests/safety/firstlook/heldout_11.jsonl tests/safety/benign/chat_b.jsonl
+tests/safety/benign/chat_c.jsonl`` (--validate picks the quiet and sensitive sets).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -37,8 +44,11 @@ THRESHOLDS: dict[Category, float] = {"crisis": 0.7, "danger": 0.7, "abuse_sign":
 REGULARISATION = 10.0  # scikit-learn's C; 3 and 30 scored within a line of it on unseen sets
 
 
-def train(paths: Sequence[Path], out: Path, stdout: TextIO) -> int:
-    """Exit code 0, or 2 when an input is unreadable or not labelled."""
+def train(paths: Sequence[Path], out: Path, stdout: TextIO, validation: Sequence[Path] = ()) -> int:
+    """Exit code 0, or 2 when an input is unreadable or not labelled. With ``validation``
+    (lines kept out of training) the quiet and sensitive threshold sets are picked on it
+    (``pick_thresholds``, the neighbour check applied): quiet never looser than balanced,
+    sensitive never stricter; balanced stays ``THRESHOLDS``."""
     from bot.safety.encoder import shared_encoder
     from bot.safety.normalize import normalize
     from bot.safety.semantic import fit_head
@@ -65,6 +75,17 @@ def train(paths: Sequence[Path], out: Path, stdout: TextIO) -> int:
         REGULARISATION,
         urgent=[ex.imminent for ex in examples],
     )
+    if validation:
+        held = _read_labelled(validation, stdout)
+        if held is None:
+            return 2
+        checks, _ = held
+        if {ex.text for ex in checks} & {ex.text for ex in examples}:
+            stdout.write("validation lines are also training lines; keep them apart\n")
+            return 2
+        head = replace(head, sensitivities=_sensitivities(head, checks))
+        for name, values in head.sensitivities.items():
+            stdout.write(f"{name}: " + ", ".join(f"{c} {values[c]:.2f}" for c in CATEGORIES) + "\n")
     head.save(out)
     counts = {c: sum(c in ex.labels for ex in examples) for c in THRESHOLDS}
     stdout.write(
@@ -165,6 +186,24 @@ def train_fine_tuned(
         stdout.write(f"{name}: " + ", ".join(f"{c} {values[c]:.2f}" for c in CATEGORIES) + "\n")
     stdout.write(f"wrote {out} and {out.parent / 'minilm-l6-int8.npz'}\n")
     return 0
+
+
+def _sensitivities(head: Any, checks: Sequence[Example]) -> dict[str, dict[Category, float]]:
+    """Three threshold sets for a frozen-encoder head, picked on ``checks``."""
+    from bot.safety.encoder import shared_encoder
+    from bot.safety.normalize import normalize
+
+    vectors = shared_encoder().encode([normalize(ex.text) for ex in checks])
+    probs = head.probabilities(vectors)
+    agree = head.neighbour_share(vectors) >= head.agreement
+    stacked = np.stack([probs[c] * agree[:, col] for col, c in enumerate(CATEGORIES)], axis=1)
+    picked = pick_thresholds(stacked, _marks(checks))
+    balanced = dict(THRESHOLDS)
+    return {
+        "quiet": {c: max(picked["quiet"][c], balanced[c]) for c in CATEGORIES},
+        "balanced": balanced,
+        "sensitive": {c: min(picked["sensitive"][c], balanced[c]) for c in CATEGORIES},
+    }
 
 
 def pick_thresholds(probs: np.ndarray, marks: np.ndarray) -> dict[str, dict[Category, float]]:

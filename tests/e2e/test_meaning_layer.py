@@ -127,7 +127,7 @@ async def test_laughter_keeps_the_meaning_layer_quiet(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
     # A joke the head alone does read as crisis (checked below), so the veto has work to do.
-    joking = "honestly nobody would notice if i vanished from the group chat 🙈"
+    joking = "everyone would be better off without me lmao"
     assert bot.scanner.meaning is not None
     assert bot.scanner.meaning.categories([joking], ["balanced"]) == [
         {"crisis"}

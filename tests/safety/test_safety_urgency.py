@@ -83,3 +83,7 @@ def test_the_urgency_logistic_is_fitted_on_crisis_lines_and_saved(tmp_path: Path
     loaded = load_head(path)
     assert loaded.urgency is not None and loaded.urgency.threshold == head.urgency.threshold
     assert loaded.categories(vectors) == proposals
+
+
+def test_the_shipped_head_reads_urgency() -> None:
+    assert load_head().urgency is not None
