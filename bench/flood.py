@@ -5,8 +5,11 @@ chat messages (``bench/scan_throughput.py``'s generator: mixed lengths, emoji, a
 --risky (default 2%) are risky lines, sent through the fake gateway unpaced (or --rate a second), --floods times in
 one process. During each flood a probe sends ``/checkin history`` every --probe-ms and a ticker
 measures event-loop lag. Per flood it prints:
+  sent/s       how fast the fake sent them (unpaced: as fast as it could)
   msg/s        messages the bot received / seconds until it had received all of them and its
                model queue was empty
+  loop µs/msg  CPU time of the bot's event-loop thread per message (steadier than msg/s on a
+               shared machine)
   loop lag     the ticker's worst overshoot (a 10 ms sleep that woke late)
   slowest /    the slowest slash-command answer during the flood (INTERACTION_CREATE ->
                callback)
@@ -14,7 +17,7 @@ measures event-loop lag. Per flood it prints:
                rest got the patterns alone because the model's queue was full)
   alerts       alerts stored, and how many were posted in the alerts channel within 5 s of
                their message; the slowest posting
-  (gc)         the longest garbage-collector pause during the flood
+  (gc)         the longest garbage-collector pause during the flood, and all pauses summed
   RSS          the bot process's resident memory after the flood
 The fake Discord and the driver (sending, probing, watching the alerts channel) run in a child
 process with their own event loop, as Discord is elsewhere in production: the loop lag, GC
@@ -25,7 +28,7 @@ times are measured in the fake's process, as a member would see them.
 --model off runs patterns alone (both for comparison; the bot itself uses the thread).
 
     .venv/bin/python bench/flood.py [--messages 10000] [--floods 4] [--risky 0.02]
-        [--probe-ms 100] [--rate MSG_PER_S] [--model thread|process|off]
+        [--probe-ms 100] [--rate MSG_PER_S] [--model thread|process|off] [--profile PATH]
 
 The default is 10,000 messages per flood (a few minutes for four floods on a loaded 2-core
 machine); the issue's original measurement used 60,000 (--messages 60000 --floods 1).
@@ -36,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import gc
 import random
 import resource
@@ -113,7 +117,7 @@ class GcPauses:
     """The longest garbage-collector pause since ``reset`` (the usual cause of loop lag)."""
 
     def __init__(self) -> None:
-        self.worst = 0.0
+        self.worst = self.total = 0.0
         self._start = 0.0
         gc.callbacks.append(self._callback)
 
@@ -121,10 +125,12 @@ class GcPauses:
         if phase == "start":
             self._start = time.perf_counter()
         else:
-            self.worst = max(self.worst, time.perf_counter() - self._start)
+            took = time.perf_counter() - self._start
+            self.worst = max(self.worst, took)
+            self.total += took
 
     def reset(self) -> None:
-        self.worst = 0.0
+        self.worst = self.total = 0.0
 
 
 GC = GcPauses()
@@ -196,6 +202,7 @@ async def drive_flood(
                 await asyncio.sleep(ahead)
         message = await fake.send_message(world.general, world.you, text)
         sent_at[message.id] = time.perf_counter()
+    sent_rate = len(texts) / (time.perf_counter() - start)
     alerted = set(await loop.run_in_executor(None, conn.recv)) & set(sent_at)
     await fake.wait_until(
         lambda: True if alerted <= set(posted) else None, timeout=60, what="every alert posted"
@@ -209,6 +216,7 @@ async def drive_flood(
         m for m in fake.channel_log.get(world.general.id, []) if m.id not in sent_at
     ]
     return {
+        "sent": sent_rate,
         "slash": max(slash) if slash else float("nan"),
         "slash_n": len(slash),
         "alerts": len(alerted),
@@ -304,28 +312,36 @@ async def one_flood(
         "rate": args.rate,
         "probe_ms": args.probe_ms,
     }
+    profile = cProfile.Profile() if args.profile else None
+    if profile is not None:
+        profile.enable()
     conn.send(order)
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.thread_time()
     while received[0] < args.messages or worker.waiting:
         await asyncio.sleep(0.05)
         if time.perf_counter() - start > 600:
             raise TimeoutError(f"the bot received {received[0]} of {args.messages}")
-    took = time.perf_counter() - start
+    took, cpu = time.perf_counter() - start, time.thread_time() - cpu0
     await drain_background(bot)
     rows = await bot.db.fetchall("SELECT message_id FROM safety_alerts")
     far = await ask(conn, [r["message_id"] for r in rows])
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(f"{args.profile}.{n + 1}")
     stop.set()
     await ticker
     bot.remove_listener(count, "on_message")
     return {
         **far,
         "rate": args.messages / took,
+        "cpu_us": cpu / args.messages * 1e6,
         "lag": lag[0],
         "readable": readable,
         "read": worker.read - read0,
         "refused": worker.refused - refused0,
         "rss": rss_mb(),
         "gc": GC.worst,
+        "gc_total": GC.total,
     }
 
 
@@ -338,6 +354,7 @@ async def main(argv: list[str]) -> int:
     parser.add_argument("--rate", type=float, default=0, help="messages/s; 0: unpaced")
     parser.add_argument("--model", choices=["thread", "process", "off"], default="thread")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--profile", help="cProfile the bot's loop per flood into PROFILE.N")
     args = parser.parse_args(argv)
     conn, child_end = Pipe()
     child = get_context("spawn").Process(target=fake_process, args=(child_end,), daemon=True)
@@ -362,7 +379,7 @@ async def main(argv: list[str]) -> int:
                 f"{args.risky:.0%} risky; RSS at start {rss0:.1f} MB (the bot's process alone)"
             )
             print(
-                "flood   msg/s  lag max ms (gc)  slowest / ms (n)  model read       "
+                "flood  sent/s  msg/s  loop µs/msg  lag max ms (gc max/sum)  slowest / ms (n)  model read       "
                 "alerts on time (slowest s)   RSS MB"
             )
             rows = []
@@ -371,7 +388,7 @@ async def main(argv: list[str]) -> int:
                 rows.append(r)
                 share = r["read"] / max(r["readable"], 1)
                 print(
-                    f"{n + 1:>5} {r['rate']:7.0f} {r['lag'] * 1000:11.0f} ({r['gc'] * 1000:3.0f}) "
+                    f"{n + 1:>5} {r['sent']:7.0f} {r['rate']:6.0f} {r['cpu_us']:12.0f} {r['lag'] * 1000:11.0f} ({r['gc'] * 1000:3.0f}/{r['gc_total'] * 1000:4.0f}) "
                     f"{r['slash'] * 1000:10.0f} ({r['slash_n']:>3})  "
                     f"{r['read']:>5}/{r['readable']:<5} {share:5.0%}  "
                     f"{r['on_time']:>4}/{r['alerts']:<4} ({r['slowest_alert']:.2f})"
