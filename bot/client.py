@@ -191,6 +191,13 @@ class Bridgeline(commands.Bot):
                 gc.set_threshold(*self._gc_threshold)
                 self._gc_threshold = None
 
+    async def on_message(self, message: discord.Message, /) -> None:
+        """Bridgeline has slash commands only. discord.py's default built a command context
+        for every chat message (~5% of the loop's time in a flood, bench/flood.py) and logged
+        an error for each message that mentions the bot ("Command not found")."""
+        if self.all_commands:  # none today; a text command added later still works
+            await self.process_commands(message)
+
     async def on_ready(self) -> None:
         # Start-up objects live for the whole run: keep them out of every later GC pass.
         # Once: READY comes again after every new session, and what is alive then (message
