@@ -5,8 +5,11 @@ chat messages (``bench/scan_throughput.py``'s generator: mixed lengths, emoji, a
 --risky (default 2%) are risky lines, sent through the fake gateway unpaced (or --rate a second), --floods times in
 one process. During each flood a probe sends ``/checkin history`` every --probe-ms and a ticker
 measures event-loop lag. Per flood it prints:
+  sent/s       how fast the fake sent them (unpaced: as fast as it could)
   msg/s        messages the bot received / seconds until it had received all of them and its
                model queue was empty
+  loop µs/msg  CPU time of the bot's event-loop thread per message (steadier than msg/s on a
+               shared machine)
   loop lag     the ticker's worst overshoot (a 10 ms sleep that woke late)
   slowest /    the slowest slash-command answer during the flood (INTERACTION_CREATE ->
                callback)
@@ -14,15 +17,20 @@ measures event-loop lag. Per flood it prints:
                rest got the patterns alone because the model's queue was full)
   alerts       alerts stored, and how many were posted in the alerts channel within 5 s of
                their message; the slowest posting
-  (gc)         the longest garbage-collector pause during the flood
-  RSS          the process's resident memory after the flood (fake Discord included; the fake's
-               copies of the flood's messages are dropped after each flood)
-The fake runs in the same process and event loop as the bot, so the loop lag includes its work.
+  (gc)         the longest garbage-collector pause during the flood, and all pauses summed
+  RSS          the bot process's resident memory after the flood; (live) after a full
+               collection, so growth from flood to flood is what the bot keeps, not cycles the
+               collector has not reached yet
+The fake Discord and the driver (sending, probing, watching the alerts channel) run in a child
+process with their own event loop, as Discord is elsewhere in production: the loop lag, GC
+pauses and RSS are the bot's alone (before, the fake shared the bot's loop and its work showed
+up as the bot's lag). Both processes read the same monotonic clock, so alert delays and slash
+times are measured in the fake's process, as a member would see them.
 --model process runs the meaning layer in a separate process instead of the bot's model thread,
 --model off runs patterns alone (both for comparison; the bot itself uses the thread).
 
     .venv/bin/python bench/flood.py [--messages 10000] [--floods 4] [--risky 0.02]
-        [--probe-ms 100] [--rate MSG_PER_S] [--model thread|process|off]
+        [--probe-ms 100] [--rate MSG_PER_S] [--model thread|process|off] [--profile PATH]
 
 The default is 10,000 messages per flood (a few minutes for four floods on a loaded 2-core
 machine); the issue's original measurement used 60,000 (--messages 60000 --floods 1).
@@ -32,6 +40,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import cProfile
 import gc
 import random
 import resource
@@ -39,9 +49,12 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from multiprocessing import Pipe, get_context
+from multiprocessing.connection import Connection
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -52,7 +65,8 @@ from interaction_latency import bridgeline_bot, drain_background
 from scan_throughput import RISKY, make_messages
 
 from bot.client import Bridgeline
-from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+from bot.fakediscord import FakeDiscord, StandardGuild
+from bot.fakediscord.harness import point_at
 from bot.safety.detector import Detector
 from bot.safety.inference import InferenceWorker
 from bot.safety.normalize import normalize
@@ -101,11 +115,19 @@ def rss_mb() -> float:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
+def live_rss_mb() -> float:
+    """RSS after a full collection: what the bot keeps, not the cycles the collector has yet
+    to free (the bot's first-generation threshold is high: bot/client.py). Run after the
+    flood's figures are taken; the collection itself is not counted as a pause."""
+    gc.collect()
+    return rss_mb()
+
+
 class GcPauses:
     """The longest garbage-collector pause since ``reset`` (the usual cause of loop lag)."""
 
     def __init__(self) -> None:
-        self.worst = 0.0
+        self.worst = self.total = 0.0
         self._start = 0.0
         gc.callbacks.append(self._callback)
 
@@ -113,10 +135,12 @@ class GcPauses:
         if phase == "start":
             self._start = time.perf_counter()
         else:
-            self.worst = max(self.worst, time.perf_counter() - self._start)
+            took = time.perf_counter() - self._start
+            self.worst = max(self.worst, took)
+            self.total += took
 
     def reset(self) -> None:
-        self.worst = 0.0
+        self.worst = self.total = 0.0
 
 
 GC = GcPauses()
@@ -127,6 +151,9 @@ async def lag_ticker(worst: list[float], stop: asyncio.Event) -> None:
         start = time.perf_counter()
         await asyncio.sleep(TICK_S)
         worst[0] = max(worst[0], time.perf_counter() - start - TICK_S)
+
+
+# ---- the fake Discord's side: a child process with its own event loop -----------------------
 
 
 async def slash_probe(
@@ -162,70 +189,170 @@ async def watch_alerts(
         await asyncio.sleep(0.02)
 
 
+async def drive_flood(
+    fake: FakeDiscord, world: StandardGuild, conn: Connection, order: dict[str, Any]
+) -> dict[str, Any]:
+    """Sends one flood (with the slash probe and the alert watcher running), then waits for the
+    bot's list of alerted message ids and for each of them to be posted."""
+    loop = asyncio.get_running_loop()
+    texts = flood_messages(order["messages"], order["risky"], order["seed"])
+    stop = asyncio.Event()
+    slash: list[float] = []
+    posted: dict[int, float] = {}
+    sent_at: dict[int, float] = {}
+    tasks = [
+        asyncio.create_task(slash_probe(fake, world, order["probe_ms"] / 1000, slash, stop)),
+        asyncio.create_task(watch_alerts(fake, world, posted, stop)),
+    ]
+    start = time.perf_counter()
+    for n, text in enumerate(texts):
+        if order["rate"]:  # paced: message n goes out n / rate seconds after the start
+            ahead = start + n / order["rate"] - time.perf_counter()
+            if ahead > 0:
+                await asyncio.sleep(ahead)
+        message = await fake.send_message(world.general, world.you, text)
+        sent_at[message.id] = time.perf_counter()
+    sent_rate = len(texts) / (time.perf_counter() - start)
+    alerted = set(await loop.run_in_executor(None, conn.recv)) & set(sent_at)
+    await fake.wait_until(
+        lambda: True if alerted <= set(posted) else None, timeout=60, what="every alert posted"
+    )
+    stop.set()
+    await asyncio.gather(*tasks)
+    delays = [posted[i] - sent_at[i] for i in alerted]
+    for mid in sent_at:  # the fake keeps every message; drop the flood's
+        fake.messages_by_id.pop(mid, None)
+    fake.channel_log[world.general.id] = [
+        m for m in fake.channel_log.get(world.general.id, []) if m.id not in sent_at
+    ]
+    return {
+        "sent": sent_rate,
+        "slash": max(slash) if slash else float("nan"),
+        "slash_n": len(slash),
+        "alerts": len(alerted),
+        "on_time": sum(d <= ALERT_WITHIN_S for d in delays),
+        "slowest_alert": max(delays, default=0.0),
+    }
+
+
+async def fake_side(conn: Connection) -> None:
+    loop = asyncio.get_running_loop()
+    async with FakeDiscord() as fake:
+        fake.response_deadline = 600.0  # measure late answers instead of refusing them
+        world = await fake.standard_guild()
+        conn.send(
+            {
+                "base_url": fake.base_url,
+                "gateway_url": fake.gateway_url,
+                "token": fake.token,
+                "guilds": list(fake.guilds),
+                "guild": world.guild.id,
+                "alerts": world.mod_alerts.id,
+                "general": world.general.id,
+            }
+        )
+        while True:
+            order = await loop.run_in_executor(None, conn.recv)
+            if order["do"] == "warm":
+                await (await fake.slash("checkin history", None, world.you, "general")).response()
+                conn.send(None)
+            elif order["do"] == "flood":
+                conn.send(await drive_flood(fake, world, conn, order))
+            else:  # "stop": the bot has closed
+                break
+        fake.assert_no_violations()
+    conn.send("stopped")
+
+
+def fake_process(conn: Connection) -> None:
+    asyncio.run(fake_side(conn))
+
+
+# ---- the bot's side: this process ----------------------------------------------------------
+
+
+async def ask(conn: Connection, order: Any) -> Any:
+    """Sends ``order`` to the fake's process and waits (off the bot's loop) for its answer."""
+    conn.send(order)
+    return await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+
+
+@contextlib.asynccontextmanager
+async def connected(bot: Bridgeline, where: dict[str, Any]) -> AsyncIterator[None]:
+    """``run_bot`` for a fake in another process: only its URLs, token and guild ids."""
+    with point_at(SimpleNamespace(**where)):  # type: ignore[arg-type]
+        await bot.login(where["token"])
+        connect = asyncio.create_task(bot.connect())
+        await asyncio.wait_for(bot.wait_until_ready(), 60)
+        await bot.tree.sync()
+        for guild_id in where["guilds"]:
+            if bot.tree.get_commands(guild=discord.Object(guild_id)):
+                await bot.tree.sync(guild=discord.Object(guild_id))
+        try:
+            yield
+        finally:
+            await bot.close()
+            await asyncio.wait([connect], timeout=60)
+
+
 async def one_flood(
-    bot: Bridgeline, fake: FakeDiscord, world: StandardGuild, texts: list[str], args: Any
+    bot: Bridgeline, conn: Connection, where: dict[str, Any], n: int, args: Any
 ) -> dict[str, Any]:
     worker = bot.scanner.worker or InferenceWorker(Proposer())  # --model off: an idle stand-in
+    texts = flood_messages(args.messages, args.risky, args.seed + n)  # the fake makes the same
     readable = sum(bot.scanner._readable(normalize(t)) for t in texts)
+    del texts
     read0, refused0 = worker.read, worker.refused
     received = [0]
 
     async def count(message: discord.Message) -> None:
-        if message.channel.id == world.general.id:
+        if message.channel.id == where["general"]:
             received[0] += 1
 
     bot.add_listener(count, "on_message")
     GC.reset()
     stop = asyncio.Event()
-    lag, slash, posted, sent_at = [0.0], [], {}, {}
-    tasks = [
-        asyncio.create_task(lag_ticker(lag, stop)),
-        asyncio.create_task(slash_probe(fake, world, args.probe_ms / 1000, slash, stop)),
-        asyncio.create_task(watch_alerts(fake, world, posted, stop)),
-    ]
-    start = time.perf_counter()
-    for n, text in enumerate(texts):
-        if args.rate:  # paced: message n goes out n / rate seconds after the start
-            ahead = start + n / args.rate - time.perf_counter()
-            if ahead > 0:
-                await asyncio.sleep(ahead)
-        message = await fake.send_message(world.general, world.you, text)
-        sent_at[message.id] = time.perf_counter()
-    await fake.wait_until(
-        lambda: True if received[0] >= len(texts) and worker.waiting == 0 else None,
-        timeout=600,
-        what="the bot to receive the flood",
-    )
-    took = time.perf_counter() - start
+    lag = [0.0]
+    ticker = asyncio.create_task(lag_ticker(lag, stop))
+    order = {
+        "do": "flood",
+        "messages": args.messages,
+        "risky": args.risky,
+        "seed": args.seed + n,
+        "rate": args.rate,
+        "probe_ms": args.probe_ms,
+    }
+    profile = cProfile.Profile() if args.profile else None
+    if profile is not None:
+        profile.enable()
+    conn.send(order)
+    start, cpu0 = time.perf_counter(), time.thread_time()
+    while received[0] < args.messages or worker.waiting:
+        await asyncio.sleep(0.05)
+        if time.perf_counter() - start > 600:
+            raise TimeoutError(f"the bot received {received[0]} of {args.messages}")
+    took, cpu = time.perf_counter() - start, time.thread_time() - cpu0
     await drain_background(bot)
-    ids = {r["message_id"] for r in await bot.db.fetchall("SELECT message_id FROM safety_alerts")}
-    ids &= set(sent_at)
-    await fake.wait_until(
-        lambda: True if ids <= set(posted) else None, timeout=60, what="every alert posted"
-    )
+    rows = await bot.db.fetchall("SELECT message_id FROM safety_alerts")
+    far = await ask(conn, [r["message_id"] for r in rows])
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(f"{args.profile}.{n + 1}")
     stop.set()
-    await asyncio.gather(*tasks)
+    await ticker
     bot.remove_listener(count, "on_message")
-    delays = [posted[i] - sent_at[i] for i in ids]
-    for mid in sent_at:  # the fake keeps every message; drop the flood's so RSS shows the bot
-        fake.messages_by_id.pop(mid, None)
-    fake.channel_log[world.general.id] = [
-        m for m in fake.channel_log.get(world.general.id, []) if m.id not in sent_at
-    ]
-    read, refused = worker.read - read0, worker.refused - refused0
     return {
-        "rate": len(texts) / took,
+        **far,
+        "rate": args.messages / took,
+        "cpu_us": cpu / args.messages * 1e6,
         "lag": lag[0],
-        "slash": max(slash) if slash else float("nan"),
-        "slash_n": len(slash),
         "readable": readable,
-        "read": read,
-        "refused": refused,
-        "alerts": len(ids),
-        "on_time": sum(d <= ALERT_WITHIN_S for d in delays),
-        "slowest_alert": max(delays, default=0.0),
+        "read": worker.read - read0,
+        "refused": worker.refused - refused0,
         "rss": rss_mb(),
         "gc": GC.worst,
+        "gc_total": GC.total,
+        "rss_live": live_rss_mb(),
     }
 
 
@@ -238,48 +365,52 @@ async def main(argv: list[str]) -> int:
     parser.add_argument("--rate", type=float, default=0, help="messages/s; 0: unpaced")
     parser.add_argument("--model", choices=["thread", "process", "off"], default="thread")
     parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--profile", help="cProfile the bot's loop per flood into PROFILE.N")
     args = parser.parse_args(argv)
+    conn, child_end = Pipe()
+    child = get_context("spawn").Process(target=fake_process, args=(child_end,), daemon=True)
+    child.start()
+    where = await asyncio.get_running_loop().run_in_executor(None, conn.recv)
     with tempfile.TemporaryDirectory(prefix="bench-flood-") as tmp:
-        async with FakeDiscord() as fake:
-            fake.response_deadline = 600.0  # measure late answers instead of refusing them
-            world = await fake.standard_guild()
-            bot = bridgeline_bot(Path(tmp) / "data")
-            if args.model != "thread":
-                meaning = InProcess() if args.model == "process" else None
-                bot.scanner = SafetyScanner(Detector(bot.content.safety), meaning)
-            async with run_bot(bot, fake):
-                await update_settings(bot.db, world.guild.id, alerts_channel_id=world.mod_alerts.id)
-                await (await fake.slash("checkin history", None, world.you, "general")).response()
-                rss0 = rss_mb()
+        bot = bridgeline_bot(Path(tmp) / "data")
+        if args.model != "thread":
+            meaning = InProcess() if args.model == "process" else None
+            bot.scanner = SafetyScanner(Detector(bot.content.safety), meaning)
+        async with connected(bot, where):
+            await update_settings(bot.db, where["guild"], alerts_channel_id=where["alerts"])
+            await ask(conn, {"do": "warm"})
+            rss0 = rss_mb()
+            print(
+                f"objects the garbage collector tracks: {len(gc.get_objects()):,}"
+                f" (+{gc.get_freeze_count():,} frozen)"
+            )
+            print(
+                f"model in a {args.model}; {args.messages} messages a flood "
+                f"({f'{args.rate:.0f} msg/s' if args.rate else 'unpaced'}), "
+                f"{args.risky:.0%} risky; RSS at start {rss0:.1f} MB (the bot's process alone)"
+            )
+            print(
+                "flood  sent/s  msg/s  loop µs/msg  lag max ms (gc max/sum)  slowest / ms (n)  model read       "
+                "alerts on time (slowest s)   RSS MB (live)"
+            )
+            rows = []
+            for n in range(args.floods):
+                r = await one_flood(bot, conn, where, n, args)
+                rows.append(r)
+                share = r["read"] / max(r["readable"], 1)
                 print(
-                    f"objects the garbage collector tracks: {len(gc.get_objects()):,}"
-                    f" (+{gc.get_freeze_count():,} frozen)"
+                    f"{n + 1:>5} {r['sent']:7.0f} {r['rate']:6.0f} {r['cpu_us']:12.0f} {r['lag'] * 1000:11.0f} ({r['gc'] * 1000:3.0f}/{r['gc_total'] * 1000:4.0f}) "
+                    f"{r['slash'] * 1000:10.0f} ({r['slash_n']:>3})  "
+                    f"{r['read']:>5}/{r['readable']:<5} {share:5.0%}  "
+                    f"{r['on_time']:>4}/{r['alerts']:<4} ({r['slowest_alert']:.2f})"
+                    f"        {r['rss']:7.1f} ({r['rss_live']:.1f})",
+                    flush=True,
                 )
-                print(
-                    f"model in a {args.model}; {args.messages} messages a flood "
-                    f"({f'{args.rate:.0f} msg/s' if args.rate else 'unpaced'}), "
-                    f"{args.risky:.0%} risky; RSS at start {rss0:.1f} MB"
-                )
-                print(
-                    "flood   msg/s  lag max ms (gc)  slowest / ms (n)  model read       "
-                    "alerts on time (slowest s)   RSS MB"
-                )
-                rows = []
-                for n in range(args.floods):
-                    texts = flood_messages(args.messages, args.risky, args.seed + n)
-                    r = await one_flood(bot, fake, world, texts, args)
-                    rows.append(r)
-                    share = r["read"] / max(r["readable"], 1)
-                    print(
-                        f"{n + 1:>5} {r['rate']:7.0f} {r['lag'] * 1000:11.0f} ({r['gc'] * 1000:3.0f}) "
-                        f"{r['slash'] * 1000:10.0f} ({r['slash_n']:>3})  "
-                        f"{r['read']:>5}/{r['readable']:<5} {share:5.0%}  "
-                        f"{r['on_time']:>4}/{r['alerts']:<4} ({r['slowest_alert']:.2f})"
-                        f"        {r['rss']:7.1f}"
-                    )
-            fake.assert_no_violations()
+    print(await ask(conn, {"do": "stop"}) == "stopped" and "fake Discord: no violations")
+    child.join(10)
     print(
-        f"RSS growth flood 1 -> {len(rows)}: {rows[-1]['rss'] - rows[0]['rss']:+.1f} MB; "
+        f"RSS growth flood 1 -> {len(rows)}: {rows[-1]['rss'] - rows[0]['rss']:+.1f} MB "
+        f"(live, after a full collection: {rows[-1]['rss_live'] - rows[0]['rss_live']:+.1f} MB); "
         f"start -> end: {rows[-1]['rss'] - rss0:+.1f} MB; median msg/s "
         f"{statistics.median(r['rate'] for r in rows):.0f}"
     )

@@ -34,7 +34,11 @@ from bot.safety.rules import DEFAULT_SENSITIVITY, Proposal
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 32  # messages run through the model together
-MAX_WAITING = 64  # queued or being read; beyond this, new messages get the patterns alone
+#: Queued or being read; beyond this, new messages get the patterns alone. About 4 s of a
+#: 200 msg/s channel's long messages: on a shared machine the low-priority thread can get no
+#: CPU for a second or more, and with 64 places (0.5 s) the paced bench read only 86-96% of
+#: them while another process trained (bench/flood.py --rate 200); 512 read 100%.
+MAX_WAITING = 512
 IDLE_S = 2.0  # the thread ends after this long without work
 NICE = 10  # the model thread yields the CPU to the event loop (Linux: per thread)
 

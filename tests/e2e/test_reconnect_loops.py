@@ -8,7 +8,7 @@ import gc
 from collections import Counter
 from collections.abc import Callable
 
-from bot.client import Bridgeline
+from bot.client import GC_GEN0_THRESHOLD, Bridgeline
 from bot.clock import OffsetClock
 from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
 
@@ -85,3 +85,17 @@ async def test_start_up_objects_are_frozen_once_and_released_at_close(
         await _listeners_done(fake)
         assert any(o is made_after_start for o in gc.get_objects()), "frozen by a second READY"
     assert gc.get_freeze_count() == 0
+
+
+async def test_collector_runs_less_often_while_the_bot_runs(
+    fake: FakeDiscord, world: StandardGuild, make_bridgeline: Callable[..., Bridgeline]
+) -> None:
+    """A flood makes short-lived objects by the thousand: at CPython's first-generation
+    threshold (700) the collector paused the loop every few messages. on_ready raises it, and
+    close puts back what the process had (tests start many clients in one process)."""
+    before = gc.get_threshold()
+    bot = make_bridgeline(identify_spacing=0.0)
+    async with run_bot(bot, fake):
+        await _listeners_done(fake)
+        assert gc.get_threshold() == (GC_GEN0_THRESHOLD, *before[1:])
+    assert gc.get_threshold() == before

@@ -57,6 +57,22 @@ async def test_what_waits_while_the_model_reads_goes_in_one_batch() -> None:
     assert worker.waiting == 0
 
 
+async def test_two_seconds_of_a_busy_channel_wait_for_a_stalled_model() -> None:
+    """On a shared machine the low-priority model thread can get no CPU for a second or two.
+    At 200 msg/s about 60% are long enough for the model (bench/flood.py --rate 200): two
+    seconds is ~240 texts, and they wait for it rather than get the patterns alone. (With
+    64 places the paced bench read 86-96% of them while another process trained.)"""
+    model = Gate()
+    worker = InferenceWorker(model)  # the shipped bounds
+    first = worker.submit("first message")
+    await entered(model)  # the thread is stalled inside the first call
+    rest = [worker.submit(f"message {n}") for n in range(240)]
+    assert None not in rest and worker.refused == 0
+    model.go.set()
+    await asyncio.gather(first, *(f for f in rest if f is not None))
+    assert worker.read == 241
+
+
 async def test_a_text_the_patterns_flagged_jumps_the_queue() -> None:
     model = Gate()
     worker = InferenceWorker(model, max_batch=2)
