@@ -1,5 +1,5 @@
 """Quoted helplines, everyday "X will kill me" in our other languages, denials in the forms
-members use and a silence already made up are none (the label rules); the writer's own words
+members use, a silence already made up and a past told as past are none (the label rules); the writer's own words
 beside them, and a habit, still count."""
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ def detector() -> Detector:
         "to be clear, im not afraid of him. im angry at him",
         "non ho paura di lui, sia chiaro. sono solo stanca dopo la litigata",
         "my gf didnt talk to me all lunch bc i forgot our 3 month. got her a cookie, we're fine now",
+        "ten years ago i sat on a bridge at 3am because of him. i walked over it today, grateful",
+        "vor zehn jahren wollte ich mich umbringen wegen meinem damaligen mann. heute bin ich oma",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -41,6 +43,7 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("mi marido me va a matar, lo dijo anoche con el cuchillo en la mano", "danger"),
         ("il a dit qu'il allait me tuer si je partais", "danger"),
         ("he gave me the silent treatment again because i went out. we're fine now", "abuse_sign"),
+        ("moro na inglaterra há 5 anos. às vezes penso que seria melhor não acordar", "crisis"),
         ("im not afraid of him but im afraid of what he'll do tonight, he has a knife", "danger"),
     ],
 )
