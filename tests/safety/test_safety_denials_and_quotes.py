@@ -1,5 +1,5 @@
 """Quoted helplines, everyday "X will kill me" in our other languages, denials in the forms
-members use, a silence already made up and a past told as past are none (the label rules); the writer's own words
+members use, a silence already made up, a past told as past and someone else's relationship are none (the label rules); the writer's own words
 beside them, and a habit, still count."""
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def detector() -> Detector:
         "my gf didnt talk to me all lunch bc i forgot our 3 month. got her a cookie, we're fine now",
         "ten years ago i sat on a bridge at 3am because of him. i walked over it today, grateful",
         "vor zehn jahren wollte ich mich umbringen wegen meinem damaligen mann. heute bin ich oma",
+        "my friend's husband makes her get his ok before every gym session. how do i respond?",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -44,6 +45,7 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("il a dit qu'il allait me tuer si je partais", "danger"),
         ("he gave me the silent treatment again because i went out. we're fine now", "abuse_sign"),
         ("moro na inglaterra há 5 anos. às vezes penso que seria melhor não acordar", "crisis"),
+        ("my sister's husband and my husband are friends. my husband hits me too", "danger"),
         ("im not afraid of him but im afraid of what he'll do tonight, he has a knife", "danger"),
     ],
 )
