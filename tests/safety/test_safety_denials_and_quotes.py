@@ -1,6 +1,7 @@
-"""Quoted helplines, everyday "X will kill me" in our other languages, denials in the forms
-members use, a silence already made up, a past told as past and someone else's relationship are none (the label rules); the writer's own words
-beside them, and a habit, still count."""
+"""What the label rules call none, in the forms members use: quoted helplines, everyday "X will
+kill me" in our other languages, denials, a silence already made up, a past told as past,
+someone else's relationship and "kms" over a mishap. The writer's own words beside them, and a
+habit, still count."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def detector() -> Detector:
         "ten years ago i sat on a bridge at 3am because of him. i walked over it today, grateful",
         "vor zehn jahren wollte ich mich umbringen wegen meinem damaligen mann. heute bin ich oma",
         "my friend's husband makes her get his ok before every gym session. how do i respond?",
+        "kms the dentist just rang and i have to go back for another filling 😭",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -46,6 +48,7 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("he gave me the silent treatment again because i went out. we're fine now", "abuse_sign"),
         ("moro na inglaterra há 5 anos. às vezes penso que seria melhor não acordar", "crisis"),
         ("my sister's husband and my husband are friends. my husband hits me too", "danger"),
+        ("kms fr. he hasnt spoken to me in three weeks and i cant do this anymore 😭", "crisis"),
         ("im not afraid of him but im afraid of what he'll do tonight, he has a knife", "danger"),
     ],
 )
