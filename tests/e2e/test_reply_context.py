@@ -23,12 +23,18 @@ async def setup(bot: Bridgeline, world: StandardGuild) -> None:
     )
 
 
-async def test_same_under_a_crisis_message_reaches_the_replier_privately(
-    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
-) -> None:
+async def crisis_alerted(fake: FakeDiscord, world: StandardGuild, bot: Bridgeline) -> FakeMessage:
+    """The moderator's crisis message, once its alert is out (dm mode)."""
     await setup(bot, world)
     first = await fake.send_message(world.general, world.mod, CRISIS)
     await fake.wait_for_message(world.mod_alerts, alert_for(first))
+    return first
+
+
+async def test_same_under_a_crisis_message_reaches_the_replier_privately(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    first = await crisis_alerted(fake, world, bot)
     reply = await fake.send_message(world.general, world.you, "same", reply_to=first)
     post = await fake.wait_for_message(world.mod_alerts, alert_for(reply))
     assert "Crisis" in post.text
@@ -40,9 +46,7 @@ async def test_same_under_a_crisis_message_reaches_the_replier_privately(
 async def test_support_under_a_crisis_message_and_a_reply_to_a_deleted_one_stay_quiet(
     fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
 ) -> None:
-    await setup(bot, world)
-    first = await fake.send_message(world.general, world.mod, CRISIS)
-    await fake.wait_for_message(world.mod_alerts, alert_for(first))
+    first = await crisis_alerted(fake, world, bot)
     await fake.send_message(world.general, world.you, "please call someone", reply_to=first)
     gone = await fake.send_message(world.general, world.owner, "i want to d1e")
     await fake.wait_for_message(world.mod_alerts, alert_for(gone))

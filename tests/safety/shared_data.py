@@ -3,6 +3,8 @@ out), else the workplace copy. Tests that need it skip when neither exists."""
 
 from pathlib import Path
 
+from bot.safety.rules import Category, Proposal, Urgent
+
 _REPO = Path(__file__).resolve().parents[2]
 _CANDIDATES = (
     _REPO.parent / "shared" / "safety" / "dev_set.jsonl",
@@ -25,3 +27,16 @@ def corpus_texts() -> list[str]:
         if path.exists():
             texts += [json.loads(x)["text"] for x in path.read_text(encoding="utf-8").splitlines()]
     return texts
+
+
+class Proposes:
+    """A stand-in meaning layer that proposes the same categories (and URGENT, if given) for
+    every text it reads, and remembers what it read."""
+
+    def __init__(self, *marks: Category | Urgent) -> None:
+        self.proposal: Proposal = frozenset(marks)
+        self.read: list[str] = []
+
+    def categories(self, texts: list[str], levels: list[str]) -> list[Proposal]:
+        self.read += texts
+        return [self.proposal for _ in texts]

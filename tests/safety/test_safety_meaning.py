@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shared_data import DEV_SET, SHIPPED
+from shared_data import DEV_SET, SHIPPED, Proposes
 
 from bot.safety import detector as detector_module
 from bot.safety import encoder as encoder_module
@@ -105,18 +105,6 @@ def test_logistic_fit_reaches_the_optimum_and_separates_classes() -> None:
 
 
 # --- merging proposals -----------------------------------------------------------------------
-
-
-class Proposes:
-    """A stand-in meaning layer that proposes the same categories for every text it reads."""
-
-    def __init__(self, *categories: Category) -> None:
-        self.proposal = frozenset(categories)
-        self.read: list[str] = []
-
-    def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
-        self.read += texts
-        return [self.proposal for _ in texts]
 
 
 @pytest.fixture(scope="module")

@@ -7,22 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shared_data import SHIPPED
+from shared_data import SHIPPED, Proposes
 
 from bot.safety.detector import Detector, load_detector
-from bot.safety.rules import URGENT, Category, Proposal, Urgent
+from bot.safety.rules import URGENT
 from bot.safety.scanner import SEMANTIC_RULE, SafetyScanner
 from bot.safety.semantic import fit_head, load_head
-
-
-class Proposes:
-    """A stand-in meaning layer with a fixed proposal for every text it reads."""
-
-    def __init__(self, *marks: Category | Urgent) -> None:
-        self.proposal: Proposal = frozenset(marks)
-
-    def categories(self, texts: list[str], levels: list[str]) -> list[Proposal]:
-        return [self.proposal for _ in texts]
 
 
 @pytest.fixture(scope="module")
