@@ -23,6 +23,7 @@ import asyncio
 import cProfile
 import functools
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -218,10 +219,16 @@ async def main(argv: list[str]) -> int:
     }
     profiler = cProfile.Profile() if args.profile else None
     runs: dict[str, list[dict[str, Any]]] = {"a": [], "b": []}
+    load_before = os.getloadavg()[0]
     for _ in range(args.rounds):  # interleaved, so background load hits both alike
         runs["a"].append(await measure(targets["a"], args.n, args.m))
         runs["b"].append(await measure(targets["b"], args.n, args.m, profiler))
     report(targets, runs, args.rounds)
+    # A sequential p99 of 200 is the second-slowest answer: one stall from another process
+    # on a shared core sets it. Say how busy the machine was, so a noisy figure can be told.
+    load, cores = max(load_before, os.getloadavg()[0]), os.cpu_count() or 1
+    note = "" if load < cores / 2 else " (busy: sequential p99s are not clean; rerun when idle)"
+    print(f"load average {load:.2f} on {cores} cores{note}")
     if profiler is not None:
         profiler.dump_stats(args.profile)
         print(f"profile of (b) written to {args.profile}")
