@@ -22,7 +22,7 @@ from bot.daily_prompts.store import prompt_of_the_day
 from bot.errors import UserFacingError
 from bot.i18n import member_lang, t
 from bot.i18n.languages_in_use import reply_lang
-from bot.moodchart.attach import chart_file
+from bot.moodchart.attach import ChartCache, chart_file
 from bot.storage.guilds import get_settings
 from bot.ui.checkin_embeds import history_pages
 from bot.ui.embeds import clip
@@ -41,6 +41,7 @@ class CheckIns(commands.Cog):
         self.bot = bot
         self.sender = PostSender(bot, public_post_view)
         self.retention = RetentionTask(bot)
+        self.charts = ChartCache()  # each member's last mood chart, while it is unchanged
         self.menus = [
             app_commands.ContextMenu(name="Remove anonymous post", callback=self.remove_menu),
             app_commands.ContextMenu(name="Block anonymous author", callback=self.block_menu),
@@ -93,7 +94,9 @@ class CheckIns(commands.Cog):
             entries, posts, spark=spark, streak_days=streak_days, tz=tz, lang=lang
         )
         extra: dict[str, Any] = {"ephemeral": True}
-        chart = await chart_file(daily, streak_days, today, days, lang)  # this member's days
+        chart = await chart_file(  # this member's days only
+            daily, streak_days, today, days, lang, cache=self.charts, owner=author.pseudonym
+        )
         if chart is not None:
             extra["file"] = chart
         if len(pages) == 1:

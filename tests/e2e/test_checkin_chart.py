@@ -93,3 +93,35 @@ async def test_ninety_days_and_an_empty_chart(
     await check_in(fake, world.you, "4")
     message, image = await history(fake, world.you, 90)
     assert has_point(image, Geometry(90).x(89), Geometry.y(4))
+
+
+async def test_a_repeat_view_reuses_the_chart_until_the_days_change(
+    fake: FakeDiscord,
+    world: StandardGuild,
+    ready: Bridgeline,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Drawing holds the GIL for milliseconds (issue 16): an unchanged chart is not drawn
+    again, and a new check-in, another window or another member's view draws afresh."""
+    from bot.moodchart import attach
+
+    drawn: list[int] = []
+    real = attach.render_png
+
+    def counting(series: Any, lang: str) -> bytes:
+        drawn.append(len(series.days))
+        return real(series, lang)
+
+    monkeypatch.setattr(attach, "render_png", counting)
+    await check_in(fake, world.you, "3")
+    first, image = await history(fake, world.you)
+    again, same = await history(fake, world.you)
+    assert len(drawn) == 1  # the second view drew nothing
+    assert same.tobytes() == image.tobytes()
+    assert again.attachments[0]["description"] == first.attachments[0]["description"]
+    await check_in(fake, world.you, "5")
+    _, changed = await history(fake, world.you)
+    assert len(drawn) == 2 and changed.tobytes() != image.tobytes()
+    await history(fake, world.you, days=90)
+    await history(fake, world.owner)
+    assert drawn == [30, 30, 90, 30]
