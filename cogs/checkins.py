@@ -76,6 +76,11 @@ class CheckIns(commands.Cog):
             prompt = await prompt_of_the_day(self.bot.db, interaction.guild.id, today)
         await open_checkin_modal(interaction, prompt_text=prompt, lang=lang)
 
+    @commands.Cog.listener()
+    async def on_member_data_erased(self, pseudonym: str) -> None:
+        """A member erased their data: their last chart leaves memory at once."""
+        self.charts.forget(pseudonym)
+
     @checkin.command(name="history", description="Your check-ins, a mood chart, your streak")
     @app_commands.describe(days="How many days the mood chart covers (default 30)")
     async def history(self, interaction: discord.Interaction, days: Literal[30, 90] = 30) -> None:

@@ -57,6 +57,7 @@ async def forget(bot: Bridgeline, member: Member) -> tuple[dict[str, int], int]:
         if not await take_down(bot, post):
             refused += 1
     counts = await forget_member(bot.db, member)
+    bot.dispatch("member_data_erased", member.pseudonym)  # in-memory copies go too (the chart)
     log.info(
         "A member's data was erased in guild %s (%d rows)", member.guild_id, sum(counts.values())
     )

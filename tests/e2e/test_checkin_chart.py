@@ -12,7 +12,7 @@ from PIL import Image
 
 from bot.client import Bridgeline
 from bot.clock import FakeClock
-from bot.fakediscord import FakeDiscord, StandardGuild
+from bot.fakediscord import HANG_GUARD, FakeDiscord, StandardGuild
 from bot.moodchart.render import BACKGROUND, HEIGHT, POINT, STREAK, STREAK_Y, WIDTH, Geometry
 from bot.storage.guilds import update_settings
 
@@ -125,3 +125,19 @@ async def test_a_repeat_view_reuses_the_chart_until_the_days_change(
     await history(fake, world.you, days=90)
     await history(fake, world.owner)
     assert drawn == [30, 30, 90, 30]
+
+
+async def test_erasing_my_data_drops_my_chart_from_memory(
+    fake: FakeDiscord, world: StandardGuild, ready: Bridgeline
+) -> None:
+    """The cache holds only pixels the member was shown, but erasing means erasing."""
+    await check_in(fake, world.you, "4")
+    await history(fake, world.you)
+    charts = ready.get_cog("CheckIns").charts  # type: ignore[union-attr]
+    assert len(charts) == 1
+    forget = await fake.slash("privacy forget", None, world.you, "general")
+    confirm = (await forget.response()).message
+    assert confirm is not None
+    await (await fake.click(confirm, "Delete everything", world.you)).response()
+    await fake.wait_until(lambda: True if "Done." in confirm.text else None, HANG_GUARD, "forget")
+    assert len(charts) == 0
