@@ -79,7 +79,8 @@ class Alert:
         return f"alert-{self.id}"
 
 
-def _from_row(row: Row) -> Alert:
+def from_row(row: Row) -> Alert:
+    """An alert from a `SELECT * FROM safety_alerts` row (also for stores that join it)."""
     values = dict(row)
     values["categories"] = tuple(c for c in values["categories"].split(",") if c)
     values["revealed"] = bool(values["revealed"])
@@ -107,27 +108,36 @@ async def create_alert(
     """The new alert's id, or None when this message or check-in already has one (an edit, or
     a second delivery of the same event): one alert per message. `now` is stored as given
     (a check-in alert's caller passes a coarse time); `held_until` holds the alert back."""
-    async with db.transaction() as conn:
-        number = placeholder() if held_until is not None else await next_number(conn)
-        inserted = await conn.execute(
-            "INSERT INTO safety_alerts (id, guild_id, source, categories, severity, "
-            "channel_id, message_id, checkin_ref, jump_url, created_at, held_until) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (
-                number,
-                guild_id,
-                source,
-                ",".join(flag.categories),
-                flag.severity,
-                channel_id,
-                message_id,
-                checkin_ref,
-                jump_url,
-                to_text(now),
-                None if held_until is None else to_text(held_until),
-            ),
-        )
-        return number if inserted.rowcount == 1 else None
+    # One statement that numbers and inserts: every await inside the write transaction makes
+    # every other writer wait too, and under a message flood each costs about two loop turns.
+    number = "?" if held_until is not None else NEXT_NUMBER
+    sql = (
+        "INSERT INTO safety_alerts (id, guild_id, source, categories, severity, "
+        "channel_id, message_id, checkin_ref, jump_url, created_at, held_until) "
+        f"VALUES ({number}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id"
+    )
+    params = (
+        *((placeholder(),) if held_until is not None else ()),
+        guild_id,
+        source,
+        ",".join(flag.categories),
+        flag.severity,
+        channel_id,
+        message_id,
+        checkin_ref,
+        jump_url,
+        to_text(now),
+        None if held_until is None else to_text(held_until),
+    )
+    row = await db.locked_write_returning(sql, params)
+    return None if row is None else int(row[0])
+
+
+#: The next positive number, read in the INSERT that takes it. It needs the write lock
+#: (`locked_write_returning`): on PostgreSQL a lone statement runs without it, and two processes
+#: could then read the same maximum; the second's insert would hit the key and be dropped as if
+#: it were an edit.
+NEXT_NUMBER = "(SELECT coalesce(max(id), 0) + 1 FROM safety_alerts WHERE id > 0)"
 
 
 async def next_number(conn: Connection) -> int:
@@ -147,7 +157,7 @@ def placeholder() -> int:
 
 async def get_alert(db: Database, alert_id: int) -> Alert | None:
     row = await db.fetchone("SELECT * FROM safety_alerts WHERE id = ?", (alert_id,))
-    return None if row is None else _from_row(row)
+    return None if row is None else from_row(row)
 
 
 async def set_member_reply(
@@ -204,7 +214,7 @@ async def claim(
         "AND (claimed_by IS NULL OR claimed_by = ? OR claimed_by = ?) RETURNING *",
         (moderator_id, to_text(now), alert_id, moderator_id, replacing),
     )
-    return None if row is None else _from_row(row)
+    return None if row is None else from_row(row)
 
 
 def claimed_by_other(alert: Alert, moderator_id: int) -> int | None:
@@ -221,7 +231,7 @@ async def resolve(db: Database, alert_id: int, moderator_id: int, now: datetime)
         "WHERE id = ? AND status != 'resolved' RETURNING *",
         (moderator_id, to_text(now), alert_id),
     )
-    return None if row is None else _from_row(row)
+    return None if row is None else from_row(row)
 
 
 async def set_revealed(db: Database, alert_id: int) -> None:
@@ -238,7 +248,7 @@ async def unresolved(db: Database, guild_id: int, limit: int = 100) -> list[Aler
         "AND held_until IS NULL ORDER BY id LIMIT ?",
         (guild_id, limit),
     )
-    return [_from_row(r) for r in rows]
+    return [from_row(r) for r in rows]
 
 
 async def undelivered(db: Database, limit: int = 50) -> list[Alert]:
@@ -249,7 +259,7 @@ async def undelivered(db: Database, limit: int = 50) -> list[Alert]:
         "AND held_until IS NULL AND attempts < ? ORDER BY id LIMIT ?",
         (MAX_DELIVERY_ATTEMPTS, limit),
     )
-    return [_from_row(r) for r in rows]
+    return [from_row(r) for r in rows]
 
 
 async def forget_messages_before(db: Database, cutoff: datetime) -> int:

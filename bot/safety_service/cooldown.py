@@ -13,13 +13,14 @@ so a shared cooldown would tell them that the author of an anonymous check-in is
 whose message went unanswered (or that two flagged check-ins share an author).
 Rows share no value with each other or with anything else; the bot finds a member's recent
 replies by recomputing the tags of the slots in the window. Rows older than the window are
-deleted whenever anyone is answered.
+deleted by the first claim of each 10-minute slot (and by `forget_before`).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Literal
+from weakref import WeakKeyDictionary
 
 from bot.privacy import member_key, owner_tag
 from bot.safety_service.policy import COOLDOWN, IMMINENT_BYPASS_EVERY, Flag, cooldown_verdict
@@ -31,6 +32,11 @@ SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 #: Slots looked at (and kept): the whole cooldown, plus the slot it started in.
 WINDOW = max(COOLDOWN, IMMINENT_BYPASS_EVERY) + SLOT
 Scope = Literal["message", "checkin", "supporter"]
+#: Per database, the oldest slot kept as of the last claim's DELETE. A claim only ever adds
+#: rows of the current slot, so once rows older than a slot are gone none reappear: the DELETE
+#: runs once per slot and process, not inside every claim's transaction (each statement there
+#: holds the write lock for about two loop turns under a flood).
+_forgotten: WeakKeyDictionary[Database, str] = WeakKeyDictionary()
 
 
 def cooldown_key(secret: bytes, guild_id: int, user_id: int) -> str:
@@ -59,46 +65,69 @@ async def claim_reply(
 ) -> Flag:
     """The categories of `flag` the member (by `cooldown_key`) may get a reply about now in
     this scope, recorded as answered in the same transaction (so two messages at once cannot
-    both pass). Empty: stay quiet."""
-    allowed: dict[str, str] = {}
+    both pass). Empty: stay quiet.
+
+    At most three statements whatever the categories (forget old rows once per slot, read
+    every tag, record the claims): the transaction holds the write lock, and under a message
+    flood each await in it costs about two loop turns that every other writer waits through."""
     slots = _slots(now)
     current = slots[0]
+    wanted: dict[str, tuple[str, str, datetime]] = {}
+    for category in flag.categories:
+        for kind in ("reply", "bypass"):
+            for s in slots:
+                wanted[owner_tag(key, tag_salt(scope, category, kind, s))] = (category, kind, s)
+    if not wanted:
+        return Flag({}, flag.guessed)
+    oldest = slots[-1].strftime(SLOT_FORMAT)
+    forget = _forgotten.get(db) != oldest
     async with db.transaction() as conn:
-        oldest = slots[-1].strftime(SLOT_FORMAT)
-        await conn.execute("DELETE FROM safety_cooldowns WHERE slot < ?", (oldest,))
+        if forget:
+            await conn.execute("DELETE FROM safety_cooldowns WHERE slot < ?", (oldest,))
+        marks = ", ".join("?" for _ in wanted)
+        rows = await conn.fetchall(
+            f"SELECT owner_tag FROM safety_cooldowns WHERE guild_id = ? AND owner_tag IN ({marks})",
+            (guild_id, *wanted),
+        )
+        last: dict[tuple[str, str], datetime] = {}
+        for row in rows:
+            category, kind, slot = wanted[row[0]]
+            last[category, kind] = max(slot, last.get((category, kind), slot))
+        claims: dict[str, str] = {}  # owner_tag -> category
+        params: list[str | int] = []
         for category in flag.categories:
-            last: dict[str, datetime | None] = {}
-            for kind in ("reply", "bypass"):
-                tags = {owner_tag(key, tag_salt(scope, category, kind, s)): s for s in slots}
-                marks = ", ".join("?" for _ in tags)
-                rows = await conn.fetchall(
-                    f"SELECT owner_tag FROM safety_cooldowns WHERE guild_id = ? "
-                    f"AND owner_tag IN ({marks})",
-                    (guild_id, *tags),
-                )
-                found = [tags[row[0]] for row in rows]
-                last[kind] = max(found) if found else None
             verdict = cooldown_verdict(
-                category, flag.is_imminent(category), last["reply"], last["bypass"], now
+                category,
+                flag.is_imminent(category),
+                last.get((category, "reply")),
+                last.get((category, "bypass")),
+                now,
             )
             if verdict == "quiet":
                 continue
-            kind = "bypass" if verdict == "bypass" else "reply"
-            salt = tag_salt(scope, category, kind, current)
-            recorded = await conn.execute(
+            salt = tag_salt(scope, category, "bypass" if verdict == "bypass" else "reply", current)
+            tag = owner_tag(key, salt)
+            claims[tag] = category
+            params += [tag, guild_id, salt, current.strftime(SLOT_FORMAT)]
+        recorded = []
+        if claims:
+            values = ", ".join("(?, ?, ?, ?)" for _ in claims)
+            result = await conn.execute(
                 "INSERT INTO safety_cooldowns (owner_tag, guild_id, tag_salt, slot) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (owner_tag(key, salt), guild_id, salt, current.strftime(SLOT_FORMAT)),
+                f"VALUES {values} ON CONFLICT DO NOTHING RETURNING owner_tag",
+                params,
             )
-            # The row is the claim: the transaction already keeps two claims apart, and the
-            # primary key would too (another process's reply recorded meanwhile: stay quiet).
-            if recorded.rowcount == 1:
-                allowed[category] = flag.severities[category]
+            recorded = result.rows
+    _forgotten[db] = oldest
+    # The row is the claim: the transaction already keeps two claims apart, and the primary
+    # key would too (another process's reply recorded meanwhile: stay quiet about it).
+    won = {claims[row[0]] for row in recorded}
+    allowed = {c: flag.severities[c] for c in flag.categories if c in won}
     return Flag(allowed, flag.guessed)
 
 
 async def forget_before(db: Database, now: datetime) -> int:
-    """Deletes replies older than the window (also done on every claim; this catches quiet
+    """Deletes replies older than the window (also done by each slot's first claim; this catches quiet
     servers): a cooldown row is kept no longer than it can change an answer."""
     oldest = _slots(now)[-1].strftime(SLOT_FORMAT)
     return await db.execute("DELETE FROM safety_cooldowns WHERE slot < ?", (oldest,))

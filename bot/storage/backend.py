@@ -135,6 +135,13 @@ class Database(ABC):
         async with self.transaction() as conn:
             return (await conn.execute(sql, params)).first()
 
+    async def locked_write_returning(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """Like `write_returning`, for a statement that reads what decides its write (a number
+        from max + 1): it also holds the write lock every write transaction takes, so no other
+        writer in any process reads the same state meanwhile."""
+        async with self.transaction() as conn:
+            return (await conn.execute(sql, params)).first()
+
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self.transaction() as conn:
             await conn.executemany(sql, rows)

@@ -238,6 +238,25 @@ class SqliteDatabase(Database):
             with contextlib.suppress(sqlite3.OperationalError):
                 await self._conn.execute("ROLLBACK")
 
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """One statement, committed on its own (autocommit): SQLite takes its write lock when
+        a writing statement starts (waiting up to the busy timeout, as BEGIN IMMEDIATE does)
+        and undoes a failed statement whole, so BEGIN and COMMIT would only add two trips to
+        aiosqlite's thread, each a wait of about two loop turns under a message flood. The
+        asyncio lock still keeps it out of another task's open transaction."""
+        async with self._tx_lock:
+            return (await self._session.execute(sql, params)).rowcount
+
+    async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """The same for a write with RETURNING (see `execute`)."""
+        async with self._tx_lock:
+            return (await self._session.execute(sql, params)).first()
+
+    async def locked_write_returning(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        """A writing statement holds SQLite's write lock from its start, reads included: the
+        plain autocommit statement already is what the base class's transaction gives."""
+        return await self.write_returning(sql, params)
+
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return await self._session.fetchall(sql, params)
 
@@ -251,8 +270,16 @@ class SqliteConnection(Connection):
         self._conn = conn
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
-        async with self._conn.execute(sql, params) as cursor:
-            rows: list[Row] = list(await cursor.fetchall()) if cursor.description else []
+        if _returns_rows(sql):  # one trip to the thread instead of three (execute, fetch, close)
+            returned: list[Row] = list(await self._conn.execute_fetchall(sql, params))
+            return Result(len(returned), returned)
+        cursor = await self._conn.execute(sql, params)
+        if cursor.description is None:
+            # A write without rows has run to its end and been reset already: its cursor holds
+            # nothing, and closing it would be one more trip to the thread (under the lock).
+            return Result(max(cursor.rowcount, 0), [])
+        async with cursor:
+            rows: list[Row] = list(await cursor.fetchall())
             return Result(cursor.rowcount if cursor.rowcount >= 0 else len(rows), rows)
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -295,6 +322,12 @@ class SqliteConnection(Connection):
             )
             found.append(ForeignKey(tuple(str(r[3]) for r in rows), parent, tuple(parent_columns)))
         return found
+
+
+def _returns_rows(sql: str) -> bool:
+    """A SELECT, or a write with RETURNING (SQLite returns one row per row changed)."""
+    head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+    return head == "SELECT" or "RETURNING" in sql.upper()
 
 
 async def _quick_check(conn: aiosqlite.Connection) -> str:

@@ -1,0 +1,77 @@
+"""How many statements the alert path's writes take: each await inside a write transaction
+holds the write lock for about two event-loop turns under a message flood, so alerts, cooldown
+claims and the re-raise pass must not grow with the categories or the open alerts."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.safety_service import alerts
+from bot.safety_service.cooldown import claim_reply
+from bot.safety_service.policy import Flag
+from bot.storage.db import Database, SqliteConnection
+
+pytestmark = pytest.mark.both_backends
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+GUILD = 111
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every statement the stores send, on either backend."""
+    seen: list[str] = []
+    classes: list[type[Any]] = [SqliteConnection]
+    try:
+        from bot.storage.postgres import PostgresConnection
+
+        classes.append(PostgresConnection)
+    except ImportError:  # asyncpg is optional
+        pass
+    for cls in classes:
+        for name in ("execute", "fetchall"):
+            original = getattr(cls, name)
+
+            async def counted(self: Any, sql: str, *args: Any, _original: Any = original) -> Any:
+                seen.append(sql)
+                return await _original(self, sql, *args)
+
+            monkeypatch.setattr(cls, name, counted)
+    yield seen
+
+
+async def test_an_alert_is_numbered_and_stored_in_one_statement(
+    db: Database, statements: list[str]
+) -> None:
+    flag = Flag({"crisis": "high"})
+    first = await alerts.create_alert(
+        db, guild_id=GUILD, source="message", flag=flag, now=NOW, channel_id=5, message_id=1
+    )
+    assert len(statements) == 1
+    second = await alerts.create_alert(
+        db, guild_id=222, source="message", flag=flag, now=NOW, channel_id=6, message_id=2
+    )
+    again = await alerts.create_alert(
+        db, guild_id=GUILD, source="message", flag=flag, now=NOW, channel_id=5, message_id=1
+    )
+    assert (first, second, again) == (1, 2, None)  # in order, and one per message
+    assert len(statements) == 3
+
+
+async def test_a_claim_reads_every_category_at_once(db: Database, statements: list[str]) -> None:
+    flag = Flag({"crisis": "high", "danger": "high", "abuse_sign": "concern"})
+    assert await claim_reply(db, GUILD, "p1", flag, NOW) == flag
+    assert len(statements) <= 3  # forget old rows, read all tags, record the claims
+    statements.clear()
+    later = NOW + timedelta(minutes=1)  # same slot: old rows are gone already
+    assert (await claim_reply(db, GUILD, "p1", flag, later)).categories == ()
+    assert len(statements) == 1
+
+
+async def test_a_claim_in_a_new_slot_still_forgets_old_rows(db: Database) -> None:
+    await claim_reply(db, GUILD, "p1", Flag({"crisis": "high"}), NOW)
+    await claim_reply(db, GUILD, "p2", Flag({"crisis": "high"}), NOW + timedelta(minutes=2))
+    await claim_reply(db, GUILD, "p3", Flag({"crisis": "high"}), NOW + timedelta(hours=8))
+    assert await db.fetchval("SELECT count(*) FROM safety_cooldowns") == 1
