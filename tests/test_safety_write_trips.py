@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.escalation import store as escalation_store
 from bot.safety_service import alerts
 from bot.safety_service.cooldown import claim_reply
 from bot.safety_service.policy import Flag
@@ -75,3 +76,19 @@ async def test_a_claim_in_a_new_slot_still_forgets_old_rows(db: Database) -> Non
     await claim_reply(db, GUILD, "p2", Flag({"crisis": "high"}), NOW + timedelta(minutes=2))
     await claim_reply(db, GUILD, "p3", Flag({"crisis": "high"}), NOW + timedelta(hours=8))
     assert await db.fetchval("SELECT count(*) FROM safety_cooldowns") == 1
+
+
+async def test_the_reraise_pass_reads_its_alerts_in_one_query(
+    db: Database, statements: list[str]
+) -> None:
+    flag = Flag({"crisis": "high"})
+    for n in range(1, 6):
+        await alerts.create_alert(
+            db, guild_id=GUILD, source="message", flag=flag, now=NOW, channel_id=5, message_id=n
+        )
+        await alerts.mark_delivered(db, n, 9, 100 + n, NOW)
+    statements.clear()
+    found = await escalation_store.candidates(db)
+    assert [a.id for a in found] == [1, 2, 3, 4, 5]
+    assert found[0] == await alerts.get_alert(db, 1)
+    assert len(statements) == 2  # the pass's query, and the get_alert just above

@@ -56,14 +56,30 @@ def reraise_embed(alert: Alert, now: datetime, lang: str = DEFAULT_LANG) -> disc
     )
 
 
+class _UnclaimedMinutes:
+    """Each server's setting, read once per pass rather than once per alert (a pass follows
+    every posted alert, and in a flood the reads queued ahead of the writes storing alerts)."""
+
+    def __init__(self, bot: Bridgeline) -> None:
+        self._bot = bot
+        self._known: dict[int, int] = {}
+
+    async def __call__(self, guild_id: int) -> int:
+        if guild_id not in self._known:
+            settings = await get_feature_settings(self._bot.db, guild_id)
+            self._known[guild_id] = settings.unclaimed_minutes
+        return self._known[guild_id]
+
+
 async def reraise_due(bot: Bridgeline) -> int:
     """One pass: every open alert past its time is raised again (once). Returns how many."""
     now = bot.clock.now()
     raised = 0
+    minutes_of = _UnclaimedMinutes(bot)
     for alert in await store.candidates(bot.db):
         if not bot.owns_guild(alert.guild_id):
             continue  # another process runs that server's shard
-        minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
+        minutes = await minutes_of(alert.guild_id)
         if now < rules.due_at(alert.waiting_since, alert.severity, minutes):
             continue
         guild = bot.get_guild(alert.guild_id)
@@ -147,10 +163,11 @@ async def reraise_conversations(bot: Bridgeline) -> int:
 async def next_due(bot: Bridgeline) -> datetime | None:
     """When the next alert or conversation falls due (to sleep until then)."""
     dues: list[datetime] = []
+    minutes_of = _UnclaimedMinutes(bot)
     for alert in await store.candidates(bot.db):
         if not bot.owns_guild(alert.guild_id):
             continue
-        minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
+        minutes = await minutes_of(alert.guild_id)
         dues.append(rules.due_at(alert.waiting_since, alert.severity, minutes))
     for conversation in await askmods_store.unanswered(bot.db):
         if not bot.owns_guild(conversation.guild_id):

@@ -11,19 +11,16 @@ from bot.storage.db import Database
 
 
 async def candidates(db: Database, limit: int = 200) -> list[Alert]:
-    """Open (unclaimed), delivered alerts not raised again yet, oldest first."""
+    """Open (unclaimed), delivered alerts not raised again yet, oldest first. One query: a pass
+    runs after every posted alert, and a read per alert queued hundreds of trips to the
+    database thread in a flood, ahead of the writes that store new alerts."""
     rows = await db.fetchall(
-        "SELECT a.id FROM safety_alerts a LEFT JOIN alert_reraises r ON r.alert_id = a.id "
+        "SELECT a.* FROM safety_alerts a LEFT JOIN alert_reraises r ON r.alert_id = a.id "
         "WHERE a.status = 'open' AND a.alert_message_id IS NOT NULL AND r.alert_id IS NULL "
         "ORDER BY a.id LIMIT ?",
         (limit,),
     )
-    found = []
-    for row in rows:
-        alert = await alerts.get_alert(db, row["id"])
-        if alert is not None:
-            found.append(alert)
-    return found
+    return [alerts.from_row(row) for row in rows]
 
 
 async def claim_reraise(db: Database, alert: Alert, now: datetime) -> bool:
