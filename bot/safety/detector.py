@@ -144,8 +144,9 @@ class Detector:
             )
             for e in rules.exclusions
         )
-        asks = rules.supporter.asks
+        asks, about = rules.supporter.asks, rules.supporter.about
         self._asks = re.compile(asks) if asks else None
+        self._about = re.compile(about) if about else None
         # Exclusions are searched only when their required words occur (most are idioms).
         self._exclusion_index = AnchorIndex((e.regex, None) for e in rules.exclusions)
         self._escalators = tuple(
@@ -248,11 +249,13 @@ class Detector:
         return hits
 
     def _for_someone_else(self, norm: str, crisis_removed: bool) -> bool:
-        """The writer asks how to help someone else in crisis: [supporter] asks, and an
-        exclusion marked ``supporter = true`` holds (a friend's or a sister's crisis words).
+        """The writer asks how to help someone else in crisis: [supporter] asks, and someone
+        else's crisis words: [supporter] about, or an exclusion marked ``supporter = true``.
         One limited to some patterns (``rules``) counts only where it removed a crisis hit."""
         if self._asks is None or self._asks.search(norm) is None:
             return False
+        if self._about is not None and self._about.search(norm) is not None:
+            return True
         possible = self._exclusion_index.candidates(norm)
         return any(
             i in possible

@@ -130,11 +130,12 @@ class ContextRules:
 
 @dataclass(frozen=True)
 class SupporterRules:
-    """When a member is worried about someone else (``Detection.for_someone_else``): a
-    supporter exclusion holds (someone else's crisis words) and ``asks`` does (the writer
-    asks what to do, or says they are worried)."""
+    """When a member is worried about someone else (``Detection.for_someone_else``): ``asks``
+    holds (the writer asks what to do, or says they are worried), and someone else's crisis
+    words do: a supporter exclusion (English) or ``about`` (our other languages)."""
 
     asks: str | None = None
+    about: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,11 +172,14 @@ def parse_safety_rules(
     meaning = _parse_meaning(data.get("meaning", {}), macros, problems)
     context = _parse_context(data.get("context", {}), macros, problems)
     supporter_raw = data.get("supporter", {})
-    asks = None
+    asks = about = None
     if not isinstance(supporter_raw, Mapping):
-        problems.append(("supporter", "must be a table (asks)"))
-    elif "asks" in supporter_raw:
-        asks = _regex_field(supporter_raw, "asks", "supporter", macros, problems)
+        problems.append(("supporter", "must be a table (asks, about)"))
+    else:
+        if "asks" in supporter_raw:
+            asks = _regex_field(supporter_raw, "asks", "supporter", macros, problems)
+        if "about" in supporter_raw:
+            about = _regex_field(supporter_raw, "about", "supporter", macros, problems)
     if problems or responses is None:
         return None, problems
     rules = SafetyRules(
@@ -185,7 +189,7 @@ def parse_safety_rules(
         responses,
         meaning,
         context,
-        SupporterRules(asks),
+        SupporterRules(asks, about),
     )
     return rules, []
 

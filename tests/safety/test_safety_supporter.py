@@ -18,6 +18,13 @@ ASKING = (
     "my friend told me she took a bunch of pills, what do i do",
     "my best friend texted me that she is going to kill herself tonight, im so scared",
     "my brother told me hes been thinking about jumping off the bridge, how do i help him",
+    "mi hermana dice que quiere morir, ¿qué hago?",
+    "ma sœur veut mourir, je fais quoi ?",
+    "meine Schwester will sterben, was soll ich tun?",
+    "minha irmã quer morrer, o que eu faço?",
+    "mia sorella vuole morire, cosa faccio?",
+    "mijn zus wil dood, wat moet ik doen?",
+    "moja siostra chce umrzeć, co mam zrobić?",
 )
 
 
@@ -44,6 +51,7 @@ def test_asking_how_to_help_someone_in_crisis_is_a_supporter(detector: Detector,
         "my sister is doing fine, what do i say to her boss",  # no one in crisis
         "my sister says she wants to die",  # no question, no worry: nothing to answer
         "people say suicide is selfish, what do you think?",  # abstract
+        "mi hermana dice que quiere morir",  # no question, no worry
     ],
 )
 def test_other_lines_are_not_supporters(detector: Detector, text: str) -> None:
@@ -61,8 +69,8 @@ def test_the_supporter_note_has_the_lines_and_the_emergency_number(content: Cont
 
 def test_a_bad_supporter_setting_is_reported() -> None:
     data = tomllib.loads(SHIPPED.read_text(encoding="utf-8"))
-    data["supporter"] = {"asks": "(unclosed"}
+    data["supporter"] = {"asks": "(unclosed", "about": "[unclosed"}
     rules, problems = parse_safety_rules(data)
-    assert rules is None and "supporter.asks" in {path for path, _ in problems}
+    assert rules is None and {"supporter.asks", "supporter.about"} <= {p for p, _ in problems}
     data["supporter"] = "asks"
     assert "supporter" in {path for path, _ in parse_safety_rules(data)[1]}
