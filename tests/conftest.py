@@ -163,13 +163,7 @@ def postgres_server() -> Iterator[_MigratedServer]:
 def database_url(backend: str, data_dir: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     """A migrated PostgreSQL database of this test's own (dropped after it), or SQLite in the
     data dir (made by the bot or the `db` fixture as usual)."""
-    if backend != "postgresql":
-        yield f"sqlite:///{data_dir / 'bridgeline.sqlite3'}"
-        return
-    server: _MigratedServer = request.getfixturevalue("postgres_server")
-    name = server.fresh()
-    yield server.url(name)
-    server.drop(name)
+    yield from _database_on(backend, data_dir / "bridgeline.sqlite3", request, migrated=True)
 
 
 @pytest.fixture
@@ -252,11 +246,19 @@ def empty_database_url(
 ) -> Iterator[str]:
     """A database without even the schema, on the test's backend (dropped after it). Not async:
     the session's PostgreSQL server starts with asyncio.run, outside any running loop."""
+    yield from _database_on(backend, tmp_path / "empty.sqlite3", request, migrated=False)
+
+
+def _database_on(
+    backend: str, sqlite_file: Path, request: pytest.FixtureRequest, *, migrated: bool
+) -> Iterator[str]:
+    """The URL of a database of this test's own: the SQLite file, or a PostgreSQL database
+    of the session's server (migrated or bare), dropped after the test."""
     if backend != "postgresql":
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        yield f"sqlite:///{sqlite_file}"
         return
     server: _MigratedServer = request.getfixturevalue("postgres_server")
-    name = server.empty()
+    name = server.fresh() if migrated else server.empty()
     yield server.url(name)
     server.drop(name)
 

@@ -167,6 +167,23 @@ def _with_secondary(body: str, flag: Flag, lang: str) -> str:
     return "\n\n".join([*paragraphs[:at], *extra, *paragraphs[at:]])
 
 
+def _bullets(content: Content, chosen: tuple[Resource, ...], lang: str, discreet: bool) -> str:
+    """The local lines as bullets (the directory alone when there are none), each with its
+    country when lines of several countries are listed together."""
+    local_only = tuple(r for r in chosen if r.kind != "directory")
+    several = len({code for r in local_only for code in r.regions}) > 1
+    return "\n".join(
+        "• "
+        + resource_line(
+            r,
+            discreet_first=discreet,
+            lang=lang,
+            where=region_name(content, r.regions[0], lang) if several else "",
+        )
+        for r in (local_only or chosen)
+    )
+
+
 def shows_emergency(flag: Flag) -> bool:
     """Imminent anything, or danger at high or above (choking, a weapon, threats to kill)."""
     return (
@@ -194,18 +211,7 @@ def compose_reply(
     chosen = pick_helplines(content, region, flag, lang)
     discreet = flag.touches_abuse
     local_only = tuple(r for r in chosen if r.kind != "directory")
-    listed = local_only or chosen
-    several = len({code for r in local_only for code in r.regions}) > 1
-    helplines = "\n".join(
-        "• "
-        + resource_line(
-            r,
-            discreet_first=discreet,
-            lang=lang,
-            where=region_name(content, r.regions[0], lang) if several else "",
-        )
-        for r in listed
-    )
+    helplines = _bullets(content, chosen, lang, discreet)
     number, note = emergency_number(content, region, lang)
     if shows_emergency(flag) and not flag.is_urgent:
         later = t(lang, "safety.reply.later_emergency", number=number) + (
@@ -243,14 +249,7 @@ def compose_supporter(
     template = responses.supporter
     chosen = pick_helplines(content, region, Flag({"crisis": "concern"}), lang)
     local_only = tuple(r for r in chosen if r.kind != "directory")
-    several = len({code for r in local_only for code in r.regions}) > 1
-    helplines = "\n".join(
-        "• "
-        + resource_line(
-            r, lang=lang, where=region_name(content, r.regions[0], lang) if several else ""
-        )
-        for r in (local_only or chosen)
-    )
+    helplines = _bullets(content, chosen, lang, discreet=False)
     number, note = emergency_number(content, region, lang)
     directory = directory_line(content, region, lang) if local_only else ""
     text = (
