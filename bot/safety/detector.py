@@ -78,6 +78,8 @@ NOTHING = Detection(frozenset(), None, ())
 FOR_SOMEONE_ELSE = Detection(frozenset(), None, (), for_someone_else=True)
 MAX_HITS_PER_RULE = 8  # spans kept per rule and message (see _first_per_rule)
 _Unit = tuple[int, int | None]  # (pattern index, top-level branch or None for all of it)
+_Alt = tuple[int, int]  # (pattern index, top-level branch)
+_Candidates = tuple[frozenset[_Alt], bool]  # pattern branches; whether [supporter] asks may match
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,16 @@ class Detector:
         self._patterns = rules.patterns
         self._compiled = tuple(re.compile(p.regex) for p in rules.patterns)
         self._near = tuple(re.compile(p.near) if p.near else None for p in rules.patterns)
-        self._index = AnchorIndex((p.regex, p.near) for p in rules.patterns)
+        asks, about = rules.supporter.asks, rules.supporter.about
+        self._asks = re.compile(asks) if asks else None
+        self._about = re.compile(about) if about else None
+        # [supporter] asks is read on every message nobody was flagged for, so it is the
+        # index's last entry: the word lookup a scan does anyway says whether its words occur.
+        self._asks_slot = len(rules.patterns)
+        self._index = AnchorIndex(
+            [*((p.regex, p.near) for p in rules.patterns), *([(asks, None)] if asks else [])]
+        )
+        self._asks_always = self._asks_slot in self._index.always
         # ``near`` conditions are long alternations, slow to search where none of their words
         # occur: an index of their own runs only the branches whose words the text has.
         with_near = [(i, p.near) for i, p in enumerate(rules.patterns) if p.near]
@@ -121,17 +132,21 @@ class Detector:
         }
         # Run only the branch whose words occur, not a whole pattern of many branches.
         self._branches = {
-            alt: re.compile(text) for alt, text in self._index.alternative_regex.items()
+            alt: re.compile(text)
+            for alt, text in self._index.alternative_regex.items()
+            if alt[0] != self._asks_slot
         }
         # Per ASCII word: its literal bits shifted left, and bit 0 if it has a stretched letter.
         self._ascii_words = WordCache[bytes, int](
             lambda w: self._index.word_mask(w.decode()) << 1 | word_has_repeat(w)
         )
         # The branches a word mask selects, per distinct mask (chat repeats its word sets).
-        self._branches_for = WordCache[int, frozenset[tuple[int, int]]](
-            lambda mask: frozenset(self._index.alternatives_for_mask(mask))
+        self._branches_for = WordCache[int, _Candidates](
+            lambda mask: self._split(self._index.alternatives_for_mask(mask))
         )
-        self._whole: tuple[_Unit, ...] = tuple((i, None) for i in sorted(self._index.always))
+        self._whole: tuple[_Unit, ...] = tuple(
+            (i, None) for i in sorted(self._index.always) if i != self._asks_slot
+        )
         self._exclusions = tuple(
             _Exclusion(
                 e.id,
@@ -144,9 +159,6 @@ class Detector:
             )
             for e in rules.exclusions
         )
-        asks, about = rules.supporter.asks, rules.supporter.about
-        self._asks = re.compile(asks) if asks else None
-        self._about = re.compile(about) if about else None
         # Exclusions are searched only when their required words occur (most are idioms).
         self._exclusion_index = AnchorIndex((e.regex, None) for e in rules.exclusions)
         self._escalators = tuple(
@@ -167,24 +179,26 @@ class Detector:
         callers that read the text again (the meaning layer): normalising costs as much as
         matching, so it is done once."""
         norm, raw, words = prepare(text)
-        branches: AbstractSet[tuple[int, int]]
         if raw is not None:  # most chat: one cached lookup per word feeds both steps
             packed = reduce(or_, map(self._ascii_words.__getitem__, words), 0)
             if ascii_needs_steps(norm, raw, bool(packed & 1)):
                 norm = run_steps(norm)
-                branches = self._index.candidate_alternatives(norm)
+                branches, asks = self._candidates(norm)
             else:
                 symbols = 0 if norm.isascii() else self._index.symbol_mask(norm)
-                branches = self._branches_for[packed >> 1 | symbols]
+                branches, asks = self._branches_for[packed >> 1 | symbols]
         else:
             norm = run_steps(norm) if needs_steps(norm) else norm
-            branches = self._index.candidate_alternatives(norm)
+            branches, asks = self._candidates(norm)
         if not branches and not self._whole:
-            return (FOR_SOMEONE_ELSE if self._for_someone_else(norm, False) else NOTHING), norm
+            someone_else = asks and self._for_someone_else(norm, False)
+            return (FOR_SOMEONE_ELSE if someone_else else NOTHING), norm
         raw_hits = self._raw_hits(norm, [*branches, *self._whole])
         hits = _first_per_rule(self._apply_exclusions(norm, raw_hits))
-        someone_else = not any(h.category == "crisis" for h in hits) and self._for_someone_else(
-            norm, any(h.category == "crisis" for h in raw_hits)
+        someone_else = (
+            asks
+            and not any(h.category == "crisis" for h in hits)
+            and self._for_someone_else(norm, any(h.category == "crisis" for h in raw_hits))
         )
         if not hits:
             return (FOR_SOMEONE_ELSE if someone_else else NOTHING), norm
@@ -196,6 +210,15 @@ class Detector:
 
     def scan_many(self, texts: list[str]) -> list[Detection]:
         return [self.scan(t) for t in texts]
+
+    def _candidates(self, norm: str) -> _Candidates:
+        """The pattern branches that might match ``norm``, and whether [supporter] asks might
+        (``always`` patterns not included: they run on every text)."""
+        return self._split(self._index.candidate_alternatives(norm))
+
+    def _split(self, alternatives: AbstractSet[_Alt]) -> _Candidates:
+        branches = frozenset(alt for alt in alternatives if alt[0] != self._asks_slot)
+        return branches, self._asks_always or len(branches) < len(alternatives)
 
     def _raw_hits(self, norm: str, units: Iterable[_Unit]) -> list[Hit]:
         """Hits of the given (pattern, branch) units; branch None runs the whole pattern."""
@@ -251,7 +274,8 @@ class Detector:
     def _for_someone_else(self, norm: str, crisis_removed: bool) -> bool:
         """The writer asks how to help someone else in crisis: [supporter] asks, and someone
         else's crisis words: [supporter] about, or an exclusion marked ``supporter = true``.
-        One limited to some patterns (``rules``) counts only where it removed a crisis hit."""
+        One limited to some patterns (``rules``) counts only where it removed a crisis hit.
+        Called only where the index found the words ``asks`` needs."""
         if self._asks is None or self._asks.search(norm) is None:
             return False
         if self._about is not None and self._about.search(norm) is not None:

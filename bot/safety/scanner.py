@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from bot.safety.context import Context, agrees, is_short, read_together
 from bot.safety.detector import NOTHING, Detection, Detector, Hit
 from bot.safety.inference import MAX_WAITING, InferenceWorker, Proposer
-from bot.safety.normalize import normalize
 from bot.safety.rules import (
     CATEGORIES,
     DEFAULT_SENSITIVITY,
@@ -130,27 +129,30 @@ class SafetyScanner:
         flagged goes first. Under a flood (a raid, a spam wave) more than ``MAX_WAITING``
         waiting messages get the patterns alone, so pattern alerts are never held up behind
         the model. ``guild_id``: whose /setup safety-sensitivity applies."""
-        if self.worker is None:
-            return self.detector.scan(text)
+        return (await self._scan_normalized_async(text, guild_id))[0]
+
+    async def _scan_normalized_async(
+        self, text: str, guild_id: int | None
+    ) -> tuple[Detection, str]:
+        """``scan_async`` plus the normalised text it read, for ``scan_in_context``."""
         found, norm = self.detector.scan_normalized(text)  # normalised once, for both
-        if not self._readable(norm):
-            return found
+        if self.worker is None or not self._readable(norm):
+            return found, norm
         pending = self.worker.submit(norm, urgent=found.flagged, level=self.level_of(guild_id))
         if pending is None:
-            return found
+            return found, norm
         proposed = await pending
-        return found if proposed is None else self._merge(text, norm, found, proposed)
+        return (found if proposed is None else self._merge(text, norm, found, proposed)), norm
 
     async def scan_in_context(
         self, text: str, context: Context | None, guild_id: int | None = None
     ) -> Detection:
         """``scan_async``; a short message that answers another (``context``) is also read
         with it (``context.py``). Only short answers pay for the two extra reads."""
-        own = await self.scan_async(text, guild_id)
+        own, norm = await self._scan_normalized_async(text, guild_id)
         if context is None or not context.text.strip():
             return own
         rules = self.detector.rules.context
-        norm = normalize(text)
         if not is_short(norm, rules):
             return own
         parent = await self.scan_async(context.text, guild_id)

@@ -231,34 +231,40 @@ def fit_head(
     trained_on: dict[str, str],
     c: float = 10.0,
     urgent: Sequence[bool] | None = None,
+    urgency_threshold: float | None = None,
 ) -> SemanticHead:
     """One logistic per category over every line; with ``urgent`` (each line's ``imminent``
-    tag) also the urgency logistic, over the crisis lines (``fit_urgency``)."""
+    tag) and its ``urgency_threshold`` also the urgency logistic, over the crisis lines
+    (``fit_urgency``). The trainer's thresholds live in ``train_semantic``."""
     weights: dict[Category, np.ndarray] = {}
     bias: dict[Category, float] = {}
     marks = np.array([[category in row for category in CATEGORIES] for row in labels])
     for col, category in enumerate(CATEGORIES):
         weights[category], bias[category] = fit_logistic(vectors, marks[:, col], c)
-    urgency = None if urgent is None else fit_urgency(vectors, marks, urgent, c)
+    if urgent is None:
+        urgency = None
+    elif urgency_threshold is None:
+        raise ValueError("urgent tags need an urgency_threshold")
+    else:
+        urgency = fit_urgency(vectors, marks, urgent, urgency_threshold, c)
     return SemanticHead(
         weights, bias, dict(thresholds), trained_on, vectors, marks, urgency=urgency
     )
 
 
-URGENCY_THRESHOLD = 0.7
-
-
 def fit_urgency(
-    vectors: np.ndarray, marks: np.ndarray, urgent: Sequence[bool], c: float = 10.0
+    vectors: np.ndarray,
+    marks: np.ndarray,
+    urgent: Sequence[bool],
+    threshold: float,
+    c: float = 10.0,
 ) -> Urgency:
-    """Imminent or not, among the crisis lines. The threshold was chosen by five-fold
-    cross-validation on the issue 15 training lines (tests/safety/training/): 0.5 rated 68%
-    of held-out urgent lines imminent and 18% of the other crisis lines; 0.7 rated 66% and
-    15%; 0.85 rated 64% and 11%; the patterns and escalators alone 55%."""
+    """Imminent or not, among the crisis lines; ``threshold``: the trainer's
+    (``train_semantic.URGENCY_THRESHOLD``)."""
     crisis = marks[:, CATEGORIES.index("crisis")]
     target = np.asarray(urgent, dtype=bool)[crisis]
     w, b = fit_logistic(vectors[crisis], target, c)
-    return Urgency(w, b, URGENCY_THRESHOLD)
+    return Urgency(w, b, threshold)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

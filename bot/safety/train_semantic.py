@@ -41,6 +41,11 @@ from bot.safety.evaluate import Example, parse_examples
 from bot.safety.rules import CATEGORIES, Category
 
 THRESHOLDS: dict[Category, float] = {"crisis": 0.7, "danger": 0.7, "abuse_sign": 0.8}
+#: The urgency logistic's (``semantic.fit_urgency``), chosen by five-fold cross-validation on
+#: the issue 15 training lines (tests/safety/training/): 0.5 rated 68% of held-out urgent lines
+#: imminent and 18% of the other crisis lines; 0.7 rated 66% and 15%; 0.85 rated 64% and 11%;
+#: the patterns and escalators alone 55%.
+URGENCY_THRESHOLD = 0.7
 REGULARISATION = 10.0  # scikit-learn's C; 3 and 30 scored within a line of it on unseen sets
 
 
@@ -74,6 +79,7 @@ def train(paths: Sequence[Path], out: Path, stdout: TextIO, validation: Sequence
         sources,
         REGULARISATION,
         urgent=[ex.imminent for ex in examples],
+        urgency_threshold=URGENCY_THRESHOLD,
     )
     if validation:
         held = _read_labelled(validation, stdout)
@@ -179,7 +185,9 @@ def train_fine_tuned(
         marks,
         sensitivities=sets,
         model="all-MiniLM-L6-v2 fine-tuned with this head (int8), mean pooled, unit length",
-        urgency=fit_urgency(memory, marks, [ex.imminent for ex in examples], REGULARISATION),
+        urgency=fit_urgency(
+            memory, marks, [ex.imminent for ex in examples], URGENCY_THRESHOLD, REGULARISATION
+        ),
     )
     head.save(out)
     for name, values in sets.items():

@@ -22,7 +22,7 @@ def hits_without_prefilter(detector: Detector, norm: str) -> list[tuple[str, int
 
 
 def hits_with_prefilter(detector: Detector, norm: str) -> list[tuple[str, int, int]]:
-    units = [*detector._index.candidate_alternatives(norm), *detector._whole]
+    units = [*detector._candidates(norm)[0], *detector._whole]
     return [(h.rule, h.start, h.end) for h in detector._raw_hits(norm, units)]
 
 

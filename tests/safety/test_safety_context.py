@@ -8,6 +8,7 @@ import asyncio
 import pytest
 from shared_data import SHIPPED
 
+from bot.safety import scanner as scanner_module
 from bot.safety.context import CONTEXT_RULE, Context, agrees, read_together
 from bot.safety.detector import NOTHING, Detection, Hit, load_detector
 from bot.safety.rules import Category, ContextRules, parse_safety_rules
@@ -71,6 +72,26 @@ def test_the_writers_own_earlier_words_can_raise_the_severity(scanner: SafetySca
 def test_long_messages_are_read_on_their_own(scanner: SafetyScanner) -> None:
     reply = "same, he does that to me all the time and i never know what to say"
     assert read(scanner, reply, CRISIS) == scanner.scan(reply)
+
+
+def test_the_reply_is_normalised_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its scan already normalised the reply; reading it with its context reuses that text."""
+    patterns = load_detector(SHIPPED)
+    reads: list[str] = []
+    scan_normalized = patterns.scan_normalized
+
+    def counting(text: str) -> tuple[Detection, str]:
+        reads.append(text)
+        return scan_normalized(text)
+
+    def refuse(text: str) -> str:
+        raise AssertionError("the reply was normalised a second time")
+
+    monkeypatch.setattr(patterns, "scan_normalized", counting)
+    monkeypatch.setattr(scanner_module, "normalize", refuse, raising=False)
+    found = read(SafetyScanner(patterns, None), "same", CRISIS)
+    assert found.categories == {"crisis"}
+    assert reads == ["same", CRISIS, f"{CRISIS}\nsame"]
 
 
 def test_read_together_keeps_the_replys_own_hits_and_adds_only_what_is_new() -> None:

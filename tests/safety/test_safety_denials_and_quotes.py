@@ -9,6 +9,7 @@ import pytest
 from shared_data import SHIPPED
 
 from bot.safety.detector import Detector, load_detector
+from bot.safety.normalize import normalize
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +57,53 @@ def test_the_writers_own_risk_beside_them_still_counts(
     detector: Detector, text: str, category: str
 ) -> None:
     assert category in detector.scan(text).categories
+
+
+OWN_WISH_ASKING = (
+    "i want to die, what do i do?",
+    "quiero morir, ¿qué hago?",
+    "je veux mourir, je fais quoi ?",
+    "ich will sterben, was soll ich tun?",
+    "quero morrer, o que eu faço?",
+)
+
+
+@pytest.mark.parametrize("text", OWN_WISH_ASKING)
+def test_own_wish_to_die_with_a_question_is_crisis(detector: Detector, text: str) -> None:
+    """The label rules: a question about the writer's own risk is labelled, so "what do i do"
+    after their own wish to die is no impersonal question, whatever the language."""
+    assert "crisis" in detector.scan(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *OWN_WISH_ASKING,
+        "voglio morire, cosa faccio?",
+        "ik wil dood, wat moet ik doen?",
+        "chcę umrzeć, co mam zrobić?",
+    ],
+)
+def test_own_wish_to_die_is_not_read_as_an_impersonal_question(
+    detector: Detector, text: str
+) -> None:
+    """The meaning layer's crisis hit is held to the same exclusions (``excluded``); in Italian,
+    Dutch and Polish only that layer reads the wish, so it must not be excused either."""
+    assert not detector.excluded(normalize(text), "crisis")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿es normal querer morir a veces?",
+        "est-ce normal de vouloir mourir ?",
+        "è normale voler morire a volte?",
+        "is het normaal om dood te willen?",
+        "no quiero morir, ¿qué hago para sentirme mejor?",
+        "ich will nicht sterben, was soll ich tun?",
+        "moja siostra chce umrzeć, co mam zrobić?",
+    ],
+)
+def test_general_questions_and_denials_stay_excused(detector: Detector, text: str) -> None:
+    assert not detector.scan(text).flagged
+    assert detector.excluded(normalize(text), "crisis")

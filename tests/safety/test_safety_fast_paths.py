@@ -36,6 +36,12 @@ def test_word_level_disguise_test_equals_the_text_level_one() -> None:
             assert ascii_needs_steps(t, raw, repeats) == needs_steps(t), repr(text)
 
 
+def test_scan_normalized_returns_what_normalize_returns(detector: Detector) -> None:
+    """Callers read that text again instead of normalising twice (``scanner.py``)."""
+    for text in [*corpus_texts(), *random_texts(20_000, 2)]:
+        assert detector.scan_normalized(text)[1] == normalize(text), repr(text)
+
+
 def test_prepare_splits_only_text_whose_word_characters_are_ascii() -> None:
     assert prepare("Café 😂 day")[1:] == (b"cafe ? day", [b"cafe", b"day"])
     assert prepare("привет мир")[1] is None  # Cyrillic words stay on the general path

@@ -3,13 +3,15 @@ answered with how to help and the crisis lines, never with the words they wrote.
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 import pytest
-from shared_data import SHIPPED
+from shared_data import SHIPPED, corpus_texts
 
 from bot.content import Content, default_content_dir, load_content
 from bot.safety.detector import Detector, load_detector
+from bot.safety.normalize import normalize
 from bot.safety.rules import parse_safety_rules
 from bot.safety_service.replies import compose_supporter
 
@@ -74,3 +76,39 @@ def test_a_bad_supporter_setting_is_reported() -> None:
     assert rules is None and {"supporter.asks", "supporter.about"} <= {p for p, _ in problems}
     data["supporter"] = "asks"
     assert "supporter" in {path for path, _ in parse_safety_rules(data)[1]}
+
+
+class _CountingSearch:
+    """A compiled regex that counts its searches."""
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex, self.searches = regex, 0
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.searches += 1
+        return self.regex.search(text)
+
+
+def test_asks_is_read_only_where_its_words_occur(monkeypatch: pytest.MonkeyPatch) -> None:
+    """[supporter] asks runs on every message nobody was flagged for: the word index keeps it
+    off chat without its words, as it does the patterns."""
+    detector = load_detector(SHIPPED)
+    assert detector._asks is not None
+    asks = _CountingSearch(detector._asks)
+    monkeypatch.setattr(detector, "_asks", asks)
+    for text in ("good morning ☀️", "made pasta and we watched a film", "bonjour à tous"):
+        assert detector.scan(text) == detector.scan(text) and not detector.scan(text).flagged
+    assert asks.searches == 0
+    assert detector.scan(ASKING[0]).for_someone_else and asks.searches == 1
+
+
+def test_the_index_never_hides_a_line_asks_matches(detector: Detector) -> None:
+    asks = detector._asks
+    assert asks is not None
+    matched = 0
+    for text in [*corpus_texts(), *ASKING]:
+        norm = normalize(text)
+        if asks.search(norm) is not None:
+            matched += 1
+            assert detector._candidates(norm)[1], text
+    assert matched > 50

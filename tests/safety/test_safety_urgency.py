@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 from shared_data import SHIPPED, Proposes
 
+from bot.safety import semantic
 from bot.safety.detector import Detector, load_detector
 from bot.safety.rules import URGENT
 from bot.safety.scanner import SEMANTIC_RULE, SafetyScanner
 from bot.safety.semantic import fit_head, load_head
+from bot.safety.train_semantic import THRESHOLDS, URGENCY_THRESHOLD
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +63,9 @@ def test_the_urgency_logistic_is_fitted_on_crisis_lines_and_saved(tmp_path: Path
         labels.append(frozenset({"crisis"} if crisis else ()))
         marks.append(urgent)
     vectors = np.stack(rows)
-    head = fit_head(
-        vectors, labels, {"crisis": 0.5, "danger": 0.5, "abuse_sign": 0.5}, {}, 10.0, marks
-    )
-    assert head.urgency is not None
+    thresholds = {"crisis": 0.5, "danger": 0.5, "abuse_sign": 0.5}
+    head = fit_head(vectors, labels, thresholds, {}, 10.0, marks, urgency_threshold=0.7)
+    assert head.urgency is not None and head.urgency.threshold == 0.7
     proposals = head.categories(vectors)
     assert sum(URGENT in p for p, m in zip(proposals, marks, strict=True) if m) >= 35
     assert sum(URGENT in p for p, m in zip(proposals, marks, strict=True) if not m) <= 5
@@ -77,3 +78,16 @@ def test_the_urgency_logistic_is_fitted_on_crisis_lines_and_saved(tmp_path: Path
 
 def test_the_shipped_head_reads_urgency() -> None:
     assert load_head().urgency is not None
+
+
+def test_the_thresholds_live_with_the_trainer_and_match_the_shipped_head() -> None:
+    """Category and urgency thresholds are both the trainer's (``train_semantic``); the head
+    code only stores what it is given."""
+    assert not hasattr(semantic, "URGENCY_THRESHOLD")
+    shipped = load_head()
+    assert shipped.urgency is not None and shipped.urgency.threshold == URGENCY_THRESHOLD
+    assert shipped.thresholds_for("balanced") == THRESHOLDS
+    with pytest.raises(ValueError, match="urgency_threshold"):
+        fit_head(
+            np.eye(4, 384, dtype=np.float32), [frozenset()] * 4, THRESHOLDS, {}, 10.0, [False] * 4
+        )
