@@ -53,6 +53,9 @@ URGENT = [
     ("pt", "a faca tá aqui do lado da cama, alguém fala comigo"),
     ("pt", "tô em cima do viaduto, tá escuro e ninguém sabe"),
     ("pt", "amanhã cedo acaba tudo. deixei tudo organizado"),
+    # en: a time set beside a decision or a farewell
+    ("en", "sunday at 4am. i've decided"),
+    ("en", "tomorrow morning, once he leaves. the letters are in the drawer"),
     # diacritics left out, as many members type
     ("pl", "polknelam wszystkie tabletki, przepraszam"),
     ("de", "ich steh auf der brucke, es ist kalt. tschuss"),
@@ -81,6 +84,7 @@ LOOKALIKES = [
     "stasera alle nove vado al cinema con le amiche",
     "morgen früh um acht habe ich einen termin beim zahnarzt",
     "deixei tudo pronto pra viagem de amanhã cedo",
+    "tomorrow at 9 ive decided to finally ask for a raise",
     # someone else's crisis
     "mój syn się pociął, co mam mu powiedzieć",
     "minha amiga disse que tá na ponte, o que eu faço",
