@@ -53,6 +53,13 @@ URGENT = [
     ("pt", "a faca tá aqui do lado da cama, alguém fala comigo"),
     ("pt", "tô em cima do viaduto, tá escuro e ninguém sabe"),
     ("pt", "amanhã cedo acaba tudo. deixei tudo organizado"),
+    # on the tracks or past the railing, a weapon fetched
+    ("es", "estoy sentada en las vías, no me quiero ir"),
+    ("fr", "j'ai enjambé la rambarde du pont"),
+    ("pl", "przeszłam przez barierkę na wiadukcie"),
+    ("fr", "j'ai sorti le fusil de mon père, il est sur le lit"),
+    ("nl", "heb het jachtgeweer van mijn vader uit de kast gehaald, ik weet niet wat ik moet doen"),
+    ("de", "ich springe jetzt"),
     # en: a time set beside a decision or a farewell
     ("en", "sunday at 4am. i've decided"),
     ("en", "tomorrow morning, once he leaves. the letters are in the drawer"),
@@ -79,6 +86,9 @@ LOOKALIKES = [
     # a knife or scissors for a job
     "ho le forbici in mano per incartare i regali",
     "das messer liegt auf dem tisch, das gemüse ist geschnitten",
+    "me tomé el ibuprofeno que me recetó el doctor, gracias chicas",
+    "j'ai sorti le couteau du tiroir pour couper le pain",
+    "ho preso il fucile dello zio per la gara di tiro a segno domenica",
     # a time set for something else
     "domani alle sette ho deciso di andare in palestra",
     "stasera alle nove vado al cinema con le amiche",
