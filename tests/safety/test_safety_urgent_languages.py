@@ -60,6 +60,9 @@ URGENT = [
     ("fr", "j'ai sorti le fusil de mon père, il est sur le lit"),
     ("nl", "heb het jachtgeweer van mijn vader uit de kast gehaald, ik weet niet wat ik moet doen"),
     ("de", "ich springe jetzt"),
+    ("pt", "já tomei. tô deitada esperando, obrigada por tudo"),
+    ("pl", "siedzę w wannie z żyletką, już zaczęłam"),
+    ("es", "estoy en el puente y no quiero volver"),
     # en: a time set beside a decision or a farewell
     ("en", "sunday at 4am. i've decided"),
     ("en", "tomorrow morning, once he leaves. the letters are in the drawer"),
@@ -89,6 +92,9 @@ LOOKALIKES = [
     "me tomé el ibuprofeno que me recetó el doctor, gracias chicas",
     "j'ai sorti le couteau du tiroir pour couper le pain",
     "ho preso il fucile dello zio per la gara di tiro a segno domenica",
+    "já tomei café, bom dia meninas",
+    "siedzę w wannie z książką i herbatą",
+    "acabei de me queimar no fogão, que raiva",
     # a time set for something else
     "domani alle sette ho deciso di andare in palestra",
     "stasera alle nove vado al cinema con le amiche",
