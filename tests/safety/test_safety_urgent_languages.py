@@ -63,6 +63,11 @@ URGENT = [
     ("pt", "já tomei. tô deitada esperando, obrigada por tudo"),
     ("pl", "siedzę w wannie z żyletką, już zaczęłam"),
     ("es", "estoy en el puente y no quiero volver"),
+    ("it", "sono in macchina nel box chiuso col motore acceso"),
+    ("it", "ho chiuso le finestre e aperto il gas"),
+    ("it", "sono seduta sul parapetto del cavalcavia"),
+    ("nl", "ik heb het gedaan. alle pillen. sorry"),
+    ("nl", "de kat is naar mijn zus gebracht. vanavond"),
     # en: a time set beside a decision or a farewell
     ("en", "sunday at 4am. i've decided"),
     ("en", "tomorrow morning, once he leaves. the letters are in the drawer"),
@@ -95,6 +100,9 @@ LOOKALIKES = [
     "já tomei café, bom dia meninas",
     "siedzę w wannie z książką i herbatą",
     "acabei de me queimar no fogão, que raiva",
+    "ho aperto il gas per cucinare la pasta",
+    "morgen ben ik vrij, ik kom niet terug naar kantoor",
+    "de kat is bij mijn zus gebracht, we gaan morgen op vakantie",
     # a time set for something else
     "domani alle sette ho deciso di andare in palestra",
     "stasera alle nove vado al cinema con le amiche",
