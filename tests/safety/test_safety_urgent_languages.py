@@ -1,0 +1,145 @@
+"""The most urgent lines in our other languages: an act under way or done, means at hand, a
+place reached, a time set beside a decision. Rated imminent by the pattern layer alone.
+
+Written for this test as a member might say them (never as instructions); none is in a
+labelled set. The look-alikes share the words (medicine as directed, a haircut, a bridge on
+the way home, a friend's crisis, a past that is over) and must stay unflagged.
+"""
+
+import pytest
+
+from bot.safety.detector import Detector
+
+URGENT = [
+    # it
+    ("it", "ho preso tutte le pastiglie di mia madre, mi gira la testa"),
+    ("it", "mi sto tagliando adesso in bagno, non riesco a fermarmi"),
+    ("it", "ho la lametta in mano, ditemi qualcosa"),
+    ("it", "sono salita sul cornicione del palazzo, fa freddo e nessuno sa dove sono"),
+    ("it", "stanotte alle due, ho deciso. le lettere sono sul tavolo"),
+    # nl
+    ("nl", "heb net al mijn slaappillen ingenomen, sorry"),
+    ("nl", "ik snij mezelf weer, het bloedt"),
+    ("nl", "het mes ligt naast me op bed. wat moet ik doen"),
+    ("nl", "ik sta op de brug bij het station, het is donker en ik wil niet meer"),
+    ("nl", "morgenvroeg gebeurt het. ik heb het besloten"),
+    # pl
+    ("pl", "połknęłam wszystkie tabletki mamy, jest mi słabo"),
+    ("pl", "znowu się tnę w łazience"),
+    ("pl", "mam nóż w ręku, co mam robić"),
+    ("pl", "stoję na moście, nikt nie wie gdzie jestem"),
+    ("pl", "jutro rano bedzie po wszystkim, listy do rodziny leza w szafce"),
+    # de
+    ("de", "hab alle schlaftabletten von meiner mutter geschluckt, mir ist schlecht"),
+    ("de", "hab mich gerade wieder geritzt, es hört nicht auf"),
+    ("de", "die klinge liegt vor mir und ich weiss nicht was ich machen soll"),
+    ("de", "ich stehe oben auf dem parkhaus, es ist windig, keiner weiss wo ich bin"),
+    ("de", "heute nacht um drei. ich hab mich entschieden"),
+    # fr
+    ("fr", "j'ai avalé toutes les pilules de ma mère, pardon"),
+    ("fr", "je suis en train de me scarifier, je n'arrive pas à arrêter"),
+    ("fr", "j'ai le couteau dans la main, je fais quoi"),
+    ("fr", "je suis sur le pont et personne ne sait où je suis"),
+    ("fr", "demain matin ce sera fini, j'ai laissé une lettre"),
+    # es
+    ("es", "me tomé todas las pastillas de mi abuela, ya me da sueño"),
+    ("es", "me estoy cortando otra vez en el baño"),
+    ("es", "tengo la cuchilla en la mano, qué hago"),
+    ("es", "estoy en la azotea del edificio, hace frío y nadie sabe"),
+    ("es", "esta noche a las dos. ya está decidido"),
+    # pt
+    ("pt", "tomei todos os remédios da minha mãe, tô ficando tonta, desculpa"),
+    ("pt", "tô me cortando no banheiro agora"),
+    ("pt", "a faca tá aqui do lado da cama, alguém fala comigo"),
+    ("pt", "tô em cima do viaduto, tá escuro e ninguém sabe"),
+    ("pt", "amanhã cedo acaba tudo. deixei tudo organizado"),
+    # on the tracks or past the railing, a weapon fetched
+    ("es", "estoy sentada en las vías, no me quiero ir"),
+    ("fr", "j'ai enjambé la rambarde du pont"),
+    ("pl", "przeszłam przez barierkę na wiadukcie"),
+    ("fr", "j'ai sorti le fusil de mon père, il est sur le lit"),
+    ("nl", "heb het jachtgeweer van mijn vader uit de kast gehaald, ik weet niet wat ik moet doen"),
+    ("de", "ich springe jetzt"),
+    ("pt", "já tomei. tô deitada esperando, obrigada por tudo"),
+    ("pl", "siedzę w wannie z żyletką, już zaczęłam"),
+    ("es", "estoy en el puente y no quiero volver"),
+    ("it", "sono in macchina nel box chiuso col motore acceso"),
+    ("it", "ho chiuso le finestre e aperto il gas"),
+    ("it", "sono seduta sul parapetto del cavalcavia"),
+    ("nl", "ik heb het gedaan. alle pillen. sorry"),
+    ("nl", "de kat is naar mijn zus gebracht. vanavond"),
+    # en: a time set beside a decision or a farewell
+    ("en", "sunday at 4am. i've decided"),
+    ("en", "tomorrow morning, once he leaves. the letters are in the drawer"),
+    # diacritics left out, as many members type
+    ("pl", "polknelam wszystkie tabletki, przepraszam"),
+    ("de", "ich steh auf der brucke, es ist kalt. tschuss"),
+    ("fr", "jai tout avale avec le vin, desolee"),
+]
+
+LOOKALIKES = [
+    # medicine as directed, a headache
+    "ho preso le pillole per il mal di testa e vado a dormire",
+    "j'ai pris mes cachets comme d'habitude et je vais me coucher",
+    "hab meine tabletten genommen wie immer, gute nacht",
+    "tomei os comprimidos como o médico disse",
+    "heb mijn pillen ingenomen zoals voorgeschreven",
+    # a haircut, cooking
+    "mi sto tagliando i capelli da sola, speriamo bene",
+    "me estoy cortando el pelo yo misma jaja",
+    "je me coupe les cheveux ce soir",
+    # a bridge, a roof, a platform on an ordinary day
+    "ik sta op de brug te wachten op de bus",
+    "estoy en la azotea tendiendo la ropa",
+    # a knife or scissors for a job
+    "ho le forbici in mano per incartare i regali",
+    "das messer liegt auf dem tisch, das gemüse ist geschnitten",
+    "me tomé el ibuprofeno que me recetó el doctor, gracias chicas",
+    "j'ai sorti le couteau du tiroir pour couper le pain",
+    "ho preso il fucile dello zio per la gara di tiro a segno domenica",
+    "já tomei café, bom dia meninas",
+    "siedzę w wannie z książką i herbatą",
+    "acabei de me queimar no fogão, que raiva",
+    "ho aperto il gas per cucinare la pasta",
+    "morgen ben ik vrij, ik kom niet terug naar kantoor",
+    "de kat is bij mijn zus gebracht, we gaan morgen op vakantie",
+    # a time set for something else
+    "domani alle sette ho deciso di andare in palestra",
+    "stasera alle nove vado al cinema con le amiche",
+    "morgen früh um acht habe ich einen termin beim zahnarzt",
+    "deixei tudo pronto pra viagem de amanhã cedo",
+    "tomorrow at 9 ive decided to finally ask for a raise",
+    # someone else's crisis
+    "mój syn się pociął, co mam mu powiedzieć",
+    "minha amiga disse que tá na ponte, o que eu faço",
+    # a past that is over
+    "vroeger sneed ik mezelf, nu al jaren niet meer",
+    "damals hab ich mich geritzt, das ist lange vorbei",
+]
+
+
+# Flagged today by older families (place_other_lang, height_or_water_now_any_language), not by
+# the ones this file covers: left for their own fix, kept here so the gap stays visible.
+KNOWN_LOOKALIKE_GAPS = [
+    "sono sul ponte col treno, arrivo tra dieci minuti",
+    "ich stehe am bahnsteig, zug hat verspätung",
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), URGENT)
+def test_urgent_line_is_imminent_crisis(detector: Detector, lang: str, text: str) -> None:
+    det = detector.scan(text)
+    assert "crisis" in det.categories, (lang, text)
+    assert det.severity == "imminent", (lang, text, det.hits)
+
+
+@pytest.mark.parametrize("text", LOOKALIKES)
+def test_lookalike_stays_unflagged(detector: Detector, text: str) -> None:
+    det = detector.scan(text)
+    assert not det.flagged, (text, det.hits)
+
+
+@pytest.mark.xfail(strict=True, reason="older place families flag a commute; see comment")
+@pytest.mark.parametrize("text", KNOWN_LOOKALIKE_GAPS)
+def test_known_lookalike_gap(detector: Detector, text: str) -> None:
+    assert not detector.scan(text).flagged
