@@ -118,11 +118,16 @@ LOOKALIKES = [
 ]
 
 
-# Flagged today by older families (place_other_lang, height_or_water_now_any_language), not by
-# the ones this file covers: left for their own fix, kept here so the gap stays visible.
-KNOWN_LOOKALIKE_GAPS = [
+# A trip under way at a bridge or platform (the older place families read the place alone):
+# the commute_in_progress exclusion keeps them quiet unless a jump or a goodbye is near.
+COMMUTES = [
     "sono sul ponte col treno, arrivo tra dieci minuti",
     "ich stehe am bahnsteig, zug hat verspätung",
+    "op het perron, trein heeft weer vertraging",
+]
+COMMUTE_WITH_A_JUMP = [
+    "ich stehe am bahnsteig und springe wenn der zug kommt, zug hat verspätung",
+    "sono sul ponte col treno fermo, stasera mi butto, addio",
 ]
 
 
@@ -139,7 +144,11 @@ def test_lookalike_stays_unflagged(detector: Detector, text: str) -> None:
     assert not det.flagged, (text, det.hits)
 
 
-@pytest.mark.xfail(strict=True, reason="older place families flag a commute; see comment")
-@pytest.mark.parametrize("text", KNOWN_LOOKALIKE_GAPS)
-def test_known_lookalike_gap(detector: Detector, text: str) -> None:
+@pytest.mark.parametrize("text", COMMUTES)
+def test_a_commute_at_a_bridge_or_platform_is_none(detector: Detector, text: str) -> None:
     assert not detector.scan(text).flagged
+
+
+@pytest.mark.parametrize("text", COMMUTE_WITH_A_JUMP)
+def test_a_jump_or_goodbye_beside_a_commute_is_still_crisis(detector: Detector, text: str) -> None:
+    assert "crisis" in detector.scan(text).categories
