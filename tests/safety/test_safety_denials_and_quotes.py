@@ -6,14 +6,8 @@ habit, still count."""
 from __future__ import annotations
 
 import pytest
-from shared_data import SHIPPED
 
-from bot.safety.detector import Detector, load_detector
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return load_detector(SHIPPED)
+from bot.safety.detector import Detector
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from shared_data import SHIPPED
 
 from bot.content import Content, default_content_dir, load_content
-from bot.safety.detector import Detector, load_detector
+from bot.safety.detector import Detector
 from bot.safety.rules import parse_safety_rules
 from bot.safety_service.replies import compose_supporter
 
@@ -26,11 +26,6 @@ ASKING = (
     "mijn zus wil dood, wat moet ik doen?",
     "moja siostra chce umrzeć, co mam zrobić?",
 )
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return load_detector(SHIPPED)
 
 
 @pytest.fixture(scope="module")
