@@ -176,7 +176,7 @@ def cmd_migrate_data(args: argparse.Namespace) -> int:
 
 def cmd_scan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from bot.content import ContentError, load_content
-    from bot.safety.detector import Detector
+    from bot.safety.detector import detector_for
     from bot.safety.scan_cli import run_scan
     from bot.safety.scanner import SafetyScanner, load_meaning_layer
 
@@ -190,7 +190,7 @@ def cmd_scan(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     argv = ["--eval", args.eval] if args.eval else []
     use_meaning = settings.meaning_layer and not args.patterns_only
     meaning = load_meaning_layer() if use_meaning else None
-    scanner = SafetyScanner(Detector(content.safety), meaning, sensitivity=args.sensitivity)
+    scanner = SafetyScanner(detector_for(content.safety), meaning, sensitivity=args.sensitivity)
     return run_scan(argv, stdin, stdout, scanner)
 
 

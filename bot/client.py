@@ -21,7 +21,7 @@ from bot.content import Content
 from bot.i18n.commands import CommandTranslator
 from bot.i18n.mentions import CommandNames
 from bot.inflight import InFlight
-from bot.safety.detector import Detector
+from bot.safety.detector import detector_for
 from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
 from bot.sharding import ShardPlan
 from bot.storage.backend import open_database
@@ -105,7 +105,7 @@ class Bridgeline(commands.Bot):
         #: at start, kept current by /setup); the scanner reads it, never the database.
         self.safety_levels: dict[int, str] = {}
         self.scanner = SafetyScanner(
-            Detector(content.safety), self._meaning, levels=self.safety_levels
+            detector_for(content.safety), self._meaning, levels=self.safety_levels
         )
         self.clock: Clock = clock or SystemClock()
         self.in_flight = InFlight()  # safety work that close() lets finish first
@@ -167,7 +167,9 @@ class Bridgeline(commands.Bot):
 
     def reload_content(self, content: Content) -> None:
         """Swaps content and the safety scanner together, so they never disagree."""
-        scanner = SafetyScanner(Detector(content.safety), self._meaning, levels=self.safety_levels)
+        scanner = SafetyScanner(
+            detector_for(content.safety), self._meaning, levels=self.safety_levels
+        )
         self.content, self.scanner = content, scanner
         _install_messages(content)
 

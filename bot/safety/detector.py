@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import OrderedDict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
@@ -38,7 +39,15 @@ from bot.safety.rules import (
     parse_safety_rules,
 )
 
-__all__ = ["Category", "Detection", "Detector", "Hit", "Severity", "load_detector"]
+__all__ = [
+    "Category",
+    "Detection",
+    "Detector",
+    "Hit",
+    "Severity",
+    "detector_for",
+    "load_detector",
+]
 
 
 @dataclass(frozen=True)
@@ -347,6 +356,29 @@ def _first_per_rule(hits: list[Hit]) -> list[Hit]:
 
 def _overlaps(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(s < hit.end and hit.start < e for s, e in spans)
+
+
+#: Compiled detectors by the id of their rule set (see ``detector_for``). Each detector holds
+#: its rules, so an id cannot be reused by another rule set while its entry is here.
+_COMPILED: OrderedDict[int, Detector] = OrderedDict()
+COMPILED_KEPT = 4  # rule sets: the content in use, plus a few reloads or test variants
+
+
+def detector_for(rules: SafetyRules) -> Detector:
+    """The detector for ``rules``, compiled once per rule set. Compiling costs about a second
+    (anchor indexes, hundreds of regexes) and a Detector is pure, so everything built from the
+    same loaded content shares one: a bot restarted in the same process, ``bridgeline scan``,
+    every test's bot. Keyed by identity (the rules hold mappings, so they have no hash); the
+    newest ``COMPILED_KEPT`` rule sets are kept."""
+    found = _COMPILED.get(id(rules))
+    if found is not None and found.rules is rules:
+        _COMPILED.move_to_end(id(rules))
+        return found
+    detector = Detector(rules)
+    _COMPILED[id(rules)] = detector
+    while len(_COMPILED) > COMPILED_KEPT:
+        _COMPILED.popitem(last=False)
+    return detector
 
 
 def load_detector(path: Path) -> Detector:

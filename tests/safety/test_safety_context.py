@@ -10,7 +10,7 @@ from shared_data import SHIPPED
 
 from bot.safety import scanner as scanner_module
 from bot.safety.context import CONTEXT_RULE, Context, agrees, read_together
-from bot.safety.detector import NOTHING, Detection, Hit, load_detector
+from bot.safety.detector import NOTHING, Detection, Detector, Hit, load_detector
 from bot.safety.rules import Category, ContextRules, parse_safety_rules
 from bot.safety.scanner import SafetyScanner
 
@@ -18,8 +18,8 @@ CRISIS = "honestly i just want to die"
 
 
 @pytest.fixture(scope="module")
-def scanner() -> SafetyScanner:
-    return SafetyScanner(load_detector(SHIPPED), None)
+def scanner(detector: Detector) -> SafetyScanner:
+    return SafetyScanner(detector, None)
 
 
 def read(
@@ -53,8 +53,8 @@ class ReadsTogether:
         return [frozenset({"crisis"} if all(w in t for w in both) else ()) for t in texts]
 
 
-def test_an_answer_that_completes_a_question_is_read_with_it() -> None:
-    together = SafetyScanner(load_detector(SHIPPED), ReadsTogether())
+def test_an_answer_that_completes_a_question_is_read_with_it(detector: Detector) -> None:
+    together = SafetyScanner(detector, ReadsTogether())
     found = read(together, "tonight", "when are you planning to do it?")
     assert found.categories == {"crisis"}
     assert found.severity == "imminent"  # "tonight" escalates what the two say together
@@ -111,8 +111,8 @@ def test_read_together_keeps_the_replys_own_hits_and_adds_only_what_is_new() -> 
     )
 
 
-def test_agreement_is_the_whole_reply() -> None:
-    rules = load_detector(SHIPPED).rules.context
+def test_agreement_is_the_whole_reply(detector: Detector) -> None:
+    rules = detector.rules.context
     assert agrees("same", rules) and agrees("me too!!", rules)
     assert not agrees("same time tomorrow?", rules) and not agrees("no", rules)
     assert not agrees("same", ContextRules())

@@ -6,15 +6,9 @@ habit, still count."""
 from __future__ import annotations
 
 import pytest
-from shared_data import SHIPPED
 
-from bot.safety.detector import Detector, load_detector
+from bot.safety.detector import Detector
 from bot.safety.normalize import normalize
-
-
-@pytest.fixture(scope="module")
-def detector() -> Detector:
-    return load_detector(SHIPPED)
 
 
 @pytest.mark.parametrize(

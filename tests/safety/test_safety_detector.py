@@ -2,12 +2,13 @@
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from shared_data import DEV_SET
 
-from bot.safety.detector import Detector, load_detector
+from bot.safety.detector import COMPILED_KEPT, Detector, detector_for, load_detector
 from bot.safety.evaluate import evaluate, parse_examples
 
 HERE = Path(__file__).resolve().parent
@@ -169,3 +170,18 @@ def test_load_detector_lists_problems(tmp_path: Path) -> None:
         load_detector(bad)
     with pytest.raises(ValueError, match=r"missing\.toml"):
         load_detector(tmp_path / "missing.toml")
+
+
+def test_detector_for_compiles_each_rule_set_once(detector: Detector) -> None:
+    """Bots built from the same loaded content share one compiled detector; another rule set
+    object, even an equal one, gets its own, and only the newest few are kept."""
+    rules = detector.rules
+    few = replace(rules, patterns=rules.patterns[:3], exclusions=(), escalators=())
+    first = detector_for(few)
+    assert first.rules is few and detector_for(few) is first
+    equal = replace(few)
+    assert detector_for(equal) is not first and detector_for(equal).rules is equal
+    for _ in range(COMPILED_KEPT):
+        detector_for(replace(few))
+    again = detector_for(few)
+    assert again is not first and again.rules is few

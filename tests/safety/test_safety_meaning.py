@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shared_data import DEV_SET, SHIPPED, Proposes
+from shared_data import DEV_SET, Proposes
 
 from bot.safety import detector as detector_module
 from bot.safety import encoder as encoder_module
 from bot.safety import normalize as normalize_module
-from bot.safety.detector import Detector, load_detector
+from bot.safety.detector import Detector
 from bot.safety.encoder import MODEL_DIR, Encoder, shared_encoder
 from bot.safety.normalize import normalize as real_normalize
 from bot.safety.onnx_graph import build_graph
@@ -36,10 +36,10 @@ def encoder() -> Encoder:
 
 
 @pytest.fixture(scope="module")
-def scanner() -> SafetyScanner:
+def scanner(detector: Detector) -> SafetyScanner:
     layer = load_meaning_layer()
     assert layer is not None, "the shipped model files must load"
-    return SafetyScanner(load_detector(SHIPPED), layer)
+    return SafetyScanner(detector, layer)
 
 
 # --- encoder -------------------------------------------------------------------------------
@@ -108,8 +108,8 @@ def test_logistic_fit_reaches_the_optimum_and_separates_classes() -> None:
 
 
 @pytest.fixture(scope="module")
-def patterns() -> Detector:
-    return load_detector(SHIPPED)
+def patterns(detector: Detector) -> Detector:
+    return detector
 
 
 def test_a_proposal_adds_a_whole_message_hit_at_concern(patterns: Detector) -> None:

@@ -10,9 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
-from shared_data import SHIPPED
 
-from bot.safety.detector import Detector, load_detector
+from bot.safety.detector import Detector
 from bot.safety.rules import CATEGORIES, SENSITIVITIES, Category
 from bot.safety.scanner import SEMANTIC_RULE, MeaningLayer, SafetyScanner, load_meaning_layer
 from bot.storage.guilds import SAFETY_SENSITIVITIES
@@ -30,8 +29,8 @@ def layer() -> MeaningLayer:
 
 
 @pytest.fixture(scope="module")
-def patterns() -> Detector:
-    return load_detector(SHIPPED)
+def patterns(detector: Detector) -> Detector:
+    return detector
 
 
 def _lines() -> list[str]:

@@ -31,11 +31,6 @@ ASKING = (
 
 
 @pytest.fixture(scope="module")
-def detector() -> Detector:
-    return load_detector(SHIPPED)
-
-
-@pytest.fixture(scope="module")
 def content() -> Content:
     return load_content(default_content_dir())
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shared_data import SHIPPED, Proposes
+from shared_data import Proposes
 
 from bot.safety import semantic
-from bot.safety.detector import Detector, load_detector
+from bot.safety.detector import Detector
 from bot.safety.rules import URGENT
 from bot.safety.scanner import SEMANTIC_RULE, SafetyScanner
 from bot.safety.semantic import fit_head, load_head
@@ -18,8 +18,8 @@ from bot.safety.train_semantic import THRESHOLDS, URGENCY_THRESHOLD
 
 
 @pytest.fixture(scope="module")
-def patterns() -> Detector:
-    return load_detector(SHIPPED)
+def patterns(detector: Detector) -> Detector:
+    return detector
 
 
 def test_urgent_makes_a_pattern_found_crisis_imminent(patterns: Detector) -> None:
