@@ -209,7 +209,9 @@ def _join_spaced(m: re.Match[str]) -> str:
     chars, seps = parts[::2], parts[1::2]
     if sum(c.isalpha() for c in chars) < 2:  # "2 - 3", "a 1 b" stay as they are
         return run
-    inner = max(set(seps), key=seps.count)
+    # The commonest gap is the one between letters; on a tie the narrower one, so the result
+    # never depends on set order (which changes with each process's hash seed).
+    inner = max(sorted(set(seps), key=lambda sep: (len(sep), sep)), key=seps.count)
     chunks: list[list[str]] = [[chars[0]]]
     for sep, ch in zip(seps, chars[1:], strict=True):
         if sep == inner:

@@ -1,5 +1,9 @@
 """The normaliser undoes disguises, keeps benign text intact, and maps offsets back."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from bot.safety.detector import Detector
@@ -147,3 +151,23 @@ def test_every_whitespace_class_collapses(raw: str, expected: str) -> None:
     assert [raw[offsets[i]] for i, ch in enumerate(mapped) if not ch.isspace()] == [
         ch for ch in mapped if not ch.isspace()
     ]
+
+
+def test_spaced_letters_normalise_the_same_in_every_process() -> None:
+    """Two gap widths used equally often: the choice must not follow set order, which changes
+    with each process's hash seed (scans in the CLI, the bot and a second shard must agree)."""
+    code = (
+        "from bot.safety.normalize import normalize; "
+        "print(repr([normalize(t) for t in ('k i  l l  m e  n o  w', 'g o  i n  g')]))"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(seen) == 1, seen
