@@ -39,6 +39,10 @@ URGENT = [
     # the means in hand or mouth
     "the tablets are in my mouth and i keep staring at the glass",
     "knife in my lap rn. please say something",
+    "💊💊 in my fist now",
+    "his rifle is across my knees and the house is empty",
+    "on the viaduct rn. its dark",
+    "it wont stop bleeding and i did it on purpose",
 ]
 
 LOOKALIKES = [
@@ -54,6 +58,9 @@ LOOKALIKES = [
     "the car is at the garage, engine running fine now",
     "knife in hand, chopping veg for the soup",
     "ten years ago i took everything in the cabinet. im safe now and doing well",
+    "cut my thumb slicing bread and it wont stop bleeding",
+    "on the bridge by the canal feeding the ducks with my niece",
+    "new antidepressants are kicking in, feeling more like me",
 ]
 
 
