@@ -43,6 +43,10 @@ URGENT = [
     "his rifle is across my knees and the house is empty",
     "on the viaduct rn. its dark",
     "it wont stop bleeding and i did it on purpose",
+    # the act named only as "it", or everything got together
+    "already did it. theres blood on the floor and im scared",
+    "ive got everything i need in the boot. tonight when hes asleep",
+    "everythings set up. just waiting for the house to go quiet",
 ]
 
 LOOKALIKES = [
@@ -61,6 +65,11 @@ LOOKALIKES = [
     "cut my thumb slicing bread and it wont stop bleeding",
     "on the bridge by the canal feeding the ducks with my niece",
     "new antidepressants are kicking in, feeling more like me",
+    "i did it! passed my driving test, sorry for the spam",
+    "did it. sorry for the late reply",
+    "finally did it, i told him im moving out. so scared",
+    "everythings ready for the party tonight",
+    "bought all i need for the bake sale tomorrow",
 ]
 
 
