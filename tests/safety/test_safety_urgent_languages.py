@@ -1,5 +1,6 @@
-"""The most urgent lines in our other languages: an act under way or done, means at hand, a
-place reached, a time set beside a decision. Rated imminent by the pattern layer alone.
+"""The most urgent lines in every language we read: an act under way or done, means at hand,
+a place reached, a time set beside a decision, a ligature tied, an engine in a shut garage.
+Rated imminent by the pattern layer alone.
 
 Written for this test as a member might say them (never as instructions); none is in a
 labelled set. The look-alikes share the words (medicine as directed, a haircut, a bridge on
@@ -75,6 +76,45 @@ URGENT = [
     ("pl", "polknelam wszystkie tabletki, przepraszam"),
     ("de", "ich steh auf der brucke, es ist kalt. tschuss"),
     ("fr", "jai tout avale avec le vin, desolee"),
+    # en: something swallowed, with a second sign
+    ("en", "swallowed whatever was in the bathroom drawer half an hour ago, feeling dizzy"),
+    ("en", "i took my dads tablets. sorry everyone"),
+    ("en", "took the whole packet about an hour ago and now im scared"),
+    ("en", "downed them all with the vodka. dont call anyone"),
+    ("en", "meds are in now. goodnight everyone"),
+    # en: hurting oneself now
+    ("en", "cutting again rn, cant stop"),
+    ("en", "burnt myself just now, he didnt even look up"),
+    ("en", "pressing the blade into my arm and it doesnt hurt anymore"),
+    ("en", "the blood wont stop and im scared"),
+    # en: a high place or the water reached
+    ("en", "im up on the roof of the car park, its so quiet up here, nobody knows"),
+    ("en", "sitting at the edge of the quarry for an hour now"),
+    ("en", "walking into the sea. bye"),
+    # en: a time set beside a decision
+    ("en", "4am. thats when."),
+    ("en", "saturday is the day."),
+    ("en", "its all decided, tonight once hes asleep"),
+    # en: a ligature or the chair
+    ("en", "ive tied it to the banister. just waiting for the house to empty"),
+    ("en", "standing on the stool with the belt. sorry"),
+    # en: an engine in a shut garage
+    ("en", "garage door shut and the engine is running. thank you all"),
+    # en: the means in hand or mouth
+    ("en", "the tablets are in my mouth and i keep staring at the glass"),
+    ("en", "knife in my lap rn. please say something"),
+    ("en", "💊💊 in my fist now"),
+    ("en", "his rifle is across my knees and the house is empty"),
+    ("en", "on the viaduct rn. its dark"),
+    ("en", "it wont stop bleeding and i did it on purpose"),
+    # en: the act named only as "it", or everything got together
+    ("en", "already did it. theres blood on the floor and im scared"),
+    ("en", "ive got everything i need in the boot. tonight when hes asleep"),
+    ("en", "everythings set up. just waiting for the house to go quiet"),
+    # one's own means at hand or taken, then "what do I do?" (no general question)
+    ("de", "die tabletten liegen neben mir. was mach ich bloß?"),
+    ("it", "ho preso tutte le pillole, cosa faccio?"),
+    ("pl", "wzięłam wszystkie tabletki, co teraz?"),
 ]
 
 LOOKALIKES = [
@@ -115,16 +155,36 @@ LOOKALIKES = [
     # a past that is over
     "vroeger sneed ik mezelf, nu al jaren niet meer",
     "damals hab ich mich geritzt, das ist lange vorbei",
-]
-
-
-# A trip under way at a bridge or platform (the older place families read the place alone):
-# the commute_in_progress exclusion keeps them quiet unless a jump or a goodbye is near.
-COMMUTES = [
+    # English: the same words on an ordinary day
+    "took my tablets this morning like the doctor said",
+    "took them to the vet for their jabs, all fine",
+    "cutting onions for dinner, brb",
+    "my friend has been cutting again, how do i help her?",
+    "walked the dog round the reservoir, so windy today",
+    "we love sitting on the pier with chips",
+    "saturday is the day of the wedding, so excited",
+    "tied the rope to the tree for a swing",
+    "standing on a chair to change the lightbulb",
+    "the car is at the garage, engine running fine now",
+    "knife in hand, chopping veg for the soup",
+    "ten years ago i took everything in the cabinet. im safe now and doing well",
+    "cut my thumb slicing bread and it wont stop bleeding",
+    "on the bridge by the canal feeding the ducks with my niece",
+    "new antidepressants are kicking in, feeling more like me",
+    "i did it! passed my driving test, sorry for the spam",
+    "did it. sorry for the late reply",
+    "finally did it, i told him im moving out. so scared",
+    "everythings ready for the party tonight",
+    "bought all i need for the bake sale tomorrow",
+    # a trip under way at a bridge or platform (older place families read the place alone)
     "sono sul ponte col treno, arrivo tra dieci minuti",
     "ich stehe am bahnsteig, zug hat verspätung",
     "op het perron, trein heeft weer vertraging",
 ]
+
+
+# A jump or a goodbye beside a trip under way (the commute_in_progress exclusion keeps the
+# trip alone quiet: see LOOKALIKES).
 COMMUTE_WITH_A_JUMP = [
     "ich stehe am bahnsteig und springe wenn der zug kommt, zug hat verspätung",
     "sono sul ponte col treno fermo, stasera mi butto, addio",
@@ -142,11 +202,6 @@ def test_urgent_line_is_imminent_crisis(detector: Detector, lang: str, text: str
 def test_lookalike_stays_unflagged(detector: Detector, text: str) -> None:
     det = detector.scan(text)
     assert not det.flagged, (text, det.hits)
-
-
-@pytest.mark.parametrize("text", COMMUTES)
-def test_a_commute_at_a_bridge_or_platform_is_none(detector: Detector, text: str) -> None:
-    assert not detector.scan(text).flagged
 
 
 @pytest.mark.parametrize("text", COMMUTE_WITH_A_JUMP)
