@@ -18,6 +18,7 @@ from bot import i18n
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content
+from bot.gateway_intake import ChatIntake
 from bot.i18n.commands import CommandTranslator
 from bot.i18n.mentions import CommandNames
 from bot.inflight import InFlight
@@ -94,6 +95,9 @@ class Bridgeline(commands.Bot):
             max_messages=None,
             **self._shard_options(),
         )
+        #: Chat events wait in a queue so commands are answered at once during a flood.
+        self.chat_intake = ChatIntake()
+        self.chat_intake.install(self._connection.parsers)
         self.settings = settings
         self.content = content
         _install_messages(content)
@@ -176,7 +180,9 @@ class Bridgeline(commands.Bot):
     async def close(self) -> None:
         try:
             # While Discord and the database are still open: alerts being stored or posted
-            # finish (or stay stored for the retry at the next start), never half-done.
+            # finish (or stay stored for the retry at the next start), never half-done;
+            # chat already read is scanned first.
+            await self.chat_intake.drain()
             await self.in_flight.drain()
             await super().close()
         finally:

@@ -1,0 +1,109 @@
+"""Chat messages wait their turn; slash commands do not.
+
+discord.py parses every gateway event where it reads it: building a `discord.Message` and
+starting its handlers costs ~100 µs, so in a flood the reader falls behind and a slash
+command (INTERACTION_CREATE) waits behind every chat message sent before it, past Discord's
+3 s deadline (bench/flood.py). Here the chat events (created, edited, deleted messages) go
+into a FIFO that a worker task parses in short slices, yielding between them; everything else,
+interactions included, is still parsed the moment it is read. Chat keeps its order (an edit is
+never parsed before its message); only its place relative to commands changes.
+
+The queue is drained before the bot closes (`drain`), so messages already read are still
+scanned for safety. What a crash takes with it is what was read and not yet parsed: near
+nothing, except during a flood.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: Gateway events parsed by the worker, in the order they were read.
+DEFERRED_EVENTS = ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK")
+#: How long the worker parses before letting the reader (and everything else) run.
+SLICE_S = 0.004
+#: What close() gives the queue before it stops parsing and logs what is left.
+DRAIN_GRACE_S = 10.0
+
+Parser = Callable[[dict[str, Any]], None]
+
+
+class ChatIntake:
+    """Defers the chat events of one discord.py connection state to a worker task."""
+
+    def __init__(self, slice_s: float = SLICE_S) -> None:
+        self.slice_s = slice_s
+        self._queue: collections.deque[tuple[Parser, dict[str, Any]]] = collections.deque()
+        self._waiting = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._worker: asyncio.Task[None] | None = None
+        self._closed = False
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def install(self, parsers: dict[str, Parser]) -> None:
+        """Wraps the connection state's parsers (the dict the gateway looks events up in)."""
+        for event in DEFERRED_EVENTS:
+            parse = parsers.get(event)
+            if parse is not None:
+                parsers[event] = self._deferring(parse)
+
+    def _deferring(self, parse: Parser) -> Parser:
+        def defer(data: dict[str, Any]) -> None:
+            if self._closed:
+                parse(data)  # closing: nothing left to wait for the worker
+                return
+            self._queue.append((parse, data))
+            self._idle.clear()
+            self._waiting.set()
+            if self._worker is None or self._worker.done():
+                self._worker = asyncio.get_running_loop().create_task(
+                    self._work(), name="chat-intake"
+                )
+
+        return defer
+
+    async def _work(self) -> None:
+        while True:
+            await self._waiting.wait()
+            self._waiting.clear()
+            while self._queue:
+                self._parse_slice()
+                await asyncio.sleep(0)  # the reader, commands and handlers run here
+            self._idle.set()
+
+    def _parse_slice(self) -> None:
+        deadline = time.perf_counter() + self.slice_s
+        queue = self._queue
+        while queue:
+            parse, data = queue.popleft()
+            try:
+                parse(data)
+            except Exception:  # one odd event must not stop the chat behind it
+                log.exception("Could not parse a deferred gateway event")
+            if time.perf_counter() >= deadline:
+                return
+
+    async def drain(self, grace: float = DRAIN_GRACE_S) -> int:
+        """Parses what is queued (up to `grace` seconds); from now on events are parsed at
+        once. Returns how many were left unparsed."""
+        self._closed = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), grace)
+        left = len(self._queue)
+        if left:
+            log.warning("Closing with %d chat events not read yet", left)
+            self._queue.clear()
+        if self._worker is not None:
+            self._worker.cancel()
+        await asyncio.sleep(0)  # handlers the last slice started get going (and hold in-flight)
+        return left

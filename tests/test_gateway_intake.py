@@ -1,0 +1,96 @@
+"""The chat intake: chat events wait in order, everything else is parsed at once, and closing
+parses what was read (bot/gateway_intake.py). The flood figures are in bench/flood.py."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import pytest
+
+from bot.gateway_intake import ChatIntake
+
+pytestmark = pytest.mark.asyncio
+
+
+def recording_parsers(log: list[str]) -> dict[str, Any]:
+    def parser(event: str) -> Any:
+        return lambda data: log.append(f"{event}:{data['n']}")
+
+    names = ("MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "INTERACTION_CREATE")
+    return {name: parser(name) for name in names}
+
+
+async def test_interactions_are_parsed_at_once_and_chat_later_in_order() -> None:
+    parsed: list[str] = []
+    parsers = recording_parsers(parsed)
+    intake = ChatIntake()
+    intake.install(parsers)
+    parsers["MESSAGE_CREATE"]({"n": 1})
+    parsers["MESSAGE_UPDATE"]({"n": 1})
+    parsers["INTERACTION_CREATE"]({"n": 2})
+    assert parsed == ["INTERACTION_CREATE:2"]  # the command did not wait for the chat
+    assert len(intake) == 2
+    assert await intake.drain() == 0
+    assert parsed == ["INTERACTION_CREATE:2", "MESSAGE_CREATE:1", "MESSAGE_UPDATE:1"]
+
+
+async def test_the_worker_lets_other_work_run_between_slices() -> None:
+    parsed: list[str] = []
+    parsers = recording_parsers(parsed)
+    intake = ChatIntake(slice_s=0.0)  # one event a slice
+    intake.install(parsers)
+    for n in range(5):
+        parsers["MESSAGE_CREATE"]({"n": n})
+
+    async def command() -> None:
+        parsers["INTERACTION_CREATE"]({"n": 99})
+
+    await asyncio.sleep(0)  # the worker starts: one slice
+    await asyncio.create_task(command())
+    await intake.drain()
+    where = parsed.index("INTERACTION_CREATE:99")
+    assert 0 < where < 5, parsed  # between the chat events, not after all of them
+    assert [p for p in parsed if p.startswith("MESSAGE")] == [
+        f"MESSAGE_CREATE:{n}" for n in range(5)
+    ]
+
+
+async def test_a_bad_event_is_logged_and_the_chat_behind_it_still_parsed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    parsed: list[str] = []
+    parsers = recording_parsers(parsed)
+    intake = ChatIntake()
+    intake.install(parsers)
+    parsers["MESSAGE_CREATE"]({})  # no "n": the parser raises
+    parsers["MESSAGE_CREATE"]({"n": 2})
+    with caplog.at_level(logging.ERROR):
+        await intake.drain()
+    assert parsed == ["MESSAGE_CREATE:2"]
+    assert "Could not parse a deferred gateway event" in caplog.text
+
+
+async def test_closing_parses_what_fits_the_grace_and_says_how_much_is_left(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    parsed: list[int] = []
+
+    def slow_parse(data: dict[str, Any]) -> None:
+        time.sleep(0.02)
+        parsed.append(data["n"])
+
+    intake = ChatIntake(slice_s=0.0)
+    parsers: dict[str, Any] = {"MESSAGE_CREATE": slow_parse}
+    intake.install(parsers)
+    for n in range(50):
+        parsers["MESSAGE_CREATE"]({"n": n})
+    with caplog.at_level(logging.WARNING):
+        left = await intake.drain(grace=0.1)
+    assert 0 < left < 50 and len(parsed) + left == 50
+    assert parsed == list(range(len(parsed)))
+    assert f"Closing with {left} chat events not read yet" in caplog.text
+    parsers["MESSAGE_CREATE"]({"n": 99})  # after closing: parsed at once
+    assert parsed[-1] == 99
