@@ -4,6 +4,7 @@ parses what was read (bot/gateway_intake.py). The flood figures are in bench/flo
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from typing import Any
@@ -94,3 +95,30 @@ async def test_closing_parses_what_fits_the_grace_and_says_how_much_is_left(
     assert f"Closing with {left} chat events not read yet" in caplog.text
     parsers["MESSAGE_CREATE"]({"n": 99})  # after closing: parsed at once
     assert parsed[-1] == 99
+
+
+async def test_a_backlog_holds_the_older_collections_until_it_is_parsed() -> None:
+    seen: list[tuple[int, int, int]] = []
+    before = gc.get_threshold()
+    intake = ChatIntake(slice_s=0.0, backlog=3)
+    parsers: dict[str, Any] = {"MESSAGE_CREATE": lambda data: seen.append(gc.get_threshold())}
+    intake.install(parsers)
+    try:
+        for n in range(10):
+            parsers["MESSAGE_CREATE"]({"n": n})
+        await intake.drain()
+    finally:
+        gc.set_threshold(*before)
+    held = (before[0], 1 << 30, 1 << 30)
+    assert seen[0] == held  # ten waiting: the older generations wait
+    assert gc.get_threshold() == before  # and collect again once the queue is empty
+
+
+async def test_a_short_queue_leaves_the_collector_alone() -> None:
+    seen: list[tuple[int, int, int]] = []
+    intake = ChatIntake(backlog=3)
+    parsers: dict[str, Any] = {"MESSAGE_CREATE": lambda data: seen.append(gc.get_threshold())}
+    intake.install(parsers)
+    parsers["MESSAGE_CREATE"]({"n": 1})
+    await intake.drain()
+    assert seen == [gc.get_threshold()]
