@@ -212,6 +212,10 @@ async def drive_flood(
                 await asyncio.sleep(ahead)
         message = await fake.send_message(world.general, world.you, text)
         sent_at[message.id] = time.perf_counter()
+        # Unpaced still, but the fake's HTTP side gets its turn: a write that fits the socket
+        # buffer does not yield, so without this the fake answered no request (interaction
+        # callbacks, alert posts) while the bot kept up, which Discord's API servers do not.
+        await asyncio.sleep(0)
     sent_rate = len(texts) / (time.perf_counter() - start)
     alerted = set(await loop.run_in_executor(None, conn.recv)) & set(sent_at)
     await fake.wait_until(
