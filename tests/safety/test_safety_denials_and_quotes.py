@@ -36,6 +36,12 @@ from bot.safety.normalize import normalize
         "no quiero morir, solo estoy agotada de tanta pelea",
         "keine suizidgedanken, nur ein langer tag",
         "non ho mai avuto pensieri di farla finita, sono solo stanca",
+        "if this meeting runs over again i will walk into the sea (i will not, i have a dentist at 4)",
+        "my husband is going to kill me, i dented the car (he wont, hell laugh)",
+        "two years clean from self harm today, just wanted to share with people who get it",
+        "he went quiet because i ate the last slice. i made him a new pizza and hes talking again",
+        "walked the dog over the railway bridge at sunrise, so peaceful",
+        "at the bridge for the parkrun start, freezing, wish me luck",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -61,6 +67,17 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("my sister found me after i took all my pills and she called 999", "crisis"),
         ("he said he will take the kids to his mums and i will never see them again", "abuse_sign"),
         ("no quiero morir pero ya tomé todas las pastillas", "crisis"),
+        ("he said he will kill me if i leave (he wont let me take the car either)", "danger"),
+        ("i want to die (i am not joking this time)", "crisis"),
+        (
+            "sitting on the cliff edge watching the sunset, one more step and it would all be over",
+            "crisis",
+        ),
+        ("two years clean from self harm but i relapsed last night and cut again", "crisis"),
+        (
+            "he goes silent for days because i went out, then hes talking again like nothing happened",
+            "abuse_sign",
+        ),
     ],
 )
 def test_the_writers_own_risk_beside_them_still_counts(
