@@ -30,6 +30,18 @@ from bot.safety.normalize import normalize
         "kms the dentist just rang and i have to go back for another filling 😭",
         "mijn zus heeft alle pillen genomen, wat moet ik doen?",
         "è normale pensarci ogni tanto?",
+        "@willow_t if hes threatening to hurt the dog, that is a call to the DV line today. we are here for you",
+        "my cousin told me she took a load of pills and wanted to sleep forever. i rang 999 and the ambulance is with her now",
+        "took the kids to the zoo and they wouldnt leave the penguins",
+        "no quiero morir, solo estoy agotada de tanta pelea",
+        "keine suizidgedanken, nur ein langer tag",
+        "non ho mai avuto pensieri di farla finita, sono solo stanca",
+        "if this meeting runs over again i will walk into the sea (i will not, i have a dentist at 4)",
+        "my husband is going to kill me, i dented the car (he wont, hell laugh)",
+        "two years clean from self harm today, just wanted to share with people who get it",
+        "he went quiet because i ate the last slice. i made him a new pizza and hes talking again",
+        "walked the dog over the railway bridge at sunrise, so peaceful",
+        "at the bridge for the parkrun start, freezing, wish me luck",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -47,12 +59,58 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("my sister's husband and my husband are friends. my husband hits me too", "danger"),
         ("kms fr. he hasnt spoken to me in three weeks and i cant do this anymore 😭", "crisis"),
         ("im not afraid of him but im afraid of what he'll do tonight, he has a knife", "danger"),
+        (
+            "@mods sorry, he has the knife and im locked in the bathroom, can you call someone for me",
+            "danger",
+        ),
+        ("@sam i know you said to call, but i already took them all", "crisis"),
+        ("my sister found me after i took all my pills and she called 999", "crisis"),
+        ("he said he will take the kids to his mums and i will never see them again", "abuse_sign"),
+        ("no quiero morir pero ya tomé todas las pastillas", "crisis"),
+        ("he said he will kill me if i leave (he wont let me take the car either)", "danger"),
+        ("i want to die (i am not joking this time)", "crisis"),
+        (
+            "sitting on the cliff edge watching the sunset, one more step and it would all be over",
+            "crisis",
+        ),
+        ("two years clean from self harm but i relapsed last night and cut again", "crisis"),
+        (
+            "he goes silent for days because i went out, then hes talking again like nothing happened",
+            "abuse_sign",
+        ),
     ],
 )
 def test_the_writers_own_risk_beside_them_still_counts(
     detector: Detector, text: str, category: str
 ) -> None:
     assert category in detector.scan(text).categories
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "@mara_k him choking you is violence, not a bad mood. please save the helpline number",
+            "danger",
+        ),
+        (
+            "mijn vriendin zei dat ze pillen had genomen, ik heb 112 gebeld en de ambulance is er nu",
+            "crisis",
+        ),
+        (
+            "mi amiga me escribió que quiere morirse, ya llamé a emergencias y están con ella",
+            "crisis",
+        ),
+        ("je me ferai pas de mal, je suis juste épuisée ce soir", "crisis"),
+    ],
+)
+def test_replies_help_already_called_and_denials_hold_the_meaning_layer_back(
+    detector: Detector, text: str, category: str
+) -> None:
+    """Lines the patterns already pass over but the meaning layer reads as risk: a reply to
+    another member, someone else's crisis with help already called, a denial. The meaning
+    layer's hit is held to the same exclusions (``excluded``)."""
+    assert detector.excluded(normalize(text), category)
 
 
 OWN_WISH_ASKING = (
