@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from bot.safety.normalize import ASCII_SPLIT
 from bot.safety.regex_literals import (
+    DIGIT,
     Literal,
     LiteralSet,
     Unsupported,
@@ -172,9 +173,11 @@ class AnchorIndex:
         # Word-start literals sit in a trie walked along the word; others are substring tests.
         self._trie = _Node()
         inner: list[tuple[str, int]] = []
+        # DIGIT: any word whose first character is a digit (see ``word_mask``).
+        self._digit_bit = bit.get(DIGIT, 0)
         for lit in literals:
             text, initial, whole = lit
-            if not _is_word_text(text):
+            if lit == DIGIT or not _is_word_text(text):
                 continue
             if not initial:
                 inner.append((text, bit[lit]))
@@ -248,7 +251,7 @@ class AnchorIndex:
 
     def word_mask(self, word: str) -> int:
         """The literal bits one word (a maximal run of word characters) proves."""
-        mask = 0
+        mask = self._digit_bit if word[:1].isdigit() else 0
         node = self._trie
         for ch in word:
             child = node.children.get(ch)

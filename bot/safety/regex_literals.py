@@ -15,6 +15,9 @@ from functools import cache
 
 Literal = tuple[str, bool, bool]  # (text, starts a word, ends a word)
 LiteralSet = frozenset[Literal]
+#: Not a text: "a word that starts with a digit" (``\b\d``, as in "3am", "11:45", "the 9th"),
+#: so a pattern whose only word there is a number still has something to be keyed on.
+DIGIT: Literal = ("0", True, False)
 
 
 class Unsupported(ValueError):
@@ -33,6 +36,7 @@ class Lit:
 class CharSet:
     nonword_only: bool  # can only match non-word characters (spaces, punctuation)
     symbols: frozenset[str] | None  # all members when they are non-ASCII symbols (emoji)
+    digits: bool = False  # can only match digits (\d, [0-9])
 
 
 @dataclass(frozen=True)
@@ -207,6 +211,9 @@ class _Parser:
             members.append(ch)
         if negated:
             return CharSet(False, None)
+        digits = set(categories) <= {"d"} and all(c in "0123456789" for c in members)
+        if digits and (members or categories):
+            return CharSet(False, None, True)
         nonword = all(not _is_word(c) for c in members) and all(c in "WsS" for c in categories)
         nonword = nonword and "S" not in categories
         symbols = None
@@ -241,7 +248,9 @@ class _Parser:
             return At(False, False)
         if esc in "sW":
             return CharSet(True, None)
-        if esc in "wSdD":
+        if esc == "d":
+            return CharSet(False, None, True)
+        if esc in "wSD":
             return CharSet(False, None)
         return Lit(self.escaped_char(esc))
 
@@ -262,6 +271,8 @@ def _is_word(ch: str) -> bool:
 
 
 def _useful(lit: Literal) -> bool:
+    if lit == DIGIT:
+        return True
     text, initial, _ = lit
     if not _is_word(text[0]):
         return True  # emoji and the like: rare, checked as substrings
@@ -346,6 +357,8 @@ _KNOWN = COMMON | FREQUENT
 def _frequency(lit: Literal) -> float:
     """A rough guess of how often a message of chat contains ``lit``: a word-start literal
     that is not a whole word also stands for the frequent words it begins ("any": "anyone")."""
+    if lit == DIGIT:
+        return 0.1  # times, dates, amounts: a fair share of chat
     text, initial, whole = lit
     if not _is_word(text[0]):
         return 0.001  # emoji and the like
@@ -461,6 +474,8 @@ def required(
             flush(node.nonword_only)
             if node.symbols is not None:
                 consider(frozenset((c, False, False) for c in node.symbols))  # (?:🪦|⚰)
+            if node.digits and boundary:
+                consider(frozenset({DIGIT}))  # \b\d: a word that starts with a digit
             boundary = node.nonword_only
     flush(ends)
     return best

@@ -11,7 +11,7 @@ from shared_data import corpus_texts
 from bot.safety.anchors import AnchorIndex, trie_regex
 from bot.safety.detector import Detector
 from bot.safety.normalize import normalize
-from bot.safety.regex_literals import Unsupported, conditions, parse
+from bot.safety.regex_literals import DIGIT, Unsupported, conditions, parse
 
 HERE = Path(__file__).resolve().parent
 
@@ -106,6 +106,15 @@ def test_near_words_are_required_too() -> None:
     index = AnchorIndex([(r"\bsilent treatment\b", r"\b(?:every time|again)\b")])
     assert index.candidates("the silent treatment") == set()
     assert index.candidates("the silent treatment again") == {0}
+
+
+def test_a_number_at_a_word_start_is_a_key() -> None:
+    index = AnchorIndex([(r"\b(?:\d{1,2}:\d\d|the \d{1,2}th)\W+thats when\b", None)])
+    assert conditions(r"\b\d+ ?am\b") == [[{DIGIT}]]
+    assert index.candidates("thats when it started") == set()
+    assert index.candidates("11:45. thats when") == {0}
+    assert index.candidates("the 9th. thats when") == {0}
+    assert index.candidates("\u0661\u0661:45 thats when") == {0}  # any digit, not only ascii
 
 
 def test_trie_regex_matches_exactly_the_literals() -> None:

@@ -111,6 +111,16 @@ URGENT = [
     ("en", "already did it. theres blood on the floor and im scared"),
     ("en", "ive got everything i need in the boot. tonight when hes asleep"),
     ("en", "everythings set up. just waiting for the house to go quiet"),
+    # en: a time set written as a clock time, a date or "<something> night" (kept when the
+    # time-set family was split so the word index can key each part)
+    ("en", "11:45 is when. sorry everyone"),
+    ("en", "the 9th. thats the day"),
+    ("en", "quiz night = the night. bags packed"),
+    ("en", "fridays it. handed in my notice"),
+    ("en", "i have everything ready for saturday. just needed to say it once"),
+    # en: hurting oneself with a second sign other than the partner being there
+    ("en", "scratched my arm open with my keys, sat in the car crying"),
+    ("en", "banging my head on the floor over and over"),
     # one's own means at hand or taken, then "what do I do?" (no general question)
     ("de", "die tabletten liegen neben mir. was mach ich bloß?"),
     ("it", "ho preso tutte le pillole, cosa faccio?"),
@@ -176,6 +186,13 @@ LOOKALIKES = [
     "finally did it, i told him im moving out. so scared",
     "everythings ready for the party tonight",
     "bought all i need for the bake sale tomorrow",
+    # everything got together for an errand or an event, not for a time
+    "got everything i need for the bake sale tomorrow",
+    "i have everything ready for the party tonight",
+    "ive got everything sorted for the move on saturday",
+    # the partner in the room is not a second sign on its own
+    "pressing the knife into the dough while he does the sauce",
+    "it was 3am. thats when the baby finally slept",
     # a trip under way at a bridge or platform (older place families read the place alone)
     "sono sul ponte col treno, arrivo tra dieci minuti",
     "ich stehe am bahnsteig, zug hat verspätung",
