@@ -105,6 +105,13 @@ def test_disguise_does_not_change_the_label(
         "we picked a date for the wedding!!",
         "saying goodbye to my old car today",
         "he ignored me for an hour after the argument, then we talked it out",
+        # everyday es/pt/fr/it look-alikes (issue 15)
+        "me voy a matar de risa con este video jajaja",
+        "vorrei sparire per una settimana al mare",
+        "mi amiga dice que quiere desaparecer, qué le digo?",
+        "elle m'a fait la gueule toute la soirée parce que j'ai oublié le pain",
+        "ela me deu um presente lindo",
+        "gracias por todo, me voy de vacaciones dos semanas, cuídense",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
@@ -120,6 +127,22 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
         ("she gives me the s i l e n t t r e a t m e n t whenever i say no", {"abuse_sign"}),
         ("er hat mich geschlagen", {"danger"}),
         ("ele controla todo o meu dinheiro", {"abuse_sign"}),
+        # everyday es/pt/fr/it wording (issue 15)
+        ("ya no quiero vivir, estoy agotada de todo", {"crisis"}),
+        ("mis hijos estarían mejor sin mí", {"crisis"}),
+        ("jveux plus vivre, tout me pèse", {"crisis"}),
+        ("vorrei addormentarmi e non svegliarmi più", {"crisis"}),
+        ("tô cansada de existir", {"crisis"}),
+        ("sono solo un peso per lui", {"crisis"}),
+        ("me da miedo mi marido cuando bebe", {"danger"}),
+        ("ele me deu um soco ontem à noite", {"danger"}),
+        ("il m'a tordu le poignet hier soir", {"danger"}),
+        ("mi ha spinta contro il muro", {"danger"}),
+        ("otra vez la ley del hielo, ya van cinco veces este año", {"abuse_sign"}),
+        ("ele me dá gelo de novo, já é a quarta vez este mês", {"abuse_sign"}),
+        ("il me fait la gueule chaque fois que je vois mes amies", {"abuse_sign"}),
+        ("controlla la mia posizione tutto il giorno", {"abuse_sign"}),
+        ("dice que se va a matar si lo dejo y que será mi culpa", {"abuse_sign"}),
     ],
 )
 def test_disguised_and_other_language_lines(
