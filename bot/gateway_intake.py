@@ -43,6 +43,11 @@ SLICE_S = 0.0005
 DRAIN_GRACE_S = 10.0
 #: Queued events above which the collector's older generations wait for the queue to empty.
 BACKLOG = 500
+#: The most events kept waiting (a parsed message is ~4 KB: a 36,000-event backlog in
+#: bench/flood.py's 60k flood held ~150 MB). At the cap the reader parses the oldest itself
+#: before queueing the new one: order is kept, and reading slows to the parsing pace, as it was
+#: without the queue.
+MAX_QUEUED = 20_000
 
 Parser = Callable[[dict[str, Any]], None]
 
@@ -50,9 +55,12 @@ Parser = Callable[[dict[str, Any]], None]
 class ChatIntake:
     """Defers the chat events of one discord.py connection state to a worker task."""
 
-    def __init__(self, slice_s: float = SLICE_S, backlog: int = BACKLOG) -> None:
+    def __init__(
+        self, slice_s: float = SLICE_S, backlog: int = BACKLOG, max_queued: int = MAX_QUEUED
+    ) -> None:
         self.slice_s = slice_s
         self.backlog = backlog
+        self.max_queued = max_queued
         self._gc_held: tuple[int, int, int] | None = None  # the thresholds to restore
         self._queue: collections.deque[tuple[Parser, dict[str, Any]]] = collections.deque()
         self._waiting = asyncio.Event()
@@ -76,6 +84,8 @@ class ChatIntake:
             if self._closed:
                 parse(data)  # closing: nothing left to wait for the worker
                 return
+            while len(self._queue) >= self.max_queued:
+                self._parse_oldest()
             self._queue.append((parse, data))
             self._idle.clear()
             self._waiting.set()
@@ -112,15 +122,17 @@ class ChatIntake:
 
     def _parse_slice(self) -> None:
         deadline = time.perf_counter() + self.slice_s
-        queue = self._queue
-        while queue:
-            parse, data = queue.popleft()
-            try:
-                parse(data)
-            except Exception:  # one odd event must not stop the chat behind it
-                log.exception("Could not parse a deferred gateway event")
+        while self._queue:
+            self._parse_oldest()
             if time.perf_counter() >= deadline:
                 return
+
+    def _parse_oldest(self) -> None:
+        parse, data = self._queue.popleft()
+        try:
+            parse(data)
+        except Exception:  # one odd event must not stop the chat behind it
+            log.exception("Could not parse a deferred gateway event")
 
     async def drain(self, grace: float = DRAIN_GRACE_S) -> int:
         """Parses what is queued (up to `grace` seconds); from now on events are parsed at

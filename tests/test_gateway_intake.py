@@ -122,3 +122,16 @@ async def test_a_short_queue_leaves_the_collector_alone() -> None:
     parsers["MESSAGE_CREATE"]({"n": 1})
     await intake.drain()
     assert seen == [gc.get_threshold()]
+
+
+async def test_at_the_cap_the_reader_parses_the_oldest_itself_and_keeps_the_order() -> None:
+    parsed: list[str] = []
+    parsers = recording_parsers(parsed)
+    intake = ChatIntake(max_queued=3)
+    intake.install(parsers)
+    for n in range(5):
+        parsers["MESSAGE_CREATE"]({"n": n})
+    assert parsed == ["MESSAGE_CREATE:0", "MESSAGE_CREATE:1"]  # no more than 3 wait
+    assert len(intake) == 3
+    await intake.drain()
+    assert parsed == [f"MESSAGE_CREATE:{n}" for n in range(5)]
