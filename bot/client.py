@@ -7,6 +7,7 @@ import gc
 import importlib
 import logging
 import pkgutil
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,6 +40,12 @@ log = logging.getLogger(__name__)
 #: reference counting, so a larger threshold rarely fires at all; cycles are still collected,
 #: later. The older generations keep CPython's defaults.
 GC_GEN0_THRESHOLD = 50_000
+#: How long a thread may hold the GIL while another waits for it (CPython: 5 ms). Every database
+#: call and model batch is finished by a helper thread that needs the GIL a few times; with the
+#: event loop busy (a flood) each of those waits was up to 5 ms, so a /checkin history with
+#: three reads took ~300 ms at the median. At 0.5 ms (bench/flood.py, 60k messages, same
+#: machine): database reads p90 59 -> 6-22 ms, that command's median 265-311 -> 25-36 ms.
+GIL_SWITCH_INTERVAL_S = 0.0005
 
 
 def bot_intents() -> discord.Intents:
@@ -83,6 +90,7 @@ class Bridgeline(commands.Bot):
         self.shard_plan = shards or ShardPlan()
         self._gc_frozen = False  # see on_ready
         self._gc_threshold: tuple[int, int, int] | None = None  # CPython's, while ours is set
+        self._switch_interval: float | None = None  # CPython's, while ours is set
         #: Seconds between IDENTIFYs of this process's shards (Discord allows one per 5 s).
         self.identify_spacing = identify_spacing
         super().__init__(
@@ -198,6 +206,9 @@ class Bridgeline(commands.Bot):
             if self._gc_threshold is not None:
                 gc.set_threshold(*self._gc_threshold)
                 self._gc_threshold = None
+            if self._switch_interval is not None:
+                sys.setswitchinterval(self._switch_interval)
+                self._switch_interval = None
 
     async def on_message(self, message: discord.Message, /) -> None:
         """Bridgeline has slash commands only. discord.py's default built a command context
@@ -216,6 +227,8 @@ class Bridgeline(commands.Bot):
             self._gc_frozen = True
             self._gc_threshold = gc.get_threshold()
             gc.set_threshold(GC_GEN0_THRESHOLD, *self._gc_threshold[1:])
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         user = self.user
         log.info("Connected as %s to %d servers", user.name if user else "?", len(self.guilds))
 

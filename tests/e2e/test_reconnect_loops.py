@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 from collections import Counter
 from collections.abc import Callable
 
-from bot.client import GC_GEN0_THRESHOLD, Bridgeline
+from bot.client import GC_GEN0_THRESHOLD, GIL_SWITCH_INTERVAL_S, Bridgeline
 from bot.clock import OffsetClock
 from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
 
@@ -99,3 +100,16 @@ async def test_collector_runs_less_often_while_the_bot_runs(
         await _listeners_done(fake)
         assert gc.get_threshold() == (GC_GEN0_THRESHOLD, *before[1:])
     assert gc.get_threshold() == before
+
+
+async def test_helper_threads_get_the_gil_sooner_while_the_bot_runs(
+    fake: FakeDiscord, world: StandardGuild, make_bridgeline: Callable[..., Bridgeline]
+) -> None:
+    """Database and model threads finish each call by taking the GIL from a busy loop: on_ready
+    shortens the switch interval, and close puts back what the process had."""
+    before = sys.getswitchinterval()
+    assert before != GIL_SWITCH_INTERVAL_S
+    async with run_bot(make_bridgeline(identify_spacing=0.0), fake):
+        await _listeners_done(fake)
+        assert sys.getswitchinterval() == GIL_SWITCH_INTERVAL_S
+    assert sys.getswitchinterval() == before
