@@ -30,6 +30,20 @@ from bot.safety.normalize import normalize
         "kms the dentist just rang and i have to go back for another filling 😭",
         "mijn zus heeft alle pillen genomen, wat moet ik doen?",
         "è normale pensarci ogni tanto?",
+        # issue 15, everyday de/nl/pl look-alikes: someone else, the past, an idiom with a
+        # laugh, a denial, one silence from tiredness, a fear that is no partner
+        "meine schwester sagt, sie will nicht mehr leben. was soll ich ihr sagen?",
+        "vor zehn jahren hat mich mein ex geschlagen, heute bin ich glücklich",
+        "er redet heute nicht mit mir, weil er müde ist. morgen passt das wieder",
+        "ich will nicht sterben, ich will nur dass es besser wird",
+        "mijn vriendin zei dat ze dood wil, hoe help ik haar?",
+        "ik wil dood, die presentatie morgen haha",
+        "hij zegt niks, morgen is het weer goed",
+        "ik ben bang voor spinnen",
+        "moja koleżanka mówi, że nie chce żyć, jak jej pomóc?",
+        "chcę umrzeć hahaha zapomniałam prezentacji",
+        "nie chcę się zabić, jestem tylko zmęczona",
+        "pakuję się na erasmusa, żegnajcie na pół roku!",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -47,6 +61,18 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("my sister's husband and my husband are friends. my husband hits me too", "danger"),
         ("kms fr. he hasnt spoken to me in three weeks and i cant do this anymore 😭", "crisis"),
         ("im not afraid of him but im afraid of what he'll do tonight, he has a knife", "danger"),
+        # issue 15, everyday de/nl/pl wording
+        ("ich will echt nicht mehr leben, jeden tag dasselbe", "crisis"),
+        ("ohne mich wären alle besser dran", "crisis"),
+        ("er hat mich gestern wieder geschubst und mir eine geknallt", "danger"),
+        ("sie redet wieder tagelang kein wort mit mir, weil ich bei meinen eltern war", "abuse_sign"),
+        ("ik zie het echt niet meer zitten, ik wil dood", "crisis"),
+        ("ik ben echt bang voor mijn vriend", "danger"),
+        ("hij praat al een week niet tegen me, zoals altijd na een ruzie", "abuse_sign"),
+        ("nie chce mi się już żyć, serio", "crisis"),
+        ("wczoraj znowu mnie popchnął na ścianę", "danger"),
+        ("znowu ciche dni, bo byłam u mamy", "abuse_sign"),
+        ("sprawdza mój telefon co wieczór i pyta, z kim piszę", "abuse_sign"),
     ],
 )
 def test_the_writers_own_risk_beside_them_still_counts(
