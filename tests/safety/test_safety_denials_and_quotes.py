@@ -14,6 +14,20 @@ from bot.safety.normalize import normalize
 @pytest.mark.parametrize(
     "text",
     [
+        # issue 15, everyday de/nl/pl look-alikes: someone else, the past, an idiom with a
+        # laugh, a denial, one silence from tiredness, a fear that is no partner
+        "meine schwester sagt, sie will nicht mehr leben. was soll ich ihr sagen?",
+        "vor zehn jahren hat mich mein ex geschlagen, heute bin ich glücklich",
+        "er redet heute nicht mit mir, weil er müde ist. morgen passt das wieder",
+        "ich will nicht sterben, ich will nur dass es besser wird",
+        "mijn vriendin zei dat ze dood wil, hoe help ik haar?",
+        "ik wil dood, die presentatie morgen haha",
+        "hij zegt niks, morgen is het weer goed",
+        "ik ben bang voor spinnen",
+        "moja koleżanka mówi, że nie chce żyć, jak jej pomóc?",
+        "chcę umrzeć hahaha zapomniałam prezentacji",
+        "nie chcę się zabić, jestem tylko zmęczona",
+        "pakuję się na erasmusa, żegnajcie na pół roku!",
         "CANADA: call or text 988 for the Suicide Crisis Helpline. adding it for the new members",
         "en France : 3114 pour la prévention du suicide, 24h/24, gratuit",
         "from the pinned post: if you're thinking about suicide please contact your local line",
@@ -51,6 +65,18 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
 @pytest.mark.parametrize(
     ("text", "category"),
     [
+        # issue 15, everyday de/nl/pl wording
+        ("ich will echt nicht mehr leben, jeden tag dasselbe", "crisis"),
+        ("ohne mich wären alle besser dran", "crisis"),
+        ("er hat mich gestern wieder geschubst und mir eine geknallt", "danger"),
+        ("sie redet wieder tagelang kein wort mit mir, weil ich bei meinen eltern war", "abuse_sign"),
+        ("ik zie het echt niet meer zitten, ik wil dood", "crisis"),
+        ("ik ben echt bang voor mijn vriend", "danger"),
+        ("hij praat al een week niet tegen me, zoals altijd na een ruzie", "abuse_sign"),
+        ("nie chce mi się już żyć, serio", "crisis"),
+        ("wczoraj znowu mnie popchnął na ścianę", "danger"),
+        ("znowu ciche dni, bo byłam u mamy", "abuse_sign"),
+        ("sprawdza mój telefon co wieczór i pyta, z kim piszę", "abuse_sign"),
         ("i called the suicide prevention line last night because i want to kill myself", "crisis"),
         ("mi marido me va a matar, lo dijo anoche con el cuchillo en la mano", "danger"),
         ("il a dit qu'il allait me tuer si je partais", "danger"),
