@@ -9,6 +9,7 @@ covers the whole message: it has no span to point at.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Mapping
@@ -36,6 +37,11 @@ if TYPE_CHECKING:  # NumPy and the tokenizer load only when the layer does
 log = logging.getLogger(__name__)
 
 SEMANTIC_RULE = "semantic"
+#: The longest a message the patterns flagged waits for the model: its alert waits on the scan.
+#: The model answers in milliseconds, but in a flood its low-priority thread got so little CPU
+#: that flagged messages waited 6 s at the median (bench/flood.py, 60k messages); after this
+#: the patterns' finding stands alone (the model could only add a category or urgency).
+FLAGGED_MODEL_WAIT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class SafetyScanner:
         self._min_words = limits.min_words  # "same", "lol ok": nothing to read
         self._veto = re.compile(limits.veto) if limits.veto else None
         self.worker = InferenceWorker(meaning) if meaning is not None else None
+        self.flagged_wait_s = FLAGGED_MODEL_WAIT_S
 
     def scan(self, text: str) -> Detection:
         return self.scan_many([text])[0]
@@ -141,6 +148,10 @@ class SafetyScanner:
         pending = self.worker.submit(norm, urgent=found.flagged, level=self.level_of(guild_id))
         if pending is None:
             return found, norm
+        if found.flagged:
+            done, _ = await asyncio.wait([pending], timeout=self.flagged_wait_s)
+            if not done:  # the model's answer, when it comes, is not waited for
+                return found, norm
         proposed = await pending
         return (found if proposed is None else self._merge(text, norm, found, proposed)), norm
 

@@ -69,7 +69,10 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("ich will echt nicht mehr leben, jeden tag dasselbe", "crisis"),
         ("ohne mich wären alle besser dran", "crisis"),
         ("er hat mich gestern wieder geschubst und mir eine geknallt", "danger"),
-        ("sie redet wieder tagelang kein wort mit mir, weil ich bei meinen eltern war", "abuse_sign"),
+        (
+            "sie redet wieder tagelang kein wort mit mir, weil ich bei meinen eltern war",
+            "abuse_sign",
+        ),
         ("ik zie het echt niet meer zitten, ik wil dood", "crisis"),
         ("ik ben echt bang voor mijn vriend", "danger"),
         ("hij praat al een week niet tegen me, zoals altijd na een ruzie", "abuse_sign"),

@@ -12,9 +12,12 @@ import threading
 
 import pytest
 
+from bot.safety.detector import Detector
 from bot.safety.encoder import length_groups
 from bot.safety.inference import InferenceWorker
+from bot.safety.normalize import normalize
 from bot.safety.rules import Category
+from bot.safety.scanner import SEMANTIC_RULE, SafetyScanner
 
 
 class Gate:
@@ -160,3 +163,25 @@ def test_length_groups_keep_similar_lengths_together() -> None:
     assert groups == [[1, 6, 2, 4], [5], [0, 3]]
     assert all(len(g) <= 32 for g in length_groups([10] * 70))
     assert [len(g) for g in length_groups([128] * 20)] == [8, 8, 4]  # 1024 tokens a run
+
+
+async def test_a_flagged_message_does_not_wait_long_for_a_stalled_model(
+    detector: Detector,
+) -> None:
+    """Its alert waits on the scan: past `flagged_wait_s` the patterns' finding stands alone.
+    A message the patterns did not flag still waits for the model (nothing waits on it)."""
+    model = Gate()
+    scanner = SafetyScanner(detector, model)
+    scanner.flagged_wait_s = 0.05
+    flagged = "i am going to kill myself tonight, i have the pills in my hand"
+    quiet = "we talked about the weekend plans for a while and then watched a film together"
+    assert detector.scan(flagged).flagged and not detector.scan(quiet).flagged
+    unflagged = asyncio.ensure_future(scanner.scan_async(quiet))
+    await entered(model)  # the model is stalled inside its first call
+    found = await scanner.scan_async(flagged)
+    assert found.categories == detector.scan(flagged).categories
+    assert all(h.rule != SEMANTIC_RULE for h in found.hits)
+    assert not unflagged.done()
+    model.go.set()
+    await unflagged  # answered once the model was
+    assert model.calls[0] == [normalize(quiet)]
