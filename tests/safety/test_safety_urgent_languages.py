@@ -125,6 +125,19 @@ URGENT = [
     ("de", "die tabletten liegen neben mir. was mach ich bloß?"),
     ("it", "ho preso tutte le pillole, cosa faccio?"),
     ("pl", "wzięłam wszystkie tabletki, co teraz?"),
+    # round 2 (issue 12): it all taken, switching off for good, the means "to end it" kept,
+    # walking into water, steering into a tree, "how and where" while waiting, a car at water
+    ("es", "ya me tragué todas, lo que quedaba en el botiquín."),
+    ("pt", "já engoli tudo o que sobrou da gaveta"),
+    ("fr", "je me déconnecte pour toujours ce soir"),
+    ("es", "tengo todo lo que necesito para acabar con esto en el armario"),
+    ("nl", "ik heb de exit-spullen in mijn la"),
+    ("it", "sto entrando nel mare con i vestiti, addio"),
+    ("nl", "tegen een boom rijden, dat ga ik doen op de snelweg"),
+    ("fr", "je vais foncer dans un arbre sur la nationale"),
+    ("es", "sé cómo y dónde, solo espero que él se vaya de viaje"),
+    ("nl", "zit in de auto bij het water. niemand weet waar ik ben"),
+    ("de", "ich fahre jetzt zur brücke, tut mir leid"),
 ]
 
 LOOKALIKES = [
@@ -197,6 +210,14 @@ LOOKALIKES = [
     "sono sul ponte col treno, arrivo tra dieci minuti",
     "ich stehe am bahnsteig, zug hat verspätung",
     "op het perron, trein heeft weer vertraging",
+    # round 2 look-alikes: a drink finished, a wedding date, a trip to the sea, a near miss
+    "ya me tomé todo el café, me voy a trabajar",
+    "ich fahre jetzt zur brücke, treffen um acht",
+    "ik zit in de auto bij de rivier, lekker weer",
+    "ya elegí la fecha de la boda",
+    "hoe en waar kan ik mijn paspoort verlengen",
+    "ho preso la macchina e vado al mare con gli amici",
+    "j'ai failli foncer dans un arbre hier avec le verglas",
 ]
 
 
