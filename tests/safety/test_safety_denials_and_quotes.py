@@ -151,6 +151,28 @@ OWN_WISH_ASKING = (
 )
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ich will nicht mehr leben, was soll ich tun?", "crisis"),
+        ("ik wil niet meer leven, wat moet ik doen?", "crisis"),
+        ("não aguento mais viver, o que eu faço?", "crisis"),
+        ("nie chcę już żyć, co mam robić?", "crisis"),
+        ("tomei todos os comprimidos, e agora?", "crisis"),
+        ("wziąłem wszystkie tabletki, co teraz?", "crisis"),
+        ("j'ai la lame dans la main. je fais quoi ?", "crisis"),
+        ("mein mann hat mich geschlagen, was soll ich tun?", "danger"),
+        ("il m'a frappée encore, je fais quoi ?", "danger"),
+    ],
+)
+def test_own_risk_then_a_question_is_no_impersonal_question_in_any_language(
+    detector: Detector, text: str, category: str
+) -> None:
+    """A question with no English "I" took every other-language message out, own crises
+    included: the impersonal rules now look for the first person of each of our languages."""
+    assert category in detector.scan(text).categories
+
+
 @pytest.mark.parametrize("text", OWN_WISH_ASKING)
 def test_own_wish_to_die_with_a_question_is_crisis(detector: Detector, text: str) -> None:
     """The label rules: a question about the writer's own risk is labelled, so "what do i do"
@@ -185,6 +207,9 @@ def test_own_wish_to_die_is_not_read_as_an_impersonal_question(
         "no quiero morir, ¿qué hago para sentirme mejor?",
         "ich will nicht sterben, was soll ich tun?",
         "moja siostra chce umrzeć, co mam zrobić?",
+        "mi amiga dice que se quiere morir, ¿qué hago?",
+        "ist es normal, manchmal sterben zu wollen?",
+        "mn vriendin zei dat ze er een eind aan wil maken, wat zeg ik tegen haar?",
     ],
 )
 def test_general_questions_and_denials_stay_excused(detector: Detector, text: str) -> None:
