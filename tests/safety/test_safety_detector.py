@@ -112,6 +112,17 @@ def test_disguise_does_not_change_the_label(
         "elle m'a fait la gueule toute la soirée parce que j'ai oublié le pain",
         "ela me deu um presente lindo",
         "gracias por todo, me voy de vacaciones dos semanas, cuídense",
+        # laughter and jokes in our other languages, celebrations, help lines, past, denials
+        "quiero morirme jajaja le mandé el meme a mi suegra",
+        "eu quero morrer kkkk caí na frente do crush",
+        "je veux mourir mdr j'ai appelé ma prof maman",
+        "ich will sterben xD hab den Zug verpasst",
+        "questo caldo mi ammazza 🥵",
+        "we've chosen the day!! 12th of june, venue's booked 💍",
+        "tonight's the night, ring's in my pocket and i'm proposing after dessert",
+        "en España el 024 atiende 24 horas, lo dejo aquí por si alguien lo necesita",
+        "i overdosed at 19. i'm 40 now and happily married",
+        "not thinking about ending it, just tired of the arguing",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
@@ -122,6 +133,11 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
     ("text", "labels"),
     [
         ("i w a n t  t o  d i e", {"crisis"}),  # a spaced-out sentence
+        # look-alikes of the benign laughter, celebration, past and denial lines
+        ("quiero morir jajaja no es broma, ya no puedo más", {"crisis"}),
+        ("i've picked a date. after my son's birthday, i won't ruin that", {"crisis"}),
+        ("two years ago i left him. he found me last week and hit me", {"danger"}),
+        ("not thinking about ending it but i wish i wouldn't wake up", {"crisis"}),
         ("i just wanna diieeee", {"crisis"}),  # stretched word with a hidden double letter
         ("h3 sl4pp3d m3 4g41n", {"danger"}),  # leet across whole words
         ("she gives me the s i l e n t t r e a t m e n t whenever i say no", {"abuse_sign"}),
