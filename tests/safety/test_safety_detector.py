@@ -123,6 +123,14 @@ def test_disguise_does_not_change_the_label(
         "en España el 024 atiende 24 horas, lo dejo aquí por si alguien lo necesita",
         "i overdosed at 19. i'm 40 now and happily married",
         "not thinking about ending it, just tired of the arguing",
+        # everyday English look-alikes of the _en2 families (issue 15)
+        "i bent my knee back doing yoga lol",
+        "let's just apply and see what happens",
+        "im scared of what happens if i fail this exam",
+        "my mum gives me £20 a week pocket money",
+        "he took the knife to cut the cake while telling me about his day",
+        "my cat is blanking me because i was late with dinner",
+        "she told me to change into something warmer, it's freezing",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
@@ -159,6 +167,15 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
         ("il me fait la gueule chaque fois que je vois mes amies", {"abuse_sign"}),
         ("controlla la mia posizione tutto il giorno", {"abuse_sign"}),
         ("dice que se va a matar si lo dejo y que será mi culpa", {"abuse_sign"}),
+        # everyday English wording (issue 15)
+        ("he bent my thumb back until i said sorry", {"danger"}),
+        ("he said 'say that again and see what happens to your teeth'", {"danger"}),
+        ("im scared to fall asleep when hes home", {"danger"}),
+        ("he barricaded the front door with the wardrobe", {"danger"}),
+        ("he put a spy app on my laptop", {"abuse_sign"}),
+        ("every time i mention leaving he reminds me he'd get custody", {"abuse_sign"}),
+        ("she says she'll overdose if i go on the work trip", {"abuse_sign"}),
+        ("i said sorry three times before he would even look at me", {"abuse_sign"}),
     ],
 )
 def test_disguised_and_other_language_lines(
