@@ -131,6 +131,14 @@ def test_disguise_does_not_change_the_label(
         "he took the knife to cut the cake while telling me about his day",
         "my cat is blanking me because i was late with dinner",
         "she told me to change into something warmer, it's freezing",
+        # everyday pt/it look-alikes of the _ptit3 families (issue 15)
+        "deixei tudo organizado pra viagem de sexta",
+        "penso al ponte del 25 aprile, andiamo al lago?",
+        "ora tocca a me lavare i piatti",
+        "non posso uscire stasera, devo studiare",
+        "pega a faca pra cortar o bolo",
+        "così imparo a non studiare",
+        "o cachorro some por dias no sítio",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
@@ -173,6 +181,15 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
         ("im scared to fall asleep when hes home", {"danger"}),
         ("he barricaded the front door with the wardrobe", {"danger"}),
         ("he put a spy app on my laptop", {"abuse_sign"}),
+        # everyday pt/it wording (issue 15, _ptit3)
+        ("se eu sumisse amanhã ninguém ia sentir falta", {"crisis"}),
+        ("a volte penso che senza di me starebbero tutti più sereni", {"crisis"}),
+        ("escrevi cartas pros meus pais e deixei na gaveta", {"crisis"}),
+        ("il mio ex mi segue in macchina da tre giorni", {"danger"}),
+        ("morro de medo dele quando bebe", {"danger"}),
+        ("mi tiene il muso da una settimana perché ho visto mia madre", {"abuse_sign"}),
+        ("ele some por dias toda vez que eu saio com as minhas amigas", {"abuse_sign"}),
+        ("ele me fez largar o emprego", {"abuse_sign"}),
         ("every time i mention leaving he reminds me he'd get custody", {"abuse_sign"}),
         ("she says she'll overdose if i go on the work trip", {"abuse_sign"}),
         ("i said sorry three times before he would even look at me", {"abuse_sign"}),
