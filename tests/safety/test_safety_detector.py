@@ -139,6 +139,8 @@ def test_disguise_does_not_change_the_label(
         "pega a faca pra cortar o bolo",
         "così imparo a non studiare",
         "o cachorro some por dias no sítio",
+        "ho scelto il giorno del matrimonio",
+        "já escolhi o jeito de pagar",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
@@ -190,6 +192,9 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
         ("mi tiene il muso da una settimana perché ho visto mia madre", {"abuse_sign"}),
         ("ele some por dias toda vez que eu saio com as minhas amigas", {"abuse_sign"}),
         ("ele me fez largar o emprego", {"abuse_sign"}),
+        ("non mi rivolge la parola da giorni, come sempre", {"abuse_sign"}),
+        ("mi ha minacciata di morte", {"danger"}),
+        ("sono stanca di vivere", {"crisis"}),
         ("every time i mention leaving he reminds me he'd get custody", {"abuse_sign"}),
         ("she says she'll overdose if i go on the work trip", {"abuse_sign"}),
         ("i said sorry three times before he would even look at me", {"abuse_sign"}),
