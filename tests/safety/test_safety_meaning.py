@@ -187,7 +187,8 @@ def test_shipped_head_finds_crisis_worded_beyond_the_patterns(
     texts = [
         "lately i keep thinking everyone would do just fine if i quietly stopped being around",
         "i keep imagining the quiet after im gone and it honestly sounds peaceful",
-        "some nights i lie awake hoping my heart just gives out",
+        # ("hoping my heart just gives out" is now a pattern, hope_fatal_accident_en3)
+        "some nights i lie awake hoping i simply never see another morning",
     ]
     for text in texts:
         assert "crisis" not in patterns.scan(text).categories, text

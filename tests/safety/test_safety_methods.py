@@ -32,6 +32,13 @@ IMMINENT = [
     # a method with a time set
     "I'm going to hang myself tonight",
     "gonna overdose when everyone is asleep",
+    # round 3 (_en3): acts and means without the usual verbs
+    "i took something an hour ago. feeling really weird now",
+    "not sure if i took too many, i lost count",
+    "the tablets are all open on my bed. sorry everyone",
+    "on the other side of the barrier now. its so cold",
+    "left the door unlocked for whoever finds me",
+    "letters are sealed and on the hall table. tomorrow while hes at work",
 ]
 
 HIGH = [
@@ -40,6 +47,12 @@ HIGH = [
     "been googling lethal doses every night this week",
     "i want to hang myself so badly",
     "part of me wants to step in front of a train",
+    # round 3 (_en3): present-tense passive ideation, hoping it happens to them, dwelling
+    "i'm still here but honestly i don't want to be",
+    "driving home i catch myself hoping a truck swerves into me",
+    "some nights i wish my heart would just give out in my sleep",
+    "i know exactly where i'd go, the bridge by the station",
+    "told my mum i'm just tired. i'm not going away, not really. i won't be around after this.",
 ]
 
 # Everyday lines that share the words: jobs at home, medicine as directed, sport, games,
@@ -62,6 +75,14 @@ QUIET = [
     "cut my finger chopping onions, it wont stop bleeding",
     "the belt is too tight, i need a new hole in it",
     "in the game you can hang from ledges and jump to the roof",
+    # look-alikes of the round 3 (_en3) wording
+    "i took something for the headache, going to lie down",
+    "took too many photos at the wedding, my phone is full",
+    "i'm at the reservoir with the dog, gorgeous morning",
+    "i know exactly where i'd go for my birthday dinner",
+    "fed the cat for the last time before we moved, she lives with mum now",
+    "got everything i need for the trip tonight",
+    "im sick of waking up at 6 for this job",
 ]
 
 
