@@ -270,13 +270,15 @@ class Detector:
                 break
             if i not in possible or not any(exc.applies_to(h) for h in hits):
                 continue
-            if exc.unless is not None and exc.unless.search(norm):
-                continue
+            # The exclusion's own regex first: it is usually the rarer of the two (a question
+            # with no first person), and long `unless` lists cost a full pass over the text.
             if exc.span:
                 spans = [m.span() for m in exc.regex.finditer(norm)]
-                if spans:
+                if spans and not (exc.unless is not None and exc.unless.search(norm)):
                     hits = [h for h in hits if not (exc.applies_to(h) and _overlaps(h, spans))]
-            elif exc.regex.search(norm):
+            elif exc.regex.search(norm) and not (
+                exc.unless is not None and exc.unless.search(norm)
+            ):
                 hits = [h for h in hits if not exc.applies_to(h)]
         return hits
 
