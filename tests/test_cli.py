@@ -115,7 +115,9 @@ def test_backup_copies_the_database(tmp_path: Path) -> None:
 
 
 def test_scan_uses_the_meaning_layer_unless_told_not_to(tmp_path: Path) -> None:
-    line = '{"id": 7, "text": "some nights i lie awake hoping i simply never see another morning"}\n'
+    line = (
+        '{"id": 7, "text": "some nights i lie awake hoping i simply never see another morning"}\n'
+    )
     both = subprocess.run(
         [sys.executable, "-m", "bot", "scan"],
         cwd=tmp_path,
