@@ -121,6 +121,9 @@ class Bridgeline(commands.Bot):
         )
         self.clock: Clock = clock or SystemClock()
         self.in_flight = InFlight()  # safety work that close() lets finish first
+        #: Alerts stored and still being answered (cogs/safety.py); the retry pass leaves them
+        #: to their own posting, which follows the member's reply.
+        self.alerts_being_answered: set[int] = set()
         self._extensions = list(extensions) if extensions is not None else None
 
     def _shard_options(self) -> dict[str, Any]:

@@ -272,6 +272,8 @@ class Alerts(commands.Cog):
         for alert in await alerts.undelivered(self.bot.db):
             if not self.bot.owns_guild(alert.guild_id):
                 continue  # its shard's process posts it
+            if alert.id in self.bot.alerts_being_answered:
+                continue  # posted by its own path once the member's reply is recorded
             if guild_id is None or alert.guild_id == guild_id:
                 async with self.bot.in_flight.hold():  # not cut off between post and mark
                     sent += await self.deliver(alert.id)
