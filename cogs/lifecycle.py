@@ -70,16 +70,18 @@ class Lifecycle(commands.Cog):
     async def on_ready(self) -> None:
         """Catch up on joins and removals that happened while the bot was offline. Only this
         process's shards: the other processes' servers are not missing, just not ours."""
-        present = {g.id for g in self.bot.guilds}
         rows = await self.bot.db.fetchall("SELECT guild_id, left_at FROM guild_settings")
         now = self.bot.clock.now()
         for row in rows:
             guild_id = int(row["guild_id"])
             if not self.bot.owns_guild(guild_id):
                 continue
-            if guild_id in present and row["left_at"] is not None:
+            # Asked now, not before the read: a server that joined while this ran (its
+            # settings row already written) is present, never marked as left and purged.
+            present = self.bot.get_guild(guild_id) is not None
+            if present and row["left_at"] is not None:
                 await mark_rejoined(self.bot.db, guild_id)
-            elif guild_id not in present and row["left_at"] is None:
+            elif not present and row["left_at"] is None:
                 await mark_left(self.bot.db, guild_id, now)
 
     async def welcome(self, guild: discord.Guild) -> None:
