@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import importlib
 import logging
 import pkgutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import discord
@@ -126,6 +127,15 @@ class Bridgeline(commands.Bot):
         self.alerts_being_answered: set[int] = set()
         self._extensions = list(extensions) if extensions is not None else None
 
+    @contextlib.contextmanager
+    def answering(self, alert_id: int) -> Iterator[None]:
+        """Marks a stored alert as being answered for the block (``alerts_being_answered``)."""
+        self.alerts_being_answered.add(alert_id)
+        try:
+            yield
+        finally:
+            self.alerts_being_answered.discard(alert_id)
+
     def _shard_options(self) -> dict[str, Any]:
         return {}
 
@@ -242,6 +252,15 @@ class ShardedBridgeline(Bridgeline, commands.AutoShardedBot):
     One AutoShardedClient per process rather than one Client per shard: one cache, one
     database connection, one safety model in memory and one set of background loops for all
     the process's shards; discord.py keeps a socket per shard and routes each request."""
+
+    @contextlib.contextmanager
+    def answering(self, alert_id: int) -> Iterator[None]:
+        """Marks a stored alert as being answered for the block (``alerts_being_answered``)."""
+        self.alerts_being_answered.add(alert_id)
+        try:
+            yield
+        finally:
+            self.alerts_being_answered.discard(alert_id)
 
     def _shard_options(self) -> dict[str, Any]:
         return {"shard_count": self.shard_plan.count, "shard_ids": list(self.shard_plan.ids)}

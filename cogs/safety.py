@@ -163,18 +163,17 @@ class Safety(commands.Cog):
         if alert_id is None:
             return  # an edit of a message that already has its alert
         outcome, note = "failed", None
-        self.bot.alerts_being_answered.add(alert_id)
-        try:
-            lang = await message_lang(message.content, settings.language)
-            outcome, note = await self._answer(message, flag, alert_id, settings.safety_mode, lang)
-        except Exception:
-            log.exception("Safety reply failed for alert %s", alert_id)
-        finally:
+        with self.bot.answering(alert_id):
             try:
-                await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
+                lang = await message_lang(message.content, settings.language)
+                outcome, note = await self._answer(
+                    message, flag, alert_id, settings.safety_mode, lang
+                )
+            except Exception:
+                log.exception("Safety reply failed for alert %s", alert_id)
             finally:
-                self.bot.alerts_being_answered.discard(alert_id)
-            self.bot.dispatch("safety_alert", alert_id)
+                await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
+                self.bot.dispatch("safety_alert", alert_id)
 
     async def _support_the_supporter(
         self, message: discord.Message, mode: str, server_language: str | None
@@ -330,22 +329,21 @@ class Safety(commands.Cog):
         if alert_id is None:
             return
         outcome, note = "failed", None
-        self.bot.alerts_being_answered.add(alert_id)
-        try:
-            outcome = await self._checkin_reply(interaction, guild, flag, alert_id, shown)
-        except discord.HTTPException as exc:
-            log.warning("Check-in safety reply failed in guild %s (HTTP %s)", guild.id, exc.status)
-            note = t(await server_lang(self.bot.db, guild.id), "safety.alerts.checkin_expired")
-        except Exception:
-            log.exception("Check-in safety reply failed for alert %s", alert_id)
-        finally:
+        with self.bot.answering(alert_id):
             try:
+                outcome = await self._checkin_reply(interaction, guild, flag, alert_id, shown)
+            except discord.HTTPException as exc:
+                log.warning(
+                    "Check-in safety reply failed in guild %s (HTTP %s)", guild.id, exc.status
+                )
+                note = t(await server_lang(self.bot.db, guild.id), "safety.alerts.checkin_expired")
+            except Exception:
+                log.exception("Check-in safety reply failed for alert %s", alert_id)
+            finally:
                 current = await alerts.set_checkin_member_reply(
                     self.bot.db, guild.id, checkin_ref, outcome, note
                 )
-            finally:
-                self.bot.alerts_being_answered.discard(alert_id)
-            self.bot.dispatch("safety_alert", current or alert_id)
+                self.bot.dispatch("safety_alert", current or alert_id)
 
     async def _checkin_reply(
         self,
