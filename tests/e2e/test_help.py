@@ -61,6 +61,12 @@ async def test_an_author_is_told_privately_when_a_moderator_removes_their_post(
 ) -> None:
     await configure(bot, world)
     post = await post_anonymously(fake, world, "words a moderator will take down")
+    # The sender tells the author the post is up on their button's interaction, after the
+    # message appears; removed before that, the author is told there instead (the live path: test_checkins' rejection).
+    await fake.wait_until(
+        lambda: [m for m in fake.ephemeral_messages(world.you) if "post is up" in m.text] or None,
+        what="the author's 'your post is up' note",
+    )
     asked = await (await fake.context_menu("Remove anonymous post", post, world.mod)).response()
     assert asked.message is not None
     await (await fake.click(asked.message, "Remove post", world.mod)).response()
