@@ -28,9 +28,13 @@ up as the bot's lag). Both processes read the same monotonic clock, so alert del
 times are measured in the fake's process, as a member would see them.
 --model process runs the meaning layer in a separate process instead of the bot's model thread,
 --model off runs patterns alone (both for comparison; the bot itself uses the thread).
+--bot bare floods discord.py as it comes instead (message content intent, no cogs, nothing on
+each message, ``/checkin history`` answered with one line): the floor any bot on discord.py
+starts from on this machine, for the same fake, flood and probe.
 
     .venv/bin/python bench/flood.py [--messages 10000] [--floods 4] [--risky 0.02]
-        [--probe-ms 100] [--rate MSG_PER_S] [--model thread|process|off] [--profile PATH]
+        [--probe-ms 100] [--rate MSG_PER_S] [--model thread|process|off] [--bot bare]
+        [--profile PATH]
 
 The default is 10,000 messages per flood (a few minutes for four floods on a loaded 2-core
 machine); the issue's original measurement used 60,000 (--messages 60000 --floods 1).
@@ -61,6 +65,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import discord
+from discord import app_commands
+from discord.ext import commands
 from interaction_latency import bridgeline_bot, drain_background
 from scan_throughput import RISKY, make_messages
 
@@ -102,6 +108,21 @@ class InProcess:
 class Proposer:
     def categories(self, texts: list[str], levels: list[str]) -> list[frozenset[Category]]:
         return [frozenset() for _ in texts]
+
+
+def bare_bot() -> commands.Bot:
+    """discord.py with nothing on each message and a one-line ``/checkin history``."""
+    intents = discord.Intents.default()
+    intents.message_content = True
+    bot = commands.Bot(command_prefix="!", intents=intents, guild_ready_timeout=0.02)
+    checkin = app_commands.Group(name="checkin", description="check-ins")
+
+    @checkin.command(name="history", description="one line")
+    async def history(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("Your check-ins", ephemeral=True)
+
+    bot.tree.add_command(checkin)
+    return bot
 
 
 def flood_messages(n: int, risky: float, seed: int) -> list[str]:
@@ -283,7 +304,7 @@ async def ask(conn: Connection, order: Any) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def connected(bot: Bridgeline, where: dict[str, Any]) -> AsyncIterator[None]:
+async def connected(bot: commands.Bot, where: dict[str, Any]) -> AsyncIterator[None]:
     """``run_bot`` for a fake in another process: only its URLs, token and guild ids."""
     with point_at(SimpleNamespace(**where)):  # type: ignore[arg-type]
         await bot.login(where["token"])
@@ -301,11 +322,12 @@ async def connected(bot: Bridgeline, where: dict[str, Any]) -> AsyncIterator[Non
 
 
 async def one_flood(
-    bot: Bridgeline, conn: Connection, where: dict[str, Any], n: int, args: Any
+    bot: commands.Bot, conn: Connection, where: dict[str, Any], n: int, args: Any
 ) -> dict[str, Any]:
-    worker = bot.scanner.worker or InferenceWorker(Proposer())  # --model off: an idle stand-in
+    scanner = bot.scanner if isinstance(bot, Bridgeline) else None
+    worker = (scanner and scanner.worker) or InferenceWorker(Proposer())  # off/bare: stand-in
     texts = flood_messages(args.messages, args.risky, args.seed + n)  # the fake makes the same
-    readable = sum(bot.scanner._readable(normalize(t)) for t in texts)
+    readable = sum(scanner._readable(normalize(t)) for t in texts) if scanner else 0
     del texts
     read0, refused0 = worker.read, worker.refused
     received = [0]
@@ -338,7 +360,8 @@ async def one_flood(
             raise TimeoutError(f"the bot received {received[0]} of {args.messages}")
     took, cpu = time.perf_counter() - start, time.thread_time() - cpu0
     await drain_background(bot)
-    rows = await bot.db.fetchall("SELECT message_id FROM safety_alerts")
+    db = bot.db if isinstance(bot, Bridgeline) else None
+    rows = await db.fetchall("SELECT message_id FROM safety_alerts") if db else []
     far = await ask(conn, [r["message_id"] for r in rows])
     if profile is not None:
         profile.disable()
@@ -369,6 +392,7 @@ async def main(argv: list[str]) -> int:
     parser.add_argument("--probe-ms", type=float, default=100)
     parser.add_argument("--rate", type=float, default=0, help="messages/s; 0: unpaced")
     parser.add_argument("--model", choices=["thread", "process", "off"], default="thread")
+    parser.add_argument("--bot", choices=["bridgeline", "bare"], default="bridgeline")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--profile", help="cProfile the bot's loop per flood into PROFILE.N")
     args = parser.parse_args(argv)
@@ -377,12 +401,13 @@ async def main(argv: list[str]) -> int:
     child.start()
     where = await asyncio.get_running_loop().run_in_executor(None, conn.recv)
     with tempfile.TemporaryDirectory(prefix="bench-flood-") as tmp:
-        bot = bridgeline_bot(Path(tmp) / "data")
-        if args.model != "thread":
+        bot: commands.Bot = bridgeline_bot(Path(tmp) / "data") if args.bot != "bare" else bare_bot()
+        if isinstance(bot, Bridgeline) and args.model != "thread":
             meaning = InProcess() if args.model == "process" else None
             bot.scanner = SafetyScanner(Detector(bot.content.safety), meaning)
         async with connected(bot, where):
-            await update_settings(bot.db, where["guild"], alerts_channel_id=where["alerts"])
+            if isinstance(bot, Bridgeline):
+                await update_settings(bot.db, where["guild"], alerts_channel_id=where["alerts"])
             await ask(conn, {"do": "warm"})
             rss0 = rss_mb()
             print(
@@ -390,7 +415,7 @@ async def main(argv: list[str]) -> int:
                 f" (+{gc.get_freeze_count():,} frozen)"
             )
             print(
-                f"model in a {args.model}; {args.messages} messages a flood "
+                f"{'discord.py bare; ' if args.bot == 'bare' else f'model in a {args.model}; '}{args.messages} messages a flood "
                 f"({f'{args.rate:.0f} msg/s' if args.rate else 'unpaced'}), "
                 f"{args.risky:.0%} risky; RSS at start {rss0:.1f} MB (the bot's process alone)"
             )

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from discord.ext import commands
 
 from bot.client import Bridgeline
-from bot.escalation.service import next_due, reraise_conversations, reraise_due
+from bot.escalation.service import due_of, next_due, reraise_conversations, reraise_due
 from bot.safety_service.alerts import POSTED_EVENT
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ class Escalation(commands.Cog):
         self._poke = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.last_pass_at: datetime | None = None  # clock time the last pass ran at
+        self.sleeping_until: datetime | None = None  # when the loop wakes; None during a pass
 
     async def cog_load(self) -> None:
         self._task = asyncio.create_task(self._run(), name="alerts-reraise")
@@ -35,13 +36,17 @@ class Escalation(commands.Cog):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    @commands.Cog.listener()
-    async def on_safety_alert(self, alert_id: int) -> None:
-        self._poke.set()
-
     @commands.Cog.listener(f"on_{POSTED_EVENT}")
     async def on_safety_alert_posted(self, alert_id: int) -> None:
-        self._poke.set()  # its wait starts now: look again at when the next one falls due
+        """Its wait starts now: wake the loop if it falls due before the loop wakes anyway. A
+        pass while one runs (it may have read the alerts before this one was posted)."""
+        wake_at = self.sleeping_until
+        if wake_at is None:
+            self._poke.set()
+            return
+        due = await due_of(self.bot, alert_id)
+        if due is not None and due < wake_at:
+            self._poke.set()
 
     async def _run(self) -> None:
         await self.bot.wait_until_ready()
@@ -74,17 +79,20 @@ class Escalation(commands.Cog):
     async def _sleep(self, when: datetime | None, moved: asyncio.Event | None) -> None:
         """Until `when` (at most CHECK_EVERY_S), a poke, or the test clock moving. `moved` is
         the clock's event from before the pass, so a move at any moment since is not missed."""
+        now = self.bot.clock.now()
         delay = CHECK_EVERY_S
         if when is not None:
-            delay = min(delay, (when - self.bot.clock.now()).total_seconds())
+            delay = min(delay, (when - now).total_seconds())
         if delay <= 0:
             return
         waiters = [asyncio.ensure_future(self._poke.wait())]
         if isinstance(moved, asyncio.Event):
             waiters.append(asyncio.ensure_future(moved.wait()))
+        self.sleeping_until = now + timedelta(seconds=delay)
         try:
             await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            self.sleeping_until = None
             for waiter in waiters:
                 waiter.cancel()
 

@@ -16,6 +16,7 @@ from bot.escalation import rules, store
 from bot.i18n import DEFAULT_LANG, t
 from bot.i18n.languages_in_use import server_lang
 from bot.notify import notify_moderators
+from bot.safety_service import alerts
 from bot.safety_service.alerts import Alert
 from bot.storage.feature_settings import get_feature_settings
 from bot.storage.guilds import get_settings
@@ -158,6 +159,19 @@ async def reraise_conversations(bot: Bridgeline) -> int:
         ):
             raised += 1
     return raised
+
+
+async def due_of(bot: Bridgeline, alert_id: int) -> datetime | None:
+    """When this one alert falls due to be raised again; None if no pass would raise it (not
+    posted yet, claimed or resolved, or another process's shard). Two reads, where a pass reads
+    every open alert: a pass per posted alert was quadratic in an alert storm."""
+    alert = await alerts.get_alert(bot.db, alert_id)
+    if alert is None or alert.status != "open" or alert.alert_message_id is None:
+        return None
+    if not bot.owns_guild(alert.guild_id):
+        return None
+    minutes = (await get_feature_settings(bot.db, alert.guild_id)).unclaimed_minutes
+    return rules.due_at(alert.waiting_since, alert.severity, minutes)
 
 
 async def next_due(bot: Bridgeline) -> datetime | None:

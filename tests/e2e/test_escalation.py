@@ -5,6 +5,7 @@ nudge and the private DM reply offer "Ask a moderator to reach out", used only b
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from bot.client import Bridgeline
 from bot.clock import FakeClock
 from bot.fakediscord import FakeDiscord, FakeMessage, StandardGuild
+from bot.fakediscord.core import HANG_GUARD
+from bot.safety_service.alerts import POSTED_EVENT
 from bot.storage.guilds import update_settings
 
 pytestmark = pytest.mark.both_backends
@@ -68,6 +71,32 @@ async def test_unclaimed_alert_is_raised_again_exactly_once(
     assert len(reraises(fake, world)) == 1
     rows = await staffed.db.fetchall("SELECT alert_id, message_id FROM alert_reraises")
     assert len(rows) == 1 and rows[0]["message_id"] == again.id
+
+
+async def test_posting_alerts_does_not_start_a_pass_over_every_open_alert(
+    fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline, clock: FakeClock
+) -> None:
+    """Each posted alert started a pass that read every open alert: quadratic in an alert storm,
+    on the loop a flood already saturates. One that falls due after the loop's own wake-up is
+    left to it, and is still raised on time."""
+    cog = staffed.get_cog("Escalation")
+    await fake.wait_until(lambda: getattr(cog, "sleeping_until", None), what="the loop asleep")
+    passes: list[int] = []
+
+    async def counted(raised: int) -> None:
+        passes.append(raised)
+
+    staffed.add_listener(counted, "on_alerts_reraise_pass")
+    texts = (ABUSE, "she goes silent for days whenever i see my sister", IMMINENT)
+    for text in texts:
+        posted = asyncio.ensure_future(staffed.wait_for(f"{POSTED_EVENT}", timeout=HANG_GUARD))
+        await fake.send_message(world.general, world.you, text)
+        await posted
+    assert passes == []
+    await advance(fake, staffed, clock, 3)
+    assert len(reraises(fake, world)) == 1  # the imminent one
+    await advance(fake, staffed, clock, 7)
+    assert len(reraises(fake, world)) == len(texts)
 
 
 async def test_a_claimed_alert_is_not_raised_again(
