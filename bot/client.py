@@ -20,7 +20,7 @@ from bot import i18n
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content
-from bot.gateway_intake import ChatIntake
+from bot.gateway_intake import ChatIntake, pace_reader
 from bot.i18n.commands import CommandTranslator
 from bot.i18n.mentions import CommandNames
 from bot.inflight import InFlight
@@ -230,6 +230,18 @@ class Bridgeline(commands.Bot):
         if self.all_commands:  # none today; a text command added later still works
             await self.process_commands(message)
 
+    async def on_connect(self) -> None:
+        for ws in self.gateway_sockets():
+            pace_reader(ws)
+
+    async def on_resumed(self) -> None:
+        for ws in self.gateway_sockets():
+            pace_reader(ws)
+
+    def gateway_sockets(self) -> list[Any]:
+        """This process's gateway connections (a new one after each resume or reconnect)."""
+        return [self.ws]
+
     async def on_ready(self) -> None:
         # Start-up objects live for the whole run: keep them out of every later GC pass.
         # Once: READY comes again after every new session, and what is alive then (message
@@ -253,14 +265,8 @@ class ShardedBridgeline(Bridgeline, commands.AutoShardedBot):
     database connection, one safety model in memory and one set of background loops for all
     the process's shards; discord.py keeps a socket per shard and routes each request."""
 
-    @contextlib.contextmanager
-    def answering(self, alert_id: int) -> Iterator[None]:
-        """Marks a stored alert as being answered for the block (``alerts_being_answered``)."""
-        self.alerts_being_answered.add(alert_id)
-        try:
-            yield
-        finally:
-            self.alerts_being_answered.discard(alert_id)
+    def gateway_sockets(self) -> list[Any]:
+        return [info._parent.ws for info in self.shards.values()]
 
     def _shard_options(self) -> dict[str, Any]:
         return {"shard_count": self.shard_plan.count, "shard_ids": list(self.shard_plan.ids)}

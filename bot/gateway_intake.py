@@ -14,6 +14,9 @@ the queue). While the queue is longer than BACKLOG, those collections wait (the 
 runs) and run once it is empty; nearly everything a message makes is freed by reference
 counting anyway.
 
+The reader itself also yields every few milliseconds (`pace_reader`): discord.py reads every
+frame already buffered before it lets anything else run.
+
 The queue is drained before the bot closes (`drain`), so messages already read are still
 scanned for safety. What a crash takes with it is what was read and not yet parsed: near
 nothing, except during a flood.
@@ -43,13 +46,45 @@ SLICE_S = 0.0005
 DRAIN_GRACE_S = 10.0
 #: Queued events above which the collector's older generations wait for the queue to empty.
 BACKLOG = 500
-#: The most events kept waiting (a parsed message is ~4 KB: a 36,000-event backlog in
-#: bench/flood.py's 60k flood held ~150 MB). At the cap the reader parses the oldest itself
-#: before queueing the new one: order is kept, and reading slows to the parsing pace, as it was
-#: without the queue.
-MAX_QUEUED = 20_000
+#: The most events kept waiting (a parsed message is ~4 KB, so ~160 MB at the cap). At the cap
+#: the reader parses the oldest itself before queueing the new one: order is kept, and reading
+#: slows to the parsing pace, as it was without the queue. bench/flood.py's 60k unpaced flood
+#: leaves a backlog of ~36,000: at 20,000 the reader hit the cap and commands waited behind the
+#: socket again (slowest slash answer 0.9-1.2 s in floods 2-4; 0.1-0.3 s at 40,000).
+MAX_QUEUED = 40_000
+
+#: How long discord.py's gateway reader runs before the rest of the loop gets a turn. It reads
+#: every frame already buffered without yielding: in a flood, thousands of frames and loop turns
+#: of 100-300 ms (bench/flood.py; a watchdog sampling the stalled loop found it in the reader's
+#: JSON decoding), with commands' replies and the worker's slices waiting behind them. 2 ms
+#: bursts kept the loop lag down but slowed reading (slowest slash answer 1-2 s); 8 ms did both.
+READ_BURST_S = 0.008
 
 Parser = Callable[[dict[str, Any]], None]
+
+
+def pace_reader(ws: Any, burst_s: float = READ_BURST_S) -> None:
+    """Makes one gateway connection's reader yield after `burst_s` of reading (wraps the
+    connection's `received_message`, which its reader awaits for every frame). Idempotent;
+    a new connection (reconnect, resume) needs it again."""
+    if ws is None or getattr(ws, "_paced_reader", False):
+        return
+    read = ws.received_message
+    last_yield = time.perf_counter()
+
+    async def received_message(msg: Any, /) -> None:
+        nonlocal last_yield
+        await read(msg)
+        if time.perf_counter() - last_yield >= burst_s:
+            await asyncio.sleep(0)
+            last_yield = time.perf_counter()
+
+    ws.received_message = received_message
+    ws._paced_reader = True
+
+
+def is_paced(ws: Any) -> bool:
+    return bool(getattr(ws, "_paced_reader", False))
 
 
 class ChatIntake:

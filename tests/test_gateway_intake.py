@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.gateway_intake import ChatIntake
+from bot.gateway_intake import ChatIntake, is_paced, pace_reader
 
 pytestmark = pytest.mark.asyncio
 
@@ -135,3 +135,41 @@ async def test_at_the_cap_the_reader_parses_the_oldest_itself_and_keeps_the_orde
     assert len(intake) == 3
     await intake.drain()
     assert parsed == [f"MESSAGE_CREATE:{n}" for n in range(5)]
+
+
+class BufferedSocket:
+    """Stands in for a discord.py gateway connection whose frames are all buffered already:
+    its reader awaits `received_message` for each and never suspends on its own."""
+
+    def __init__(self) -> None:
+        self.read: list[int] = []
+
+    async def received_message(self, msg: int, /) -> None:
+        self.read.append(msg)
+
+
+async def test_a_paced_reader_lets_other_work_run_between_bursts() -> None:
+    ws = BufferedSocket()
+    seen: list[int] = []  # frames read when the command got its turn
+
+    async def reader() -> None:
+        for n in range(3):
+            await ws.received_message(n)
+
+    async def command() -> None:
+        seen.append(len(ws.read))
+
+    asyncio.get_running_loop().create_task(command())
+    await reader()
+    await asyncio.sleep(0)
+    assert seen == [3]  # unpaced: the whole buffer first
+
+    ws.read.clear()
+    pace_reader(ws, burst_s=0.0)  # a burst of one frame
+    wrapped = ws.received_message
+    pace_reader(ws, burst_s=0.0)  # a second call (on_connect, then on_resumed) changes nothing
+    assert ws.received_message is wrapped and is_paced(ws)
+    asyncio.get_running_loop().create_task(command())
+    await reader()
+    assert seen == [3, 1]  # the command ran after the first frame
+    assert ws.read == [0, 1, 2]  # every frame still read, in order

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from bot.client import GC_GEN0_THRESHOLD, GIL_SWITCH_INTERVAL_S, Bridgeline
 from bot.clock import OffsetClock
 from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+from bot.gateway_intake import is_paced
 
 #: Every background loop the bot runs; a new loop must be added here (the test fails until it
 #: is, so nobody adds one that starts in on_ready unnoticed).
@@ -55,15 +56,19 @@ async def test_each_loop_runs_once_across_resume_and_reidentify(
         await _listeners_done(fake)
         before = _loop_tasks()
         assert set(before) == LOOPS
+        first = bot.ws
+        assert is_paced(first)  # the reader yields in bursts (bot/gateway_intake.py)
 
         await fake.drop_connection()  # RESUME: no READY
         await _listeners_done(fake)
+        assert bot.ws is not first and is_paced(bot.ws)  # a new connection, paced again
         readied = asyncio.ensure_future(bot.wait_for("ready"))
         await fake.expire_session()  # IDENTIFY again: READY, on_ready runs a second time
         await readied
         await _listeners_done(fake)
 
         assert fake.gateway.identify_count == 2 and fake.gateway.resume_count == 1
+        assert is_paced(bot.ws)
         counts = _running()
         assert {name: counts[name] for name in LOOPS} == dict.fromkeys(LOOPS, 1)
         assert _loop_tasks() == before  # the very same tasks, never restarted

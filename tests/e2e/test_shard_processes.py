@@ -17,6 +17,7 @@ from bot.clock import FakeClock
 from bot.config import Settings
 from bot.content import Content
 from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+from bot.gateway_intake import is_paced
 from bot.sharding import ShardPlan, shard_of
 from bot.storage.guilds import update_settings
 
@@ -87,6 +88,9 @@ async def test_each_process_sees_only_the_servers_on_its_shards(
         said = await fake.send_message(on_one.general, on_one.you, "hello everyone")
         await fake.wait_until(lambda: True if heard_second else None, what="message on shard 1")
         assert [m.id for m in heard_second] == [said.id] and heard_first == []
+        for bot in (first, second):  # each shard's reader yields in bursts (gateway_intake)
+            sockets = bot.gateway_sockets()
+            assert len(sockets) == 1 and all(is_paced(ws) for ws in sockets)
 
 
 async def test_a_dm_reaches_only_shard_zero(
