@@ -66,6 +66,10 @@ from bot.safety.normalize import normalize
         "il me fait la tête parce que j'ai mangé le dernier carré de chocolat mdr",
         "non mi parla perché ho vinto a monopoli ahah",
         "comprei corda e barraca pro acampamento do fim de semana",
+        "je prends le train de 8h demain pour aller voir ma mère",
+        "the 23:12 is the last train home, if i miss it i'm sleeping on your sofa",
+        "sewer slide at the water park was insane, kids loved it",
+        "hab unserem hund die wurmtablette in leberwurst versteckt",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -123,6 +127,10 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("j'ai pris tous les cachets pour la migraine, adieu", "crisis"),
         ("il me fait la tête pendant des jours parce que j'ai gagné au monopoly", "abuse_sign"),
         ("estoy de acampada y esta noche salto del puente, adios", "crisis"),
+        (
+            "domani mattina prendo il treno per il lago e non torno. ho lasciato una lettera",
+            "crisis",
+        ),
     ],
 )
 def test_the_writers_own_risk_beside_them_still_counts(
