@@ -56,6 +56,20 @@ from bot.safety.normalize import normalize
         "he went quiet because i ate the last slice. i made him a new pizza and hes talking again",
         "walked the dog over the railway bridge at sunrise, so peaceful",
         "at the bridge for the parkrun start, freezing, wish me luck",
+        # issue 15, round 3: feelings, retractions, ailments, games and outings in all languages
+        "me quiero morir de la vergüenza, le dije mamá a la profe",
+        "ik wil dood van schaamte, ik noemde de juf mama",
+        "i'm going to end it all... my gym membership, that is",
+        "tô com os comprimidos pra enxaqueca aqui do lado, vou dormir",
+        "j'ai les cachets pour la migraine sur la table de nuit, je vais dormir",
+        "mein bruder hat gesagt er will sterben, ich hab den notruf gerufen, jetzt ist er in der klinik",
+        "il me fait la tête parce que j'ai mangé le dernier carré de chocolat mdr",
+        "non mi parla perché ho vinto a monopoli ahah",
+        "comprei corda e barraca pro acampamento do fim de semana",
+        "je prends le train de 8h demain pour aller voir ma mère",
+        "the 23:12 is the last train home, if i miss it i'm sleeping on your sofa",
+        "sewer slide at the water park was insane, kids loved it",
+        "hab unserem hund die wurmtablette in leberwurst versteckt",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -106,6 +120,16 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         (
             "he goes silent for days because i went out, then hes talking again like nothing happened",
             "abuse_sign",
+        ),
+        # issue 15, round 3: the same frames with the writer's own risk
+        ("me quiero morir de verdad, no es de vergüenza, ya no aguanto", "crisis"),
+        ("im going to end it all... my life is pointless", "crisis"),
+        ("j'ai pris tous les cachets pour la migraine, adieu", "crisis"),
+        ("il me fait la tête pendant des jours parce que j'ai gagné au monopoly", "abuse_sign"),
+        ("estoy de acampada y esta noche salto del puente, adios", "crisis"),
+        (
+            "domani mattina prendo il treno per il lago e non torno. ho lasciato una lettera",
+            "crisis",
         ),
     ],
 )
