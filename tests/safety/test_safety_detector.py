@@ -141,6 +141,17 @@ def test_disguise_does_not_change_the_label(
         "o cachorro some por dias no sítio",
         "ho scelto il giorno del matrimonio",
         "já escolhi o jeito de pagar",
+        # everyday fr/nl/es/de/pl/pt look-alikes of the _lang4 families (issue 15)
+        "jpp de ce partiel, trop dur",
+        "ik ben zo moe van werk vandaag",
+        "ya no puedo más con este calor jaja",
+        "ich hab keine kraft mehr nach dem training",
+        "mam dość tej pogody",
+        "quero sumir, falei o nome da minha ex na frente da sogra kkkkk",
+        "il m'a mis une claque au ping pong",
+        "boję się egzaminu",
+        "il y a huit ans mon ex m'enfermait dans l'appart. aujourd'hui j'ai la paix",
+        "mijn vriendin zegt dat ze niet meer wil leven, hoe help ik haar?",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
@@ -198,6 +209,21 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
         ("every time i mention leaving he reminds me he'd get custody", {"abuse_sign"}),
         ("she says she'll overdose if i go on the work trip", {"abuse_sign"}),
         ("i said sorry three times before he would even look at me", {"abuse_sign"}),
+        # everyday fr/nl/es/de/pl/pt wording (issue 15, _lang4)
+        ("chui fatiguée de vivre honnêtement", {"crisis"}),
+        ("soms wil ik gewoon verdwijnen", {"crisis"}),
+        ("ich will einfach verschwinden", {"crisis"}),
+        ("nie daję rady, chcę zniknąć", {"crisis"}),
+        ("iedereen zou beter af zijn zonder mij", {"crisis"}),
+        ("obrigada por tudo, essa é minha despedida", {"crisis"}),
+        ("ik ben doodsbang voor mijn vriend", {"danger"}),
+        ("dał mi w twarz", {"danger"}),
+        ("ele disse que me mata se eu for embora", {"danger"}),
+        ("mi ex me está esperando afuera de mi casa", {"danger"}),
+        ("karze mnie milczeniem", {"abuse_sign"}),
+        ("hij negeert me al dagen omdat ik naar mijn moeder ging", {"abuse_sign"}),
+        ("ik moet om geld vragen", {"abuse_sign"}),
+        ("er sagt, ich bilde mir alles ein", {"abuse_sign"}),
     ],
 )
 def test_disguised_and_other_language_lines(
