@@ -152,6 +152,9 @@ def test_disguise_does_not_change_the_label(
         "boję się egzaminu",
         "il y a huit ans mon ex m'enfermait dans l'appart. aujourd'hui j'ai la paix",
         "mijn vriendin zegt dat ze niet meer wil leven, hoe help ik haar?",
+        "si tu pars je te retrouverai au café à 18h",
+        "il a mis un tracker sur mon vélo à ma demande après le vol",
+        "le va a hacer daño al perro comer chocolate",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
@@ -224,6 +227,10 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
         ("hij negeert me al dagen omdat ik naar mijn moeder ging", {"abuse_sign"}),
         ("ik moet om geld vragen", {"abuse_sign"}),
         ("er sagt, ich bilde mir alles ein", {"abuse_sign"}),
+        ("mon mec m'a mis un coup de poing", {"danger"}),
+        ("me dijo que si me voy le va a hacer daño a mi perro", {"danger"}),
+        ("mon ex a mis une balise gps sous ma voiture", {"danger"}),
+        ("si encuentra una taza en el fregadero, ya sé que toca semana de silencio", {"abuse_sign"}),
     ],
 )
 def test_disguised_and_other_language_lines(
