@@ -230,7 +230,7 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
         ("mon mec m'a mis un coup de poing", {"danger"}),
         ("me dijo que si me voy le va a hacer daño a mi perro", {"danger"}),
         ("mon ex a mis une balise gps sous ma voiture", {"danger"}),
-        ("si encuentra una taza en el fregadero, ya sé que toca semana de silencio", {"abuse_sign"}),
+        ("si encuentra una taza sucia, ya sé que toca semana de silencio", {"abuse_sign"}),
     ],
 )
 def test_disguised_and_other_language_lines(
