@@ -179,6 +179,9 @@ class Detector:
             )
             for e in rules.escalators
         )
+        # Escalators too are searched only where their required words occur: a crisis hit in a
+        # long message would otherwise pay for every escalator's alternation over all of it.
+        self._escalator_index = AnchorIndex((e.regex, None) for e in rules.escalators)
 
     def scan(self, text: str) -> Detection:
         return self.scan_normalized(text)[0]
@@ -316,8 +319,9 @@ class Detector:
 
     def escalate(self, norm: str, hits: list[Hit]) -> list[Hit]:
         """Raise hits' severity where an escalator holds (a date, 'tonight', 'right now')."""
-        for esc in self._escalators:
-            if not any(h.category in esc.categories for h in hits):
+        possible = self._escalator_index.candidates(norm)
+        for i, esc in enumerate(self._escalators):
+            if i not in possible or not any(h.category in esc.categories for h in hits):
                 continue
             if not esc.regex.search(norm) or (esc.unless is not None and esc.unless.search(norm)):
                 continue
