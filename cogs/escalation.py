@@ -44,7 +44,12 @@ class Escalation(commands.Cog):
         if wake_at is None:
             self._poke.set()
             return
-        due = await due_of(self.bot, alert_id)
+        try:
+            due = await due_of(self.bot, alert_id)
+        except Exception:  # a pass reads it again: the safe side
+            log.exception("Could not read when alert %s falls due; looking again now", alert_id)
+            self._poke.set()
+            return
         if due is not None and due < wake_at:
             self._poke.set()
 

@@ -99,6 +99,32 @@ async def test_posting_alerts_does_not_start_a_pass_over_every_open_alert(
     assert len(reraises(fake, world)) == len(texts)
 
 
+async def test_when_a_posted_alert_falls_due_cannot_be_read_the_loop_looks_again(
+    fake: FakeDiscord,
+    world: StandardGuild,
+    staffed: Bridgeline,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cog = staffed.get_cog("Escalation")
+
+    async def unreadable(bot: Bridgeline, alert_id: int) -> None:
+        raise RuntimeError("database gone away")
+
+    # The cog's own module (an extension is loaded as a module object of its own); the loop's
+    # own wake-ups an hour apart, so only a poke can start the pass this test waits for.
+    module = type(cog).on_safety_alert_posted.__globals__
+    monkeypatch.setitem(module, "due_of", unreadable)
+    monkeypatch.setitem(module, "CHECK_EVERY_S", 3600.0)
+    await advance(fake, staffed, clock, 1)  # a pass, then a sleep of the new length
+    await fake.wait_until(lambda: getattr(cog, "sleeping_until", None), what="the loop asleep")
+    passed = asyncio.ensure_future(staffed.wait_for("alerts_reraise_pass", timeout=HANG_GUARD))
+    await flagged(fake, world, ABUSE)
+    assert await passed == 0  # a pass instead, on the safe side
+    await advance(fake, staffed, clock, 10)
+    assert len(reraises(fake, world)) == 1
+
+
 async def test_a_claimed_alert_is_not_raised_again(
     fake: FakeDiscord, world: StandardGuild, staffed: Bridgeline, clock: FakeClock
 ) -> None:
