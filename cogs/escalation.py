@@ -41,13 +41,15 @@ class Escalation(commands.Cog):
         """Its wait starts now: wake the loop if it falls due before the loop wakes anyway. A
         pass while one runs (it may have read the alerts before this one was posted)."""
         wake_at = self.sleeping_until
-        if wake_at is None:
-            self._poke.set()
+        if wake_at is None or self.bot.is_closed():
+            self._poke.set()  # closing: the next start's first pass reads it anyway
             return
         try:
-            due = await due_of(self.bot, alert_id)
+            async with self.bot.in_flight.hold():  # close() waits, the database still open
+                due = await due_of(self.bot, alert_id)
         except Exception:  # a pass reads it again: the safe side
-            log.exception("Could not read when alert %s falls due; looking again now", alert_id)
+            if not self.bot.is_closed():
+                log.exception("Could not read when alert %s falls due; looking again", alert_id)
             self._poke.set()
             return
         if due is not None and due < wake_at:
