@@ -155,6 +155,9 @@ def test_disguise_does_not_change_the_label(
         "si tu pars je te retrouverai au café à 18h",
         "il a mis un tracker sur mon vélo à ma demande après le vol",
         "le va a hacer daño al perro comer chocolate",
+        # replies of support, someone else's crisis with help called (issue 15, _mfp)
+        "sending love. you don't have to decide anything tonight",
+        "my friend's boyfriend hit her, i called the police and they took him, she's safe now",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
@@ -231,6 +234,9 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
         ("me dijo que si me voy le va a hacer daño a mi perro", {"danger"}),
         ("mon ex a mis une balise gps sous ma voiture", {"danger"}),
         ("si encuentra una taza sucia, ya sé que toca semana de silencio", {"abuse_sign"}),
+        # a reply of support that carries the writer's own wish (issue 15, _mfp)
+        ("you're not alone, i want to die too tonight", {"crisis"}),
+        ("je t'envoie plein de force, mais moi je veux mourir ce soir", {"crisis"}),
     ],
 )
 def test_disguised_and_other_language_lines(
