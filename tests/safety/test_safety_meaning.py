@@ -198,6 +198,18 @@ def test_own_risk_voids_the_support_third_party_and_past_frames(
     assert category in found.categories, found.hits
 
 
+def test_someone_elses_crisis_gets_no_crisis_proposal(patterns: Detector) -> None:
+    """The patterns read the crisis words as someone else's and the writer asks how to help
+    (a supporter, answered without an alert): the meaning layer adds no crisis either, even
+    where no exclusion names the frame; other categories it may still add."""
+    text = "mi hermana me dijo que quiere morirse, ¿qué hago?"
+    alone, norm = patterns.scan_normalized(text)
+    assert alone.for_someone_else and not patterns.excluded(norm, "crisis")
+    found = SafetyScanner(patterns, Proposes("crisis")).scan(text)
+    assert not found.flagged and found.for_someone_else
+    assert "danger" in SafetyScanner(patterns, Proposes("crisis", "danger")).scan(text).categories
+
+
 def test_without_a_meaning_layer_the_scanner_is_the_patterns(patterns: Detector) -> None:
     texts = ["he hit me again", "lovely day", "i dont want to be here anymore"]
     assert SafetyScanner(patterns, None).scan_many(texts) == patterns.scan_many(texts)
