@@ -184,10 +184,16 @@ class SafetyScanner:
         )
 
     def _merge(self, text: str, norm: str, found: Detection, proposed: Proposal) -> Detection:
+        """Add the proposed categories the patterns lack, unless an exclusion holds or (for
+        crisis) the patterns read the crisis words as someone else's, with the writer asking
+        how to help them: that is a supporter, whom the patterns answer without an alert."""
         new = [
             c
             for c in CATEGORIES
-            if c in proposed and c not in found.categories and not self.detector.excluded(norm, c)
+            if c in proposed
+            and c not in found.categories
+            and not (c == "crisis" and found.for_someone_else)
+            and not self.detector.excluded(norm, c)
         ]
         added = [Hit(c, "concern", 0, len(text), SEMANTIC_RULE) for c in new]
         added = self.detector.escalate(norm, added)

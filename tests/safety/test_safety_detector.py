@@ -172,6 +172,9 @@ def test_disguise_does_not_change_the_label(
         "redet er seit tagen nicht mit mir? keine ahnung, er ist auf montage",
         "ik zie geen reden meer om te sporten",
         "ele fica sem falar comigo quando está jogando, depois conversamos normal",
+        # replies of support, someone else's crisis with help called (issue 15, _mfp)
+        "sending love. you don't have to decide anything tonight",
+        "my friend's boyfriend hit her, i called the police and they took him, she's safe now",
     ],
 )
 def test_benign_by_meaning(detector: Detector, text: str) -> None:
@@ -268,6 +271,9 @@ def test_benign_by_meaning(detector: Detector, text: str) -> None:
         ("ele está sem me falar há três dias por eu ter saído com as amigas", {"abuse_sign"}),
         ("o meu marido ameaçou-me com uma faca", {"danger"}),
         ("non vedo più un motivo per vivere", {"crisis"}),
+        # a reply of support that carries the writer's own wish (issue 15, _mfp)
+        ("you're not alone, i want to die too tonight", {"crisis"}),
+        ("je t'envoie plein de force, mais moi je veux mourir ce soir", {"crisis"}),
     ],
 )
 def test_disguised_and_other_language_lines(

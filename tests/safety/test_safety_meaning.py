@@ -148,6 +148,68 @@ def test_exclusions_and_the_veto_hold_back_proposals(patterns: Detector) -> None
     assert "ok same" not in layer.read
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a reply of support to another member, in the second person (issue 15, _mfp)
+        "you're not alone in this, sending hugs",
+        "update when you can, been thinking of you",
+        "forza, sei più forte di quanto credi",
+        "je t'envoie plein de courage, on est avec toi",
+        "du bist nicht allein, ich schick dir ganz viel kraft",
+        "nie jesteś sama, trzymaj się, jesteśmy z tobą całym sercem",
+        "heel veel sterkte, we zijn er voor je",
+        "você não está sozinha, te mando um abraço",
+        # someone else's crisis, help called; the writer asking how to help someone else
+        "my brother rang me from the roof of his building, i called 999 and they found him,"
+        " he's in hospital now",
+        "mon amie a envoyé un message d'adieu, j'ai appelé la police, elle est à l'hôpital",
+        "mein Bruder will nicht mehr. wir haben die Polizei gerufen, er ist jetzt im Krankenhaus",
+        "my cousin's husband takes her phone and her wages. what can i do for her?",
+        "ho paura per lei, il suo ragazzo la segue ovunque. come posso aiutarla?",
+        # a past told as over, with where the writer stands now
+        "ca fait 5 ans que je l'ai quitté, il me surveillait partout. aujourd'hui je respire",
+        "ist jetzt drei Jahre her, dass er mich eingesperrt hat. ich bin in Sicherheit",
+    ],
+)
+def test_support_someone_elses_crisis_and_a_past_hold_back_proposals(
+    patterns: Detector, text: str
+) -> None:
+    found = SafetyScanner(patterns, Proposes("crisis", "danger", "abuse_sign")).scan(text)
+    assert not found.flagged, found.hits
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # the same frames with the writer's own risk: the proposal stands
+        ("you're not alone, i want to die too tonight", "crisis"),
+        ("thinking of you all. this is my goodbye, thank you for everything", "crisis"),
+        ("he hit me again last night. you're not alone in this", "abuse_sign"),
+        ("sending hugs to everyone here, he has been ignoring me for five days again", "danger"),
+        ("this time last year i had a date set and tonight i want to die again", "crisis"),
+        ("my brother is in hospital now because he hit me and i defended myself", "abuse_sign"),
+    ],
+)
+def test_own_risk_voids_the_support_third_party_and_past_frames(
+    patterns: Detector, text: str, category: Category
+) -> None:
+    found = SafetyScanner(patterns, Proposes("crisis", "danger", "abuse_sign")).scan(text)
+    assert category in found.categories, found.hits
+
+
+def test_someone_elses_crisis_gets_no_crisis_proposal(patterns: Detector) -> None:
+    """The patterns read the crisis words as someone else's and the writer asks how to help
+    (a supporter, answered without an alert): the meaning layer adds no crisis either, even
+    where no exclusion names the frame; other categories it may still add."""
+    text = "mi hermana me dijo que quiere morirse, ¿qué hago?"
+    alone, norm = patterns.scan_normalized(text)
+    assert alone.for_someone_else and not patterns.excluded(norm, "crisis")
+    found = SafetyScanner(patterns, Proposes("crisis")).scan(text)
+    assert not found.flagged and found.for_someone_else
+    assert "danger" in SafetyScanner(patterns, Proposes("crisis", "danger")).scan(text).categories
+
+
 def test_without_a_meaning_layer_the_scanner_is_the_patterns(patterns: Detector) -> None:
     texts = ["he hit me again", "lovely day", "i dont want to be here anymore"]
     assert SafetyScanner(patterns, None).scan_many(texts) == patterns.scan_many(texts)
