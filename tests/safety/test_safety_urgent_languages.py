@@ -235,6 +235,7 @@ LOOKALIKES = [
     "i'm going to see my mum tonight, she's been ill all week",
     "ik weet hoe en waar ik mijn paspoort moet verlengen",
     "ive picked the place for our anniversary dinner",
+    "give me one reason not to buy this jacket lol",
 ]
 
 
