@@ -138,6 +138,14 @@ URGENT = [
     ("es", "sé cómo y dónde, solo espero que él se vaya de viaje"),
     ("nl", "zit in de auto bij het water. niemand weet waar ik ben"),
     ("de", "ich fahre jetzt zur brücke, tut mir leid"),
+    # round 3 (issue 12): a day with a goodbye, means and time in emoji, what was saved up
+    # taken, going to "see" someone who has died, wanting to jump from a named height
+    ("pt", "amanhã é o dia. adeus a todos"),
+    ("en", "💊 ready, 🕚 tonight. bye 👋"),
+    ("de", "heute abend gehe ich zu meinem papa. er ist seit drei jahren tot"),
+    ("nl", "ik heb geslikt wat ik had gespaard, sorry"),
+    ("it", "ho preso tutto quello che avevo messo da parte"),
+    ("fr", "je vais sauter, je suis sur le toit de mon immeuble"),
 ]
 
 LOOKALIKES = [
@@ -218,6 +226,16 @@ LOOKALIKES = [
     "hoe en waar kan ik mijn paspoort verlengen",
     "ho preso la macchina e vado al mare con gli amici",
     "j'ai failli foncer dans un arbre hier avec le verglas",
+    # round 3 look-alikes: an exam day or a trip with a goodbye, emoji in a cooking post, a
+    # holiday countdown, a visit to a parent who is alive, "how and where" for an errand
+    "today's the day! exam at 9, bye everyone 👋",
+    "🔪 ready, 🕖 dinner tonight, chopping onions, bye!",
+    "3 days left till holiday! bye work 👋",
+    "vandaag is de dag, mijn vlucht naar lissabon. doei!",
+    "i'm going to see my mum tonight, she's been ill all week",
+    "ik weet hoe en waar ik mijn paspoort moet verlengen",
+    "ive picked the place for our anniversary dinner",
+    "give me one reason not to buy this jacket lol",
 ]
 
 
