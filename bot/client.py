@@ -231,12 +231,11 @@ class Bridgeline(commands.Bot):
             await self.process_commands(message)
 
     async def on_connect(self) -> None:
+        """Each new gateway connection's reader yields in bursts (bot/gateway_intake.py)."""
         for ws in self.gateway_sockets():
             pace_reader(ws)
 
-    async def on_resumed(self) -> None:
-        for ws in self.gateway_sockets():
-            pace_reader(ws)
+    on_resumed = on_connect  # a resume opens a new connection too, without READY
 
     def gateway_sockets(self) -> list[Any]:
         """This process's gateway connections (a new one after each resume or reconnect)."""

@@ -104,6 +104,10 @@ class _Exclusion:
     def applies_to(self, hit: Hit) -> bool:
         return hit.category in self.categories and (not self.rules or hit.rule in self.rules)
 
+    def held_back(self, norm: str) -> bool:
+        """Its `unless` occurs: the exclusion does not apply to this text."""
+        return self.unless is not None and self.unless.search(norm) is not None
+
 
 @dataclass(frozen=True)
 class _Escalator:
@@ -111,6 +115,11 @@ class _Escalator:
     categories: frozenset[Category]
     severity: Severity
     unless: re.Pattern[str] | None
+
+    def holds(self, norm: str) -> bool:
+        return self.regex.search(norm) is not None and not (
+            self.unless is not None and self.unless.search(norm)
+        )
 
 
 class Detector:
@@ -277,11 +286,9 @@ class Detector:
             # with no first person), and long `unless` lists cost a full pass over the text.
             if exc.span:
                 spans = [m.span() for m in exc.regex.finditer(norm)]
-                if spans and not (exc.unless is not None and exc.unless.search(norm)):
+                if spans and not exc.held_back(norm):
                     hits = [h for h in hits if not (exc.applies_to(h) and _overlaps(h, spans))]
-            elif exc.regex.search(norm) and not (
-                exc.unless is not None and exc.unless.search(norm)
-            ):
+            elif exc.regex.search(norm) and not exc.held_back(norm):
                 hits = [h for h in hits if not exc.applies_to(h)]
         return hits
 
@@ -300,7 +307,7 @@ class Detector:
             and exc.supporter
             and (crisis_removed or not exc.rules)
             and exc.regex.search(norm) is not None
-            and not (exc.unless is not None and exc.unless.search(norm))
+            and not exc.held_back(norm)
             for i, exc in enumerate(self._exclusions)
         )
 
@@ -313,7 +320,7 @@ class Detector:
             i in possible
             and category in exc.categories
             and exc.regex.search(norm) is not None
-            and not (exc.unless is not None and exc.unless.search(norm))
+            and not exc.held_back(norm)
             for i, exc in enumerate(self._exclusions)
         )
 
@@ -323,7 +330,7 @@ class Detector:
         for i, esc in enumerate(self._escalators):
             if i not in possible or not any(h.category in esc.categories for h in hits):
                 continue
-            if not esc.regex.search(norm) or (esc.unless is not None and esc.unless.search(norm)):
+            if not esc.holds(norm):
                 continue
             rank = SEVERITY_RANK[esc.severity]
             hits = [
