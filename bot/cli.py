@@ -202,7 +202,8 @@ def cmd_train_semantic(args: argparse.Namespace) -> int:
     files = [Path(p) for p in args.files]
     if not args.fine_tune:
         checks = [Path(p) for p in args.validate or ()]
-        return train(files, out, sys.stdout, checks)
+        kept = [Path(p) for p in args.keep_out or ()]
+        return train(files, out, sys.stdout, checks, kept)
     if not args.validate:
         return _fail("--fine-tune needs --validate FILE... (lines kept out of training)")
     base = Path(args.base) if args.base else None
@@ -268,6 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="lines kept out of training to pick the threshold sets on (quiet, balanced, "
         "sensitive); needed with --fine-tune",
+    )
+    train.add_argument(
+        "--keep-out",
+        nargs="+",
+        metavar="FILE",
+        help="evaluation sets (the blind first-look sets): training lines that nearly repeat "
+        "one of their lines, or of --validate, are left out",
     )
     train.add_argument("--base", help="with --fine-tune: the original model's folder")
     train.add_argument("--epochs", type=int, help="with --fine-tune: passes over the data (6)")

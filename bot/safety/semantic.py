@@ -1,12 +1,13 @@
-"""The meaning layer: a logistic head per category over sentence embeddings, checked
-against the nearest labelled examples.
+"""The meaning layer: a head over sentence embeddings (one hidden layer, then a logistic per
+category), checked against the nearest labelled examples.
 
 Our patterns are precise but only as wide as our wording; on sets written after them they
 found under half of indirect crisis messages. The head is trained on every labelled line we
 have (``bridgeline train-semantic``) and stored as plain numbers in ``semantic_head.json``.
 A linear head alone also fired on short, calm, ordinary news ("repotted my succulents"), which
 reads like the calm of a goodbye; so a category is proposed only when most of the message's
-nearest labelled neighbours (their vectors, no text, in ``semantic_memory.npz``) carry it too.
+nearest labelled neighbours (their vectors, no text, in ``semantic_memory.npz``, with the
+hidden layer's weights) carry it too.
 What it proposes is then held to the same exclusions as a pattern hit, in ``scanner.py``.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.safety.hidden_layer import HiddenLayer, fit_hidden_layer, sigmoid
 from bot.safety.rules import (
     CATEGORIES,
     DEFAULT_SENSITIVITY,
@@ -48,7 +50,7 @@ class Urgency:
     threshold: float
 
     def reads_urgent(self, vectors: np.ndarray) -> np.ndarray:
-        return _sigmoid(vectors @ self.weights + self.bias) >= self.threshold
+        return sigmoid(vectors @ self.weights + self.bias) >= self.threshold
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class SemanticHead:
     agreement: float = AGREEMENT
     model: str = "all-MiniLM-L6-v2 (int8), mean pooled, unit length"  # which encoder it reads
     urgency: Urgency | None = None
+    #: Between the embedding and the categories (``hidden_layer``); None: logistics straight
+    #: over the embedding (heads trained before it, and the fine-tuned head)
+    hidden: HiddenLayer | None = None
 
     def thresholds_for(self, sensitivity: str) -> dict[Category, float]:
         """The thresholds for ``quiet``, ``balanced`` or ``sensitive``; a head trained before
@@ -77,7 +82,8 @@ class SemanticHead:
         return dict(self.sensitivities.get(sensitivity, self.thresholds))
 
     def probabilities(self, vectors: np.ndarray) -> dict[Category, np.ndarray]:
-        return {c: _sigmoid(vectors @ self.weights[c] + self.bias[c]) for c in self.weights}
+        features = self.hidden.features(vectors) if self.hidden is not None else vectors
+        return {c: sigmoid(features @ self.weights[c] + self.bias[c]) for c in self.weights}
 
     def neighbour_share(self, vectors: np.ndarray) -> np.ndarray:
         """Per row and category: the share of the nearest labelled lines that carry it."""
@@ -119,13 +125,16 @@ class SemanticHead:
         return proposals
 
     def save(self, path: Path) -> None:
-        """The head as JSON at ``path``; the neighbours beside it (``memory_path``)."""
+        """The head as JSON at ``path``; the neighbours and the hidden layer beside it
+        (``memory_path``: 196,608 weights would be 2 MB of JSON)."""
         path.write_text(self.to_json() + "\n", encoding="utf-8")
-        np.savez_compressed(
-            memory_path(path),
-            vectors=self.memory.astype(np.float16),
-            labels=self.memory_labels.astype(np.uint8),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "vectors": self.memory.astype(np.float16),
+            "labels": self.memory_labels.astype(np.uint8),
+        }
+        if self.hidden is not None:
+            arrays |= {"hidden_weights": self.hidden.weights, "hidden_bias": self.hidden.bias}
+        np.savez_compressed(memory_path(path), allow_pickle=False, **arrays)
 
     def to_json(self) -> str:
         extra: dict[str, object] = {}
@@ -167,6 +176,14 @@ def load_head(path: Path = HEAD_PATH) -> SemanticHead:
     with np.load(memory_path(path)) as stored:
         memory = stored["vectors"].astype(np.float32)
         labels = stored["labels"].astype(bool)
+        hidden = (
+            HiddenLayer(
+                stored["hidden_weights"].astype(np.float32),
+                stored["hidden_bias"].astype(np.float32),
+            )
+            if "hidden_weights" in stored
+            else None
+        )
     if memory.ndim != 2 or labels.shape != (memory.shape[0], len(CATEGORIES)):
         raise ValueError(f"{memory_path(path)}: vectors and labels do not match")
     return SemanticHead(
@@ -183,6 +200,7 @@ def load_head(path: Path = HEAD_PATH) -> SemanticHead:
         agreement=float(data.get("neighbour_agreement", AGREEMENT)),
         model=str(data.get("model", SemanticHead.model)),
         urgency=_urgency(data.get("urgency")),
+        hidden=hidden,
     )
 
 
@@ -213,7 +231,7 @@ def fit_logistic(
     penalty[-1] = 0.0
     target = y.astype(np.float64)
     for _ in range(iterations):
-        p = _sigmoid(design @ beta)
+        p = sigmoid(design @ beta)
         gradient = design.T @ (sample_weight * (p - target)) + penalty * beta
         curvature = sample_weight * p * (1 - p)
         hessian = (design * curvature[:, None]).T @ design + np.diag(penalty + 1e-9)
@@ -232,15 +250,23 @@ def fit_head(
     c: float = 10.0,
     urgent: Sequence[bool] | None = None,
     urgency_threshold: float | None = None,
+    hidden: bool = False,
 ) -> SemanticHead:
-    """One logistic per category over every line; with ``urgent`` (each line's ``imminent``
-    tag) and its ``urgency_threshold`` also the urgency logistic, over the crisis lines
-    (``fit_urgency``). The trainer's thresholds live in ``train_semantic``."""
+    """One logistic per category over every line (``hidden``: over a hidden layer trained
+    with them, ``fit_hidden_layer``); with ``urgent`` (each line's ``imminent`` tag) and its
+    ``urgency_threshold`` also the urgency logistic, over the crisis lines (``fit_urgency``).
+    The trainer's thresholds live in ``train_semantic``."""
     weights: dict[Category, np.ndarray] = {}
     bias: dict[Category, float] = {}
     marks = np.array([[category in row for category in CATEGORIES] for row in labels])
-    for col, category in enumerate(CATEGORIES):
-        weights[category], bias[category] = fit_logistic(vectors, marks[:, col], c)
+    layer = None
+    if hidden:
+        layer, out_weights, out_bias = fit_hidden_layer(vectors, marks)
+        for col, category in enumerate(CATEGORIES):
+            weights[category], bias[category] = out_weights[:, col], float(out_bias[col])
+    else:
+        for col, category in enumerate(CATEGORIES):
+            weights[category], bias[category] = fit_logistic(vectors, marks[:, col], c)
     if urgent is None:
         urgency = None
     elif urgency_threshold is None:
@@ -248,7 +274,7 @@ def fit_head(
     else:
         urgency = fit_urgency(vectors, marks, urgent, urgency_threshold, c)
     return SemanticHead(
-        weights, bias, dict(thresholds), trained_on, vectors, marks, urgency=urgency
+        weights, bias, dict(thresholds), trained_on, vectors, marks, urgency=urgency, hidden=layer
     )
 
 
@@ -265,7 +291,3 @@ def fit_urgency(
     target = np.asarray(urgent, dtype=bool)[crisis]
     w, b = fit_logistic(vectors[crisis], target, c)
     return Urgency(w, b, threshold)
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))

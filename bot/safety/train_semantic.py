@@ -20,11 +20,19 @@ Issue 15 added 7,240 lines written from the label rules by six helpers with dist
 (tests/safety/training/: realistic English, the other languages, urgent lines and look-alikes,
 the abuse/conflict and danger/abuse boundaries, more voices and thread replies, disguises; 42%
 not English), near-duplicates of every evaluation line left out; and the urgency logistic.
+Then the blind sets, once scored, were retired into training (tests/safety/retired/, issue
+15's protocol) and the head got one hidden layer (``hidden_layer``): trained on blind_15a..21
+and scored on blind_22 and blind_23, a logistic head gained under a point from those 5,241
+lines (any-risk .851/.875, crisis .831/.803) where the hidden layer gained three (.886/.906,
+crisis .862/.846, none flagged 24/294 and 16/280 against 26 and 17; another seed, 15 or 60
+epochs, 1,024 units: all within a point or two). ``--keep-out`` names the sets still kept for measuring: training lines that nearly
+repeat one of their lines (or a validation line) are left out, counted in the report.
 The maintainers' command: ``bridgeline train-semantic ../shared/safety/dev_set.jsonl
 tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl tests/safety/meaning/train_extra.jsonl
-tests/safety/urgent/*.jsonl tests/safety/training/*.jsonl --validate
-tests/safety/firstlook/heldout_11.jsonl tests/safety/benign/chat_b.jsonl
-tests/safety/benign/chat_c.jsonl`` (--validate picks the quiet and sensitive sets).
+tests/safety/urgent/*.jsonl tests/safety/training/*.jsonl tests/safety/retired/*.jsonl
+--validate tests/safety/firstlook/heldout_11.jsonl tests/safety/benign/chat_b.jsonl
+tests/safety/benign/chat_c.jsonl --keep-out tests/safety/firstlook/blind_24.jsonl
+tests/safety/firstlook/urgent_12b.jsonl`` (--validate picks the quiet and sensitive sets).
 """
 
 from __future__ import annotations
@@ -49,25 +57,34 @@ URGENCY_THRESHOLD = 0.7
 REGULARISATION = 10.0  # scikit-learn's C; 3 and 30 scored within a line of it on unseen sets
 
 
-def train(paths: Sequence[Path], out: Path, stdout: TextIO, validation: Sequence[Path] = ()) -> int:
+def train(
+    paths: Sequence[Path],
+    out: Path,
+    stdout: TextIO,
+    validation: Sequence[Path] = (),
+    keep_out: Sequence[Path] = (),
+) -> int:
     """Exit code 0, or 2 when an input is unreadable or not labelled. With ``validation``
     (lines kept out of training) the quiet and sensitive threshold sets are picked on it
     (``pick_thresholds``, the neighbour check applied): quiet never looser than balanced,
-    sensitive never stricter; balanced stays ``THRESHOLDS``."""
+    sensitive never stricter; balanced stays ``THRESHOLDS``. Training lines that nearly
+    repeat a line of ``validation`` or ``keep_out`` (the blind sets) are left out."""
     from bot.safety.encoder import shared_encoder
+    from bot.safety.near_duplicates import KeptLines
     from bot.safety.normalize import normalize
     from bot.safety.semantic import fit_head
 
-    examples: list[Example] = []
-    sources: dict[str, str] = {}
-    for path in paths:
-        try:
-            data = path.read_bytes()
-            examples += parse_examples(data.decode("utf-8").splitlines())
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            stdout.write(f"{path}: {exc}\n")
-            return 2
-        sources[path.name] = hashlib.sha256(data).hexdigest()
+    read = _read_labelled(paths, stdout)
+    held = _read_labelled(validation, stdout)
+    kept = _read_labelled(keep_out, stdout)
+    if read is None or held is None or kept is None:
+        return 2
+    examples, sources = read
+    checks = held[0]
+    kept_lines = KeptLines([ex.text for ex in checks + kept[0]])
+    near = [kept_lines.near(ex.text) for ex in examples]
+    left_out = sum(near)
+    examples = [ex for ex, is_near in zip(examples, near, strict=True) if not is_near]
     if not examples:
         stdout.write("no labelled lines given\n")
         return 2
@@ -80,22 +97,17 @@ def train(paths: Sequence[Path], out: Path, stdout: TextIO, validation: Sequence
         REGULARISATION,
         urgent=[ex.imminent for ex in examples],
         urgency_threshold=URGENCY_THRESHOLD,
+        hidden=True,
     )
-    if validation:
-        held = _read_labelled(validation, stdout)
-        if held is None:
-            return 2
-        checks, _ = held
-        if {ex.text for ex in checks} & {ex.text for ex in examples}:
-            stdout.write("validation lines are also training lines; keep them apart\n")
-            return 2
+    if checks:
         head = replace(head, sensitivities=_sensitivities(head, checks))
         for name, values in head.sensitivities.items():
             stdout.write(f"{name}: " + ", ".join(f"{c} {values[c]:.2f}" for c in CATEGORIES) + "\n")
     head.save(out)
     counts = {c: sum(c in ex.labels for ex in examples) for c in THRESHOLDS}
     stdout.write(
-        f"trained on {len(examples)} lines from {len(paths)} files {counts}; wrote {out}\n"
+        f"trained on {len(examples)} lines from {len(paths)} files {counts} "
+        f"({left_out} left out: near a validation or kept-out line); wrote {out}\n"
     )
     return 0
 

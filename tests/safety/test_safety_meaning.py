@@ -19,11 +19,13 @@ from bot.safety import encoder as encoder_module
 from bot.safety import normalize as normalize_module
 from bot.safety.detector import Detector
 from bot.safety.encoder import MODEL_DIR, Encoder, shared_encoder
+from bot.safety.hidden_layer import fit_hidden_layer
+from bot.safety.near_duplicates import KeptLines
 from bot.safety.normalize import normalize as real_normalize
 from bot.safety.onnx_graph import build_graph
 from bot.safety.rules import Category
 from bot.safety.scanner import MAX_WAITING, SEMANTIC_RULE, SafetyScanner, load_meaning_layer
-from bot.safety.semantic import fit_logistic, load_head
+from bot.safety.semantic import SemanticHead, fit_logistic, load_head
 from bot.safety.train_semantic import train
 
 HERE = Path(__file__).resolve().parent
@@ -102,6 +104,33 @@ def test_logistic_fit_reaches_the_optimum_and_separates_classes() -> None:
     grad_b = float((weight * (p - y)).sum())
     assert np.abs(grad_w).max() < 1e-4 and abs(grad_b) < 1e-4
     assert ((p >= 0.5) == y).mean() > 0.9
+
+
+def test_hidden_layer_learns_what_no_single_logistic_can() -> None:
+    """Two labels, each set where the two inputs disagree (XOR): no line through the
+    embedding separates them; one hidden layer must."""
+    rng = np.random.default_rng(3)
+    x = rng.choice([-1.0, 1.0], size=(600, 2)) + rng.normal(0, 0.1, (600, 2))
+    xor = (x[:, 0] > 0) != (x[:, 1] > 0)
+    marks = np.stack([xor, ~xor], axis=1)
+    layer, weights, bias = fit_hidden_layer(x, marks, units=16)
+    p = 1 / (1 + np.exp(-(layer.features(x) @ weights + bias)))
+    assert ((p >= 0.5) == marks).mean() > 0.95
+    w, b = fit_logistic(x, xor)
+    assert ((x @ w + b >= 0) == xor).mean() < 0.75
+
+
+def test_kept_lines_finds_near_repeats_and_nothing_else() -> None:
+    kept = KeptLines(
+        [
+            "he has not said one word to me since sunday and i am falling apart here",
+            "ik kan niet meer, ik wil er niet meer zijn",
+        ]
+    )
+    assert kept.near("honestly he has not said one word to me since sunday and i am done")
+    assert kept.near("ik kan niet meer. ik wil er niet meer zijn!!")
+    assert not kept.near("she went quiet again after dinner, third time this week")
+    assert not kept.near("ik ga morgen naar de markt met mijn zus")
 
 
 # --- merging proposals -----------------------------------------------------------------------
@@ -312,6 +341,37 @@ def test_train_writes_a_head_that_loads_and_lists_its_inputs(tmp_path: Path) -> 
     head = load_head(out)
     assert head.trained_on == {"tiny.jsonl": hashlib.sha256(labelled.read_bytes()).hexdigest()}
     assert "trained on 8 lines" in report.getvalue()
+    assert head.hidden is not None
+    vectors = shared_encoder().encode([t for t, _ in rows])
+    assert np.allclose(head.probabilities(vectors)["danger"], _trained_probabilities(head, vectors))
+
+
+def _trained_probabilities(head: SemanticHead, vectors: np.ndarray) -> np.ndarray:
+    assert head.hidden is not None
+    hidden = np.maximum(vectors @ head.hidden.weights + head.hidden.bias, 0)
+    return np.asarray(1 / (1 + np.exp(-(hidden @ head.weights["danger"] + head.bias["danger"]))))
+
+
+def test_train_leaves_out_lines_that_nearly_repeat_a_kept_line(tmp_path: Path) -> None:
+    rows = [
+        ("i dont see the point of going on anymore, nothing i do ever matters", ["crisis"]),
+        ("everyone would be better without me around", ["crisis"]),
+        ("he shoved me into the wall", ["danger"]),
+        ("we had a lovely walk today", []),
+    ]
+    labelled, kept = tmp_path / "train.jsonl", tmp_path / "blind.jsonl"
+    for path, lines in ((labelled, rows), (kept, rows[:1])):
+        path.write_text(
+            "".join(
+                json.dumps({"id": i, "text": t.replace("anymore", "now"), "categories": c}) + "\n"
+                for i, (t, c) in enumerate(lines)
+            ),
+            encoding="utf-8",
+        )
+    out, report = tmp_path / "head.json", io.StringIO()
+    assert train([labelled], out, report, keep_out=[kept]) == 0
+    assert "trained on 3 lines" in report.getvalue() and "1 left out" in report.getvalue()
+    assert load_head(out).memory.shape[0] == 3
 
 
 def test_train_refuses_an_unlabelled_file(tmp_path: Path) -> None:
