@@ -36,11 +36,19 @@ ANONYMOUS_ACTOR = 0
 
 
 async def compose_for(
-    bot: Bridgeline, guild_id: int, user_id: int, flag: Flag, lang: str = DEFAULT_LANG
+    bot: Bridgeline,
+    guild_id: int,
+    user_id: int,
+    flag: Flag,
+    lang: str = DEFAULT_LANG,
+    *,
+    server_region: str | None = None,
 ) -> ReplyText:
     """The member's private reply in `lang`, with their (or the server's) region's lines, or
-    the language's regions' lines when neither is set."""
-    region = await member_region(bot.db, bot.settings.secret, guild_id, user_id)
+    the language's regions' lines when neither is set (`server_region`: see member_region)."""
+    region = await member_region(
+        bot.db, bot.settings.secret, guild_id, user_id, server_region=server_region
+    )
     responses = bot.content.in_lang(lang).safety.responses
     return compose_reply(bot.content, responses, region, flag, lang)
 
