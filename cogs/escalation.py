@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from discord.ext import commands
 
 from bot.client import Bridgeline
+from bot.escalation.rules import earliest_due_at
 from bot.escalation.service import due_of, next_due, reraise_conversations, reraise_due
 from bot.safety_service.alerts import POSTED_EVENT, Alert
 
@@ -45,6 +46,8 @@ class Escalation(commands.Cog):
         if wake_at is None or self.bot.is_closed():
             self._poke.set()  # closing: the next start's first pass reads it anyway
             return
+        if alert is not None and earliest_due_at(alert.waiting_since, alert.severity) >= wake_at:
+            return  # not due before the loop wakes, whatever the server's setting: no read
         try:
             async with self.bot.in_flight.hold():  # close() waits, the database still open
                 due = await due_of(self.bot, alert_id, alert)
