@@ -203,8 +203,10 @@ class Alerts(commands.Cog):
                 log.exception("Alert %s not posted yet; it stays pending and is retried", alert_id)
 
     @commands.Cog.listener()
-    async def on_safety_alert_changed(self, alert_id: int) -> None:
-        await self.refresh(alert_id)
+    async def on_safety_alert_changed(
+        self, alert_id: int, *, settings: GuildSettings | None = None
+    ) -> None:
+        await self.refresh(alert_id, settings)
 
     async def deliver(self, alert_id: int, settings: GuildSettings | None = None) -> bool:
         """Posts the alert once; True if it is (now or already) delivered."""
@@ -256,8 +258,9 @@ class Alerts(commands.Cog):
             if not lock.locked():
                 self._locks.pop(alert_id, None)
 
-    async def refresh(self, alert_id: int) -> None:
-        """Re-renders a delivered alert post (e.g. after the author asked for contact)."""
+    async def refresh(self, alert_id: int, settings: GuildSettings | None = None) -> None:
+        """Re-renders a delivered alert post (e.g. after the author asked for contact);
+        `settings`: the server's, when the change that calls for it has just read them."""
         alert = await alerts.get_alert(self.bot.db, alert_id)
         if alert is None or not alert.delivered:
             return
@@ -272,7 +275,10 @@ class Alerts(commands.Cog):
             channel, discord.TextChannel | discord.Thread | discord.PartialMessageable
         ):
             return
-        lang = await server_lang(self.bot.db, alert.guild_id)
+        if settings is not None and settings.guild_id == alert.guild_id:
+            lang = pick_lang(settings.language)
+        else:
+            lang = await server_lang(self.bot.db, alert.guild_id)
         guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
         embed = alert_embed(alert, guidance, lang)
         try:
