@@ -11,7 +11,7 @@ import logging
 import discord
 
 from bot.storage.db import Database
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import GuildSettings, get_settings
 
 log = logging.getLogger(__name__)
 _already_logged: set[tuple[int, str]] = set()
@@ -32,12 +32,17 @@ async def notify_moderators(
     content: str | None = None,
     allowed_mentions: discord.AllowedMentions | None = None,
     owner_fallback: bool = True,
+    settings: GuildSettings | None = None,
 ) -> discord.Message | None:
     """Returns the message sent, or None when nobody could be reached (logged once).
 
     `content`/`allowed_mentions` let an urgent alert ping the moderator role in the channel;
-    the owner's DM gets the same embed and buttons without the ping."""
-    settings = await get_settings(db, guild.id)
+    the owner's DM gets the same embed and buttons without the ping. `settings`: the server's,
+    when the caller read them for this same alert or post a moment ago (not a copy kept from
+    earlier: another process or /setup may have moved the alerts channel since)."""
+    if settings is None:
+        settings = await get_settings(db, guild.id)
+    assert settings.guild_id == guild.id, "another server's settings"
     channel = guild.get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
     if isinstance(channel, discord.TextChannel | discord.Thread):
         try:

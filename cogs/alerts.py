@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -25,13 +25,13 @@ from bot.checkins.timing import wait_until
 from bot.checks import Level, has_level, moderator_only, refuse
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import UserFacingError
-from bot.i18n import DEFAULT_LANG, t
+from bot.i18n import DEFAULT_LANG, pick_lang, t
 from bot.i18n.languages_in_use import server_lang
 from bot.notify import notify_moderators
 from bot.safety_service import alerts, held
 from bot.safety_service.alerts import Alert
 from bot.storage import audit
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import GuildSettings, get_settings
 from bot.ui.safety_embeds import alert_embed, alert_ping, open_alerts_pages
 from bot.ui.views import BaseView, ConfirmView, Paginator, guarded, persistent_view
 
@@ -40,6 +40,9 @@ RETRY_EVERY_MINUTES = 5.0
 HELD_EVENT = "safety_alert_held"  # (alert_id): held back, not posted yet (tests wait on it)
 RELEASE_PASS_EVENT = "safety_alert_release_pass"  # (clock time the pass looked at)
 ACTIONS = ("claim", "resolve")
+#: What a delivery did: posted now, posted before, held back, or not posted (gone, resolved,
+#: server unknown here, nobody reachable).
+Delivery = Literal["posted", "delivered", "held", "not_posted"]
 
 
 class AlertButton(
@@ -182,40 +185,54 @@ class Alerts(commands.Cog):
     # --- delivery ---------------------------------------------------------------------------
 
     @commands.Cog.listener()
-    async def on_safety_alert(self, alert_id: int) -> None:
+    async def on_safety_alert(
+        self, alert_id: int, *, settings: GuildSettings | None = None, alert: Alert | None = None
+    ) -> None:
+        """`settings`: the server's, read by the path that stored the alert a moment ago (so
+        this one alert reads them once); `alert`: the row as that path last wrote it."""
         async with self.bot.in_flight.hold():  # the bot's close() lets this finish first
             try:
-                alert = await alerts.get_alert(self.bot.db, alert_id)
-                if alert is not None and alert.held:
+                if alert is not None and alert.id == alert_id and alert.held:
+                    outcome: Delivery = "held"  # nothing to read: it waits for its time
+                else:
+                    outcome = await self._deliver(alert_id, settings)
+                if outcome == "held":
                     self._poke.set()  # the release loop posts it when its time comes
                     self.bot.dispatch(HELD_EVENT, alert_id)
-                    return
-                await self.deliver(alert_id)
             except Exception:  # the row stays pending: the retry loop and /alerts open post it
                 log.exception("Alert %s not posted yet; it stays pending and is retried", alert_id)
 
     @commands.Cog.listener()
-    async def on_safety_alert_changed(self, alert_id: int) -> None:
-        await self.refresh(alert_id)
+    async def on_safety_alert_changed(
+        self, alert_id: int, *, settings: GuildSettings | None = None
+    ) -> None:
+        await self.refresh(alert_id, settings)
 
-    async def deliver(self, alert_id: int) -> bool:
+    async def deliver(self, alert_id: int, settings: GuildSettings | None = None) -> bool:
         """Posts the alert once; True if it is (now or already) delivered."""
+        return await self._deliver(alert_id, settings) in ("posted", "delivered")
+
+    async def _deliver(self, alert_id: int, settings: GuildSettings | None) -> Delivery:
+        """Under the alert's lock, the row is read and its attempt counted in one statement,
+        so two tasks never post it twice."""
         lock = self._locks.setdefault(alert_id, asyncio.Lock())
         try:
             async with lock:
-                alert = await alerts.get_alert(self.bot.db, alert_id)
-                if alert is None or alert.status == "resolved" or alert.held:
-                    return False
-                if alert.delivered:
-                    return True
-                await alerts.record_attempt(self.bot.db, alert_id)
+                alert = await alerts.start_attempt(self.bot.db, alert_id)
+                if alert is None:  # not to be posted: say why
+                    current = await alerts.get_alert(self.bot.db, alert_id)
+                    if current is None or current.status == "resolved":
+                        return "not_posted"
+                    return "held" if current.held else "delivered"
                 guild = self.bot.get_guild(alert.guild_id)
                 if guild is None:
-                    return False
-                lang = await server_lang(self.bot.db, guild.id)
+                    return "not_posted"
+                if settings is None or settings.guild_id != guild.id:
+                    settings = await get_settings(self.bot.db, guild.id)
+                lang = pick_lang(settings.language)
                 guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
                 embed = alert_embed(alert, guidance, lang)
-                role_id = (await get_settings(self.bot.db, guild.id)).moderator_role_id
+                role_id = settings.moderator_role_id
                 now = self.bot.clock.now()  # when it appears (not after the round trip)
                 posted = await notify_moderators(
                     self.bot.db,
@@ -228,20 +245,22 @@ class Alerts(commands.Cog):
                         everyone=False,
                         users=False,
                     ),
+                    settings=settings,
                 )
                 if posted is None:
-                    return False
-                await alerts.mark_delivered(
+                    return "not_posted"
+                stored = await alerts.mark_delivered(
                     self.bot.db, alert_id, posted.channel.id, posted.id, now
                 )
-                self.bot.dispatch(alerts.POSTED_EVENT, alert_id)
-                return True
+                self.bot.dispatch(alerts.POSTED_EVENT, alert_id, alert=stored)
+                return "posted"
         finally:
             if not lock.locked():
                 self._locks.pop(alert_id, None)
 
-    async def refresh(self, alert_id: int) -> None:
-        """Re-renders a delivered alert post (e.g. after the author asked for contact)."""
+    async def refresh(self, alert_id: int, settings: GuildSettings | None = None) -> None:
+        """Re-renders a delivered alert post (e.g. after the author asked for contact);
+        `settings`: the server's, when the change that calls for it has just read them."""
         alert = await alerts.get_alert(self.bot.db, alert_id)
         if alert is None or not alert.delivered:
             return
@@ -256,7 +275,10 @@ class Alerts(commands.Cog):
             channel, discord.TextChannel | discord.Thread | discord.PartialMessageable
         ):
             return
-        lang = await server_lang(self.bot.db, alert.guild_id)
+        if settings is not None and settings.guild_id == alert.guild_id:
+            lang = pick_lang(settings.language)
+        else:
+            lang = await server_lang(self.bot.db, alert.guild_id)
         guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
         embed = alert_embed(alert, guidance, lang)
         try:

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from discord.ext import commands
 
 from bot.client import Bridgeline
+from bot.escalation.rules import earliest_due_at
 from bot.escalation.service import due_of, next_due, reraise_conversations, reraise_due
-from bot.safety_service.alerts import POSTED_EVENT
+from bot.safety_service.alerts import POSTED_EVENT, Alert
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_S = 60.0
@@ -37,16 +38,19 @@ class Escalation(commands.Cog):
                 await self._task
 
     @commands.Cog.listener(f"on_{POSTED_EVENT}")
-    async def on_safety_alert_posted(self, alert_id: int) -> None:
+    async def on_safety_alert_posted(self, alert_id: int, *, alert: Alert | None = None) -> None:
         """Its wait starts now: wake the loop if it falls due before the loop wakes anyway. A
-        pass while one runs (it may have read the alerts before this one was posted)."""
+        pass while one runs (it may have read the alerts before this one was posted). `alert`:
+        the row as its posting stored it (a pass reads every alert afresh anyway)."""
         wake_at = self.sleeping_until
         if wake_at is None or self.bot.is_closed():
             self._poke.set()  # closing: the next start's first pass reads it anyway
             return
+        if alert is not None and earliest_due_at(alert.waiting_since, alert.severity) >= wake_at:
+            return  # not due before the loop wakes, whatever the server's setting: no read
         try:
             async with self.bot.in_flight.hold():  # close() waits, the database still open
-                due = await due_of(self.bot, alert_id)
+                due = await due_of(self.bot, alert_id, alert)
         except Exception:  # a pass reads it again: the safe side
             if not self.bot.is_closed():
                 log.exception("Could not read when alert %s falls due; looking again", alert_id)

@@ -37,7 +37,7 @@ from bot.safety_service.policy import (
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import compose_reply, compose_supporter
 from bot.storage.feature_settings import in_staff_thread
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import GuildSettings, get_settings
 from bot.ui.safety_buttons import (
     DYNAMIC_ITEMS,
     NudgeButton,
@@ -166,14 +166,14 @@ class Safety(commands.Cog):
         with self.bot.answering(alert_id):
             try:
                 lang = await message_lang(message.content, settings.language)
-                outcome, note = await self._answer(
-                    message, flag, alert_id, settings.safety_mode, lang
-                )
+                outcome, note = await self._answer(message, flag, alert_id, settings, lang)
             except Exception:
                 log.exception("Safety reply failed for alert %s", alert_id)
             finally:
                 await alerts.set_member_reply(self.bot.db, alert_id, outcome, note)
-                self.bot.dispatch("safety_alert", alert_id)
+                # The settings read above travel with the alert: one read per alert (posting
+                # it does not read them again), never kept beyond it.
+                self.bot.dispatch("safety_alert", alert_id, settings=settings)
 
     async def _support_the_supporter(
         self, message: discord.Message, mode: str, server_language: str | None
@@ -209,10 +209,16 @@ class Safety(commands.Cog):
         return flag if flag.categories else None
 
     async def _answer(
-        self, message: discord.Message, flag: Flag, alert_id: int, mode: str, lang: str
+        self,
+        message: discord.Message,
+        flag: Flag,
+        alert_id: int,
+        settings: GuildSettings,
+        lang: str,
     ) -> tuple[str, str | None]:
-        """Tries the routes of `member_plan` in order (bot/safety_service/policy.py)."""
-        plan = member_plan(mode, flag)
+        """Tries the routes of `member_plan` in order (bot/safety_service/policy.py), with the
+        server's settings as this alert read them."""
+        plan = member_plan(settings.safety_mode, flag)
         if not plan.routes:
             return plan.quiet or "mods", None
         assert message.guild is not None
@@ -224,21 +230,25 @@ class Safety(commands.Cog):
         dm_failed = False
         for route in plan.routes:
             if route == "dm":
-                if await self._dm(message, allowed, alert_id, lang):
+                if await self._dm(message, allowed, alert_id, lang, settings.region):
                     return outcome_label("dm", allowed, dm_failed=False), None
                 dm_failed = True
                 continue
-            outcome, note = await self._nudge(message, allowed, alert_id, lang)
+            outcome, note = await self._nudge(message, allowed, alert_id, lang, settings.language)
             used: Route | None = "nudge" if outcome == "nudge" else None
             return (outcome_label(used, allowed, dm_failed) if used else outcome), note
         return outcome_label(None, allowed, dm_failed), None
 
-    async def _dm(self, message: discord.Message, flag: Flag, alert_id: int, lang: str) -> bool:
+    async def _dm(
+        self, message: discord.Message, flag: Flag, alert_id: int, lang: str, server_region: str
+    ) -> bool:
         """The private reply by DM, with "Ask a moderator to reach out" for this alert; False
         when DMs are closed (50007) or Discord failed."""
         assert message.guild is not None
         guild_id, author = message.guild.id, message.author
-        reply = await compose_for(self.bot, guild_id, author.id, flag, lang)
+        reply = await compose_for(
+            self.bot, guild_id, author.id, flag, lang, server_region=server_region
+        )
         view = await reveal_view(self.bot, guild_id, alert_id, author.id, flag, lang)
         try:
             await author.send(embed=member_reply_embed(reply, message.guild.name, lang), view=view)
@@ -250,9 +260,15 @@ class Safety(commands.Cog):
             return False
 
     async def _nudge(
-        self, message: discord.Message, flag: Flag, alert_id: int, lang: str
+        self,
+        message: discord.Message,
+        flag: Flag,
+        alert_id: int,
+        lang: str,
+        server_language: str | None,
     ) -> tuple[str, str | None]:
-        """A short neutral message; its button opens the private reply for the author only."""
+        """A short neutral message; its button opens the private reply for the author only.
+        A failure is noted for moderators in the server's language (`server_language`)."""
         assert message.guild is not None
         guild_id = message.guild.id
         responses = self.bot.content.in_lang(lang).safety.responses
@@ -276,12 +292,11 @@ class Safety(commands.Cog):
             return "nudge", None
         except discord.Forbidden:
             _log_once(guild_id, "cannot post the safety nudge in a channel (missing permission)")
-            mods = await server_lang(self.bot.db, guild_id)
+            mods = pick_lang(server_language)
             return "failed", t(mods, "safety.alerts.nudge_forbidden", channel=message.channel.id)
         except discord.HTTPException as exc:
             log.warning("Safety nudge failed in guild %s (HTTP %s)", guild_id, exc.status)
-            mods = await server_lang(self.bot.db, guild_id)
-            return "failed", t(mods, "safety.alerts.nudge_failed")
+            return "failed", t(pick_lang(server_language), "safety.alerts.nudge_failed")
 
     async def _handle_dm(self, message: discord.Message) -> None:
         """A DM to the bot: answer in the DM; there is no server to alert."""
@@ -329,21 +344,37 @@ class Safety(commands.Cog):
         if alert_id is None:
             return
         outcome, note = "failed", None
+        settings: GuildSettings | None = None
         with self.bot.answering(alert_id):
             try:
-                outcome = await self._checkin_reply(interaction, guild, flag, alert_id, shown)
+                settings = await get_settings(self.bot.db, guild.id)
+                outcome = await self._checkin_reply(
+                    interaction, guild, flag, alert_id, shown, settings
+                )
             except discord.HTTPException as exc:
                 log.warning(
                     "Check-in safety reply failed in guild %s (HTTP %s)", guild.id, exc.status
                 )
-                note = t(await server_lang(self.bot.db, guild.id), "safety.alerts.checkin_expired")
+                mods = (
+                    pick_lang(settings.language)
+                    if settings is not None
+                    else await server_lang(self.bot.db, guild.id)
+                )
+                note = t(mods, "safety.alerts.checkin_expired")
             except Exception:
                 log.exception("Check-in safety reply failed for alert %s", alert_id)
             finally:
                 current = await alerts.set_checkin_member_reply(
                     self.bot.db, guild.id, checkin_ref, outcome, note
                 )
-                self.bot.dispatch("safety_alert", current or alert_id)
+                # Its id now (released meanwhile?) and whether it is still held, from the
+                # same statement; the settings as this alert read them.
+                self.bot.dispatch(
+                    "safety_alert",
+                    alert_id if current is None else current.id,
+                    settings=settings,
+                    alert=current,
+                )
 
     async def _checkin_reply(
         self,
@@ -352,19 +383,22 @@ class Safety(commands.Cog):
         flag: Flag,
         alert_id: int,
         shown: datetime,
+        settings: GuildSettings,
     ) -> str:
-        """`shown`: the alert's coarse time, also the offer's (it names the alert)."""
+        """`shown`: the alert's coarse time, also the offer's (it names the alert);
+        `settings`: the server's, read once for this alert."""
         user_id = interaction.user.id
         secret = self.bot.settings.secret
         now = self.bot.clock.now()
         key = cooldown_key(secret, guild.id, user_id)
         allowed = await claim_reply(self.bot.db, guild.id, key, flag, now, scope="checkin")
-        settings = await get_settings(self.bot.db, guild.id)
         lang = member_lang(interaction, settings.language)
         view = await reveal_view(self.bot, guild.id, alert_id, user_id, flag, lang, now=shown)
         kwargs: dict[str, Any] = {"view": view, "ephemeral": True}
         if allowed.categories:
-            reply = await compose_for(self.bot, guild.id, user_id, allowed, lang)
+            reply = await compose_for(
+                self.bot, guild.id, user_id, allowed, lang, server_region=settings.region
+            )
             kwargs["embed"] = member_reply_embed(reply, guild.name, lang)
         else:
             kwargs["content"] = t(lang, "safety.buttons.short_checkin")

@@ -2,7 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bot.escalation.rules import IMMINENT_AFTER, due_at, reraise_after, waited
+import pytest
+
+from bot.escalation.rules import IMMINENT_AFTER, due_at, earliest_due_at, reraise_after, waited
+from bot.storage.feature_settings import MIN_UNCLAIMED_MINUTES
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -33,3 +36,10 @@ def test_an_unanswered_conversation_waits_the_setting_or_three_minutes_after_imm
     assert conversation_due_at(T0, "imminent", T0 + timedelta(minutes=9), 10) == T0 + timedelta(
         minutes=10
     )
+
+
+@pytest.mark.parametrize("severity", ["concern", "high", "imminent"])
+def test_no_setting_makes_an_alert_due_before_its_earliest_due_time(severity: str) -> None:
+    earliest = earliest_due_at(T0, severity)
+    assert earliest == due_at(T0, severity, MIN_UNCLAIMED_MINUTES)
+    assert all(due_at(T0, severity, m) >= earliest for m in range(MIN_UNCLAIMED_MINUTES, 1441))

@@ -116,10 +116,14 @@ async def test_claim_resolve_and_listing(db: Database) -> None:
     assert await alerts.resolve(db, b, 902, NOW) is None
     assert await alerts.claim(db, b, 902, NOW) is None
     assert [x.id for x in await alerts.unresolved(db, GUILD)] == [a, c]
-    await alerts.mark_delivered(db, c, 10, 20, NOW)
+    posted = await alerts.mark_delivered(db, c, 10, 20, NOW)
+    assert posted == await alerts.get_alert(db, c) and posted is not None and posted.delivered
     assert [x.id for x in await alerts.undelivered(db)] == [a]
-    for _ in range(alerts.MAX_DELIVERY_ATTEMPTS):
-        await alerts.record_attempt(db, a)
+    assert await alerts.start_attempt(db, b) is None  # resolved: nothing to post
+    assert await alerts.start_attempt(db, c) is None  # posted already
+    for n in range(1, alerts.MAX_DELIVERY_ATTEMPTS + 1):
+        attempt = await alerts.start_attempt(db, a)
+        assert attempt is not None and attempt.attempts == n
     assert await alerts.undelivered(db) == []
 
 

@@ -2,6 +2,7 @@
 holds the write lock for about two event-loop turns under a message flood, so alerts, cooldown
 claims and the re-raise pass must not grow with the categories or the open alerts."""
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -76,6 +77,15 @@ async def test_a_claim_in_a_new_slot_still_forgets_old_rows(db: Database) -> Non
     await claim_reply(db, GUILD, "p2", Flag({"crisis": "high"}), NOW + timedelta(minutes=2))
     await claim_reply(db, GUILD, "p3", Flag({"crisis": "high"}), NOW + timedelta(hours=8))
     assert await db.fetchval("SELECT count(*) FROM safety_cooldowns") == 1
+
+
+async def test_claims_queued_at_a_slot_start_forget_old_rows_once(
+    db: Database, statements: list[str]
+) -> None:
+    flag = Flag({"crisis": "high"})
+    claimed = await asyncio.gather(*(claim_reply(db, GUILD, f"p{n}", flag, NOW) for n in range(4)))
+    assert all(c == flag for c in claimed)  # each member's first reply, as before
+    assert sum(sql.lstrip().upper().startswith("DELETE") for sql in statements) == 1
 
 
 async def test_the_reraise_pass_reads_its_alerts_in_one_query(

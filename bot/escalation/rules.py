@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.i18n import DEFAULT_LANG, t
+from bot.storage.feature_settings import MIN_UNCLAIMED_MINUTES
 
 #: An imminent alert waits at most this long, whatever the server's setting.
 IMMINENT_AFTER = timedelta(minutes=3)
@@ -17,6 +18,12 @@ def reraise_after(severity: str, unclaimed_minutes: int) -> timedelta:
 
 def due_at(created: datetime, severity: str, unclaimed_minutes: int) -> datetime:
     return created + reraise_after(severity, unclaimed_minutes)
+
+
+def earliest_due_at(created: datetime, severity: str) -> datetime:
+    """The soonest `due_at` could be, whatever the server's setting: when even that is later
+    than something, the setting need not be read to know the alert is too."""
+    return due_at(created, severity, MIN_UNCLAIMED_MINUTES)
 
 
 def waited(created: datetime, now: datetime, lang: str = DEFAULT_LANG) -> str:

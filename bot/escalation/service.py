@@ -161,11 +161,13 @@ async def reraise_conversations(bot: Bridgeline) -> int:
     return raised
 
 
-async def due_of(bot: Bridgeline, alert_id: int) -> datetime | None:
+async def due_of(bot: Bridgeline, alert_id: int, alert: Alert | None = None) -> datetime | None:
     """When this one alert falls due to be raised again; None if no pass would raise it (not
     posted yet, claimed or resolved, or another process's shard). Two reads, where a pass reads
-    every open alert: a pass per posted alert was quadratic in an alert storm."""
-    alert = await alerts.get_alert(bot.db, alert_id)
+    every open alert: a pass per posted alert was quadratic in an alert storm; one when the
+    caller has the row just written by its posting (`alert`)."""
+    if alert is None or alert.id != alert_id:
+        alert = await alerts.get_alert(bot.db, alert_id)
     if alert is None or alert.status != "open" or alert.alert_message_id is None:
         return None
     if not bot.owns_guild(alert.guild_id):

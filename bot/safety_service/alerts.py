@@ -172,33 +172,41 @@ async def set_member_reply(
 
 async def set_checkin_member_reply(
     db: Database, guild_id: int, checkin_ref: str, member_reply: str, note: str | None = None
-) -> int | None:
+) -> Alert | None:
     """The same for a check-in's alert, found by its check-in (a held alert's id changes when
-    it is released, maybe while the member was being answered); returns its id now."""
-    await db.execute(
+    it is released, maybe while the member was being answered); returns it as it is now (its
+    current id, and whether it is still held), from the same statement."""
+    row = await db.write_returning(
         "UPDATE safety_alerts SET member_reply = ?, note = ? "
-        "WHERE guild_id = ? AND checkin_ref = ?",
+        "WHERE guild_id = ? AND checkin_ref = ? RETURNING *",
         (member_reply, note, guild_id, checkin_ref),
     )
-    found = await db.fetchval(
-        "SELECT id FROM safety_alerts WHERE guild_id = ? AND checkin_ref = ?",
-        (guild_id, checkin_ref),
+    return None if row is None else from_row(row)
+
+
+async def start_attempt(db: Database, alert_id: int) -> Alert | None:
+    """Counts a delivery attempt and returns the alert, in one statement, when it is still to
+    be posted (not resolved, held or delivered); None otherwise (`get_alert` says which). The
+    caller holds its per-alert lock, so the row read here is the one it posts."""
+    row = await db.write_returning(
+        "UPDATE safety_alerts SET attempts = attempts + 1 WHERE id = ? AND status != 'resolved' "
+        "AND held_until IS NULL AND alert_message_id IS NULL RETURNING *",
+        (alert_id,),
     )
-    return None if found is None else int(found)
-
-
-async def record_attempt(db: Database, alert_id: int) -> None:
-    await db.execute("UPDATE safety_alerts SET attempts = attempts + 1 WHERE id = ?", (alert_id,))
+    return None if row is None else from_row(row)
 
 
 async def mark_delivered(
     db: Database, alert_id: int, channel_id: int, message_id: int, now: datetime
-) -> None:
-    await db.execute(
+) -> Alert | None:
+    """Records the moderators' post; returns the alert as stored now (for the re-raise loop,
+    which would otherwise read it again at once)."""
+    row = await db.write_returning(
         "UPDATE safety_alerts SET alert_channel_id = ?, alert_message_id = ?, posted_at = ? "
-        "WHERE id = ?",
+        "WHERE id = ? RETURNING *",
         (channel_id, message_id, to_text(now), alert_id),
     )
+    return None if row is None else from_row(row)
 
 
 async def claim(

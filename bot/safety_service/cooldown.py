@@ -18,6 +18,8 @@ deleted by the first claim of each 10-minute slot (and by `forget_before`).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 from weakref import WeakKeyDictionary
@@ -32,10 +34,11 @@ SLOT_FORMAT = "%Y-%m-%dT%H:%M"
 #: Slots looked at (and kept): the whole cooldown, plus the slot it started in.
 WINDOW = max(COOLDOWN, IMMINENT_BYPASS_EVERY) + SLOT
 Scope = Literal["message", "checkin", "supporter"]
-#: Per database, the oldest slot kept as of the last claim's DELETE. A claim only ever adds
-#: rows of the current slot, so once rows older than a slot are gone none reappear: the DELETE
-#: runs once per slot and process, not inside every claim's transaction (each statement there
-#: holds the write lock for about two loop turns under a flood).
+#: Per database, the oldest slot kept as of the last claim's DELETE (taken when that claim
+#: starts, so claims queued behind it do not repeat it; handed back if it fails). A claim only
+#: ever adds rows of the current slot, so once rows older than a slot are gone none reappear:
+#: the DELETE runs once per slot and process, not inside every claim's transaction (each
+#: statement there holds the write lock for about two loop turns under a flood).
 _forgotten: WeakKeyDictionary[Database, str] = WeakKeyDictionary()
 
 
@@ -81,7 +84,9 @@ async def claim_reply(
         return Flag({}, flag.guessed)
     oldest = slots[-1].strftime(SLOT_FORMAT)
     forget = _forgotten.get(db) != oldest
-    async with db.transaction() as conn:
+    if forget:  # taken now: the claims queued behind this one (a flood) skip the DELETE
+        _forgotten[db] = oldest
+    async with _undo_forget_on_error(db, oldest if forget else None), db.transaction() as conn:
         if forget:
             await conn.execute("DELETE FROM safety_cooldowns WHERE slot < ?", (oldest,))
         marks = ", ".join("?" for _ in wanted)
@@ -118,12 +123,23 @@ async def claim_reply(
                 params,
             )
             recorded = result.rows
-    _forgotten[db] = oldest
     # The row is the claim: the transaction already keeps two claims apart, and the primary
     # key would too (another process's reply recorded meanwhile: stay quiet about it).
     won = {claims[row[0]] for row in recorded}
     allowed = {c: flag.severities[c] for c in flag.categories if c in won}
     return Flag(allowed, flag.guessed)
+
+
+@asynccontextmanager
+async def _undo_forget_on_error(db: Database, oldest: str | None) -> AsyncIterator[None]:
+    """A claim that took the slot's DELETE and then failed (rolled back) hands it on to the
+    next claim."""
+    try:
+        yield
+    except BaseException:
+        if oldest is not None and _forgotten.get(db) == oldest:
+            del _forgotten[db]
+        raise
 
 
 async def forget_before(db: Database, now: datetime) -> int:

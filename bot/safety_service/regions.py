@@ -19,11 +19,16 @@ async def own_region(db: Database, secret: bytes, guild_id: int, user_id: int) -
     return None if value is None else str(value)
 
 
-async def member_region(db: Database, secret: bytes, guild_id: int, user_id: int) -> str:
-    """The region code to use for this member's safety replies and /resources."""
+async def member_region(
+    db: Database, secret: bytes, guild_id: int, user_id: int, *, server_region: str | None = None
+) -> str:
+    """The region code to use for this member's safety replies and /resources.
+    `server_region`: the server's setting when the caller has just read it (not read again)."""
     chosen = await own_region(db, secret, guild_id, user_id)
     if chosen is not None:
         return chosen
+    if server_region is not None:
+        return server_region
     return (await get_settings(db, guild_id)).region
 
 

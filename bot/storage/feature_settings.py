@@ -10,6 +10,8 @@ from bot.safety_service.timefmt import to_text
 from bot.storage.db import Database
 
 DEFAULT_UNCLAIMED_MINUTES = 10
+#: The least a server may set (the table's CHECK; /ask-mods settings' Range).
+MIN_UNCLAIMED_MINUTES = 1
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,7 @@ import discord
 
 from bot.client import Bridgeline, bridgeline_of
 from bot.errors import send_private
-from bot.i18n import DEFAULT_LANG, LANGS, member_lang, t
-from bot.i18n.languages_in_use import server_lang
+from bot.i18n import DEFAULT_LANG, LANGS, member_lang, pick_lang, t
 from bot.notify import notify_moderators
 from bot.safety_service import alerts, held, offers
 from bot.safety_service.offers import TOKEN_PATTERN, offer_key
@@ -25,7 +24,7 @@ from bot.safety_service.policy import Flag
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import ReplyText, compose_reply, emergency_line
 from bot.storage import audit
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import GuildSettings, get_settings
 from bot.ui.safety_embeds import member_reply_embed, reveal_embed
 from bot.ui.views import guarded, persistent_view
 
@@ -36,11 +35,19 @@ ANONYMOUS_ACTOR = 0
 
 
 async def compose_for(
-    bot: Bridgeline, guild_id: int, user_id: int, flag: Flag, lang: str = DEFAULT_LANG
+    bot: Bridgeline,
+    guild_id: int,
+    user_id: int,
+    flag: Flag,
+    lang: str = DEFAULT_LANG,
+    *,
+    server_region: str | None = None,
 ) -> ReplyText:
     """The member's private reply in `lang`, with their (or the server's) region's lines, or
-    the language's regions' lines when neither is set."""
-    region = await member_region(bot.db, bot.settings.secret, guild_id, user_id)
+    the language's regions' lines when neither is set (`server_region`: see member_region)."""
+    region = await member_region(
+        bot.db, bot.settings.secret, guild_id, user_id, server_region=server_region
+    )
     responses = bot.content.in_lang(lang).safety.responses
     return compose_reply(bot.content, responses, region, flag, lang)
 
@@ -148,9 +155,16 @@ class RevealButton(
         offer = await offers.get_offer(bot.db, self.token, "reveal")
         # Pressed in a DM (the private safety reply): the server is the offer's.
         guild = interaction.guild or (await bot.server(offer.guild_id) if offer else None)
-        server_lang = (await get_settings(bot.db, guild.id)).language if guild else None
-        lang = self.lang or member_lang(interaction, server_lang)
-        if offer is None or offer.alert_id is None or guild is None or guild.id != offer.guild_id:
+        # Read once for this press: its reply, the request to moderators and the alert's post.
+        settings = await get_settings(bot.db, guild.id) if guild else None
+        lang = self.lang or member_lang(interaction, settings.language if settings else None)
+        if (
+            offer is None
+            or offer.alert_id is None
+            or guild is None
+            or settings is None
+            or guild.id != offer.guild_id
+        ):
             await send_private(interaction, t(lang, "safety.buttons.expired"))
             return
         if not offer.is_for(bot.settings.secret, interaction.user.id):
@@ -164,24 +178,41 @@ class RevealButton(
         # so the request names it by that, and is posted after it, showing that they asked.
         number = await held.release_now(bot.db, offer.alert_id)
         try:
-            await self._tell_moderators(interaction, guild, number or offer.alert_id, lang)
+            await self._tell_moderators(
+                interaction, guild, number or offer.alert_id, lang, settings
+            )
         finally:
             if number is not None:
-                bot.dispatch("safety_alert", number)
+                bot.dispatch("safety_alert", number, settings=settings)
 
     async def _tell_moderators(
-        self, interaction: discord.Interaction, guild: discord.Guild, alert_id: int, lang: str
+        self,
+        interaction: discord.Interaction,
+        guild: discord.Guild,
+        alert_id: int,
+        lang: str,
+        settings: GuildSettings,
     ) -> None:
+        """`settings`: the server's, as this press read them."""
         bot = bridgeline_of(interaction)
         alert = await alerts.get_alert(bot.db, alert_id)
         assert alert is not None
-        region = await member_region(bot.db, bot.settings.secret, guild.id, interaction.user.id)
+        region = await member_region(
+            bot.db,
+            bot.settings.secret,
+            guild.id,
+            interaction.user.id,
+            server_region=settings.region,
+        )
         danger = emergency_line(bot.content, region, lang)
         # The member's id goes to the moderators on Discord only: the database keeps that they
         # asked, never who they are, so a copy of it cannot tie them to their check-ins.
-        mods_lang = await server_lang(bot.db, guild.id)
+        mods_lang = pick_lang(settings.language)
         posted = await notify_moderators(
-            bot.db, guild, embed=reveal_embed(alert, interaction.user.id, mods_lang)
+            bot.db,
+            guild,
+            embed=reveal_embed(alert, interaction.user.id, mods_lang),
+            settings=settings,
         )
         if posted is None:
             await offers.release(bot.db, self.token)
@@ -198,7 +229,7 @@ class RevealButton(
             target=alert.label,
             detail="the author asked a moderator to reach out",
         )
-        bot.dispatch("safety_alert_changed", alert.id)
+        bot.dispatch("safety_alert_changed", alert.id, settings=settings)
         await interaction.followup.send(
             t(lang, "safety.buttons.revealed", danger=danger), ephemeral=True
         )

@@ -138,3 +138,48 @@ async def test_im_on_it_asks_before_taking_over_another_moderators_claim(
     assert (trail[0].action, trail[0].actor_id) == ("alert.taken_over", world.owner.user.id)
     again = await fake.click(post, "I'm on it", world.owner)  # own claim: no question
     assert (await again.response()).type == 7
+
+
+IMMINENT = "i'm going to kill myself tonight"
+
+
+async def test_each_alert_reads_the_settings_as_they_are_when_its_message_comes(
+    fake: FakeDiscord, world: StandardGuild, bot: Bridgeline
+) -> None:
+    """An alert carries its server's settings along (read once), and nothing keeps them for
+    the next alert: a change between two alerts (here through the database, as another process
+    or the purge would write it) is what the second one follows."""
+    await update_settings(
+        bot.db,
+        world.guild.id,
+        alerts_channel_id=world.mod_alerts.id,
+        moderator_role_id=world.moderator_role.id,
+        safety_mode="nudge",
+    )
+    first = await fake.send_message(world.general, world.you, IMMINENT)
+    post = await fake.wait_for_message(world.mod_alerts, lambda m: f"/{first.id}" in m.text)
+    assert post.content.startswith(f"<@&{world.moderator_role.id}> ")
+    await update_settings(
+        bot.db,
+        world.guild.id,
+        alerts_channel_id=world.daily_prompt.id,
+        moderator_role_id=world.owner_role.id,
+        safety_mode="mods",
+    )
+    second = await fake.send_message(world.general, world.mod, IMMINENT)
+    moved = await fake.wait_for_message(world.daily_prompt, lambda m: f"/{second.id}" in m.text)
+    assert is_alert(moved) and moved.content.startswith(f"<@&{world.owner_role.id}> ")
+    sent = next(
+        r
+        for r in fake.requests
+        if isinstance(r.body, dict) and r.body.get("content") == moved.content
+    )
+    assert [str(role) for role in sent.body["allowed_mentions"]["roles"]] == [
+        str(world.owner_role.id)
+    ]
+    assert [m for m in fake.messages(world.mod_alerts) if f"/{second.id}" in m.text] == []
+    rows = await bot.db.fetchall("SELECT message_id, member_reply FROM safety_alerts ORDER BY id")
+    assert [(r["message_id"], r["member_reply"]) for r in rows] == [
+        (first.id, "nudge"),
+        (second.id, "mods"),
+    ]

@@ -223,7 +223,7 @@ async def test_a_pending_alert_survives_restarts_and_is_posted_when_due(
     third = make_bridgeline()
     posted = asyncio.Event()
 
-    async def on_posted(_alert_id: int) -> None:
+    async def on_posted(_alert_id: int, **_: object) -> None:
         posted.set()
 
     third.add_listener(on_posted, f"on_{alerts.POSTED_EVENT}")

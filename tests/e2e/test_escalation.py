@@ -108,7 +108,7 @@ async def test_when_a_posted_alert_falls_due_cannot_be_read_the_loop_looks_again
 ) -> None:
     cog = staffed.get_cog("Escalation")
 
-    async def unreadable(bot: Bridgeline, alert_id: int) -> None:
+    async def unreadable(bot: Bridgeline, alert_id: int, alert: object = None) -> None:
         raise RuntimeError("database gone away")
 
     # The cog's own module (an extension is loaded as a module object of its own); the loop's

@@ -40,7 +40,7 @@ async def flood_and_close(
     )
     dispatched: list[int] = []
 
-    async def seen(alert_id: int) -> None:
+    async def seen(alert_id: int, **_: object) -> None:
         dispatched.append(alert_id)
 
     bot.add_listener(seen, "on_safety_alert")
