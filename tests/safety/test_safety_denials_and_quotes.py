@@ -81,6 +81,12 @@ from bot.safety.normalize import normalize
         "deadlift day tomorrow, i literally want to die 💀",
         "burned my arm on the oven tray while cooking dinner, ouch",
         "overdosed on a whole season of that show last night, no regrets",
+        "she'll murder me once she spots that i shrunk her jumper in the wash",
+        "if the printer jams one more time today i'm literally going to walk into the sea 🙄",
+        "zwei stunden funkstille, dann haben wir zusammen gelacht",
+        "mon frère me dit qu'il n'a plus envie de vivre. je fais quoi ce soir ?",
+        'is it better to write "died by suicide" in our group leaflet?',
+        "sono sul ponte a fotografare il tramonto per il mio corso",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -156,6 +162,13 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ),
         ("i want to die 💀 the meeting was the last straw, i cant do this anymore", "crisis"),
         ("he pushed my hand onto the oven tray", "danger"),
+        ("he said he'll kill me if i ever tell anyone, i forgot to lock the door", "danger"),
+        ("if he leaves me one more time i'm going to die, i mean it", "crisis"),
+        ("mi hermano me dijo que quiere morir. yo también quiero morir", "crisis"),
+        (
+            "two hours of silence then we laughed, but he does this for days every week",
+            "abuse_sign",
+        ),
     ],
 )
 def test_the_writers_own_risk_beside_them_still_counts(
