@@ -87,6 +87,8 @@ from bot.safety.normalize import normalize
         "mon frère me dit qu'il n'a plus envie de vivre. je fais quoi ce soir ?",
         'is it better to write "died by suicide" in our group leaflet?',
         "sono sul ponte a fotografare il tramonto per il mio corso",
+        "i spent 2011-2014 tiptoeing around an ex who went silent for weeks. new life now, safe and free",
+        "my dad freezes my mum out for weeks at a time. i'm 17, what can i do?",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -169,6 +171,8 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
             "two hours of silence then we laughed, but he does this for days every week",
             "abuse_sign",
         ),
+        ("my ex used to follow me. he moved away but last week he turned up at my door", "danger"),
+        ("my dad ignores my mum for weeks and now he ignores me too", "abuse_sign"),
     ],
 )
 def test_the_writers_own_risk_beside_them_still_counts(
