@@ -89,6 +89,7 @@ from bot.safety.normalize import normalize
         "sono sul ponte a fotografare il tramonto per il mio corso",
         "i spent 2011-2014 tiptoeing around an ex who went silent for weeks. new life now, safe and free",
         "my dad freezes my mum out for weeks at a time. i'm 17, what can i do?",
+        "my mum keeps saying she'd be better off dead since dad left, how do i get her to a gp?",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -173,6 +174,7 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ),
         ("my ex used to follow me. he moved away but last week he turned up at my door", "danger"),
         ("my dad ignores my mum for weeks and now he ignores me too", "abuse_sign"),
+        ("my friend said she wants to die and honestly i want to die too", "crisis"),
     ],
 )
 def test_the_writers_own_risk_beside_them_still_counts(
