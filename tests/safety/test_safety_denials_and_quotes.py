@@ -70,6 +70,26 @@ from bot.safety.normalize import normalize
         "the 23:12 is the last train home, if i miss it i'm sleeping on your sofa",
         "sewer slide at the water park was insane, kids loved it",
         "hab unserem hund die wurmtablette in leberwurst versteckt",
+        # issue 15, round 4: a past told as over, someone else's partner, a study question, a
+        # sulk over by morning, a gym day, an oven tray, a binge
+        "hace quince años mi ex me encerraba en casa. hoy vivo sola y estoy tranquila",
+        "2 lata temu mój były zamknął mnie w mieszkaniu. teraz mieszkam sama i jest mi dobrze",
+        "il y a des années mon ex m'enfermait. aujourd'hui je vis seule et je vais bien",
+        "my cousin told me her boyfriend threatens to kill himself if she leaves. what do i say?",
+        "is punitive silence a form of psychological abuse? asking for a seminar",
+        "me hizo la ley del hielo hasta el desayuno, luego nos pedimos perdón",
+        "deadlift day tomorrow, i literally want to die 💀",
+        "burned my arm on the oven tray while cooking dinner, ouch",
+        "overdosed on a whole season of that show last night, no regrets",
+        "she'll murder me once she spots that i shrunk her jumper in the wash",
+        "if the printer jams one more time today i'm literally going to walk into the sea 🙄",
+        "zwei stunden funkstille, dann haben wir zusammen gelacht",
+        "mon frère me dit qu'il n'a plus envie de vivre. je fais quoi ce soir ?",
+        'is it better to write "died by suicide" in our group leaflet?',
+        "sono sul ponte a fotografare il tramonto per il mio corso",
+        "i spent 2011-2014 tiptoeing around an ex who went silent for weeks. new life now, safe and free",
+        "my dad freezes my mum out for weeks at a time. i'm 17, what can i do?",
+        "my mum keeps saying she'd be better off dead since dad left, how do i get her to a gp?",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -131,6 +151,30 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
             "domani mattina prendo il treno per il lago e non torno. ho lasciato una lettera",
             "crisis",
         ),
+        # issue 15, round 4: the same frames with the writer's own present risk
+        ("years ago he hit me. now he's doing it again and i'm scared", "danger"),
+        ("a decade ago i tried to end it. now i want to die again", "crisis"),
+        ("my sister says her boyfriend hits her, and my boyfriend hits me too", "danger"),
+        (
+            "is it abuse when my husband doesn't speak to me for a week because i went out?",
+            "abuse_sign",
+        ),
+        (
+            "he ignored me until breakfast like he always does, and i had to apologise first",
+            "abuse_sign",
+        ),
+        ("i want to die 💀 the meeting was the last straw, i cant do this anymore", "crisis"),
+        ("he pushed my hand onto the oven tray", "danger"),
+        ("he said he'll kill me if i ever tell anyone, i forgot to lock the door", "danger"),
+        ("if he leaves me one more time i'm going to die, i mean it", "crisis"),
+        ("mi hermano me dijo que quiere morir. yo también quiero morir", "crisis"),
+        (
+            "two hours of silence then we laughed, but he does this for days every week",
+            "abuse_sign",
+        ),
+        ("my ex used to follow me. he moved away but last week he turned up at my door", "danger"),
+        ("my dad ignores my mum for weeks and now he ignores me too", "abuse_sign"),
+        ("my friend said she wants to die and honestly i want to die too", "crisis"),
     ],
 )
 def test_the_writers_own_risk_beside_them_still_counts(
