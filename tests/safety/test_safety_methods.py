@@ -44,6 +44,15 @@ IMMINENT = [
     "i want to die. walking down to the river now",
     "i cant do this anymore, i want to die. the bottle's open",
     "i want to end it all. it's happening at midnight",
+    # round 4 (_esc4): self-harm under way in everyday words, means at hand, taken, a roof
+    "been cutting since everyone went to bed and i cant stop",
+    "i'm not suicidal, i just need to feel the blade again. doing it now",
+    "pressing a lit cigarette into my arm right now",
+    "shut myself in the bathroom with her sleeping pills",
+    "my tablets are all laid out on the kitchen table",
+    "swallowed everything from the medicine cabinet. feeling floaty",
+    "on the rooftop of my block and i'm done",
+    "booked into a motel two hours away, not telling anyone which one",
 ]
 
 HIGH = [
@@ -95,6 +104,13 @@ QUIET = [
     "walking down to the lake now with the dog",
     "got them all here for the party tonight",
     "the bottle's open, pour me a glass",
+    # look-alikes of the round 4 (_esc4) wording
+    "my pills are laid out on the table for the week, as prescribed",
+    "asked the neighbour to feed the cat while we're on holiday",
+    "burnt my arm on the oven door making the roast",
+    "punching the bag at boxing till my knuckles ached",
+    "better off without me at this party lol, i'm so tired",
+    "on the roof of our building for the fireworks, i'm done with this year",
 ]
 
 
@@ -159,6 +175,16 @@ OTHER_IMMINENT = [
     ("pl", "chcę umrzeć. siedzę w lesie z tabletkami"),
     ("fr", "je veux mourir. dans dix minutes c'est fini"),
     ("it", "voglio morire. tra dieci minuti lo faccio"),
+    # round 4 (_esc4): shut in with the means, a blade or a lighter now, a roof reached
+    ("es", "me encerré en el baño con sus cuchillas"),
+    ("de", "ich habe mich mit ihren Tabletten im Bad eingeschlossen"),
+    ("pl", "zamknęłam się w łazience z jego żyletkami"),
+    ("fr", "j'ai besoin de sentir la lame, je le fais maintenant"),
+    ("nl", "ik heb alles uit het medicijnkastje ingenomen"),
+    ("it", "sono sul tetto del mio palazzo, è finita"),
+    ("de", "hab mir eben den arm mit dem feuerzeug verbrannt, ich hör nicht auf"),
+    ("fr", "j'ai sorti son pistolet du tiroir, il dort"),
+    ("nl", "het mesje ligt al klaar naast de wastafel"),
 ]
 OTHER_HIGH = [
     ("es", "pienso en tirarme del balcón todos los días"),
@@ -168,6 +194,13 @@ OTHER_HIGH = [
     ("it", "voglio impiccarmi"),
     ("nl", "ik wil mezelf ophangen"),
     ("pl", "chcę się powiesić"),
+    # round 4 (_esc4): children better off, final arrangements, dead before it happens
+    ("pt", "deixei o gato com a vizinha, não vou pra lugar nenhum de verdade"),
+    ("de", "ich habe die Katze der Nachbarin gegeben, ich verreise nicht wirklich"),
+    ("es", "firmé el poder notarial para que nadie tenga líos cuando ya no esté"),
+    ("nl", "ik zie geen reden meer om door te gaan."),
+    ("fr", "plutôt être morte avant qu'il rentre"),
+    ("es", "voy a m4tarme"),
 ]
 OTHER_QUIET = [
     ("es", "colgué la ropa en la cuerda del tendedero"),
@@ -177,6 +210,11 @@ OTHER_QUIET = [
     ("it", "ho preso tutte le medicine prescritte dal medico come sempre"),
     ("nl", "ik sta op de brug en maak foto's van de zonsondergang"),
     ("pl", "skoczyłam na bungee z mostu, było super"),
+    ("es", "me voy a matar de risa con este video"),
+    ("de", "die Tabletten liegen für die Woche aufgereiht auf dem Tisch, wie verschrieben"),
+    ("it", "ho chiesto alla vicina di tenere il gatto durante le vacanze"),
+    ("es", "saqué la pistola de agua para la piscina de los niños"),
+    ("nl", "het mes ligt klaar voor het avondeten"),
 ]
 
 
