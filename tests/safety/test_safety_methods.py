@@ -53,6 +53,9 @@ IMMINENT = [
     "swallowed everything from the medicine cabinet. feeling floaty",
     "on the rooftop of my block and i'm done",
     "booked into a motel two hours away, not telling anyone which one",
+    # a trivial-trigger look ("i burned", "lol") that is not one
+    "i burned myself with the lighter again, only thing that helps",
+    "took everything in the medicine cabinet lol not lol. feeling floaty",
 ]
 
 HIGH = [
