@@ -62,14 +62,26 @@ async def test_an_alert_is_numbered_and_stored_in_one_statement(
     assert len(statements) == 3
 
 
-async def test_a_claim_reads_every_category_at_once(db: Database, statements: list[str]) -> None:
+async def test_a_claim_reads_every_category_at_once(
+    db: Database, statements: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     flag = Flag({"crisis": "high", "danger": "high", "abuse_sign": "concern"})
+    transactions: list[None] = []
+    begin = db.transaction
+
+    def counted() -> Any:
+        transactions.append(None)
+        return begin()
+
+    monkeypatch.setattr(db, "transaction", counted)
     assert await claim_reply(db, GUILD, "p1", flag, NOW) == flag
-    assert len(statements) <= 3  # forget old rows, read all tags, record the claims
+    # read all tags; then in the transaction forget old rows, read again, record the claims
+    assert len(statements) <= 4
     statements.clear()
-    later = NOW + timedelta(minutes=1)  # same slot: old rows are gone already
+    later = NOW + timedelta(minutes=1)  # in the cooldown: one read, no transaction
     assert (await claim_reply(db, GUILD, "p1", flag, later)).categories == ()
-    assert len(statements) == 1
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")
+    assert len(transactions) == 1  # the first claim's: a member in the cooldown takes no lock
 
 
 async def test_a_claim_in_a_new_slot_still_forgets_old_rows(db: Database) -> None:

@@ -18,7 +18,7 @@ deleted by the first claim of each 10-minute slot (and by `forget_before`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Literal
@@ -26,7 +26,7 @@ from weakref import WeakKeyDictionary
 
 from bot.privacy import member_key, owner_tag
 from bot.safety_service.policy import COOLDOWN, IMMINENT_BYPASS_EVERY, Flag, cooldown_verdict
-from bot.storage.db import Database
+from bot.storage.db import Database, Row
 
 PURPOSE = "safety_cooldowns"  # the table: bot.checkins.datarights finds rows by it
 SLOT = timedelta(minutes=10)
@@ -72,7 +72,8 @@ async def claim_reply(
 
     At most three statements whatever the categories (forget old rows once per slot, read
     every tag, record the claims): the transaction holds the write lock, and under a message
-    flood each await in it costs about two loop turns that every other writer waits through."""
+    flood each await in it costs about two loop turns that every other writer waits through;
+    a member still in their cooldown is told so by one read, before any transaction."""
     slots = _slots(now)
     current = slots[0]
     wanted: dict[str, tuple[str, str, datetime]] = {}
@@ -82,6 +83,14 @@ async def claim_reply(
                 wanted[owner_tag(key, tag_salt(scope, category, kind, s))] = (category, kind, s)
     if not wanted:
         return Flag({}, flag.guessed)
+    marks = ", ".join("?" for _ in wanted)
+    read = f"SELECT owner_tag FROM safety_cooldowns WHERE guild_id = ? AND owner_tag IN ({marks})"
+    # Read first, outside the transaction: a member already answered in the window (every
+    # flagged message after the first, in a flood) needs no write lock at all. Rows of the
+    # window are never removed while it lasts, so "quiet" read here is quiet in the
+    # transaction too; anything else is decided again inside it.
+    if not _verdicts(flag, wanted, await db.fetchall(read, (guild_id, *wanted)), now):
+        return Flag({}, flag.guessed)
     oldest = slots[-1].strftime(SLOT_FORMAT)
     forget = _forgotten.get(db) != oldest
     if forget:  # taken now: the claims queued behind this one (a flood) skip the DELETE
@@ -89,27 +98,10 @@ async def claim_reply(
     async with _undo_forget_on_error(db, oldest if forget else None), db.transaction() as conn:
         if forget:
             await conn.execute("DELETE FROM safety_cooldowns WHERE slot < ?", (oldest,))
-        marks = ", ".join("?" for _ in wanted)
-        rows = await conn.fetchall(
-            f"SELECT owner_tag FROM safety_cooldowns WHERE guild_id = ? AND owner_tag IN ({marks})",
-            (guild_id, *wanted),
-        )
-        last: dict[tuple[str, str], datetime] = {}
-        for row in rows:
-            category, kind, slot = wanted[row[0]]
-            last[category, kind] = max(slot, last.get((category, kind), slot))
+        rows = await conn.fetchall(read, (guild_id, *wanted))
         claims: dict[str, str] = {}  # owner_tag -> category
         params: list[str | int] = []
-        for category in flag.categories:
-            verdict = cooldown_verdict(
-                category,
-                flag.is_imminent(category),
-                last.get((category, "reply")),
-                last.get((category, "bypass")),
-                now,
-            )
-            if verdict == "quiet":
-                continue
+        for category, verdict in _verdicts(flag, wanted, rows, now).items():
             salt = tag_salt(scope, category, "bypass" if verdict == "bypass" else "reply", current)
             tag = owner_tag(key, salt)
             claims[tag] = category
@@ -128,6 +120,32 @@ async def claim_reply(
     won = {claims[row[0]] for row in recorded}
     allowed = {c: flag.severities[c] for c in flag.categories if c in won}
     return Flag(allowed, flag.guessed)
+
+
+def _verdicts(
+    flag: Flag,
+    wanted: dict[str, tuple[str, str, datetime]],
+    rows: Sequence[Row],
+    now: datetime,
+) -> dict[str, str]:
+    """Per category of `flag` that may be answered now, "reply" or "bypass" (`cooldown_verdict`),
+    given the member's stored tags among `wanted`."""
+    last: dict[tuple[str, str], datetime] = {}
+    for row in rows:
+        category, kind, slot = wanted[str(row[0])]
+        last[category, kind] = max(slot, last.get((category, kind), slot))
+    verdicts: dict[str, str] = {}
+    for category in flag.categories:
+        verdict = cooldown_verdict(
+            category,
+            flag.is_imminent(category),
+            last.get((category, "reply")),
+            last.get((category, "bypass")),
+            now,
+        )
+        if verdict != "quiet":
+            verdicts[category] = verdict
+    return verdicts
 
 
 @asynccontextmanager

@@ -62,7 +62,8 @@ async def fill_the_disk(bot: Bridgeline) -> None:
         return
     conn = bot.db.connection
     pages = (await (await conn.execute("PRAGMA page_count")).fetchone())[0]  # type: ignore[index]
-    await conn.execute(f"PRAGMA max_page_count = {pages}")
+    for each in bot.db.raw_connections:  # a page limit is a connection's own setting
+        await each.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(sqlite3.OperationalError, match="full"):
         for n in range(10_000):  # rows at least as long as the member's, until none fits
             await bot.db.execute(
@@ -76,7 +77,8 @@ async def free_some_space(bot: Bridgeline) -> None:
     if bot.db.dialect == "postgresql":
         await _pg_script(bot, _PG_ROOM_AGAIN)
         return
-    await bot.db.connection.execute("PRAGMA max_page_count = 1073741823")
+    for each in bot.db.raw_connections:
+        await each.execute("PRAGMA max_page_count = 1073741823")
 
 
 async def full_disk_error(bot: Bridgeline) -> Exception:
