@@ -154,6 +154,7 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         # issue 15, round 4: the same frames with the writer's own present risk
         ("years ago he hit me. now he's doing it again and i'm scared", "danger"),
         ("a decade ago i tried to end it. now i want to die again", "crisis"),
+        ("back in 2019 he hit me. now i'm out of options and i want to die", "crisis"),
         ("my sister says her boyfriend hits her, and my boyfriend hits me too", "danger"),
         (
             "is it abuse when my husband doesn't speak to me for a week because i went out?",
