@@ -11,7 +11,7 @@ import logging
 import discord
 
 from bot.storage.db import Database
-from bot.storage.guilds import GuildSettings, get_settings
+from bot.storage.guilds import GuildSettings, settings_for
 
 log = logging.getLogger(__name__)
 _already_logged: set[tuple[int, str]] = set()
@@ -40,9 +40,7 @@ async def notify_moderators(
     the owner's DM gets the same embed and buttons without the ping. `settings`: the server's,
     when the caller read them for this same alert or post a moment ago (not a copy kept from
     earlier: another process or /setup may have moved the alerts channel since)."""
-    if settings is None:
-        settings = await get_settings(db, guild.id)
-    assert settings.guild_id == guild.id, "another server's settings"
+    settings = await settings_for(db, guild.id, settings)
     channel = guild.get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
     if isinstance(channel, discord.TextChannel | discord.Thread):
         try:

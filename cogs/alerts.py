@@ -31,7 +31,7 @@ from bot.notify import notify_moderators
 from bot.safety_service import alerts, held
 from bot.safety_service.alerts import Alert
 from bot.storage import audit
-from bot.storage.guilds import GuildSettings, get_settings
+from bot.storage.guilds import GuildSettings, settings_for
 from bot.ui.safety_embeds import alert_embed, alert_ping, open_alerts_pages
 from bot.ui.views import BaseView, ConfirmView, Paginator, guarded, persistent_view
 
@@ -227,8 +227,7 @@ class Alerts(commands.Cog):
                 guild = self.bot.get_guild(alert.guild_id)
                 if guild is None:
                     return "not_posted"
-                if settings is None or settings.guild_id != guild.id:
-                    settings = await get_settings(self.bot.db, guild.id)
+                settings = await settings_for(self.bot.db, guild.id, settings)
                 lang = pick_lang(settings.language)
                 guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
                 embed = alert_embed(alert, guidance, lang)
@@ -275,10 +274,7 @@ class Alerts(commands.Cog):
             channel, discord.TextChannel | discord.Thread | discord.PartialMessageable
         ):
             return
-        if settings is not None and settings.guild_id == alert.guild_id:
-            lang = pick_lang(settings.language)
-        else:
-            lang = await server_lang(self.bot.db, alert.guild_id)
+        lang = pick_lang((await settings_for(self.bot.db, alert.guild_id, settings)).language)
         guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
         embed = alert_embed(alert, guidance, lang)
         try:

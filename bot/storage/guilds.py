@@ -49,6 +49,16 @@ async def get_settings(db: Database, guild_id: int) -> GuildSettings:
     return GuildSettings(guild_id=guild_id) if row is None else _from_row(row)
 
 
+async def settings_for(
+    db: Database, guild_id: int, known: GuildSettings | None = None
+) -> GuildSettings:
+    """`known` when it is this server's (read a moment ago for the same alert or post, never a
+    copy kept from earlier: another process or /setup may change them), else read now."""
+    if known is not None and known.guild_id == guild_id:
+        return known
+    return await get_settings(db, guild_id)
+
+
 async def update_settings(db: Database, guild_id: int, **changes: Any) -> GuildSettings:
     """Upserts the named columns; unknown names are a programming error, not silently dropped."""
     unknown = set(changes) - EDITABLE
