@@ -69,10 +69,12 @@ def load_meaning_layer(head_path: Path | None = None) -> MeaningLayer | None:
 def _load_meaning_layer(head_path: Path) -> MeaningLayer | None:
     """Once per process and head file (every bot, and every test's bot, shares it)."""
     try:
-        from bot.safety.encoder import shared_encoder
+        from bot.safety.encoder import return_freed_memory, shared_encoder
         from bot.safety.semantic import load_head
 
-        return MeaningLayer(shared_encoder(), load_head(head_path))
+        layer = MeaningLayer(shared_encoder(), load_head(head_path))
+        return_freed_memory()  # the head's file as read (float16 vectors) is scratch now
+        return layer
     except (ImportError, OSError, ValueError, KeyError) as exc:
         log.warning("Safety meaning layer unavailable, patterns only: %s", exc)
         return None

@@ -25,7 +25,7 @@ from bot.safety.normalize import normalize as real_normalize
 from bot.safety.onnx_graph import build_graph
 from bot.safety.rules import Category
 from bot.safety.scanner import MAX_WAITING, SEMANTIC_RULE, SafetyScanner, load_meaning_layer
-from bot.safety.semantic import SemanticHead, fit_logistic, load_head
+from bot.safety.semantic import SemanticHead, fit_logistic, load_head, quantise_rows
 from bot.safety.train_semantic import train
 
 HERE = Path(__file__).resolve().parent
@@ -412,3 +412,62 @@ async def test_a_flood_gets_the_patterns_alone_while_the_model_is_busy(
     assert all(d.categories == {"crisis"} for d in done)
     assert len(layer.read) == MAX_WAITING
     assert (await scanner.scan_async(text)).flagged  # the queue drained: the model reads again
+
+
+def _unit_rows(rows: int, seed: int) -> np.ndarray:
+    vectors = np.random.default_rng(seed).normal(size=(rows, 384)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_int8_neighbour_memory_keeps_similarities_and_neighbours() -> None:
+    """The shipped memory is held as int8 codes (a quarter of float32): similarities stay
+    within 0.01, computed chunk by chunk over more rows than one chunk."""
+    memory, queries = _unit_rows(5000, 1), _unit_rows(16, 2)
+    codes, scale = quantise_rows(memory)
+    assert codes.dtype == np.int8 and codes.nbytes * 4 == memory.nbytes
+    zeros = {c: np.zeros(384, np.float32) for c in ("crisis", "danger", "abuse_sign")}
+    labels = np.zeros((5000, 3), bool)
+    head = SemanticHead(
+        weights=zeros,  # type: ignore[arg-type]
+        bias=dict.fromkeys(zeros, 0.0),  # type: ignore[arg-type]
+        thresholds=dict.fromkeys(zeros, 0.5),  # type: ignore[arg-type]
+        trained_on={},
+        memory=codes,
+        memory_labels=labels,
+        memory_scale=scale,
+    )
+    exact = queries @ memory.T
+    assert np.abs(head.similarity(queries) - exact).max() < 0.01
+    # a query that is one of the rows finds itself first
+    assert int(np.argmax(head.similarity(memory[1234:1235]))) == 1234
+    assert np.allclose(head.memory_vectors(), memory, atol=0.01)
+
+
+def test_neighbours_are_looked_up_only_for_rows_over_a_threshold(
+    monkeypatch: pytest.MonkeyPatch, encoder: Encoder
+) -> None:
+    """Most messages have no category near its threshold: they skip the neighbour lookup
+    (half the layer's time), and their answer is the same as with it."""
+    head = load_head()
+    vectors = encoder.encode(
+        [
+            "nobody would even notice if i was gone, i am so tired of being here",
+            "repotted my succulents this morning and made pancakes",
+            "he shoved me into the wall again and took my keys",
+            "what time is the voice chat on sunday?",
+        ]
+    )
+    expected = head.categories(vectors, ["balanced"] * 4)
+    looked_up: list[int] = []
+    real = SemanticHead.neighbour_share
+
+    def counting(self: SemanticHead, rows: np.ndarray) -> np.ndarray:
+        looked_up.append(rows.shape[0])
+        return real(self, rows)
+
+    monkeypatch.setattr(SemanticHead, "neighbour_share", counting)
+    assert head.categories(vectors, ["balanced"] * 4) == expected
+    probs = head.probabilities(vectors)
+    limits = head.thresholds_for("balanced")
+    over = sum(any(probs[c][row] >= limits[c] for c in limits) for row in range(4))
+    assert 0 < sum(looked_up) == over < 4
