@@ -53,6 +53,9 @@ IMMINENT = [
     "swallowed everything from the medicine cabinet. feeling floaty",
     "on the rooftop of my block and i'm done",
     "booked into a motel two hours away, not telling anyone which one",
+    # round 5 (_esc5): a hot object held to the skin now
+    "pressing the straighteners against my thigh and i cant stop",
+    "burning my arm with the hot spoon again, nobody is home",
     # a trivial-trigger look ("i burned", "lol") that is not one
     "i burned myself with the lighter again, only thing that helps",
     "took everything in the medicine cabinet lol not lol. feeling floaty",
@@ -114,6 +117,11 @@ QUIET = [
     "punching the bag at boxing till my knuckles ached",
     "better off without me at this party lol, i'm so tired",
     "on the roof of our building for the fireworks, i'm done with this year",
+    # look-alikes of the round 5 (_fp5) wording
+    "gonna unalive my inbox this afternoon, 300 unread emails",
+    "this heatwave is going to unalive me, 34 degrees in the office",
+    "if i die during this spin class tell my cat i loved her",
+    "last day at the cafe is thursday, new job monday, writing cards for everyone",
 ]
 
 
@@ -188,6 +196,12 @@ OTHER_IMMINENT = [
     ("de", "hab mir eben den arm mit dem feuerzeug verbrannt, ich hör nicht auf"),
     ("fr", "j'ai sorti son pistolet du tiroir, il dort"),
     ("nl", "het mesje ligt al klaar naast de wastafel"),
+    # round 5 (_esc5): cutting now without "ik", a whole pack swallowed
+    ("nl", "ben mezelf weer aan het krassen, hij zit beneden tv te kijken"),
+    ("pt", "tomei a caixa inteira de rivotril agora"),
+    ("fr", "j'ai avalé tout le flacon de somnifères"),
+    ("it", "ho preso tutta la scatola di tavor"),
+    ("pl", "połknęłam całe opakowanie tabletek"),
 ]
 OTHER_HIGH = [
     ("es", "pienso en tirarme del balcón todos los días"),
@@ -204,6 +218,11 @@ OTHER_HIGH = [
     ("nl", "ik zie geen reden meer om door te gaan."),
     ("fr", "plutôt être morte avant qu'il rentre"),
     ("es", "voy a m4tarme"),
+    # round 5 (_esc5): "unalive" in another language's sentence; "not kidding" voids a laugh
+    ("de", "ich will mich ehrlich unaliven"),
+    ("nl", "ik wil mezelf gewoon unaliven"),
+    ("pt", "vou me matar kkk não tô brincando"),
+    ("es", "me quiero matar jaja no estoy bromeando"),
 ]
 OTHER_QUIET = [
     ("es", "colgué la ropa en la cuerda del tendedero"),
@@ -213,6 +232,13 @@ OTHER_QUIET = [
     ("it", "ho preso tutte le medicine prescritte dal medico come sempre"),
     ("nl", "ik sta op de brug en maak foto's van de zonsondergang"),
     ("pl", "skoczyłam na bungee z mostu, było super"),
+    # look-alikes of the round 5 (_fp5) wording
+    ("nl", "pilletje genomen zoals de dokter voorschreef en nu naar bed"),
+    ("de", "meine tablette wie jeden morgen genommen, jetzt frühstück"),
+    ("pt", "comprei corda pro varal novo da varanda"),
+    ("it", "ho comprato una corda nuova per l'arrampicata di domenica"),
+    ("pt", "kkkkk vou me matar de vergonha, mandei áudio pro grupo errado"),
+    ("pt", "perdi de novo pro mesmo chefe, quero morrer kkkk"),
     ("es", "me voy a matar de risa con este video"),
     ("de", "die Tabletten liegen für die Woche aufgereiht auf dem Tisch, wie verschrieben"),
     ("it", "ho chiesto alla vicina di tenere il gatto durante le vacanze"),
