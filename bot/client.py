@@ -21,6 +21,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content import Content
 from bot.gateway_intake import ChatIntake, pace_reader
+from bot.i18n import detect as language_detection
 from bot.i18n.commands import CommandTranslator
 from bot.i18n.mentions import CommandNames
 from bot.inflight import InFlight
@@ -182,6 +183,11 @@ class Bridgeline(commands.Bot):
     async def setup_hook(self) -> None:
         """Storage first, then cogs (which may read it in cog_load and register views)."""
         await self.open_storage()
+        # The language identifier (which language a safety reply answers in) loads now, before
+        # the gateway connects: loaded on the first flagged message instead, it held the
+        # interpreter for a second mid-flood (loop lag 108-140 ms, alerts 3 s late in
+        # bench/flood.py's first flood) and kept that first reply waiting.
+        await asyncio.to_thread(language_detection.load)
         translator = CommandTranslator(self.settings.content_dir)
         await self.tree.set_translator(translator)
         for name in self._extensions if self._extensions is not None else discover_extensions():

@@ -10,8 +10,6 @@ the hand-written NumPy pass before it (``bench/encoder_speed.py`` compares them)
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gzip
 import platform
 from functools import lru_cache
@@ -21,6 +19,7 @@ from typing import Any
 import numpy as np
 from tokenizers import Tokenizer
 
+from bot.native_memory import return_freed_memory
 from bot.safety.inference import pin_native_threads
 from bot.safety.onnx_graph import build_graph
 
@@ -126,15 +125,3 @@ def int8_products_are_exact() -> bool:
     except OSError:
         return False
     return "avx512_vnni" in flags or "avx_vnni" in flags
-
-
-def return_freed_memory() -> None:
-    """Loading frees scratch (the weights as read, the serialised graph) that
-    glibc's allocator keeps for reuse; give it back to the system so the bot's resident size
-    is what it uses. A no-op where the C library has no malloc_trim (musl, macOS)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)

@@ -69,7 +69,8 @@ def load_meaning_layer(head_path: Path | None = None) -> MeaningLayer | None:
 def _load_meaning_layer(head_path: Path) -> MeaningLayer | None:
     """Once per process and head file (every bot, and every test's bot, shares it)."""
     try:
-        from bot.safety.encoder import return_freed_memory, shared_encoder
+        from bot.native_memory import return_freed_memory
+        from bot.safety.encoder import shared_encoder
         from bot.safety.semantic import load_head
 
         layer = MeaningLayer(shared_encoder(), load_head(head_path))
