@@ -108,6 +108,7 @@ class Bridgeline(commands.Bot):
         #: Chat events wait in a queue so commands are answered at once during a flood.
         self.chat_intake = ChatIntake()
         self.chat_intake.install(self._connection.parsers)
+        self.chat_intake.triage = self._flags_new_message
         self.settings = settings
         self.content = content
         _install_messages(content)
@@ -127,6 +128,20 @@ class Bridgeline(commands.Bot):
         #: to their own posting, which follows the member's reply.
         self.alerts_being_answered: set[int] = set()
         self._extensions = list(extensions) if extensions is not None else None
+
+    def _flags_new_message(self, data: dict[str, Any]) -> bool:
+        """The chat intake's triage: does a new message's text trip the patterns? (A bot's
+        or webhook's message is never scanned, so never sent ahead.)"""
+        content = data.get("content")
+        author = data.get("author") or {}
+        if (
+            not isinstance(content, str)
+            or not content
+            or author.get("bot")
+            or data.get("webhook_id")
+        ):
+            return False
+        return self.scanner.remember(content)
 
     @contextlib.contextmanager
     def answering(self, alert_id: int) -> Iterator[None]:

@@ -17,6 +17,14 @@ counting anyway.
 The reader itself also yields every few milliseconds (`pace_reader`): discord.py reads every
 frame already buffered before it lets anything else run.
 
+A new message the bot would alert on must not wait behind the backlog (in bench/flood.py's 60k
+flood a risky line waited 5-6 s for its turn, and its alert with it). With a `triage` (the bot
+passes its pattern scan), the worker first reads each new MESSAGE_CREATE as it arrives, in the
+same slices, and parses the ones it flags ahead of the queue; the rest keep their order. Only
+creations jump: an edit or deletion always comes after its message, so order per message holds.
+The scan is not done twice: the bot keeps each result for the message's handler
+(`safety/scanner.py`, `remember`).
+
 The queue is drained before the bot closes (`drain`), so messages already read are still
 scanned for safety. What a crash takes with it is what was read and not yet parsed: near
 nothing, except during a flood.
@@ -61,6 +69,8 @@ MAX_QUEUED = 40_000
 READ_BURST_S = 0.008
 
 Parser = Callable[[dict[str, Any]], None]
+#: Whether a MESSAGE_CREATE's payload needs reading first (the bot's pattern scan)
+Triage = Callable[[dict[str, Any]], bool]
 
 
 def pace_reader(ws: Any, burst_s: float = READ_BURST_S) -> None:
@@ -97,7 +107,14 @@ class ChatIntake:
         self.backlog = backlog
         self.max_queued = max_queued
         self._gc_held: tuple[int, int, int] | None = None  # the thresholds to restore
+        #: Events in the order read; `_unsorted` holds those the triage has not seen yet (after
+        #: `_queue`'s), `_urgent` the creations it flagged, parsed first.
         self._queue: collections.deque[tuple[Parser, dict[str, Any]]] = collections.deque()
+        self._unsorted: collections.deque[tuple[Parser, dict[str, Any]]] = collections.deque()
+        self._urgent: collections.deque[tuple[Parser, dict[str, Any]]] = collections.deque()
+        self.triage: Triage | None = None
+        self._create_parser: Parser | None = None  # the wrapped MESSAGE_CREATE parser
+        self.jumped = 0  # creations the triage sent ahead (for benches and tests)
         self._waiting = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -105,7 +122,7 @@ class ChatIntake:
         self._closed = False
 
     def __len__(self) -> int:
-        return len(self._queue)
+        return len(self._queue) + len(self._unsorted) + len(self._urgent)
 
     def install(self, parsers: dict[str, Parser]) -> None:
         """Wraps the connection state's parsers (the dict the gateway looks events up in)."""
@@ -113,15 +130,17 @@ class ChatIntake:
             parse = parsers.get(event)
             if parse is not None:
                 parsers[event] = self._deferring(parse)
+                if event == "MESSAGE_CREATE":
+                    self._create_parser = parse
 
     def _deferring(self, parse: Parser) -> Parser:
         def defer(data: dict[str, Any]) -> None:
             if self._closed:
                 parse(data)  # closing: nothing left to wait for the worker
                 return
-            while len(self._queue) >= self.max_queued:
+            while len(self) >= self.max_queued:
                 self._parse_oldest()
-            self._queue.append((parse, data))
+            (self._unsorted if self.triage is not None else self._queue).append((parse, data))
             self._idle.clear()
             self._waiting.set()
             if self._worker is None or self._worker.done():
@@ -135,8 +154,8 @@ class ChatIntake:
         while True:
             await self._waiting.wait()
             self._waiting.clear()
-            while self._queue:
-                if self._gc_held is None and len(self._queue) > self.backlog:
+            while len(self):
+                if self._gc_held is None and len(self) > self.backlog:
                     self._hold_old_generations()
                 self._parse_slice()
                 await asyncio.sleep(0)  # the reader, commands and handlers run here
@@ -156,14 +175,41 @@ class ChatIntake:
                 gc.set_threshold(young, middle, old)
 
     def _parse_slice(self) -> None:
-        deadline = time.perf_counter() + self.slice_s
-        while self._queue:
+        """Triage what arrived (up to half the slice), then parse: flagged creations first,
+        then the rest in the order read."""
+        start = time.perf_counter()
+        self._sort(start + self.slice_s / 2)
+        deadline = start + self.slice_s
+        while len(self):
+            if not self._urgent and not self._queue:
+                self._sort(0.0)  # one more: the worker parses nothing the triage has not seen
             self._parse_oldest()
             if time.perf_counter() >= deadline:
                 return
 
+    def _sort(self, deadline: float) -> None:
+        triage = self.triage
+        while self._unsorted and triage is not None:
+            item = self._unsorted.popleft()
+            parse, data = item
+            try:
+                urgent = parse is self._create_parser and triage(data)
+            except Exception:  # a triage that fails only loses the head start
+                log.exception("Could not triage a chat event")
+                urgent = False
+            if urgent:
+                self._urgent.append(item)
+                self.jumped += 1
+            else:
+                self._queue.append(item)
+            if time.perf_counter() >= deadline:
+                return
+
     def _parse_oldest(self) -> None:
-        parse, data = self._queue.popleft()
+        """The next event: a flagged creation, else the oldest read (the triaged ones come
+        before the untriaged, which were read after them)."""
+        source = self._urgent or self._queue or self._unsorted
+        parse, data = source.popleft()
         try:
             parse(data)
         except Exception:  # one odd event must not stop the chat behind it
@@ -175,10 +221,12 @@ class ChatIntake:
         self._closed = True
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), grace)
-        left = len(self._queue)
+        left = len(self)
         if left:
             log.warning("Closing with %d chat events not read yet", left)
             self._queue.clear()
+            self._unsorted.clear()
+            self._urgent.clear()
         self._release_old_generations()
         if self._worker is not None:
             self._worker.cancel()

@@ -173,3 +173,51 @@ async def test_a_paced_reader_lets_other_work_run_between_bursts() -> None:
     await reader()
     assert seen == [3, 1]  # the command ran after the first frame
     assert ws.read == [0, 1, 2]  # every frame still read, in order
+
+
+async def test_a_flagged_new_message_is_parsed_ahead_of_the_backlog_and_the_rest_keep_order() -> (
+    None
+):
+    parsed: list[str] = []
+    parsers = recording_parsers(parsed)
+    intake = ChatIntake(slice_s=60.0)  # one slice: the triage sees everything first
+    intake.install(parsers)
+    intake.triage = lambda data: data["n"] in (3, 7)  # stands in for the pattern scan
+    for n in range(6):
+        parsers["MESSAGE_CREATE"]({"n": n})
+    parsers["MESSAGE_UPDATE"]({"n": 7})  # an edit never jumps, even one the triage would flag
+    parsers["MESSAGE_CREATE"]({"n": 7})
+    assert len(intake) == 8
+    await intake.drain()
+    assert parsed[:2] == ["MESSAGE_CREATE:3", "MESSAGE_CREATE:7"]
+    assert parsed[2:] == [
+        "MESSAGE_CREATE:0",
+        "MESSAGE_CREATE:1",
+        "MESSAGE_CREATE:2",
+        "MESSAGE_CREATE:4",
+        "MESSAGE_CREATE:5",
+        "MESSAGE_UPDATE:7",
+    ]
+    assert intake.jumped == 2
+
+
+async def test_a_failing_triage_is_logged_and_the_message_keeps_its_place(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    parsed: list[str] = []
+    parsers = recording_parsers(parsed)
+    intake = ChatIntake(slice_s=60.0)
+    intake.install(parsers)
+
+    def triage(data: dict[str, Any]) -> bool:
+        if data["n"] == 1:
+            raise ValueError("odd payload")
+        return data["n"] == 2
+
+    intake.triage = triage
+    for n in range(3):
+        parsers["MESSAGE_CREATE"]({"n": n})
+    with caplog.at_level(logging.ERROR):
+        await intake.drain()
+    assert parsed == ["MESSAGE_CREATE:2", "MESSAGE_CREATE:0", "MESSAGE_CREATE:1"]
+    assert "Could not triage a chat event" in caplog.text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,6 +43,8 @@ SEMANTIC_RULE = "semantic"
 #: that flagged messages waited 6 s at the median (bench/flood.py, 60k messages); after this
 #: the patterns' finding stands alone (the model could only add a category or urgency).
 FLAGGED_MODEL_WAIT_S = 1.0
+#: Pattern results kept for their handlers (``SafetyScanner.remember``): the chat intake's cap
+REMEMBERED = 40_000
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,20 @@ class SafetyScanner:
         self._veto = re.compile(limits.veto) if limits.veto else None
         self.worker = InferenceWorker(meaning) if meaning is not None else None
         self.flagged_wait_s = FLAGGED_MODEL_WAIT_S
+        #: Pattern results taken ahead of a message's handler (``remember``), oldest first
+        self._remembered: OrderedDict[str, tuple[Detection, str]] = OrderedDict()
+
+    def remember(self, text: str) -> bool:
+        """Scans ``text`` with the patterns now and keeps the result for its handler's scan
+        (``scan_async`` takes it instead of scanning again). Whether the patterns flagged it:
+        the chat intake (``gateway_intake.py``) parses a flagged message ahead of a backlog.
+        At most ``REMEMBERED`` results are kept; a message whose handler never scans it
+        (a bot's, a deleted channel's) only ages out."""
+        found = self.detector.scan_normalized(text)
+        self._remembered[text] = found
+        while len(self._remembered) > REMEMBERED:
+            self._remembered.popitem(last=False)
+        return found[0].flagged
 
     def scan(self, text: str) -> Detection:
         return self.scan_many([text])[0]
@@ -145,7 +162,9 @@ class SafetyScanner:
         self, text: str, guild_id: int | None
     ) -> tuple[Detection, str]:
         """``scan_async`` plus the normalised text it read, for ``scan_in_context``."""
-        found, norm = self.detector.scan_normalized(text)  # normalised once, for both
+        # normalised once, for both; taken ahead of the handler when the intake triaged it
+        taken = self._remembered.pop(text) if text in self._remembered else None
+        found, norm = taken or self.detector.scan_normalized(text)
         if self.worker is None or not self._readable(norm):
             return found, norm
         pending = self.worker.submit(norm, urgent=found.flagged, level=self.level_of(guild_id))

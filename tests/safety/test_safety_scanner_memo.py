@@ -1,0 +1,53 @@
+"""A message the chat intake scanned ahead (``SafetyScanner.remember``) is not scanned again
+by its handler, and what is kept is bounded."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import scanner as scanner_module
+from bot.safety.detector import Detection, Detector
+from bot.safety.scanner import SafetyScanner
+
+pytestmark = pytest.mark.asyncio
+
+
+class CountingDetector:
+    """The real detector, counting full scans."""
+
+    def __init__(self, real: Detector) -> None:
+        self.real = real
+        self.rules = real.rules
+        self.scans = 0
+
+    def scan_normalized(self, text: str) -> tuple[Detection, str]:
+        self.scans += 1
+        return self.real.scan_normalized(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+
+async def test_the_handler_takes_the_triaged_result_instead_of_scanning_again(
+    detector: Detector,
+) -> None:
+    counting = CountingDetector(detector)
+    scanner = SafetyScanner(counting, None)  # type: ignore[arg-type]
+    risky = "i want to kill myself tonight, i have the pills here"
+    assert scanner.remember(risky) is True
+    assert scanner.remember("what time is the voice chat on sunday?") is False
+    assert counting.scans == 2
+    found = await scanner.scan_async(risky)
+    assert "crisis" in found.categories and counting.scans == 2  # taken, not scanned again
+    await scanner.scan_async(risky)  # taken once: a second scan is a real one
+    assert counting.scans == 3
+
+
+async def test_results_never_taken_age_out(
+    detector: Detector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scanner_module, "REMEMBERED", 3)
+    scanner = SafetyScanner(detector, None)
+    for n in range(5):
+        scanner.remember(f"message number {n}")
+    assert list(scanner._remembered) == [f"message number {n}" for n in (2, 3, 4)]
