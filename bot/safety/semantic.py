@@ -123,18 +123,22 @@ class SemanticHead:
         batch: the arithmetic is done once, only the comparison differs); None: ``thresholds``."""
         probs = self.probabilities(vectors)
         sets = {name: self.thresholds_for(name) for name in set(levels or ())}
-        row_limits = [
-            sets[levels[row]] if levels else self.thresholds for row in range(len(vectors))
-        ]
+        # Per row and category: does the probability reach that row's threshold?
+        over = np.array(
+            [
+                [
+                    probs[c][row] >= (sets[levels[row]] if levels else self.thresholds)[c]
+                    for c in CATEGORIES
+                ]
+                for row in range(vectors.shape[0])
+            ],
+            dtype=bool,
+        ).reshape(vectors.shape[0], len(CATEGORIES))
         share = np.ones((vectors.shape[0], len(CATEGORIES)))
         # Neighbours are looked up only for rows with a category over its threshold: most
         # messages have none, and the lookup was half the layer's time per message.
-        candidates = [
-            row
-            for row, limits in enumerate(row_limits)
-            if any(probs[c][row] >= limits[c] for c in CATEGORIES)
-        ]
-        if self.agreement > 0 and candidates:
+        candidates = np.flatnonzero(over.any(axis=1))
+        if self.agreement > 0 and candidates.size:
             share[candidates] = self.neighbour_share(vectors[candidates])
         urgent = (
             self.urgency.reads_urgent(vectors)
@@ -142,11 +146,11 @@ class SemanticHead:
             else np.zeros(vectors.shape[0], dtype=bool)
         )
         proposals: list[Proposal] = []
-        for row, limits in enumerate(row_limits):
+        for row in range(vectors.shape[0]):
             found: set[Category | Urgent] = {
                 c
                 for col, c in enumerate(CATEGORIES)
-                if probs[c][row] >= limits[c] and share[row, col] >= self.agreement
+                if over[row, col] and share[row, col] >= self.agreement
             }
             if urgent[row]:
                 found.add(URGENT)
