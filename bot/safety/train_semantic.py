@@ -31,7 +31,7 @@ The maintainers' command: ``bridgeline train-semantic ../shared/safety/dev_set.j
 tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl tests/safety/meaning/train_extra.jsonl
 tests/safety/urgent/*.jsonl tests/safety/training/*.jsonl tests/safety/retired/*.jsonl
 --validate tests/safety/firstlook/heldout_11.jsonl tests/safety/benign/chat_b.jsonl
-tests/safety/benign/chat_c.jsonl --keep-out tests/safety/firstlook/blind_2[4-8].jsonl
+tests/safety/benign/chat_c.jsonl --keep-out tests/safety/firstlook/blind_2[4-9].jsonl
 tests/safety/firstlook/urgent_12b.jsonl`` (--validate picks the quiet and sensitive sets).
 """
 
