@@ -1,6 +1,8 @@
 """Interaction latency through the fake Discord: a bare bot vs. Bridgeline reading its database.
 
-(a) discord.py with nothing but /ping. (b) the real Bridgeline bot (temp data dir, shipped
+(a) discord.py with nothing but /ping. (a') the same /ping after --floor-reads reads of one
+row from SQLite through aiosqlite (default 1): the least any command that reads the database
+can cost, one trip to aiosqlite's thread per read. (b) the real Bridgeline bot (temp data dir, shipped
 content, built as tests/conftest.py does) answering a command that reads the database: by
 default `/checkin history` for a member with a few check-ins (three queries: own check-ins,
 their posts, the server's settings), or `--command "resources show"` (member region, server
@@ -13,7 +15,7 @@ drained before timing starts. Goal (reported, not asserted): p99 of (b) within 1
 answers well under Discord's 3 s deadline.
 
     .venv/bin/python bench/interaction_latency.py [-n 200] [-m 200] [--rounds 3]
-        [--command "checkin history"] [--options '{}'] [--profile out.pstats]
+        [--command "checkin history"] [--options '{}'] [--floor-reads 1] [--profile out.pstats]
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import discord
 from discord.ext import commands
 
@@ -61,6 +64,40 @@ def bare_bot(data_dir: Path) -> commands.Bot:
         await interaction.response.send_message("pong", ephemeral=True)
 
     return bot
+
+
+def reading_bot(reads: int) -> Callable[[Path], commands.Bot]:
+    """(a') the bare bot's /ping, after `reads` one-row reads on an aiosqlite connection."""
+
+    def factory(data_dir: Path) -> commands.Bot:
+        bot = bare_bot(data_dir)
+        bot.tree.remove_command("ping")
+        conn: list[aiosqlite.Connection] = []
+        data_dir.mkdir(parents=True, exist_ok=True)
+
+        async def setup_hook() -> None:
+            db = await aiosqlite.connect(data_dir / "floor.db")
+            await db.execute("CREATE TABLE settings (id INTEGER PRIMARY KEY, language TEXT)")
+            await db.execute("INSERT INTO settings VALUES (1, 'en')")
+            await db.commit()
+            conn.append(db)
+
+        async def close() -> None:
+            for db in conn:
+                await db.close()
+            await commands.Bot.close(bot)
+
+        @bot.tree.command(description="pong")
+        async def ping(interaction: discord.Interaction) -> None:
+            for _ in range(reads):
+                await conn[0].execute_fetchall("SELECT * FROM settings WHERE id = ?", (1,))
+            await interaction.response.send_message("pong", ephemeral=True)
+
+        bot.setup_hook = setup_hook  # type: ignore[method-assign]
+        bot.close = close  # type: ignore[method-assign]
+        return bot
+
+    return factory
 
 
 def bridgeline_bot(data_dir: Path) -> Bridgeline:
@@ -188,7 +225,11 @@ def report(targets: dict[str, Target], runs: dict[str, list[dict[str, Any]]], ro
     for mode in ("sequential", "concurrent"):
         ratio = p99["b", mode] / p99["a", mode]
         verdict = "within" if ratio <= 1.5 else "OVER"
-        print(f"p99 ratio b/a {mode}: {ratio:.2f}x ({verdict} the 1.5x goal)")
+        floor = p99["f", mode] / p99["a", mode]
+        print(
+            f"p99 ratio b/a {mode}: {ratio:.2f}x ({verdict} the 1.5x goal); "
+            f"a'/a {floor:.2f}x (the floor for {targets['f'].label[5:]})"
+        )
     for key, target in targets.items():
         worst = max(max(r["concurrent"]) for r in runs[key])
         late = sum(v > DEADLINE_S for r in runs[key] for v in r["concurrent"])
@@ -205,10 +246,18 @@ async def main(argv: list[str]) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="a/b rounds, interleaved")
     parser.add_argument("--command", default="checkin history", help="Bridgeline command (b)")
     parser.add_argument("--options", default="{}", help="JSON options for the command")
+    parser.add_argument(
+        "--floor-reads", type=int, default=1, help="database reads before (a')'s answer"
+    )
     parser.add_argument("--profile", help="cProfile (b)'s measured part to this .pstats file")
     args = parser.parse_args(argv)
     targets = {
         "a": Target("(a) bare /ping", bare_bot, "ping"),
+        "f": Target(
+            f"(a') /ping after {args.floor_reads} SQLite read(s)",
+            reading_bot(args.floor_reads),
+            "ping",
+        ),
         "b": Target(
             f"(b) Bridgeline /{args.command}",
             bridgeline_bot,
@@ -218,10 +267,11 @@ async def main(argv: list[str]) -> int:
         ),
     }
     profiler = cProfile.Profile() if args.profile else None
-    runs: dict[str, list[dict[str, Any]]] = {"a": [], "b": []}
+    runs: dict[str, list[dict[str, Any]]] = {key: [] for key in targets}
     load_before = os.getloadavg()[0]
     for _ in range(args.rounds):  # interleaved, so background load hits both alike
         runs["a"].append(await measure(targets["a"], args.n, args.m))
+        runs["f"].append(await measure(targets["f"], args.n, args.m))
         runs["b"].append(await measure(targets["b"], args.n, args.m, profiler))
     report(targets, runs, args.rounds)
     # A sequential p99 of 200 is the second-slowest answer: one stall from another process

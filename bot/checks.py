@@ -19,7 +19,7 @@ from discord import app_commands
 
 from bot.errors import NotPermitted, UserFacingError, error_reply_lang, send_private
 from bot.i18n import DEFAULT_LANG, t
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import settings_of_interaction
 
 T = TypeVar("T")
 
@@ -59,7 +59,7 @@ async def guild_level(interaction: discord.Interaction) -> Level:
         return Level.MODERATOR
     db = getattr(interaction.client, "db", None)
     if db is not None:
-        settings = await get_settings(db, interaction.guild.id)
+        settings = await settings_of_interaction(db, interaction, interaction.guild.id)
         if settings.moderator_role_id and any(
             role.id == settings.moderator_role_id for role in member.roles
         ):

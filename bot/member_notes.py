@@ -72,21 +72,35 @@ async def take(db: Database, guild_id: int, pseudo: str, lang: str = DEFAULT_LAN
     return [shown(str(r[1]), lang) for r in rows]
 
 
-async def has_notes(db: Database, guild_id: int, pseudo: str) -> bool:
-    found = await db.fetchval(
-        "SELECT 1 FROM member_notes WHERE guild_id = ? AND pseudonym = ? LIMIT 1",
-        (guild_id, pseudo),
+@dataclass(frozen=True)
+class Standing:
+    """What the followup after a member's command depends on."""
+
+    welcomed: bool  # they have had the one-time welcome in this server
+    has_notes: bool  # notes are waiting for them
+
+
+async def standing_of(db: Database, guild_id: int, pseudo: str) -> Standing:
+    """Both in one read: it follows every member command, and each read is a trip to the
+    database's thread (a loop turn each in a busy bot)."""
+    row = await db.fetchone(
+        "SELECT EXISTS (SELECT 1 FROM member_welcomed WHERE guild_id = ? AND pseudonym = ?), "
+        "EXISTS (SELECT 1 FROM member_notes WHERE guild_id = ? AND pseudonym = ?)",
+        (guild_id, pseudo, guild_id, pseudo),
     )
-    return bool(found)
+    assert row is not None  # a SELECT without FROM always has its one row
+    return Standing(welcomed=bool(row[0]), has_notes=bool(row[1]))
 
 
 async def first_visit(db: Database, guild_id: int, pseudo: str, now: datetime) -> bool:
     """True exactly once per member and server: the first time they use a command."""
-    seen = await db.fetchval(  # a read first: most commands come from members already seen
-        "SELECT 1 FROM member_welcomed WHERE guild_id = ? AND pseudonym = ?", (guild_id, pseudo)
-    )
-    if seen:
+    if (await standing_of(db, guild_id, pseudo)).welcomed:  # most commands: seen already
         return False
+    return await mark_welcomed(db, guild_id, pseudo, now)
+
+
+async def mark_welcomed(db: Database, guild_id: int, pseudo: str, now: datetime) -> bool:
+    """Records the welcome; False when another task or process recorded it first."""
     async with db.transaction() as conn:
         inserted = await conn.execute(
             "INSERT INTO member_welcomed (guild_id, pseudonym, created_at) "

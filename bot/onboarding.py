@@ -12,10 +12,9 @@ from discord import app_commands
 
 from bot import member_notes
 from bot.client import Bridgeline
-from bot.i18n import member_lang
 from bot.i18n.commands import command_texts_of
+from bot.i18n.languages_in_use import reply_lang
 from bot.privacy import pseudonym
-from bot.storage.guilds import get_settings
 from bot.ui.help_embeds import notes_text
 
 log = logging.getLogger(__name__)
@@ -47,17 +46,20 @@ async def after_command(
         return None
     guild_id = interaction.guild_id or 0
     pseudo = pseudonym(bot.settings.secret, guild_id, interaction.user.id)
+    standing = await member_notes.standing_of(bot.db, guild_id, pseudo)
     welcome = False
-    if is_member_command(command) and command.qualified_name not in NO_WELCOME:
-        welcome = await member_notes.first_visit(bot.db, guild_id, pseudo, bot.clock.now())
+    if (
+        not standing.welcomed
+        and is_member_command(command)
+        and command.qualified_name not in NO_WELCOME
+    ):
+        welcome = await member_notes.mark_welcomed(bot.db, guild_id, pseudo, bot.clock.now())
     notes: list[str] = []
-    if guild_id and await member_notes.has_notes(bot.db, guild_id, pseudo):
-        in_server = (await get_settings(bot.db, guild_id)).language
+    if guild_id and standing.has_notes:
         notes = await member_notes.take(
-            bot.db, guild_id, pseudo, member_lang(interaction, in_server)
+            bot.db, guild_id, pseudo, await reply_lang(bot.db, interaction)
         )
     if not welcome and not notes:
         return None
-    server = (await get_settings(bot.db, guild_id)).language if guild_id else None
-    lang = member_lang(interaction, server)
+    lang = await reply_lang(bot.db, interaction)
     return notes_text(notes, welcome=welcome, lang=lang, names=command_texts_of(bot.tree))

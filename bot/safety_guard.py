@@ -20,12 +20,11 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.content.models import INTERNATIONAL
-from bot.i18n import member_lang
+from bot.i18n.languages_in_use import reply_lang
 from bot.safety_service.policy import DetectionLike, flag_from_detection
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import compose_reply
 from bot.safety_service.screening import support_first, typed_values
-from bot.storage.guilds import get_settings
 from bot.ui.safety_embeds import member_reply_embed, support_instead_embed
 
 if TYPE_CHECKING:
@@ -61,17 +60,10 @@ async def screen_command(interaction: discord.Interaction) -> bool:
         return True
     name = command.qualified_name if command is not None else str(data.get("name", ""))
     embeds = await support_embeds(bot, interaction, detection)
-    embeds.append(support_instead_embed(name, await reply_lang(bot, interaction)))
+    embeds.append(support_instead_embed(name, await reply_lang(bot.db, interaction)))
     log.info("/%s was answered with support instead", name)
     await interaction.response.send_message(embeds=embeds, ephemeral=True)
     return False
-
-
-async def reply_lang(bot: Bridgeline, interaction: discord.Interaction) -> str:
-    """A slash command's reply: the member's Discord language, else the server's setting."""
-    if interaction.guild is None:
-        return member_lang(interaction)
-    return member_lang(interaction, (await get_settings(bot.db, interaction.guild.id)).language)
 
 
 async def support_embeds(
@@ -84,7 +76,7 @@ async def support_embeds(
         region = await member_region(
             bot.db, bot.settings.secret, interaction.guild.id, interaction.user.id
         )
-    lang = await reply_lang(bot, interaction)
+    lang = await reply_lang(bot.db, interaction)
     flag = flag_from_detection(detection)
     responses = bot.content.in_lang(lang).safety.responses
     reply = compose_reply(bot.content, responses, region, flag, lang)

@@ -3,6 +3,7 @@ for anonymous posts. The logic lives in bot/checkins; this file wires Discord to
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Literal
 
@@ -23,7 +24,7 @@ from bot.errors import UserFacingError
 from bot.i18n import member_lang, t
 from bot.i18n.languages_in_use import reply_lang
 from bot.moodchart.attach import ChartCache, chart_file
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import settings_of_interaction
 from bot.ui.checkin_embeds import history_pages
 from bot.ui.embeds import clip
 from bot.ui.views import Paginator
@@ -71,7 +72,7 @@ class CheckIns(commands.Cog):
         prompt = None
         lang = await reply_lang(self.bot.db, interaction)
         if interaction.guild is not None:
-            settings = await get_settings(self.bot.db, interaction.guild.id)
+            settings = await settings_of_interaction(self.bot.db, interaction, interaction.guild.id)
             today = local_day(self.bot.clock.now(), zone(settings.timezone))
             prompt = await prompt_of_the_day(self.bot.db, interaction.guild.id, today)
         await open_checkin_modal(interaction, prompt_text=prompt, lang=lang)
@@ -86,9 +87,12 @@ class CheckIns(commands.Cog):
     async def history(self, interaction: discord.Interaction, days: Literal[30, 90] = 30) -> None:
         author = flow.author_of(interaction)
         db, guild_id = self.bot.db, author.guild.id
-        entries = await repo.own_checkins(db, guild_id, author.pseudonym, limit=HISTORY_LIMIT)
-        posts = {p.checkin_id: p for p in await repo.posts_of(db, guild_id, author.pseudonym)}
-        settings = await get_settings(db, guild_id)
+        entries, own_posts, settings = await asyncio.gather(  # one wait for the three reads
+            repo.own_checkins(db, guild_id, author.pseudonym, limit=HISTORY_LIMIT),
+            repo.posts_of(db, guild_id, author.pseudonym),
+            settings_of_interaction(db, interaction, guild_id),
+        )
+        posts = {p.checkin_id: p for p in own_posts}
         lang = member_lang(interaction, settings.language)
         tz = zone(settings.timezone)
         today = local_day(self.bot.clock.now(), tz)
@@ -128,7 +132,7 @@ class CheckIns(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         author = flow.author_of(interaction)
-        settings = await get_settings(self.bot.db, author.guild.id)
+        settings = await settings_of_interaction(self.bot.db, interaction, author.guild.id)
         tz, lang = zone(settings.timezone), member_lang(interaction, settings.language)
         needle = current.strip().lower()
         choices = []

@@ -13,7 +13,7 @@ from bot.client import Bridgeline
 from bot.i18n import member_lang
 from bot.i18n.commands import command_texts_of
 from bot.onboarding import after_command
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import settings_of_interaction
 from bot.ui.help_embeds import help_embed
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,9 @@ class Help(commands.Cog):
     async def help(self, interaction: discord.Interaction) -> None:
         server = None
         if interaction.guild_id is not None:
-            server = (await get_settings(self.bot.db, interaction.guild_id)).language
+            server = (
+                await settings_of_interaction(self.bot.db, interaction, interaction.guild_id)
+            ).language
         lang = member_lang(interaction, server)
         embed = help_embed(lang, command_texts_of(self.bot.tree))
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -41,7 +41,7 @@ from bot.quoting import echo
 from bot.scheduling import format_time_of_day, parse_time_of_day
 from bot.setup_service import apply_changes
 from bot.storage import audit
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import forget_interaction_settings, get_settings
 from bot.timezones import TimezoneError, resolve_timezone, timezone_suggestions
 from bot.ui.prompt_embeds import (
     custom_added_embed,
@@ -144,6 +144,7 @@ class Prompts(commands.Cog):
         if zone != server_zone:  # one time zone per server: /setup timezone shows the same
             await apply_changes(self.bot.db, guild.id, interaction.user.id,
                                 now=self.bot.clock.now(), timezone=zone)  # fmt: skip
+            forget_interaction_settings(interaction)
             warnings.append(t(lang, "prompts.setup.zone_changed", old=server_zone, new=zone))
         schedule = await configure(
             self.bot.db,

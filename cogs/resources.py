@@ -18,10 +18,11 @@ from bot.client import Bridgeline
 from bot.content.models import INTERNATIONAL
 from bot.errors import UserFacingError
 from bot.i18n import DEFAULT_LANG, pick_lang, t
-from bot.safety_guard import SCREEN, reply_lang
+from bot.i18n.languages_in_use import reply_lang
+from bot.safety_guard import SCREEN
 from bot.safety_service.directory import TOPIC_LABELS, listing, normalise_topic
 from bot.safety_service.language_regions import helpline_regions
-from bot.safety_service.regions import member_region, own_region, set_member_region
+from bot.safety_service.regions import own_region, set_member_region
 from bot.safety_service.replies import region_name
 from bot.safety_service.server_resources import (
     EVERYWHERE,
@@ -32,7 +33,7 @@ from bot.safety_service.server_resources import (
     remove_resource,
 )
 from bot.storage import audit
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import settings_of_interaction
 from bot.ui.resource_embeds import resources_embed, server_resources_embed
 
 log = logging.getLogger(__name__)
@@ -81,11 +82,10 @@ class Resources(commands.Cog):
             code, note = INTERNATIONAL, "resources.region_note.international"
         else:
             guild_id, user_id = interaction.guild.id, interaction.user.id
-            secret = self.bot.settings.secret
-            if await own_region(self.bot.db, secret, guild_id, user_id):
-                code = await member_region(self.bot.db, secret, guild_id, user_id)
-                return code, t(lang, "resources.region_note.own")
-            code = (await get_settings(self.bot.db, guild_id)).region
+            own = await own_region(self.bot.db, self.bot.settings.secret, guild_id, user_id)
+            if own:
+                return own, t(lang, "resources.region_note.own")
+            code = (await settings_of_interaction(self.bot.db, interaction, guild_id)).region
             note = "resources.region_note.server"
         if code.upper() == INTERNATIONAL and helpline_regions(code, lang):
             note = "resources.region_note.language"
@@ -94,7 +94,7 @@ class Resources(commands.Cog):
     async def region_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         found = [
             app_commands.Choice(
                 name=f"{region_name(self.bot.content, r.code, lang)} ({r.code})", value=r.code
@@ -113,7 +113,7 @@ class Resources(commands.Cog):
     async def show(
         self, interaction: discord.Interaction, topic: str | None = None, region: str | None = None
     ) -> None:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         chosen_topic = self._topic(topic, lang)
         code, note = await self._region_for(interaction, region, lang)
         own = (
@@ -129,7 +129,7 @@ class Resources(commands.Cog):
     async def _show_topic(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _topic_choices(current, await reply_lang(self.bot, interaction))
+        return _topic_choices(current, await reply_lang(self.bot.db, interaction))
 
     @show.autocomplete("region")
     async def _show_region(
@@ -141,7 +141,7 @@ class Resources(commands.Cog):
     @app_commands.describe(region="Your region, or 'default' to use the server's")
     async def region(self, interaction: discord.Interaction, region: str) -> None:
         guild = require_guild(interaction)
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         code = None if region.strip().lower() == USE_DEFAULT else self._region_code(region, lang)
         await set_member_region(
             self.bot.db,
@@ -170,7 +170,7 @@ class Resources(commands.Cog):
     async def _region_region(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         default = app_commands.Choice(
             name=t(lang, "resources.region.use_default"), value=USE_DEFAULT
         )
@@ -185,7 +185,7 @@ class Resources(commands.Cog):
         self, interaction: discord.Interaction, topic: str, region: str | None = None
     ) -> None:
         guild = require_guild(interaction)
-        settings = await get_settings(self.bot.db, guild.id)
+        settings = await settings_of_interaction(self.bot.db, interaction, guild.id)
         lang = pick_lang(settings.language)  # a public post: the server's language
         chosen_topic = self._topic(topic, lang)
         code = self._region_code(region, lang) if region else settings.region
@@ -208,7 +208,7 @@ class Resources(commands.Cog):
     async def _post_topic(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _topic_choices(current, await reply_lang(self.bot, interaction))
+        return _topic_choices(current, await reply_lang(self.bot.db, interaction))
 
     @post.autocomplete("region")
     async def _post_region(
@@ -244,9 +244,11 @@ class Resources(commands.Cog):
         region: str | None = None,
     ) -> None:
         guild = require_guild(interaction)
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         if region is None:
-            scope: str | None = (await get_settings(self.bot.db, guild.id)).region
+            scope: str | None = (
+                await settings_of_interaction(self.bot.db, interaction, guild.id)
+            ).region
         else:
             everywhere = region.strip().casefold() == EVERYWHERE
             scope = None if everywhere else self._region_code(region, lang)
@@ -276,7 +278,7 @@ class Resources(commands.Cog):
     async def _add_region(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         everywhere = app_commands.Choice(
             name=t(lang, "resources.own.everywhere_choice"), value=EVERYWHERE
         )
@@ -294,7 +296,7 @@ class Resources(commands.Cog):
     @moderator_only
     async def remove(self, interaction: discord.Interaction, name: str) -> None:
         guild = require_guild(interaction)
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         removed = await remove_resource(self.bot.db, guild.id, name)
         if removed is None:
             raise UserFacingError(t(lang, "resources.own.no_such"))
@@ -323,7 +325,7 @@ class Resources(commands.Cog):
     @moderator_only
     async def list_own(self, interaction: discord.Interaction) -> None:
         guild = require_guild(interaction)
-        lang = await reply_lang(self.bot, interaction)
+        lang = await reply_lang(self.bot.db, interaction)
         entries = await list_resources(self.bot.db, guild.id)
         names = {
             r.code: region_name(self.bot.content, r.code, lang) for r in self.bot.content.regions

@@ -27,7 +27,13 @@ from bot.setup_service import (
     everyone_can_read,
 )
 from bot.storage import audit
-from bot.storage.guilds import SAFETY_MODES, SAFETY_SENSITIVITIES, GuildSettings, get_settings
+from bot.storage.guilds import (
+    SAFETY_MODES,
+    SAFETY_SENSITIVITIES,
+    GuildSettings,
+    forget_interaction_settings,
+    get_settings,
+)
 from bot.timezones import TimezoneError, resolve_timezone, timezone_suggestions
 from bot.ui.setup_embeds import audit_pages, changes_embed, public_alerts_embed, summary_embed
 from bot.ui.setup_wizard import SetupWizard
@@ -83,6 +89,7 @@ class Setup(commands.Cog):
         settings, changed = await apply_changes(
             self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **changes
         )
+        forget_interaction_settings(interaction)
         self._note_sensitivity(settings)
         lang = await server_lang(self.bot.db, guild.id)
         return changes_embed(changed, lang, await self._checks(guild, settings))
@@ -102,6 +109,7 @@ class Setup(commands.Cog):
         settings, changed = await apply_changes(
             self.bot.db, guild.id, interaction.user.id, now=self.bot.clock.now(), **choices
         )
+        forget_interaction_settings(interaction)
         self._note_sensitivity(settings)
         await audit.record(
             self.bot.db,

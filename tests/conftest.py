@@ -32,7 +32,7 @@ from bot.config import Settings, load_settings
 from bot.content import Content, default_content_dir, load_content
 from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
 from bot.storage.backend import open_database
-from bot.storage.db import Database
+from bot.storage.db import Database, SqliteConnection
 from bot.storage.guilds import update_settings
 from bot.storage.migrate import migrate
 from bot.storage.pg_local import LocalPostgres, PostgresMissing
@@ -277,3 +277,26 @@ async def other_db(db: Database, database_url: str) -> AsyncIterator[Database]:
     other = await open_database(database_url)
     yield other
     await other.close()
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every statement the stores send, on either backend (a trip to the database each)."""
+    seen: list[str] = []
+    classes: list[type[Any]] = [SqliteConnection]
+    try:
+        from bot.storage.postgres import PostgresConnection
+
+        classes.append(PostgresConnection)
+    except ImportError:  # asyncpg is optional
+        pass
+    for cls in classes:
+        for name in ("execute", "fetchall"):
+            original = getattr(cls, name)
+
+            async def counted(self: Any, sql: str, *args: Any, _original: Any = original) -> Any:
+                seen.append(sql)
+                return await _original(self, sql, *args)
+
+            monkeypatch.setattr(cls, name, counted)
+    yield seen

@@ -20,10 +20,10 @@ async def test_notes_are_taken_once_oldest_first_per_member_and_server(db: Datab
         await member_notes.leave(db, 1, "aaa", text, NOW)
     await member_notes.leave(db, 1, "bbb", "someone else's", NOW)
     await member_notes.leave(db, 2, "aaa", "another server", NOW)
-    assert await member_notes.has_notes(db, 1, "aaa")
+    assert (await member_notes.standing_of(db, 1, "aaa")).has_notes
     assert await member_notes.take(db, 1, "aaa") == ["one", "two"]
     assert await member_notes.take(db, 1, "aaa") == []
-    assert not await member_notes.has_notes(db, 1, "aaa")
+    assert not (await member_notes.standing_of(db, 1, "aaa")).has_notes
     assert await member_notes.take(db, 2, "aaa") == ["another server"]
 
 
@@ -44,8 +44,11 @@ async def test_at_most_a_few_notes_are_shown_at_once(db: Database) -> None:
 
 
 async def test_first_visit_is_true_exactly_once(db: Database) -> None:
+    assert not (await member_notes.standing_of(db, 1, "aaa")).welcomed
     assert await member_notes.first_visit(db, 1, "aaa", NOW)
+    assert (await member_notes.standing_of(db, 1, "aaa")).welcomed
     assert not await member_notes.first_visit(db, 1, "aaa", NOW)
+    assert not await member_notes.mark_welcomed(db, 1, "aaa", NOW)  # recorded once only
     assert await member_notes.first_visit(db, 2, "aaa", NOW)
 
 

@@ -3,7 +3,6 @@ holds the write lock for about two event-loop turns under a message flood, so al
 claims and the re-raise pass must not grow with the categories or the open alerts."""
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,35 +12,12 @@ from bot.escalation import store as escalation_store
 from bot.safety_service import alerts
 from bot.safety_service.cooldown import claim_reply
 from bot.safety_service.policy import Flag
-from bot.storage.db import Database, SqliteConnection
+from bot.storage.db import Database
 
 pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 GUILD = 111
-
-
-@pytest.fixture
-def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every statement the stores send, on either backend."""
-    seen: list[str] = []
-    classes: list[type[Any]] = [SqliteConnection]
-    try:
-        from bot.storage.postgres import PostgresConnection
-
-        classes.append(PostgresConnection)
-    except ImportError:  # asyncpg is optional
-        pass
-    for cls in classes:
-        for name in ("execute", "fetchall"):
-            original = getattr(cls, name)
-
-            async def counted(self: Any, sql: str, *args: Any, _original: Any = original) -> Any:
-                seen.append(sql)
-                return await _original(self, sql, *args)
-
-            monkeypatch.setattr(cls, name, counted)
-    yield seen
 
 
 async def test_an_alert_is_numbered_and_stored_in_one_statement(

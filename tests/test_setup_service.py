@@ -9,7 +9,13 @@ from bot.daily_prompts.schedules import configure, get_schedule, set_options
 from bot.storage import audit, purge
 from bot.storage.db import Database
 from bot.storage.dialect import migration_to_postgres
-from bot.storage.guilds import GuildSettings, get_settings, update_settings
+from bot.storage.guilds import (
+    GuildSettings,
+    forget_interaction_settings,
+    get_settings,
+    settings_of_interaction,
+    update_settings,
+)
 
 pytestmark = pytest.mark.both_backends
 
@@ -256,3 +262,21 @@ async def test_failed_purge_rolls_back_and_others_continue(db: Database) -> None
     assert await purge.purge_due(db, NOW + timedelta(days=31)) == [G2]
     assert (await get_settings(db, G1)).left_at is not None
     assert await db.fetchval("SELECT COUNT(*) FROM audit_log WHERE guild_id = ?", (G1,)) == 1
+
+
+class _Interaction:
+    """What `settings_of_interaction` uses of a discord.Interaction."""
+
+    def __init__(self) -> None:
+        self.extras: dict[str, object] = {}
+
+
+async def test_an_interaction_reads_the_settings_once_until_it_changes_them(db: Database) -> None:
+    one, other = _Interaction(), _Interaction()
+    assert (await settings_of_interaction(db, one, G1)).region == "INTL"
+    await update_settings(db, G1, region="GB")
+    assert (await settings_of_interaction(db, one, G1)).region == "INTL"  # read once for it
+    assert (await settings_of_interaction(db, other, G1)).region == "GB"  # another reads now
+    assert (await settings_of_interaction(db, one, G2)).guild_id == G2  # never another server's
+    forget_interaction_settings(one)  # what a command that changed them does
+    assert (await settings_of_interaction(db, one, G1)).region == "GB"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.i18n import DEFAULT_LANG, member_lang, pick_lang
 from bot.storage.db import Database
-from bot.storage.guilds import get_settings
+from bot.storage.guilds import get_settings, settings_of_interaction
 
 
 async def server_lang(db: Database, guild_id: int | None) -> str:
@@ -20,9 +20,11 @@ async def server_lang(db: Database, guild_id: int | None) -> str:
 
 
 async def reply_lang(db: Database | None, interaction: object) -> str:
-    """A member's language: their Discord language when we speak it, else the server's."""
+    """A member's language: their Discord language when we speak it, else the server's (as
+    this interaction read the settings: `settings_of_interaction`)."""
     guild_id = getattr(interaction, "guild_id", None)
     server = None
     if db is not None and guild_id is not None:
-        server = await server_lang(db, guild_id)
+        settings = await settings_of_interaction(db, interaction, guild_id)
+        server = pick_lang(settings.language)
     return member_lang(interaction, server)

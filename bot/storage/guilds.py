@@ -49,6 +49,34 @@ async def get_settings(db: Database, guild_id: int) -> GuildSettings:
     return GuildSettings(guild_id=guild_id) if row is None else _from_row(row)
 
 
+#: Where one interaction keeps the settings it read (a key of `discord.Interaction.extras`).
+INTERACTION_KEY = "guild_settings"
+
+
+async def settings_of_interaction(db: Database, interaction: Any, guild_id: int) -> GuildSettings:
+    """Server `guild_id`'s settings for handling one interaction, read once however many parts
+    of its handling ask: the permission check, the reply's language, the command, the followup
+    after it. Each read is a trip to the database's thread, and in a busy loop each trip waits
+    a turn. Kept in the interaction's own `extras`, so never beyond it; a command that changes
+    the settings drops them (`forget_interaction_settings`)."""
+    extras = getattr(interaction, "extras", None)
+    if not isinstance(extras, dict):
+        return await get_settings(db, guild_id)
+    known = extras.get(INTERACTION_KEY)
+    if isinstance(known, GuildSettings) and known.guild_id == guild_id:
+        return known
+    settings = await get_settings(db, guild_id)
+    extras[INTERACTION_KEY] = settings
+    return settings
+
+
+def forget_interaction_settings(interaction: Any) -> None:
+    """After a change to the settings, the rest of this interaction reads them again."""
+    extras = getattr(interaction, "extras", None)
+    if isinstance(extras, dict):
+        extras.pop(INTERACTION_KEY, None)
+
+
 async def settings_for(
     db: Database, guild_id: int, known: GuildSettings | None = None
 ) -> GuildSettings:
