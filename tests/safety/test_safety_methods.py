@@ -59,6 +59,17 @@ IMMINENT = [
     # a trivial-trigger look ("i burned", "lol") that is not one
     "i burned myself with the lighter again, only thing that helps",
     "took everything in the medicine cabinet lol not lol. feeling floaty",
+    # round 6 (_esc6): means held now, cutting already started, a place with a farewell or
+    # a time, "then i'm doing it" beside a note, a pet rehomed by a date, a head banged bloody
+    "dad's shotgun is out of the safe and i'm sitting here with it",
+    "the blade is in front of me now and i can't do this anymore",
+    "got my brother's stanley knife in my pocket and i'm using it as soon as i post this",
+    "locked in with a razor and ive already started",
+    "walking to the railway bridge now. thanks for everything, all of you",
+    "lol the plan is the bridge at 5am. alarm is set",
+    "once he's at work tomorrow then im doing it. the note is on the table",
+    "can anyone have my rabbit by sunday? i won't be around after that",
+    "keep hitting my head against the wall till it bleeds",
 ]
 
 HIGH = [
@@ -122,6 +133,16 @@ QUIET = [
     "this heatwave is going to unalive me, 34 degrees in the office",
     "if i die during this spin class tell my cat i loved her",
     "last day at the cafe is thursday, new job monday, writing cards for everyone",
+    # look-alikes of the round 6 (_fp6) wording
+    "ive already started cutting the fabric for the quilt",
+    "heading to the lake with the kids, bye everyone have a good weekend",
+    "the plan is the lake at 9am, bring snacks",
+    "sitting on the edge of the pier fishing, caught nothing, sun is out",
+    "put rat bait down in the shed so the cat stays in tonight",
+    "gave my old camera to my niece, getting things in order before the move",
+    "banging my head against the wall with this spreadsheet until my boss replies",
+    "sitting here with the knife and a pile of onions, dinner in 20",
+    "save him the trouble of cooking, i ordered pizza",
 ]
 
 
@@ -202,6 +223,12 @@ OTHER_IMMINENT = [
     ("fr", "j'ai avalé tout le flacon de somnifères"),
     ("it", "ho preso tutta la scatola di tavor"),
     ("pl", "połknęłam całe opakowanie tabletek"),
+    # round 6 (_esc6): what was left taken, cuts that keep bleeding, pills and drink laid out
+    ("es", "me tomé todo lo que había en el cajón de las medicinas, perdón"),
+    ("de", "hab alles genommen was noch in der hausapotheke war"),
+    ("nl", "heb mn been opengesneden en het blijft bloeden"),
+    ("es", "tengo delante todas las pastillas y una botella de vodka"),
+    ("pl", "mam przed sobą jego leki nasenne i wódkę"),
 ]
 OTHER_HIGH = [
     ("es", "pienso en tirarme del balcón todos los días"),
@@ -223,6 +250,12 @@ OTHER_HIGH = [
     ("nl", "ik wil mezelf gewoon unaliven"),
     ("pt", "vou me matar kkk não tô brincando"),
     ("es", "me quiero matar jaja no estoy bromeando"),
+    # round 6 (_esc6): a letter in case of not being here, ending it oneself, things given
+    # away with passwords written down
+    ("pt", "deixei uma carta pro meu filho caso eu não esteja mais aqui"),
+    ("de", "hab einen brief geschrieben, falls ich nicht mehr da bin"),
+    ("pt", "ele me bateu de novo. prefiro acabar eu mesma"),
+    ("nl", "heb mn horloge aan mn broer gegeven en mn wachtwoorden opgeschreven"),
 ]
 OTHER_QUIET = [
     ("es", "colgué la ropa en la cuerda del tendedero"),
@@ -244,6 +277,15 @@ OTHER_QUIET = [
     ("it", "ho chiesto alla vicina di tenere il gatto durante le vacanze"),
     ("es", "saqué la pistola de agua para la piscina de los niños"),
     ("nl", "het mes ligt klaar voor het avondeten"),
+    # look-alikes of the round 6 (_fp6) wording
+    ("de", "hab meine tabletten genommen wie der arzt gesagt hat, gute nacht"),
+    ("nl", "slaappil genomen zoals de huisarts voorschreef, welterusten allemaal"),
+    ("es", "mañana me voy a Lisboa, desconecto unos días, ¡nos vemos a la vuelta!"),
+    ("de", "heute den keller ausgemistet und alles verschenkt, so befreiend"),
+    ("pt", "me despedi do pessoal hoje, mudei de emprego"),
+    ("nl", "ik heb de uien gesneden en mn vinger bloedt een beetje haha"),
+    ("de", "ich habe vor mir die tabletten für die woche sortiert"),
+    ("es", "si mañana no me despierto a tiempo pierdo el bus"),
 ]
 
 
@@ -313,3 +355,20 @@ def test_first_look_danger_families_are_found(detector: Detector, text: str) -> 
 @pytest.mark.parametrize("text", FAMILY_QUIET)
 def test_first_look_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert "crisis" not in detector.scan(text).categories, text
+
+
+# Round 6 (_esc6): quieter crisis wording is found (concern or above): not waking up, the only
+# reason still here.
+ROUND6_CONCERN = [
+    "honestly it'd be a relief if one morning i just didn't. tired of waking up to this",
+    "si mañana no me despertara estaría bien",
+    "gdybym jutro się nie obudziła, nikt by nie płakał",
+    "mia figlia è l'unico motivo per cui sono ancora qui",
+    "minha filha é o único motivo pra eu ainda estar aqui",
+    "she keeps saying she'll kill me one day. maybe i should save her the trouble",
+]
+
+
+@pytest.mark.parametrize("text", ROUND6_CONCERN)
+def test_quiet_crisis_wording_of_round_6_is_found(detector: Detector, text: str) -> None:
+    assert "crisis" in detector.scan(text).categories, (text, detector.scan(text))
