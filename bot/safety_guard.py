@@ -25,6 +25,7 @@ from bot.safety_service.policy import DetectionLike, flag_from_detection
 from bot.safety_service.regions import member_region
 from bot.safety_service.replies import compose_reply
 from bot.safety_service.screening import support_first, typed_values
+from bot.storage.guilds import settings_of_interaction
 from bot.ui.safety_embeds import member_reply_embed, support_instead_embed
 
 if TYPE_CHECKING:
@@ -73,8 +74,14 @@ async def support_embeds(
     helplines (or their language's regions' when no region is set)."""
     region = INTERNATIONAL
     if interaction.guild is not None:
+        guild_id = interaction.guild.id
+        settings = await settings_of_interaction(bot.db, interaction, guild_id)
         region = await member_region(
-            bot.db, bot.settings.secret, interaction.guild.id, interaction.user.id
+            bot.db,
+            bot.settings.secret,
+            guild_id,
+            interaction.user.id,
+            server_region=settings.region,
         )
     lang = await reply_lang(bot.db, interaction)
     flag = flag_from_detection(detection)
