@@ -163,7 +163,7 @@ class SafetyScanner:
     ) -> tuple[Detection, str]:
         """``scan_async`` plus the normalised text it read, for ``scan_in_context``."""
         # normalised once, for both; taken ahead of the handler when the intake triaged it
-        taken = self._remembered.pop(text) if text in self._remembered else None
+        taken = self._remembered.pop(text, None)
         found, norm = taken or self.detector.scan_normalized(text)
         if self.worker is None or not self._readable(norm):
             return found, norm
