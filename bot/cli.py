@@ -208,7 +208,10 @@ def cmd_train_semantic(args: argparse.Namespace) -> int:
         return _fail("--fine-tune needs --validate FILE... (lines kept out of training)")
     base = Path(args.base) if args.base else None
     validation = [Path(p) for p in args.validate]
-    return train_fine_tuned(files, validation, out, sys.stdout, base, args.epochs)
+    kept = [Path(p) for p in args.keep_out or ()]
+    return train_fine_tuned(
+        files, validation, out, sys.stdout, base, args.epochs, kept, args.layers
+    )
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -278,7 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
         "one of their lines, or of --validate, are left out",
     )
     train.add_argument("--base", help="with --fine-tune: the original model's folder")
-    train.add_argument("--epochs", type=int, help="with --fine-tune: passes over the data (6)")
+    train.add_argument("--epochs", type=int, help="with --fine-tune: passes over the data (2)")
+    train.add_argument(
+        "--layers", type=int, help="with --fine-tune: the encoder's top layers that learn (2 of 6)"
+    )
     check = sub.add_parser("check-content", help="validate the content TOML files")
     check.add_argument("directory", nargs="?", help="content folder (default: CONTENT_DIR)")
     sync = sub.add_parser("sync", help="register slash commands with Discord (run after updates)")

@@ -31,7 +31,7 @@ The maintainers' command: ``bridgeline train-semantic ../shared/safety/dev_set.j
 tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl tests/safety/meaning/train_extra.jsonl
 tests/safety/urgent/*.jsonl tests/safety/training/*.jsonl tests/safety/retired/*.jsonl
 --validate tests/safety/firstlook/heldout_11.jsonl tests/safety/benign/chat_b.jsonl
-tests/safety/benign/chat_c.jsonl --keep-out tests/safety/firstlook/blind_2[4-9].jsonl
+tests/safety/benign/chat_c.jsonl --keep-out tests/safety/firstlook/blind_*.jsonl
 tests/safety/firstlook/urgent_12b.jsonl`` (--validate picks the quiet and sensitive sets).
 """
 
@@ -128,9 +128,13 @@ def train_fine_tuned(
     stdout: TextIO,
     base: Path | None = None,
     epochs: int | None = None,
+    keep_out: Sequence[Path] = (),
+    layers: int | None = None,
 ) -> int:
     """Fine-tune the encoder and a 3-output head on ``paths``; pick the three threshold sets on
-    ``validation``; write the int8 encoder beside ``out``. Exit code 0, or 2 on bad input."""
+    ``validation``; write the int8 encoder beside ``out``. Exit code 0, or 2 on bad input.
+    As in ``train``, training lines that nearly repeat a validation or ``keep_out`` line are
+    left out; ``layers`` is how many of the encoder's top layers learn (``TRAINED_LAYERS``)."""
     import shutil
 
     from bot.safety import finetune
@@ -139,18 +143,21 @@ def train_fine_tuned(
     from bot.safety.normalize import normalize
     from bot.safety.semantic import SemanticHead, fit_urgency
 
+    from bot.safety.near_duplicates import KeptLines
+
     loaded = _read_labelled(paths, stdout)
     held = _read_labelled(validation, stdout)
-    if loaded is None or held is None:
+    kept = _read_labelled(keep_out, stdout)
+    if loaded is None or held is None or kept is None:
         return 2
     examples, sources = loaded
     checks, _ = held
+    kept_lines = KeptLines([ex.text for ex in checks + kept[0]])
+    near = [kept_lines.near(ex.text) for ex in examples]
+    examples = [ex for ex, is_near in zip(examples, near, strict=True) if not is_near]
+    stdout.write(f"{sum(near)} training lines left out: near a validation or kept-out line\n")
     if not examples or not checks:
         stdout.write("no labelled lines given (training and --validate both need some)\n")
-        return 2
-    overlap = {ex.text for ex in examples} & {ex.text for ex in checks}
-    if overlap:
-        stdout.write(f"{len(overlap)} validation lines are also training lines; keep them apart\n")
         return 2
     try:
         base_dir = base or finetune.base_model_dir()
@@ -173,6 +180,7 @@ def train_fine_tuned(
         start,
         lambda line: stdout.write(line + "\n") and stdout.flush(),
         epochs=epochs or finetune.EPOCHS,
+        trained_layers=layers or finetune.TRAINED_LAYERS,
     )
     write_int8(trained.weights, out.parent)
     encoder = Encoder(out.parent)

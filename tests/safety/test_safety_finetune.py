@@ -177,12 +177,18 @@ def test_fine_tune_writes_weights_and_a_head_the_runtime_loads(tmp_path: Path) -
     assert float(line.rsplit(" ", 1)[1]) < 0.02
 
 
-def test_fine_tune_refuses_validation_lines_that_are_also_training_lines(tmp_path: Path) -> None:
+def test_fine_tune_leaves_out_training_lines_near_a_validation_or_kept_out_line(
+    tmp_path: Path,
+) -> None:
     train_file = _labelled(tmp_path / "tiny.jsonl", TRAIN_ROWS)
     check_file = _labelled(tmp_path / "check.jsonl", [TRAIN_ROWS[0], CHECK_ROWS[3]])
+    kept_file = _labelled(tmp_path / "blind.jsonl", [(TRAIN_ROWS[1][0] + "!!", TRAIN_ROWS[1][1])])
     out, report = tmp_path / "model" / "semantic_head.json", io.StringIO()
-    assert train_fine_tuned([train_file], [check_file], out, report, tmp_path / "none") == 2
-    assert "1 validation lines are also training lines" in report.getvalue()
+    code = train_fine_tuned(
+        [train_file], [check_file], out, report, tmp_path / "none", keep_out=[kept_file]
+    )
+    assert code == 2  # no base model here; the lines were counted before it was looked for
+    assert "2 training lines left out: near a validation or kept-out line" in report.getvalue()
     assert not out.exists()
 
 
