@@ -140,10 +140,9 @@ def train_fine_tuned(
     from bot.safety import finetune
     from bot.safety.encoder import MODEL_DIR, Encoder
     from bot.safety.export_encoder import read_safetensors, write_int8
+    from bot.safety.near_duplicates import KeptLines
     from bot.safety.normalize import normalize
     from bot.safety.semantic import SemanticHead, fit_urgency
-
-    from bot.safety.near_duplicates import KeptLines
 
     loaded = _read_labelled(paths, stdout)
     held = _read_labelled(validation, stdout)
