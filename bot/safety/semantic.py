@@ -122,18 +122,15 @@ class SemanticHead:
         ``levels`` names each row's sensitivity (rows from different servers share one
         batch: the arithmetic is done once, only the comparison differs); None: ``thresholds``."""
         probs = self.probabilities(vectors)
-        sets = {name: self.thresholds_for(name) for name in set(levels or ())}
         # Per row and category: does the probability reach that row's threshold?
-        over = np.array(
-            [
-                [
-                    probs[c][row] >= (sets[levels[row]] if levels else self.thresholds)[c]
-                    for c in CATEGORIES
-                ]
-                for row in range(vectors.shape[0])
-            ],
-            dtype=bool,
-        ).reshape(vectors.shape[0], len(CATEGORIES))
+        table = np.stack([probs[c] for c in CATEGORIES], axis=1)
+        if levels:
+            names = sorted(set(levels))
+            limits = np.array([[self.thresholds_for(n)[c] for c in CATEGORIES] for n in names])
+            row_limits = limits[[names.index(level) for level in levels]]
+        else:
+            row_limits = np.array([[self.thresholds[c] for c in CATEGORIES]])
+        over = table >= row_limits
         share = np.ones((vectors.shape[0], len(CATEGORIES)))
         # Neighbours are looked up only for rows with a category over its threshold: most
         # messages have none, and the lookup was half the layer's time per message.
