@@ -41,7 +41,7 @@ from bot.safety.normalize import normalize  # noqa: E402
 from bot.safety.scanner import SafetyScanner  # noqa: E402
 
 _LAYERS, _HEADS, _EPS = 6, 12, 1e-12
-REFERENCE = ROOT / "tests" / "safety" / "meaning" / "reference_vectors.json"
+REFERENCE = MODEL_DIR / "reference_vectors.json"  # the float model the int8 copy came from
 
 
 def _widen(packed: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

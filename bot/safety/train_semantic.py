@@ -182,6 +182,7 @@ def train_fine_tuned(
         trained_layers=layers or finetune.TRAINED_LAYERS,
     )
     write_int8(trained.weights, out.parent)
+    _write_reference(trained, tokenizer, out.parent / REFERENCE_FILE)
     encoder = Encoder(out.parent)
     weights = {c: trained.head_weights[col] for col, c in enumerate(CATEGORIES)}
     bias = {c: float(trained.head_bias[col]) for col, c in enumerate(CATEGORIES)}
@@ -213,6 +214,32 @@ def train_fine_tuned(
         stdout.write(f"{name}: " + ", ".join(f"{c} {values[c]:.2f}" for c in CATEGORIES) + "\n")
     stdout.write(f"wrote {out} and {out.parent / 'minilm-l6-int8.npz'}\n")
     return 0
+
+
+#: Texts whose float vectors are kept beside the int8 weights: the runtime's copy is tested
+#: against them (plain, a distressed line, French with an emoji).
+REFERENCE_TEXTS = (
+    "we made pasta and watched a film, best evening in ages",
+    "lately i keep thinking everyone would do just fine if i quietly stopped being around",
+    "Ça va mieux depuis qu'on s'est parlé 🙂 — merci à tous!",
+)
+REFERENCE_FILE = "reference_vectors.json"
+
+
+def _write_reference(trained: Any, tokenizer: Any, path: Path) -> None:
+    """The float model's vectors for ``REFERENCE_TEXTS``, before rounding to int8."""
+    import json
+
+    from bot.safety import finetune
+
+    ids = [tokenizer.encode(text).ids for text in REFERENCE_TEXTS]
+    vectors = finetune.float_vectors(trained.weights, ids, 128)
+    record = {
+        "source": "the fine-tuned weights in float32 (PyTorch), bridgeline train-semantic",
+        "texts": list(REFERENCE_TEXTS),
+        "vectors": [[round(float(x), 7) for x in row] for row in vectors],
+    }
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _sensitivities(head: Any, checks: Sequence[Example]) -> dict[str, dict[Category, float]]:

@@ -17,6 +17,8 @@ from bot.safety.encoder import Encoder
 from bot.safety.semantic import AGREEMENT, SENSITIVITIES, SemanticHead, load_head, thresholds_for
 from bot.safety.train_semantic import (
     FALSE_ALARM_BUDGET,
+    REFERENCE_FILE,
+    REFERENCE_TEXTS,
     THRESHOLD_CEILING,
     pick_thresholds,
     train_fine_tuned,
@@ -175,6 +177,11 @@ def test_fine_tune_writes_weights_and_a_head_the_runtime_loads(tmp_path: Path) -
     # int8 copy against the float model it came from, on the validation lines
     line = next(x for x in report.getvalue().splitlines() if "max probability difference" in x)
     assert float(line.rsplit(" ", 1)[1]) < 0.02
+    # and its float vectors, kept beside the weights for the runtime's reference test
+    reference = json.loads((out.parent / REFERENCE_FILE).read_text(encoding="utf-8"))
+    assert reference["texts"] == list(REFERENCE_TEXTS)
+    ours = Encoder(out.parent).encode(reference["texts"])
+    assert ((ours * np.asarray(reference["vectors"])).sum(axis=1) > 0.95).all()
 
 
 def test_fine_tune_leaves_out_training_lines_near_a_validation_or_kept_out_line(

@@ -26,10 +26,10 @@ from bot.safety.onnx_graph import build_graph
 from bot.safety.rules import Category
 from bot.safety.scanner import MAX_WAITING, SEMANTIC_RULE, SafetyScanner, load_meaning_layer
 from bot.safety.semantic import SemanticHead, fit_logistic, load_head, quantise_rows
-from bot.safety.train_semantic import train
+from bot.safety.train_semantic import REFERENCE_FILE, train
 
 HERE = Path(__file__).resolve().parent
-REFERENCE = json.loads((HERE / "meaning" / "reference_vectors.json").read_text(encoding="utf-8"))
+REFERENCE = json.loads((MODEL_DIR / REFERENCE_FILE).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +48,10 @@ def scanner(detector: Detector) -> SafetyScanner:
 
 
 def test_encoder_reproduces_the_original_model(encoder: Encoder) -> None:
-    """Vectors made by the float32 original (sentence-transformers on PyTorch) for three texts,
-    one of them French with an emoji: the int8 copy, run with integer kernels, must point the
-    same way (measured 0.9962-0.9978; the weights widened to float32 gave 0.9994-0.9996)."""
+    """Vectors made by the float32 model the int8 copy came from, for three texts, one of them
+    French with an emoji (kept beside the weights; ``train-semantic --fine-tune`` writes them):
+    the int8 copy, run with integer kernels, must point the same way (the original model:
+    0.9962-0.9978; the weights widened to float32 gave 0.9994-0.9996)."""
     ours = encoder.encode(REFERENCE["texts"])
     theirs = np.asarray(REFERENCE["vectors"], dtype=np.float32)
     cosines = (ours * theirs).sum(axis=1)
