@@ -11,10 +11,15 @@ from shared_data import Proposes
 
 from bot.safety import semantic
 from bot.safety.detector import Detector
-from bot.safety.rules import URGENT
+from bot.safety.rules import CATEGORIES, URGENT
 from bot.safety.scanner import SEMANTIC_RULE, SafetyScanner
-from bot.safety.semantic import fit_head, load_head
-from bot.safety.train_semantic import THRESHOLDS, URGENCY_THRESHOLD
+from bot.safety.semantic import SENSITIVITIES, fit_head, load_head
+from bot.safety.train_semantic import (
+    THRESHOLD_CEILING,
+    THRESHOLD_FLOOR,
+    THRESHOLDS,
+    URGENCY_THRESHOLD,
+)
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +87,20 @@ def test_the_shipped_head_reads_urgency() -> None:
 
 def test_the_thresholds_live_with_the_trainer_and_match_the_shipped_head() -> None:
     """Category and urgency thresholds are both the trainer's (``train_semantic``); the head
-    code only stores what it is given."""
+    code only stores what it is given. A frozen-encoder head is balanced at ``THRESHOLDS``; a
+    fine-tuned one at what ``pick_thresholds`` chose on its validation lines, inside the
+    trainer's floor and ceiling, quiet never looser than balanced, sensitive never stricter."""
     assert not hasattr(semantic, "URGENCY_THRESHOLD")
     shipped = load_head()
     assert shipped.urgency is not None and shipped.urgency.threshold == URGENCY_THRESHOLD
-    assert shipped.thresholds_for("balanced") == THRESHOLDS
+    if "fine-tuned" not in shipped.model:
+        assert shipped.thresholds_for("balanced") == THRESHOLDS
+        return
+    assert set(shipped.sensitivities) == {"quiet", "balanced", "sensitive"}
+    quiet, balanced, sensitive = (shipped.thresholds_for(n) for n in SENSITIVITIES)
+    for c in CATEGORIES:
+        assert THRESHOLD_FLOOR <= sensitive[c] <= balanced[c] <= quiet[c] <= THRESHOLD_CEILING
+    assert shipped.thresholds == balanced
     with pytest.raises(ValueError, match="urgency_threshold"):
         fit_head(
             np.eye(4, 384, dtype=np.float32), [frozenset()] * 4, THRESHOLDS, {}, 10.0, [False] * 4
