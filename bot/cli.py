@@ -281,9 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
         "one of their lines, or of --validate, are left out",
     )
     train.add_argument("--base", help="with --fine-tune: the original model's folder")
-    train.add_argument("--epochs", type=int, help="with --fine-tune: passes over the data (2)")
+    train.add_argument("--epochs", type=int, help="with --fine-tune: passes over the data (4)")
     train.add_argument(
-        "--layers", type=int, help="with --fine-tune: the encoder's top layers that learn (2 of 6)"
+        "--layers", type=int, help="with --fine-tune: the encoder's top layers that learn (all 6)"
     )
     check = sub.add_parser("check-content", help="validate the content TOML files")
     check.add_argument("directory", nargs="?", help="content folder (default: CONTENT_DIR)")

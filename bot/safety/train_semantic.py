@@ -27,7 +27,10 @@ lines (any-risk .851/.875, crisis .831/.803) where the hidden layer gained three
 crisis .862/.846, none flagged 24/294 and 16/280 against 26 and 17; another seed, 15 or 60
 epochs, 1,024 units: all within a point or two). ``--keep-out`` names the sets still kept for measuring: training lines that nearly
 repeat one of their lines (or a validation line) are left out, counted in the report.
-The maintainers' command: ``bridgeline train-semantic ../shared/safety/dev_set.jsonl
+Since December 2026 the shipped files come from ``--fine-tune`` (``train_fine_tuned``: the
+encoder itself learns; the command and its figures are in bot/safety/model/README.md). Without
+it, the command below fits a hidden-layer head over whatever encoder ships (the fine-tuned one
+now). The frozen-encoder command: ``bridgeline train-semantic ../shared/safety/dev_set.jsonl
 tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl tests/safety/meaning/train_extra.jsonl
 tests/safety/urgent/*.jsonl tests/safety/training/*.jsonl tests/safety/retired/*.jsonl
 --validate tests/safety/firstlook/heldout_11.jsonl tests/safety/benign/chat_b.jsonl

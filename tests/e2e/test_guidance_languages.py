@@ -69,7 +69,10 @@ async def test_script_search_in_spanish_finds_spanish_scripts_and_english_keywor
 ) -> None:
     member = await fake.add_member(world.guild, "ana", locale="es-ES")
     spanish_scripts = {s.text for s in bot.content.in_lang("es").scripts}
-    for situation in ("no me habla después de una pelea", "won't talk after a fight"):
+    # Five words: under the meaning layer's six, so only the search answers. (Six, "no me habla
+    # después de una pelea", the fine-tuned model reads as a sign of abuse: a known false
+    # alarm on one silence after a fight, measured on blind_31s in the model README.)
+    for situation in ("no habla tras una pelea", "won't talk after a fight"):
         found = await private_reply(fake, "script", member, {"situation": situation})
         assert embed(found)["title"] == t("es", "guidance.script.results_title")
         quoted = [f["value"].split("\n")[0].removeprefix("> ") for f in embed(found)["fields"]]
