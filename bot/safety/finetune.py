@@ -1,4 +1,5 @@
-"""``bridgeline train-semantic --fine-tune``: train the whole encoder with a 3-output head.
+"""``bridgeline train-semantic --fine-tune``: train the whole encoder with a head per category
+and urgency.
 
 A logistic head over the frozen all-MiniLM-L6-v2 vectors mistook advice to others, quoted
 helplines and calm news for the writer's own risk; training the encoder end to end (issue 15)
@@ -42,7 +43,8 @@ _EPS = 1e-12
 
 @dataclass(frozen=True)
 class Trained:
-    """Float weights as the safetensors names them, and the head (3 x 384, 3)."""
+    """Float weights as the safetensors names them, and the head (outputs x 384, outputs):
+    the three categories, then any extra target it was trained on (urgency)."""
 
     weights: dict[str, np.ndarray]
     head_weights: np.ndarray
@@ -74,7 +76,7 @@ def fine_tune(
     torch.set_num_threads(THREADS)
     torch.manual_seed(seed)
     random.seed(seed)
-    model = _Classifier(base)
+    model = _Classifier(base, labels.shape[1])
     frozen = _LAYERS - trained_layers
     body_params = []
     for name, param in model.encoder.params.items():
@@ -167,7 +169,7 @@ def float_probabilities(
     """The float model's probabilities (rows x 3): the reference the int8 copy is held to."""
     import torch
 
-    model = _Classifier(trained.weights)
+    model = _Classifier(trained.weights, trained.head_weights.shape[0])
     with torch.no_grad():
         model.head.weight.copy_(torch.tensor(trained.head_weights))
         model.head.bias.copy_(torch.tensor(trained.head_bias))
@@ -176,7 +178,7 @@ def float_probabilities(
     with torch.no_grad():
         for start in range(0, len(token_ids), 64):
             ids, mask = _pad(token_ids[start : start + 64], max_tokens)
-            out[start : start + 64] = torch.sigmoid(model(ids, mask)).numpy()
+            out[start : start + 64] = torch.sigmoid(model(ids, mask)).numpy()[:, : len(CATEGORIES)]
     return out
 
 
@@ -296,10 +298,10 @@ def _module_classes() -> tuple[Any, Any]:
             return self.norm(x + self.linear(inner, pre + "output.dense"), pre + "output.LayerNorm")
 
     class Classifier(nn.Module):
-        def __init__(self, w: dict[str, np.ndarray]) -> None:
+        def __init__(self, w: dict[str, np.ndarray], outputs: int) -> None:
             super().__init__()
             self.encoder = Encoder(w)
-            self.head = nn.Linear(int(w["embeddings.word_embeddings.weight"].shape[1]), 3)
+            self.head = nn.Linear(int(w["embeddings.word_embeddings.weight"].shape[1]), outputs)
             nn.init.zeros_(self.head.weight)
             nn.init.zeros_(self.head.bias)
 
@@ -316,5 +318,5 @@ def _Encoder(w: dict[str, np.ndarray]) -> Any:
     return _module_classes()[0](w)
 
 
-def _Classifier(w: dict[str, np.ndarray]) -> Any:
-    return _module_classes()[1](w)
+def _Classifier(w: dict[str, np.ndarray], outputs: int = len(CATEGORIES)) -> Any:
+    return _module_classes()[1](w, outputs)
