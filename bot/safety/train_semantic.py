@@ -135,9 +135,10 @@ def train_fine_tuned(
     layers: int | None = None,
 ) -> int:
     """Fine-tune the encoder and a head (three categories and urgency) on ``paths``; pick the
-    three threshold sets on ``validation``; write the int8 encoder beside ``out``. Exit code 0, or 2 on bad input.
-    As in ``train``, training lines that nearly repeat a validation or ``keep_out`` line are
-    left out; ``layers`` is how many of the encoder's top layers learn (``TRAINED_LAYERS``)."""
+    three threshold sets on ``validation``; write the int8 encoder beside ``out``. Exit code 0,
+    or 2 on bad input. As in ``train``, training lines that nearly repeat a validation or
+    ``keep_out`` line are left out; ``layers`` is how many of the encoder's top layers learn
+    (``TRAINED_LAYERS``)."""
     import shutil
 
     from bot.safety import finetune
