@@ -92,15 +92,10 @@ async def standing_of(db: Database, guild_id: int, pseudo: str) -> Standing:
     return Standing(welcomed=bool(row[0]), has_notes=bool(row[1]))
 
 
-async def first_visit(db: Database, guild_id: int, pseudo: str, now: datetime) -> bool:
-    """True exactly once per member and server: the first time they use a command."""
-    if (await standing_of(db, guild_id, pseudo)).welcomed:  # most commands: seen already
-        return False
-    return await mark_welcomed(db, guild_id, pseudo, now)
-
-
 async def mark_welcomed(db: Database, guild_id: int, pseudo: str, now: datetime) -> bool:
-    """Records the welcome; False when another task or process recorded it first."""
+    """Records the welcome: True exactly once per member and server, False when another task
+    or process recorded it first (callers read ``standing_of`` first: most commands come from
+    members already welcomed)."""
     async with db.transaction() as conn:
         inserted = await conn.execute(
             "INSERT INTO member_welcomed (guild_id, pseudonym, created_at) "

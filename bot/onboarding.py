@@ -54,12 +54,11 @@ async def after_command(
         and command.qualified_name not in NO_WELCOME
     ):
         welcome = await member_notes.mark_welcomed(bot.db, guild_id, pseudo, bot.clock.now())
-    notes: list[str] = []
-    if guild_id and standing.has_notes:
-        notes = await member_notes.take(
-            bot.db, guild_id, pseudo, await reply_lang(bot.db, interaction)
-        )
-    if not welcome and not notes:
+    waiting = bool(guild_id) and standing.has_notes
+    if not welcome and not waiting:
         return None
     lang = await reply_lang(bot.db, interaction)
+    notes = await member_notes.take(bot.db, guild_id, pseudo, lang) if waiting else []
+    if not welcome and not notes:
+        return None
     return notes_text(notes, welcome=welcome, lang=lang, names=command_texts_of(bot.tree))

@@ -43,13 +43,12 @@ async def test_at_most_a_few_notes_are_shown_at_once(db: Database) -> None:
     assert len(await member_notes.take(db, 1, "aaa")) == 2
 
 
-async def test_first_visit_is_true_exactly_once(db: Database) -> None:
+async def test_the_welcome_is_recorded_exactly_once(db: Database) -> None:
     assert not (await member_notes.standing_of(db, 1, "aaa")).welcomed
-    assert await member_notes.first_visit(db, 1, "aaa", NOW)
+    assert await member_notes.mark_welcomed(db, 1, "aaa", NOW)
     assert (await member_notes.standing_of(db, 1, "aaa")).welcomed
-    assert not await member_notes.first_visit(db, 1, "aaa", NOW)
     assert not await member_notes.mark_welcomed(db, 1, "aaa", NOW)  # recorded once only
-    assert await member_notes.first_visit(db, 2, "aaa", NOW)
+    assert await member_notes.mark_welcomed(db, 2, "aaa", NOW)
 
 
 def test_notes_text() -> None:
