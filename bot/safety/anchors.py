@@ -97,8 +97,18 @@ class _Node:
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
-        self.prefix = 0
-        self.whole = 0
+        # Bit numbers, not masks: a mask is as long as its highest bit (11,000 literals: ~1.4
+        # KB each), and thousands of nodes, keys and words held them (~30 MB of the process).
+        self.prefix: tuple[int, ...] = ()
+        self.whole: tuple[int, ...] = ()
+
+
+def _mask(bits: Iterable[int]) -> int:
+    """The mask with these bit numbers set."""
+    mask = 0
+    for b in bits:
+        mask |= 1 << b
+    return mask
 
 
 def _is_word_text(text: str) -> bool:
@@ -145,17 +155,17 @@ class AnchorIndex:
             {lit for sets in ranked.values() for s in sets for lit in s},
             key=lambda lit: (score(frozenset([lit])), lit),
         )
-        bit = {lit: 1 << i for i, lit in enumerate(literals)}
+        bit = {lit: i for i, lit in enumerate(literals)}  # the literal's bit number
         keyed: dict[Literal, list[_Alt]] = {}
         for alt, sets in ranked.items():
             for lit in sets[0]:  # keyed on the rarest set
                 keyed.setdefault(lit, []).append(alt)
-        self._key_bits = sum(bit[lit] for lit in keyed)
+        self._key_bits = _mask(bit[lit] for lit in keyed)
         rest_masks = {
-            alt: tuple(sum(bit[x] for x in s) for s in sets[1:]) for alt, sets in ranked.items()
+            alt: tuple(_mask(bit[x] for x in s) for s in sets[1:]) for alt, sets in ranked.items()
         }
-        # Per key literal: its alternatives, each with one mask per other required set (rarer
-        # first, so a miss fails early); the key's own set is already satisfied.
+        # Per key literal's bit number: its alternatives, each with one mask per other required
+        # set (rarer first, so a miss fails early); the key's own set is already satisfied.
         self._keyed_by_bit: dict[int, tuple[_Keyed, ...]] = {
             bit[lit]: tuple((alt, rest_masks[alt]) for alt in sorted(alts))
             for lit, alts in keyed.items()
@@ -167,14 +177,14 @@ class AnchorIndex:
                 entries = by_pattern.setdefault(alt[0], {}).setdefault(bit[lit], [])
                 entries.append((alt, rest_masks[alt]))
         self._pattern_keys = {
-            index: (sum(by_bit), {b: tuple(e) for b, e in by_bit.items()})
+            index: (_mask(by_bit), {b: tuple(e) for b, e in by_bit.items()})
             for index, by_bit in by_pattern.items()
         }
         # Word-start literals sit in a trie walked along the word; others are substring tests.
         self._trie = _Node()
         inner: list[tuple[str, int]] = []
         # DIGIT: any word whose first character is a digit (see ``word_mask``).
-        self._digit_bit = bit.get(DIGIT, 0)
+        self._digit_bit = 1 << bit[DIGIT] if DIGIT in bit else 0
         for lit in literals:
             text, initial, whole = lit
             if lit == DIGIT or not _is_word_text(text):
@@ -186,12 +196,14 @@ class AnchorIndex:
             for ch in text:
                 node = node.children.setdefault(ch, _Node())
             if whole:
-                node.whole |= bit[lit]
+                node.whole += (bit[lit],)
             else:
-                node.prefix |= bit[lit]
+                node.prefix += (bit[lit],)
         self._inner_words = tuple(inner)
         # Symbols (emoji and the like) are substring tests, only on non-ASCII text.
-        self._symbols = tuple((lit[0], bit[lit]) for lit in literals if not _is_word_text(lit[0]))
+        self._symbols = tuple(
+            (lit[0], 1 << bit[lit]) for lit in literals if not _is_word_text(lit[0])
+        )
         # One cache per kind of word (bytes for ASCII text): each fills itself on a miss.
         self._ascii_masks = WordCache[bytes, int](lambda w: self.word_mask(w.decode()))
         self._masks = WordCache[str, int](self.word_mask)
@@ -218,8 +230,8 @@ class AnchorIndex:
         key_bits, by_bit = self._pattern_keys.get(index, (0, {}))
         keys = mask & key_bits
         while keys:
-            top = 1 << (keys.bit_length() - 1)
-            keys ^= top
+            top = keys.bit_length() - 1
+            keys ^= 1 << top
             for alt, rest in by_bit[top]:
                 if all(mask & required for required in rest):
                     found.add(alt)
@@ -239,8 +251,8 @@ class AnchorIndex:
         found: set[_Alt] = set(self._unkeyed)
         keys = mask & self._key_bits
         while keys:  # one step per key literal present, highest bit first
-            top = 1 << (keys.bit_length() - 1)
-            keys ^= top
+            top = keys.bit_length() - 1
+            keys ^= 1 << top
             for alt, rest in self._keyed_by_bit[top]:
                 for required in rest:
                     if not mask & required:
@@ -251,17 +263,16 @@ class AnchorIndex:
 
     def word_mask(self, word: str) -> int:
         """The literal bits one word (a maximal run of word characters) proves."""
-        mask = self._digit_bit if word[:1].isdigit() else 0
+        bits: list[int] = []
         node = self._trie
         for ch in word:
             child = node.children.get(ch)
             if child is None:
                 break
             node = child
-            mask |= node.prefix
+            bits += node.prefix
         else:
-            mask |= node.whole
-        for text, lit_bit in self._inner_words:
-            if text in word:
-                mask |= lit_bit
-        return mask
+            bits += node.whole
+        bits += [lit_bit for text, lit_bit in self._inner_words if text in word]
+        mask = _mask(bits)
+        return mask | self._digit_bit if word[:1].isdigit() else mask
