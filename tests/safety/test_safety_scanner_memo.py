@@ -43,6 +43,21 @@ async def test_the_handler_takes_the_triaged_result_instead_of_scanning_again(
     assert counting.scans == 3
 
 
+async def test_a_repeated_text_is_scanned_once_and_taken_once_per_message(
+    detector: Detector,
+) -> None:
+    counting = CountingDetector(detector)
+    scanner = SafetyScanner(counting, None)  # type: ignore[arg-type]
+    spam = "i have the rope ready and i am going to do it now"
+    assert [scanner.remember(spam) for _ in range(3)] == [True, True, True]
+    assert counting.scans == 1  # the repeats use the first scan
+    for _ in range(3):
+        assert "crisis" in (await scanner.scan_async(spam)).categories
+    assert counting.scans == 1  # each of the three handlers took it
+    await scanner.scan_async(spam)  # a fourth handler was never remembered for
+    assert counting.scans == 2 and not scanner._remembered
+
+
 async def test_results_never_taken_age_out(
     detector: Detector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
