@@ -318,5 +318,5 @@ def _Encoder(w: dict[str, np.ndarray]) -> Any:
     return _module_classes()[0](w)
 
 
-def _Classifier(w: dict[str, np.ndarray], outputs: int = len(CATEGORIES)) -> Any:
+def _Classifier(w: dict[str, np.ndarray], outputs: int) -> Any:
     return _module_classes()[1](w, outputs)

@@ -101,6 +101,9 @@ def test_the_thresholds_live_with_the_trainer_and_match_the_shipped_head() -> No
     for c in CATEGORIES:
         assert THRESHOLD_FLOOR <= sensitive[c] <= balanced[c] <= quiet[c] <= THRESHOLD_CEILING
     assert shipped.thresholds == balanced
+
+
+def test_a_head_is_given_its_urgency_threshold_by_the_trainer() -> None:
     with pytest.raises(ValueError, match="urgency_threshold"):
         fit_head(
             np.eye(4, 384, dtype=np.float32), [frozenset()] * 4, THRESHOLDS, {}, 10.0, [False] * 4
