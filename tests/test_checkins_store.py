@@ -17,8 +17,10 @@ pytestmark = pytest.mark.both_backends
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 SECRET = b"k" * 32
 GUILD = 111
-ALICE = Member(GUILD, 501, pseudonym(SECRET, GUILD, 501))
-BOB = Member(GUILD, 502, pseudonym(SECRET, GUILD, 502))
+# Snowflake-sized ids: the export test looks for Bob's id as text, and a three-digit id also
+# turned up by chance inside other values (it failed once on PostgreSQL for "502").
+ALICE = Member(GUILD, 481_516_234_200_000_501, pseudonym(SECRET, GUILD, 481_516_234_200_000_501))
+BOB = Member(GUILD, 481_516_234_200_000_502, pseudonym(SECRET, GUILD, 481_516_234_200_000_502))
 
 
 async def test_checkins_are_stored_by_pseudonym_newest_first(db: Database) -> None:
@@ -112,7 +114,7 @@ async def _session(db: Database) -> None:
     # a later feature's tables, keyed by pseudonym and by user id
     await db.execute("CREATE TABLE region_choice (pseudonym TEXT, region TEXT)")
     await db.execute("INSERT INTO region_choice VALUES (?, 'UK')", (ALICE.pseudonym,))
-    await db.execute("CREATE TABLE reminders (guild_id INTEGER, user_id INTEGER, note TEXT)")
+    await db.execute("CREATE TABLE reminders (guild_id BIGINT, user_id BIGINT, note TEXT)")
     await db.executemany(
         "INSERT INTO reminders VALUES (?, ?, ?)",
         [(GUILD, ALICE.user_id, "mine"), (GUILD + 1, ALICE.user_id, "other server"),
