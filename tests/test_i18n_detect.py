@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from array import array
+
 import pytest
 
 from bot.i18n.detect import UNKNOWN, detect_language
@@ -42,3 +44,33 @@ def test_our_languages(text: str, lang: str) -> None:
 )
 def test_short_or_foreign_lines_are_unknown(text: str) -> None:
     assert detect_language(text) == UNKNOWN
+
+
+def test_pruned_automaton_scores_our_text_as_the_full_one_does() -> None:
+    """The identifier keeps only the automaton states our languages' bytes reach (39 MB -> 11
+    MB); on text made of those bytes every score must be what the full automaton gives."""
+    from py3langid.langid import _load_identifier
+
+    from bot.i18n import detect
+    from bot.i18n.locales import LANGS
+
+    full = _load_identifier(norm_probs=True, langs=[*LANGS, *detect.DISTRACTORS])
+    pruned = detect._identifier()
+
+    def size(table: array[int]) -> int:
+        return len(table) * table.itemsize
+
+    assert size(pruned.tk_nextmove) < size(full.tk_nextmove) / 3
+    lines = [
+        "je n’arrive plus à dormir depuis qu’il ne me parle plus 😔",
+        "zażółć gęślą jaźń, nie chcę już nic mówić",
+        "Straße, größer, übermorgen: er schweigt seit drei Tagen",
+        "não aguento mais esse silêncio… ❤️ « ok »",
+        "ya no sé qué hacer, ¿alguien más pasó por esto? €50 de terapia",
+        "she hasn't said a word since sunday ✨👀 #help",
+    ]
+    for line in lines:
+        assert all(b in detect.OUR_BYTES for b in line.encode())
+        assert pruned.rank(line) == full.rank(line)
+    # Another script's bytes restart the walk instead of indexing past the table.
+    assert detect_language("Привет, как дела у тебя сегодня вечером") in (UNKNOWN, "en")
