@@ -116,9 +116,16 @@ class AnchorIndex:
             for lit in sets[0]:  # keyed on the rarest set
                 keyed.setdefault(lit, []).append(alt)
         self._key_bits = _mask(bit[lit] for lit in keyed)
-        rest_masks = {
-            alt: tuple(_mask(bit[x] for x in s) for s in sets[1:]) for alt, sets in ranked.items()
-        }
+        # One mask object per distinct set: alternatives share word groups, and half the masks
+        # would be copies (2.4 MB of the bot's memory).
+        shared: dict[LiteralSet, int] = {}
+
+        def set_mask(literal_set: LiteralSet) -> int:
+            if literal_set not in shared:
+                shared[literal_set] = _mask(bit[x] for x in literal_set)
+            return shared[literal_set]
+
+        rest_masks = {alt: tuple(map(set_mask, sets[1:])) for alt, sets in ranked.items()}
         # Per key literal's bit number: its alternatives, each with one mask per other required
         # set (rarer first, so a miss fails early); the key's own set is already satisfied.
         self._keyed_by_bit: dict[int, tuple[_Keyed, ...]] = {
