@@ -128,8 +128,6 @@ class Detector:
     def __init__(self, rules: SafetyRules) -> None:
         self.rules = rules
         self._patterns = rules.patterns
-        self._compiled = tuple(re.compile(p.regex) for p in rules.patterns)
-        self._near = tuple(re.compile(p.near) if p.near else None for p in rules.patterns)
         asks, about = rules.supporter.asks, rules.supporter.about
         self._asks = re.compile(asks) if asks else None
         self._about = re.compile(about) if about else None
@@ -145,6 +143,19 @@ class Detector:
         with_near = [(i, p.near) for i, p in enumerate(rules.patterns) if p.near]
         self._near_slot = {i: slot for slot, (i, _) in enumerate(with_near)}
         self._near_index = AnchorIndex(((near, None) for _, near in with_near), True)
+        # Whole patterns and ``near`` conditions are compiled only where the prefilter could
+        # not split them; the rest run branch by branch (below), and compiled whole as well
+        # they held 3.8 MB nothing read.
+        self._whole_regex = {
+            i: re.compile(rules.patterns[i].regex)
+            for i in self._index.always
+            if i < len(rules.patterns)
+        }
+        self._whole_near = {
+            i: re.compile(near)
+            for i, near in with_near
+            if self._near_slot[i] in self._near_index.always
+        }
         self._near_branches = {
             alt: re.compile(text) for alt, text in self._near_index.alternative_regex.items()
         }
@@ -247,7 +258,7 @@ class Detector:
         near_mask: int | None = None  # worked out on the first need
         for i, branch in units:
             rule = self._patterns[i]
-            regex = self._compiled[i] if branch is None else self._branches[(i, branch)]
+            regex = self._whole_regex[i] if branch is None else self._branches[(i, branch)]
             for m in regex.finditer(norm):
                 start, end = m.span()
                 if (i, start, end) in found:
@@ -264,13 +275,11 @@ class Detector:
     def _near_found(self, i: int, near_mask: int, norm: str, lo: int, hi: int) -> bool:
         """``near.search(norm, lo, hi)`` of pattern ``i``, running only the branches whose
         words occur (a search of an alternation succeeds exactly where a branch does)."""
-        slot = self._near_slot[i]
-        if slot in self._near_index.always:
-            near = self._near[i]
-            return near is not None and near.search(norm, lo, hi) is not None
+        if i in self._whole_near:
+            return self._whole_near[i].search(norm, lo, hi) is not None
         return any(
             self._near_branches[alt].search(norm, lo, hi) is not None
-            for alt in self._near_index.pattern_alternatives(near_mask, slot)
+            for alt in self._near_index.pattern_alternatives(near_mask, self._near_slot[i])
         )
 
     def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -53,9 +54,9 @@ def test_split_near_conditions_agree_with_the_whole_regex(detector: Detector) ->
         norm = normalize(text)
         near_mask = detector._near_index.text_mask(norm)
         for i, rule in enumerate(detector.rules.patterns):
-            near = detector._near[i]
-            if near is None:
+            if rule.near is None:
                 continue
+            near = re.compile(rule.near)
             for lo, hi in ((0, len(norm)), (len(norm) // 3, len(norm) // 3 + 40)):
                 expected = near.search(norm, lo, hi) is not None
                 assert detector._near_found(i, near_mask, norm, lo, hi) == expected, (rule.id, text)
