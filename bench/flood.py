@@ -21,6 +21,8 @@ measures event-loop lag. Per flood it prints:
   RSS          the bot process's resident memory after the flood; (live) after a full
                collection, so growth from flood to flood is what the bot keeps, not cycles the
                collector has not reached yet
+At the end it prints the RSS once the model thread has gone idle after the last flood (what
+a server settles back to after a burst).
 The fake Discord and the driver (sending, probing, watching the alerts channel) run in a child
 process with their own event loop, as Discord is elsewhere in production: the loop lag, GC
 pauses and RSS are the bot's alone (before, the fake shared the bot's loop and its work showed
@@ -384,6 +386,22 @@ async def one_flood(
     }
 
 
+async def idle_rss_mb(bot: commands.Bot) -> float | None:
+    """RSS after the model thread has ended for want of work (it hands the burst's freed
+    memory back as it goes: ``inference.py``), after a full collection; None without a
+    model thread."""
+    scanner = bot.scanner if isinstance(bot, Bridgeline) else None
+    worker = scanner.worker if scanner else None
+    if worker is None:
+        return None
+    deadline = time.perf_counter() + worker.idle_s + 10
+    while worker.thread is not None and worker.thread.is_alive():
+        if time.perf_counter() > deadline:
+            return None
+        await asyncio.sleep(0.1)
+    return live_rss_mb()
+
+
 async def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
@@ -436,6 +454,7 @@ async def main(argv: list[str]) -> int:
                     f"        {r['rss']:7.1f} ({r['rss_live']:.1f})",
                     flush=True,
                 )
+            idle = await idle_rss_mb(bot)
     print(await ask(conn, {"do": "stop"}) == "stopped" and "fake Discord: no violations")
     child.join(10)
     print(
@@ -444,6 +463,8 @@ async def main(argv: list[str]) -> int:
         f"start -> end: {rows[-1]['rss'] - rss0:+.1f} MB; median msg/s "
         f"{statistics.median(r['rate'] for r in rows):.0f}"
     )
+    if idle is not None:
+        print(f"RSS once the model thread has gone idle after the last flood: {idle:.1f} MB")
     return 0
 
 

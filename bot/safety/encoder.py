@@ -50,11 +50,25 @@ class Encoder:
         del weights  # the session gets them from the graph: not held twice while it loads
         self._session = _session(graph, threads)
         del graph
-        # The largest run once, now: ONNX Runtime's memory arena grows to its peak here
-        # instead of in steps during the first floods (the process then stays the same size).
-        rows = BATCH_TOKENS // MAX_TOKENS
-        self.forward(
-            np.zeros((rows, MAX_TOKENS), np.int64), np.ones((rows, MAX_TOKENS), np.float32)
+        self.release_scratch()  # also the first run, which sets up the kernels
+
+    def release_scratch(self) -> None:
+        """Hands ONNX Runtime's scratch memory back: its arena keeps every chunk a run has
+        needed (after runs of four batch shapes, 23 MB that this gave back), and an idle bot
+        need not hold it. One tiny run with arena shrinkage frees the chunks no run is using;
+        the next burst takes what it needs again (``inference.py`` calls this when its thread
+        goes idle)."""
+        import onnxruntime as ort
+
+        options = ort.RunOptions()
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        self._session.run(
+            ["vectors"],
+            {
+                "input_ids": np.zeros((1, 1), np.int64),
+                "attention_mask": np.ones((1, 1), np.float32),
+            },
+            options,
         )
 
     def encode(self, texts: list[str]) -> np.ndarray:

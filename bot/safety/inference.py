@@ -27,8 +27,9 @@ import os
 import threading
 from collections import deque
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
+from bot.native_memory import return_freed_memory
 from bot.safety.rules import DEFAULT_SENSITIVITY, Proposal
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,13 @@ class Proposer(Protocol):
     servers, so the model runs once and each row is held to its own thresholds."""
 
     def categories(self, texts: list[str], levels: list[str]) -> list[Proposal]: ...
+
+
+@runtime_checkable
+class HoldsScratch(Protocol):
+    """A proposer that keeps scratch memory between calls and can hand it back when idle."""
+
+    def release_scratch(self) -> None: ...
 
 
 Answer = Proposal | None  # None: the model failed; the patterns stand alone
@@ -129,7 +137,7 @@ class InferenceWorker:
                     self._wake.wait(self.idle_s)
                 if not self._jobs:
                     self._running = False
-                    return
+                    break
                 batch = [self._jobs.popleft() for _ in range(min(self.max_batch, len(self._jobs)))]
             answers = self._read(batch)
             with self._lock:
@@ -138,6 +146,18 @@ class InferenceWorker:
                     self._overloaded_logged = False
             for job, answer in zip(batch, answers, strict=True):
                 _settle(job, answer)
+        self._release_scratch()
+
+    def _release_scratch(self) -> None:
+        """A burst's scratch memory (the model's arena, token arrays, the head's products)
+        stays with the runtime and the C allocator after it is freed: hand it back while
+        nothing is waiting, so an idle bot is as small as one that just started."""
+        try:
+            if isinstance(self.model, HoldsScratch):
+                self.model.release_scratch()
+        except Exception:
+            log.exception("Safety meaning layer could not release its scratch memory")
+        return_freed_memory()
 
     def _read(self, batch: list[_Job]) -> list[Answer]:
         self.batches += 1

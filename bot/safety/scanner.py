@@ -59,6 +59,9 @@ class MeaningLayer:
             return []
         return self.head.categories(self.encoder.encode(texts), levels)
 
+    def release_scratch(self) -> None:
+        self.encoder.release_scratch()
+
 
 def load_meaning_layer(head_path: Path | None = None) -> MeaningLayer | None:
     """The shared encoder and the head; None (patterns only, logged once) if either is

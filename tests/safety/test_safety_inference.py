@@ -156,6 +156,37 @@ async def test_the_thread_ends_when_idle_and_starts_again_on_demand() -> None:
     assert worker.thread is not first
 
 
+class Scratchy(Gate):
+    """A stand-in model that keeps scratch memory, as the encoder's arena does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released: list[str] = []
+
+    def release_scratch(self) -> None:
+        self.released.append(threading.current_thread().name)
+
+
+async def test_an_idle_thread_hands_the_models_scratch_memory_back() -> None:
+    model = Scratchy()
+    model.go.set()
+    worker = InferenceWorker(model, idle_s=0.01)
+    assert await worker.submit("one") == frozenset({"crisis"})
+    assert worker.thread is not None
+    await asyncio.to_thread(worker.thread.join, 10)
+    assert model.released == ["safety-model"]  # once, as the thread ended, not per batch
+
+
+def test_the_encoder_runs_the_same_after_releasing_its_scratch() -> None:
+    from bot.safety.encoder import shared_encoder
+
+    encoder = shared_encoder()
+    texts = ["she has not spoken to me since friday", "ok", "a much longer line " * 12]
+    before = encoder.encode(texts)
+    encoder.release_scratch()
+    assert abs(encoder.encode(texts) - before).max() < 1e-6
+
+
 def test_length_groups_keep_similar_lengths_together() -> None:
     lengths = [70, 12, 13, 71, 14, 40, 12]
     groups = length_groups(lengths)
