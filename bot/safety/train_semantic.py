@@ -34,8 +34,9 @@ now). The frozen-encoder command: ``bridgeline train-semantic ../shared/safety/d
 tests/safety/*.jsonl tests/safety/benign/chat_a.jsonl tests/safety/meaning/train_extra.jsonl
 tests/safety/urgent/*.jsonl tests/safety/training/*.jsonl tests/safety/retired/*.jsonl
 --validate tests/safety/firstlook/heldout_11.jsonl tests/safety/benign/chat_b.jsonl
-tests/safety/benign/chat_c.jsonl --keep-out tests/safety/firstlook/blind_*.jsonl
-tests/safety/firstlook/urgent_12b.jsonl`` (--validate picks the quiet and sensitive sets).
+tests/safety/benign/chat_c.jsonl --keep-out tests/safety/firstlook/urgent_12b.jsonl`` and any
+blind set in tests/safety/firstlook/ not yet scored (--validate picks the quiet and sensitive
+sets).
 """
 
 from __future__ import annotations

@@ -18,7 +18,10 @@ from bot.safety.scanner import MeaningLayer, SafetyScanner
 from bot.safety_service import alerts
 from bot.storage.guilds import get_settings, update_settings
 
-SOURCE = Path(__file__).resolve().parents[1] / "safety" / "firstlook" / "urgent_12b.jsonl"
+SAFETY = Path(__file__).resolve().parents[1] / "safety"
+#: The fine-tuned model scores nearly every line near 0 or 1, so lines between two levels are
+#: rare: the urgent training sets hold two.
+SOURCES = (SAFETY / "firstlook" / "urgent_12b.jsonl", *sorted((SAFETY / "urgent").glob("*.jsonl")))
 
 
 def flagged_at_balanced_by_meaning_only(scanner: SafetyScanner) -> str:
@@ -28,7 +31,10 @@ def flagged_at_balanced_by_meaning_only(scanner: SafetyScanner) -> str:
     assert isinstance(layer, MeaningLayer)
     head, patterns = layer.head, scanner.detector
     quiet, balanced = head.thresholds_for("quiet"), head.thresholds_for("balanced")
-    for line in SOURCE.read_text(encoding="utf-8").splitlines():
+    lines = [line for path in SOURCES for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        if not line.strip():
+            continue
         text = json.loads(line)["text"]
         found, norm = patterns.scan_normalized(text)
         if found.flagged or not scanner._readable(norm):

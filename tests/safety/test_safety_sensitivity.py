@@ -17,8 +17,13 @@ from bot.safety.scanner import SEMANTIC_RULE, MeaningLayer, SafetyScanner, load_
 from bot.storage.guilds import SAFETY_SENSITIVITIES
 
 HERE = Path(__file__).resolve().parent
-#: Labelled sets the thresholds were not picked on (the blind 15a set is kept out of tests)
-SOURCES = (HERE / "firstlook" / "urgent_12b.jsonl", HERE / "heldout_3.jsonl")
+#: Labelled sets the thresholds were not picked on. The fine-tuned model scores nearly every
+#: line near 0 or 1, so lines between two levels are rare: the urgent training sets hold two.
+SOURCES = (
+    HERE / "firstlook" / "urgent_12b.jsonl",
+    HERE / "heldout_3.jsonl",
+    *sorted((HERE / "urgent").glob("*.jsonl")),
+)
 
 
 @pytest.fixture(scope="module")
