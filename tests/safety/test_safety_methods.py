@@ -372,3 +372,28 @@ ROUND6_CONCERN = [
 @pytest.mark.parametrize("text", ROUND6_CONCERN)
 def test_quiet_crisis_wording_of_round_6_is_found(detector: Detector, text: str) -> None:
     assert "crisis" in detector.scan(text).categories, (text, detector.scan(text))
+
+
+# Label rules: "gallows humour about a real plan is still crisis". Laughter explains away an
+# idiom with a trivial trigger, never a note written, a place reached or means laid out.
+GALLOWS_HUMOUR = [
+    "haha finished writing my goodbye letters today, one less thing on the list 🙃",
+    "lmao i have literally written the note already, i'm very efficient",
+    "lol got my pills in a pile in front of me, very organised",
+    "lol standing at the edge of the car park roof, not walking back down this time 😅",
+]
+LAUGHING_IDIOMS = [
+    "lol i left a note for the plumber and he still rang the wrong bell",
+    "haha my tablets are lined up next to the charger, movie night sorted",
+    "i want to die lol i just sent my boss a heart emoji",
+]
+
+
+@pytest.mark.parametrize("text", GALLOWS_HUMOUR)
+def test_laughter_does_not_explain_away_a_real_plan(detector: Detector, text: str) -> None:
+    assert "crisis" in detector.scan(text).categories
+
+
+@pytest.mark.parametrize("text", LAUGHING_IDIOMS)
+def test_laughter_with_a_trivial_trigger_stays_quiet(detector: Detector, text: str) -> None:
+    assert "crisis" not in detector.scan(text).categories
