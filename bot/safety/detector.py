@@ -149,7 +149,7 @@ class Detector:
         self._whole_regex = {
             i: re.compile(rules.patterns[i].regex)
             for i in self._index.always
-            if i < len(rules.patterns)
+            if i != self._asks_slot
         }
         self._whole_near = {
             i: re.compile(near)

@@ -50,6 +50,10 @@ class Encoder:
         del weights  # the session gets them from the graph: not held twice while it loads
         self._session = _session(graph, threads)
         del graph
+        import onnxruntime as ort
+
+        self._shrink = ort.RunOptions()  # a run that frees the arena's idle chunks after it
+        self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         self.release_scratch()  # also the first run, which sets up the kernels
 
     def release_scratch(self) -> None:
@@ -58,17 +62,13 @@ class Encoder:
         need not hold it. One tiny run with arena shrinkage frees the chunks no run is using;
         the next burst takes what it needs again (``inference.py`` calls this when its thread
         goes idle)."""
-        import onnxruntime as ort
-
-        options = ort.RunOptions()
-        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         self._session.run(
             ["vectors"],
             {
                 "input_ids": np.zeros((1, 1), np.int64),
                 "attention_mask": np.ones((1, 1), np.float32),
             },
-            options,
+            self._shrink,
         )
 
     def encode(self, texts: list[str]) -> np.ndarray:

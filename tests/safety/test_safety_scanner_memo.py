@@ -28,11 +28,17 @@ class CountingDetector:
         return getattr(self.real, name)
 
 
-async def test_the_handler_takes_the_triaged_result_instead_of_scanning_again(
-    detector: Detector,
-) -> None:
+@pytest.fixture
+def counted(detector: Detector) -> tuple[CountingDetector, SafetyScanner]:
+    """A scanner over the counting detector, patterns only."""
     counting = CountingDetector(detector)
-    scanner = SafetyScanner(counting, None)  # type: ignore[arg-type]
+    return counting, SafetyScanner(counting, None)  # type: ignore[arg-type]
+
+
+async def test_the_handler_takes_the_triaged_result_instead_of_scanning_again(
+    counted: tuple[CountingDetector, SafetyScanner],
+) -> None:
+    counting, scanner = counted
     risky = "i want to kill myself tonight, i have the pills here"
     assert scanner.remember(risky) is True
     assert scanner.remember("what time is the voice chat on sunday?") is False
@@ -44,10 +50,9 @@ async def test_the_handler_takes_the_triaged_result_instead_of_scanning_again(
 
 
 async def test_a_repeated_text_is_scanned_once_and_taken_once_per_message(
-    detector: Detector,
+    counted: tuple[CountingDetector, SafetyScanner],
 ) -> None:
-    counting = CountingDetector(detector)
-    scanner = SafetyScanner(counting, None)  # type: ignore[arg-type]
+    counting, scanner = counted
     spam = "i have the rope ready and i am going to do it now"
     assert [scanner.remember(spam) for _ in range(3)] == [True, True, True]
     assert counting.scans == 1  # the repeats use the first scan
