@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import io
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -176,6 +177,38 @@ def test_exclusions_and_the_veto_hold_back_proposals(patterns: Detector) -> None
     assert not scanner.scan("we watched a film about a breakup 😂 so dramatic").flagged
     assert not scanner.scan("ok same").flagged  # shorter than min_words: not even read
     assert "ok same" not in layer.read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # household_means and medicine_as_directed guard the means patterns' own words
+        "i washed the big kitchen knife and put it away, and lately the quiet in my head feels"
+        " like the only thing left",
+        "sorted my weekly pill organiser this morning and the whole time the quiet in my head"
+        " felt like the only thing left",
+    ],
+)
+def test_an_exclusion_limited_to_some_patterns_leaves_a_proposal_alone(
+    patterns: Detector, text: str
+) -> None:
+    """Exclusions with ``rules`` explain away those patterns' hits, not what the model read
+    elsewhere in the message; an exclusion for every hit still holds a proposal back."""
+    norm = real_normalize(text)
+    limited = [
+        e for e in patterns.rules.exclusions if e.rules and re.search(e.regex, norm) is not None
+    ]
+    assert limited and not patterns.scan(text).flagged  # the case this is about
+    assert SafetyScanner(patterns, Proposes("crisis")).scan(text).categories == {"crisis"}
+    assert not patterns.excluded(norm, "crisis")
+
+
+def test_irony_and_the_skull_are_not_laughter(patterns: Detector) -> None:
+    """🙃 is irony and 💀 also stands for death ("gonna 💀 myself fr"): no veto on the model."""
+    crisis_only = SafetyScanner(patterns, Proposes("crisis"))
+    text = "gonna 💀 myself fr, not a meme, so tired of every single day of this"
+    assert crisis_only.scan(text).categories == {"crisis"}
+    assert not crisis_only.scan(text.replace("💀", "😂")).flagged
 
 
 @pytest.mark.parametrize(
