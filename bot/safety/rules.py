@@ -113,10 +113,12 @@ class Responses:
 class MeaningRules:
     """Limits on the meaning (embedding) layer, which has no span for an exclusion to hit:
     it reads messages of at least ``min_words`` words, and proposes nothing where ``veto``
-    (laughter, a joke marker) is in the message."""
+    (laughter, a joke marker) is in the message, unless ``veto_unless`` is too (gallows
+    humour about a real plan is still crisis)."""
 
     min_words: int = 3
     veto: str | None = None
+    veto_unless: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,14 +204,17 @@ def parse_responses(raw: Any) -> tuple[Responses | None, list[tuple[str, str]]]:
 
 def _parse_meaning(raw: Any, macros: Mapping[str, str], problems: Problems) -> MeaningRules:
     if not isinstance(raw, Mapping):
-        problems.append(("meaning", "must be a table (min_words, veto)"))
+        problems.append(("meaning", "must be a table (min_words, veto, veto_unless)"))
         return MeaningRules()
     min_words = raw.get("min_words", 3)
     if not isinstance(min_words, int) or isinstance(min_words, bool) or not 1 <= min_words <= 50:
         problems.append(("meaning.min_words", "must be a whole number from 1 to 50"))
         min_words = 3
-    veto = _regex_field(raw, "veto", "meaning", macros, problems) if "veto" in raw else None
-    return MeaningRules(min_words, veto)
+    veto, veto_unless = (
+        _regex_field(raw, key, "meaning", macros, problems) if key in raw else None
+        for key in ("veto", "veto_unless")
+    )
+    return MeaningRules(min_words, veto, veto_unless)
 
 
 def _parse_context(raw: Any, macros: Mapping[str, str], problems: Problems) -> ContextRules:

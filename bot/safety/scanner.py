@@ -112,6 +112,7 @@ class SafetyScanner:
         limits = detector.rules.meaning
         self._min_words = limits.min_words  # "same", "lol ok": nothing to read
         self._veto = re.compile(limits.veto) if limits.veto else None
+        self._veto_unless = re.compile(limits.veto_unless) if limits.veto_unless else None
         self.worker = InferenceWorker(meaning) if meaning is not None else None
         self.flagged_wait_s = FLAGGED_MODEL_WAIT_S
         #: Pattern results taken ahead of a message's handler (``remember``), oldest first,
@@ -219,9 +220,15 @@ class SafetyScanner:
         )
 
     def _readable(self, norm: str) -> bool:
-        """Long enough for the model to read, and no laughter or joke marker."""
-        return len(norm.split()) >= self._min_words and (
-            self._veto is None or not self._veto.search(norm)
+        """Long enough for the model to read, and no laughter or joke marker (unless with
+        evidence of a real plan: the veto's ``unless``)."""
+        return len(norm.split()) >= self._min_words and not self._vetoed(norm)
+
+    def _vetoed(self, norm: str) -> bool:
+        return (
+            self._veto is not None
+            and self._veto.search(norm) is not None
+            and (self._veto_unless is None or self._veto_unless.search(norm) is None)
         )
 
     def _merge(self, text: str, norm: str, found: Detection, proposed: Proposal) -> Detection:

@@ -168,7 +168,7 @@ def test_a_proposal_never_removes_or_weakens_a_pattern_hit(patterns: Detector) -
 def test_exclusions_and_the_veto_hold_back_proposals(patterns: Detector) -> None:
     crisis_only = SafetyScanner(patterns, Proposes("crisis"))
     assert not crisis_only.scan("my sister says she wants to disappear, what do i say?").flagged
-    veto_only = "nobody would notice if i left the group chat 🙈"  # no exclusion covers it
+    veto_only = "i might quietly leave the group chat this week 🙈"  # no exclusion covers it
     assert not crisis_only.scan(veto_only).flagged
     assert crisis_only.scan(veto_only.replace(" 🙈", "")).flagged
     layer = Proposes("crisis", "danger")
@@ -203,10 +203,20 @@ def test_an_exclusion_limited_to_some_patterns_leaves_a_proposal_alone(
     assert not patterns.excluded(norm, "crisis")
 
 
+def test_laughter_about_a_real_plan_is_still_read(patterns: Detector) -> None:
+    """Label rules: gallows humour about a real plan is still crisis; the veto's ``unless``
+    (the same macros as the laughter exclusions') lets the model read it."""
+    crisis_only = SafetyScanner(patterns, Proposes("crisis"))
+    text = "lol i picked the outfit for my funeral this afternoon, first decision i made all week"
+    assert not patterns.scan(text).flagged
+    assert crisis_only.scan(text).categories == {"crisis"}
+    assert not crisis_only.scan(text.replace("for my funeral ", "")).flagged
+
+
 def test_irony_and_the_skull_are_not_laughter(patterns: Detector) -> None:
     """🙃 is irony and 💀 also stands for death ("gonna 💀 myself fr"): no veto on the model."""
     crisis_only = SafetyScanner(patterns, Proposes("crisis"))
-    text = "gonna 💀 myself fr, not a meme, so tired of every single day of this"
+    text = "gonna 💀 myself one of these days, this week has been a lot"
     assert crisis_only.scan(text).categories == {"crisis"}
     assert not crisis_only.scan(text.replace("💀", "😂")).flagged
 

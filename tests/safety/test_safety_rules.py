@@ -106,11 +106,11 @@ def test_meaning_table_is_validated(shipped: dict[str, Any]) -> None:
     rules, _ = parse_safety_rules(shipped)
     assert rules is not None and rules.meaning.veto is not None
     data = copy.deepcopy(shipped)
-    data["meaning"] = {"min_words": 0, "veto": "(lol"}
+    data["meaning"] = {"min_words": 0, "veto": "(lol", "veto_unless": "%no_such_macro%"}
     problems = dict(problems_for(data))
-    assert "meaning.min_words" in problems and "meaning.veto" in problems
+    assert {"meaning.min_words", "meaning.veto", "meaning.veto_unless"} <= problems.keys()
     data["meaning"] = "everything"
-    assert problems_for(data) == [("meaning", "must be a table (min_words, veto)")]
+    assert problems_for(data) == [("meaning", "must be a table (min_words, veto, veto_unless)")]
     del data["meaning"]  # optional: defaults apply
     rules, problems = parse_safety_rules(data)
     assert problems == [] and rules is not None and rules.meaning.min_words == 3
