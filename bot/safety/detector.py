@@ -321,22 +321,32 @@ class Detector:
         )
 
     def excluded(self, norm: str, category: Category) -> bool:
-        """Whether any exclusion for ``category`` holds anywhere in the normalised text: how a
-        hit without a span (the meaning layer's) is held to the same idiom, media, past-event,
-        third-party and negation rules as the patterns. An exclusion limited to some patterns
-        (``rules``) guards those patterns' own words and is not asked: "he held the gun to my
-        head" explains away a means-at-hand pattern, not the "part of me wishes he had" the
-        model read elsewhere in the message (on blind_35/36 such exclusions silenced 23 of the
+        """Whether any exclusion for ``category`` holds anywhere in the normalised text."""
+        return self.exclusion_spans(norm, category) != []
+
+    def exclusion_spans(self, norm: str, category: Category) -> list[tuple[int, int]] | None:
+        """How a hit without a span (the meaning layer's) is held to the same idiom, media,
+        past-event, third-party and negation rules as the patterns: None where an exclusion
+        for ``category`` covers the whole message, else the spans that span-scoped ones
+        explain away (empty: nothing holds). What lies outside those spans may still carry
+        the signal (label rules: "not suicidal but i wouldn't mind not waking up" is crisis),
+        so the scanner reads it again. An exclusion limited to some patterns (``rules``)
+        guards those patterns' own words and is not asked: "he held the gun to my head"
+        explains away a means-at-hand pattern, not the "part of me wishes he had" the model
+        read elsewhere in the message (on blind_35/36 such exclusions silenced 23 of the
         model's crisis finds and 2 of its errors)."""
         possible = self._exclusion_index.candidates(norm)
-        return any(
-            i in possible
-            and not exc.rules
-            and category in exc.categories
-            and exc.regex.search(norm) is not None
-            and not exc.held_back(norm)
-            for i, exc in enumerate(self._exclusions)
-        )
+        spans: list[tuple[int, int]] = []
+        for i, exc in enumerate(self._exclusions):
+            if i not in possible or exc.rules or category not in exc.categories:
+                continue
+            found = [m.span() for m in exc.regex.finditer(norm)]
+            if not found or exc.held_back(norm):
+                continue
+            if not exc.span:
+                return None
+            spans.extend(found)
+        return spans
 
     def escalate(self, norm: str, hits: list[Hit]) -> list[Hit]:
         """Raise hits' severity where an escalator holds (a date, 'tonight', 'right now')."""

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING
 
 from bot.safety.context import Context, agrees, is_short, read_together
 from bot.safety.detector import NOTHING, Detection, Detector, Hit
-from bot.safety.inference import MAX_WAITING, InferenceWorker, Proposer
+from bot.safety.inference import MAX_WAITING, Answer, InferenceWorker, Proposer
 from bot.safety.rules import (
     CATEGORIES,
     DEFAULT_SENSITIVITY,
     SENSITIVITIES,
     SEVERITY_RANK,
     URGENT,
+    Category,
     Proposal,
 )
 
@@ -162,7 +163,11 @@ class SafetyScanner:
             [norms[i] for i in asked], [self.sensitivity] * len(asked)
         )
         for i, categories in zip(asked, proposals, strict=True):
-            found[i] = self._merge(texts[i], norms[i], found[i], categories)
+            kept, rereads = self._unexcluded(norms[i], found[i], categories)
+            if rereads:
+                answers = self.meaning.categories(list(rereads), [self.sensitivity] * len(rereads))
+                kept += _confirmed(rereads, answers)
+            found[i] = self._merge(texts[i], norms[i], found[i], categories, kept)
         return found
 
     def level_of(self, guild_id: int | None) -> str:
@@ -195,7 +200,29 @@ class SafetyScanner:
             if not done:  # the model's answer, when it comes, is not waited for
                 return found, norm
         proposed = await pending
-        return (found if proposed is None else self._merge(text, norm, found, proposed)), norm
+        if proposed is None:
+            return found, norm
+        kept, rereads = self._unexcluded(norm, found, proposed)
+        if rereads:
+            kept += await self._reread(rereads, found, guild_id)
+        return self._merge(text, norm, found, proposed, kept), norm
+
+    async def _reread(
+        self, rereads: dict[str, list[Category]], found: Detection, guild_id: int | None
+    ) -> list[Category]:
+        """The categories the model still reads outside the exclusions' spans (a queue too
+        full to take them, or no answer in time for a flagged message: none)."""
+        assert self.worker is not None
+        level = self.level_of(guild_id)
+        pending = [self.worker.submit(rest, urgent=found.flagged, level=level) for rest in rereads]
+        waiting = [p for p in pending if p is not None]
+        if len(waiting) < len(pending):
+            return []
+        if found.flagged:
+            _, late = await asyncio.wait(waiting, timeout=self.flagged_wait_s)
+            if late:
+                return []
+        return _confirmed(rereads, [await p for p in waiting])
 
     async def scan_in_context(
         self, text: str, context: Context | None, guild_id: int | None = None
@@ -231,18 +258,37 @@ class SafetyScanner:
             and (self._veto_unless is None or self._veto_unless.search(norm) is None)
         )
 
-    def _merge(self, text: str, norm: str, found: Detection, proposed: Proposal) -> Detection:
-        """Add the proposed categories the patterns lack, unless an exclusion holds or (for
+    def _unexcluded(
+        self, norm: str, found: Detection, proposed: Proposal
+    ) -> tuple[list[Category], dict[str, list[Category]]]:
+        """The proposed categories the patterns lack, unless an exclusion holds or (for
         crisis) the patterns read the crisis words as someone else's, with the writer asking
-        how to help them: that is a supporter, whom the patterns answer without an alert."""
-        new = [
-            c
-            for c in CATEGORIES
-            if c in proposed
-            and c not in found.categories
-            and not (c == "crisis" and found.for_someone_else)
-            and not self.detector.excluded(norm, c)
-        ]
+        how to help them: that is a supporter, whom the patterns answer without an alert.
+        An exclusion's span explains away only itself: a category held back by spans alone
+        comes back keyed by the text outside them, to be read again (where that is long
+        enough to read)."""
+        kept: list[Category] = []
+        rereads: dict[str, list[Category]] = {}
+        for c in CATEGORIES:
+            if c not in proposed or c in found.categories:
+                continue
+            if c == "crisis" and found.for_someone_else:
+                continue
+            spans = self.detector.exclusion_spans(norm, c)
+            if spans == []:
+                kept.append(c)
+            elif spans is not None:
+                rest = _outside(norm, spans)
+                if len(rest.split()) >= self._min_words:
+                    rereads.setdefault(rest, []).append(c)
+        return kept, rereads
+
+    def _merge(
+        self, text: str, norm: str, found: Detection, proposed: Proposal, new: list[Category]
+    ) -> Detection:
+        """``found`` with a whole-message hit for each category in ``new`` (from
+        ``_unexcluded``), raised by the escalators, and crisis made imminent where the model
+        reads an act under way."""
         added = [Hit(c, "concern", 0, len(text), SEMANTIC_RULE) for c in new]
         added = self.detector.escalate(norm, added)
         crisis = "crisis" in found.categories or "crisis" in new
@@ -257,6 +303,25 @@ class SafetyScanner:
         return Detection(
             frozenset(h.category for h in hits), severity, hits, found.for_someone_else
         )
+
+
+def _outside(norm: str, spans: list[tuple[int, int]]) -> str:
+    """``norm`` without the given spans (each becomes a space)."""
+    kept = list(norm)
+    for start, end in spans:
+        kept[start:end] = " " * (end - start)
+    return " ".join("".join(kept).split())
+
+
+def _confirmed(rereads: dict[str, list[Category]], answers: Sequence[Answer]) -> list[Category]:
+    """The categories each text read again still carries."""
+    return [
+        c
+        for (rest, categories), answer in zip(rereads.items(), answers, strict=True)
+        if answer is not None
+        for c in categories
+        if c in answer
+    ]
 
 
 __all__ = [

@@ -24,7 +24,7 @@ from bot.safety.hidden_layer import fit_hidden_layer
 from bot.safety.near_duplicates import KeptLines
 from bot.safety.normalize import normalize as real_normalize
 from bot.safety.onnx_graph import build_graph
-from bot.safety.rules import Category
+from bot.safety.rules import Category, Proposal
 from bot.safety.scanner import MAX_WAITING, SEMANTIC_RULE, SafetyScanner, load_meaning_layer
 from bot.safety.semantic import SemanticHead, fit_logistic, load_head, quantise_rows
 from bot.safety.train_semantic import REFERENCE_FILE, train
@@ -201,6 +201,44 @@ def test_an_exclusion_limited_to_some_patterns_leaves_a_proposal_alone(
     assert limited and not patterns.scan(text).flagged  # the case this is about
     assert SafetyScanner(patterns, Proposes("crisis")).scan(text).categories == {"crisis"}
     assert not patterns.excluded(norm, "crisis")
+
+
+class ReadsWords:
+    """A stand-in meaning layer that proposes crisis for a text holding any of ``words``."""
+
+    def __init__(self, *words: str) -> None:
+        self.words = words
+        self.read: list[str] = []
+
+    def categories(self, texts: list[str], levels: list[str]) -> list[Proposal]:
+        self.read += texts
+        return [frozenset({"crisis"} if any(w in t for w in self.words) else ()) for t in texts]
+
+
+DENIAL_THEN_WISH = "not suicidal but if a bus clipped me on the way home i wouldnt mind"
+DENIAL_ALONE = "not suicidal, just sad about the silence at home again"
+
+
+def test_an_exclusion_span_explains_away_only_itself(patterns: Detector) -> None:
+    """Label rules: "If a signal follows the denial, the signal wins". The negation's span is
+    blanked and the rest read again; a message-wide exclusion (a past told as over) is not."""
+    assert patterns.exclusion_spans(real_normalize(DENIAL_THEN_WISH), "crisis")
+    layer = ReadsWords("suicidal", "wouldnt mind")
+    scanner = SafetyScanner(patterns, layer)
+    assert scanner.scan(DENIAL_THEN_WISH).categories == {"crisis"}
+    assert layer.read[-1] == "but if a bus clipped me on the way home i wouldnt mind"
+    assert not scanner.scan(DENIAL_ALONE).flagged
+    assert layer.read[-1] == ", just sad about the silence at home again"
+    past = "years ago i was suicidal but these days i wouldnt mind a quiet weekend"
+    assert patterns.exclusion_spans(real_normalize(past), "crisis") is None
+    read_before = len(layer.read)
+    assert not scanner.scan(past).flagged and len(layer.read) == read_before + 1
+
+
+async def test_the_model_thread_reads_the_rest_again_too(patterns: Detector) -> None:
+    scanner = SafetyScanner(patterns, ReadsWords("suicidal", "wouldnt mind"))
+    assert (await scanner.scan_async(DENIAL_THEN_WISH)).categories == {"crisis"}
+    assert not (await scanner.scan_async(DENIAL_ALONE)).flagged
 
 
 def test_laughter_about_a_real_plan_is_still_read(patterns: Detector) -> None:
