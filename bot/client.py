@@ -26,7 +26,7 @@ from bot.i18n.commands import CommandTranslator
 from bot.i18n.mentions import CommandNames
 from bot.inflight import InFlight
 from bot.safety.detector import detector_for
-from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer
+from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer, reads_message
 from bot.sharding import ShardPlan
 from bot.storage.backend import open_database
 from bot.storage.db import Database
@@ -134,11 +134,8 @@ class Bridgeline(commands.Bot):
         or webhook's message is never scanned, so never sent ahead.)"""
         content = data.get("content")
         author = data.get("author") or {}
-        if (
-            not isinstance(content, str)
-            or not content
-            or author.get("bot")
-            or data.get("webhook_id")
+        if not reads_message(
+            content, from_bot=bool(author.get("bot")), webhook_id=data.get("webhook_id")
         ):
             return False
         return self.scanner.remember(content)

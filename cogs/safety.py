@@ -21,6 +21,7 @@ from bot.i18n.detect import UNKNOWN, detect_language
 from bot.i18n.languages_in_use import server_lang
 from bot.jobs import one_runner
 from bot.safety.context import Context
+from bot.safety.scanner import reads_message
 from bot.safety_service import alerts, offers
 from bot.safety_service.alert_timing import coarse, hold_until
 from bot.safety_service.cooldown import claim_reply, cooldown_key
@@ -129,7 +130,9 @@ class Safety(commands.Cog):
     # --- messages ---------------------------------------------------------------------------
 
     async def handle_message(self, message: discord.Message) -> None:
-        if message.author.bot or message.webhook_id is not None or not message.content:
+        if not reads_message(
+            message.content, from_bot=message.author.bot, webhook_id=message.webhook_id
+        ):
             return
         if message.guild is None:
             if isinstance(message.channel, discord.DMChannel):

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from bot.safety.context import Context, agrees, is_short, read_together
 from bot.safety.detector import NOTHING, Detection, Detector, Hit
@@ -305,6 +305,13 @@ class SafetyScanner:
         )
 
 
+def reads_message(content: object, *, from_bot: bool, webhook_id: object) -> TypeGuard[str]:
+    """Whether a chat message is one the safety scan reads: a member's text. A bot's or a
+    webhook's message never is, nor one with no text. One rule for the intake's triage (raw
+    gateway data) and the safety cog (a parsed message)."""
+    return isinstance(content, str) and bool(content) and not from_bot and webhook_id is None
+
+
 def _outside(norm: str, spans: list[tuple[int, int]]) -> str:
     """``norm`` without the given spans (each becomes a space)."""
     kept = list(norm)
@@ -331,4 +338,5 @@ __all__ = [
     "Proposer",
     "SafetyScanner",
     "load_meaning_layer",
+    "reads_message",
 ]

@@ -63,9 +63,7 @@ async def settings_of_interaction(db: Database, interaction: Any, guild_id: int)
     if not isinstance(extras, dict):
         return await get_settings(db, guild_id)
     known = extras.get(INTERACTION_KEY)
-    if isinstance(known, GuildSettings) and known.guild_id == guild_id:
-        return known
-    settings = await get_settings(db, guild_id)
+    settings = await settings_for(db, guild_id, known if isinstance(known, GuildSettings) else None)
     extras[INTERACTION_KEY] = settings
     return settings
 

@@ -71,3 +71,20 @@ async def test_results_never_taken_age_out(
     for n in range(5):
         scanner.remember(f"message number {n}")
     assert list(scanner._remembered) == [f"message number {n}" for n in (2, 3, 4)]
+
+
+@pytest.mark.parametrize(
+    ("content", "from_bot", "webhook_id", "read"),
+    [
+        ("i want to die", False, None, True),
+        ("i want to die", True, None, False),  # another bot quoting a member
+        ("i want to die", False, "123", False),  # a webhook (a bridge, a feed)
+        ("", False, None, False),
+        (None, False, None, False),  # gateway data with no content field
+    ],
+)
+async def test_only_a_members_text_is_read(
+    content: object, from_bot: bool, webhook_id: object, read: bool
+) -> None:
+    """One rule for the intake's triage (raw gateway data) and the safety cog."""
+    assert scanner_module.reads_message(content, from_bot=from_bot, webhook_id=webhook_id) is read
