@@ -324,7 +324,7 @@ def _confirmed(rereads: dict[str, list[Category]], answers: Sequence[Answer]) ->
     """The categories each text read again still carries."""
     return [
         c
-        for (rest, categories), answer in zip(rereads.items(), answers, strict=True)
+        for (_, categories), answer in zip(rereads.items(), answers, strict=True)
         if answer is not None
         for c in categories
         if c in answer
