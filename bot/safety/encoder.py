@@ -50,10 +50,7 @@ class Encoder:
         del weights  # the session gets them from the graph: not held twice while it loads
         self._session = _session(graph, threads)
         del graph
-        import onnxruntime as ort
-
-        self._shrink = ort.RunOptions()  # a run that frees the arena's idle chunks after it
-        self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        self._shrink = _shrinking_run()
         self.release_scratch()  # also the first run, which sets up the kernels
 
     def release_scratch(self) -> None:
@@ -120,6 +117,15 @@ def _session(model: bytes, threads: int) -> Any:
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # no notes about initializers the optimiser folded away
     return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def _shrinking_run() -> Any:
+    """Run options that free the arena's idle chunks after the run."""
+    import onnxruntime as ort
+
+    options = ort.RunOptions()
+    options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+    return options
 
 
 @lru_cache(maxsize=1)
