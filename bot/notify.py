@@ -7,6 +7,7 @@ logged once per guild and reason, never raised into a loop.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import discord
 
@@ -27,7 +28,8 @@ async def notify_moderators(
     db: Database,
     guild: discord.Guild,
     *,
-    embed: discord.Embed,
+    embed: discord.Embed | None = None,
+    embeds: Sequence[discord.Embed] = (),
     view: discord.ui.View | None = None,
     content: str | None = None,
     allowed_mentions: discord.AllowedMentions | None = None,
@@ -37,9 +39,11 @@ async def notify_moderators(
     """Returns the message sent, or None when nobody could be reached (logged once).
 
     `content`/`allowed_mentions` let an urgent alert ping the moderator role in the channel;
-    the owner's DM gets the same embed and buttons without the ping. `settings`: the server's,
-    when the caller read them for this same alert or post a moment ago (not a copy kept from
-    earlier: another process or /setup may have moved the alerts channel since)."""
+    the owner's DM gets the same embed and buttons without the ping. `embeds`: several in one
+    post (a digest of alerts), instead of `embed`. `settings`: the server's, when the caller
+    read them for this same alert or post a moment ago (not a copy kept from earlier: another
+    process or /setup may have moved the alerts channel since)."""
+    shown = [embed] if embed is not None else list(embeds)
     settings = await settings_for(db, guild.id, settings)
     channel = guild.get_channel(settings.alerts_channel_id) if settings.alerts_channel_id else None
     if isinstance(channel, discord.TextChannel | discord.Thread):
@@ -47,9 +51,9 @@ async def notify_moderators(
             mentions = allowed_mentions or discord.AllowedMentions.none()
             if view is not None:
                 return await channel.send(
-                    content, embed=embed, view=view, allowed_mentions=mentions
+                    content, embeds=shown, view=view, allowed_mentions=mentions
                 )
-            return await channel.send(content, embed=embed, allowed_mentions=mentions)
+            return await channel.send(content, embeds=shown, allowed_mentions=mentions)
         except discord.Forbidden:
             _log_once(guild.id, "missing permission in the alerts channel")
         except discord.NotFound:
@@ -60,11 +64,11 @@ async def notify_moderators(
         _log_once(guild.id, "the alerts channel no longer exists")
     if not owner_fallback or guild.owner_id is None:
         return None
-    return await _dm_owner(guild, embed, view)
+    return await _dm_owner(guild, shown, view)
 
 
 async def _dm_owner(
-    guild: discord.Guild, embed: discord.Embed, view: discord.ui.View | None
+    guild: discord.Guild, embeds: list[discord.Embed], view: discord.ui.View | None
 ) -> discord.Message | None:
     client_user = guild.me
     try:
@@ -72,8 +76,8 @@ async def _dm_owner(
         if owner is None or client_user is None:
             return None
         if view is not None:
-            return await owner.send(embed=embed, view=view)
-        return await owner.send(embed=embed)
+            return await owner.send(embeds=embeds, view=view)
+        return await owner.send(embeds=embeds)
     except discord.Forbidden:
         _log_once(guild.id, "the owner does not accept DMs from the bot")
     except discord.HTTPException as exc:

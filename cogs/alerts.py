@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import discord
@@ -24,6 +25,7 @@ from discord.ext import commands, tasks
 from bot.checkins.timing import wait_until
 from bot.checks import Level, has_level, moderator_only, refuse
 from bot.client import Bridgeline, bridgeline_of
+from bot.coalesce import Coalescer
 from bot.errors import UserFacingError
 from bot.i18n import DEFAULT_LANG, pick_lang, t
 from bot.i18n.languages_in_use import server_lang
@@ -32,13 +34,16 @@ from bot.safety_service import alerts, held
 from bot.safety_service.alerts import Alert
 from bot.storage import audit
 from bot.storage.guilds import GuildSettings, settings_for
-from bot.ui.safety_embeds import alert_embed, alert_ping, open_alerts_pages
+from bot.ui.safety_embeds import alert_embed, alert_posts, open_alerts_pages, post_ping
 from bot.ui.views import BaseView, ConfirmView, Paginator, guarded, persistent_view
 
 log = logging.getLogger(__name__)
 RETRY_EVERY_MINUTES = 5.0
 HELD_EVENT = "safety_alert_held"  # (alert_id): held back, not posted yet (tests wait on it)
 RELEASE_PASS_EVENT = "safety_alert_release_pass"  # (clock time the pass looked at)
+#: (guild_id): an alert waits for the post under way in its server, and will go out with the
+#: others that piled up meanwhile (tests wait on it).
+QUEUED_EVENT = "safety_alert_queued"
 ACTIONS = ("claim", "resolve")
 #: What a delivery did: posted now, posted before, held back, or not posted (gone, resolved,
 #: server unknown here, nobody reachable).
@@ -50,15 +55,26 @@ class AlertButton(
     template=r"bl:alert:(?P<action>claim|resolve):(?P<id>[0-9]{1,18})",
 ):
     def __init__(
-        self, action: str, alert_id: int, *, disabled: bool = False, lang: str = DEFAULT_LANG
+        self,
+        action: str,
+        alert_id: int,
+        *,
+        disabled: bool = False,
+        lang: str = DEFAULT_LANG,
+        numbered: bool = False,
+        row: int | None = None,
     ) -> None:
+        """`numbered`: the label names its alert (a post with several alerts); `row`: its
+        alert's row of buttons in such a post."""
         style = discord.ButtonStyle.primary if action == "claim" else discord.ButtonStyle.success
+        label = t(lang, f"safety.alerts.buttons.{action}")
         super().__init__(
             discord.ui.Button(
-                label=t(lang, f"safety.alerts.buttons.{action}"),
+                label=f"#{alert_id} · {label}" if numbered else label,
                 style=style,
                 custom_id=f"bl:alert:{action}:{alert_id}",
                 disabled=disabled,
+                row=row,
             )
         )
         self.action = action
@@ -92,11 +108,8 @@ class AlertButton(
                 return
         else:
             updated = await alerts.resolve(bot.db, self.alert_id, interaction.user.id, now)
-        guidance = bot.content.in_lang(lang).safety.responses.mod_alert
         if updated is None:
-            await interaction.response.edit_message(
-                embed=alert_embed(current, guidance, lang), view=alert_view(current, lang)
-            )
+            await _show_post(interaction, bot, current, lang)
             await interaction.followup.send(
                 t(lang, "safety.alerts.buttons.already_resolved"), ephemeral=True
             )
@@ -108,9 +121,7 @@ class AlertButton(
             "alert.claimed" if self.action == "claim" else "alert.resolved",
             target=updated.label,
         )
-        await interaction.response.edit_message(
-            embed=alert_embed(updated, guidance, lang), view=alert_view(updated, lang)
-        )
+        await _show_post(interaction, bot, updated, lang)
 
     async def _take_over(
         self, interaction: discord.Interaction, bot: Bridgeline, other: int, lang: str
@@ -146,13 +157,41 @@ class AlertButton(
         bot.dispatch("safety_alert_changed", updated.id)
 
 
-def alert_view(alert: Alert, lang: str = DEFAULT_LANG) -> BaseView:
-    """Both buttons; disabled once resolved (the post keeps showing who resolved it)."""
-    done = alert.status == "resolved"
-    return persistent_view(
-        AlertButton("claim", alert.id, disabled=done, lang=lang),
-        AlertButton("resolve", alert.id, disabled=done, lang=lang),
-    )
+def post_view(shown: Sequence[Alert], lang: str = DEFAULT_LANG) -> BaseView:
+    """Each alert's two buttons, a row each; disabled once resolved (the post keeps showing
+    who resolved it). In a post with several alerts each button names its alert."""
+    numbered = len(shown) > 1
+    buttons = [
+        AlertButton(
+            action, a.id, disabled=a.status == "resolved", lang=lang, numbered=numbered, row=row
+        )
+        for row, a in enumerate(shown)
+        for action in ACTIONS
+    ]
+    return persistent_view(*buttons)
+
+
+def render_post(
+    shown: Sequence[Alert], guidance: Mapping[str, str], lang: str
+) -> tuple[list[discord.Embed], BaseView]:
+    """A moderators' post as it stands: an embed per alert, and their buttons."""
+    return [alert_embed(a, guidance, lang) for a in shown], post_view(shown, lang)
+
+
+async def _post_of(bot: Bridgeline, alert: Alert) -> list[Alert]:
+    """Every alert in `alert`'s post as stored now (itself alone if its post is not known)."""
+    post = alert.alert_message_id
+    shown = await alerts.in_post(bot.db, post) if post is not None else []
+    return shown if any(a.id == alert.id for a in shown) else [alert]
+
+
+async def _show_post(
+    interaction: discord.Interaction, bot: Bridgeline, alert: Alert, lang: str
+) -> None:
+    """The pressed post, re-rendered with `alert` as it is now and the others in it."""
+    guidance = bot.content.in_lang(lang).safety.responses.mod_alert
+    embeds, view = render_post(await _post_of(bot, alert), guidance, lang)
+    await interaction.response.edit_message(embeds=embeds, view=view)
 
 
 class Alerts(commands.Cog):
@@ -168,6 +207,9 @@ class Alerts(commands.Cog):
         self._locks: dict[int, asyncio.Lock] = {}
         self._poke = asyncio.Event()
         self._release_task: asyncio.Task[None] | None = None
+        self._posts: Coalescer[int, tuple[Alert, GuildSettings | None], Delivery] = Coalescer(
+            self._post, on_wait=lambda guild_id: bot.dispatch(QUEUED_EVENT, guild_id)
+        )
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AlertButton)
@@ -224,38 +266,48 @@ class Alerts(commands.Cog):
                     if current is None or current.status == "resolved":
                         return "not_posted"
                     return "held" if current.held else "delivered"
-                guild = self.bot.get_guild(alert.guild_id)
-                if guild is None:
-                    return "not_posted"
-                settings = await settings_for(self.bot.db, guild.id, settings)
-                lang = pick_lang(settings.language)
-                guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
-                embed = alert_embed(alert, guidance, lang)
-                role_id = settings.moderator_role_id
-                now = self.bot.clock.now()  # when it appears (not after the round trip)
-                posted = await notify_moderators(
-                    self.bot.db,
-                    guild,
-                    embed=embed,
-                    view=alert_view(alert, lang),
-                    content=alert_ping(alert, role_id, lang),
-                    allowed_mentions=discord.AllowedMentions(
-                        roles=[discord.Object(role_id)] if role_id else False,
-                        everyone=False,
-                        users=False,
-                    ),
-                    settings=settings,
-                )
-                if posted is None:
-                    return "not_posted"
-                stored = await alerts.mark_delivered(
-                    self.bot.db, alert_id, posted.channel.id, posted.id, now
-                )
-                self.bot.dispatch(alerts.POSTED_EVENT, alert_id, alert=stored)
-                return "posted"
+                # Posted with whatever else piles up for this server meanwhile (a raid).
+                return await self._posts.submit(alert.guild_id, (alert, settings))
         finally:
             if not lock.locked():
                 self._locks.pop(alert_id, None)
+
+    async def _post(
+        self, guild_id: int, pending: list[tuple[Alert, GuildSettings | None]]
+    ) -> list[Delivery]:
+        """Posts the alerts that piled up for a server (one, unless it is busy), in as few
+        posts as Discord allows, and records each as delivered. `pending` carries the
+        settings a caller read a moment ago, if it did."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return ["not_posted"] * len(pending)
+        known = next((s for _, s in pending if s is not None), None)
+        settings = await settings_for(self.bot.db, guild_id, known)
+        lang = pick_lang(settings.language)
+        guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
+        role_id = settings.moderator_role_id
+        mentions = discord.AllowedMentions(
+            roles=[discord.Object(role_id)] if role_id else False, everyone=False, users=False
+        )
+        shown = sorted((alert for alert, _ in pending), key=lambda a: a.id)  # by number
+        embeds = [alert_embed(a, guidance, lang) for a in shown]
+        outcome: dict[int, Delivery] = {}
+        for post in alert_posts(embeds):
+            group = shown[post.start : post.stop]
+            now = self.bot.clock.now()  # when it appears (not after the round trip)
+            posted = await notify_moderators(
+                self.bot.db, guild, embeds=embeds[post.start : post.stop],
+                view=post_view(group, lang), content=post_ping(group, role_id, lang),
+                allowed_mentions=mentions, settings=settings,
+            )  # fmt: skip
+            for alert in group:
+                outcome[alert.id] = "not_posted" if posted is None else "posted"
+                if posted is not None:
+                    stored = await alerts.mark_delivered(
+                        self.bot.db, alert.id, posted.channel.id, posted.id, now
+                    )
+                    self.bot.dispatch(alerts.POSTED_EVENT, alert.id, alert=stored)
+        return [outcome[alert.id] for alert, _ in pending]
 
     async def refresh(self, alert_id: int, settings: GuildSettings | None = None) -> None:
         """Re-renders a delivered alert post (e.g. after the author asked for contact);
@@ -276,10 +328,10 @@ class Alerts(commands.Cog):
             return
         lang = pick_lang((await settings_for(self.bot.db, alert.guild_id, settings)).language)
         guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
-        embed = alert_embed(alert, guidance, lang)
+        embeds, view = render_post(await _post_of(self.bot, alert), guidance, lang)
         try:
             await channel.get_partial_message(alert.alert_message_id or 0).edit(
-                embed=embed, view=alert_view(alert, lang)
+                embeds=embeds, view=view
             )
         except discord.HTTPException as exc:
             log.warning("Could not update alert %s (HTTP %s)", alert_id, exc.status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,10 +67,30 @@ class Fault:
 
 
 @dataclass
+class Hold:
+    """Requests to ``route`` (matching ``match``) wait until ``release()``: Discord being slow
+    for exactly as long as a test needs, so it can wait on ``reached`` instead of a clock."""
+
+    route: str
+    match: Callable[[dict[str, str], Any], bool] | None = None
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def matches(self, route: str, params: dict[str, str], body: Any) -> bool:
+        if self.released.is_set() or self.route not in ("*", route):
+            return False
+        return self.match is None or bool(self.match(params, body))
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@dataclass
 class Faults:
     """Registry on ``FakeDiscord.faults``. Also holds the interaction-deadline switch."""
 
     active: list[Fault] = field(default_factory=list)
+    holds: list[Hold] = field(default_factory=list)
     #: When True every interaction callback answers 404/10062 as if 3 s had passed.
     deadline_exceeded: bool = False
 
@@ -101,6 +122,16 @@ class Faults:
     def unknown_channel(self, route: str, *, times: int | None = 1) -> Fault:
         return self.add(route, 404, 10003, times=times)
 
+    def hold(
+        self, route: str, *, match: Callable[[dict[str, str], Any], bool] | None = None
+    ) -> Hold:
+        held = Hold(route, match)
+        self.holds.append(held)
+        return held
+
+    def holding(self, route: str, params: dict[str, str], body: Any) -> Hold | None:
+        return next((h for h in self.holds if h.matches(route, params, body)), None)
+
     def take(self, route: str, params: dict[str, str], body: Any) -> Fault | None:
         for fault in self.active:
             if fault.matches(route, params, body):
@@ -110,4 +141,7 @@ class Faults:
 
     def clear(self) -> None:
         self.active.clear()
+        for held in self.holds:
+            held.release()
+        self.holds.clear()
         self.deadline_exceeded = False

@@ -190,6 +190,10 @@ async def _serve(
         record.status = 400
         log.warning("fakediscord: invalid body for %s: %s", route_key, violations[0])
         return json_response(400, error_body(50035, errors=_errors_tree(violations)))
+    held = fake.faults.holding(route_key, params, body)
+    if held is not None:
+        held.reached.set()
+        await held.released.wait()
     fault = fake.faults.take(route_key, params, body)
     if fault is not None:
         status, data, headers = fault.response()

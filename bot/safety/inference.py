@@ -21,10 +21,12 @@ second copy of the model and a start-up of seconds. BLAS is pinned to one thread
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import logging
 import os
 import threading
+import weakref
 from collections import deque
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -41,6 +43,7 @@ MAX_BATCH = 32  # messages run through the model together
 #: them while another process trained (bench/flood.py --rate 200); 512 read 100%.
 MAX_WAITING = 512
 IDLE_S = 2.0  # the thread ends after this long without work
+EXIT_WAIT_S = 5.0  # at exit, how long to wait for the batch being read
 NICE = 10  # the model thread yields the CPU to the event loop (Linux: per thread)
 
 
@@ -92,6 +95,8 @@ class InferenceWorker:
         self._running = False
         self.thread: threading.Thread | None = None  # the current model thread, if any
         self._overloaded_logged = False
+        self._stopped = False
+        _workers.add(self)
         self.batches = 0  # model calls made, texts read, texts refused (for benches and tests)
         self.read = 0
         self.refused = 0
@@ -109,6 +114,8 @@ class InferenceWorker:
         future resolves on it. ``level``: the sensitivity its server chose."""
         loop = asyncio.get_running_loop()
         with self._lock:
+            if self._stopped:  # the process is ending: the patterns answer alone
+                return None
             if self._waiting >= self.max_waiting:
                 self.refused += 1
                 if not self._overloaded_logged:
@@ -133,9 +140,9 @@ class InferenceWorker:
         _lower_priority()
         while True:
             with self._lock:
-                if not self._jobs:
+                if not self._jobs and not self._stopped:
                     self._wake.wait(self.idle_s)
-                if not self._jobs:
+                if not self._jobs or self._stopped:
                     self._running = False
                     break
                 batch = [self._jobs.popleft() for _ in range(min(self.max_batch, len(self._jobs)))]
@@ -146,7 +153,21 @@ class InferenceWorker:
                     self._overloaded_logged = False
             for job, answer in zip(batch, answers, strict=True):
                 _settle(job, answer)
-        self._release_scratch()
+        if not self._stopped:
+            self._release_scratch()
+
+    def stop(self, timeout: float = EXIT_WAIT_S) -> None:
+        """Drops what is queued and waits for the batch being read. Called at exit: were the
+        process to end while the thread is inside ONNX Runtime, the runtime's native threads
+        would be torn down under it and C++ aborts the process ("terminate called")."""
+        with self._lock:
+            self._stopped = True
+            self._waiting -= len(self._jobs)
+            self._jobs.clear()
+            self._wake.notify()
+            thread = self.thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
 
     def _release_scratch(self) -> None:
         """A burst's scratch memory (the model's arena, token arrays, the head's products)
@@ -169,6 +190,15 @@ class InferenceWorker:
         except Exception:
             log.exception("Safety meaning layer failed on %d messages; patterns only", len(batch))
             return [None] * len(batch)
+
+
+_workers: weakref.WeakSet[InferenceWorker] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_workers() -> None:
+    for worker in list(_workers):
+        worker.stop()
 
 
 def _settle(job: _Job, answer: Answer) -> None:

@@ -209,6 +209,14 @@ async def mark_delivered(
     return None if row is None else from_row(row)
 
 
+async def in_post(db: Database, message_id: int) -> list[Alert]:
+    """The alerts one moderators' post shows (several when it is a digest), by number."""
+    rows = await db.fetchall(
+        "SELECT * FROM safety_alerts WHERE alert_message_id = ? ORDER BY id", (message_id,)
+    )
+    return [from_row(r) for r in rows]
+
+
 async def claim(
     db: Database, alert_id: int, moderator_id: int, now: datetime, *, replacing: int | None = None
 ) -> Alert | None:

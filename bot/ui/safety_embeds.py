@@ -20,6 +20,11 @@ from bot.ui.embeds import Tone, build_embed
 from bot.ui.strategy_embeds import script_support_note_embed
 
 PAGE_SIZE = 8
+#: A moderators' post holds at most this many alerts (a digest, when they pile up in a raid):
+#: each has its own row of buttons, and a message has five rows.
+ALERTS_PER_POST = 5
+#: Discord's limit on the characters of all a message's embeds together.
+EMBED_CHARS_PER_POST = 6000
 ALERT_CATEGORIES = ("crisis", "danger", "abuse_sign")
 ALERT_SEVERITIES = ("concern", "high", "imminent")
 ALERT_STATUSES = ("open", "claimed", "resolved")
@@ -66,13 +71,29 @@ def member_reply_label(lang: str, outcome: str) -> str:
     return _label(lang, "member_reply", outcome, MEMBER_REPLY_OUTCOMES)
 
 
-def alert_ping(alert: Alert, moderator_role_id: int | None, lang: str = DEFAULT_LANG) -> str | None:
-    """The line above an imminent alert (the moderator role is pinged, if the server has one),
-    so it stands out in notifications; nothing for other severities. Never the member's words."""
-    if alert.severity != "imminent":
+def post_ping(alerts: Sequence[Alert], moderator_role_id: int | None, lang: str) -> str | None:
+    """The line above a post: one ping line per imminent alert in it, the role pinged once."""
+    lines = [t(lang, "safety.alerts.ping", id=a.id) for a in alerts if a.severity == "imminent"]
+    if not lines:
         return None
-    line = t(lang, "safety.alerts.ping", id=alert.id)
-    return f"<@&{moderator_role_id}> {line}" if moderator_role_id else line
+    text = "\n".join(lines)
+    return f"<@&{moderator_role_id}> {text}" if moderator_role_id else text
+
+
+def alert_posts(embeds: Sequence[discord.Embed]) -> list[range]:
+    """Alerts (by their embeds, in order) grouped into as few posts as Discord allows: at most
+    `ALERTS_PER_POST` to a post, and their embeds within `EMBED_CHARS_PER_POST` together."""
+    posts: list[range] = []
+    start, chars = 0, 0
+    for i, embed in enumerate(embeds):
+        size = len(embed)
+        if i > start and (i - start == ALERTS_PER_POST or chars + size > EMBED_CHARS_PER_POST):
+            posts.append(range(start, i))
+            start, chars = i, 0
+        chars += size
+    if embeds:
+        posts.append(range(start, len(embeds)))
+    return posts
 
 
 def age(created: datetime, now: datetime, lang: str = DEFAULT_LANG) -> str:

@@ -216,3 +216,24 @@ async def test_a_flagged_message_does_not_wait_long_for_a_stalled_model(
     model.go.set()
     await unflagged  # answered once the model was
     assert model.calls[0] == [normalize(quiet)]
+
+
+async def test_stopping_at_exit_waits_for_the_batch_being_read_and_drops_the_rest() -> None:
+    """At exit the model thread must not be inside the runtime when the process ends (its
+    native threads are torn down and C++ aborts: "terminate called"). `stop` (run by atexit)
+    lets the batch under way finish, drops what waits, and refuses what comes after."""
+    model = Gate()
+    worker = InferenceWorker(model)
+    first = worker.submit("first message")
+    await entered(model)  # the thread is reading the first message alone
+    queued = worker.submit("second message")
+    assert first is not None and queued is not None
+    worker.stop(timeout=0)  # drops the queued message at once; the read one still counts
+    assert worker.waiting == 1 and worker.thread is not None and worker.thread.is_alive()
+    model.go.set()
+    await asyncio.to_thread(worker.stop)  # now it waits for that batch and the thread's end
+    assert worker.thread is not None and not worker.thread.is_alive()
+    assert await first == frozenset({"crisis"})
+    assert not queued.done() and worker.waiting == 0  # dropped: nobody waits for it at exit
+    assert model.calls == [["first message"]]
+    assert worker.submit("after the end") is None
