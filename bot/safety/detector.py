@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
@@ -35,19 +36,10 @@ from bot.safety.rules import (
     SEVERITY_RANK,
     Category,
     SafetyRules,
+    Scope,
     Severity,
     parse_safety_rules,
 )
-
-__all__ = [
-    "Category",
-    "Detection",
-    "Detector",
-    "Hit",
-    "Severity",
-    "detector_for",
-    "load_detector",
-]
 
 
 @dataclass(frozen=True)
@@ -96,10 +88,18 @@ class _Exclusion:
     id: str
     regex: re.Pattern[str]
     categories: frozenset[Category]
-    span: bool
+    scope: Scope
     unless: re.Pattern[str] | None
     rules: frozenset[str]
     supporter: bool
+
+    def spans(self, norm: str) -> list[tuple[int, int]]:
+        """What it explains away in ``norm``: its matches, or (sentence scope) their
+        sentences; empty when it does not match. Not asked of message-scoped ones."""
+        found = [m.span() for m in self.regex.finditer(norm)]
+        if self.scope == "sentence" and found:
+            return _sentences(norm, found)
+        return found
 
     def applies_to(self, hit: Hit) -> bool:
         return hit.category in self.categories and (not self.rules or hit.rule in self.rules)
@@ -181,7 +181,7 @@ class Detector:
                 e.id,
                 re.compile(e.regex),
                 e.categories,
-                e.scope == "span",
+                e.scope,
                 re.compile(e.unless) if e.unless else None,
                 e.rules,
                 e.supporter,
@@ -293,8 +293,8 @@ class Detector:
                 continue
             # The exclusion's own regex first: it is usually the rarer of the two (a question
             # with no first person), and long `unless` lists cost a full pass over the text.
-            if exc.span:
-                spans = [m.span() for m in exc.regex.finditer(norm)]
+            if exc.scope != "message":
+                spans = exc.spans(norm)
                 if spans and not exc.held_back(norm):
                     hits = [h for h in hits if not (exc.applies_to(h) and _overlaps(h, spans))]
             elif exc.regex.search(norm) and not exc.held_back(norm):
@@ -327,8 +327,8 @@ class Detector:
     def exclusion_spans(self, norm: str, category: Category) -> list[tuple[int, int]] | None:
         """How a hit without a span (the meaning layer's) is held to the same idiom, media,
         past-event, third-party and negation rules as the patterns: None where an exclusion
-        for ``category`` covers the whole message, else the spans that span-scoped ones
-        explain away (empty: nothing holds). What lies outside those spans may still carry
+        for ``category`` covers the whole message, else the spans (or sentences) that span-
+        and sentence-scoped ones explain away (empty: nothing holds). What lies outside those spans may still carry
         the signal (label rules: "not suicidal but i wouldn't mind not waking up" is crisis),
         so the scanner reads it again. An exclusion limited to some patterns (``rules``)
         guards those patterns' own words and is not asked: "he held the gun to my head"
@@ -340,12 +340,13 @@ class Detector:
         for i, exc in enumerate(self._exclusions):
             if i not in possible or exc.rules or category not in exc.categories:
                 continue
-            found = [m.span() for m in exc.regex.finditer(norm)]
-            if not found or exc.held_back(norm):
+            if exc.scope == "message":
+                if exc.regex.search(norm) and not exc.held_back(norm):
+                    return None
                 continue
-            if not exc.span:
-                return None
-            spans.extend(found)
+            found = exc.spans(norm)
+            if found and not exc.held_back(norm):
+                spans.extend(found)
         return spans
 
     def escalate(self, norm: str, hits: list[Hit]) -> list[Hit]:
@@ -389,6 +390,24 @@ def _first_per_rule(hits: list[Hit]) -> list[Hit]:
         if count <= MAX_HITS_PER_RULE:
             kept.append(hit)
     return kept
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]+")
+
+
+def _sentences(norm: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences holding each span of ``found`` (one pass over the text, however many
+    spans a crafted message has), each once."""
+    bounds = [m.span() for m in _SENTENCE_END.finditer(norm)]
+    starts, ends = [b[0] for b in bounds], [b[1] for b in bounds]
+    out: dict[tuple[int, int], None] = {}
+    for start, end in found:
+        before = bisect_right(ends, start)
+        after = bisect_left(starts, end)
+        out[
+            (ends[before - 1] if before else 0, starts[after] if after < len(starts) else len(norm))
+        ] = None
+    return list(out)
 
 
 def _overlaps(hit: Hit, spans: list[tuple[int, int]]) -> bool:

@@ -15,7 +15,8 @@ from bot.safety.regex_safety import backtracking_problem
 
 Category = Literal["crisis", "danger", "abuse_sign"]
 Severity = Literal["concern", "high", "imminent"]
-Scope = Literal["span", "message"]
+Scope = Literal["span", "sentence", "message"]
+SCOPES = ("span", "sentence", "message")
 #: What the meaning layer proposes for one text: categories, and URGENT where it reads an act
 #: under way or done, means at hand or a time set; URGENT makes a crisis imminent, whichever
 #: layer found the crisis, and adds nothing without one.
@@ -61,8 +62,11 @@ class PatternRule:
 class ExclusionRule:
     """Drops hits that an idiom, negation or context explains away.
 
-    ``scope="span"`` drops hits overlapping the exclusion's own match; ``"message"`` drops every
-    hit of the listed categories. ``unless`` voids the exclusion (e.g. "fr", "i mean it").
+    ``scope="span"`` drops hits overlapping the exclusion's own match; ``"sentence"`` those in
+    its sentence (a past told as over, a kitchen or a helpline explains the sentence it is in,
+    not a present risk in the next one); ``"message"`` drops every hit of the listed
+    categories (the whole message is someone else's, a question, a reply to a member).
+    ``unless`` voids the exclusion (e.g. "fr", "i mean it").
     """
 
     id: str
@@ -383,8 +387,8 @@ def _parse_exclusions(
         regex = _regex_field(item, "regex", path, macros, problems)
         cats = _categories(item, path, problems)
         scope = item.get("scope", "span")
-        if scope not in ("span", "message"):
-            problems.append((f"{path}.scope", "must be 'span' or 'message'"))
+        if scope not in SCOPES:
+            problems.append((f"{path}.scope", "must be 'span', 'sentence' or 'message'"))
         unless = None
         if "unless" in item:
             unless = _regex_field(item, "unless", path, macros, problems)
@@ -398,7 +402,7 @@ def _parse_exclusions(
         if not isinstance(supporter, bool):
             problems.append((f"{path}.supporter", "must be true or false"))
             continue
-        if rid and regex and cats and scope in ("span", "message"):
+        if rid and regex and cats and scope in SCOPES:
             out.append(
                 ExclusionRule(
                     rid, regex, cats, cast(Scope, scope), unless, frozenset(rules), supporter

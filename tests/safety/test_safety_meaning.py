@@ -221,7 +221,7 @@ DENIAL_ALONE = "not suicidal, just sad about the silence at home again"
 
 def test_an_exclusion_span_explains_away_only_itself(patterns: Detector) -> None:
     """Label rules: "If a signal follows the denial, the signal wins". The negation's span is
-    blanked and the rest read again; a message-wide exclusion (a past told as over) is not."""
+    blanked and the rest read again; a past told as over in one sentence explains it all."""
     assert patterns.exclusion_spans(real_normalize(DENIAL_THEN_WISH), "crisis")
     layer = ReadsWords("suicidal", "wouldnt mind")
     scanner = SafetyScanner(patterns, layer)
@@ -230,9 +230,27 @@ def test_an_exclusion_span_explains_away_only_itself(patterns: Detector) -> None
     assert not scanner.scan(DENIAL_ALONE).flagged
     assert layer.read[-1] == ", just sad about the silence at home again"
     past = "years ago i was suicidal but these days i wouldnt mind a quiet weekend"
-    assert patterns.exclusion_spans(real_normalize(past), "crisis") is None
+    assert patterns.exclusion_spans(real_normalize(past), "crisis") == [(0, len(past))]
     read_before = len(layer.read)
     assert not scanner.scan(past).flagged and len(layer.read) == read_before + 1
+
+
+def test_a_past_told_as_over_explains_away_its_own_sentence(patterns: Detector) -> None:
+    """A past told as over, a household or kitchen word (``scope = "sentence"``) explains the
+    sentence it is in, not a present risk in the next: "my family cut me off years ago" must
+    not silence "nobody would notice if i was gone" beside it (blind_40). The rest is read
+    again; a one-sentence message stays explained as a whole."""
+    layer = ReadsWords("wish i could just vanish")
+    scanner = SafetyScanner(patterns, layer)
+    now = "we split years ago and that part is done. some nights i wish i could just vanish"
+    assert patterns.exclusion_spans(real_normalize(now), "crisis") == [(0, 40)]
+    assert scanner.scan(now).categories == {"crisis"}
+    assert layer.read[-1] == ". some nights i wish i could just vanish"
+    over = "we split years ago and that part is done. some nights i just sit in the car for an hour"
+    assert not scanner.scan(over).flagged
+    assert layer.read[-1] == over  # nothing proposed in it, so nothing read again
+    said = "that was years ago and it is over. i wouldnt mind not waking up though"
+    assert patterns.scan(said).categories == {"crisis"}  # the patterns too: the next sentence
 
 
 async def test_the_model_thread_reads_the_rest_again_too(patterns: Detector) -> None:

@@ -60,7 +60,7 @@ def test_unknown_macro_severity_and_duplicate_id(shipped: dict[str, Any]) -> Non
 def test_exclusion_naming_an_unknown_rule(shipped: dict[str, Any]) -> None:
     data = copy.deepcopy(shipped)
     data["exclusions"][0]["rules"] = ["no_such_rule"]
-    data["exclusions"][1]["scope"] = "sentence"
+    data["exclusions"][1]["scope"] = "paragraph"
     paths = {p for p, _ in problems_for(data)}
     assert {"exclusions[0].rules", "exclusions[1].scope"} <= paths
 
