@@ -397,3 +397,36 @@ def test_laughter_does_not_explain_away_a_real_plan(detector: Detector, text: st
 @pytest.mark.parametrize("text", LAUGHING_IDIOMS)
 def test_laughter_with_a_trivial_trigger_stays_quiet(detector: Detector, text: str) -> None:
     assert "crisis" not in detector.scan(text).categories
+
+
+# Round 7 (after blind_41's first look; written for this test): walking into water said with
+# intent; a threat to take the children still counts after the everyday "took the kids" left.
+ROUND7_FOUND = [
+    ("alarm is set for 5am, that's when i'm walking into the river", "crisis"),
+    ("i'm wading into the lake tonight", "crisis"),
+    ("he keeps saying if i leave he'll take the kids", "abuse_sign"),
+    ("she took the kids and left, won't answer my calls", "abuse_sign"),
+]
+# ... and the look-alikes behind that set's false alarms: a slight taken personally, a swing, a
+# few days away with the day of return, a denial without "ne", a pet's sulk, a friend's crisis
+# the writer asks about, an outing with the kids.
+ROUND7_QUIET = [
+    "i took it badly when she forgot my birthday, but we laughed about it later",
+    "we put a tyre swing up in the garden for the grandkids",
+    "me voy al pueblo unos días sin cobertura, vuelvo el martes. cuidaos",
+    "t'inquiète, je vais pas me flinguer, je suis juste crevée",
+    "nao vou me matar, so to cansada",
+    "my dog has been ignoring me since i gave him a bath",
+    "my friend told me she's been thinking about ending things, what do i say?",
+    "took the kids swimming then to my mum's for tea",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), ROUND7_FOUND)
+def test_round_7_intent_and_threats_are_found(detector: Detector, text: str, category: str) -> None:
+    assert category in detector.scan(text).categories
+
+
+@pytest.mark.parametrize("text", ROUND7_QUIET)
+def test_round_7_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert not detector.scan(text).flagged
