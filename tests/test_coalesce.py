@@ -48,6 +48,17 @@ class Recorder:
         return [f"{key}:{item}" for item in items]
 
 
+async def under_way(
+    flush: Recorder,
+) -> tuple[Waits, Coalescer[str, int, str], asyncio.Task[str]]:
+    """A coalescer whose first flush (g1's item 1) has started and is held at the gate."""
+    waited = Waits()
+    coalescer: Coalescer[str, int, str] = Coalescer(flush, on_wait=waited)
+    first = asyncio.create_task(coalescer.submit("g1", 1))
+    await flush.started["g1"].wait()
+    return waited, coalescer, first
+
+
 async def test_a_lone_item_is_flushed_at_once_and_gets_its_own_result() -> None:
     flush = Recorder()
     flush.gate.set()
@@ -58,10 +69,7 @@ async def test_a_lone_item_is_flushed_at_once_and_gets_its_own_result() -> None:
 
 async def test_items_arriving_during_a_flush_go_out_together_next_in_order() -> None:
     flush = Recorder()
-    waited = Waits()
-    coalescer: Coalescer[str, int, str] = Coalescer(flush, on_wait=waited)
-    first = asyncio.create_task(coalescer.submit("g1", 1))
-    await flush.started["g1"].wait()
+    waited, coalescer, first = await under_way(flush)
     later = [asyncio.create_task(coalescer.submit("g1", n)) for n in (2, 3, 4)]
     other = asyncio.create_task(coalescer.submit("g2", 9))
     await waited.until(3)
@@ -77,9 +85,7 @@ async def test_items_arriving_during_a_flush_go_out_together_next_in_order() -> 
 
 async def test_a_failed_flush_fails_every_item_it_carried_and_the_next_starts_afresh() -> None:
     flush = Recorder()
-    coalescer: Coalescer[str, int, str] = Coalescer(flush)
-    first = asyncio.create_task(coalescer.submit("g1", 1))
-    await flush.started["g1"].wait()
+    _, coalescer, first = await under_way(flush)
     flush.fail_next = True
     flush.gate.set()
     with pytest.raises(OSError):
@@ -90,10 +96,7 @@ async def test_a_failed_flush_fails_every_item_it_carried_and_the_next_starts_af
 
 async def test_an_item_cancelled_while_waiting_is_not_carried_later() -> None:
     flush = Recorder()
-    waited = Waits()
-    coalescer: Coalescer[str, int, str] = Coalescer(flush, on_wait=waited)
-    first = asyncio.create_task(coalescer.submit("g1", 1))
-    await flush.started["g1"].wait()
+    waited, coalescer, first = await under_way(flush)
     dropped = asyncio.create_task(coalescer.submit("g1", 2))
     kept = asyncio.create_task(coalescer.submit("g1", 3))
     await waited.until(2)

@@ -41,6 +41,16 @@ from bot.safety.rules import (
     parse_safety_rules,
 )
 
+__all__ = [
+    "Category",
+    "Detection",
+    "Detector",
+    "Hit",
+    "Severity",
+    "detector_for",
+    "load_detector",
+]
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -328,9 +338,9 @@ class Detector:
         """How a hit without a span (the meaning layer's) is held to the same idiom, media,
         past-event, third-party and negation rules as the patterns: None where an exclusion
         for ``category`` covers the whole message, else the spans (or sentences) that span-
-        and sentence-scoped ones explain away (empty: nothing holds). What lies outside those spans may still carry
-        the signal (label rules: "not suicidal but i wouldn't mind not waking up" is crisis),
-        so the scanner reads it again. An exclusion limited to some patterns (``rules``)
+        and sentence-scoped ones explain away (empty: nothing holds). What lies outside them
+        may still carry the signal (label rules: "not suicidal but i wouldn't mind not waking
+        up" is crisis), so the scanner reads it again. An exclusion limited to some patterns (``rules``)
         guards those patterns' own words and is not asked: "he held the gun to my head"
         explains away a means-at-hand pattern, not the "part of me wishes he had" the model
         read elsewhere in the message (on blind_35/36 such exclusions silenced 23 of the
