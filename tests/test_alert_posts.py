@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import cache
 
 import discord
 
 from bot.content import default_content_dir, load_content
+from bot.content.models import Content
 from bot.safety_service.alerts import Alert
 from bot.ui.safety_embeds import (
     ALERTS_PER_POST,
@@ -29,8 +31,13 @@ ALERT = Alert(
 )  # fmt: skip
 
 
+@cache
+def content() -> Content:
+    return load_content(default_content_dir())
+
+
 def embeds(count: int, *, lang: str = "en") -> list[discord.Embed]:
-    guidance = load_content(default_content_dir()).in_lang(lang).safety.responses.mod_alert
+    guidance = content().in_lang(lang).safety.responses.mod_alert
     return [alert_embed(replace(ALERT, id=n + 1), guidance, lang) for n in range(count)]
 
 
