@@ -185,12 +185,19 @@ async def _post_of(bot: Bridgeline, alert: Alert) -> list[Alert]:
     return shown if any(a.id == alert.id for a in shown) else [alert]
 
 
+async def rendered_post(
+    bot: Bridgeline, alert: Alert, lang: str
+) -> tuple[list[discord.Embed], BaseView]:
+    """`alert`'s post as it stands now: it and the others in it, in the server's language."""
+    guidance = bot.content.in_lang(lang).safety.responses.mod_alert
+    return render_post(await _post_of(bot, alert), guidance, lang)
+
+
 async def _show_post(
     interaction: discord.Interaction, bot: Bridgeline, alert: Alert, lang: str
 ) -> None:
     """The pressed post, re-rendered with `alert` as it is now and the others in it."""
-    guidance = bot.content.in_lang(lang).safety.responses.mod_alert
-    embeds, view = render_post(await _post_of(bot, alert), guidance, lang)
+    embeds, view = await rendered_post(bot, alert, lang)
     await interaction.response.edit_message(embeds=embeds, view=view)
 
 
@@ -327,8 +334,7 @@ class Alerts(commands.Cog):
         ):
             return
         lang = pick_lang((await settings_for(self.bot.db, alert.guild_id, settings)).language)
-        guidance = self.bot.content.in_lang(lang).safety.responses.mod_alert
-        embeds, view = render_post(await _post_of(self.bot, alert), guidance, lang)
+        embeds, view = await rendered_post(self.bot, alert, lang)
         try:
             await channel.get_partial_message(alert.alert_message_id or 0).edit(
                 embeds=embeds, view=view

@@ -16,7 +16,7 @@ from bot.escalation.rules import waited
 from bot.i18n import DEFAULT_LANG, t
 from bot.safety_service.alerts import Alert
 from bot.safety_service.replies import ReplyText
-from bot.ui.embeds import Tone, build_embed
+from bot.ui.embeds import TOTAL_LIMIT, Tone, build_embed
 from bot.ui.strategy_embeds import script_support_note_embed
 
 PAGE_SIZE = 8
@@ -24,7 +24,7 @@ PAGE_SIZE = 8
 #: each has its own row of buttons, and a message has five rows.
 ALERTS_PER_POST = 5
 #: Discord's limit on the characters of all a message's embeds together.
-EMBED_CHARS_PER_POST = 6000
+EMBED_CHARS_PER_POST = TOTAL_LIMIT
 ALERT_CATEGORIES = ("crisis", "danger", "abuse_sign")
 ALERT_SEVERITIES = ("concern", "high", "imminent")
 ALERT_STATUSES = ("open", "claimed", "resolved")
