@@ -430,3 +430,53 @@ def test_round_7_intent_and_threats_are_found(detector: Detector, text: str, cat
 @pytest.mark.parametrize("text", ROUND7_QUIET)
 def test_round_7_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert not detector.scan(text).flagged
+
+
+# Round 8 (after blind_42's first look; written for this test): means set aside "for later", a
+# blade kept and used night after night, the Portuguese teen "m" for "me", driving off a Dutch
+# dyke, a rope picked out said with laughter and then "no, seriously", being hit just now in the
+# other languages, turning up at work after a block, a phone gone through, and the wish that the
+# partner holding the gun would go through with it.
+ROUND8_FOUND = [
+    ("told everyone i'm fine lol. my tablets are under the sink for tonight", "crisis"),
+    ("there's a razor blade in my wallet, been using it most evenings", "crisis"),
+    ("nao aguento mais, vou m matar", "crisis"),
+    ("morgen rij ik met de auto de kade af", "crisis"),
+    ("haha heb vandaag een touw gekocht. nee serieus, het ligt klaar", "crisis"),
+    ("ich hab heute ein seil besorgt haha. nein ernsthaft, es liegt im keller", "crisis"),
+    ("elle vient de me gifler devant les enfants", "danger"),
+    ("me acaba de empujar contra la pared", "danger"),
+    ("ich hab ihn blockiert und jetzt wartet er jeden morgen vor meiner haustür", "danger"),
+    ("codziennie przegląda mi telefon i czyta wszystko", "abuse_sign"),
+    ("she's holding the knife again. honestly i kind of want her to", "crisis"),
+]
+# ... and the look-alikes behind that set's false alarms: his gun, not the writer's, in French
+# and English; a shooting trip; a past long ago; a hedge-trimming cut with a plaster on; a
+# football score; a book's chapters; a teen's quoted hyperbole; "get it back when".
+ROUND8_QUIET_CRISIS = [
+    "il a sorti le pistolet du tiroir et l'a laissé sur la table toute la soirée",
+    "mañana me voy de pesca con mi cuñado, caña nueva y todo",
+    "a long time ago i thought about ending it. that's behind me, i have a garden and a dog now",
+    "beim heckenschneiden mit der gartenschere in den finger, blut überall, pflaster drauf",
+    "wir haben 1:3 verloren, ich will sterben. nächste woche gewinnen wir",
+    "finished the novel last night, the overdose chapters were hard going",
+    "my son said 'i literally want to die' when i turned the wifi off",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), ROUND8_FOUND)
+def test_round_8_means_acts_and_control_are_found(
+    detector: Detector, text: str, category: str
+) -> None:
+    assert category in detector.scan(text).categories
+
+
+@pytest.mark.parametrize("text", ROUND8_QUIET_CRISIS)
+def test_round_8_look_alikes_are_not_crisis(detector: Detector, text: str) -> None:
+    assert "crisis" not in detector.scan(text).categories
+
+
+def test_get_it_back_when_is_not_a_past(detector: Detector) -> None:
+    """'says i'll get it back when i apologise' is control now, not 'back when' in the past."""
+    found = detector.scan("he changed the wifi password and says i'll get it back when i apologise")
+    assert "abuse_sign" in found.categories
