@@ -464,13 +464,6 @@ ROUND8_QUIET_CRISIS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category"), ROUND8_FOUND)
-def test_round_8_means_acts_and_control_are_found(
-    detector: Detector, text: str, category: str
-) -> None:
-    assert category in detector.scan(text).categories
-
-
 @pytest.mark.parametrize("text", ROUND8_QUIET_CRISIS)
 def test_round_8_look_alikes_are_not_crisis(detector: Detector, text: str) -> None:
     assert "crisis" not in detector.scan(text).categories
@@ -480,3 +473,49 @@ def test_get_it_back_when_is_not_a_past(detector: Detector) -> None:
     """'says i'll get it back when i apologise' is control now, not 'back when' in the past."""
     found = detector.scan("he changed the wifi password and says i'll get it back when i apologise")
     assert "abuse_sign" in found.categories
+
+
+# Round 9 (after blind_43's first look; written for this test): every pill taken told with a
+# laugh, Spanish self-injury now, rat poison put away "for me", Italian and Dutch shorthand for
+# not wanting to live, the burial outfit picked, German "mich selbst umzubringen", a weapon laid
+# on the table in Spanish, hiding in Portuguese, "she'll make me regret it".
+ROUND9_FOUND = [
+    ("lmao so i took every sleeping pill in the house. room is spinning", "crisis"),
+    ("me estoy cortando otra vez en la ducha", "crisis"),
+    ("compré matarratas y lo tengo guardado, no sé cuándo pero es para mí", "crisis"),
+    ("non ho più voglia di vivere, davvero", "crisis"),
+    ("ik wil gewoon niet meer wakker worden", "crisis"),
+    ("i've laid out the suit they'll bury me in", "crisis"),
+    ("manchmal denke ich daran, mich einfach selbst umzubringen", "crisis"),
+    ("puso el cuchillo encima de la mesa y se quedó mirándome sin decir nada", "danger"),
+    ("to escondida no banheiro, ele tá batendo na porta", "danger"),
+    ("he texted my sister that he'll make me regret leaving", "danger"),
+]
+# ... and the look-alikes behind its false alarms: a friend who started cutting again, advice
+# to whoever reads, a past in Polish, a first marriage long over, "in a good place", a nurse
+# quoted, a school report in Dutch, a pizza, a pet's mischief, fear denied, a channel's list.
+ROUND9_QUIET = [
+    "my best friend says she's been cutting again, how do i support her without panicking",
+    "if anyone is reading this and has a plan tonight, please tell a mod or call your local line",
+    "pare lat temu myślałem o samobójstwie, dziś mam rodzinę i spokój",
+    "my first marriage was when i thought about ending it. long over now, remarried and happy",
+    "two years after the overdose i'm honestly in a really good place",
+    "the nurse said mum is 'ready to go' and i just sat in the car and cried",
+    "ik schrijf een werkstuk over stille behandeling als straf, heeft iemand bronnen?",
+    "gonna unalive this whole tub of ice cream tonight",
+    "kms the cat knocked my coffee off the desk again",
+    "my sister asked if i'm afraid of him. i'm not, he just goes quiet when he's stressed",
+    "the pinned post lists 'silent treatment' and 'walking on eggshells' as warning signs",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), ROUND8_FOUND + ROUND9_FOUND)
+def test_rounds_8_and_9_acts_means_and_threats_are_found(
+    detector: Detector, text: str, category: str
+) -> None:
+    assert category in detector.scan(text).categories
+
+
+@pytest.mark.parametrize("text", ROUND9_QUIET)
+def test_round_9_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert not detector.scan(text).flagged
