@@ -164,6 +164,7 @@ def prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
     """Character folding (case, look-alikes, inner apostrophes) and, when every word
     character of the result is ASCII (plain chat, accents folded away, emoji around), its
     bytes with other characters as "?" and its words; else (folded text, None, [])."""
+    text = zero_width_as_spaces(text)
     if text.isascii():
         t = lower_ascii(text)
         if "'" in t:
@@ -256,6 +257,17 @@ def fold_chars(text: str) -> str:
     return text.translate(_FOLD)
 
 
+_ZWSP = "\u200b"
+
+
+def zero_width_as_spaces(text: str) -> str:
+    """Zero-width spaces used as the word gaps ("he\u200bpinned\u200bme") become spaces; a few
+    inside a word ("k\u200bill") are still dropped by the fold, joining the word."""
+    if _ZWSP in text and text.count(_ZWSP) > text.count(" "):
+        return text.replace(_ZWSP, " ")
+    return text
+
+
 def normalize(text: str) -> str:
     """The normalised form the patterns in content/safety.toml are written against."""
     t, raw, words = prepare(text)
@@ -271,6 +283,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 
     ``offsets`` has one extra entry (``len(text)``) so span ends map cleanly.
     """
+    text = zero_width_as_spaces(text)  # one character for one: offsets still line up
     if text.isascii():  # the common case: at most apostrophes were dropped
         low = lower_ascii(text)
         t = _APOSTROPHE.sub("", low) if "'" in low else low

@@ -422,16 +422,6 @@ ROUND7_QUIET = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category"), ROUND7_FOUND)
-def test_round_7_intent_and_threats_are_found(detector: Detector, text: str, category: str) -> None:
-    assert category in detector.scan(text).categories
-
-
-@pytest.mark.parametrize("text", ROUND7_QUIET)
-def test_round_7_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
-    assert not detector.scan(text).flagged
-
-
 # Round 8 (after blind_42's first look; written for this test): means set aside "for later", a
 # blade kept and used night after night, the Portuguese teen "m" for "me", driving off a Dutch
 # dyke, a rope picked out said with laughter and then "no, seriously", being hit just now in the
@@ -462,11 +452,6 @@ ROUND8_QUIET_CRISIS = [
     "finished the novel last night, the overdose chapters were hard going",
     "my son said 'i literally want to die' when i turned the wifi off",
 ]
-
-
-@pytest.mark.parametrize("text", ROUND8_QUIET_CRISIS)
-def test_round_8_look_alikes_are_not_crisis(detector: Detector, text: str) -> None:
-    assert "crisis" not in detector.scan(text).categories
 
 
 def test_get_it_back_when_is_not_a_past(detector: Detector) -> None:
@@ -509,13 +494,45 @@ ROUND9_QUIET = [
 ]
 
 
-@pytest.mark.parametrize(("text", "category"), ROUND8_FOUND + ROUND9_FOUND)
-def test_rounds_8_and_9_acts_means_and_threats_are_found(
+@pytest.mark.parametrize("text", ROUND7_QUIET + ROUND9_QUIET)
+def test_rounds_7_and_9_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+    assert not detector.scan(text).flagged
+
+
+# Round 10 (after blind_44's first look; written for this test): pills being taken now, a
+# railing stepped over, Portuguese self-injury and a whole box in Portuguese, wanting it all to
+# stop, asking God to take the writer, a step forward on the platform, a rope "with a purpose"
+# and a day named, heading to the reservoir, "you won't leave alive".
+ROUND10_FOUND = [
+    ("swallowing my tablets now. sorry everyone", "crisis"),
+    ("ce soir je vais enjamber la rambarde du pont", "crisis"),
+    ("estou no quarto me cortando de novo", "crisis"),
+    ("engoli todos os comprimidos da caixa toda", "crisis"),
+    ("je voudrais juste que tout s'arrête", "crisis"),
+    ("every night i pray god will take me, i'm so tired", "crisis"),
+    ("am gleis gestanden und an einen schritt nach vorne gedacht", "crisis"),
+    ("haha the belt finally has a purpose. sunday it is", "crisis"),
+    ("the car is packed and i'm driving to the reservoir. thanks for everything", "crisis"),
+    ("il m'a dit que je ne sortirais pas vivante de la maison", "danger"),
+]
+# ... and its false alarms: thyroid tablets as usual, a marathon, a sister's words reported.
+ROUND10_QUIET = [
+    "tomé mis pastillas de la tensión como siempre y a trabajar",
+    "legs are dead after leg day and my phone is about to die too",
+    "my brother called me crying, saying he'd be better off dead. how do i help him?",
+    "so much caffeine i'm going to die in this meeting",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"), ROUND7_FOUND + ROUND8_FOUND + ROUND9_FOUND + ROUND10_FOUND
+)
+def test_rounds_7_to_10_acts_means_and_threats_are_found(
     detector: Detector, text: str, category: str
 ) -> None:
     assert category in detector.scan(text).categories
 
 
-@pytest.mark.parametrize("text", ROUND9_QUIET)
-def test_round_9_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
-    assert not detector.scan(text).flagged
+@pytest.mark.parametrize("text", ROUND8_QUIET_CRISIS + ROUND10_QUIET)
+def test_rounds_8_and_10_look_alikes_are_not_crisis(detector: Detector, text: str) -> None:
+    assert "crisis" not in detector.scan(text).categories

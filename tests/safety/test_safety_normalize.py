@@ -17,6 +17,8 @@ ZW = "\u200b"
     [
         ("I WANT", "i want"),
         (f"k{ZW}i{ZW}l{ZW}l", "kill"),  # zero-width characters dropped
+        (f"she{ZW}reads{ZW}my{ZW}texts", "she reads my texts"),  # ... unless they are the gaps
+        (f"i want to k{ZW}i{ZW}l{ZW}l myself", "i want to kill myself"),
         ("ѕuісіdе", "suicide"),  # Cyrillic look-alikes
         ("hαrm", "harm"),  # Greek look-alike
         ("k!ll mys3lf", "kill myself"),  # leetspeak between letters
