@@ -478,8 +478,11 @@ ROUND9_FOUND = [
 ]
 # ... and the look-alikes behind its false alarms: a friend who started cutting again, advice
 # to whoever reads, a past in Polish, a first marriage long over, "in a good place", a nurse
-# quoted, a school report in Dutch, a pizza, a pet's mischief, fear denied, a channel's list.
+# quoted, a school report in Dutch, a pizza, a pet's mischief, fear denied, a channel's list;
+# and, from round 10's review, hide-and-seek and a job that "will finish me".
 ROUND9_QUIET = [
+    "estoy escondida en el armario jugando al escondite con los niños",
+    "este trabajo va a acabar conmigo, llevo tres turnos seguidos",
     "my best friend says she's been cutting again, how do i support her without panicking",
     "if anyone is reading this and has a plan tonight, please tell a mod or call your local line",
     "pare lat temu myślałem o samobójstwie, dziś mam rodzinę i spokój",
@@ -515,8 +518,10 @@ ROUND10_FOUND = [
     ("the car is packed and i'm driving to the reservoir. thanks for everything", "crisis"),
     ("il m'a dit que je ne sortirais pas vivante de la maison", "danger"),
 ]
-# ... and its false alarms: thyroid tablets as usual, a marathon, a sister's words reported.
+# ... and its false alarms: thyroid tablets as usual, a marathon, a sister's words reported;
+# and the evening meds.
 ROUND10_QUIET = [
+    "taking my meds now, then bed. night all",
     "tomé mis pastillas de la tensión como siempre y a trabajar",
     "legs are dead after leg day and my phone is about to die too",
     "my brother called me crying, saying he'd be better off dead. how do i help him?",
