@@ -340,11 +340,11 @@ class Detector:
         for ``category`` covers the whole message, else the spans (or sentences) that span-
         and sentence-scoped ones explain away (empty: nothing holds). What lies outside them
         may still carry the signal (label rules: "not suicidal but i wouldn't mind not waking
-        up" is crisis), so the scanner reads it again. An exclusion limited to some patterns (``rules``)
-        guards those patterns' own words and is not asked: "he held the gun to my head"
-        explains away a means-at-hand pattern, not the "part of me wishes he had" the model
-        read elsewhere in the message (on blind_35/36 such exclusions silenced 23 of the
-        model's crisis finds and 2 of its errors)."""
+        up" is crisis), so the scanner reads it again. An exclusion limited to some patterns
+        (``rules``) guards those patterns' own words and is not asked: "he held the gun to
+        my head" explains away a means-at-hand pattern, not the "part of me wishes he had"
+        the model read elsewhere in the message (on blind_35/36 such exclusions silenced 23
+        of the model's crisis finds and 2 of its errors)."""
         possible = self._exclusion_index.candidates(norm)
         spans: list[tuple[int, int]] = []
         for i, exc in enumerate(self._exclusions):

@@ -160,6 +160,17 @@ _REPEATS = _RepeatCache()
 _NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
 
 
+_ZWSP = "\u200b"
+
+
+def zero_width_as_spaces(text: str) -> str:
+    """Zero-width spaces used as the word gaps ("he\u200bpinned\u200bme") become spaces; a few
+    inside a word ("k\u200bill") are still dropped by the fold, joining the word."""
+    if _ZWSP in text and text.count(_ZWSP) > text.count(" "):
+        return text.replace(_ZWSP, " ")
+    return text
+
+
 def prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
     """Character folding (case, look-alikes, inner apostrophes) and, when every word
     character of the result is ASCII (plain chat, accents folded away, emoji around), its
@@ -255,17 +266,6 @@ def fold_chars(text: str) -> str:
     if text.isascii():
         return lower_ascii(text)
     return text.translate(_FOLD)
-
-
-_ZWSP = "\u200b"
-
-
-def zero_width_as_spaces(text: str) -> str:
-    """Zero-width spaces used as the word gaps ("he\u200bpinned\u200bme") become spaces; a few
-    inside a word ("k\u200bill") are still dropped by the fold, joining the word."""
-    if _ZWSP in text and text.count(_ZWSP) > text.count(" "):
-        return text.replace(_ZWSP, " ")
-    return text
 
 
 def normalize(text: str) -> str:
