@@ -497,8 +497,38 @@ ROUND9_QUIET = [
 ]
 
 
-@pytest.mark.parametrize("text", ROUND7_QUIET + ROUND9_QUIET)
-def test_rounds_7_and_9_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+# Round 11 (after blind_45): a partner's "you're dead", a Dutch "vermoord ik je", locked in
+# with the keys taken (fr), a blade and "ya he empezado" (es), gone by tomorrow, the first
+# train, a crash chosen at the wheel, a blade held while thinking of it (de), means kept in
+# the glovebox said with a laugh ...
+ROUND11_FOUND = [
+    ("my wife texted me 'you're dead when you get back' and switched her phone off", "danger"),
+    ("hij zei: als je het vertelt vermoord ik je", "danger"),
+    ("il a pris mes clés et fermé à double tour, je suis coincée à l'intérieur", "danger"),
+    ("tengo la cuchilla del cúter y ya he empezado", "crisis"),
+    ("mañana ya no voy a estar aquí, perdonadme", "crisis"),
+    ("à minuit, avant le dernier train, j'irai sur les voies", "crisis"),
+    ("en la próxima curva pienso no girar el volante y ya", "crisis"),
+    ("ich sitze hier mit der klinge und denke dran", "crisis"),
+    ("haha the pills are still in the glovebox, he'll notice when it's too late", "crisis"),
+]
+# ... and its look-alikes: a sport drill, quiet spells that end in talking, a single silence,
+# a trip, a laugh about a plant, a friend's words (pl), a past long over (it), a sister's fear.
+ROUND11_QUIET = [
+    "coach had us doing suicides again at practice",
+    "she goes quiet for an hour sometimes but she always comes back and we talk it out",
+    "he didn't speak to me for three days and i hated every second of it, but it's the first"
+    " time it's ever happened",
+    "mañana ya no voy a estar aquí, vuelvo a casa de mis padres",
+    "if my wife finds out i bought another plant she will end me 😂",
+    "koleżanka pisze mi, że chce zniknąć i nikt by nie zauważył. jak jej pomóc?",
+    "vent'anni fa mi ha picchiata, poi l'ho lasciato e adesso sono felice",
+    "my sister says she's terrified of him, how do i help",
+]
+
+
+@pytest.mark.parametrize("text", ROUND7_QUIET + ROUND9_QUIET + ROUND11_QUIET)
+def test_rounds_7_9_and_11_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert not detector.scan(text).flagged
 
 
@@ -530,9 +560,9 @@ ROUND10_QUIET = [
 
 
 @pytest.mark.parametrize(
-    ("text", "category"), ROUND7_FOUND + ROUND8_FOUND + ROUND9_FOUND + ROUND10_FOUND
+    ("text", "category"), ROUND7_FOUND + ROUND8_FOUND + ROUND9_FOUND + ROUND10_FOUND + ROUND11_FOUND
 )
-def test_rounds_7_to_10_acts_means_and_threats_are_found(
+def test_rounds_7_to_11_acts_means_and_threats_are_found(
     detector: Detector, text: str, category: str
 ) -> None:
     assert category in detector.scan(text).categories
