@@ -527,8 +527,31 @@ ROUND11_QUIET = [
 ]
 
 
-@pytest.mark.parametrize("text", ROUND7_QUIET + ROUND9_QUIET + ROUND11_QUIET)
-def test_rounds_7_9_and_11_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+# Round 12 (after blind_46): a bell tower reached (fr), afraid of what one will do with the
+# means, a knife or an axe threatened (pl), "tonight we both die" (es), the knife held while
+# thinking of it (de), the car keys hidden ...
+ROUND12_FOUND = [
+    ("je suis montée au clocher, personne ne sait que je suis là", "crisis"),
+    ("i'm scared of what i'll do with the pills tonight", "crisis"),
+    ("mój mąż grozi mi siekierą", "danger"),
+    ("mi marido dijo que esta noche nos morimos los dos, tiene la pistola", "danger"),
+    ("er hat mir das messer gegeben. ich halt es jetzt in der hand und denk drüber nach", "crisis"),
+    ("he hides the car keys every time i want to see my mum", "abuse_sign"),
+]
+# ... and its look-alikes: the writer's "gonna kill my cat", advice to another member, a chat
+# over the fence, a game's lore, a kitchen cut (pl), thirty years ago (pl).
+ROUND12_QUIET = [
+    "i'm gonna kill my cat, she ate my sandwich again 😭",
+    "if she goes quiet every time you make plans, that's a pattern worth naming",
+    "my aunt told me over the fence about her new puppy",
+    "the witcher lore about wanting to die young hits different",
+    "krojąc chleb skaleczyłam się, krew wszędzie",
+    "trzydzieści lat temu mąż mnie uderzył, dawno się rozwiodłam",
+]
+
+
+@pytest.mark.parametrize("text", ROUND7_QUIET + ROUND9_QUIET + ROUND11_QUIET + ROUND12_QUIET)
+def test_rounds_7_9_11_and_12_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert not detector.scan(text).flagged
 
 
@@ -560,9 +583,10 @@ ROUND10_QUIET = [
 
 
 @pytest.mark.parametrize(
-    ("text", "category"), ROUND7_FOUND + ROUND8_FOUND + ROUND9_FOUND + ROUND10_FOUND + ROUND11_FOUND
+    ("text", "category"),
+    ROUND7_FOUND + ROUND8_FOUND + ROUND9_FOUND + ROUND10_FOUND + ROUND11_FOUND + ROUND12_FOUND,
 )
-def test_rounds_7_to_11_acts_means_and_threats_are_found(
+def test_rounds_7_to_12_acts_means_and_threats_are_found(
     detector: Detector, text: str, category: str
 ) -> None:
     assert category in detector.scan(text).categories
