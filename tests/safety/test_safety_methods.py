@@ -550,8 +550,32 @@ ROUND12_QUIET = [
 ]
 
 
-@pytest.mark.parametrize("text", ROUND7_QUIET + ROUND9_QUIET + ROUND11_QUIET + ROUND12_QUIET)
-def test_rounds_7_9_11_and_12_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
+# Round 13 (after blind_47): a gun "on my lap" said of "it", a mother's pills swallowed (es),
+# the bridge "and then that's it" (de), the partner's weapon used on oneself (nl), a farewell
+# with pills in a pocket (nl), followed home by an ex (es), a knife held to the throat (de) ...
+ROUND13_FOUND = [
+    ("the pistol is in the drawer. it's on my lap now", "crisis"),
+    ("me he tomado las pastillas de mi madre, todas", "crisis"),
+    ("ich fahr jetzt zur brücke und dann ist schluss, macht's gut", "crisis"),
+    ("hij heeft het pistool laten liggen. vannacht gebruik ik het zelf", "crisis"),
+    ("de brief is geschreven, de pillen zitten in mijn jaszak", "crisis"),
+]
+# ... and its look-alikes: a day looked forward to, fishing after a shift (de), dying of
+# boredom, a quiet that is not a punishment, a denial with a promise, a game.
+ROUND13_QUIET = [
+    "friday's the day! my exam is at 9",
+    "nach der schicht fahr ich zur brücke zum angeln",
+    "skydiving next week and i'm going to die of fright",
+    "it's not a punishment, he goes quiet every night after work because he's wiped out",
+    "not gonna kms, promise, just tired",
+    "gg i died on the bridge boss again",
+]
+
+
+@pytest.mark.parametrize(
+    "text", ROUND7_QUIET + ROUND9_QUIET + ROUND11_QUIET + ROUND12_QUIET + ROUND13_QUIET
+)
+def test_rounds_7_9_and_11_to_13_look_alikes_stay_quiet(detector: Detector, text: str) -> None:
     assert not detector.scan(text).flagged
 
 
@@ -584,9 +608,15 @@ ROUND10_QUIET = [
 
 @pytest.mark.parametrize(
     ("text", "category"),
-    ROUND7_FOUND + ROUND8_FOUND + ROUND9_FOUND + ROUND10_FOUND + ROUND11_FOUND + ROUND12_FOUND,
+    ROUND7_FOUND
+    + ROUND8_FOUND
+    + ROUND9_FOUND
+    + ROUND10_FOUND
+    + ROUND11_FOUND
+    + ROUND12_FOUND
+    + ROUND13_FOUND,
 )
-def test_rounds_7_to_12_acts_means_and_threats_are_found(
+def test_rounds_7_to_13_acts_means_and_threats_are_found(
     detector: Detector, text: str, category: str
 ) -> None:
     assert category in detector.scan(text).categories
