@@ -261,13 +261,6 @@ _STEPS: tuple[tuple[re.Pattern[str], _Repl], ...] = (
 )
 
 
-def fold_chars(text: str) -> str:
-    """Character-level fold; ASCII text only needs lowercasing."""
-    if text.isascii():
-        return lower_ascii(text)
-    return text.translate(_FOLD)
-
-
 def normalize(text: str) -> str:
     """The normalised form the patterns in content/safety.toml are written against."""
     t, raw, words = prepare(text)
