@@ -249,9 +249,11 @@ class Bridgeline(commands.Bot):
             await self.process_commands(message)
 
     async def on_connect(self) -> None:
-        """Each new gateway connection's reader yields in bursts (bot/gateway_intake.py)."""
+        """Each new gateway connection's reader yields in bursts and queues chat frames
+        undecoded (bot/gateway_intake.py)."""
         for ws in self.gateway_sockets():
             pace_reader(ws)
+            self.chat_intake.read_frames(ws)
 
     on_resumed = on_connect  # a resume opens a new connection too, without READY
 

@@ -25,6 +25,13 @@ creations jump: an edit or deletion always comes after its message, so order per
 The scan is not done twice: the bot keeps each result for the message's handler
 (`safety/scanner.py`, `remember`).
 
+A chat event waits as the frame Discord sent (`read_frames`): its bytes (~1 KB), decoded only
+when its turn comes, not the decoded payload (~5 KB in a hundred small objects). A backlog of
+decoded payloads left Python's and glibc's arenas part-used once it drained: two 10k floods in
+bench/flood.py kept ~35 MB more resident than the same floods with a backlog of at most 1,000.
+The reader takes a frame as Discord writes it (event name, then sequence number, first) without
+decoding it; any other frame is read as discord.py reads it, and its chat event waits decoded.
+
 The queue is drained before the bot closes (`drain`), so messages already read are still
 scanned for safety. What a crash takes with it is what was read and not yet parsed: near
 nothing, except during a flood.
@@ -36,7 +43,9 @@ import asyncio
 import collections
 import contextlib
 import gc
+import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -54,7 +63,7 @@ SLICE_S = 0.0005
 DRAIN_GRACE_S = 10.0
 #: Queued events above which the collector's older generations wait for the queue to empty.
 BACKLOG = 500
-#: The most events kept waiting (a parsed message is ~4 KB, so ~160 MB at the cap). At the cap
+#: The most events kept waiting (a message's frame is ~1 KB, decoded ~5 KB). At the cap
 #: the reader parses the oldest itself before queueing the new one: order is kept, and reading
 #: slows to the parsing pace, as it was without the queue. bench/flood.py's 60k unpaced flood
 #: leaves a backlog of ~36,000: at 20,000 the reader hit the cap and commands waited behind the
@@ -68,7 +77,14 @@ MAX_QUEUED = 40_000
 #: bursts kept the loop lag down but slowed reading (slowest slash answer 1-2 s); 8 ms did both.
 READ_BURST_S = 0.008
 
+#: A chat event's frame as Discord writes it: its event name and sequence number first.
+CHAT_FRAME = re.compile(
+    r'\{"t":"(MESSAGE_CREATE|MESSAGE_UPDATE|MESSAGE_DELETE|MESSAGE_DELETE_BULK)","s":(\d+),"op":0,"d":'
+)
+
 Parser = Callable[[dict[str, Any]], None]
+#: A chat event's data, or its frame's bytes while it waits undecoded.
+Payload = dict[str, Any] | bytes
 #: Whether a MESSAGE_CREATE's payload needs reading first (the bot's pattern scan)
 Triage = Callable[[dict[str, Any]], bool]
 
@@ -109,12 +125,14 @@ class ChatIntake:
         self._gc_held: tuple[int, int, int] | None = None  # the thresholds to restore
         #: Events in the order read; `_unsorted` holds those the triage has not seen yet (after
         #: `_queue`'s), `_urgent` the creations it flagged, parsed first.
-        self._queue: collections.deque[tuple[Parser, dict[str, Any]]] = collections.deque()
-        self._unsorted: collections.deque[tuple[Parser, dict[str, Any]]] = collections.deque()
-        self._urgent: collections.deque[tuple[Parser, dict[str, Any]]] = collections.deque()
+        self._queue: collections.deque[tuple[Parser, Payload]] = collections.deque()
+        self._unsorted: collections.deque[tuple[Parser, Payload]] = collections.deque()
+        self._urgent: collections.deque[tuple[Parser, Payload]] = collections.deque()
+        self._parsers: dict[str, Parser] = {}  # the chat events' own parsers, by event
         self.triage: Triage | None = None
         self._create_parser: Parser | None = None  # the wrapped MESSAGE_CREATE parser
         self.jumped = 0  # creations the triage sent ahead (for benches and tests)
+        self.undecoded = 0  # chat frames queued undecoded (likewise)
         self._waiting = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -129,6 +147,7 @@ class ChatIntake:
         for event in DEFERRED_EVENTS:
             parse = parsers.get(event)
             if parse is not None:
+                self._parsers[event] = parse
                 parsers[event] = self._deferring(parse)
                 if event == "MESSAGE_CREATE":
                     self._create_parser = parse
@@ -138,17 +157,57 @@ class ChatIntake:
             if self._closed:
                 parse(data)  # closing: nothing left to wait for the worker
                 return
-            while len(self) >= self.max_queued:
-                self._parse_oldest()
-            (self._unsorted if self.triage is not None else self._queue).append((parse, data))
-            self._idle.clear()
-            self._waiting.set()
-            if self._worker is None or self._worker.done():
-                self._worker = asyncio.get_running_loop().create_task(
-                    self._work(), name="chat-intake"
-                )
+            self._enqueue(parse, data)
 
         return defer
+
+    def _enqueue(self, parse: Parser, payload: Payload) -> None:
+        while len(self) >= self.max_queued:
+            self._parse_oldest()
+        (self._unsorted if self.triage is not None else self._queue).append((parse, payload))
+        self._idle.clear()
+        self._waiting.set()
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.get_running_loop().create_task(self._work(), name="chat-intake")
+
+    def read_frames(self, ws: Any) -> None:
+        """Makes one gateway connection queue its chat frames undecoded (wraps the
+        connection's `received_message`, as `pace_reader` does). Idempotent; a new connection
+        needs it again. The reader still does what discord.py does for every frame it reads:
+        the sequence number, the keep-alive's tick, the `socket_event_type` event."""
+        if ws is None or getattr(ws, "_frames_read_raw", False):
+            return
+        decompressor = getattr(ws, "_decompressor", None)
+        read = ws.received_message
+
+        async def received_message(msg: Any, /) -> None:
+            if type(msg) is bytes and decompressor is not None:
+                msg = decompressor.decompress(msg)
+                if msg is None:  # part of a frame
+                    return
+            if not (isinstance(msg, str) and self._took_frame(ws, msg)):
+                await read(msg)  # a str is not decompressed again
+
+        ws.received_message = received_message
+        ws._frames_read_raw = True
+
+    def _took_frame(self, ws: Any, frame: str) -> bool:
+        """Queues a chat frame undecoded; False for any other (discord.py reads it)."""
+        found = CHAT_FRAME.match(frame)
+        if found is None or self._closed:
+            return False
+        event = found[1]
+        parse = self._parsers.get(event)
+        if parse is None or any(e.event == event for e in ws._dispatch_listeners):
+            return False  # not deferred here, or someone awaits it on the socket itself
+        ws.log_receive(frame)
+        ws._dispatch("socket_event_type", event)
+        ws.sequence = int(found[2])
+        if ws._keep_alive:
+            ws._keep_alive.tick()
+        self._enqueue(parse, frame.encode())
+        self.undecoded += 1
+        return True
 
     async def _work(self) -> None:
         while True:
@@ -190,18 +249,18 @@ class ChatIntake:
     def _sort(self, deadline: float) -> None:
         triage = self.triage
         while self._unsorted and triage is not None:
-            item = self._unsorted.popleft()
-            parse, data = item
+            parse, payload = self._unsorted.popleft()
             try:
-                urgent = parse is self._create_parser and triage(data)
+                data = _data(payload) if parse is self._create_parser else None
+                urgent = data is not None and triage(data)
             except Exception:  # a triage that fails only loses the head start
                 log.exception("Could not triage a chat event")
                 urgent = False
-            if urgent:
-                self._urgent.append(item)
+            if urgent and data is not None:
+                self._urgent.append((parse, data))
                 self.jumped += 1
-            else:
-                self._queue.append(item)
+            else:  # a frame waits undecoded again: decoding twice costs ~7 µs, keeping it ~4 KB
+                self._queue.append((parse, payload))
             if time.perf_counter() >= deadline:
                 return
 
@@ -209,9 +268,9 @@ class ChatIntake:
         """The next event: a flagged creation, else the oldest read (the triaged ones come
         before the untriaged, which were read after them)."""
         source = self._urgent or self._queue or self._unsorted
-        parse, data = source.popleft()
+        parse, payload = source.popleft()
         try:
-            parse(data)
+            parse(_data(payload))
         except Exception:  # one odd event must not stop the chat behind it
             log.exception("Could not parse a deferred gateway event")
 
@@ -232,3 +291,11 @@ class ChatIntake:
             self._worker.cancel()
         await asyncio.sleep(0)  # handlers the last slice started get going (and hold in-flight)
         return left
+
+
+def _data(payload: Payload) -> dict[str, Any]:
+    """A chat event's data: as queued, or decoded from its frame."""
+    if isinstance(payload, dict):
+        return payload
+    data: dict[str, Any] = json.loads(payload)["d"]
+    return data

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 import time
+import zlib
 from typing import Any
 
 import pytest
+from discord.gateway import DiscordWebSocket
 
 from bot.gateway_intake import ChatIntake, is_paced, pace_reader
 
@@ -221,3 +224,91 @@ async def test_a_failing_triage_is_logged_and_the_message_keeps_its_place(
         await intake.drain()
     assert parsed == ["MESSAGE_CREATE:2", "MESSAGE_CREATE:0", "MESSAGE_CREATE:1"]
     assert "Could not triage a chat event" in caplog.text
+
+
+def discord_frame(
+    event: str, seq: int, data: dict[str, Any], *, discords_order: bool = True
+) -> str:
+    """A dispatch frame: as Discord writes it (event name and sequence number first), or with
+    its keys in another order."""
+    if discords_order:
+        return json.dumps({"t": event, "s": seq, "op": 0, "d": data}, separators=(",", ":"))
+    return json.dumps({"op": 0, "d": data, "s": seq, "t": event})
+
+
+def gateway_socket(parsers: dict[str, Any], dispatched: list[tuple[Any, ...]]) -> Any:
+    """discord.py's own gateway connection, without a socket: `received_message` is fed
+    frames by the test."""
+    ws = DiscordWebSocket(None, loop=asyncio.get_running_loop())  # type: ignore[arg-type]
+    ws._discord_parsers = parsers
+    ws._dispatch = lambda *args: dispatched.append(args)
+    ws.shard_id = None
+    return ws
+
+
+async def test_chat_frames_wait_undecoded_and_every_other_frame_is_read_as_discord_py_does() -> (
+    None
+):
+    parsed: list[str] = []
+    parsers = recording_parsers(parsed)
+    dispatched: list[tuple[Any, ...]] = []
+    ws = gateway_socket(parsers, dispatched)
+    intake = ChatIntake()
+    intake.install(parsers)
+    intake.read_frames(ws)
+    wrapped = ws.received_message
+    intake.read_frames(ws)  # on_connect, then on_resumed: still one wrapper
+    assert ws.received_message is wrapped
+
+    zlib_stream = zlib.compressobj()  # discord.py's default transport compression
+    compressed = zlib_stream.compress(
+        discord_frame("MESSAGE_CREATE", 4, {"n": 4}).encode()
+    ) + zlib_stream.flush(zlib.Z_SYNC_FLUSH)
+    await ws.received_message(discord_frame("MESSAGE_CREATE", 1, {"n": 1}))
+    await ws.received_message(discord_frame("INTERACTION_CREATE", 2, {"n": 2}))
+    await ws.received_message(discord_frame("MESSAGE_UPDATE", 3, {"n": 1}, discords_order=False))
+    await ws.received_message(compressed[:5])  # part of a frame: nothing yet
+    assert ws.sequence == 3
+    await ws.received_message(compressed[5:])
+
+    assert parsed == ["INTERACTION_CREATE:2"]  # the command at once, the chat waits
+    assert intake.undecoded == 2  # the two frames in Discord's order; the other decoded
+    assert ws.sequence == 4  # for heartbeats and RESUME, as discord.py keeps it
+    assert [args[1] for args in dispatched if args[0] == "socket_event_type"] == [
+        "MESSAGE_CREATE",
+        "INTERACTION_CREATE",
+        "MESSAGE_UPDATE",
+        "MESSAGE_CREATE",
+    ]
+    await intake.drain()
+    assert parsed == [
+        "INTERACTION_CREATE:2",
+        "MESSAGE_CREATE:1",
+        "MESSAGE_UPDATE:1",
+        "MESSAGE_CREATE:4",
+    ]
+    await ws.received_message(discord_frame("MESSAGE_CREATE", 5, {"n": 5}))
+    assert parsed[-1] == "MESSAGE_CREATE:5"  # closed: read at once, by discord.py
+    assert intake.undecoded == 2
+
+
+async def test_an_undecoded_frame_is_triaged_and_a_broken_one_costs_only_itself(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    parsed: list[str] = []
+    parsers = recording_parsers(parsed)
+    ws = gateway_socket(parsers, [])
+    intake = ChatIntake(slice_s=60.0)  # one slice: the triage sees everything first
+    intake.install(parsers)
+    intake.read_frames(ws)
+    intake.triage = lambda data: data["n"] == 3
+    for n in range(5):
+        await ws.received_message(discord_frame("MESSAGE_CREATE", n + 1, {"n": n}))
+    await ws.received_message('{"t":"MESSAGE_CREATE","s":6,"op":0,"d":{"n":')  # cut short
+    await ws.received_message(discord_frame("MESSAGE_CREATE", 7, {"n": 7}))
+    assert intake.undecoded == 7
+    with caplog.at_level(logging.ERROR):
+        await intake.drain()
+    assert parsed == [f"MESSAGE_CREATE:{n}" for n in (3, 0, 1, 2, 4, 7)]
+    assert intake.jumped == 1
+    assert "Could not parse a deferred gateway event" in caplog.text

@@ -110,7 +110,9 @@ class Gateway:
 
     async def _send(self, ws: web.WebSocketResponse, payload: dict[str, Any]) -> None:
         if not ws.closed:
-            await ws.send_str(json.dumps(payload))
+            # As Discord writes a frame: compact, event name and sequence number first.
+            frame = {"t": payload.get("t"), "s": payload.get("s"), **payload}
+            await ws.send_str(json.dumps(frame, separators=(",", ":")))
 
     async def _on_frame(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         op, data = frame.get("op"), frame.get("d") or {}
