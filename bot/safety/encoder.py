@@ -116,7 +116,15 @@ def _session(model: bytes, threads: int) -> Any:
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.log_severity_level = 3  # no notes about initializers the optimiser folded away
-    return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(
+        model, options, providers=["CPUExecutionProvider"], enable_fallback=0
+    )
+    # ONNX Runtime's Python session keeps the model's bytes for building itself again on
+    # another provider (its own comment: "bad as we're holding the memory indefinitely"):
+    # 22 MB here, never used with the CPU provider alone and no fallback.
+    if getattr(session, "_model_bytes", None) is model:
+        session._model_bytes = None
+    return session
 
 
 def _shrinking_run() -> Any:

@@ -48,6 +48,25 @@ def scanner(detector: Detector) -> SafetyScanner:
 # --- encoder -------------------------------------------------------------------------------
 
 
+def test_a_loaded_encoder_keeps_no_copy_of_its_model() -> None:
+    """The session has the weights; the Python side must not keep the 22 MB model it was
+    built from (ONNX Runtime's session holds its bytes unless told otherwise): what a new
+    encoder leaves allocated in Python is its tokenizer's small change, not the model."""
+    import gc
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fresh = Encoder()
+        gc.collect()
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak > 20 * 2**20  # the model was built here (the figure below is not vacuous)
+    assert kept < 5 * 2**20, kept
+    assert fresh.encode(["still reads"]).shape == (1, fresh.dimensions)
+
+
 def test_encoder_reproduces_the_original_model(encoder: Encoder) -> None:
     """Vectors made by the float32 model the int8 copy came from, for three texts, one of them
     French with an emoji (kept beside the weights; ``train-semantic --fine-tune`` writes them):
