@@ -21,7 +21,8 @@ measures event-loop lag. Per flood it prints:
   RSS          the bot process's resident memory after the flood; (live) after a full
                collection, so growth from flood to flood is what the bot keeps, not cycles the
                collector has not reached yet
-At the end it prints the RSS once the model thread has gone idle after the last flood (what
+At the end it prints the RSS at its highest during the floods (the kernel's count, started
+afresh after loading) and once the model thread has gone idle after the last flood (what
 a server settles back to after a burst).
 The fake Discord and the driver (sending, probing, watching the alerts channel) run in a child
 process with their own event loop, as Discord is elsewhere in production: the loop lag, GC
@@ -136,6 +137,25 @@ def flood_messages(n: int, risky: float, seed: int) -> list[str]:
 def rss_mb() -> float:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def reset_peak_rss() -> bool:
+    """Starts the kernel's peak-RSS count (VmHWM) afresh, so the peak reported is the
+    floods', not loading's; False where the kernel does not offer it."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mb() -> float | None:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
 
 
 def live_rss_mb() -> float:
@@ -428,6 +448,7 @@ async def main(argv: list[str]) -> int:
                 await update_settings(bot.db, where["guild"], alerts_channel_id=where["alerts"])
             await ask(conn, {"do": "warm"})
             rss0 = rss_mb()
+            peak_counted = reset_peak_rss()
             print(
                 f"objects the garbage collector tracks: {len(gc.get_objects()):,}"
                 f" (+{gc.get_freeze_count():,} frozen)"
@@ -463,6 +484,9 @@ async def main(argv: list[str]) -> int:
         f"start -> end: {rows[-1]['rss'] - rss0:+.1f} MB; median msg/s "
         f"{statistics.median(r['rate'] for r in rows):.0f}"
     )
+    peak = peak_rss_mb() if peak_counted else None
+    if peak is not None:
+        print(f"RSS at its highest during the floods: {peak:.1f} MB")
     if idle is not None:
         print(f"RSS once the model thread has gone idle after the last flood: {idle:.1f} MB")
     return 0

@@ -31,6 +31,8 @@ decoded payloads left Python's and glibc's arenas part-used once it drained: two
 bench/flood.py kept ~35 MB more resident than the same floods with a backlog of at most 1,000.
 The reader takes a frame as Discord writes it (event name, then sequence number, first) without
 decoding it; any other frame is read as discord.py reads it, and its chat event waits decoded.
+Once a backlog is gone, the allocator hands what it held back to the system (in a thread):
+after each of four 10k floods the bot was 243-250 MB, against 255-260 without.
 
 The queue is drained before the bot closes (`drain`), so messages already read are still
 scanned for safety. What a crash takes with it is what was read and not yet parsed: near
@@ -49,6 +51,8 @@ import re
 import time
 from collections.abc import Callable
 from typing import Any
+
+from bot.native_memory import return_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +222,9 @@ class ChatIntake:
                     self._hold_old_generations()
                 self._parse_slice()
                 await asyncio.sleep(0)  # the reader, commands and handlers run here
-            self._release_old_generations()
+            if self._gc_held is not None:  # a backlog is gone: what it held goes back too
+                self._release_old_generations()
+                asyncio.get_running_loop().run_in_executor(None, return_freed_memory)
             self._idle.set()
 
     def _hold_old_generations(self) -> None:

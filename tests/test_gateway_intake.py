@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from discord.gateway import DiscordWebSocket
 
+from bot import gateway_intake
 from bot.gateway_intake import ChatIntake, is_paced, pace_reader
 
 pytestmark = pytest.mark.asyncio
@@ -100,7 +101,11 @@ async def test_closing_parses_what_fits_the_grace_and_says_how_much_is_left(
     assert parsed[-1] == 99
 
 
-async def test_a_backlog_holds_the_older_collections_until_it_is_parsed() -> None:
+async def test_a_backlog_holds_the_older_collections_until_it_is_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    trimmed = asyncio.Event()  # and once it is parsed, the allocator hands back what it held
+    monkeypatch.setattr(gateway_intake, "return_freed_memory", trimmed.set)
     seen: list[tuple[int, int, int]] = []
     before = gc.get_threshold()
     intake = ChatIntake(slice_s=0.0, backlog=3)
@@ -115,9 +120,12 @@ async def test_a_backlog_holds_the_older_collections_until_it_is_parsed() -> Non
     held = (before[0], 1 << 30, 1 << 30)
     assert seen[0] == held  # ten waiting: the older generations wait
     assert gc.get_threshold() == before  # and collect again once the queue is empty
+    await asyncio.wait_for(trimmed.wait(), 30)
 
 
-async def test_a_short_queue_leaves_the_collector_alone() -> None:
+async def test_a_short_queue_leaves_the_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    trims: list[None] = []
+    monkeypatch.setattr(gateway_intake, "return_freed_memory", lambda: trims.append(None))
     seen: list[tuple[int, int, int]] = []
     intake = ChatIntake(backlog=3)
     parsers: dict[str, Any] = {"MESSAGE_CREATE": lambda data: seen.append(gc.get_threshold())}
@@ -125,6 +133,7 @@ async def test_a_short_queue_leaves_the_collector_alone() -> None:
     parsers["MESSAGE_CREATE"]({"n": 1})
     await intake.drain()
     assert seen == [gc.get_threshold()]
+    assert trims == []  # nor the allocator
 
 
 async def test_at_the_cap_the_reader_parses_the_oldest_itself_and_keeps_the_order() -> None:
