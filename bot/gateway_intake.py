@@ -202,7 +202,8 @@ class ChatIntake:
             return False
         event = found[1]
         parse = self._parsers.get(event)
-        if parse is None or any(e.event == event for e in ws._dispatch_listeners):
+        listeners = ws._dispatch_listeners  # nearly always empty: no generator per frame then
+        if parse is None or (listeners and any(e.event == event for e in listeners)):
             return False  # not deferred here, or someone awaits it on the socket itself
         ws.log_receive(frame)
         ws._dispatch("socket_event_type", event)

@@ -12,7 +12,7 @@ import zlib
 from typing import Any
 
 import pytest
-from discord.gateway import DiscordWebSocket
+from discord.gateway import DiscordWebSocket, EventListener
 
 from bot import gateway_intake
 from bot.gateway_intake import ChatIntake, is_paced, pace_reader
@@ -321,3 +321,23 @@ async def test_an_undecoded_frame_is_triaged_and_a_broken_one_costs_only_itself(
     assert parsed == [f"MESSAGE_CREATE:{n}" for n in (3, 0, 1, 2, 4, 7)]
     assert intake.jumped == 1
     assert "Could not parse a deferred gateway event" in caplog.text
+
+
+async def test_a_chat_event_awaited_on_the_socket_is_read_by_discord_py() -> None:
+    """discord.py lets code await an event on the connection itself (`wait_for` on the socket):
+    such a frame is decoded by discord.py, which settles the wait, and still waits its turn."""
+    parsed: list[str] = []
+    parsers = recording_parsers(parsed)
+    ws = gateway_socket(parsers, [])
+    intake = ChatIntake()
+    intake.install(parsers)
+    intake.read_frames(ws)
+    awaited = asyncio.get_running_loop().create_future()
+    ws._dispatch_listeners.append(
+        EventListener(lambda data: data["n"] == 1, "MESSAGE_CREATE", None, awaited)
+    )
+    await ws.received_message(discord_frame("MESSAGE_CREATE", 1, {"n": 1}))
+    assert awaited.done() and awaited.result() == {"n": 1}
+    assert intake.undecoded == 0 and len(intake) == 1
+    await intake.drain()
+    assert parsed == ["MESSAGE_CREATE:1"]
