@@ -307,13 +307,16 @@ class Alerts(commands.Cog):
                 view=post_view(group, lang), content=post_ping(group, role_id, lang),
                 allowed_mentions=mentions, settings=settings,
             )  # fmt: skip
-            for alert in group:
-                outcome[alert.id] = "not_posted" if posted is None else "posted"
-                if posted is not None:
-                    stored = await alerts.mark_delivered(
-                        self.bot.db, alert.id, posted.channel.id, posted.id, now
-                    )
-                    self.bot.dispatch(alerts.POSTED_EVENT, alert.id, alert=stored)
+            if posted is None:
+                outcome.update((alert.id, "not_posted") for alert in group)
+                continue
+            ids = [alert.id for alert in group]
+            stored = await alerts.mark_delivered(
+                self.bot.db, ids, posted.channel.id, posted.id, now
+            )
+            for alert_id in ids:
+                outcome[alert_id] = "posted"
+                self.bot.dispatch(alerts.POSTED_EVENT, alert_id, alert=stored.get(alert_id))
         return [outcome[alert.id] for alert, _ in pending]
 
     async def refresh(self, alert_id: int, settings: GuildSettings | None = None) -> None:

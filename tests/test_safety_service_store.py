@@ -116,8 +116,8 @@ async def test_claim_resolve_and_listing(db: Database) -> None:
     assert await alerts.resolve(db, b, 902, NOW) is None
     assert await alerts.claim(db, b, 902, NOW) is None
     assert [x.id for x in await alerts.unresolved(db, GUILD)] == [a, c]
-    posted = await alerts.mark_delivered(db, c, 10, 20, NOW)
-    assert posted == await alerts.get_alert(db, c) and posted is not None and posted.delivered
+    posted = await alerts.mark_delivered(db, [c], 10, 20, NOW)
+    assert posted == {c: await alerts.get_alert(db, c)} and posted[c].delivered
     assert [x.id for x in await alerts.undelivered(db)] == [a]
     assert await alerts.start_attempt(db, b) is None  # resolved: nothing to post
     assert await alerts.start_attempt(db, c) is None  # posted already
@@ -162,7 +162,7 @@ async def test_a_held_alert_is_invisible_until_released_then_numbered_in_order(
     assert offer is not None and offer.alert_id == 3  # the reveal button follows it
     assert [a.id for a in await alerts.undelivered(db)] == [1, 2, 3]
     assert await held.next_release(db) is None
-    await alerts.mark_delivered(db, 3, 10, 20, due + timedelta(seconds=3))
+    await alerts.mark_delivered(db, [3], 10, 20, due + timedelta(seconds=3))
     posted = await alerts.get_alert(db, 3)
     assert posted is not None and posted.waiting_since == due + timedelta(seconds=3)
 

@@ -84,9 +84,27 @@ async def test_the_reraise_pass_reads_its_alerts_in_one_query(
         await alerts.create_alert(
             db, guild_id=GUILD, source="message", flag=flag, now=NOW, channel_id=5, message_id=n
         )
-        await alerts.mark_delivered(db, n, 9, 100 + n, NOW)
+        await alerts.mark_delivered(db, [n], 9, 100 + n, NOW)
     statements.clear()
     found = await escalation_store.candidates(db)
     assert [a.id for a in found] == [1, 2, 3, 4, 5]
     assert found[0] == await alerts.get_alert(db, 1)
     assert len(statements) == 2  # the pass's query, and the get_alert just above
+
+
+async def test_a_digests_alerts_are_marked_posted_in_one_statement(
+    db: Database, statements: list[str]
+) -> None:
+    flag = Flag({"crisis": "high"})
+    for n in range(1, 5):
+        await alerts.create_alert(
+            db, guild_id=GUILD, source="message", flag=flag, now=NOW, channel_id=5, message_id=n
+        )
+    statements.clear()
+    stored = await alerts.mark_delivered(db, [1, 2, 4, 99], 9, 500, NOW)  # 99: gone meanwhile
+    assert len(statements) == 1
+    assert sorted(stored) == [1, 2, 4]
+    assert all(a.alert_message_id == 500 and a.delivered for a in stored.values())
+    assert stored[2] == await alerts.get_alert(db, 2)
+    assert [a.id for a in await alerts.undelivered(db)] == [3]
+    assert await alerts.mark_delivered(db, [], 9, 500, NOW) == {}

@@ -132,8 +132,13 @@ class Database(ABC):
 
     async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """Runs one write with RETURNING atomically; returns the first returned row."""
+        rows = await self.write_returning_all(sql, params)
+        return rows[0] if rows else None
+
+    async def write_returning_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Runs one write with RETURNING atomically; returns every returned row."""
         async with self.transaction() as conn:
-            return (await conn.execute(sql, params)).first()
+            return (await conn.execute(sql, params)).rows
 
     async def locked_write_returning(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """Like `write_returning`, for a statement that reads what decides its write (a number

@@ -278,12 +278,12 @@ class SqliteDatabase(Database):
         async with self._tx_lock:
             return (await self._session.execute(sql, params)).rowcount
 
-    async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+    async def write_returning_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """The same for a write with RETURNING (see `execute`)."""
         if self._write_session is not None:
-            return (await self._write_session.execute(sql, params)).first()
+            return (await self._write_session.execute(sql, params)).rows
         async with self._tx_lock:
-            return (await self._session.execute(sql, params)).first()
+            return (await self._session.execute(sql, params)).rows
 
     async def locked_write_returning(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         """A writing statement holds SQLite's write lock from its start, reads included: the

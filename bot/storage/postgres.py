@@ -222,9 +222,9 @@ class PostgresDatabase(Database):
         async with self.session() as conn:
             return (await conn.execute(sql, params)).rowcount
 
-    async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+    async def write_returning_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         async with self.session() as conn:
-            return (await conn.execute(sql, params)).first()
+            return (await conn.execute(sql, params)).rows
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         async with self.session() as conn:
