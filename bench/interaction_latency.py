@@ -2,7 +2,10 @@
 
 (a) discord.py with nothing but /ping. (a') the same /ping after --floor-reads reads of one
 row from SQLite through aiosqlite (default 1): the least any command that reads the database
-can cost, one trip to aiosqlite's thread per read. (b) the real Bridgeline bot (temp data dir, shipped
+can cost, one trip to aiosqlite's thread per read. (a'') that /ping answering with (b)'s own
+reply instead of "pong" (its embed and, for /checkin history, the mood chart's PNG, taken from
+one answer of (b) before the rounds and built once): the least a command that reads the
+database and answers what (b) answers can cost on discord.py. (b) the real Bridgeline bot (temp data dir, shipped
 content, built as tests/conftest.py does) answering a command that reads the database: by
 default `/checkin history` for a member with a few check-ins (three queries: own check-ins,
 their posts, the server's settings), or `--command "resources show"` (member region, server
@@ -24,6 +27,7 @@ import argparse
 import asyncio
 import cProfile
 import functools
+import io
 import json
 import os
 import statistics
@@ -66,8 +70,24 @@ def bare_bot(data_dir: Path) -> commands.Bot:
     return bot
 
 
-def reading_bot(reads: int) -> Callable[[Path], commands.Bot]:
-    """(a') the bare bot's /ping, after `reads` one-row reads on an aiosqlite connection."""
+@dataclass(frozen=True)
+class Reply:
+    """One answer as the fake received it: its embeds and attached files."""
+
+    embeds: list[dict[str, Any]]
+    files: list[tuple[str, bytes, str | None]]  # filename, bytes, description
+
+    def send_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"embeds": [discord.Embed.from_dict(e) for e in self.embeds]}
+        files = [discord.File(io.BytesIO(b), filename=n, description=d) for n, b, d in self.files]
+        if files:
+            kwargs["files"] = files
+        return kwargs
+
+
+def reading_bot(reads: int, reply: Reply | None = None) -> Callable[[Path], commands.Bot]:
+    """(a') the bare bot's /ping, after `reads` one-row reads on an aiosqlite connection;
+    (a'') the same answering `reply` instead of "pong"."""
 
     def factory(data_dir: Path) -> commands.Bot:
         bot = bare_bot(data_dir)
@@ -91,7 +111,10 @@ def reading_bot(reads: int) -> Callable[[Path], commands.Bot]:
         async def ping(interaction: discord.Interaction) -> None:
             for _ in range(reads):
                 await conn[0].execute_fetchall("SELECT * FROM settings WHERE id = ?", (1,))
-            await interaction.response.send_message("pong", ephemeral=True)
+            if reply is None:
+                await interaction.response.send_message("pong", ephemeral=True)
+            else:  # a File is read once: each answer gets its own
+                await interaction.response.send_message(ephemeral=True, **reply.send_kwargs())
 
         bot.setup_hook = setup_hook  # type: ignore[method-assign]
         bot.close = close  # type: ignore[method-assign]
@@ -143,6 +166,25 @@ class Target:
     command: str
     options: dict[str, Any] = field(default_factory=dict)
     prepare: Callable[[FakeDiscord, StandardGuild], Awaitable[None]] | None = None
+
+
+async def sample_reply(target: Target) -> Reply:
+    """One answer of `target` (after its preparation), as the fake received it."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        async with FakeDiscord() as fake:
+            world = await fake.standard_guild()
+            async with run_bot(target.factory(Path(tmp) / "data"), fake) as bot:
+                if target.prepare is not None:
+                    await target.prepare(fake, world)
+                inter = await fake.slash(target.command, target.options, world.you, "general")
+                answer = await inter.response()
+                await drain_background(bot)
+    message = answer.message
+    files = []
+    for shown in message.attachments if message is not None else []:
+        data = fake.attachment_data[int(shown["id"])]
+        files.append((shown["filename"], data, shown.get("description")))
+    return Reply(list(answer.data.get("embeds") or []), files)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -226,9 +268,11 @@ def report(targets: dict[str, Target], runs: dict[str, list[dict[str, Any]]], ro
         ratio = p99["b", mode] / p99["a", mode]
         verdict = "within" if ratio <= 1.5 else "OVER"
         floor = p99["f", mode] / p99["a", mode]
+        answer = p99["r", mode] / p99["a", mode]
         print(
             f"p99 ratio b/a {mode}: {ratio:.2f}x ({verdict} the 1.5x goal); "
-            f"a'/a {floor:.2f}x (the floor for {targets['f'].label[5:]})"
+            f"a'/a {floor:.2f}x (the floor for {targets['f'].label[5:]}); "
+            f"a''/a {answer:.2f}x (the floor for (b)'s answer)"
         )
     for key, target in targets.items():
         worst = max(max(r["concurrent"]) for r in runs[key])
@@ -266,12 +310,20 @@ async def main(argv: list[str]) -> int:
             seed_checkins,
         ),
     }
+    reply = await sample_reply(targets["b"])
+    targets["r"] = Target(
+        f"(a'') /ping answering (b)'s reply, {args.floor_reads} read(s)",
+        reading_bot(args.floor_reads, reply),
+        "ping",
+    )
+    targets = {key: targets[key] for key in ("a", "f", "r", "b")}  # in the report's order
     profiler = cProfile.Profile() if args.profile else None
     runs: dict[str, list[dict[str, Any]]] = {key: [] for key in targets}
     load_before = os.getloadavg()[0]
     for _ in range(args.rounds):  # interleaved, so background load hits both alike
         runs["a"].append(await measure(targets["a"], args.n, args.m))
         runs["f"].append(await measure(targets["f"], args.n, args.m))
+        runs["r"].append(await measure(targets["r"], args.n, args.m))
         runs["b"].append(await measure(targets["b"], args.n, args.m, profiler))
     report(targets, runs, args.rounds)
     # A sequential p99 of 200 is the second-slowest answer: one stall from another process
