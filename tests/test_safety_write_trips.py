@@ -76,14 +76,20 @@ async def test_claims_queued_at_a_slot_start_forget_old_rows_once(
     assert sum(sql.lstrip().upper().startswith("DELETE") for sql in statements) == 1
 
 
-async def test_the_reraise_pass_reads_its_alerts_in_one_query(
-    db: Database, statements: list[str]
-) -> None:
+async def store_alerts(db: Database, count: int) -> None:
+    """Alerts 1..count, one per message (ids 1..count)."""
     flag = Flag({"crisis": "high"})
-    for n in range(1, 6):
+    for n in range(1, count + 1):
         await alerts.create_alert(
             db, guild_id=GUILD, source="message", flag=flag, now=NOW, channel_id=5, message_id=n
         )
+
+
+async def test_the_reraise_pass_reads_its_alerts_in_one_query(
+    db: Database, statements: list[str]
+) -> None:
+    await store_alerts(db, 5)
+    for n in range(1, 6):
         await alerts.mark_delivered(db, [n], 9, 100 + n, NOW)
     statements.clear()
     found = await escalation_store.candidates(db)
@@ -95,11 +101,7 @@ async def test_the_reraise_pass_reads_its_alerts_in_one_query(
 async def test_a_digests_alerts_are_marked_posted_in_one_statement(
     db: Database, statements: list[str]
 ) -> None:
-    flag = Flag({"crisis": "high"})
-    for n in range(1, 5):
-        await alerts.create_alert(
-            db, guild_id=GUILD, source="message", flag=flag, now=NOW, channel_id=5, message_id=n
-        )
+    await store_alerts(db, 4)
     statements.clear()
     stored = await alerts.mark_delivered(db, [1, 2, 4, 99], 9, 500, NOW)  # 99: gone meanwhile
     assert len(statements) == 1
