@@ -80,8 +80,13 @@ class AnchorIndex:
     """
 
     def __init__(
-        self, patterns: Iterable[tuple[str, str | None]], unkeyed_branches: bool = False
+        self,
+        patterns: Iterable[tuple[str, str | None]],
+        unkeyed_branches: bool = False,
+        per_pattern: bool = False,
     ) -> None:
+        """``per_pattern``: also keep the split by pattern that ``pattern_alternatives`` reads
+        (2 MB for the main patterns, which never ask it)."""
         always: set[int] = set()
         ranked: dict[_Alt, list[LiteralSet]] = {}
         self.alternative_regex: dict[_Alt, str] = {}
@@ -134,14 +139,18 @@ class AnchorIndex:
         }
         # The same split by pattern, for asking about one pattern only (``near`` conditions).
         by_pattern: dict[int, dict[int, list[_Keyed]]] = {}
-        for lit, alts in keyed.items():
+        for lit, alts in keyed.items() if per_pattern else ():
             for alt in sorted(alts):
                 entries = by_pattern.setdefault(alt[0], {}).setdefault(bit[lit], [])
                 entries.append((alt, rest_masks[alt]))
-        self._pattern_keys = {
-            index: (_mask(by_bit), {b: tuple(e) for b, e in by_bit.items()})
-            for index, by_bit in by_pattern.items()
-        }
+        self._pattern_keys: dict[int, tuple[int, dict[int, tuple[_Keyed, ...]]]] | None = (
+            {
+                index: (_mask(by_bit), {b: tuple(e) for b, e in by_bit.items()})
+                for index, by_bit in by_pattern.items()
+            }
+            if per_pattern
+            else None
+        )
         # Word-start literals are looked up by the word's prefixes of their lengths, whole-word
         # ones by the word; the rest are substring tests. Bit numbers, not masks: a mask is as
         # long as its highest bit (11,000 literals: ~1.4 KB each). A trie walked along the word
@@ -189,6 +198,8 @@ class AnchorIndex:
 
     def pattern_alternatives(self, mask: int, index: int) -> set[_Alt]:
         """The alternatives of pattern ``index`` alone that might match a text of ``mask``."""
+        if self._pattern_keys is None:
+            raise ValueError("this index was built without per_pattern")
         found = {alt for alt in self._unkeyed if alt[0] == index}
         key_bits, by_bit = self._pattern_keys.get(index, (0, {}))
         keys = mask & key_bits

@@ -368,6 +368,12 @@ def _frequency(lit: Literal) -> float:
     return min(1.0, guess if initial else guess * 3)
 
 
+def forget_literal_frequencies() -> None:
+    """Drops the guesses ``score`` keeps (one per literal ever scored): only building an index
+    asks them, and a built detector would hold them for good."""
+    _frequency.cache_clear()
+
+
 def score(cands: LiteralSet) -> float:
     """Higher is better: the chance that none of the literals occurs, roughly."""
     return -sum(_frequency(c) for c in cands)
