@@ -202,7 +202,8 @@ async def mark_delivered(
 ) -> dict[int, Alert]:
     """Records the moderators' post of these alerts (a digest holds several), in one
     statement: in a raid, one write per alert after each post held the next post back (the
-    60k flood of bench/flood.py: 4.6 s of 8). Returns the alerts as stored now, by id (for the
+    60k flood of bench/flood.py, stored to posted: median 567 ms and up to 1.6 s with a write
+    per alert, 35 ms and 0.3 s with one per post). Returns the alerts as stored now, by id (for the
     re-raise loop, which would otherwise read them again at once); one deleted meanwhile is
     missing."""
     if not alert_ids:
