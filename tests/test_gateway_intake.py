@@ -28,11 +28,18 @@ def recording_parsers(log: list[str]) -> dict[str, Any]:
     return {name: parser(name) for name in names}
 
 
+def recording_intake(parsed: list[str], **options: Any) -> tuple[ChatIntake, dict[str, Any]]:
+    """A chat intake installed on `recording_parsers` (each event parsed is logged in
+    `parsed`), and those parsers."""
+    parsers = recording_parsers(parsed)
+    intake = ChatIntake(**options)
+    intake.install(parsers)
+    return intake, parsers
+
+
 async def test_interactions_are_parsed_at_once_and_chat_later_in_order() -> None:
     parsed: list[str] = []
-    parsers = recording_parsers(parsed)
-    intake = ChatIntake()
-    intake.install(parsers)
+    intake, parsers = recording_intake(parsed)
     parsers["MESSAGE_CREATE"]({"n": 1})
     parsers["MESSAGE_UPDATE"]({"n": 1})
     parsers["INTERACTION_CREATE"]({"n": 2})
@@ -44,9 +51,7 @@ async def test_interactions_are_parsed_at_once_and_chat_later_in_order() -> None
 
 async def test_the_worker_lets_other_work_run_between_slices() -> None:
     parsed: list[str] = []
-    parsers = recording_parsers(parsed)
-    intake = ChatIntake(slice_s=0.0)  # one event a slice
-    intake.install(parsers)
+    intake, parsers = recording_intake(parsed, slice_s=0.0)  # one event a slice
     for n in range(5):
         parsers["MESSAGE_CREATE"]({"n": n})
 
@@ -67,9 +72,7 @@ async def test_a_bad_event_is_logged_and_the_chat_behind_it_still_parsed(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     parsed: list[str] = []
-    parsers = recording_parsers(parsed)
-    intake = ChatIntake()
-    intake.install(parsers)
+    intake, parsers = recording_intake(parsed)
     parsers["MESSAGE_CREATE"]({})  # no "n": the parser raises
     parsers["MESSAGE_CREATE"]({"n": 2})
     with caplog.at_level(logging.ERROR):
@@ -138,9 +141,7 @@ async def test_a_short_queue_leaves_the_collector_alone(monkeypatch: pytest.Monk
 
 async def test_at_the_cap_the_reader_parses_the_oldest_itself_and_keeps_the_order() -> None:
     parsed: list[str] = []
-    parsers = recording_parsers(parsed)
-    intake = ChatIntake(max_queued=3)
-    intake.install(parsers)
+    intake, parsers = recording_intake(parsed, max_queued=3)
     for n in range(5):
         parsers["MESSAGE_CREATE"]({"n": n})
     assert parsed == ["MESSAGE_CREATE:0", "MESSAGE_CREATE:1"]  # no more than 3 wait
@@ -191,9 +192,9 @@ async def test_a_flagged_new_message_is_parsed_ahead_of_the_backlog_and_the_rest
     None
 ):
     parsed: list[str] = []
-    parsers = recording_parsers(parsed)
-    intake = ChatIntake(slice_s=60.0)  # one slice: the triage sees everything first
-    intake.install(parsers)
+    intake, parsers = recording_intake(
+        parsed, slice_s=60.0
+    )  # one slice: the triage sees everything first
     intake.triage = lambda data: data["n"] in (3, 7)  # stands in for the pattern scan
     for n in range(6):
         parsers["MESSAGE_CREATE"]({"n": n})
@@ -217,9 +218,7 @@ async def test_a_failing_triage_is_logged_and_the_message_keeps_its_place(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     parsed: list[str] = []
-    parsers = recording_parsers(parsed)
-    intake = ChatIntake(slice_s=60.0)
-    intake.install(parsers)
+    intake, parsers = recording_intake(parsed, slice_s=60.0)
 
     def triage(data: dict[str, Any]) -> bool:
         if data["n"] == 1:
@@ -259,11 +258,9 @@ async def test_chat_frames_wait_undecoded_and_every_other_frame_is_read_as_disco
     None
 ):
     parsed: list[str] = []
-    parsers = recording_parsers(parsed)
+    intake, parsers = recording_intake(parsed)
     dispatched: list[tuple[Any, ...]] = []
     ws = gateway_socket(parsers, dispatched)
-    intake = ChatIntake()
-    intake.install(parsers)
     intake.read_frames(ws)
     wrapped = ws.received_message
     intake.read_frames(ws)  # on_connect, then on_resumed: still one wrapper
@@ -305,10 +302,10 @@ async def test_an_undecoded_frame_is_triaged_and_a_broken_one_costs_only_itself(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     parsed: list[str] = []
-    parsers = recording_parsers(parsed)
+    intake, parsers = recording_intake(
+        parsed, slice_s=60.0
+    )  # one slice: the triage sees everything first
     ws = gateway_socket(parsers, [])
-    intake = ChatIntake(slice_s=60.0)  # one slice: the triage sees everything first
-    intake.install(parsers)
     intake.read_frames(ws)
     intake.triage = lambda data: data["n"] == 3
     for n in range(5):
@@ -327,10 +324,8 @@ async def test_a_chat_event_awaited_on_the_socket_is_read_by_discord_py() -> Non
     """discord.py lets code await an event on the connection itself (`wait_for` on the socket):
     such a frame is decoded by discord.py, which settles the wait, and still waits its turn."""
     parsed: list[str] = []
-    parsers = recording_parsers(parsed)
+    intake, parsers = recording_intake(parsed)
     ws = gateway_socket(parsers, [])
-    intake = ChatIntake()
-    intake.install(parsers)
     intake.read_frames(ws)
     awaited = asyncio.get_running_loop().create_future()
     ws._dispatch_listeners.append(
