@@ -284,3 +284,50 @@ def test_own_wish_to_die_is_not_read_as_an_impersonal_question(
 def test_general_questions_and_denials_stay_excused(detector: Detector, text: str) -> None:
     assert not detector.scan(text).flagged
     assert detector.excluded(normalize(text), "crisis")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # issue 15, blind_49's kinds of false alarm, in new words: a silence of minutes, stress,
+        # a game, a room locked for snoring, someone else's crisis, quoted rules, a past with its
+        # distance, an embarrassment, medicine as the doctor said, a hunting trip
+        "he tried the silent treatment on me for like 5 minutes over the remote lol",
+        "she goes quiet whenever she's stressed about deadlines, then she's back to normal",
+        "my companion in the rpg stopped talking to me after i picked the evil option",
+        "he locked me out of the bedroom because my snoring woke him twice 😂",
+        "mon frère dit qu'il veut en finir depuis son divorce, je fais quoi ?",
+        "my sister says she's got a knife and wants to use it on herself, what can i do",
+        "uit de regels: 'denk je aan zelfmoord? bel 113'",
+        "mod reminder: add a content warning before posts about self-harm please",
+        "I was scared of my first husband. That was 20 years ago, and I'm remarried now.",
+        "i want to die. my dad just shared my school photo in the family chat 💀",
+        "tomé las pastillas como me dijo la doctora, ya estoy mejor",
+        "we're taking our son duck hunting this weekend, rifle is locked up till then",
+        "mi sparo se devo rivedere quella riunione di tre ore",
+    ],
+)
+def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, text: str) -> None:
+    assert not detector.scan(text).flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "he gives me the silent treatment for 20 minutes every time i see my friends",
+            "abuse_sign",
+        ),
+        ("he locked me in the bedroom and took my phone", "danger"),
+        ("mon frère dit qu'il veut en finir. moi aussi je veux mourir", "crisis"),
+        ("my brother pointed his gun at me and said he'd use it on himself after", "danger"),
+        ("i was afraid of my ex. that was 2 years ago but he texted again last night", "danger"),
+        ("what's the suicide hotline number here? asking for myself", "crisis"),
+        ("tonight. decided.", "crisis"),
+        ("me pego un tiro, ya no aguanto más", "crisis"),
+    ],
+)
+def test_beside_those_kinds_the_writers_own_risk_still_counts(
+    detector: Detector, text: str, category: str
+) -> None:
+    assert category in detector.scan(text).categories
