@@ -305,6 +305,8 @@ def test_general_questions_and_denials_stay_excused(detector: Detector, text: st
         "tomé las pastillas como me dijo la doctora, ya estoy mejor",
         "we're taking our son duck hunting this weekend, rifle is locked up till then",
         "mi sparo se devo rivedere quella riunione di tre ore",
+        "ze zegt niks sinds de ruzie van gisteren, ze doet dit eigenlijk nooit",
+        "heute die dachrinne sauber gemacht, mein mann hielt die leiter, endlich wieder gelacht",
     ],
 )
 def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, text: str) -> None:
@@ -325,6 +327,11 @@ def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, tex
         ("what's the suicide hotline number here? asking for myself", "crisis"),
         ("tonight. decided.", "crisis"),
         ("me pego un tiro, ya no aguanto más", "crisis"),
+        (
+            "she never does this, but every time i see my friends she goes silent for days",
+            "abuse_sign",
+        ),
+        ("ik sta op het dak bij de dakgoot en ik spring, doei", "crisis"),
     ],
 )
 def test_beside_those_kinds_the_writers_own_risk_still_counts(
