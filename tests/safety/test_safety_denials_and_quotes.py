@@ -307,6 +307,11 @@ def test_general_questions_and_denials_stay_excused(detector: Detector, text: st
         "mi sparo se devo rivedere quella riunione di tre ore",
         "ze zegt niks sinds de ruzie van gisteren, ze doet dit eigenlijk nooit",
         "heute die dachrinne sauber gemacht, mein mann hielt die leiter, endlich wieder gelacht",
+        "she gave me the silent treatment for a whole 3 minutes over the thermostat",
+        "my 14yo is stonewalling me because i said no to the concert",
+        "our son's girlfriend ignores him for days, how do we raise it with him?",
+        "she doesn't ignore me for days or anything, she's just a quiet person",
+        "he gets quiet after a long shift, and he always comes and finds me later",
     ],
 )
 def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, text: str) -> None:
@@ -332,6 +337,8 @@ def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, tex
             "abuse_sign",
         ),
         ("ik sta op het dak bij de dakgoot en ik spring, doei", "crisis"),
+        ("i rehearse every word so he doesn't go cold on me for another week", "abuse_sign"),
+        ("my 14yo heard her dad give me the silent treatment for days again", "abuse_sign"),
     ],
 )
 def test_beside_those_kinds_the_writers_own_risk_still_counts(
