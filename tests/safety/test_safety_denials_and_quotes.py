@@ -312,6 +312,17 @@ def test_general_questions_and_denials_stay_excused(detector: Detector, text: st
         "our son's girlfriend ignores him for days, how do we raise it with him?",
         "she doesn't ignore me for days or anything, she's just a quiet person",
         "he gets quiet after a long shift, and he always comes and finds me later",
+        "kms my toddler just ate a crayon in front of the whole playgroup",
+        "kms i spilled coffee on the landlord's inspection form",
+        "smashed it at crossfit, basically killed myself at the gym today",
+        "wrote a goodbye letter to my old job today, new role starts on the 3rd",
+        "my counsellor asked if i'd had thoughts of suicide and i said no, which is true",
+        "a patient was brought in after an overdose on my shift, she's ok now",
+        "my little sis told me she's been thinking about not being around anymore, how do i help?",
+        "my friend posted a goodbye message on snapchat, i called her and she's safe now",
+        "he squeezed my hand on the way out of the cinema, cute",
+        "the bleach fumes nearly knocked me out lol",
+        "the bot said 'if you're thinking about suicide, call or text 988'",
     ],
 )
 def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, text: str) -> None:
@@ -339,6 +350,11 @@ def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, tex
         ("ik sta op het dak bij de dakgoot en ik spring, doei", "crisis"),
         ("i rehearse every word so he doesn't go cold on me for another week", "abuse_sign"),
         ("my 14yo heard her dad give me the silent treatment for days again", "abuse_sign"),
+        ("kms i cant do this anymore, he hasnt spoken to me in weeks", "crisis"),
+        ("my therapist asked if i'd thought of ending it and i said no, but i lied", "crisis"),
+        ("he grabbed my hand so hard it left marks", "danger"),
+        ("he keeps my bank card 'for safekeeping' and gives me cash on fridays", "abuse_sign"),
+        ("lol the rope's in my car, weekend plans sorted", "crisis"),
     ],
 )
 def test_beside_those_kinds_the_writers_own_risk_still_counts(
