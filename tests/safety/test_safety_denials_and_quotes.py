@@ -323,6 +323,10 @@ def test_general_questions_and_denials_stay_excused(detector: Detector, text: st
         "he squeezed my hand on the way out of the cinema, cute",
         "the bleach fumes nearly knocked me out lol",
         "the bot said 'if you're thinking about suicide, call or text 988'",
+        "the smell of the chip shop follows me home every night",
+        "he doesn't track me or follow me or anything, i just worry",
+        "my gp asked if i ever think about ending it and for once i could honestly say no",
+        "kms the risotto's gone gluey and my in-laws are parking",
     ],
 )
 def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, text: str) -> None:
@@ -355,6 +359,8 @@ def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, tex
         ("he grabbed my hand so hard it left marks", "danger"),
         ("he keeps my bank card 'for safekeeping' and gives me cash on fridays", "abuse_sign"),
         ("lol the rope's in my car, weekend plans sorted", "crisis"),
+        ("my ex follows me home from work, i see his car every night", "danger"),
+        ("wrote my goodbye letter to everyone, the pills are next to me", "crisis"),
     ],
 )
 def test_beside_those_kinds_the_writers_own_risk_still_counts(
