@@ -361,6 +361,15 @@ def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, tex
         ("lol the rope's in my car, weekend plans sorted", "crisis"),
         ("my ex follows me home from work, i see his car every night", "danger"),
         ("wrote my goodbye letter to everyone, the pills are next to me", "crisis"),
+        ("i swallowed them all", "crisis"),
+        (
+            "haha guess i won't see day 10 of his silence, the tablets are starting to kick in",
+            "crisis",
+        ),
+        (
+            "he reads my texts every night and if i'm late he goes cold on me for the rest of the evening",
+            "abuse_sign",
+        ),
     ],
 )
 def test_beside_those_kinds_the_writers_own_risk_still_counts(
