@@ -327,6 +327,12 @@ def test_general_questions_and_denials_stay_excused(detector: Detector, text: st
         "he doesn't track me or follow me or anything, i just worry",
         "my gp asked if i ever think about ending it and for once i could honestly say no",
         "kms the risotto's gone gluey and my in-laws are parking",
+        "my nephew (17) keeps being ignored for days by his girlfriend, how do i talk to him",
+        "mi hermana me cuenta que su marido no le habla desde hace una semana, ¿cómo la ayudo?",
+        "my aunt keeps saying she won't be around much longer since uncle stopped talking to her, who do i call?",
+        "somebody on another server posted a goodbye and went offline, i reported it, what else?",
+        "he went quiet after i teased his cooking. fair enough, i'll make it up to him tonight",
+        "it's the first time she's gone this long without talking and i don't know what to do",
     ],
 )
 def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, text: str) -> None:
@@ -362,6 +368,11 @@ def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, tex
         ("my ex follows me home from work, i see his car every night", "danger"),
         ("wrote my goodbye letter to everyone, the pills are next to me", "crisis"),
         ("i swallowed them all", "crisis"),
+        ("she says if i leave she'll end her life and it'll be my fault, so i stay", "abuse_sign"),
+        (
+            "he went quiet again for days because i saw my sister. fair enough, i guess",
+            "abuse_sign",
+        ),
         (
             "haha guess i won't see day 10 of his silence, the tablets are starting to kick in",
             "crisis",
