@@ -90,6 +90,50 @@ from bot.safety.normalize import normalize
         "i spent 2011-2014 tiptoeing around an ex who went silent for weeks. new life now, safe and free",
         "my dad freezes my mum out for weeks at a time. i'm 17, what can i do?",
         "my mum keeps saying she'd be better off dead since dad left, how do i get her to a gp?",
+        # issue 15, blind_49's and blind_50's kinds of false alarm, in new words: a silence of minutes, stress,
+        # a game, a room locked for snoring, someone else's crisis, quoted rules, a past with its
+        # distance, an embarrassment, medicine as the doctor said, a hunting trip
+        "he tried the silent treatment on me for like 5 minutes over the remote lol",
+        "she goes quiet whenever she's stressed about deadlines, then she's back to normal",
+        "my companion in the rpg stopped talking to me after i picked the evil option",
+        "he locked me out of the bedroom because my snoring woke him twice 😂",
+        "mon frère dit qu'il veut en finir depuis son divorce, je fais quoi ?",
+        "my sister says she's got a knife and wants to use it on herself, what can i do",
+        "uit de regels: 'denk je aan zelfmoord? bel 113'",
+        "mod reminder: add a content warning before posts about self-harm please",
+        "I was scared of my first husband. That was 20 years ago, and I'm remarried now.",
+        "i want to die. my dad just shared my school photo in the family chat 💀",
+        "tomé las pastillas como me dijo la doctora, ya estoy mejor",
+        "we're taking our son duck hunting this weekend, rifle is locked up till then",
+        "mi sparo se devo rivedere quella riunione di tre ore",
+        "ze zegt niks sinds de ruzie van gisteren, ze doet dit eigenlijk nooit",
+        "heute die dachrinne sauber gemacht, mein mann hielt die leiter, endlich wieder gelacht",
+        "she gave me the silent treatment for a whole 3 minutes over the thermostat",
+        "my 14yo is stonewalling me because i said no to the concert",
+        "our son's girlfriend ignores him for days, how do we raise it with him?",
+        "she doesn't ignore me for days or anything, she's just a quiet person",
+        "he gets quiet after a long shift, and he always comes and finds me later",
+        "kms my toddler just ate a crayon in front of the whole playgroup",
+        "kms i spilled coffee on the landlord's inspection form",
+        "smashed it at crossfit, basically killed myself at the gym today",
+        "wrote a goodbye letter to my old job today, new role starts on the 3rd",
+        "my counsellor asked if i'd had thoughts of suicide and i said no, which is true",
+        "a patient was brought in after an overdose on my shift, she's ok now",
+        "my little sis told me she's been thinking about not being around anymore, how do i help?",
+        "my friend posted a goodbye message on snapchat, i called her and she's safe now",
+        "he squeezed my hand on the way out of the cinema, cute",
+        "the bleach fumes nearly knocked me out lol",
+        "the bot said 'if you're thinking about suicide, call or text 988'",
+        "the smell of the chip shop follows me home every night",
+        "he doesn't track me or follow me or anything, i just worry",
+        "my gp asked if i ever think about ending it and for once i could honestly say no",
+        "kms the risotto's gone gluey and my in-laws are parking",
+        "my nephew (17) keeps being ignored for days by his girlfriend, how do i talk to him",
+        "mi hermana me cuenta que su marido no le habla desde hace una semana, ¿cómo la ayudo?",
+        "my aunt keeps saying she won't be around much longer since uncle stopped talking to her, who do i call?",
+        "somebody on another server posted a goodbye and went offline, i reported it, what else?",
+        "he went quiet after i teased his cooking. fair enough, i'll make it up to him tonight",
+        "it's the first time she's gone this long without talking and i don't know what to do",
     ],
 )
 def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> None:
@@ -176,6 +220,46 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("my ex used to follow me. he moved away but last week he turned up at my door", "danger"),
         ("my dad ignores my mum for weeks and now he ignores me too", "abuse_sign"),
         ("my friend said she wants to die and honestly i want to die too", "crisis"),
+        # issue 15, beside blind_49's and blind_50's kinds of false alarm
+        (
+            "he gives me the silent treatment for 20 minutes every time i see my friends",
+            "abuse_sign",
+        ),
+        ("he locked me in the bedroom and took my phone", "danger"),
+        ("mon frère dit qu'il veut en finir. moi aussi je veux mourir", "crisis"),
+        ("my brother pointed his gun at me and said he'd use it on himself after", "danger"),
+        ("i was afraid of my ex. that was 2 years ago but he texted again last night", "danger"),
+        ("what's the suicide hotline number here? asking for myself", "crisis"),
+        ("tonight. decided.", "crisis"),
+        ("me pego un tiro, ya no aguanto más", "crisis"),
+        (
+            "she never does this, but every time i see my friends she goes silent for days",
+            "abuse_sign",
+        ),
+        ("ik sta op het dak bij de dakgoot en ik spring, doei", "crisis"),
+        ("i rehearse every word so he doesn't go cold on me for another week", "abuse_sign"),
+        ("my 14yo heard her dad give me the silent treatment for days again", "abuse_sign"),
+        ("kms i cant do this anymore, he hasnt spoken to me in weeks", "crisis"),
+        ("my therapist asked if i'd thought of ending it and i said no, but i lied", "crisis"),
+        ("he grabbed my hand so hard it left marks", "danger"),
+        ("he keeps my bank card 'for safekeeping' and gives me cash on fridays", "abuse_sign"),
+        ("lol the rope's in my car, weekend plans sorted", "crisis"),
+        ("my ex follows me home from work, i see his car every night", "danger"),
+        ("wrote my goodbye letter to everyone, the pills are next to me", "crisis"),
+        ("i swallowed them all", "crisis"),
+        ("she says if i leave she'll end her life and it'll be my fault, so i stay", "abuse_sign"),
+        (
+            "he went quiet again for days because i saw my sister. fair enough, i guess",
+            "abuse_sign",
+        ),
+        (
+            "haha guess i won't see day 10 of his silence, the tablets are starting to kick in",
+            "crisis",
+        ),
+        (
+            "he reads my texts every night and if i'm late he goes cold on me for the rest of the evening",
+            "abuse_sign",
+        ),
     ],
 )
 def test_the_writers_own_risk_beside_them_still_counts(
@@ -284,106 +368,3 @@ def test_own_wish_to_die_is_not_read_as_an_impersonal_question(
 def test_general_questions_and_denials_stay_excused(detector: Detector, text: str) -> None:
     assert not detector.scan(text).flagged
     assert detector.excluded(normalize(text), "crisis")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # issue 15, blind_49's kinds of false alarm, in new words: a silence of minutes, stress,
-        # a game, a room locked for snoring, someone else's crisis, quoted rules, a past with its
-        # distance, an embarrassment, medicine as the doctor said, a hunting trip
-        "he tried the silent treatment on me for like 5 minutes over the remote lol",
-        "she goes quiet whenever she's stressed about deadlines, then she's back to normal",
-        "my companion in the rpg stopped talking to me after i picked the evil option",
-        "he locked me out of the bedroom because my snoring woke him twice 😂",
-        "mon frère dit qu'il veut en finir depuis son divorce, je fais quoi ?",
-        "my sister says she's got a knife and wants to use it on herself, what can i do",
-        "uit de regels: 'denk je aan zelfmoord? bel 113'",
-        "mod reminder: add a content warning before posts about self-harm please",
-        "I was scared of my first husband. That was 20 years ago, and I'm remarried now.",
-        "i want to die. my dad just shared my school photo in the family chat 💀",
-        "tomé las pastillas como me dijo la doctora, ya estoy mejor",
-        "we're taking our son duck hunting this weekend, rifle is locked up till then",
-        "mi sparo se devo rivedere quella riunione di tre ore",
-        "ze zegt niks sinds de ruzie van gisteren, ze doet dit eigenlijk nooit",
-        "heute die dachrinne sauber gemacht, mein mann hielt die leiter, endlich wieder gelacht",
-        "she gave me the silent treatment for a whole 3 minutes over the thermostat",
-        "my 14yo is stonewalling me because i said no to the concert",
-        "our son's girlfriend ignores him for days, how do we raise it with him?",
-        "she doesn't ignore me for days or anything, she's just a quiet person",
-        "he gets quiet after a long shift, and he always comes and finds me later",
-        "kms my toddler just ate a crayon in front of the whole playgroup",
-        "kms i spilled coffee on the landlord's inspection form",
-        "smashed it at crossfit, basically killed myself at the gym today",
-        "wrote a goodbye letter to my old job today, new role starts on the 3rd",
-        "my counsellor asked if i'd had thoughts of suicide and i said no, which is true",
-        "a patient was brought in after an overdose on my shift, she's ok now",
-        "my little sis told me she's been thinking about not being around anymore, how do i help?",
-        "my friend posted a goodbye message on snapchat, i called her and she's safe now",
-        "he squeezed my hand on the way out of the cinema, cute",
-        "the bleach fumes nearly knocked me out lol",
-        "the bot said 'if you're thinking about suicide, call or text 988'",
-        "the smell of the chip shop follows me home every night",
-        "he doesn't track me or follow me or anything, i just worry",
-        "my gp asked if i ever think about ending it and for once i could honestly say no",
-        "kms the risotto's gone gluey and my in-laws are parking",
-        "my nephew (17) keeps being ignored for days by his girlfriend, how do i talk to him",
-        "mi hermana me cuenta que su marido no le habla desde hace una semana, ¿cómo la ayudo?",
-        "my aunt keeps saying she won't be around much longer since uncle stopped talking to her, who do i call?",
-        "somebody on another server posted a goodbye and went offline, i reported it, what else?",
-        "he went quiet after i teased his cooking. fair enough, i'll make it up to him tonight",
-        "it's the first time she's gone this long without talking and i don't know what to do",
-    ],
-)
-def test_the_kinds_of_false_alarm_in_blind_49_stay_quiet(detector: Detector, text: str) -> None:
-    assert not detector.scan(text).flagged
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        (
-            "he gives me the silent treatment for 20 minutes every time i see my friends",
-            "abuse_sign",
-        ),
-        ("he locked me in the bedroom and took my phone", "danger"),
-        ("mon frère dit qu'il veut en finir. moi aussi je veux mourir", "crisis"),
-        ("my brother pointed his gun at me and said he'd use it on himself after", "danger"),
-        ("i was afraid of my ex. that was 2 years ago but he texted again last night", "danger"),
-        ("what's the suicide hotline number here? asking for myself", "crisis"),
-        ("tonight. decided.", "crisis"),
-        ("me pego un tiro, ya no aguanto más", "crisis"),
-        (
-            "she never does this, but every time i see my friends she goes silent for days",
-            "abuse_sign",
-        ),
-        ("ik sta op het dak bij de dakgoot en ik spring, doei", "crisis"),
-        ("i rehearse every word so he doesn't go cold on me for another week", "abuse_sign"),
-        ("my 14yo heard her dad give me the silent treatment for days again", "abuse_sign"),
-        ("kms i cant do this anymore, he hasnt spoken to me in weeks", "crisis"),
-        ("my therapist asked if i'd thought of ending it and i said no, but i lied", "crisis"),
-        ("he grabbed my hand so hard it left marks", "danger"),
-        ("he keeps my bank card 'for safekeeping' and gives me cash on fridays", "abuse_sign"),
-        ("lol the rope's in my car, weekend plans sorted", "crisis"),
-        ("my ex follows me home from work, i see his car every night", "danger"),
-        ("wrote my goodbye letter to everyone, the pills are next to me", "crisis"),
-        ("i swallowed them all", "crisis"),
-        ("she says if i leave she'll end her life and it'll be my fault, so i stay", "abuse_sign"),
-        (
-            "he went quiet again for days because i saw my sister. fair enough, i guess",
-            "abuse_sign",
-        ),
-        (
-            "haha guess i won't see day 10 of his silence, the tablets are starting to kick in",
-            "crisis",
-        ),
-        (
-            "he reads my texts every night and if i'm late he goes cold on me for the rest of the evening",
-            "abuse_sign",
-        ),
-    ],
-)
-def test_beside_those_kinds_the_writers_own_risk_still_counts(
-    detector: Detector, text: str, category: str
-) -> None:
-    assert category in detector.scan(text).categories
