@@ -247,6 +247,7 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("my ex follows me home from work, i see his car every night", "danger"),
         ("wrote my goodbye letter to everyone, the pills are next to me", "crisis"),
         ("i swallowed them all", "crisis"),
+        ("i don't want to be here anymore. not in a dark way, but kind of", "crisis"),
         ("she says if i leave she'll end her life and it'll be my fault, so i stay", "abuse_sign"),
         (
             "he went quiet again for days because i saw my sister. fair enough, i guess",
@@ -284,6 +285,10 @@ def test_the_writers_own_risk_beside_them_still_counts(
             "crisis",
         ),
         ("je me ferai pas de mal, je suis juste épuisée ce soir", "crisis"),
+        ("thinking of ending it with her. not in a dark way, i mean the relationship", "crisis"),
+        ("still hanging in there. long week", "crisis"),
+        ("i want to vanish for a bit. not like that, like a week at my gran's", "crisis"),
+        ("a roof job today: cleared the gutters and fixed two tiles, legs like jelly", "crisis"),
     ],
 )
 def test_replies_help_already_called_and_denials_hold_the_meaning_layer_back(
