@@ -247,6 +247,7 @@ def test_quotes_idioms_and_denials_stay_quiet(detector: Detector, text: str) -> 
         ("my ex follows me home from work, i see his car every night", "danger"),
         ("wrote my goodbye letter to everyone, the pills are next to me", "crisis"),
         ("i swallowed them all", "crisis"),
+        ("i was a patient in a&e last night after i overdosed, home now and scared", "crisis"),
         ("i don't want to be here anymore. not in a dark way, but kind of", "crisis"),
         ("she says if i leave she'll end her life and it'll be my fault, so i stay", "abuse_sign"),
         (
