@@ -138,19 +138,17 @@ class AnchorIndex:
             for lit, alts in keyed.items()
         }
         # The same split by pattern, for asking about one pattern only (``near`` conditions).
-        by_pattern: dict[int, dict[int, list[_Keyed]]] = {}
-        for lit, alts in keyed.items() if per_pattern else ():
-            for alt in sorted(alts):
-                entries = by_pattern.setdefault(alt[0], {}).setdefault(bit[lit], [])
-                entries.append((alt, rest_masks[alt]))
-        self._pattern_keys: dict[int, tuple[int, dict[int, tuple[_Keyed, ...]]]] | None = (
-            {
+        self._pattern_keys: dict[int, tuple[int, dict[int, tuple[_Keyed, ...]]]] | None = None
+        if per_pattern:
+            by_pattern: dict[int, dict[int, list[_Keyed]]] = {}
+            for lit, alts in keyed.items():
+                for alt in sorted(alts):
+                    entries = by_pattern.setdefault(alt[0], {}).setdefault(bit[lit], [])
+                    entries.append((alt, rest_masks[alt]))
+            self._pattern_keys = {
                 index: (_mask(by_bit), {b: tuple(e) for b, e in by_bit.items()})
                 for index, by_bit in by_pattern.items()
             }
-            if per_pattern
-            else None
-        )
         # Word-start literals are looked up by the word's prefixes of their lengths, whole-word
         # ones by the word; the rest are substring tests. Bit numbers, not masks: a mask is as
         # long as its highest bit (11,000 literals: ~1.4 KB each). A trie walked along the word
