@@ -64,7 +64,7 @@ from multiprocessing import Pipe, get_context
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,8 +75,8 @@ from discord.ext import commands
 from interaction_latency import bridgeline_bot, drain_background
 from scan_throughput import RISKY, make_messages
 
+import bot.fakediscord as fakediscord  # loaded only in the fake's process: see its __init__
 from bot.client import Bridgeline
-from bot.fakediscord import FakeDiscord, StandardGuild
 from bot.fakediscord.harness import point_at
 from bot.safety.detector import Detector
 from bot.safety.inference import InferenceWorker
@@ -84,6 +84,9 @@ from bot.safety.normalize import normalize
 from bot.safety.rules import Category
 from bot.safety.scanner import SafetyScanner, load_meaning_layer
 from bot.storage.guilds import update_settings
+
+if TYPE_CHECKING:
+    from bot.fakediscord import FakeDiscord, StandardGuild
 
 ALERT_WITHIN_S = 5.0
 TICK_S = 0.01
@@ -292,7 +295,7 @@ async def drive_flood(
 
 async def fake_side(conn: Connection) -> None:
     loop = asyncio.get_running_loop()
-    async with FakeDiscord() as fake:
+    async with fakediscord.FakeDiscord() as fake:
         fake.response_deadline = 600.0  # measure late answers instead of refusing them
         world = await fake.standard_guild()
         conn.send(

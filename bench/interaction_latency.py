@@ -37,7 +37,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 import discord
@@ -45,11 +45,15 @@ from discord.ext import commands
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bot.fakediscord as fakediscord  # loads the fake on first use: see its __init__
 from bot.checkins.ui import BODY_ID, MOOD_ID
 from bot.client import Bridgeline
 from bot.config import load_settings
 from bot.content import default_content_dir, load_content
-from bot.fakediscord import FakeDiscord, StandardGuild, run_bot
+from bot.fakediscord.harness import run_bot
+
+if TYPE_CHECKING:
+    from bot.fakediscord import FakeDiscord, StandardGuild
 
 #: Check-ins the member has before /checkin history is measured.
 SEEDED_CHECKINS = 5
@@ -171,7 +175,7 @@ class Target:
 async def sample_reply(target: Target) -> Reply:
     """One answer of `target` (after its preparation), as the fake received it."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        async with FakeDiscord() as fake:
+        async with fakediscord.FakeDiscord() as fake:
             world = await fake.standard_guild()
             async with run_bot(target.factory(Path(tmp) / "data"), fake) as bot:
                 if target.prepare is not None:
@@ -197,7 +201,7 @@ async def measure(
     target: Target, n: int, m: int, profiler: cProfile.Profile | None = None
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        async with FakeDiscord() as fake:
+        async with fakediscord.FakeDiscord() as fake:
             fake.response_deadline = 600.0  # measure late answers instead of refusing them
             world = await fake.standard_guild()
             async with run_bot(target.factory(Path(tmp) / "data"), fake) as bot:

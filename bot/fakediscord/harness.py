@@ -14,7 +14,7 @@ import contextlib
 import logging
 import types
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 import discord.gateway
@@ -23,8 +23,10 @@ import discord.webhook.async_
 import yarl
 from discord.ext import commands
 
-from .fake import FakeDiscord
 from .interactions import HANG_GUARD
+
+if TYPE_CHECKING:  # only its attributes are read here: see the package's __init__
+    from .fake import FakeDiscord
 
 log = logging.getLogger(__name__)
 BotT = TypeVar("BotT", bound=discord.Client)
