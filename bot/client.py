@@ -25,7 +25,7 @@ from bot.i18n import detect as language_detection
 from bot.i18n.commands import CommandTranslator
 from bot.i18n.mentions import CommandNames
 from bot.inflight import InFlight
-from bot.native_memory import limit_malloc_arenas
+from bot.native_memory import tune_malloc
 from bot.safety.detector import detector_for
 from bot.safety.scanner import MeaningLayer, SafetyScanner, load_meaning_layer, reads_message
 from bot.sharding import ShardPlan
@@ -90,7 +90,7 @@ class Bridgeline(commands.Bot):
         shards: ShardPlan | None = None,
         identify_spacing: float = 5.0,
     ) -> None:
-        limit_malloc_arenas()  # before the bot's threads start (bot/native_memory.py)
+        tune_malloc()  # before the bot's threads start (bot/native_memory.py)
         self.shard_plan = shards or ShardPlan()
         self._gc_frozen = False  # see on_ready
         self._gc_threshold: tuple[int, int, int] | None = None  # CPython's, while ours is set
