@@ -38,12 +38,17 @@ print(open(path).read().count("<heap nr="))
 """
 
 
-def arenas(mode: str) -> int:
+def run_probe(probe: str, mode: str) -> str:
+    """What ``probe`` prints in a fresh interpreter (the allocator's settings are per process)."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, mode], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", probe, mode], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
-    return int(done.stdout)
+    return done.stdout
+
+
+def arenas(mode: str) -> int:
+    return int(run_probe(PROBE, mode))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
@@ -76,11 +81,7 @@ print(resident_mb() - before)
 
 
 def kept_after_free(mode: str) -> float:
-    done = subprocess.run(
-        [sys.executable, "-c", THRESHOLD_PROBE, mode], capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    return float(done.stdout)
+    return float(run_probe(THRESHOLD_PROBE, mode))
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
