@@ -22,11 +22,11 @@ M_MMAP_THRESHOLD = -3
 #: 242 MB with glibc's default (sixteen on two cores); 3,209 and 3,331 messages a second.
 MALLOC_ARENAS = 2
 #: glibc raises its mmap threshold to the size of each large block freed (up to 32 MB), so
-#: after a model load frees a 28 MB array, blocks up to that size come from the arenas instead:
-#: numpy's zeroed arrays are then written page by page instead of left to the kernel's zero
-#: pages, and what is freed stays resident. Fixed at 1 MiB, the language identifier's load no
-#: longer cost 35 MB instead of 20 (bench/flood.py: 225 MB at start with the retrained model,
-#: 207 MB fixed).
+#: after a model load frees a 28 MB array, blocks up to that size come from the arenas instead,
+#: where what is freed between blocks still in use stays resident. Fixed at 1 MiB: loading the
+#: language identifier after the retrained model cost 35 MB instead of 20, and
+#: bench/flood.py's bot started at 225 MB instead of 209 (four 10k floods: 271 MB at the
+#: highest instead of 247).
 MMAP_THRESHOLD = 1 << 20
 
 
@@ -53,4 +53,6 @@ def tune_malloc(arenas: int = MALLOC_ARENAS) -> bool:
     mallopt = getattr(_libc(), "mallopt", None)
     if mallopt is None:
         return False
-    return bool(mallopt(M_ARENA_MAX, arenas)) and bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    capped = bool(mallopt(M_ARENA_MAX, arenas))
+    fixed = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+    return capped and fixed
