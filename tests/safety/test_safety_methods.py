@@ -565,6 +565,9 @@ ROUND13_FOUND = [
     ("de brief is geschreven, de pillen zitten in mijn jaszak", "crisis"),
     # after blind_51: things given away are warning behaviour even when some are games
     ("handed my console and all my games to my neighbour's kid. won't need them anymore", "crisis"),
+    # after blind_52: means in one-word fragments with an ending, pills in emoji all gone
+    ("garage. rope. sorry", "crisis"),
+    ("💊💊💊💊 all of them. ⚰️", "crisis"),
 ]
 # ... and its look-alikes: a day looked forward to, fishing after a shift (de), dying of
 # boredom, a quiet that is not a punishment, a denial with a promise, a game.
@@ -576,6 +579,9 @@ ROUND13_QUIET = [
     "not gonna kms, promise, just tired",
     "gg i died on the bridge boss again",
     "gave my old games to my nephew since i don't play them anymore",
+    "pills. water. bed. night",
+    "💊 all good, the doctor says the dose is fine",
+    "took all my 💊 like the doctor said, feeling better already",
 ]
 
 
