@@ -568,6 +568,7 @@ ROUND13_FOUND = [
     # after blind_52: means in one-word fragments with an ending, pills in emoji all gone
     ("garage. rope. sorry", "crisis"),
     ("💊💊💊💊 all of them. ⚰️", "crisis"),
+    ("my wife's brother told me he's going to kill us both", "danger"),
 ]
 # ... and its look-alikes: a day looked forward to, fishing after a shift (de), dying of
 # boredom, a quiet that is not a punishment, a denial with a promise, a game.
@@ -582,6 +583,8 @@ ROUND13_QUIET = [
     "pills. water. bed. night",
     "💊 all good, the doctor says the dose is fine",
     "took all my 💊 like the doctor said, feeling better already",
+    "my manager is going to kill us if the report is late again",
+    "my in laws are gonna kill us when they hear we skipped christmas",
 ]
 
 
