@@ -22,7 +22,15 @@ SCOPES = ("span", "sentence", "message")
 #: layer found the crisis, and adds nothing without one.
 Urgent = Literal["urgent"]
 URGENT: Urgent = "urgent"
-Proposal = frozenset[Category | Urgent]
+#: The meaning layer reads a text as clearly not of a category (``semantic.CLEAR_BELOW``):
+#: it may overrule the pattern hits of the categories ``[meaning] overrule`` lists (``MeaningRules``).
+Clear = Literal["clear_crisis", "clear_danger", "clear_abuse_sign"]
+CLEAR: dict[Category, Clear] = {
+    "crisis": "clear_crisis",
+    "danger": "clear_danger",
+    "abuse_sign": "clear_abuse_sign",
+}
+Proposal = frozenset[Category | Urgent | Clear]
 
 CATEGORIES: tuple[Category, ...] = ("crisis", "danger", "abuse_sign")
 #: The meaning layer's threshold sets (a server's /setup safety-sensitivity); patterns ignore it
@@ -118,11 +126,23 @@ class MeaningRules:
     """Limits on the meaning (embedding) layer, which has no span for an exclusion to hit:
     it reads messages of at least ``min_words`` words, and proposes nothing where ``veto``
     (laughter, a joke marker) is in the message, unless ``veto_unless`` is too (gallows
-    humour about a real plan is still crisis)."""
+    humour about a real plan is still crisis).
+
+    Where it reads a message as clearly not of a category, it overrules that category's
+    pattern hits if the category is in ``overrule``, unless a hit is imminent: an abuse sign's
+    words in a context the model reads (a match on TV, short silences that end in tea, a
+    spouse's illness, a past told as over). Never crisis or danger: the model reads a plain
+    disclosure asked as a question ("my partner hits me, should we try couples counselling?",
+    "i want to die, should i tell my therapist?") as clearly neither."""
 
     min_words: int = 3
     veto: str | None = None
     veto_unless: str | None = None
+    overrule: frozenset[Category] = frozenset()
+
+    def may_overrule(self, hit_category: Category, severity: Severity) -> bool:
+        """Whether the meaning layer's reading of "clearly not" drops this pattern hit."""
+        return severity != "imminent" and hit_category in self.overrule
 
 
 @dataclass(frozen=True)
@@ -208,7 +228,7 @@ def parse_responses(raw: Any) -> tuple[Responses | None, list[tuple[str, str]]]:
 
 def _parse_meaning(raw: Any, macros: Mapping[str, str], problems: Problems) -> MeaningRules:
     if not isinstance(raw, Mapping):
-        problems.append(("meaning", "must be a table (min_words, veto, veto_unless)"))
+        problems.append(("meaning", "must be a table (min_words, veto, veto_unless, overrule)"))
         return MeaningRules()
     min_words = raw.get("min_words", 3)
     if not isinstance(min_words, int) or isinstance(min_words, bool) or not 1 <= min_words <= 50:
@@ -218,7 +238,11 @@ def _parse_meaning(raw: Any, macros: Mapping[str, str], problems: Problems) -> M
         _regex_field(raw, key, "meaning", macros, problems) if key in raw else None
         for key in ("veto", "veto_unless")
     )
-    return MeaningRules(min_words, veto, veto_unless)
+    overrule = raw.get("overrule", [])
+    if not isinstance(overrule, list) or any(c not in ("abuse_sign",) for c in overrule):
+        problems.append(("meaning.overrule", "may list only abuse_sign (or nothing)"))
+        overrule = []
+    return MeaningRules(min_words, veto, veto_unless, frozenset(cast(list[Category], overrule)))
 
 
 def _parse_context(raw: Any, macros: Mapping[str, str], problems: Problems) -> ContextRules:

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
 from bot.safety.context import Context, agrees, is_short, read_together
-from bot.safety.detector import NOTHING, Detection, Detector, Hit
+from bot.safety.detector import FOR_SOMEONE_ELSE, NOTHING, Detection, Detector, Hit
 from bot.safety.inference import MAX_WAITING, Answer, InferenceWorker, Proposer
 from bot.safety.rules import (
     CATEGORIES,
+    CLEAR,
     DEFAULT_SENSITIVITY,
     SENSITIVITIES,
     SEVERITY_RANK,
@@ -286,9 +287,10 @@ class SafetyScanner:
     def _merge(
         self, text: str, norm: str, found: Detection, proposed: Proposal, new: list[Category]
     ) -> Detection:
-        """``found`` with a whole-message hit for each category in ``new`` (from
-        ``_unexcluded``), raised by the escalators, and crisis made imminent where the model
-        reads an act under way."""
+        """``found`` less the hits the model overrules (``_overruled``), with a whole-message
+        hit for each category in ``new`` (from ``_unexcluded``), raised by the escalators, and
+        crisis made imminent where the model reads an act under way."""
+        found = self._overruled(found, proposed)
         added = [Hit(c, "concern", 0, len(text), SEMANTIC_RULE) for c in new]
         added = self.detector.escalate(norm, added)
         crisis = "crisis" in found.categories or "crisis" in new
@@ -302,6 +304,24 @@ class SafetyScanner:
         severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
         return Detection(
             frozenset(h.category for h in hits), severity, hits, found.for_someone_else
+        )
+
+    def _overruled(self, found: Detection, proposed: Proposal) -> Detection:
+        """``found`` without the pattern hits of a category the model reads as clearly absent,
+        where ``[meaning]`` lets it overrule them (``MeaningRules.may_overrule``)."""
+        rules = self.detector.rules.meaning
+        kept = tuple(
+            h
+            for h in found.hits
+            if CLEAR[h.category] not in proposed or not rules.may_overrule(h.category, h.severity)
+        )
+        if len(kept) == len(found.hits):
+            return found
+        if not kept:
+            return FOR_SOMEONE_ELSE if found.for_someone_else else NOTHING
+        severity = max((h.severity for h in kept), key=SEVERITY_RANK.__getitem__)
+        return Detection(
+            frozenset(h.category for h in kept), severity, kept, found.for_someone_else
         )
 
 

@@ -129,7 +129,6 @@ async def test_laughter_keeps_the_meaning_layer_quiet(
     # A joke the head alone does read as crisis (checked below), so the veto has work to do.
     joking = "everyone would be better off without me lmao"
     assert bot.scanner.meaning is not None
-    assert bot.scanner.meaning.categories([joking], ["balanced"]) == [
-        {"crisis"}
-    ]  # what the veto holds back
+    (read,) = bot.scanner.meaning.categories([joking], ["balanced"])
+    assert "crisis" in read  # what the veto holds back
     await only_the_sentinel_is_flagged(fake, world, bot, joking)

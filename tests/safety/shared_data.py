@@ -3,7 +3,7 @@ out), else the workplace copy. Tests that need it skip when neither exists."""
 
 from pathlib import Path
 
-from bot.safety.rules import Category, Proposal, Urgent
+from bot.safety.rules import Category, Clear, Proposal, Urgent
 
 _REPO = Path(__file__).resolve().parents[2]
 _CANDIDATES = (
@@ -30,10 +30,10 @@ def corpus_texts() -> list[str]:
 
 
 class Proposes:
-    """A stand-in meaning layer that proposes the same categories (and URGENT, if given) for
-    every text it reads, and remembers what it read."""
+    """A stand-in meaning layer that proposes the same categories (and URGENT or CLEAR marks,
+    if given) for every text it reads, and remembers what it read."""
 
-    def __init__(self, *marks: Category | Urgent) -> None:
+    def __init__(self, *marks: Category | Urgent | Clear) -> None:
         self.proposal: Proposal = frozenset(marks)
         self.read: list[str] = []
 

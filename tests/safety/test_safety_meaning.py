@@ -24,9 +24,15 @@ from bot.safety.hidden_layer import fit_hidden_layer
 from bot.safety.near_duplicates import KeptLines
 from bot.safety.normalize import normalize as real_normalize
 from bot.safety.onnx_graph import build_graph
-from bot.safety.rules import Category, Proposal
+from bot.safety.rules import CATEGORIES, CLEAR, Category, Proposal
 from bot.safety.scanner import MAX_WAITING, SEMANTIC_RULE, SafetyScanner, load_meaning_layer
-from bot.safety.semantic import SemanticHead, fit_logistic, load_head, quantise_rows
+from bot.safety.semantic import (
+    CLEAR_BELOW,
+    SemanticHead,
+    fit_logistic,
+    load_head,
+    quantise_rows,
+)
 from bot.safety.train_semantic import REFERENCE_FILE, train
 
 HERE = Path(__file__).resolve().parent
@@ -182,6 +188,32 @@ def test_a_proposal_never_removes_or_weakens_a_pattern_hit(patterns: Detector) -
     alone = patterns.scan(text)
     merged = SafetyScanner(patterns, Proposes("crisis")).scan(text)
     assert merged == alone  # the category was already there: nothing added
+
+
+def test_a_clear_reading_overrules_abuse_sign_hits_only(patterns: Detector) -> None:
+    """``[meaning] overrule``: an abuse sign's words the model reads as clearly none (here a
+    stand-in that reads everything so) are dropped; crisis and danger stand whatever it
+    reads, and an abuse-sign hit made imminent does too."""
+    clear = SafetyScanner(patterns, Proposes("clear_crisis", "clear_danger", "clear_abuse_sign"))
+    silence = "he has gone quiet on me every single time we argue for two years now"
+    assert patterns.scan(silence).categories == {"abuse_sign"}
+    assert not clear.scan(silence).flagged
+    for kept in (
+        "i want to die is the chorus my kid sings all day from that musical",
+        "my partner hits me, should we do couples therapy?",
+    ):
+        assert patterns.scan(kept).flagged, kept
+        assert clear.scan(kept) == patterns.scan(kept), kept
+    both = "he shoved me into the door and now he won't speak to me for days, like always"
+    found = clear.scan(both)
+    assert patterns.scan(both).categories == {"danger", "abuse_sign"}
+    assert found.categories == {"danger"} and found.severity == patterns.scan(both).severity
+
+
+def test_a_clear_mark_of_another_category_overrules_nothing(patterns: Detector) -> None:
+    silence = "he has gone quiet on me every single time we argue for two years now"
+    only_others_clear = SafetyScanner(patterns, Proposes("clear_crisis", "clear_danger"))
+    assert only_others_clear.scan(silence) == patterns.scan(silence)
 
 
 def test_exclusions_and_the_veto_hold_back_proposals(patterns: Detector) -> None:
@@ -590,3 +622,21 @@ def test_neighbours_are_looked_up_only_for_rows_over_a_threshold(
     limits = head.thresholds_for("balanced")
     over = sum(any(probs[c][row] >= limits[c] for c in limits) for row in range(4))
     assert 0 < sum(looked_up) == over < 4
+
+
+def test_the_head_marks_each_category_it_reads_as_clearly_absent(encoder: Encoder) -> None:
+    """CLEAR marks follow the probabilities: under ``CLEAR_BELOW``, and never beside the
+    category itself."""
+    head = load_head()
+    texts = [
+        "repotted my succulents this morning and made pancakes",
+        "nobody would even notice if i was gone, i am so tired of being here",
+    ]
+    vectors = encoder.encode(texts)
+    probs = head.probabilities(vectors)
+    answers = head.categories(vectors, ["balanced"] * len(texts))
+    for row, answer in enumerate(answers):
+        for c in CATEGORIES:
+            assert (CLEAR[c] in answer) == (probs[c][row] < CLEAR_BELOW)
+            assert not (CLEAR[c] in answer and c in answer)
+    assert CLEAR["crisis"] in answers[0] and "crisis" in answers[1]

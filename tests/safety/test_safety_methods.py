@@ -10,6 +10,11 @@ import pytest
 from bot.safety.detector import Detector
 
 IMMINENT = [
+    # a burn with its reason, after "just" (no longer read as a trivial slip)
+    "just burnt my thigh with a candle, it's the only thing that helps when he goes cold on me",
+    # means kept, the pills first or as a stash
+    "nobody knows i've got my sleeping tablets saved up in the wardrobe",
+    "i have a secret stash of painkillers and tonight feels like the night",
     # acts done: an overdose or poison already taken
     "I've taken an overdose",
     "I just swallowed a whole bottle of sleeping pills",
@@ -110,6 +115,9 @@ QUIET = [
     "cut my finger chopping onions, it wont stop bleeding",
     "the belt is too tight, i need a new hole in it",
     "in the game you can hang from ledges and jump to the roof",
+    "i keep a supply of paracetamol in the kitchen for the kids",
+    "'jumping off the roof tonight' came on shuffle and i screamed every word in the car",
+    "that chorus 'i'm standing on the ledge' is stuck in my head, it's on repeat at the gym 🎶",
     # look-alikes of the round 3 (_en3) wording
     "i took something for the headache, going to lie down",
     "took too many photos at the wedding, my phone is full",
@@ -182,6 +190,9 @@ def test_choking_weapons_and_threats_to_kill_are_danger(detector: Detector, text
 
 # The same families in the other languages the server sees (written for this test).
 OTHER_IMMINENT = [
+    ("de", "medikamente geschluckt. lebewohl"),
+    ("nl", "alle pillen ingenomen. sorry allemaal"),
+    ("de", "ich werde mich morgen früh umbringen"),
     ("es", "acabo de tomarme todas las pastillas de mi abuela"),
     ("es", "estoy en el borde del puente, ya no aguanto más"),
     ("es", "tengo la soga lista en el armario"),
@@ -258,6 +269,8 @@ OTHER_HIGH = [
     ("nl", "heb mn horloge aan mn broer gegeven en mn wachtwoorden opgeschreven"),
 ]
 OTHER_QUIET = [
+    ("de", "tabletten genommen, jetzt ab ins bett. gute nacht ihr lieben"),
+    ("de", "ich glaube sie will mich heute umbringen, weil ich ihr auto zerkratzt hab"),
     ("es", "colgué la ropa en la cuerda del tendedero"),
     ("fr", "je prends mes cachets tous les matins comme le médecin a dit"),
     ("de", "wir sind heute vom Sprungturm ins Becken gesprungen"),

@@ -110,7 +110,24 @@ def test_meaning_table_is_validated(shipped: dict[str, Any]) -> None:
     problems = dict(problems_for(data))
     assert {"meaning.min_words", "meaning.veto", "meaning.veto_unless"} <= problems.keys()
     data["meaning"] = "everything"
-    assert problems_for(data) == [("meaning", "must be a table (min_words, veto, veto_unless)")]
+    assert problems_for(data) == [
+        ("meaning", "must be a table (min_words, veto, veto_unless, overrule)")
+    ]
     del data["meaning"]  # optional: defaults apply
     rules, problems = parse_safety_rules(data)
     assert problems == [] and rules is not None and rules.meaning.min_words == 3
+
+
+def test_what_the_model_may_overrule_is_validated(shipped: dict[str, Any]) -> None:
+    rules, _ = parse_safety_rules(shipped)
+    assert rules is not None
+    assert rules.meaning.may_overrule("abuse_sign", "concern")
+    assert not rules.meaning.may_overrule("abuse_sign", "imminent")
+    assert not rules.meaning.may_overrule("danger", "high")
+    assert not rules.meaning.may_overrule("crisis", "concern")
+    data = copy.deepcopy(shipped)
+    for bad in (["danger"], ["abuse_sign", "crisis"], "abuse_sign"):
+        data["meaning"]["overrule"] = bad
+        assert problems_for(data) == [
+            ("meaning.overrule", "may list only abuse_sign (or nothing)")
+        ], bad

@@ -18,6 +18,7 @@ from bot.safety_service.replies import compose_supporter
 ASKING = (
     "my sister says she wants to die, what do i say?",
     "my friend told me she took a bunch of pills, what do i do",
+    "someone in my group chat says they've swallowed their meds, what should i say to them?",
     "my best friend texted me that she is going to kill herself tonight, im so scared",
     "my brother told me hes been thinking about jumping off the bridge, how do i help him",
     "mi hermana dice que quiere morir, ¿qué hago?",
