@@ -163,8 +163,7 @@ class Prefilter:
     def __init__(self, regexes: Iterable[Required]) -> None:
         self._always: set[int] = set()
         # Each regex is keyed on its rarest set; its other sets are checked when a key occurs.
-        # Per key string: the regexes it alone admits, and the rest with their other sets.
-        keyed: dict[str, tuple[set[int], list[tuple[int, Required]]]] = {}
+        self._keyed: dict[str, list[tuple[int, Required]]] = {}
         self._automaton = ahocorasick.Automaton()
         self._symbols: set[str] = set()
         for number, sets in enumerate(regexes):
@@ -173,20 +172,12 @@ class Prefilter:
                 continue
             key, *rest = sorted(sets, key=_rank, reverse=True)
             for text in key:
-                alone, with_rest = keyed.setdefault(text, (set(), []))
-                if rest:
-                    with_rest.append((number, rest))
-                else:
-                    alone.add(number)
+                self._keyed.setdefault(text, []).append((number, rest))
             for text in set().union(*sets):
                 if _SYMBOLS.match(text):
                     self._symbols.add(text)
                 else:
                     self._automaton.add_word(text, text)
-        self._keyed = {
-            text: (frozenset(alone), tuple(with_rest)) for text, (alone, with_rest) in keyed.items()
-        }
-        self._keys = frozenset(self._keyed)
         self._automaton.make_automaton()
 
     def candidates(self, text: str) -> set[int]:
@@ -196,10 +187,8 @@ class Prefilter:
         present = {found for _, found in self._automaton.iter(word_form(text))}
         if not text.isascii():
             present.update(s for s in self._symbols if s in text)
-        for found in present & self._keys:
-            alone, with_rest = self._keyed[found]
-            numbers |= alone
-            for number, rest in with_rest:
+        for found in present:
+            for number, rest in self._keyed.get(found, ()):
                 if all(not needed.isdisjoint(present) for needed in rest):
                     numbers.add(number)
         return numbers
