@@ -10,6 +10,10 @@ import pytest
 from bot.safety.detector import Detector
 
 IMMINENT = [
+    # means held or carried in a few words, the place with the means (after blind_54)
+    "razor in hand.",
+    "the noose is in my backpack, i feel weirdly fine about it haha",
+    "sitting by the reservoir with a handful of sleeping pills",
     # a burn with its reason, after "just" (no longer read as a trivial slip)
     "just burnt my thigh with a candle, it's the only thing that helps when he goes cold on me",
     # means kept, the pills first or as a stash
@@ -116,6 +120,8 @@ QUIET = [
     "the belt is too tight, i need a new hole in it",
     "in the game you can hang from ledges and jump to the roof",
     "i keep a supply of paracetamol in the kitchen for the kids",
+    "the rope is in my backpack for the climbing wall tonight",
+    "tablets ready for the morning in the dosette box",
     "'jumping off the roof tonight' came on shuffle and i screamed every word in the car",
     "that chorus 'i'm standing on the ledge' is stuck in my head, it's on repeat at the gym 🎶",
     # look-alikes of the round 3 (_en3) wording
