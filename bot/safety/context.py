@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.safety.detector import Detection, Hit
+from bot.safety.detector import Detection, Hit, detection_of
 from bot.safety.rules import CATEGORIES, SEVERITY_RANK, Category, ContextRules, Severity
 
 CONTEXT_RULE = "context"
@@ -77,8 +77,7 @@ def read_together(
     hits = own.hits + tuple(
         Hit(category, severity, 0, length, CONTEXT_RULE) for category, severity in added.items()
     )
-    worst = max((hit.severity for hit in hits), key=SEVERITY_RANK.__getitem__)
-    return Detection(frozenset(hit.category for hit in hits), worst, hits, own.for_someone_else)
+    return detection_of(hits, own.for_someone_else)
 
 
 def _rank(severity: Severity | None) -> int:

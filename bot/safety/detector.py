@@ -48,6 +48,7 @@ __all__ = [
     "Detector",
     "Hit",
     "Severity",
+    "detection_of",
     "detector_for",
     "load_detector",
 ]
@@ -84,6 +85,16 @@ class Detection:
             ):
                 best = hit.severity
         return best
+
+
+def detection_of(hits: Iterable[Hit], for_someone_else: bool = False) -> Detection:
+    """What these hits make: their categories and the worst severity (no hits: nothing
+    flagged). One place, for the detector and for everything that adds or drops hits."""
+    kept = tuple(hits)
+    if not kept:
+        return Detection(frozenset(), None, (), for_someone_else)
+    severity = max((h.severity for h in kept), key=SEVERITY_RANK.__getitem__)
+    return Detection(frozenset(h.category for h in kept), severity, kept, for_someone_else)
 
 
 NOTHING = Detection(frozenset(), None, ())
@@ -250,9 +261,7 @@ class Detector:
             return (FOR_SOMEONE_ELSE if someone_else else NOTHING), norm
         hits = self.escalate(norm, hits)
         hits = self._to_original_offsets(text, norm, hits)
-        categories = frozenset(h.category for h in hits)
-        severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
-        return Detection(categories, severity, tuple(hits), someone_else), norm
+        return detection_of(hits, someone_else), norm
 
     def scan_many(self, texts: list[str]) -> list[Detection]:
         return [self.scan(t) for t in texts]

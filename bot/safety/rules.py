@@ -31,6 +31,9 @@ CLEAR: dict[Category, Clear] = {
     "abuse_sign": "clear_abuse_sign",
 }
 Proposal = frozenset[Category | Urgent | Clear]
+#: The categories ``[meaning] overrule`` may list: not crisis or danger, which the model reads
+#: as clearly absent in a plain disclosure asked as a question (``MeaningRules``).
+OVERRULABLE: tuple[Category, ...] = ("abuse_sign",)
 
 CATEGORIES: tuple[Category, ...] = ("crisis", "danger", "abuse_sign")
 #: The meaning layer's threshold sets (a server's /setup safety-sensitivity); patterns ignore it
@@ -239,7 +242,7 @@ def _parse_meaning(raw: Any, macros: Mapping[str, str], problems: Problems) -> M
         for key in ("veto", "veto_unless")
     )
     overrule = raw.get("overrule", [])
-    if not isinstance(overrule, list) or any(c not in ("abuse_sign",) for c in overrule):
+    if not isinstance(overrule, list) or any(c not in OVERRULABLE for c in overrule):
         problems.append(("meaning.overrule", "may list only abuse_sign (or nothing)"))
         overrule = []
     return MeaningRules(min_words, veto, veto_unless, frozenset(cast(list[Category], overrule)))

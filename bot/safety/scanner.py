@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
 from bot.safety.context import Context, agrees, is_short, read_together
-from bot.safety.detector import FOR_SOMEONE_ELSE, NOTHING, Detection, Detector, Hit
+from bot.safety.detector import NOTHING, Detection, Detector, Hit, detection_of
 from bot.safety.inference import MAX_WAITING, Answer, InferenceWorker, Proposer
 from bot.safety.rules import (
     CATEGORIES,
     CLEAR,
     DEFAULT_SENSITIVITY,
     SENSITIVITIES,
-    SEVERITY_RANK,
     URGENT,
     Category,
     Proposal,
@@ -300,11 +299,7 @@ class SafetyScanner:
             added.append(Hit("crisis", "imminent", 0, len(text), SEMANTIC_RULE))
         if not added:
             return found
-        hits = (*found.hits, *added)
-        severity = max((h.severity for h in hits), key=SEVERITY_RANK.__getitem__)
-        return Detection(
-            frozenset(h.category for h in hits), severity, hits, found.for_someone_else
-        )
+        return detection_of((*found.hits, *added), found.for_someone_else)
 
     def _overruled(self, found: Detection, proposed: Proposal) -> Detection:
         """``found`` without the pattern hits of a category the model reads as clearly absent,
@@ -317,12 +312,7 @@ class SafetyScanner:
         )
         if len(kept) == len(found.hits):
             return found
-        if not kept:
-            return FOR_SOMEONE_ELSE if found.for_someone_else else NOTHING
-        severity = max((h.severity for h in kept), key=SEVERITY_RANK.__getitem__)
-        return Detection(
-            frozenset(h.category for h in kept), severity, kept, found.for_someone_else
-        )
+        return detection_of(kept, found.for_someone_else)
 
 
 def reads_message(content: object, *, from_bot: bool, webhook_id: object) -> TypeGuard[str]:
