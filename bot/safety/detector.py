@@ -189,7 +189,7 @@ class Detector:
         norm = normalize(text)
         found = self._prefilter.candidates(norm)
         asks = self._asks_slot in found
-        found.discard(self._asks_slot)
+        found = found - {self._asks_slot}
         if not found:
             someone_else = asks and self._for_someone_else(norm, False)
             return (FOR_SOMEONE_ELSE if someone_else else NOTHING), norm

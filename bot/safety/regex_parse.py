@@ -26,6 +26,7 @@ class Lit:
 @dataclass(frozen=True)
 class CharSet:
     symbols: frozenset[str] | None = None  # all members when they are non-ASCII symbols (emoji)
+    digits: bool = False  # \d or [0-9]: one digit (a time, a date)
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,10 @@ class _Parser:
                 members.extend(chr(c) for c in range(ord(ch), min(ord(end), ord(ch) + 512) + 1))
                 continue
             members.append(ch)
+        if not negated and not members and categories == ["d"]:
+            return CharSet(digits=True)
+        if not negated and not categories and set(members) == set(_DIGITS):
+            return CharSet(digits=True)
         if negated or categories or not members:
             return CharSet()
         if all(not c.isascii() and not _is_word(c) for c in members):
@@ -222,7 +227,9 @@ class _Parser:
         esc = self.take()
         if esc in "bBAZ":
             return At(esc != "B")
-        if esc in "wWsSdD":
+        if esc == "d":
+            return CharSet(digits=True)
+        if esc in "wWsSD":
             return CharSet()
         return Lit(self.escaped_char(esc))
 
@@ -233,6 +240,9 @@ def parse(regex: str) -> Seq | Alt:
     if parser.pos != len(regex):
         raise Unsupported(f"unbalanced ')' at {parser.pos}")
     return tree
+
+
+_DIGITS = "0123456789"
 
 
 def _is_word(ch: str) -> bool:

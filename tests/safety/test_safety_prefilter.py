@@ -9,7 +9,7 @@ from shared_data import corpus_texts
 
 from bot.safety.detector import Detector
 from bot.safety.normalize import normalize
-from bot.safety.prefilter import Prefilter, branches, required, word_form
+from bot.safety.prefilter import DIGITS, Prefilter, branches, required, word_form
 
 
 def hits_without_prefilter(detector: Detector, norm: str) -> list[tuple[str, int, int]]:
@@ -71,6 +71,9 @@ def test_prefilter_keeps_every_hit_on_mixed_words(detector: Detector, words: lis
         (r"\b(?:he|she)'s\b", [{" he", " she"}]),
         (r"(?:🪦|⚰)", [{"🪦", "⚰"}]),
         (r"\w+ly", []),  # nothing long enough to be worth looking for
+        (r"\bat \d+", [{" at "}, set(DIGITS)]),
+        (r"[0-9]{1,2}pm", [set(DIGITS)]),
+        (r"\bat \d*", [{" at "}]),  # a digit that may be absent is not needed
         (r"(?i)kill", []),  # unmodelled syntax: always run
     ],
 )
@@ -88,6 +91,28 @@ def test_a_regex_runs_only_where_all_its_strings_occur() -> None:
     assert prefilter.candidates("the silent treatment") == {1}
     assert prefilter.candidates("the silent treatment, again") == {0, 1}
     assert prefilter.candidates("silent treatments again") == {1}  # the word edge counts
+
+
+def test_a_time_needs_a_digit_of_any_script() -> None:
+    """Python's \\d matches every decimal digit, so the prefilter waits for any of them."""
+    prefilter = Prefilter([required(r"\bat \d+ ?(?:am|pm)\b")])
+    assert prefilter.candidates("see you at noon") == set()
+    assert prefilter.candidates("at 3am") == {0}
+    assert re.search(r"\bat \d+", "at \u0663am")  # ARABIC-INDIC DIGIT THREE
+    assert prefilter.candidates("at \u0663am") == {0}
+
+
+def test_what_a_text_admits_is_the_same_remembered_or_worked_out_afresh() -> None:
+    """Sets of strings already seen are looked up, and the memory is cleared when full."""
+    regexes = [required(r"\bsilent treatment\b.*\bagain\b"), required(r"\bagain\b")]
+    texts = [f"the silent treatment again {n}" for n in range(10)] + ["again", "silent"] * 3
+    fresh = [Prefilter(regexes).candidates(t) for t in texts]
+    prefilter = Prefilter(regexes)
+    assert [prefilter.candidates(t) for t in texts + texts] == fresh + fresh
+    prefilter._seen.update({frozenset([str(n)]): frozenset() for n in range(5000)})
+    assert prefilter.candidates("the silent treatment again") == {0, 1}  # seen: looked up
+    assert prefilter.candidates("the silent treatment") == set()  # new: the memory is full
+    assert len(prefilter._seen) == 1
 
 
 def test_branches_keep_their_assertions() -> None:
