@@ -2,11 +2,10 @@
 
 Matching is compiled once per rule set. Python's regex engine has no multi-pattern automaton:
 a combined alternation costs the sum of its branches at every position (measured: about
-0.5 ms per message for ours), so an index of required words (``anchors.py``, built once from
-our own reading of the pattern text, ``regex_literals.py``) picks the few patterns whose
-words occur, and only those precompiled regexes run. Most chat has no candidate at all.
-What each distinct word proves is cached, so a message costs a split and one lookup per word.
-``near`` conditions and exclusions run only on hits, each only where its own words occur.
+0.5 ms per message for ours), so a prefilter (``prefilter.py``: the strings each branch cannot
+match without, found in one Aho-Corasick pass) picks the few pattern branches whose strings
+occur, and only those precompiled regexes run. Most chat has no candidate at all. ``near``
+conditions run only on hits; exclusions and escalators only on hits, where their strings occur.
 Hit offsets index the ORIGINAL text (end exclusive), mapped back through the normaliser.
 """
 
@@ -17,22 +16,11 @@ import tomllib
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from functools import reduce
-from operator import or_
 from pathlib import Path
 
-from bot.safety.anchors import AnchorIndex, WordCache
-from bot.safety.normalize import (
-    ascii_needs_steps,
-    needs_steps,
-    normalize_with_map,
-    prepare,
-    run_steps,
-    word_has_repeat,
-)
-from bot.safety.regex_literals import forget_literal_frequencies
+from bot.safety.normalize import normalize, normalize_with_map
+from bot.safety.prefilter import Prefilter, Required, branches, required
 from bot.safety.rules import (
     SEVERITY_RANK,
     Category,
@@ -100,9 +88,6 @@ def detection_of(hits: Iterable[Hit], for_someone_else: bool = False) -> Detecti
 NOTHING = Detection(frozenset(), None, ())
 FOR_SOMEONE_ELSE = Detection(frozenset(), None, (), for_someone_else=True)
 MAX_HITS_PER_RULE = 8  # spans kept per rule and message (see _first_per_rule)
-_Unit = tuple[int, int | None]  # (pattern index, top-level branch or None for all of it)
-_Alt = tuple[int, int]  # (pattern index, top-level branch)
-_Candidates = tuple[frozenset[_Alt], bool]  # pattern branches; whether [supporter] asks may match
 
 
 @dataclass(frozen=True)
@@ -153,53 +138,21 @@ class Detector:
         asks, about = rules.supporter.asks, rules.supporter.about
         self._asks = re.compile(asks) if asks else None
         self._about = re.compile(about) if about else None
+        # Patterns run branch by branch (``prefilter.branches``): only the branches whose
+        # strings occur, and each branch's matches count even where another's overlap them.
+        self._branches: list[tuple[int, re.Pattern[str]]] = []  # (pattern index, branch)
+        needs: list[Required] = []
+        for i, rule in enumerate(rules.patterns):
+            near = required(rule.near) if rule.near else []
+            split = branches(rule.regex)
+            for text in split or [rule.regex]:
+                self._branches.append((i, re.compile(text)))
+                needs.append(required(text) + near if split else [])
         # [supporter] asks is read on every message nobody was flagged for, so it is the
-        # index's last entry: the word lookup a scan does anyway says whether its words occur.
-        self._asks_slot = len(rules.patterns)
-        self._index = AnchorIndex(
-            [*((p.regex, p.near) for p in rules.patterns), *([(asks, None)] if asks else [])]
-        )
-        self._asks_always = self._asks_slot in self._index.always
-        # ``near`` conditions are long alternations, slow to search where none of their words
-        # occur: an index of their own runs only the branches whose words the text has.
-        with_near = [(i, p.near) for i, p in enumerate(rules.patterns) if p.near]
-        self._near_slot = {i: slot for slot, (i, _) in enumerate(with_near)}
-        self._near_index = AnchorIndex(
-            ((near, None) for _, near in with_near), unkeyed_branches=True, per_pattern=True
-        )
-        # Whole patterns and ``near`` conditions are compiled only where the prefilter could
-        # not split them; the rest run branch by branch (below), and compiled whole as well
-        # they held 3.8 MB nothing read.
-        self._whole_regex = {
-            i: re.compile(rules.patterns[i].regex)
-            for i in self._index.always
-            if i != self._asks_slot
-        }
-        self._whole_near = {
-            i: re.compile(near)
-            for i, near in with_near
-            if self._near_slot[i] in self._near_index.always
-        }
-        self._near_branches = {
-            alt: re.compile(text) for alt, text in self._near_index.alternative_regex.items()
-        }
-        # Run only the branch whose words occur, not a whole pattern of many branches.
-        self._branches = {
-            alt: re.compile(text)
-            for alt, text in self._index.alternative_regex.items()
-            if alt[0] != self._asks_slot
-        }
-        # Per ASCII word: its literal bits shifted left, and bit 0 if it has a stretched letter.
-        self._ascii_words = WordCache[bytes, int](
-            lambda w: self._index.word_mask(w.decode()) << 1 | word_has_repeat(w)
-        )
-        # The branches a word mask selects, per distinct mask (chat repeats its word sets).
-        self._branches_for = WordCache[int, _Candidates](
-            lambda mask: self._split(self._index.alternatives_for_mask(mask))
-        )
-        self._whole: tuple[_Unit, ...] = tuple(
-            (i, None) for i in sorted(self._index.always) if i != self._asks_slot
-        )
+        # prefilter's last entry: the pass a scan does anyway says whether its strings occur.
+        self._asks_slot = len(self._branches)
+        self._prefilter = Prefilter([*needs, *([required(asks)] if asks else [])])
+        self._near = {i: re.compile(p.near) for i, p in enumerate(rules.patterns) if p.near}
         self._exclusions = tuple(
             _Exclusion(
                 e.id,
@@ -212,8 +165,9 @@ class Detector:
             )
             for e in rules.exclusions
         )
-        # Exclusions are searched only when their required words occur (most are idioms).
-        self._exclusion_index = AnchorIndex((e.regex, None) for e in rules.exclusions)
+        # Exclusions and escalators are searched only where their strings occur: a hit in a
+        # long message would otherwise pay for every one of them over all of it.
+        self._exclusion_filter = Prefilter(required(e.regex) for e in rules.exclusions)
         self._escalators = tuple(
             _Escalator(
                 re.compile(e.regex),
@@ -223,10 +177,7 @@ class Detector:
             )
             for e in rules.escalators
         )
-        # Escalators too are searched only where their required words occur: a crisis hit in a
-        # long message would otherwise pay for every escalator's alternation over all of it.
-        self._escalator_index = AnchorIndex((e.regex, None) for e in rules.escalators)
-        forget_literal_frequencies()  # only building an index asks them (2.7 MB)
+        self._escalator_filter = Prefilter(required(e.regex) for e in rules.escalators)
 
     def scan(self, text: str) -> Detection:
         return self.scan_normalized(text)[0]
@@ -235,22 +186,14 @@ class Detector:
         """``scan`` plus the normalised text it matched (what ``normalize`` returns), for
         callers that read the text again (the meaning layer): normalising costs as much as
         matching, so it is done once."""
-        norm, raw, words = prepare(text)
-        if raw is not None:  # most chat: one cached lookup per word feeds both steps
-            packed = reduce(or_, map(self._ascii_words.__getitem__, words), 0)
-            if ascii_needs_steps(norm, raw, bool(packed & 1)):
-                norm = run_steps(norm)
-                branches, asks = self._candidates(norm)
-            else:
-                symbols = 0 if norm.isascii() else self._index.symbol_mask(norm)
-                branches, asks = self._branches_for[packed >> 1 | symbols]
-        else:
-            norm = run_steps(norm) if needs_steps(norm) else norm
-            branches, asks = self._candidates(norm)
-        if not branches and not self._whole:
+        norm = normalize(text)
+        found = self._prefilter.candidates(norm)
+        asks = self._asks_slot in found
+        found = found - {self._asks_slot}
+        if not found:
             someone_else = asks and self._for_someone_else(norm, False)
             return (FOR_SOMEONE_ELSE if someone_else else NOTHING), norm
-        raw_hits = self._raw_hits(norm, [*branches, *self._whole])
+        raw_hits = self._raw_hits(norm, found)
         hits = _first_per_rule(self._apply_exclusions(norm, raw_hits))
         someone_else = (
             asks
@@ -266,49 +209,27 @@ class Detector:
     def scan_many(self, texts: list[str]) -> list[Detection]:
         return [self.scan(t) for t in texts]
 
-    def _candidates(self, norm: str) -> _Candidates:
-        """The pattern branches that might match ``norm``, and whether [supporter] asks might
-        (``always`` patterns not included: they run on every text)."""
-        return self._split(self._index.candidate_alternatives(norm))
-
-    def _split(self, alternatives: AbstractSet[_Alt]) -> _Candidates:
-        branches = frozenset(alt for alt in alternatives if alt[0] != self._asks_slot)
-        return branches, self._asks_always or len(branches) < len(alternatives)
-
-    def _raw_hits(self, norm: str, units: Iterable[_Unit]) -> list[Hit]:
-        """Hits of the given (pattern, branch) units; branch None runs the whole pattern."""
+    def _raw_hits(self, norm: str, branches: Iterable[int]) -> list[Hit]:
+        """Hits of the given branches (numbers into ``_branches``)."""
         found: dict[tuple[int, int, int], Hit] = {}
-        near_mask: int | None = None  # worked out on the first need
-        for i, branch in units:
+        for branch in branches:
+            i, regex = self._branches[branch]
             rule = self._patterns[i]
-            regex = self._whole_regex[i] if branch is None else self._branches[(i, branch)]
             for m in regex.finditer(norm):
                 start, end = m.span()
                 if (i, start, end) in found:
                     continue
                 if rule.near is not None:
-                    if near_mask is None:
-                        near_mask = self._near_index.text_mask(norm)
                     lo, hi = max(0, start - rule.window), end + rule.window
-                    if not self._near_found(i, near_mask, norm, lo, hi):
+                    if self._near[i].search(norm, lo, hi) is None:
                         continue
                 found[(i, start, end)] = Hit(rule.category, rule.severity, start, end, rule.id)
         return [found[key] for key in sorted(found)]
 
-    def _near_found(self, i: int, near_mask: int, norm: str, lo: int, hi: int) -> bool:
-        """``near.search(norm, lo, hi)`` of pattern ``i``, running only the branches whose
-        words occur (a search of an alternation succeeds exactly where a branch does)."""
-        if i in self._whole_near:
-            return self._whole_near[i].search(norm, lo, hi) is not None
-        return any(
-            self._near_branches[alt].search(norm, lo, hi) is not None
-            for alt in self._near_index.pattern_alternatives(near_mask, self._near_slot[i])
-        )
-
     def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:
         if not hits:
             return hits
-        possible = self._exclusion_index.candidates(norm)
+        possible = self._exclusion_filter.candidates(norm)
         for i, exc in enumerate(self._exclusions):
             if not hits:
                 break
@@ -333,7 +254,7 @@ class Detector:
             return False
         if self._about is not None and self._about.search(norm) is not None:
             return True
-        possible = self._exclusion_index.candidates(norm)
+        possible = self._exclusion_filter.candidates(norm)
         return any(
             i in possible
             and exc.supporter
@@ -358,7 +279,7 @@ class Detector:
         my head" explains away a means-at-hand pattern, not the "part of me wishes he had"
         the model read elsewhere in the message (on blind_35/36 such exclusions silenced 23
         of the model's crisis finds and 2 of its errors)."""
-        possible = self._exclusion_index.candidates(norm)
+        possible = self._exclusion_filter.candidates(norm)
         spans: list[tuple[int, int]] = []
         for i, exc in enumerate(self._exclusions):
             if i not in possible or exc.rules or category not in exc.categories:
@@ -374,7 +295,7 @@ class Detector:
 
     def escalate(self, norm: str, hits: list[Hit]) -> list[Hit]:
         """Raise hits' severity where an escalator holds (a date, 'tonight', 'right now')."""
-        possible = self._escalator_index.candidates(norm)
+        possible = self._escalator_filter.candidates(norm)
         for i, esc in enumerate(self._escalators):
             if i not in possible or not any(h.category in esc.categories for h in hits):
                 continue
@@ -445,7 +366,7 @@ COMPILED_KEPT = 4  # rule sets: the content in use, plus a few reloads or test v
 
 def detector_for(rules: SafetyRules) -> Detector:
     """The detector for ``rules``, compiled once per rule set. Compiling costs about a second
-    (anchor indexes, hundreds of regexes) and a Detector is pure, so everything built from the
+    (the prefilter, thousands of regexes) and a Detector is pure, so everything built from the
     same loaded content shares one: a bot restarted in the same process, ``bridgeline scan``,
     every test's bot. Keyed by identity (the rules hold mappings, so they have no hash); the
     newest ``COMPILED_KEPT`` rule sets are kept."""

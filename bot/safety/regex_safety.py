@@ -4,7 +4,7 @@ The detector runs every pattern on every message, on the event loop, with Python
 backtracking engine: one pattern such as ``\\bzz(?:\\w+\\s?)+zz\\b`` takes seconds on a
 message of a few dozen letters, and ``(?:\\w+ ?){0,4}zz`` a quarter of a second on 128.
 
-The check is static, on our own parse of the pattern text (``regex_literals``, which keeps us
+The check is static, on our own parse of the pattern text (``regex_parse``, which keeps us
 off ``re._parser``): a repeated group whose body repeats too can split
 the same text into rounds in exponentially (or polynomially, when bounded) many ways, unless
 each round holds a required item that the other inner repeats cannot match: in ``(?: \\w+)*``
@@ -25,8 +25,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from bot.safety.regex_literals import Alt, At, CharSet, Lit, Look, Node, Repeat, Seq, Unsupported
-from bot.safety.regex_literals import parse as parse_regex
+from bot.safety.regex_parse import Alt, At, CharSet, Lit, Look, Node, Repeat, Seq, Unsupported
+from bot.safety.regex_parse import parse as parse_regex
 
 # Characters tried when asking "can these two items match the same character?"
 _ALPHABET = (

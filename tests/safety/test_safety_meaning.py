@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 from shared_data import DEV_SET, Proposes
 
-from bot.safety import detector as detector_module
 from bot.safety import encoder as encoder_module
 from bot.safety import normalize as normalize_module
 from bot.safety.detector import Detector
@@ -408,7 +407,6 @@ async def test_each_message_is_normalised_once(
         return real_prepare(text)
 
     monkeypatch.setattr(normalize_module, "prepare", counting_prepare)
-    monkeypatch.setattr(detector_module, "prepare", counting_prepare)
     layer = Proposes("crisis")
     scanner = SafetyScanner(patterns, layer)
     text = "Everything   feels\tpointless lately and i am so t1red"
