@@ -4,9 +4,8 @@ Prints three figures measured in the same run on the same generated messages:
   detector  Detector.scan (normalise, match, exclusions, offsets)
   baseline  a naive scan: lowercase, then re.search with each pattern in a loop
   floor     unicodedata NFKC + casefold alone (what any Unicode-aware scan must pay)
-The detector's prefilter remembers what each set of strings it found admits; its best run is
-with that memory warm, as in a running bot. It also prints one pass of a freshly built
-detector (every set worked out once).
+The detector's best run is with Python's regex cache and the interpreter warm, as in a running
+bot. It also prints one pass of a freshly built detector.
 Times are CPU seconds of this process (best of R runs), so other work on a shared machine
 does not count against the detector; the floor is tiny per call, so its figure is the noisiest.
 Then the meaning layer (embedding + head, bot/safety/scanner.py), which runs only on messages
@@ -134,7 +133,7 @@ def main() -> None:
     avg = sum(map(len, messages)) / len(messages)
     print(f"messages: {len(messages)}  avg length: {avg:.0f} chars  flagged: {flagged}")
     print(f"patterns: {len(singles)}  (baseline timed on a tenth of the messages)")
-    print(f"detector : {det:12,.0f} msg/s   (first pass, nothing remembered yet: {cold:,.0f} msg/s)")
+    print(f"detector : {det:12,.0f} msg/s   (first pass of a new detector: {cold:,.0f} msg/s)")
     print(f"baseline : {base:12,.0f} msg/s   detector/baseline = {det / base:6.1f}x")
     print(f"floor    : {flo:12,.0f} msg/s   floor/detector    = {flo / det:6.1f}x")
 

@@ -6,9 +6,8 @@ parse of its text (``regex_parse.py``): one string of each required set. They ar
 the text's word form (every run of non-word characters one space, a space at each end), where
 a word edge (``\\b``) is a space too, so "\\bhe\\b" needs " he " and "the" does not hold it.
 One Aho-Corasick pass (``pyahocorasick``, in C) finds which strings a text holds; only the
-regexes whose sets all occur run, and what each set of strings found admits is remembered
-(chat repeats itself). Symbols (emoji) are looked for in the text itself; a digit class
-(``\\d``, ``[0-9]``) waits for any decimal digit. A regex we cannot read, or one with no
+regexes whose sets all occur run. Symbols (emoji) are looked for in the text itself; a digit
+class (``\\d``, ``[0-9]``) waits for any decimal digit. A regex we cannot read, or one with no
 usable string, runs on every text: the prefilter saves time, it never drops a hit.
 """
 
@@ -39,7 +38,6 @@ _SYMBOLS = re.compile(r"[^\w\x00-\x7f]")
 _ASCII_SPACES = bytes(i if _NON_WORD.match(chr(i)) is None else 32 for i in range(256))
 # Every character ``\d`` matches (Unicode decimal digits; they all lie below U+20000).
 DIGITS = frozenset(ch for ch in map(chr, range(0x20000)) if ch.isdecimal())
-SEEN_LIMIT = 4096  # sets of strings remembered (cleared when full): a few MB at most
 _FOUND = itemgetter(1)  # the string in each (end, string) the automaton reports
 _EDGE = "\0"  # a word edge in a literal, until we know whether a space is there anyway
 
@@ -196,27 +194,16 @@ class Prefilter:
         }
         self._keys = frozenset(self._keyed)
         self._automaton.make_automaton()
-        # What each set of strings admits, as worked out last time: chat repeats itself
-        # ("lol same", "how was your day"), and most of a message's cost is in that work.
-        self._seen: dict[frozenset[str], frozenset[int]] = {}
 
-    def candidates(self, text: str) -> frozenset[int]:
-        present = frozenset(map(_FOUND, self._automaton.iter(word_form(text))))
-        if not text.isascii():
-            present |= {s for s in self._symbols if s in text}
-        admitted = self._seen.get(present)
-        if admitted is None:
-            if len(self._seen) >= SEEN_LIMIT:
-                self._seen.clear()
-            admitted = self._seen[present] = self._admitted(present)
-        return admitted
-
-    def _admitted(self, present: frozenset[str]) -> frozenset[int]:
+    def candidates(self, text: str) -> set[int]:
         numbers = set(self._always)
+        present = set(map(_FOUND, self._automaton.iter(word_form(text))))
+        if not text.isascii():
+            present.update(s for s in self._symbols if s in text)
         for found in present & self._keys:
             alone, with_rest = self._keyed[found]
             numbers |= alone
             for number, rest in with_rest:
                 if all(not needed.isdisjoint(present) for needed in rest):
                     numbers.add(number)
-        return frozenset(numbers)
+        return numbers

@@ -102,19 +102,6 @@ def test_a_time_needs_a_digit_of_any_script() -> None:
     assert prefilter.candidates("at \u0663am") == {0}
 
 
-def test_what_a_text_admits_is_the_same_remembered_or_worked_out_afresh() -> None:
-    """Sets of strings already seen are looked up, and the memory is cleared when full."""
-    regexes = [required(r"\bsilent treatment\b.*\bagain\b"), required(r"\bagain\b")]
-    texts = [f"the silent treatment again {n}" for n in range(10)] + ["again", "silent"] * 3
-    fresh = [Prefilter(regexes).candidates(t) for t in texts]
-    prefilter = Prefilter(regexes)
-    assert [prefilter.candidates(t) for t in texts + texts] == fresh + fresh
-    prefilter._seen.update({frozenset([str(n)]): frozenset() for n in range(5000)})
-    assert prefilter.candidates("the silent treatment again") == {0, 1}  # seen: looked up
-    assert prefilter.candidates("the silent treatment") == set()  # new: the memory is full
-    assert len(prefilter._seen) == 1
-
-
 def test_branches_keep_their_assertions() -> None:
     assert branches(r"\b(?:a|b c)\b") == [r"\b(?:a)\b", r"\b(?:b c)\b"]
     assert branches(r"(?i)x") is None
