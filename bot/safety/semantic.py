@@ -39,9 +39,11 @@ NEIGHBOURS = 9
 AGREEMENT = 0.5  # at least this share of the neighbours must carry the category
 MEMORY_CHUNK = 2048  # neighbour rows widened to float32 at a time (3 MB of scratch)
 #: Below this probability the head reads a text as clearly not of a category (``CLEAR``), and
-#: may overrule abuse-sign pattern hits ([meaning] overrule in safety.toml). On the sets no
-#: model was trained on (heldout_11, chat_b, chat_c, urgent_12b, blind_50 to 53) it would drop
-#: 33 abuse-sign findings: 31 wrong (8 lines that were not a risk at all) and 2 right.
+#: may overrule abuse-sign pattern hits ([meaning] overrule in safety.toml). Chosen with the
+#: model before this one: on the sets it was not trained on (heldout_11, chat_b, chat_c,
+#: urgent_12b, blind_50 to 53) it dropped 33 abuse-sign findings, 31 of them wrong findings
+#: (8 on lines that were not a risk at all) and 2 right ones. The model that ships (retrained
+#: with blind_50 to 54) drops 4 on heldout_11, chat_b, chat_c and urgent_12b: 3 wrong, 1 right.
 CLEAR_BELOW = 0.005
 __all__ = ["DEFAULT_SENSITIVITY", "SENSITIVITIES", "SemanticHead", "load_head", "thresholds_for"]
 
