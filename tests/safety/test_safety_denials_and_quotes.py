@@ -332,6 +332,27 @@ def test_own_risk_then_a_question_is_no_impersonal_question_in_any_language(
     assert category in detector.scan(text).categories
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # after blind_55: the writer's own experience beside a question with no "i"
+        "is it normal to want to die whenever he goes quiet? this is about the fifth time this month",
+        "does anyone else feel like dying when the silence drags into a second week?",
+        "am i the only one who wants to die when she stonewalls for days?",
+        "is it bad to wash the dishes first? the noose's ready for later",
+        # laughter the writer says is no joke
+        "i wanna die haha. not the joking kind of haha",
+    ],
+)
+def test_own_experience_beside_a_question_or_laughter_is_crisis(
+    detector: Detector, text: str
+) -> None:
+    """A question with no first person is impersonal, unless the message also says it is the
+    writer's own (the Nth time, anyone ELSE, the means ready); laughter explains a wish away
+    unless the writer says it is not the funny kind."""
+    assert "crisis" in detector.scan(text).categories
+
+
 @pytest.mark.parametrize("text", OWN_WISH_ASKING)
 def test_own_wish_to_die_with_a_question_is_crisis(detector: Detector, text: str) -> None:
     """The label rules: a question about the writer's own risk is labelled, so "what do i do"

@@ -14,6 +14,7 @@ IMMINENT = [
     "razor in hand.",
     "the noose is in my backpack, i feel weirdly fine about it haha",
     "sitting by the reservoir with a handful of sleeping pills",
+    "ok the blade's ready, he's finally asleep",  # "blades ready" once normalised (blind_55)
     # a burn with its reason, after "just" (no longer read as a trivial slip)
     "just burnt my thigh with a candle, it's the only thing that helps when he goes cold on me",
     # means kept, the pills first or as a stash
@@ -102,6 +103,8 @@ HIGH = [
 # Everyday lines that share the words: jobs at home, medicine as directed, sport, games,
 # films, caffeine hyperbole, figures of speech.
 QUIET = [
+    "the rope's ready for the climb on saturday, chalk bag packed",
+    "dad's rifle's ready for hunting season, he cleaned it all evening",
     "hanging the washing out before it rains",
     "i took my meds this morning like the doctor said",
     "took two paracetamol for my headache, going to bed early",
