@@ -395,3 +395,33 @@ def test_own_wish_to_die_is_not_read_as_an_impersonal_question(
 def test_general_questions_and_denials_stay_excused(detector: Detector, text: str) -> None:
     assert not detector.scan(text).flagged
     assert detector.excluded(normalize(text), "crisis")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi marido me va a matar, rompí su taza favorita",
+        "o meu namorado vai me matar, esqueci o aniversário dele",
+        "la mia ragazza mi ucciderà, ho dimenticato il suo compleanno",
+    ],
+)
+def test_a_joke_threat_over_a_small_mishap_is_no_danger_in_other_languages(
+    detector: Detector, text: str
+) -> None:
+    """A joke threat over the writer's small mishap ("she'll kill me, i broke her mug") in
+    Spanish, Portuguese and Italian: a trivial trigger (label rules)."""
+    assert "danger" not in detector.scan(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi marido me va a matar, me lo dijo con el cuchillo en la mano",
+        "mi marido me va a matar, se me olvidó pagar y me pegó",
+        "o meu marido vai me matar, esqueci a janta e ele disse que desta vez é a sério",
+    ],
+)
+def test_a_mishap_beside_a_threat_said_or_a_blow_stays_danger(
+    detector: Detector, text: str
+) -> None:
+    assert "danger" in detector.scan(text).categories
