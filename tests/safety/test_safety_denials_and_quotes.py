@@ -425,3 +425,33 @@ def test_a_mishap_beside_a_threat_said_or_a_blow_stays_danger(
     detector: Detector, text: str
 ) -> None:
     assert "danger" in detector.scan(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich habe angst, mein mann bringt mich irgendwann um",
+        "ik ben bang dat mijn man me ooit vermoordt",
+        "mój mąż mnie kiedyś zabije, boję się",
+        "mon copain veut me tuer, il a cassé la porte",
+    ],
+)
+def test_a_partner_who_will_kill_the_writer_is_danger_in_other_languages(
+    detector: Detector, text: str
+) -> None:
+    """The partner named as the subject ("mein mann bringt mich um"), not only "er" or "il"."""
+    assert "danger" in detector.scan(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "die hitze bringt mich um",
+        "mein freund bringt mich noch um mit seinen witzen",
+        "mijn vriend vermoordt me als hij dit ziet haha",
+        "mein freund bringt mich um, ich hab seinen geburtstag vergessen",
+        "mój szef mnie zabije za ten raport",
+    ],
+)
+def test_hyperbole_about_heat_jokes_and_mishaps_stays_quiet(detector: Detector, text: str) -> None:
+    assert "danger" not in detector.scan(text).categories
