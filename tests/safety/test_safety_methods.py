@@ -104,6 +104,8 @@ HIGH = [
 # films, caffeine hyperbole, figures of speech.
 QUIET = [
     "the rope's ready for the climb on saturday, chalk bag packed",
+    "the ropes are ready for the climb saturday, harnesses checked",
+    "your pills are ready for pickup at the pharmacy counter",
     "dad's rifle's ready for hunting season, he cleaned it all evening",
     "hanging the washing out before it rains",
     "i took my meds this morning like the doctor said",
