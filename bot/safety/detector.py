@@ -88,6 +88,7 @@ def detection_of(hits: Iterable[Hit], for_someone_else: bool = False) -> Detecti
 NOTHING = Detection(frozenset(), None, ())
 FOR_SOMEONE_ELSE = Detection(frozenset(), None, (), for_someone_else=True)
 MAX_HITS_PER_RULE = 8  # spans kept per rule and message (see _first_per_rule)
+NEAR_WINDOWS = 8  # a branch's first matches search their ``near`` window; later ones look first
 
 
 @dataclass(frozen=True)
@@ -212,19 +213,37 @@ class Detector:
     def _raw_hits(self, norm: str, branches: Iterable[int]) -> list[Hit]:
         """Hits of the given branches (numbers into ``_branches``)."""
         found: dict[tuple[int, int, int], Hit] = {}
+        near_spans: dict[int, tuple[list[int], list[int]]] = {}  # per rule: (starts, ends)
         for branch in branches:
             i, regex = self._branches[branch]
             rule = self._patterns[i]
-            for m in regex.finditer(norm):
+            for n, m in enumerate(regex.finditer(norm)):
                 start, end = m.span()
                 if (i, start, end) in found:
                     continue
                 if rule.near is not None:
                     lo, hi = max(0, start - rule.window), end + rule.window
+                    if n >= NEAR_WINDOWS and not self._near_meets(norm, i, lo, hi, near_spans):
+                        continue
                     if self._near[i].search(norm, lo, hi) is None:
                         continue
                 found[(i, start, end)] = Hit(rule.category, rule.severity, start, end, rule.id)
         return [found[key] for key in sorted(found)]
+
+    def _near_meets(
+        self, norm: str, i: int, lo: int, hi: int, spans: dict[int, tuple[list[int], list[int]]]
+    ) -> bool:
+        """Whether a match of rule ``i``'s ``near`` in the whole text (one pass, then kept)
+        overlaps ``[lo, hi)``. A crafted message repeats a pattern's words hundreds of times
+        ("tomei. tomei. ..."): a window search each cost 20 ms a message. A match the window
+        finds is one of these or overlaps one (bar a word the window's end cuts short, which is
+        no match in the text), so a window with none is skipped."""
+        if i not in spans:
+            found = [m.span() for m in self._near[i].finditer(norm)]
+            spans[i] = ([s for s, _ in found], [e for _, e in found])
+        starts, ends = spans[i]
+        k = bisect_right(ends, lo)  # the first match ending after lo (ends rise with starts)
+        return k < len(starts) and starts[k] < hi
 
     def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:
         if not hits:

@@ -48,6 +48,7 @@ def test_worst_case_scan_stays_under_10_ms(detector: Detector) -> None:
         "exist i dont" + "\t" * 3988,
         "live dont" + "\r" * 3991,
         "k1" * 2000,  # the stretched-letter step on one long word
+        ("tomei. " * 600)[:LENGTH],  # a near window searched at every one of 571 matches
     ],
 )
 def test_reported_quadratic_inputs_are_fast(detector: Detector, text: str) -> None:
@@ -67,3 +68,11 @@ def test_a_repeated_phrase_keeps_a_few_spans_per_rule(detector: Detector) -> Non
     crowded = detector.scan(negated + "then he hit me")
     assert crowded.categories == {"danger"}
     assert all(hit.start >= len(negated) for hit in crowded.hits)
+
+
+def test_a_near_condition_far_into_many_matches_still_holds(detector: Detector) -> None:
+    """Past the first few matches a ``near`` window is searched only where the condition's
+    words occur in the text; the goodbye after 200 of them still makes a hit."""
+    text = "tomei. " * 200 + "tomei. adeus a todos"
+    assert detector.scan(text).severity_of("crisis") == "imminent"
+    assert not detector.scan("tomei. " * 200).flagged
