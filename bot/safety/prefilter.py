@@ -19,6 +19,7 @@ from operator import itemgetter
 
 import ahocorasick
 
+from bot.safety.normalize import ASCII_SPLIT
 from bot.safety.regex_parse import (
     Alt,
     At,
@@ -35,7 +36,6 @@ from bot.safety.regex_parse import (
 Required = list[frozenset[str]]  # every match holds one string of each set
 _NON_WORD = re.compile(r"\W")
 _SYMBOLS = re.compile(r"[^\w\x00-\x7f]")
-_ASCII_SPACES = bytes(i if _NON_WORD.match(chr(i)) is None else 32 for i in range(256))
 # Every character ``\d`` matches (Unicode decimal digits; they all lie below U+20000).
 DIGITS = frozenset(ch for ch in map(chr, range(0x20000)) if ch.isdecimal())
 _FOUND = itemgetter(1)  # the string in each (end, string) the automaton reports
@@ -46,7 +46,7 @@ def word_form(text: str) -> str:
     """``text`` as the prefilter reads it, each non-word character a space and one at each
     end: "he's, ok" -> " he s  ok "."""
     if text.isascii():
-        return f" {text.encode().translate(_ASCII_SPACES).decode()} "
+        return f" {text.encode().translate(ASCII_SPLIT).decode()} "
     return f" {_NON_WORD.sub(' ', text)} "
 
 

@@ -243,7 +243,9 @@ def _parse_meaning(raw: Any, macros: Mapping[str, str], problems: Problems) -> M
     )
     overrule = raw.get("overrule", [])
     if not isinstance(overrule, list) or any(c not in OVERRULABLE for c in overrule):
-        problems.append(("meaning.overrule", "may list only abuse_sign (or nothing)"))
+        problems.append(
+            ("meaning.overrule", f"may list only {', '.join(OVERRULABLE)} (or nothing)")
+        )
         overrule = []
     return MeaningRules(min_words, veto, veto_unless, frozenset(cast(list[Category], overrule)))
 
