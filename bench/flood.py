@@ -78,6 +78,7 @@ from scan_throughput import RISKY, make_messages
 import bot.fakediscord as fakediscord  # loaded only in the fake's process: see its __init__
 from bot.client import Bridgeline
 from bot.fakediscord.harness import point_at
+from bot.gateway_intake import PACK_AFTER
 from bot.safety.detector import Detector
 from bot.safety.inference import InferenceWorker
 from bot.safety.normalize import normalize
@@ -495,6 +496,7 @@ async def main(argv: list[str]) -> int:
                     flush=True,
                 )
             idle = await idle_rss_mb(bot)
+            packed = bot.chat_intake.packed if isinstance(bot, Bridgeline) else 0
     print(await ask(conn, {"do": "stop"}) == "stopped" and "fake Discord: no violations")
     child.join(10)
     print(
@@ -508,6 +510,8 @@ async def main(argv: list[str]) -> int:
         print(f"RSS at its highest during the floods: {peak:.1f} MB")
     if idle is not None:
         print(f"RSS once the model thread has gone idle after the last flood: {idle:.1f} MB")
+    if isinstance(bot, Bridgeline):
+        print(f"chat frames that waited packed (past a backlog of {PACK_AFTER:,}): {packed:,}")
     return 0
 
 

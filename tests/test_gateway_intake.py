@@ -336,3 +336,39 @@ async def test_a_chat_event_awaited_on_the_socket_is_read_by_discord_py() -> Non
     assert intake.undecoded == 0 and len(intake) == 1
     await intake.drain()
     assert parsed == ["MESSAGE_CREATE:1"]
+
+
+async def test_past_a_long_backlog_frames_wait_packed_and_read_back_whole() -> None:
+    """A backlog past `pack_after` keeps its frames compressed (bench/flood.py: the bot's
+    memory in a long backlog); every event still arrives whole and in order, the triage reads
+    packed frames too, and the next backlog packs with a dictionary of its own."""
+    parsed: list[str] = []
+    intake, parsers = recording_intake(parsed, pack_after=2)
+    ws = gateway_socket(parsers, [])
+    intake.read_frames(ws)
+    intake.triage = lambda data: data["n"] == 4
+    text = "a long message about the week " * 20
+    for n in range(6):
+        frame = discord_frame("MESSAGE_CREATE", n + 1, {"n": n, "content": f"{n} {text}"})
+        await ws.received_message(frame)
+    assert intake.packed == 4  # the first two waited as sent
+    await intake.drain()
+    assert parsed == [f"MESSAGE_CREATE:{n}" for n in (4, 0, 1, 2, 3, 5)]
+
+    contents: list[str] = []
+    intake = ChatIntake(pack_after=1)
+    parsers = {"MESSAGE_CREATE": lambda data: contents.append(data["content"])}
+    intake.install(parsers)
+    ws = gateway_socket(parsers, [])
+    intake.read_frames(ws)
+    sent = []
+    for backlog in ("first", "second"):
+        for n in range(3):
+            sent.append(f"{backlog} backlog, message {n}: {text}")
+            await ws.received_message(discord_frame("MESSAGE_CREATE", n + 1, {"content": sent[-1]}))
+        assert intake._packer is not None
+        await asyncio.wait_for(intake._idle.wait(), 10)  # the worker read this backlog
+        assert intake._packer is None  # no message's text kept as a dictionary once it is read
+    assert contents == sent
+    assert intake.packed == 4
+    await intake.drain()
