@@ -446,6 +446,45 @@ def test_a_partner_who_will_kill_the_writer_is_danger_in_other_languages(
 @pytest.mark.parametrize(
     "text",
     [
+        "mon mari va me tuer",
+        "il veut me tuer",
+        "er will mich umbringen",
+        "mein mann will mich umbringen",
+        "mi marido va a matarme",
+        "ele vai matar-me",
+        "mi vuole ammazzare, ho paura",
+    ],
+)
+def test_someone_else_who_will_kill_the_writer_is_danger_not_crisis(
+    detector: Detector, text: str
+) -> None:
+    """The words the writer's own wish uses ("me tuer", "mich umbringen", "matarme") with
+    another person as the subject are a threat: danger, never crisis."""
+    found = detector.scan(text).categories
+    assert "danger" in found and "crisis" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich will mich umbringen",
+        "manchmal will ich mich umbringen",
+        "il sait que je veux me tuer",
+        "ma femme ne sait pas que je veux me tuer",
+        "mi marido no sabe que quiero matarme",
+    ],
+)
+def test_the_writers_own_wish_beside_another_subject_or_a_negation_stays_crisis(
+    detector: Detector, text: str
+) -> None:
+    """A negation or another subject earlier in the sentence does not reach into the
+    writer's own clause ("ne sait pas que je veux me tuer")."""
+    assert "crisis" in detector.scan(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "die hitze bringt mich um",
         "mein freund bringt mich noch um mit seinen witzen",
         "mijn vriend vermoordt me als hij dit ziet haha",
