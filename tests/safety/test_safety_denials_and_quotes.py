@@ -494,3 +494,43 @@ def test_the_writers_own_wish_beside_another_subject_or_a_negation_stays_crisis(
 )
 def test_hyperbole_about_heat_jokes_and_mishaps_stays_quiet(detector: Detector, text: str) -> None:
     assert "danger" not in detector.scan(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's going to kill me, i forgot to pick up the bread again 💀",
+        "my husband will murder me, i just shrank his favourite jumper 😂",
+        "signing off for a fortnight, visiting family abroad, back on the 3rd x",
+        "my daughter's ex keeps turning up at her work, how can i support her?",
+        "my mum seems scared of her new husband, who can i call?",
+        "er schlägt mich nicht, wir streiten nur über den abwasch",
+        "no me pega, solo no me habla cuando está cansado",
+        "cooking class tonight, cut myself on the first onion lol",
+        "kms i just realised the lesson plan was due yesterday",
+    ],
+)
+def test_trivial_triggers_bounded_absences_and_other_peoples_fear_stay_quiet(
+    detector: Detector, text: str
+) -> None:
+    """The label rules' idioms with a trivial trigger (the writer's own mishap), a bounded
+    absence with its date of return, a son's or daughter's ex, fear seen in someone else, a
+    blow denied in German or Spanish, a kitchen cut, an everyday "plan"."""
+    assert not detector.scan(text).flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("lol already picked out the spot by the lake 🙃", "crisis"),
+        ("haha the rope's in my car boot just in case 🙃", "crisis"),
+        ("i'm 😨 of him, not of the silence", "danger"),
+        ("been saving up my tablets for a month. don't send me helpline numbers", "crisis"),
+    ],
+)
+def test_gallows_humour_about_a_plan_a_face_for_fear_and_refused_numbers_still_count(
+    detector: Detector, text: str, category: str
+) -> None:
+    """Laughter beside a chosen place or the means stored is gallows humour about a real plan;
+    a helpline named only to refuse it is no quoted help material."""
+    assert category in detector.scan(text).categories
