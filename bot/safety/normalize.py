@@ -7,7 +7,7 @@ produce the same string by construction; a test checks it on sample text.
 
 Most chat needs none of the disguise steps: a few cheap searches (``needs_steps``) decide
 whether to run them. Text whose word characters are ASCII (``prepare``) takes C-level byte
-tests instead, plus a per-word stretched-letter test that callers can cache per word.
+tests instead.
 """
 
 from __future__ import annotations
@@ -127,8 +127,6 @@ def needs_steps(t: str) -> bool:
     )
 
 
-# ASCII text splits into words in C: every byte that is not \w becomes a space.
-ASCII_SPLIT = bytes(i if re.match(rb"\w", bytes([i])) else 32 for i in range(256))
 _NOT_DIGITISH = bytes(sorted(set(range(256)) - set(b"0123456789@$!|")))
 # _SPACED_NEEDED on bytes mapped to classes: a word-ish byte becomes "a", a separator " ".
 # Exact unless "_" (both) occurs; then the regex runs on the text itself.
@@ -136,25 +134,7 @@ _SPACED_CLASSES = bytes(
     97 if re.match(rb"[\w@$!|]", bytes([i])) else 32 if i in b" .-*" else 35 for i in range(256)
 )
 _SPACED_MAPPED = re.compile(rb" a +a ")
-_REPEAT_WORD = re.compile(rb"([a-z])\1\1")
-_WORD_CACHE_LIMIT = 50_000
-
-
-def word_has_repeat(word: bytes) -> bool:
-    """A letter three times in a row; it never spans a non-word byte, so callers can test
-    (and cache) each word of the text instead of searching the whole text every time."""
-    return _REPEAT_WORD.search(word) is not None
-
-
-class _RepeatCache(dict[bytes, bool]):
-    def __missing__(self, word: bytes) -> bool:
-        if len(self) >= _WORD_CACHE_LIMIT:
-            self.clear()
-        value = self[word] = word_has_repeat(word)
-        return value
-
-
-_REPEATS = _RepeatCache()
+_REPEAT_BYTES = re.compile(rb"([a-z])\1\1")
 
 
 _NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
@@ -171,10 +151,10 @@ def zero_width_as_spaces(text: str) -> str:
     return text
 
 
-def prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
+def prepare(text: str) -> tuple[str, bytes | None]:
     """Character folding (case, look-alikes, inner apostrophes) and, when every word
     character of the result is ASCII (plain chat, accents folded away, emoji around), its
-    bytes with other characters as "?" and its words; else (folded text, None, [])."""
+    bytes with other characters as "?"; else (folded text, None)."""
     text = zero_width_as_spaces(text)
     if text.isascii():
         t = lower_ascii(text)
@@ -190,14 +170,18 @@ def prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
         elif _NON_ASCII_WORD_CHAR.search(t) is None:
             raw = t.encode("ascii", "replace")
         else:
-            return t, None, []
-    return t, raw, raw.translate(ASCII_SPLIT).split()
+            return t, None
+    return t, raw
 
 
-def ascii_needs_steps(t: str, raw: bytes, repeats: bool) -> bool:
-    """``needs_steps(t)`` for ``prepare`` output with bytes; ``repeats``: a word has one.
-    Non-ASCII characters there are non-word ones, which no test below matches either."""
-    if repeats or "  " in t or ("\n" in t and _NEWLINE_RUN_NEEDED.search(t) is not None):
+def ascii_needs_steps(t: str, raw: bytes) -> bool:
+    """``needs_steps(t)`` for ``prepare`` output with bytes. Non-ASCII characters there are
+    non-word ones, which no test below matches either."""
+    if (
+        _REPEAT_BYTES.search(raw) is not None
+        or "  " in t
+        or ("\n" in t and _NEWLINE_RUN_NEEDED.search(t) is not None)
+    ):
         return True
     if raw.translate(None, _NOT_DIGITISH) and _LEET_NEEDED.search(t) is not None:
         return True
@@ -263,11 +247,8 @@ _STEPS: tuple[tuple[re.Pattern[str], _Repl], ...] = (
 
 def normalize(text: str) -> str:
     """The normalised form the patterns in content/safety.toml are written against."""
-    t, raw, words = prepare(text)
-    if raw is not None:
-        needed = ascii_needs_steps(t, raw, any(map(_REPEATS.__getitem__, words)))
-    else:
-        needed = needs_steps(t)
+    t, raw = prepare(text)
+    needed = ascii_needs_steps(t, raw) if raw is not None else needs_steps(t)
     return run_steps(t) if needed else t
 
 

@@ -19,7 +19,6 @@ from operator import itemgetter
 
 import ahocorasick
 
-from bot.safety.normalize import ASCII_SPLIT
 from bot.safety.regex_parse import (
     Alt,
     At,
@@ -35,6 +34,8 @@ from bot.safety.regex_parse import (
 
 Required = list[frozenset[str]]  # every match holds one string of each set
 _NON_WORD = re.compile(r"\W")
+# ASCII text splits into words in C: every byte that is not \w becomes a space.
+_ASCII_SPLIT = bytes(i if re.match(rb"\w", bytes([i])) else 32 for i in range(256))
 _SYMBOLS = re.compile(r"[^\w\x00-\x7f]")
 # Every character ``\d`` matches (Unicode decimal digits; they all lie below U+20000).
 DIGITS = frozenset(ch for ch in map(chr, range(0x20000)) if ch.isdecimal())
@@ -46,7 +47,7 @@ def word_form(text: str) -> str:
     """``text`` as the prefilter reads it, each non-word character a space and one at each
     end: "he's, ok" -> " he s  ok "."""
     if text.isascii():
-        return f" {text.encode().translate(ASCII_SPLIT).decode()} "
+        return f" {text.encode().translate(_ASCII_SPLIT).decode()} "
     return f" {_NON_WORD.sub(' ', text)} "
 
 

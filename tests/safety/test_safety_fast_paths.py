@@ -13,7 +13,6 @@ from bot.safety.normalize import (
     needs_steps,
     normalize,
     prepare,
-    word_has_repeat,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -26,12 +25,11 @@ def random_texts(count: int, seed: int) -> list[str]:
     return ["".join(rng.choices(alphabet, k=rng.randint(1, 12))) for _ in range(count)]
 
 
-def test_word_level_disguise_test_equals_the_text_level_one() -> None:
+def test_byte_level_disguise_test_equals_the_text_level_one() -> None:
     for text in [*corpus_texts(), *random_texts(20_000, 1)]:
-        t, raw, words = prepare(text)
+        t, raw = prepare(text)
         if raw is not None:
-            repeats = any(word_has_repeat(w) for w in words)
-            assert ascii_needs_steps(t, raw, repeats) == needs_steps(t), repr(text)
+            assert ascii_needs_steps(t, raw) == needs_steps(t), repr(text)
 
 
 def test_scan_normalized_returns_what_normalize_returns(detector: Detector) -> None:
@@ -40,6 +38,6 @@ def test_scan_normalized_returns_what_normalize_returns(detector: Detector) -> N
         assert detector.scan_normalized(text)[1] == normalize(text), repr(text)
 
 
-def test_prepare_splits_only_text_whose_word_characters_are_ascii() -> None:
-    assert prepare("Café 😂 day")[1:] == (b"cafe ? day", [b"cafe", b"day"])
+def test_prepare_gives_bytes_only_for_text_whose_word_characters_are_ascii() -> None:
+    assert prepare("Café 😂 day")[1] == b"cafe ? day"
     assert prepare("привет мир")[1] is None  # Cyrillic words stay on the general path

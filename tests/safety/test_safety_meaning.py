@@ -402,7 +402,7 @@ async def test_each_message_is_normalised_once(
     calls: list[str] = []
     real_prepare = normalize_module.prepare
 
-    def counting_prepare(text: str) -> tuple[str, bytes | None, list[bytes]]:
+    def counting_prepare(text: str) -> tuple[str, bytes | None]:
         calls.append(text)
         return real_prepare(text)
 
