@@ -22,18 +22,16 @@ SCOPES = ("span", "sentence", "message")
 #: layer found the crisis, and adds nothing without one.
 Urgent = Literal["urgent"]
 URGENT: Urgent = "urgent"
-#: The meaning layer reads a text as clearly not of a category (``semantic.CLEAR_BELOW``):
-#: it may overrule the pattern hits of the categories ``[meaning] overrule`` lists (``MeaningRules``).
-Clear = Literal["clear_crisis", "clear_danger", "clear_abuse_sign"]
-CLEAR: dict[Category, Clear] = {
-    "crisis": "clear_crisis",
-    "danger": "clear_danger",
-    "abuse_sign": "clear_abuse_sign",
-}
+#: The meaning layer reads a text as clearly not of a category (``semantic.CLEAR_BELOW``), and
+#: may then overrule that category's pattern hits where ``[meaning] overrule`` lists it
+#: (``MeaningRules``). Abuse signs only: the model reads a plain disclosure asked as a question
+#: ("my partner hits me, should we try couples counselling?") as clearly neither crisis nor
+#: danger, so it marks neither.
+Clear = Literal["clear_abuse_sign"]
+CLEAR: dict[Category, Clear] = {"abuse_sign": "clear_abuse_sign"}
 Proposal = frozenset[Category | Urgent | Clear]
-#: The categories ``[meaning] overrule`` may list: not crisis or danger, which the model reads
-#: as clearly absent in a plain disclosure asked as a question (``MeaningRules``).
-OVERRULABLE: tuple[Category, ...] = ("abuse_sign",)
+#: The categories ``[meaning] overrule`` may list: those the meaning layer marks clear.
+OVERRULABLE: tuple[Category, ...] = tuple(CLEAR)
 
 CATEGORIES: tuple[Category, ...] = ("crisis", "danger", "abuse_sign")
 #: The meaning layer's threshold sets (a server's /setup safety-sensitivity); patterns ignore it

@@ -308,7 +308,8 @@ class SafetyScanner:
         kept = tuple(
             h
             for h in found.hits
-            if CLEAR[h.category] not in proposed or not rules.may_overrule(h.category, h.severity)
+            if CLEAR.get(h.category) not in proposed
+            or not rules.may_overrule(h.category, h.severity)
         )
         if len(kept) == len(found.hits):
             return found

@@ -127,8 +127,8 @@ class SemanticHead:
         self, vectors: np.ndarray, levels: Sequence[str] | None = None
     ) -> list[Proposal]:
         """Categories whose probability reaches its threshold and that most neighbours carry,
-        URGENT where the urgency logistic fires (``Urgency``), and CLEAR's mark of each
-        category under ``CLEAR_BELOW``.
+        URGENT where the urgency logistic fires (``Urgency``), and the CLEAR mark of each
+        category that has one (abuse signs) under ``CLEAR_BELOW``.
         ``levels`` names each row's sensitivity (rows from different servers share one
         batch: the arithmetic is done once, only the comparison differs); None: ``thresholds``."""
         probs = self.probabilities(vectors)
@@ -160,7 +160,7 @@ class SemanticHead:
                 if over[row, col] and share[row, col] >= self.agreement
             }
             found.update(
-                CLEAR[c] for col, c in enumerate(CATEGORIES) if table[row, col] < CLEAR_BELOW
+                mark for c, mark in CLEAR.items() if table[row, CATEGORIES.index(c)] < CLEAR_BELOW
             )
             if urgent[row]:
                 found.add(URGENT)

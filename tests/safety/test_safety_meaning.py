@@ -23,7 +23,7 @@ from bot.safety.hidden_layer import fit_hidden_layer
 from bot.safety.near_duplicates import KeptLines
 from bot.safety.normalize import normalize as real_normalize
 from bot.safety.onnx_graph import build_graph
-from bot.safety.rules import CATEGORIES, CLEAR, Category, Proposal
+from bot.safety.rules import CLEAR, Category, Proposal
 from bot.safety.scanner import MAX_WAITING, SEMANTIC_RULE, SafetyScanner, load_meaning_layer
 from bot.safety.semantic import (
     CLEAR_BELOW,
@@ -193,7 +193,7 @@ def test_a_clear_reading_overrules_abuse_sign_hits_only(patterns: Detector) -> N
     """``[meaning] overrule``: an abuse sign's words the model reads as clearly none (here a
     stand-in that reads everything so) are dropped; crisis and danger stand whatever it
     reads, and an abuse-sign hit made imminent does too."""
-    clear = SafetyScanner(patterns, Proposes("clear_crisis", "clear_danger", "clear_abuse_sign"))
+    clear = SafetyScanner(patterns, Proposes(*CLEAR.values()))
     silence = "he has gone quiet on me every single time we argue for two years now"
     assert patterns.scan(silence).categories == {"abuse_sign"}
     assert not clear.scan(silence).flagged
@@ -207,12 +207,6 @@ def test_a_clear_reading_overrules_abuse_sign_hits_only(patterns: Detector) -> N
     found = clear.scan(both)
     assert patterns.scan(both).categories == {"danger", "abuse_sign"}
     assert found.categories == {"danger"} and found.severity == patterns.scan(both).severity
-
-
-def test_a_clear_mark_of_another_category_overrules_nothing(patterns: Detector) -> None:
-    silence = "he has gone quiet on me every single time we argue for two years now"
-    only_others_clear = SafetyScanner(patterns, Proposes("clear_crisis", "clear_danger"))
-    assert only_others_clear.scan(silence) == patterns.scan(silence)
 
 
 def test_exclusions_and_the_veto_hold_back_proposals(patterns: Detector) -> None:
@@ -624,7 +618,7 @@ def test_neighbours_are_looked_up_only_for_rows_over_a_threshold(
 
 def test_the_head_marks_each_category_it_reads_as_clearly_absent(encoder: Encoder) -> None:
     """CLEAR marks follow the probabilities: under ``CLEAR_BELOW``, and never beside the
-    category itself."""
+    category itself; crisis and danger get none, however unlikely."""
     head = load_head()
     texts = [
         "repotted my succulents this morning and made pancakes",
@@ -634,7 +628,9 @@ def test_the_head_marks_each_category_it_reads_as_clearly_absent(encoder: Encode
     probs = head.probabilities(vectors)
     answers = head.categories(vectors, ["balanced"] * len(texts))
     for row, answer in enumerate(answers):
-        for c in CATEGORIES:
-            assert (CLEAR[c] in answer) == (probs[c][row] < CLEAR_BELOW)
-            assert not (CLEAR[c] in answer and c in answer)
-    assert CLEAR["crisis"] in answers[0] and "crisis" in answers[1]
+        for c, mark in CLEAR.items():
+            assert (mark in answer) == (probs[c][row] < CLEAR_BELOW)
+            assert not (mark in answer and c in answer)
+        assert {m for m in answer if m.startswith("clear_")} <= set(CLEAR.values())
+    assert probs["crisis"][0] < CLEAR_BELOW  # clearly no crisis, and still no mark for it
+    assert "crisis" in answers[1]
