@@ -195,11 +195,15 @@ class Detector:
             someone_else = asks and self._for_someone_else(norm, False)
             return (FOR_SOMEONE_ELSE if someone_else else NOTHING), norm
         raw_hits = self._raw_hits(norm, found)
-        hits = _first_per_rule(self._apply_exclusions(norm, raw_hits))
+        # The exclusions' index is read once for both uses below.
+        possible = self._exclusion_filter.candidates(norm) if raw_hits else None
+        hits = _first_per_rule(self._apply_exclusions(norm, raw_hits, possible))
         someone_else = (
             asks
             and not any(h.category == "crisis" for h in hits)
-            and self._for_someone_else(norm, any(h.category == "crisis" for h in raw_hits))
+            and self._for_someone_else(
+                norm, any(h.category == "crisis" for h in raw_hits), possible
+            )
         )
         if not hits:
             return (FOR_SOMEONE_ELSE if someone_else else NOTHING), norm
@@ -245,10 +249,15 @@ class Detector:
         k = bisect_right(ends, lo)  # the first match ending after lo (ends rise with starts)
         return k < len(starts) and starts[k] < hi
 
-    def _apply_exclusions(self, norm: str, hits: list[Hit]) -> list[Hit]:
+    def _apply_exclusions(
+        self, norm: str, hits: list[Hit], possible: set[int] | None = None
+    ) -> list[Hit]:
+        """``hits`` less those an exclusion explains away; ``possible``: the exclusions the
+        index found in ``norm``, if already read."""
         if not hits:
             return hits
-        possible = self._exclusion_filter.candidates(norm)
+        if possible is None:
+            possible = self._exclusion_filter.candidates(norm)
         for i, exc in enumerate(self._exclusions):
             if not hits:
                 break
@@ -264,16 +273,20 @@ class Detector:
                 hits = [h for h in hits if not exc.applies_to(h)]
         return hits
 
-    def _for_someone_else(self, norm: str, crisis_removed: bool) -> bool:
+    def _for_someone_else(
+        self, norm: str, crisis_removed: bool, possible: set[int] | None = None
+    ) -> bool:
         """The writer asks how to help someone else in crisis: [supporter] asks, and someone
         else's crisis words: [supporter] about, or an exclusion marked ``supporter = true``.
         One limited to some patterns (``rules``) counts only where it removed a crisis hit.
-        Called only where the index found the words ``asks`` needs."""
+        Called only where the index found the words ``asks`` needs; ``possible`` as in
+        ``_apply_exclusions``."""
         if self._asks is None or self._asks.search(norm) is None:
             return False
         if self._about is not None and self._about.search(norm) is not None:
             return True
-        possible = self._exclusion_filter.candidates(norm)
+        if possible is None:
+            possible = self._exclusion_filter.candidates(norm)
         return any(
             i in possible
             and exc.supporter
