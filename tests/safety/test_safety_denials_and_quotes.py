@@ -525,6 +525,10 @@ def test_trivial_triggers_bounded_absences_and_other_peoples_fear_stay_quiet(
         ("lol already picked out the spot by the lake 🙃", "crisis"),
         ("haha the rope's in my car boot just in case 🙃", "crisis"),
         ("i'm 😨 of him, not of the silence", "danger"),
+        (
+            "genuinely asking, is it normal he won't talk to me until i hand over my phone?",
+            "abuse_sign",
+        ),
         ("been saving up my tablets for a month. don't send me helpline numbers", "crisis"),
     ],
 )
@@ -532,5 +536,6 @@ def test_gallows_humour_about_a_plan_a_face_for_fear_and_refused_numbers_still_c
     detector: Detector, text: str, category: str
 ) -> None:
     """Laughter beside a chosen place or the means stored is gallows humour about a real plan;
-    a helpline named only to refuse it is no quoted help material."""
+    a helpline named only to refuse it is no quoted help material; "genuinely asking" is
+    sincerity, not an abstract question."""
     assert category in detector.scan(text).categories
