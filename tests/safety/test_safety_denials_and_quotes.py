@@ -508,6 +508,9 @@ def test_hyperbole_about_heat_jokes_and_mishaps_stays_quiet(detector: Detector, 
         "no me pega, solo no me habla cuando está cansado",
         "cooking class tonight, cut myself on the first onion lol",
         "kms i just realised the lesson plan was due yesterday",
+        "we already picked out the spot by the lake for the wedding photos",
+        "already picked the spot by the river, bring snacks",
+        "he already picked the spot by the river for our date",
     ],
 )
 def test_trivial_triggers_bounded_absences_and_other_peoples_fear_stay_quiet(
@@ -515,7 +518,8 @@ def test_trivial_triggers_bounded_absences_and_other_peoples_fear_stay_quiet(
 ) -> None:
     """The label rules' idioms with a trivial trigger (the writer's own mishap), a bounded
     absence with its date of return, a son's or daughter's ex, fear seen in someone else, a
-    blow denied in German or Spanish, a kitchen cut, an everyday "plan"."""
+    blow denied in German or Spanish, a kitchen cut, an everyday "plan", a spot picked for an
+    outing or by someone else."""
     assert not detector.scan(text).flagged
 
 
