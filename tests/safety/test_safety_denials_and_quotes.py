@@ -534,6 +534,7 @@ def test_trivial_triggers_bounded_absences_and_other_peoples_fear_stay_quiet(
             "abuse_sign",
         ),
         ("been saving up my tablets for a month. don't send me helpline numbers", "crisis"),
+        ("bye everyone, thank you for everything. i won't be back", "crisis"),
     ],
 )
 def test_gallows_humour_about_a_plan_a_face_for_fear_and_refused_numbers_still_count(
