@@ -535,6 +535,7 @@ def test_trivial_triggers_bounded_absences_and_other_peoples_fear_stay_quiet(
         ),
         ("been saving up my tablets for a month. don't send me helpline numbers", "crisis"),
         ("bye everyone, thank you for everything. i won't be back", "crisis"),
+        ("@jo same here, mine does the silent treatment every time i visit my dad", "abuse_sign"),
     ],
 )
 def test_gallows_humour_about_a_plan_a_face_for_fear_and_refused_numbers_still_count(
@@ -542,5 +543,5 @@ def test_gallows_humour_about_a_plan_a_face_for_fear_and_refused_numbers_still_c
 ) -> None:
     """Laughter beside a chosen place or the means stored is gallows humour about a real plan;
     a helpline named only to refuse it is no quoted help material; "genuinely asking" is
-    sincerity, not an abstract question."""
+    sincerity, not an abstract question; in a reply "mine" is the writer's partner."""
     assert category in detector.scan(text).categories
