@@ -40,13 +40,13 @@ after each of four 10k floods the bot was 243-250 MB, against 255-260 without.
 Past PACK_AFTER waiting events, a frame waits compressed (zlib, with the first frame packed
 in this backlog as its preset dictionary: what frames share, ids, keys and timestamps, then
 costs next to nothing): ~811 bytes as sent, ~105 packed. In bench/flood.py's 60,000 messages
-unpaced (a backlog of ~36,000) the bot's highest resident memory went from 275-276 MB to
-247-248 MB; the price is the reader's time, ~10 µs a frame to pack and a few to read back,
-paid only while a backlog is past PACK_AFTER: in that flood the slowest slash answer went from
-0.38-0.48 s to 0.94-0.99 s, alerts posted within 5 s from 527-677 of 748 to 212-221 and the
-meaning layer's share of the longer messages from 7-9% to 4%; in four floods of 10,000
-unpaced, 242.6 MB at the highest against 246.5, slash answers within 0.32 s against 0.05. At
-3,000 messages a second nothing is packed (the backlog stays short).
+unpaced (a backlog of ~36,000) the bot's highest resident memory went from 275 MB to 247 MB
+(runs alternating, the same hour); the price is the reader's time, ~10 µs a frame to pack
+and a few to read back, paid only while a backlog is past PACK_AFTER: in that flood the
+slowest slash answer went from 0.38-0.59 s to 0.94-1.22 s, alerts posted within 5 s from
+503-591 of 748 to 297-378 and the meaning layer's share of the longer messages from 8% to 5%;
+in four floods of 10,000 unpaced, 241.4 MB at the highest against 245.6, slash answers within
+0.20 s against 0.06. At 3,000 messages a second nothing is packed (the backlog stays short).
 
 The queue is drained before the bot closes (`drain`), so messages already read are still
 scanned for safety. What a crash takes with it is what was read and not yet parsed: near
