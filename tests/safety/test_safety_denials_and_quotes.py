@@ -403,6 +403,7 @@ def test_general_questions_and_denials_stay_excused(detector: Detector, text: st
         "mi marido me va a matar, rompí su taza favorita",
         "o meu namorado vai me matar, esqueci o aniversário dele",
         "la mia ragazza mi ucciderà, ho dimenticato il suo compleanno",
+        "kkkk ele vai matar-me quando vir a louça",
     ],
 )
 def test_a_joke_threat_over_a_small_mishap_is_no_danger_in_other_languages(
