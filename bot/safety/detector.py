@@ -191,12 +191,12 @@ class Detector:
         found = self._prefilter.candidates(norm)
         asks = self._asks_slot in found
         found = found - {self._asks_slot}
-        if not found:
+        raw_hits = self._raw_hits(norm, found) if found else []
+        if not raw_hits:
             someone_else = asks and self._for_someone_else(norm, False)
             return (FOR_SOMEONE_ELSE if someone_else else NOTHING), norm
-        raw_hits = self._raw_hits(norm, found)
         # The exclusions' index is read once for both uses below.
-        possible = self._exclusion_filter.candidates(norm) if raw_hits else None
+        possible = self._exclusion_filter.candidates(norm)
         hits = _first_per_rule(self._apply_exclusions(norm, raw_hits, possible))
         someone_else = (
             asks
@@ -249,15 +249,9 @@ class Detector:
         k = bisect_right(ends, lo)  # the first match ending after lo (ends rise with starts)
         return k < len(starts) and starts[k] < hi
 
-    def _apply_exclusions(
-        self, norm: str, hits: list[Hit], possible: set[int] | None = None
-    ) -> list[Hit]:
+    def _apply_exclusions(self, norm: str, hits: list[Hit], possible: set[int]) -> list[Hit]:
         """``hits`` less those an exclusion explains away; ``possible``: the exclusions the
-        index found in ``norm``, if already read."""
-        if not hits:
-            return hits
-        if possible is None:
-            possible = self._exclusion_filter.candidates(norm)
+        index found in ``norm``."""
         for i, exc in enumerate(self._exclusions):
             if not hits:
                 break
@@ -279,8 +273,8 @@ class Detector:
         """The writer asks how to help someone else in crisis: [supporter] asks, and someone
         else's crisis words: [supporter] about, or an exclusion marked ``supporter = true``.
         One limited to some patterns (``rules``) counts only where it removed a crisis hit.
-        Called only where the index found the words ``asks`` needs; ``possible`` as in
-        ``_apply_exclusions``."""
+        Called only where the index found the words ``asks`` needs; ``possible``: the
+        exclusions the index found, where already read."""
         if self._asks is None or self._asks.search(norm) is None:
             return False
         if self._about is not None and self._about.search(norm) is not None:
